@@ -1,0 +1,424 @@
+"""The `diligence` command line. Exit 0 on success, 2 on bad input or usage, 1 on an internal error.
+
+Heavy modules (Qt, pandas, ReportLab) are imported only by the commands that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from app import __version__
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_INPUT)
+
+
+def _open(args: argparse.Namespace, create: bool = True, read_only: bool = False) -> Any:
+    from app.services.banks import ensure_default_bank
+    from app.store.workspace import open_workspace
+
+    ws = open_workspace(args.workspace, create=create, read_only=read_only)
+    if ws.created:
+        ensure_default_bank(ws)
+    return ws
+
+
+def _print_json(obj: object) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+# ----- commands ------------------------------------------------------------------------------
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from app.ui.application import run
+
+    return run(workspace=args.workspace, smoke=args.smoke, demo_if_empty=args.demo_if_empty)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from app.services import transfer
+
+    ws = _open(args)
+    s = transfer.load_demo(ws)
+    print(f"Demo loaded into {ws.location}")
+    print(f"  evaluation  {s.evaluation!r}: {s.vendors} vendors, {s.answers} answers")
+    if s.engagement:
+        print(f"  engagement  {s.engagement!r}")
+    print(f"Next: diligence score {_quote(s.evaluation)}")
+    return EXIT_OK
+
+
+def _quote(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from app.services import transfer
+
+    path = Path(args.file)
+    doc = transfer.read_document(path)  # validate before touching the workspace
+    ws = _open(args)
+    s = transfer.import_document(ws, doc, str(path))
+    for w in s.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    print(f"Imported {s.evaluation!r}: {s.vendors} vendors, {s.answers} answers, bank {s.bank!r} v{s.bank_version}"
+          + (f", engagement {s.engagement!r}" if s.engagement else ""))
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    ws = _open(args, create=False)
+    out = Path(args.file)
+    if out.suffix.lower() == ".xlsx":
+        from app.services.spreadsheets import export_results_workbook
+
+        export_results_workbook(ws, args.evaluation, out)
+    else:
+        from app.services import transfer
+
+        transfer.export_file(ws, args.evaluation, out)
+    print(f"Wrote {out}")
+    return EXIT_OK
+
+
+def _fmt_total(total: float | None) -> str:
+    return "—" if total is None else f"{total:.1f}"
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from app.services import evaluations
+
+    ws = _open(args, create=False)
+    results = evaluations.score(ws, args.evaluation)
+    if args.json:
+        _print_json(results.to_json())
+        return EXIT_OK
+    snap = results.snapshot
+    bank = snap.bank
+    print(f"{snap.name}")
+    if snap.use_case:
+        print(f"Use case: {snap.use_case.title}")
+    print(f"Bank: {bank.name} v{bank.version} ({bank.hash[:12]})   Evaluators: {', '.join(e.name for e in snap.evaluators)}")
+    print()
+    width = max([len(v.vendor) for v in results.ranking] + [6])
+    print(f"  #  {'Vendor':<{width}}  Total  Flags")
+    for v in results.ranking:
+        flags = results.flags.get(v.vendor, [])
+        counts = []
+        for sev in ("critical", "high", "medium"):
+            n = sum(1 for f in flags if f.severity.value == sev and not f.acknowledged)
+            if n:
+                counts.append(f"{n} {sev}")
+        note = "  KNOCKED OUT" if v.knocked_out else ""
+        print(f"{v.rank:>3}  {v.vendor:<{width}}  {_fmt_total(v.total):>5}  {', '.join(counts) or '—'}{note}")
+    sens = results.sensitivity
+    print()
+    if sens.too_close_to_call:
+        print(f"TOO CLOSE TO CALL: the top two are {sens.margin:.1f} points apart (less than 3).")
+    elif sens.margin is not None:
+        print(f"Lead: {sens.margin:.1f} points.")
+    if sens.win_share:
+        shares = sorted(sens.win_share.items(), key=lambda kv: -kv[1])
+        print("Wins in 10,000 weight draws: " + ", ".join(f"{k} {v:.0%}" for k, v in shares if v > 0))
+    fragile = {k: v for k, v in sens.weight_stability.items() if v is not None}
+    if fragile:
+        print("Winner changes if a section weight moves by: " + ", ".join(f"{k} {v:+.0%}".replace("+", "±") for k, v in sorted(fragile.items(), key=lambda kv: kv[1])))
+    else:
+        print("Winner is stable within ±50 % of every section weight.")
+    for v in results.ranking:
+        if v.knocked_out:
+            print(f"\n{v.vendor} is knocked out:")
+            for r in v.knockout_reasons:
+                print(f"  - {r}")
+    print("\nRed flags")
+    any_flag = False
+    for v in results.ranking:
+        for f in results.flags.get(v.vendor, []):
+            any_flag = True
+            ack = "  (acknowledged)" if f.acknowledged else ""
+            print(f"  {f.severity.value.upper():<8} {v.vendor}: {f.message}{ack}")
+            for e in f.evidence:
+                print(f"           · {e}")
+    if not any_flag:
+        print("  none")
+    return EXIT_OK
+
+
+def cmd_usecase_check(args: argparse.Namespace) -> int:
+    from app.domain.specificity import check_title
+    from app.services.knowledge import lexicons
+
+    result = check_title(args.text, lexicons())
+    if args.json:
+        _print_json({"verdict": result.verdict.value, "score": result.score, "reasons": list(result.reasons)})
+    else:
+        print(f"{result.verdict.value} ({result.score}/100)")
+        for r in result.reasons:
+            print(f"  - {r}")
+    return EXIT_OK
+
+
+def cmd_oversight(args: argparse.Namespace) -> int:
+    from app.services import engagements
+
+    ws = _open(args, create=False)
+    o = engagements.oversight(ws, args.engagement)
+    if args.json:
+        _print_json(o.to_json())
+        return EXIT_OK
+    e = o.engagement
+    print(f"{e.name} — {e.vendor}, kickoff {e.kickoff.isoformat()}")
+    for t in o.tracks:
+        m = t.metric
+        print(f"\n{m.name} ({m.unit}): baseline {m.baseline:g} → target {m.target:g} by {m.target_date or '—'} ({m.direction.value})")
+        for p in t.points:
+            actual = "—" if p.actual is None else f"{p.actual:g}"
+            print(f"  {p.month}  actual {actual:>8}  expected {p.expected:>8.2f}  {p.status.value}")
+    tl = o.timeline
+    promised = "not promised" if tl.promised_months is None else f"{tl.promised_months:g} months"
+    print(f"\nTimeline: promised {promised}; {tl.elapsed_months:g} months since kickoff" + (" — LATE" if tl.late else ""))
+    print("\nRed flags")
+    for f in o.flags:
+        print(f"  {f.severity.value.upper():<8} {f.message}" + ("  (acknowledged)" if f.acknowledged else ""))
+        for ev in f.evidence:
+            print(f"           · {ev}")
+    if not o.flags:
+        print("  none")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from app.services.reports import evaluation_report
+
+    ws = _open(args, create=False)
+    evaluation_report(ws, args.evaluation, Path(args.out), summary=args.summary)
+    print(f"Wrote {args.out}")
+    return EXIT_OK
+
+
+def cmd_review_report(args: argparse.Namespace) -> int:
+    from app.services.reports import review_report
+
+    ws = _open(args, create=False)
+    review_report(ws, args.engagement, Path(args.out), month=args.month)
+    print(f"Wrote {args.out}")
+    return EXIT_OK
+
+
+def cmd_questionnaire(args: argparse.Namespace) -> int:
+    from app.services.spreadsheets import export_questionnaire
+
+    ws = _open(args, create=False)
+    export_questionnaire(ws, args.evaluation, args.vendor, Path(args.out))
+    print(f"Wrote {args.out}")
+    return EXIT_OK
+
+
+def cmd_answers_import(args: argparse.Namespace) -> int:
+    from app.services.spreadsheets import import_answers
+
+    ws = _open(args, create=False)
+    summary = import_answers(ws, Path(args.file), args.evaluation, evaluator=args.evaluator)
+    for w in getattr(summary, "warnings", []):
+        print(f"warning: {w}", file=sys.stderr)
+    print(summary)
+    return EXIT_OK
+
+
+def cmd_bank_list(args: argparse.Namespace) -> int:
+    from app.services import banks
+
+    ws = _open(args)
+    rows = banks.list_banks(ws)
+    width = max([len(b.name) for b in rows] + [4])
+    print(f"{'Bank':<{width}}  Version  Questions  Hash")
+    for b in rows:
+        print(f"{b.name:<{width}}  {b.version:>7}  {b.questions:>9}  {b.hash[:12]}")
+    return EXIT_OK
+
+
+def cmd_bank_export(args: argparse.Namespace) -> int:
+    from app.services import banks
+
+    ws = _open(args, create=False)
+    bank = banks.get_bank(ws, args.bank)
+    out = Path(args.file)
+    if out.suffix.lower() == ".xlsx":
+        from app.services.spreadsheets import export_bank_xlsx
+
+        export_bank_xlsx(bank, out)
+    else:
+        from app.services.transfer import write_atomically
+
+        write_atomically(out, banks.bank_to_csv(bank).encode("utf-8"))
+    print(f"Wrote {out} ({len(bank.questions)} questions, {bank.name} v{bank.version})")
+    return EXIT_OK
+
+
+def cmd_bank_import(args: argparse.Namespace) -> int:
+    from app.services.spreadsheets import import_bank_file
+
+    ws = _open(args)
+    summary = import_bank_file(
+        ws,
+        Path(args.file),
+        name=args.name,
+        sheet=args.sheet,
+        header_row=args.header_row,
+        mapping=args.map or [],
+        default_type=args.default_type,
+        default_weight=args.default_weight,
+    )
+    for w in summary.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    print(summary.message)
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from app.store.workspace import HEAD, integrity_report
+
+    ws = _open(args, create=False)
+    problems = integrity_report(ws)
+    print(f"Workspace {ws.location}")
+    print(f"  database   {ws.db}")
+    print(f"  schema     {HEAD} (current)")
+    if problems:
+        print("  integrity  PROBLEMS")
+        for p in problems:
+            print(f"    {p}")
+        return EXIT_INTERNAL
+    print("  integrity  ok")
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from app.services.backups import backup
+
+    ws = _open(args, create=False)
+    path = backup(ws, Path(args.out) if args.out else None)
+    print(f"Backup written to {path}")
+    return EXIT_OK
+
+
+# ----- parser --------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--workspace", metavar="PATH", help="workspace folder (default: DILIGENCE_WORKSPACE or your user data folder)")
+    p = _Parser(prog="diligence", description="Choose an AI implementation partner and hold them to results.", parents=[common])
+    p.add_argument("--version", action="version", version=f"diligence {__version__}")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    def add(name: str, fn: Callable[[argparse.Namespace], int], help_: str, parent: Any = sub) -> argparse.ArgumentParser:
+        sp: argparse.ArgumentParser = parent.add_parser(name, parents=[common], help=help_, description=help_)
+        sp.set_defaults(func=fn)
+        return sp
+
+    g = add("gui", cmd_gui, "open the desktop app")
+    g.add_argument("--smoke", action="store_true", help="paint the main window once and exit")
+    g.add_argument("--demo-if-empty", action="store_true", help=argparse.SUPPRESS)
+    add("demo", cmd_demo, "fill the workspace with the bundled demo")
+    i = add("import", cmd_import, "import an evaluation exchange file (JSON)")
+    i.add_argument("file")
+    e = add("export", cmd_export, "export an evaluation (JSON exchange file, or .xlsx results workbook)")
+    e.add_argument("evaluation")
+    e.add_argument("file")
+    s = add("score", cmd_score, "ranking, totals, knockouts, red flags and sensitivity")
+    s.add_argument("evaluation")
+    s.add_argument("--json", action="store_true")
+    u = add("usecase", lambda a: _sub_help(u), "use-case tools")
+    usub = u.add_subparsers(dest="usecase_command", parser_class=_Parser)
+    uc = add("check", cmd_usecase_check, "is a use case specific, or a slogan?", usub)
+    uc.add_argument("text")
+    uc.add_argument("--json", action="store_true")
+    o = add("oversight", cmd_oversight, "each metric's status month by month, and oversight red flags")
+    o.add_argument("engagement")
+    o.add_argument("--json", action="store_true")
+    r = add("report", cmd_report, "the executive comparison PDF")
+    r.add_argument("evaluation")
+    r.add_argument("--out", required=True)
+    r.add_argument("--summary", action="store_true", help="page 1 only")
+    rr = add("review-report", cmd_review_report, "the one-page monthly review PDF")
+    rr.add_argument("engagement")
+    rr.add_argument("--month", metavar="YYYY-MM")
+    rr.add_argument("--out", required=True)
+    q = add("questionnaire", cmd_questionnaire, "a questionnaire workbook for a vendor to fill in")
+    q.add_argument("evaluation")
+    q.add_argument("--vendor", required=True)
+    q.add_argument("--out", required=True)
+    a = add("answers", lambda a: _sub_help(a_), "vendor answers")
+    a_ = a
+    asub = a.add_subparsers(dest="answers_command", parser_class=_Parser)
+    ai = add("import", cmd_answers_import, "read a filled questionnaire back", asub)
+    ai.add_argument("file")
+    ai.add_argument("--evaluation", required=True)
+    ai.add_argument("--evaluator")
+    b = add("bank", lambda a: _sub_help(b), "question banks")
+    bsub = b.add_subparsers(dest="bank_command", parser_class=_Parser)
+    add("list", cmd_bank_list, "list question banks", bsub)
+    be = add("export", cmd_bank_export, "export a bank to CSV or XLSX", bsub)
+    be.add_argument("bank")
+    be.add_argument("file")
+    bi = add("import", cmd_bank_import, "import a bank from CSV/XLSX, or a foreign questionnaire", bsub)
+    bi.add_argument("file")
+    bi.add_argument("--name")
+    bi.add_argument("--sheet")
+    bi.add_argument("--header-row", type=int)
+    bi.add_argument("--map", action="append", metavar="field=Column")
+    bi.add_argument("--default-type")
+    bi.add_argument("--default-weight", type=float)
+    add("check", cmd_check, "workspace integrity and schema version")
+    bk = add("backup", cmd_backup, "write a backup copy of the workspace")
+    bk.add_argument("--out")
+    return p
+
+
+def _sub_help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return EXIT_INPUT
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        args = parser.parse_args(["gui", *(argv or sys.argv[1:])])
+    from app.services.errors import InputError
+    from app.store.workspace import WorkspaceError
+
+    try:
+        return int(args.func(args))
+    except (InputError, WorkspaceError, UsageError) as exc:
+        print(f"diligence: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("diligence: interrupted", file=sys.stderr)
+        return EXIT_INTERNAL
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - the last line of defence prints a clear message
+        print(f"diligence: internal error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        if __import__("os").environ.get("DILIGENCE_DEBUG"):
+            traceback.print_exc()
+        return EXIT_INTERNAL

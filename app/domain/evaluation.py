@@ -1,0 +1,151 @@
+"""An evaluation as a whole: a snapshot of its inputs and everything computed from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.domain.bank import Bank
+from app.domain.flags import Acknowledgement, Lexicons, RedFlag, vendor_flags
+from app.domain.models import Answer, Organization, UseCase, Vendor
+from app.domain.scoring import Comparison, ScoreBoard, VendorScore, compare
+from app.domain.sensitivity import Sensitivity, analyse
+from app.domain.text import Synonyms
+
+
+@dataclass(frozen=True)
+class EvaluatorInfo:
+    name: str
+    submitted_at: str | None = None  # ISO timestamp once they submitted their scoring
+
+    @property
+    def submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+@dataclass
+class EvaluationSnapshot:
+    name: str
+    organization: Organization
+    bank: Bank
+    evaluators: list[EvaluatorInfo]
+    vendors: list[Vendor]
+    answers: list[Answer] = field(default_factory=list)
+    use_case: UseCase | None = None
+    acknowledgements: dict[tuple[str, str], Acknowledgement] = field(default_factory=dict)
+
+    def vendor(self, name: str) -> Vendor:
+        for v in self.vendors:
+            if v.name == name:
+                return v
+        raise KeyError(name)
+
+
+@dataclass
+class Results:
+    snapshot: EvaluationSnapshot
+    board: ScoreBoard
+    ranking: list[VendorScore]
+    flags: dict[str, list[RedFlag]]
+    sensitivity: Sensitivity
+
+    @property
+    def leader(self) -> VendorScore | None:
+        return self.ranking[0] if self.ranking and self.ranking[0].total is not None else None
+
+    def comparison(self, a: str, b: str) -> Comparison:
+        return compare(self.board, a, b)
+
+    def to_json(self) -> dict[str, Any]:
+        """The object `diligence score --json` prints (DESIGN.md, machine-readable results)."""
+        bank = self.snapshot.bank
+        return {
+            "evaluation": self.snapshot.name,
+            "bank": {"name": bank.name, "version": bank.version, "hash": bank.hash},
+            "ranking": [
+                {
+                    "rank": v.rank,
+                    "vendor": v.vendor,
+                    "total": v.total,
+                    "knocked_out": v.knocked_out,
+                    "knockout_reasons": list(v.knockout_reasons),
+                    "sections": dict(v.sections),
+                    "layers": dict(v.layers),
+                    "gaps": list(v.gaps),
+                    "disagreements": list(v.disagreements),
+                    "flags": [flag_json(f) for f in self.flags.get(v.vendor, [])],
+                }
+                for v in self.ranking
+            ],
+            "sensitivity": {
+                "too_close_to_call": self.sensitivity.too_close_to_call,
+                "win_share": dict(self.sensitivity.win_share),
+                "weight_stability": dict(self.sensitivity.weight_stability),
+            },
+        }
+
+
+def flag_json(f: RedFlag) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "rule": f.rule,
+        "severity": f.severity.value,
+        "message": f.message,
+        "evidence": list(f.evidence),
+        "acknowledged": f.acknowledged,
+    }
+    if f.acknowledgement is not None:
+        out["acknowledgement"] = {
+            "rationale": f.acknowledgement.rationale,
+            "by": f.acknowledgement.by,
+            "at": f.acknowledgement.at,
+        }
+    return out
+
+
+def build_board(snapshot: EvaluationSnapshot, bank: Bank | None = None) -> ScoreBoard:
+    board = ScoreBoard(bank or snapshot.bank, [v.name for v in snapshot.vendors], [e.name for e in snapshot.evaluators])
+    board.load(snapshot.answers)
+    return board
+
+
+def results_from_board(
+    snapshot: EvaluationSnapshot,
+    board: ScoreBoard,
+    lex: Lexicons,
+    syn: Synonyms,
+    with_sensitivity: bool = True,
+) -> Results:
+    ranking = board.vendor_scores()
+    flags = {
+        v.name: vendor_flags(snapshot.organization, v, board, lex, syn, snapshot.acknowledgements)
+        for v in snapshot.vendors
+    }
+    if with_sensitivity:
+        num, den = board.section_matrices()
+        weights = board.bank.section_weights()
+        by_name = {v.vendor: v for v in ranking}
+        sens = analyse(
+            board.vendors,
+            list(weights),
+            list(weights.values()),
+            num,
+            den,
+            [by_name[n].knocked_out for n in board.vendors],
+            [by_name[n].total for n in board.vendors],
+        )
+    else:
+        sens = Sensitivity(False, None, {}, {}, {})
+    return Results(snapshot, board, ranking, flags, sens)
+
+
+def evaluate(
+    snapshot: EvaluationSnapshot,
+    lex: Lexicons,
+    syn: Synonyms,
+    section_factors: dict[str, float] | None = None,
+    with_sensitivity: bool = True,
+) -> Results:
+    """Score, flag and stress-test an evaluation; `section_factors` gives a what-if view."""
+    bank = snapshot.bank.with_section_weights(section_factors) if section_factors else snapshot.bank
+    board = build_board(snapshot, bank)
+    return results_from_board(snapshot, board, lex, syn, with_sensitivity)

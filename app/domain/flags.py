@@ -1,0 +1,237 @@
+"""Automatic red-flag checks on a vendor, its answers and (for oversight) its reviews."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from app.domain.bank import QuestionType
+from app.domain.models import Organization, Severity, Vendor
+from app.domain.scoring import ScoreBoard
+from app.domain.text import Synonyms, contains_phrase, norm
+
+INDUSTRY_AVERAGE_MONTHS = 8
+GENERALIST_INDUSTRY_COUNT = 6
+_ANY_INDUSTRY = {"any", "all", "every", "any industry", "all industries", "every industry"}
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    """Editable word lists from `data/lexicons/`."""
+
+    vague_timeline: tuple[str, ...] = ()
+    generalist_claims: tuple[str, ...] = ()
+    generic_phrases: tuple[str, ...] = ()
+    concrete_objects: tuple[str, ...] = ()
+    decision_verbs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    rationale: str
+    by: str
+    at: str  # ISO timestamp
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    rule: str
+    severity: Severity
+    message: str
+    evidence: tuple[str, ...]
+    vendor: str = ""
+    acknowledgement: Acknowledgement | None = field(default=None, compare=False)
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.acknowledgement is not None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What an acknowledgement is attached to: the vendor and the rule."""
+        return (self.vendor, self.rule)
+
+
+def _outermost(phrases: list[str]) -> list[str]:
+    """Drop phrases contained in another matched phrase ('can do anything' in 'we can do anything')."""
+    return [p for p in phrases if not any(p != q and f" {p} " in f" {q} " for q in phrases)]
+
+
+def sort_flags(flags: Sequence[RedFlag]) -> list[RedFlag]:
+    return sorted(flags, key=lambda f: (f.severity.rank, f.vendor.casefold(), f.rule))
+
+
+def _ref_text(r: object) -> str:
+    from app.domain.models import Reference
+
+    assert isinstance(r, Reference)
+    prod = "in production" if r.in_production else "not in production"
+    return f"reference {r.company or '(unnamed)'}: {r.industry or 'industry not given'}, {r.stage or 'stage not given'}, {prod}"
+
+
+def check_references(org: Organization, vendor: Vendor, syn: Synonyms) -> RedFlag | None:
+    refs = vendor.references
+    good = [
+        r
+        for r in refs
+        if r.in_production
+        and syn.same("industry", r.industry, org.industry)
+        and syn.same("stage", r.stage, org.stage.value)
+    ]
+    if good:
+        return None
+    in_industry = [r for r in refs if syn.same("industry", r.industry, org.industry)]
+    if not refs:
+        severity = Severity.CRITICAL
+        message = f"{vendor.name} gave no customer references at all, so nobody can vouch for their work."
+        evidence: tuple[str, ...] = ("references: none",)
+    elif not in_industry:
+        severity = Severity.HIGH
+        message = (
+            f"None of {vendor.name}'s references is in our industry ({org.industry}); "
+            "they have not shown they can do this for a business like ours."
+        )
+        evidence = tuple(_ref_text(r) for r in refs)
+    else:
+        severity = Severity.MEDIUM
+        message = (
+            f"{vendor.name} has references in {org.industry}, but none in production at a "
+            f"company of our stage ({org.stage.value})."
+        )
+        evidence = tuple(_ref_text(r) for r in refs)
+    return RedFlag("no_relevant_references", severity, message, evidence, vendor.name)
+
+
+def check_timeline(vendor: Vendor, lex: Lexicons) -> RedFlag | None:
+    t = vendor.timeline
+    evidence: list[str] = []
+    if t.kickoff_to_production_months is None:
+        evidence.append("kickoff to production: not given")
+    if not any(m.month is not None for m in t.milestones):
+        evidence.append("milestones with a month: none")
+    vague = _outermost([p for p in lex.vague_timeline if contains_phrase(t.description, p)])
+    if vague:
+        evidence.append(f"timeline says {t.description.strip()!r} (vague: {', '.join(vague)})")
+    if not evidence:
+        return None
+    impressive = vendor.demo_rating is not None and vendor.demo_rating >= 4
+    if impressive:
+        severity = Severity.CRITICAL
+        message = (
+            f"Impressive demo, vague timeline: {vendor.name} rated {vendor.demo_rating:g}/5 in the demo "
+            "but has not committed to when it will be in production."
+        )
+        evidence.append(f"demo rating: {vendor.demo_rating:g} of 5")
+    else:
+        severity = Severity.HIGH
+        message = f"{vendor.name} has not committed to a concrete timeline to production."
+    return RedFlag("vague_timeline", severity, message, tuple(evidence), vendor.name)
+
+
+def check_infrastructure(org: Organization, vendor: Vendor, syn: Synonyms) -> RedFlag | None:
+    ours = syn.canonical_set("capability", [*org.infrastructure, *org.systems])
+    evidence: list[str] = []
+    missing: list[str] = []
+    for source, items in (
+        ("assumed infrastructure", vendor.assumed_infrastructure),
+        ("pricing assumes", vendor.pricing.assumes),
+    ):
+        for item in items:
+            c = syn.canonical("capability", item)
+            if c and c not in ours and item.strip() not in missing:
+                missing.append(item.strip())
+                evidence.append(f"{source}: {item.strip()} (we do not have it)")
+    if not missing:
+        return None
+    message = (
+        f"{vendor.name}'s plan and price assume infrastructure we do not have: "
+        f"{', '.join(missing)}. Building it adds cost and time that the quote does not show."
+    )
+    return RedFlag("infrastructure_mismatch", Severity.HIGH, message, tuple(evidence), vendor.name)
+
+
+def check_generalist(vendor: Vendor, lex: Lexicons, syn: Synonyms) -> RedFlag | None:
+    evidence: list[str] = []
+    any_words = [i for i in vendor.industries if norm(i) in _ANY_INDUSTRY]
+    if any_words:
+        evidence.append(f"industries served: {', '.join(any_words)}")
+    distinct = syn.canonical_set("industry", vendor.industries)
+    if len(distinct) >= GENERALIST_INDUSTRY_COUNT:
+        evidence.append(f"serves {len(distinct)} different industries: {', '.join(sorted(distinct))}")
+    phrases = _outermost([p for p in lex.generalist_claims if contains_phrase(vendor.claims, p)])
+    if phrases:
+        evidence.append(f"claims: {', '.join(repr(p) for p in phrases)}")
+    if not evidence:
+        return None
+    message = (
+        f"{vendor.name} presents itself as able to do anything for anyone; "
+        "specialists who have solved our exact problem before deliver more reliably."
+    )
+    return RedFlag("generalist", Severity.MEDIUM, message, tuple(evidence), vendor.name)
+
+
+def check_track_record(org: Organization, vendor: Vendor) -> RedFlag | None:
+    n = vendor.production_deployments_in_industry
+    if n is not None and n > 0:
+        return None
+    shown = "not given" if n is None else "0"
+    message = (
+        f"{vendor.name} has no production deployments in {org.industry or 'our industry'}; "
+        "48 % of AI projects never reach production."
+    )
+    return RedFlag(
+        "no_production_track_record",
+        Severity.HIGH,
+        message,
+        (f"production deployments in our industry: {shown}",),
+        vendor.name,
+    )
+
+
+def check_questions(board: ScoreBoard, vendor: str) -> list[RedFlag]:
+    flags = []
+    for q in board.questions:
+        rule = q.flag
+        if rule is None:
+            continue
+        if q.type is QuestionType.TEXT:
+            hits = []
+            for evaluator, text in board.texts(vendor, q.id):
+                phrase = rule.fires_on_text(text)
+                if phrase:
+                    hits.append(f"{q.id} answer ({evaluator}) contains {phrase!r}: {text.strip()[:200]!r}")
+            if hits:
+                flags.append(RedFlag(f"question:{q.id}", rule.severity, rule.message, tuple(hits), vendor))
+            continue
+        s5 = board.score5(vendor, q.id)
+        if s5 is not None and rule.fires_on_score(s5):
+            evidence = (f"{q.id} \u201c{q.question}\u201d scored {s5:.1f} of 5 (rule {rule.op}{rule.threshold:g})",)
+            flags.append(RedFlag(f"question:{q.id}", rule.severity, rule.message, evidence, vendor))
+    return flags
+
+
+def vendor_flags(
+    org: Organization,
+    vendor: Vendor,
+    board: ScoreBoard | None,
+    lex: Lexicons,
+    syn: Synonyms,
+    acknowledgements: dict[tuple[str, str], Acknowledgement] | None = None,
+) -> list[RedFlag]:
+    """Every red flag raised by a vendor's profile and answers, most severe first."""
+    found = [
+        check_references(org, vendor, syn),
+        check_timeline(vendor, lex),
+        check_infrastructure(org, vendor, syn),
+        check_generalist(vendor, lex, syn),
+        check_track_record(org, vendor),
+    ]
+    flags = [f for f in found if f is not None]
+    if board is not None and vendor.name in board.vendors:
+        flags.extend(check_questions(board, vendor.name))
+    acks = acknowledgements or {}
+    out = []
+    for f in flags:
+        ack = acks.get(f.key)
+        out.append(RedFlag(f.rule, f.severity, f.message, f.evidence, f.vendor, ack) if ack else f)
+    return sort_flags(out)

@@ -1,0 +1,148 @@
+"""The things Diligence reasons about: organization, use cases, vendors, answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class Stage(StrEnum):
+    STARTUP = "startup"
+    SCALE_UP = "scale-up"
+    MID_MARKET = "mid-market"
+    ENTERPRISE = "enterprise"
+
+
+class ImpactKind(StrEnum):
+    REVENUE = "revenue"
+    COST = "cost"
+    TIME = "time"
+    ERROR_RATE = "error rate"
+
+
+class Access(StrEnum):
+    YES = "yes"
+    PARTIAL = "partial"
+    NO = "no"
+
+
+class Direction(StrEnum):
+    UP = "up"
+    DOWN = "down"
+
+
+class Layer(StrEnum):
+    DATA = "data"
+    SYSTEMS = "systems"
+    PEOPLE = "people"
+    COMMERCIAL = "commercial"
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+
+    @property
+    def rank(self) -> int:
+        return {"critical": 0, "high": 1, "medium": 2}[self.value]
+
+
+@dataclass
+class Organization:
+    name: str = ""
+    industry: str = ""
+    stage: Stage = Stage.SCALE_UP
+    systems: list[str] = field(default_factory=list)
+    infrastructure: list[str] = field(default_factory=list)
+    regulations: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DataSource:
+    system: str
+    access: Access = Access.YES
+
+
+@dataclass
+class SuccessMetric:
+    name: str
+    unit: str = ""
+    baseline: float | None = None
+    target: float | None = None
+    direction: Direction = Direction.UP
+    target_date: date | None = None
+    method: str = ""
+    owner: str = ""
+
+
+@dataclass
+class Impact:
+    kind: ImpactKind = ImpactKind.REVENUE
+    amount: float = 0.0
+    unit: str = "USD/year"
+
+
+@dataclass
+class UseCase:
+    title: str
+    decision: str = ""
+    actors: str = ""
+    impact: Impact = field(default_factory=Impact)
+    data_sources: list[DataSource] = field(default_factory=list)
+    success_metrics: list[SuccessMetric] = field(default_factory=list)
+
+
+@dataclass
+class Reference:
+    company: str
+    industry: str = ""
+    stage: str = ""
+    in_production: bool = False
+    contactable: bool = False
+
+
+@dataclass
+class Milestone:
+    name: str
+    month: int | None = None
+
+
+@dataclass
+class Timeline:
+    kickoff_to_production_months: float | None = None
+    milestones: list[Milestone] = field(default_factory=list)
+    description: str = ""
+
+
+@dataclass
+class Pricing:
+    model: str = ""
+    amount: float = 0.0
+    currency: str = "USD"
+    assumes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Vendor:
+    name: str
+    industries: list[str] = field(default_factory=list)
+    claims: str = ""
+    references: list[Reference] = field(default_factory=list)
+    production_deployments_in_industry: int | None = None
+    timeline: Timeline = field(default_factory=Timeline)
+    pricing: Pricing = field(default_factory=Pricing)
+    assumed_infrastructure: list[str] = field(default_factory=list)
+    demo_rating: float | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One evaluator's answer to one question for one vendor; `value` as typed or read."""
+
+    vendor: str
+    evaluator: str
+    question: str
+    value: str
+    note: str = ""

@@ -1,0 +1,174 @@
+"""Oversight: straight-line metric status per monthly review and the off-track red flag."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from app.domain.errors import DomainError
+from app.domain.flags import RedFlag
+from app.domain.models import Direction, Severity, SuccessMetric
+
+TOLERANCE = 0.10
+_NO_PLAN = {"", "-", "n/a", "na", "none", "tbd", "todo", "no", "nothing"}
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+class Status(StrEnum):
+    ON_TRACK = "on track"
+    OFF_TRACK = "off track"
+    NO_DATA = "no data"
+
+
+def month_end(month: str) -> date:
+    m = _MONTH.match(month.strip())
+    if not m:
+        raise DomainError(f"{month!r} is not a month in the form YYYY-MM")
+    y, mo = int(m.group(1)), int(m.group(2))
+    return date(y, mo, calendar.monthrange(y, mo)[1])
+
+
+def month_of(d: date) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def next_month(month: str) -> str:
+    d = month_end(month)
+    y, m = (d.year + 1, 1) if d.month == 12 else (d.year, d.month + 1)
+    return f"{y:04d}-{m:02d}"
+
+
+def progress(kickoff: date, target_date: date | None, on: date) -> float:
+    """Share of the way from kickoff to the target date, clipped to [0, 1]."""
+    if target_date is None or target_date <= kickoff:
+        return 1.0
+    f = (on - kickoff).days / (target_date - kickoff).days
+    return min(1.0, max(0.0, f))
+
+
+def expected_value(metric: SuccessMetric, kickoff: date, month: str) -> float:
+    if metric.baseline is None or metric.target is None:
+        raise DomainError(f"metric {metric.name!r} needs a baseline and a target")
+    f = progress(kickoff, metric.target_date, month_end(month))
+    return metric.baseline + (metric.target - metric.baseline) * f
+
+
+def status(metric: SuccessMetric, kickoff: date, month: str, actual: float | None) -> tuple[float, Status]:
+    expected = expected_value(metric, kickoff, month)
+    if actual is None:
+        return expected, Status.NO_DATA
+    assert metric.baseline is not None and metric.target is not None
+    tolerance = TOLERANCE * abs(metric.target - metric.baseline)
+    eps = 1e-9
+    if metric.direction is Direction.UP:
+        ok = actual >= expected - tolerance - eps
+    else:
+        ok = actual <= expected + tolerance + eps
+    return expected, Status.ON_TRACK if ok else Status.OFF_TRACK
+
+
+@dataclass(frozen=True)
+class Review:
+    month: str
+    actuals: dict[str, float | None]
+    blockers: str = ""
+    decisions_needed: str = ""
+    recovery_plan: str = ""
+
+    @property
+    def has_recovery_plan(self) -> bool:
+        return self.recovery_plan.strip().casefold() not in _NO_PLAN
+
+
+@dataclass(frozen=True)
+class MetricPoint:
+    month: str
+    actual: float | None
+    expected: float
+    status: Status
+
+
+@dataclass
+class MetricTrack:
+    metric: SuccessMetric
+    points: list[MetricPoint] = field(default_factory=list)
+
+
+def validate_reviews(kickoff: date, metrics: Sequence[SuccessMetric], reviews: Sequence[Review]) -> None:
+    names = {m.name for m in metrics}
+    seen: set[str] = set()
+    for r in reviews:
+        end = month_end(r.month)
+        if end < kickoff:
+            raise DomainError(f"the review for {r.month} is before kickoff ({kickoff.isoformat()})")
+        if r.month in seen:
+            raise DomainError(f"there is already a review for {r.month}")
+        seen.add(r.month)
+        for name in r.actuals:
+            if name not in names:
+                raise DomainError(f"the review for {r.month} has an actual for {name!r}, which is not a metric of this engagement")
+
+
+def track(kickoff: date, metrics: Sequence[SuccessMetric], reviews: Sequence[Review]) -> list[MetricTrack]:
+    ordered = sorted(reviews, key=lambda r: r.month)
+    out = []
+    for m in metrics:
+        t = MetricTrack(m)
+        for r in ordered:
+            actual = r.actuals.get(m.name)
+            expected, st = status(m, kickoff, r.month, actual)
+            t.points.append(MetricPoint(r.month, actual, expected, st))
+        out.append(t)
+    return out
+
+
+def off_track_flags(
+    kickoff: date, metrics: Sequence[SuccessMetric], reviews: Sequence[Review], vendor: str = ""
+) -> list[RedFlag]:
+    """A metric off track in two consecutive monthly reviews, the later without a recovery plan."""
+    ordered = sorted(reviews, key=lambda r: r.month)
+    flags = []
+    for t in track(kickoff, metrics, ordered):
+        for i in range(1, len(t.points)):
+            prev, cur = t.points[i - 1], t.points[i]
+            review = ordered[i]
+            if (
+                prev.status is Status.OFF_TRACK
+                and cur.status is Status.OFF_TRACK
+                and not review.has_recovery_plan
+            ):
+                unit = f" {t.metric.unit}" if t.metric.unit else ""
+                evidence = (
+                    f"{prev.month}: actual {prev.actual:g}{unit}, expected {prev.expected:.4g}{unit}",
+                    f"{cur.month}: actual {cur.actual:g}{unit}, expected {cur.expected:.4g}{unit}",
+                    f"{cur.month}: no recovery plan recorded",
+                )
+                message = (
+                    f"{t.metric.name} has been off track two months running ({prev.month} and "
+                    f"{cur.month}) and there is no recovery plan: time for a different conversation "
+                    "with the partner."
+                )
+                flags.append(RedFlag("metrics_off_track", Severity.HIGH, message, evidence, vendor))
+    return flags
+
+
+@dataclass(frozen=True)
+class TimelineComparison:
+    promised_months: float | None
+    actual_months: float | None  # None while not yet in production
+    elapsed_months: float
+    late: bool
+
+
+def compare_timeline(
+    kickoff: date, promised_months: float | None, production_date: date | None, today: date
+) -> TimelineComparison:
+    end = production_date or today
+    elapsed = max(0.0, (end - kickoff).days / 30.4375)
+    actual = elapsed if production_date else None
+    late = promised_months is not None and elapsed > promised_months + 1e-9
+    return TimelineComparison(promised_months, actual, round(elapsed, 1), late)

@@ -1,0 +1,347 @@
+"""Scoring: evaluator means, totals, section and layer scores, knockouts, ranking.
+
+The board keeps answer scores in numpy arrays (vendor × evaluator × question) so that
+changing one answer updates one cell and a full rescore is a handful of vector operations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from app.domain.bank import Bank, Question, Reading
+from app.domain.errors import DomainError
+from app.domain.models import Answer
+
+DISAGREEMENT_SPREAD = 0.4
+_EPS = 1e-9
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass
+class VendorScore:
+    """A vendor's result; totals are 0–100 at full precision, None when nothing is scorable."""
+
+    vendor: str
+    total: float | None
+    knocked_out: bool
+    knockout_reasons: list[str]
+    sections: dict[str, float | None]
+    layers: dict[str, float | None]
+    gaps: list[str]
+    disagreements: list[str]
+    question_scores: dict[str, float | None]  # mean 0..1, None when unanswered or n/a
+    na: list[str] = field(default_factory=list)
+    rank: int = 0
+
+
+@dataclass(frozen=True)
+class Contribution:
+    question: str
+    section: str
+    layer: str
+    weight: float
+    score: float | None  # 0..1; None for unanswered (counts as 0) or n/a
+    points: float  # share of the 0–100 total this question contributes
+    status: str  # "scored" | "gap" | "n/a"
+
+
+def rank_key(v: VendorScore) -> tuple[int, int, float, str]:
+    return (
+        1 if v.knocked_out else 0,
+        1 if v.total is None else 0,
+        -(v.total or 0.0),
+        v.vendor.casefold(),
+    )
+
+
+def rank(scores: Iterable[VendorScore]) -> list[VendorScore]:
+    """Not knocked out by total descending, then knocked out by total; ties by name."""
+    ordered = sorted(scores, key=rank_key)
+    for i, v in enumerate(ordered, start=1):
+        v.rank = i
+    return ordered
+
+
+class ScoreBoard:
+    """All answers of one evaluation, ready to rescore after any single change."""
+
+    def __init__(self, bank: Bank, vendors: Sequence[str], evaluators: Sequence[str]) -> None:
+        if len(set(vendors)) != len(vendors):
+            raise DomainError("vendor names must be unique")
+        if len(set(evaluators)) != len(evaluators):
+            raise DomainError("evaluator names must be unique")
+        self.bank = bank
+        self.vendors = list(vendors)
+        self.evaluators = list(evaluators)
+        self.questions: list[Question] = list(bank.questions)
+        self._vi = {v: i for i, v in enumerate(self.vendors)}
+        self._ei = {e: i for i, e in enumerate(self.evaluators)}
+        self._qi = {q.id: i for i, q in enumerate(self.questions)}
+        shape = (len(self.vendors), len(self.evaluators), len(self.questions))
+        self.values: FloatArray = np.full(shape, np.nan)
+        self.na: BoolArray = np.zeros(shape, dtype=bool)
+        self.text: dict[tuple[int, int, int], str] = {}
+        self.weights: FloatArray = np.array(
+            [q.weight if q.scored else 0.0 for q in self.questions], dtype=float
+        )
+        self._sections = bank.sections
+        self._section_of = np.array([self._sections.index(q.section) for q in self.questions], dtype=int)
+        self._layers = list(dict.fromkeys(q.layer.value for q in self.questions))
+        self._layer_of = np.array([self._layers.index(q.layer.value) for q in self.questions], dtype=int)
+        self._cache: dict[str, object] | None = None
+
+    # ----- input -------------------------------------------------------------------------
+
+    def question_index(self, qid: str) -> int:
+        try:
+            return self._qi[qid]
+        except KeyError:
+            raise DomainError(f"there is no question {qid!r} in bank {self.bank.name!r}") from None
+
+    def vendor_index(self, vendor: str) -> int:
+        try:
+            return self._vi[vendor]
+        except KeyError:
+            raise DomainError(f"there is no vendor {vendor!r}") from None
+
+    def evaluator_index(self, evaluator: str) -> int:
+        try:
+            return self._ei[evaluator]
+        except KeyError:
+            raise DomainError(f"{evaluator!r} is not an evaluator of this evaluation") from None
+
+    def set_reading(self, vendor: str, evaluator: str, qid: str, reading: Reading) -> None:
+        v, e, q = self.vendor_index(vendor), self.evaluator_index(evaluator), self.question_index(qid)
+        self.values[v, e, q] = reading.score if reading.kind == "score" else np.nan
+        self.na[v, e, q] = reading.kind == "na"
+        if reading.kind == "text":
+            self.text[(v, e, q)] = reading.value
+        else:
+            self.text.pop((v, e, q), None)
+        self._cache = None
+
+    def set_answer(self, vendor: str, evaluator: str, qid: str, value: object) -> Reading:
+        """Record (or clear, with an empty value) one answer; raises AnswerError when invalid."""
+        question = self.questions[self.question_index(qid)]
+        reading = question.read(value)
+        self.set_reading(vendor, evaluator, qid, reading)
+        return reading
+
+    def load(self, answers: Iterable[Answer]) -> None:
+        for a in answers:
+            self.set_answer(a.vendor, a.evaluator, a.question, a.value)
+
+    # ----- derived arrays ----------------------------------------------------------------
+
+    def _derived(self) -> dict[str, object]:
+        if self._cache is not None:
+            return self._cache
+        vals = self.values
+        answered = ~np.isnan(vals)
+        count = answered.sum(axis=1)  # V × Q
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(count > 0, np.nansum(vals, axis=1) / np.maximum(count, 1), np.nan)
+        any_na = self.na.any(axis=1)
+        is_na = (count == 0) & any_na  # n/a only when nobody gave a score
+        scored_q = self.weights > 0
+        eff_w = np.where(is_na, 0.0, self.weights[None, :])  # V × Q
+        s0 = np.nan_to_num(mean, nan=0.0)
+        num = eff_w * s0
+        has_score = ((count > 0) & scored_q[None, :]).any(axis=1)
+        big = np.where(answered, vals, -np.inf).max(axis=1)
+        small = np.where(answered, vals, np.inf).min(axis=1)
+        spread = np.where(count >= 2, big - small, 0.0)
+        self._cache = {
+            "mean": mean,
+            "count": count,
+            "is_na": is_na,
+            "eff_w": eff_w,
+            "num": num,
+            "has_score": has_score,
+            "spread": spread,
+        }
+        return self._cache
+
+    def _group_scores(self, group_of: npt.NDArray[np.int_], n_groups: int) -> FloatArray:
+        d = self._derived()
+        num = d["num"]
+        eff_w = d["eff_w"]
+        assert isinstance(num, np.ndarray) and isinstance(eff_w, np.ndarray)
+        onehot = np.zeros((len(self.questions), n_groups))
+        if len(self.questions):
+            onehot[np.arange(len(self.questions)), group_of] = 1.0
+        n = num @ onehot
+        w = eff_w @ onehot
+        with np.errstate(invalid="ignore", divide="ignore"):
+            result: FloatArray = np.where(w > 0, 100.0 * n / np.where(w > 0, w, 1.0), np.nan)
+        return result
+
+    def section_matrices(self) -> tuple[FloatArray, FloatArray]:
+        """Per vendor × section: Σ w·s and Σ w (n/a excluded), the inputs of sensitivity."""
+        d = self._derived()
+        num, eff_w = d["num"], d["eff_w"]
+        assert isinstance(num, np.ndarray) and isinstance(eff_w, np.ndarray)
+        onehot = np.zeros((len(self.questions), len(self._sections)))
+        if len(self.questions):
+            onehot[np.arange(len(self.questions)), self._section_of] = 1.0
+        return num @ onehot, eff_w @ onehot
+
+    def totals(self) -> list[float | None]:
+        d = self._derived()
+        num, eff_w, has_score = d["num"], d["eff_w"], d["has_score"]
+        assert isinstance(num, np.ndarray) and isinstance(eff_w, np.ndarray)
+        assert isinstance(has_score, np.ndarray)
+        n = num.sum(axis=1)
+        w = eff_w.sum(axis=1)
+        out: list[float | None] = []
+        for i in range(len(self.vendors)):
+            out.append(float(100.0 * n[i] / w[i]) if has_score[i] and w[i] > 0 else None)
+        return out
+
+    def score5(self, vendor: str, qid: str) -> float | None:
+        """The vendor's mean score on the 0–5 scale, None when unanswered or n/a."""
+        d = self._derived()
+        mean = d["mean"]
+        assert isinstance(mean, np.ndarray)
+        m = mean[self.vendor_index(vendor), self.question_index(qid)]
+        return None if np.isnan(m) else float(m) * 5.0
+
+    def texts(self, vendor: str, qid: str) -> list[tuple[str, str]]:
+        """(evaluator, text) of the text answers to a question for a vendor."""
+        v, q = self.vendor_index(vendor), self.question_index(qid)
+        return [
+            (self.evaluators[e], self.text[(v, e, q)])
+            for e in range(len(self.evaluators))
+            if (v, e, q) in self.text
+        ]
+
+    def evaluator_score(self, vendor: str, evaluator: str, qid: str) -> float | None:
+        x = self.values[self.vendor_index(vendor), self.evaluator_index(evaluator), self.question_index(qid)]
+        return None if np.isnan(x) else float(x)
+
+    # ----- results -----------------------------------------------------------------------
+
+    def vendor_scores(self) -> list[VendorScore]:
+        """Every vendor's result, ranked."""
+        d = self._derived()
+        mean, count, is_na, spread = d["mean"], d["count"], d["is_na"], d["spread"]
+        assert isinstance(mean, np.ndarray) and isinstance(count, np.ndarray)
+        assert isinstance(is_na, np.ndarray) and isinstance(spread, np.ndarray)
+        totals = self.totals()
+        sections = self._group_scores(self._section_of, len(self._sections))
+        layers = self._group_scores(self._layer_of, len(self._layers))
+        out = []
+        for vi, name in enumerate(self.vendors):
+            gaps, disagreements, na, reasons = [], [], [], []
+            qscores: dict[str, float | None] = {}
+            for qi, q in enumerate(self.questions):
+                answered = count[vi, qi] > 0
+                qscores[q.id] = float(mean[vi, qi]) if answered else None
+                if is_na[vi, qi]:
+                    na.append(q.id)
+                elif q.scored and not answered:
+                    gaps.append(q.id)
+                if spread[vi, qi] >= DISAGREEMENT_SPREAD - _EPS:
+                    disagreements.append(q.id)
+                if q.knockout_min is not None and not is_na[vi, qi]:
+                    if not answered:
+                        reasons.append(f"{q.id}: unanswered (minimum {q.knockout_min:g} of 5)")
+                    elif mean[vi, qi] * 5.0 < q.knockout_min - _EPS:
+                        reasons.append(
+                            f"{q.id}: scored {mean[vi, qi] * 5.0:.1f} of 5, below the minimum {q.knockout_min:g}"
+                        )
+            out.append(
+                VendorScore(
+                    vendor=name,
+                    total=totals[vi],
+                    knocked_out=bool(reasons),
+                    knockout_reasons=reasons,
+                    sections={s: _opt(sections[vi, k]) for k, s in enumerate(self._sections)},
+                    layers={lay: _opt(layers[vi, k]) for k, lay in enumerate(self._layers)},
+                    gaps=gaps,
+                    disagreements=disagreements,
+                    question_scores=qscores,
+                    na=na,
+                )
+            )
+        return rank(out)
+
+    def contributions(self, vendor: str) -> list[Contribution]:
+        """Per question weight × score; the points add up to the vendor's total."""
+        d = self._derived()
+        mean, is_na, eff_w = d["mean"], d["is_na"], d["eff_w"]
+        assert isinstance(mean, np.ndarray) and isinstance(is_na, np.ndarray)
+        assert isinstance(eff_w, np.ndarray)
+        vi = self.vendor_index(vendor)
+        wsum = float(eff_w[vi].sum())
+        out = []
+        for qi, q in enumerate(self.questions):
+            if not q.scored:
+                continue
+            m = mean[vi, qi]
+            if is_na[vi, qi]:
+                status, score, pts = "n/a", None, 0.0
+            elif np.isnan(m):
+                status, score, pts = "gap", None, 0.0
+            else:
+                status, score = "scored", float(m)
+                pts = 100.0 * q.weight * score / wsum if wsum > 0 else 0.0
+            out.append(Contribution(q.id, q.section, q.layer.value, q.weight, score, pts, status))
+        return out
+
+
+def _opt(x: float) -> float | None:
+    return None if np.isnan(x) else float(x)
+
+
+@dataclass(frozen=True)
+class SectionGap:
+    section: str
+    a_points: float
+    b_points: float
+
+    @property
+    def difference(self) -> float:
+        return self.a_points - self.b_points
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Why A beats B: the total difference split by section, largest first."""
+
+    a: str
+    b: str
+    a_total: float | None
+    b_total: float | None
+    sections: tuple[SectionGap, ...]
+    top_questions: tuple[tuple[str, float], ...]  # (question id, points A minus B)
+
+    @property
+    def difference(self) -> float:
+        return (self.a_total or 0.0) - (self.b_total or 0.0)
+
+
+def compare(board: ScoreBoard, a: str, b: str, top: int = 5) -> Comparison:
+    ca = {c.question: c for c in board.contributions(a)}
+    cb = {c.question: c for c in board.contributions(b)}
+    by_section: dict[str, list[float]] = {}
+    per_q: list[tuple[str, float]] = []
+    for qid, x in ca.items():
+        y = cb[qid]
+        acc = by_section.setdefault(x.section, [0.0, 0.0])
+        acc[0] += x.points
+        acc[1] += y.points
+        per_q.append((qid, x.points - y.points))
+    gaps = sorted(
+        (SectionGap(s, v[0], v[1]) for s, v in by_section.items()),
+        key=lambda g: (-abs(g.difference), g.section),
+    )
+    per_q.sort(key=lambda t: (-abs(t[1]), t[0]))
+    totals = dict(zip(board.vendors, board.totals(), strict=True))
+    return Comparison(a, b, totals[a], totals[b], tuple(gaps), tuple(per_q[:top]))

@@ -1,0 +1,333 @@
+"""What a person does with an evaluation: create, add vendors, answer, acknowledge, score."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from app.store.tables import now as utcnow
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from app.domain.bank import Reading
+from app.domain.errors import AnswerError, DomainError
+from app.domain.evaluation import EvaluationSnapshot, EvaluatorInfo, Results, evaluate
+from app.domain.models import Vendor
+from app.services import knowledge
+from app.services.errors import InputError, NotFound
+from app.store import repo
+from app.store.tables import (
+    AnswerRow,
+    BankRow,
+    BankVersionRow,
+    EvaluationRow,
+    EvaluatorRow,
+    FlagAckRow,
+    UseCaseRow,
+    VendorRow,
+)
+from app.store.workspace import Workspace, current_user
+
+
+@dataclass(frozen=True)
+class EvaluationSummary:
+    id: int
+    name: str
+    use_case: str
+    bank: str
+    bank_version: int
+    vendors: int
+    evaluators: int
+    created_at: str
+
+
+def _evaluation(s: Session, ref: str | int) -> EvaluationRow:
+    row = repo.evaluation_by_ref(s, ref)
+    if row is None:
+        raise NotFound(f"there is no evaluation named {ref!r}")
+    return row
+
+
+def list_evaluations(ws: Workspace) -> list[EvaluationSummary]:
+    with ws.session() as s:
+        vendor_counts = dict(
+            s.exec(select(VendorRow.evaluation_id, func.count()).group_by(VendorRow.evaluation_id)).all()
+        )
+        evaluator_counts = dict(
+            s.exec(select(EvaluatorRow.evaluation_id, func.count()).group_by(EvaluatorRow.evaluation_id)).all()
+        )
+        stmt = (
+            select(EvaluationRow, BankRow.name, BankVersionRow.version, UseCaseRow.title)
+            .join(BankVersionRow, EvaluationRow.bank_version_id == BankVersionRow.id)  # type: ignore[arg-type]
+            .join(BankRow, BankVersionRow.bank_id == BankRow.id)  # type: ignore[arg-type]
+            .join(UseCaseRow, EvaluationRow.use_case_id == UseCaseRow.id, isouter=True)  # type: ignore[arg-type]
+            .order_by(EvaluationRow.created_at.desc(), EvaluationRow.id.desc())  # type: ignore[attr-defined]
+        )
+        return [
+            EvaluationSummary(
+                e.id or 0,
+                e.name,
+                title or "",
+                bname,
+                ver,
+                int(vendor_counts.get(e.id, 0)),
+                int(evaluator_counts.get(e.id, 0)),
+                e.created_at.isoformat(timespec="seconds"),
+            )
+            for e, bname, ver, title in s.exec(stmt).all()
+        ]
+
+
+def evaluation_id(ws: Workspace, ref: str | int) -> int:
+    with ws.session() as s:
+        row = _evaluation(s, ref)
+        assert row.id is not None
+        return row.id
+
+
+def create_evaluation(
+    ws: Workspace,
+    name: str,
+    bank_version_id: int,
+    evaluators: list[str],
+    use_case_id: int | None = None,
+    actor: str | None = None,
+) -> int:
+    name = name.strip()
+    if not name:
+        raise InputError("an evaluation needs a name")
+    names = [e.strip() for e in evaluators if e.strip()]
+    if len(set(names)) != len(names):
+        raise InputError("evaluator names must be different")
+    with ws.session() as s:
+        if s.exec(select(EvaluationRow).where(EvaluationRow.name == name)).first():
+            raise InputError(f"an evaluation named {name!r} already exists")
+        if s.get(BankVersionRow, bank_version_id) is None:
+            raise NotFound(f"there is no bank version {bank_version_id}")
+        row = EvaluationRow(name=name, bank_version_id=bank_version_id, use_case_id=use_case_id)
+        s.add(row)
+        s.flush()
+        assert row.id is not None
+        for i, e in enumerate(names):
+            s.add(EvaluatorRow(evaluation_id=row.id, name=e, position=i))
+        repo.audit(s, actor or current_user(), "evaluation created", "evaluation", row.id, after={"name": name})
+        return row.id
+
+
+def delete_evaluation(ws: Workspace, ref: str | int, actor: str | None = None) -> None:
+    with ws.session() as s:
+        row = _evaluation(s, ref)
+        repo.audit(s, actor or current_user(), "evaluation deleted", "evaluation", row.id, before={"name": row.name})
+        s.delete(row)
+
+
+def load_snapshot(ws: Workspace, ref: str | int) -> EvaluationSnapshot:
+    with ws.session() as s:
+        return snapshot_in(s, _evaluation(s, ref))
+
+
+def snapshot_in(s: Session, ev: EvaluationRow) -> EvaluationSnapshot:
+    assert ev.id is not None
+    version = s.get(BankVersionRow, ev.bank_version_id)
+    assert version is not None
+    bank = repo.bank_from_version(s, version)
+    use_case = None
+    if ev.use_case_id is not None:
+        uc = s.get(UseCaseRow, ev.use_case_id)
+        if uc is not None:
+            use_case = repo.use_case_from_row(s, uc)
+    evaluators = [EvaluatorInfo(e.name, repo.iso(e.submitted_at)) for e in repo.evaluator_rows(s, ev.id)]
+    vendors = [repo.vendor_from_row(s, v) for v in repo.vendor_rows(s, ev.id)]
+    return EvaluationSnapshot(
+        name=ev.name,
+        organization=repo.get_organization(s),
+        bank=bank,
+        evaluators=evaluators,
+        vendors=vendors,
+        answers=[a for a, _ in repo.answers_of(s, ev.id)],
+        use_case=use_case,
+        acknowledgements=repo.acknowledgements(s, evaluation_id=ev.id),
+    )
+
+
+def score(
+    ws: Workspace, ref: str | int, section_factors: dict[str, float] | None = None, with_sensitivity: bool = True
+) -> Results:
+    snapshot = load_snapshot(ws, ref)
+    return evaluate(snapshot, knowledge.lexicons(), knowledge.synonyms(), section_factors, with_sensitivity)
+
+
+def results_for(snapshot: EvaluationSnapshot, section_factors: dict[str, float] | None = None) -> Results:
+    """Results of a snapshot already in memory (the app's what-if and live views)."""
+    return evaluate(snapshot, knowledge.lexicons(), knowledge.synonyms(), section_factors)
+
+
+# ----- vendors -------------------------------------------------------------------------------
+
+
+def _vendor_row(s: Session, evaluation_id: int, name: str) -> VendorRow:
+    row = s.exec(select(VendorRow).where(VendorRow.evaluation_id == evaluation_id, VendorRow.name == name)).first()
+    if row is None:
+        raise NotFound(f"there is no vendor {name!r} in this evaluation")
+    return row
+
+
+def save_vendor(ws: Workspace, evaluation: str | int, vendor: Vendor, old_name: str | None = None, actor: str | None = None) -> None:
+    """Add a vendor, or replace the profile of the vendor called `old_name`."""
+    name = vendor.name.strip()
+    if not name:
+        raise InputError("a vendor needs a name")
+    if vendor.demo_rating is not None and not 0 <= vendor.demo_rating <= 5:
+        raise InputError("the demo rating must be between 0 and 5")
+    with ws.session() as s:
+        ev = _evaluation(s, evaluation)
+        assert ev.id is not None
+        existing = s.exec(select(VendorRow).where(VendorRow.evaluation_id == ev.id, VendorRow.name == name)).first()
+        row = _vendor_row(s, ev.id, old_name) if old_name is not None else None
+        if existing is not None and (row is None or existing.id != row.id):
+            raise InputError(f"a vendor named {name!r} is already in this evaluation")
+        before = repo.vendor_from_row(s, row) if row is not None else None
+        row = repo.write_vendor(s, ev.id, vendor, row)
+        repo.audit(s, actor or current_user(), "vendor saved" if before else "vendor added", "vendor", row.id,
+                   before=_vendor_json(before) if before else None, after=_vendor_json(vendor))
+
+
+def delete_vendor(ws: Workspace, evaluation: str | int, name: str, actor: str | None = None) -> None:
+    with ws.session() as s:
+        ev = _evaluation(s, evaluation)
+        assert ev.id is not None
+        row = _vendor_row(s, ev.id, name)
+        repo.audit(s, actor or current_user(), "vendor removed", "vendor", row.id, before={"name": name})
+        s.delete(row)
+
+
+def _vendor_json(v: Vendor) -> dict[str, object]:
+    from dataclasses import asdict
+
+    return asdict(v)
+
+
+# ----- answers -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    reading: Reading
+    before: str | None
+    before_note: str | None
+
+
+def record_answer(
+    ws: Workspace,
+    evaluation: str | int,
+    vendor: str,
+    evaluator: str,
+    qid: str,
+    value: object,
+    note: str | None = None,
+    source: str = "app",
+) -> AnswerChange:
+    """Set (or with an empty value, clear) one evaluator's answer, validated by its question type.
+
+    `note=None` keeps the existing note. One transaction; the change lands in the audit log.
+    """
+    with ws.session() as s:
+        ev = _evaluation(s, evaluation)
+        assert ev.id is not None
+        version = s.get(BankVersionRow, ev.bank_version_id)
+        assert version is not None
+        bank = repo.bank_from_version_cached(s, version)
+        try:
+            question = bank.question(qid)
+        except KeyError:
+            raise InputError(f"there is no question {qid!r} in this evaluation's bank") from None
+        try:
+            reading = question.read(value)
+        except AnswerError as exc:
+            raise InputError(exc.detail, f"question {qid}") from None
+        v = _vendor_row(s, ev.id, vendor)
+        e = s.exec(select(EvaluatorRow).where(EvaluatorRow.evaluation_id == ev.id, EvaluatorRow.name == evaluator)).first()
+        if e is None:
+            raise InputError(f"{evaluator!r} is not an evaluator of this evaluation")
+        row = s.exec(
+            select(AnswerRow).where(AnswerRow.vendor_id == v.id, AnswerRow.evaluator_id == e.id, AnswerRow.qid == qid)
+        ).first()
+        before = row.value if row else None
+        before_note = row.note if row else None
+        new_note = (row.note if row else "") if note is None else note
+        if reading.kind == "empty" and not new_note:
+            if row is not None:
+                s.delete(row)
+        else:
+            if row is None:
+                assert v.id is not None and e.id is not None
+                row = AnswerRow(vendor_id=v.id, evaluator_id=e.id, qid=qid, value="")
+            row.value = reading.value
+            row.note = new_note
+            row.source = source
+            row.updated_at = utcnow()
+            s.add(row)
+        if before != (reading.value if reading.kind != "empty" else None) or before_note != new_note:
+            repo.audit(
+                s, evaluator, "answer changed", "answer", f"{ev.name}/{vendor}/{evaluator}/{qid}",
+                before={"value": before, "note": before_note}, after={"value": reading.value or None, "note": new_note},
+            )
+        return AnswerChange(reading, before, before_note)
+
+
+def set_submitted(ws: Workspace, evaluation: str | int, evaluator: str, submitted: bool = True) -> None:
+    with ws.session() as s:
+        ev = _evaluation(s, evaluation)
+        e = s.exec(select(EvaluatorRow).where(EvaluatorRow.evaluation_id == ev.id, EvaluatorRow.name == evaluator)).first()
+        if e is None:
+            raise InputError(f"{evaluator!r} is not an evaluator of this evaluation")
+        e.submitted_at = utcnow() if submitted else None
+        s.add(e)
+        repo.audit(s, evaluator, "scoring submitted" if submitted else "scoring reopened", "evaluator", e.id)
+
+
+def add_evaluator(ws: Workspace, evaluation: str | int, name: str) -> None:
+    name = name.strip()
+    if not name:
+        raise InputError("an evaluator needs a name")
+    with ws.session() as s:
+        ev = _evaluation(s, evaluation)
+        assert ev.id is not None
+        if s.exec(select(EvaluatorRow).where(EvaluatorRow.evaluation_id == ev.id, EvaluatorRow.name == name)).first():
+            raise InputError(f"{name!r} is already an evaluator of this evaluation")
+        n = len(repo.evaluator_rows(s, ev.id))
+        s.add(EvaluatorRow(evaluation_id=ev.id, name=name, position=n))
+        repo.audit(s, current_user(), "evaluator added", "evaluation", ev.id, after={"evaluator": name})
+
+
+# ----- flags ---------------------------------------------------------------------------------
+
+
+def acknowledge_flag(ws: Workspace, evaluation: str | int, vendor: str, rule: str, rationale: str, by: str | None = None) -> None:
+    if not rationale.strip():
+        raise InputError("an acknowledgement needs a written rationale")
+    with ws.session() as s:
+        ev = _evaluation(s, evaluation)
+        _vendor_row(s, ev.id or 0, vendor)
+        old = s.exec(select(FlagAckRow).where(FlagAckRow.evaluation_id == ev.id, FlagAckRow.vendor == vendor, FlagAckRow.rule == rule)).first()
+        if old is not None:
+            s.delete(old)
+        who = by or current_user()
+        s.add(FlagAckRow(evaluation_id=ev.id, vendor=vendor, rule=rule, rationale=rationale.strip(), by=who))
+        repo.audit(s, who, "flag acknowledged", "flag", f"{ev.name}/{vendor}/{rule}", after={"rationale": rationale.strip()})
+
+
+def withdraw_acknowledgement(ws: Workspace, evaluation: str | int, vendor: str, rule: str, by: str | None = None) -> None:
+    with ws.session() as s:
+        ev = _evaluation(s, evaluation)
+        old = s.exec(select(FlagAckRow).where(FlagAckRow.evaluation_id == ev.id, FlagAckRow.vendor == vendor, FlagAckRow.rule == rule)).first()
+        if old is None:
+            return
+        repo.audit(s, by or current_user(), "flag acknowledgement withdrawn", "flag", f"{ev.name}/{vendor}/{rule}", before={"rationale": old.rationale})
+        s.delete(old)
+
+
+def check_snapshot(snapshot: EvaluationSnapshot) -> None:
+    """Raise DomainError when the snapshot breaks a rule (used by importers)."""
+    names = [v.name for v in snapshot.vendors]
+    if len(set(names)) != len(names):
+        raise DomainError("vendor names must be unique")

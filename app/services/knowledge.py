@@ -1,0 +1,40 @@
+"""The editable word lists and synonyms from `data/`, read once per process."""
+
+from __future__ import annotations
+
+import csv
+import io
+from functools import lru_cache
+from pathlib import Path
+
+from app.domain.flags import Lexicons
+from app.domain.text import Synonyms, parse_lexicon
+from app.paths import data_dir
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return ""
+
+
+@lru_cache(maxsize=1)
+def lexicons() -> Lexicons:
+    d = data_dir() / "lexicons"
+    return Lexicons(
+        vague_timeline=parse_lexicon(_read(d / "vague_timeline.txt")),
+        generalist_claims=parse_lexicon(_read(d / "generalist_claims.txt")),
+        generic_phrases=parse_lexicon(_read(d / "generic_phrases.txt")),
+        concrete_objects=parse_lexicon(_read(d / "concrete_objects.txt")),
+        decision_verbs=parse_lexicon(_read(d / "decision_verbs.txt")),
+    )
+
+
+@lru_cache(maxsize=1)
+def synonyms() -> Synonyms:
+    text = _read(data_dir() / "synonyms.csv")
+    rows = []
+    for row in csv.DictReader(io.StringIO(text)):
+        rows.append((row.get("kind") or "", row.get("canonical") or "", row.get("synonyms") or ""))
+    return Synonyms.from_rows(rows)

@@ -1,0 +1,201 @@
+"""Evaluation exchange files in and out, and the bundled demo. Imports are all-or-nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from app.domain.models import UseCase
+from app.domain.oversight import validate_reviews
+from app.exchange.evaluation_json import EngagementDoc, EvaluationDocument, ExchangeError, dumps, load_file, parse_document
+from app.paths import data_dir
+from app.services import engagements as engagement_service
+from app.services.errors import InputError
+from app.store import repo
+from app.store.tables import (
+    AnswerRow,
+    EngagementRow,
+    EvaluationRow,
+    EvaluatorRow,
+    MonthlyReviewRow,
+    ReviewActualRow,
+    EngagementMetricRow,
+    OrganizationRow,
+    UseCaseRow,
+)
+from app.store.workspace import Workspace, current_user
+
+
+@dataclass
+class ImportSummary:
+    evaluation: str
+    vendors: int
+    answers: int
+    bank: str
+    bank_version: int
+    engagement: str | None
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_document(path: Path) -> EvaluationDocument:
+    try:
+        return load_file(path)
+    except ExchangeError as exc:
+        raise InputError(exc.detail, f"{path}" + (f": {exc.path}" if exc.path else "")) from None
+
+
+def _find_use_case(s: Session, uc: UseCase) -> UseCaseRow | None:
+    for row in s.exec(select(UseCaseRow).where(UseCaseRow.title == uc.title)).all():
+        if repo.use_case_from_row(s, row) == uc:
+            return row
+    return None
+
+
+def import_document(ws: Workspace, doc: EvaluationDocument, source: str = "", actor: str | None = None) -> ImportSummary:
+    who = actor or current_user()
+    warnings: list[str] = []
+    with ws.session() as s:
+        if s.exec(select(EvaluationRow).where(EvaluationRow.name == doc.evaluation_name)).first():
+            raise InputError(f"an evaluation named {doc.evaluation_name!r} already exists in this workspace", f"{source}: evaluation.name")
+        if doc.engagement and s.exec(select(EngagementRow).where(EngagementRow.name == doc.engagement.name)).first():
+            raise InputError(f"an engagement named {doc.engagement.name!r} already exists in this workspace", f"{source}: engagement.name")
+        current = repo.get_organization(s)
+        if not current.name.strip() or current.name == doc.organization.name:
+            repo.save_organization(s, doc.organization)
+        elif current != doc.organization:
+            warnings.append(
+                f"the file's organization ({doc.organization.name}) differs from this workspace's "
+                f"({current.name}); the workspace profile was kept"
+            )
+        uc_row = _find_use_case(s, doc.use_case) or repo.write_use_case(s, doc.use_case)
+        version, _created = repo.save_bank(s, doc.bank, note=f"imported from {Path(source).name}" if source else "imported", actor=who)
+        ev = EvaluationRow(name=doc.evaluation_name, bank_version_id=version.id or 0, use_case_id=uc_row.id)
+        s.add(ev)
+        s.flush()
+        assert ev.id is not None
+        evaluator_ids = {}
+        for i, name in enumerate(doc.evaluators):
+            e = EvaluatorRow(evaluation_id=ev.id, name=name, position=i)
+            s.add(e)
+            s.flush()
+            evaluator_ids[name] = e.id
+        vendor_ids = {}
+        for v in doc.vendors:
+            vendor_ids[v.name] = repo.write_vendor(s, ev.id, v).id
+        s.bulk_insert_mappings(  # type: ignore[arg-type]
+            AnswerRow,
+            [
+                {"vendor_id": vendor_ids[a.vendor], "evaluator_id": evaluator_ids[a.evaluator], "qid": a.question,
+                 "value": a.value, "note": a.note, "source": "import"}
+                for a in doc.answers
+            ],
+        )
+        engagement_name = None
+        if doc.engagement is not None:
+            engagement_name = _import_engagement(ws, s, doc, doc.engagement, ev.id, who)
+        repo.audit(s, who, "evaluation imported", "evaluation", ev.id,
+                   after={"file": source, "vendors": len(doc.vendors), "answers": len(doc.answers)})
+        return ImportSummary(doc.evaluation_name, len(doc.vendors), len(doc.answers), doc.bank.name, version.version, engagement_name, warnings)
+
+
+def _import_engagement(ws: Workspace, s: Session, doc: EvaluationDocument, e: EngagementDoc, evaluation_id: int, who: str) -> str:
+    vendor = next(v for v in doc.vendors if v.name == e.vendor)
+    validate_reviews(e.kickoff, doc.use_case.success_metrics, e.reviews)
+    eid = engagement_service.create_engagement(
+        ws, e.name, e.vendor, e.kickoff, doc.use_case.success_metrics,
+        promised_months=vendor.timeline.kickoff_to_production_months,
+        milestones=vendor.timeline.milestones, use_case_title=doc.use_case.title,
+        evaluation_id=evaluation_id, actor=who, session=s,
+    )
+    metric_ids = {m.name: m.id for m in s.exec(select(EngagementMetricRow).where(EngagementMetricRow.engagement_id == eid)).all()}
+    for r in e.reviews:
+        row = MonthlyReviewRow(engagement_id=eid, month=r.month, blockers=r.blockers, decisions_needed=r.decisions_needed, recovery_plan=r.recovery_plan)
+        s.add(row)
+        s.flush()
+        for name, value in r.actuals.items():
+            if value is not None:
+                s.add(ReviewActualRow(review_id=row.id or 0, metric_id=metric_ids[name] or 0, value=value))
+    return e.name
+
+
+def import_file(ws: Workspace, path: Path, actor: str | None = None) -> ImportSummary:
+    return import_document(ws, read_document(path), str(path), actor)
+
+
+def export_document(ws: Workspace, ref: str | int) -> EvaluationDocument:
+    from app.services.evaluations import _evaluation, snapshot_in
+
+    with ws.session() as s:
+        ev = _evaluation(s, ref)
+        snap = snapshot_in(s, ev)
+        engagement = None
+        row = s.exec(select(EngagementRow).where(EngagementRow.evaluation_id == ev.id).order_by(EngagementRow.id)).first()
+        if row is not None:
+            es = engagement_service.snapshot_in(s, row)
+            engagement = EngagementDoc(es.name, es.vendor, es.kickoff, es.reviews)
+    return EvaluationDocument(
+        organization=snap.organization,
+        use_case=snap.use_case or UseCase(title=""),
+        bank=snap.bank,
+        evaluation_name=snap.name,
+        evaluators=[e.name for e in snap.evaluators],
+        vendors=snap.vendors,
+        answers=snap.answers,
+        engagement=engagement,
+    )
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename: never a half-written file."""
+    path = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent if str(path.parent) else ".")
+    except OSError as exc:
+        raise InputError(f"cannot write there ({exc.strerror})", str(path)) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"cannot write the file ({exc.strerror})", str(path)) from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def export_file(ws: Workspace, ref: str | int, path: Path) -> None:
+    write_atomically(path, dumps(export_document(ws, ref)).encode("utf-8"))
+
+
+def load_demo(ws: Workspace) -> ImportSummary:
+    """Fill the workspace with the bundled demo (refused if the demo evaluation is already there)."""
+    summary = import_file(ws, data_dir() / "demo.json", actor="diligence demo")
+    extra = json.loads((data_dir() / "demo_extra_use_cases.json").read_text(encoding="utf-8"))
+    from app.exchange.evaluation_json import _Reader, read_use_case
+
+    with ws.session() as s:
+        for i, item in enumerate(extra):
+            uc = read_use_case(_Reader(), item, f"demo_extra_use_cases[{i}]")
+            if _find_use_case(s, uc) is None:
+                repo.write_use_case(s, uc)
+    return summary
+
+
+def workspace_is_empty(ws: Workspace) -> bool:
+    with ws.session() as s:
+        return (
+            s.exec(select(EvaluationRow.id)).first() is None
+            and s.exec(select(UseCaseRow.id)).first() is None
+            and not ((org := s.get(OrganizationRow, 1)) and org.name)
+        )
+
+
+__all__ = ["import_file", "export_file", "load_demo", "parse_document", "write_atomically", "ImportSummary"]

@@ -1,0 +1,350 @@
+"""Reading and writing domain objects through the tables; no transactions are opened here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, select
+
+from app.domain.bank import Bank, content_hash, make_question
+from app.domain.flags import Acknowledgement
+from app.domain.models import (
+    Access,
+    Answer,
+    DataSource,
+    Direction,
+    Impact,
+    ImpactKind,
+    Milestone,
+    Organization,
+    Pricing,
+    Reference,
+    Stage,
+    SuccessMetric,
+    Timeline,
+    UseCase,
+    Vendor,
+)
+from app.store.tables import (
+    AnswerRow,
+    AuditRow,
+    BankRow,
+    BankVersionRow,
+    DataSourceRow,
+    EvaluationRow,
+    EvaluatorRow,
+    FlagAckRow,
+    MilestoneRow,
+    OrganizationRow,
+    QuestionRow,
+    ReferenceRow,
+    SuccessMetricRow,
+    UseCaseRow,
+    VendorRow,
+)
+
+
+def audit(
+    s: Session,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: object = "",
+    before: Any = None,
+    after: Any = None,
+    reason: str = "",
+) -> None:
+    s.add(
+        AuditRow(
+            actor=actor,
+            action=action,
+            entity=entity,
+            entity_id=str(entity_id),
+            before=before,
+            after=after,
+            reason=reason,
+        )
+    )
+
+
+# ----- organization --------------------------------------------------------------------------
+
+
+def get_organization(s: Session) -> Organization:
+    row = s.get(OrganizationRow, 1)
+    if row is None:
+        return Organization()
+    try:
+        stage = Stage(row.stage)
+    except ValueError:
+        stage = Stage.SCALE_UP
+    return Organization(
+        row.name, row.industry, stage, list(row.systems), list(row.infrastructure), list(row.regulations)
+    )
+
+
+def save_organization(s: Session, org: Organization) -> None:
+    row = s.get(OrganizationRow, 1) or OrganizationRow(id=1)
+    row.name, row.industry, row.stage = org.name, org.industry, org.stage.value
+    row.systems, row.infrastructure, row.regulations = list(org.systems), list(org.infrastructure), list(org.regulations)
+    s.add(row)
+
+
+# ----- use cases -----------------------------------------------------------------------------
+
+
+def use_case_from_row(s: Session, row: UseCaseRow) -> UseCase:
+    sources = s.exec(
+        select(DataSourceRow).where(DataSourceRow.use_case_id == row.id).order_by(DataSourceRow.position)
+    ).all()
+    metrics = s.exec(
+        select(SuccessMetricRow).where(SuccessMetricRow.use_case_id == row.id).order_by(SuccessMetricRow.position)
+    ).all()
+    try:
+        kind = ImpactKind(row.impact_kind)
+    except ValueError:
+        kind = ImpactKind.REVENUE
+    return UseCase(
+        title=row.title,
+        decision=row.decision,
+        actors=row.actors,
+        impact=Impact(kind, row.impact_amount, row.impact_unit),
+        data_sources=[DataSource(d.system, Access(d.access)) for d in sources],
+        success_metrics=[
+            SuccessMetric(
+                m.name, m.unit, m.baseline, m.target, Direction(m.direction), m.target_date, m.method, m.owner
+            )
+            for m in metrics
+        ],
+    )
+
+
+def write_use_case(s: Session, uc: UseCase, row: UseCaseRow | None = None) -> UseCaseRow:
+    if row is None:
+        position = s.exec(select(func.count()).select_from(UseCaseRow)).one()
+        row = UseCaseRow(title=uc.title, position=int(position))
+    row.title, row.decision, row.actors = uc.title, uc.decision, uc.actors
+    row.impact_kind, row.impact_amount, row.impact_unit = uc.impact.kind.value, uc.impact.amount, uc.impact.unit
+    s.add(row)
+    s.flush()
+    s.execute(delete(DataSourceRow).where(DataSourceRow.use_case_id == row.id))  # type: ignore[arg-type]
+    s.execute(delete(SuccessMetricRow).where(SuccessMetricRow.use_case_id == row.id))  # type: ignore[arg-type]
+    assert row.id is not None
+    for i, d in enumerate(uc.data_sources):
+        s.add(DataSourceRow(use_case_id=row.id, system=d.system, access=d.access.value, position=i))
+    for i, m in enumerate(uc.success_metrics):
+        s.add(
+            SuccessMetricRow(
+                use_case_id=row.id,
+                name=m.name,
+                unit=m.unit,
+                baseline=m.baseline,
+                target=m.target,
+                direction=m.direction.value,
+                target_date=m.target_date,
+                method=m.method,
+                owner=m.owner,
+                position=i,
+            )
+        )
+    return row
+
+
+# ----- banks ---------------------------------------------------------------------------------
+
+
+def bank_from_version(s: Session, version: BankVersionRow) -> Bank:
+    bank = s.get(BankRow, version.bank_id)
+    assert bank is not None
+    rows = s.exec(
+        select(QuestionRow).where(QuestionRow.bank_version_id == version.id).order_by(QuestionRow.position)
+    ).all()
+    questions = tuple(make_question(question_row_dict(r)) for r in rows)
+    return Bank(bank.name, questions, version.version)
+
+
+_BANK_CACHE: dict[tuple[str, int, str], Bank] = {}
+
+
+def bank_from_version_cached(s: Session, version: BankVersionRow) -> Bank:
+    """Bank versions never change, so a parsed version can be kept (keyed by id and hash)."""
+    owner = s.get(BankRow, version.bank_id)
+    assert owner is not None
+    key = (owner.name, version.version, version.hash)
+    bank = _BANK_CACHE.get(key)
+    if bank is None:
+        if len(_BANK_CACHE) > 32:
+            _BANK_CACHE.clear()
+        bank = _BANK_CACHE[key] = bank_from_version(s, version)
+    return bank
+
+
+def question_row_dict(r: QuestionRow) -> dict[str, object]:
+    return {
+        "id": r.qid,
+        "section": r.section,
+        "layer": r.layer,
+        "question": r.question,
+        "type": r.type,
+        "weight": r.weight,
+        "guidance": r.guidance,
+        "options": r.options,
+        "scoring": r.scoring,
+        "knockout_min": r.knockout_min,
+        "flag_rule": r.flag_rule,
+        "allow_na": r.allow_na,
+    }
+
+
+def latest_version(s: Session, bank_id: int) -> BankVersionRow | None:
+    return s.exec(
+        select(BankVersionRow).where(BankVersionRow.bank_id == bank_id).order_by(BankVersionRow.version.desc())  # type: ignore[attr-defined]
+    ).first()
+
+
+def save_bank(s: Session, bank: Bank, note: str = "", actor: str = "") -> tuple[BankVersionRow, bool]:
+    """Store `bank` as a new version of the bank with its name; reuse identical content.
+
+    Returns the version row and whether a new version was written.
+    """
+    digest = content_hash(bank.questions)
+    row = s.exec(select(BankRow).where(BankRow.name == bank.name)).first()
+    if row is None:
+        row = BankRow(name=bank.name)
+        s.add(row)
+        s.flush()
+    assert row.id is not None
+    same = s.exec(
+        select(BankVersionRow).where(BankVersionRow.bank_id == row.id, BankVersionRow.hash == digest)
+    ).first()
+    if same is not None:
+        return same, False
+    last = latest_version(s, row.id)
+    version = BankVersionRow(bank_id=row.id, version=(last.version + 1 if last else 1), hash=digest, note=note)
+    s.add(version)
+    s.flush()
+    assert version.id is not None
+    s.bulk_insert_mappings(  # type: ignore[arg-type]
+        QuestionRow,
+        [
+            {
+                "bank_version_id": version.id,
+                "position": i,
+                "qid": q.id,
+                "section": q.section,
+                "layer": q.layer.value,
+                "question": q.question,
+                "type": q.type.value,
+                "weight": q.weight,
+                "guidance": q.guidance,
+                "options": q.options,
+                "scoring": q.scoring,
+                "knockout_min": q.knockout_min,
+                "flag_rule": q.flag_rule,
+                "allow_na": q.allow_na,
+            }
+            for i, q in enumerate(bank.questions)
+        ],
+    )
+    audit(
+        s,
+        actor,
+        "bank version created",
+        "bank",
+        f"{bank.name} v{version.version}",
+        after={"hash": digest, "questions": len(bank.questions), "note": note},
+    )
+    return version, True
+
+
+# ----- vendors -------------------------------------------------------------------------------
+
+
+def vendor_from_row(s: Session, row: VendorRow) -> Vendor:
+    refs = s.exec(select(ReferenceRow).where(ReferenceRow.vendor_id == row.id).order_by(ReferenceRow.position)).all()
+    ms = s.exec(select(MilestoneRow).where(MilestoneRow.vendor_id == row.id).order_by(MilestoneRow.position)).all()
+    return Vendor(
+        name=row.name,
+        industries=list(row.industries),
+        claims=row.claims,
+        references=[Reference(r.company, r.industry, r.stage, r.in_production, r.contactable) for r in refs],
+        production_deployments_in_industry=row.production_deployments,
+        timeline=Timeline(row.kickoff_to_production_months, [Milestone(m.name, m.month) for m in ms], row.timeline_description),
+        pricing=Pricing(row.pricing_model, row.pricing_amount, row.pricing_currency, list(row.pricing_assumes)),
+        assumed_infrastructure=list(row.assumed_infrastructure),
+        demo_rating=row.demo_rating,
+    )
+
+
+def write_vendor(s: Session, evaluation_id: int, v: Vendor, row: VendorRow | None = None) -> VendorRow:
+    if row is None:
+        position = s.exec(select(func.count()).select_from(VendorRow).where(VendorRow.evaluation_id == evaluation_id)).one()
+        row = VendorRow(evaluation_id=evaluation_id, name=v.name, position=int(position))
+    row.name = v.name
+    row.industries = list(v.industries)
+    row.claims = v.claims
+    row.production_deployments = v.production_deployments_in_industry
+    row.kickoff_to_production_months = v.timeline.kickoff_to_production_months
+    row.timeline_description = v.timeline.description
+    row.pricing_model, row.pricing_amount = v.pricing.model, v.pricing.amount
+    row.pricing_currency, row.pricing_assumes = v.pricing.currency, list(v.pricing.assumes)
+    row.assumed_infrastructure = list(v.assumed_infrastructure)
+    row.demo_rating = v.demo_rating
+    s.add(row)
+    s.flush()
+    assert row.id is not None
+    s.execute(delete(ReferenceRow).where(ReferenceRow.vendor_id == row.id))  # type: ignore[arg-type]
+    s.execute(delete(MilestoneRow).where(MilestoneRow.vendor_id == row.id))  # type: ignore[arg-type]
+    for i, r in enumerate(v.references):
+        s.add(ReferenceRow(vendor_id=row.id, company=r.company, industry=r.industry, stage=r.stage,
+                           in_production=r.in_production, contactable=r.contactable, position=i))
+    for i, m in enumerate(v.timeline.milestones):
+        s.add(MilestoneRow(vendor_id=row.id, name=m.name, month=m.month, position=i))
+    return row
+
+
+def vendor_rows(s: Session, evaluation_id: int) -> Sequence[VendorRow]:
+    return s.exec(select(VendorRow).where(VendorRow.evaluation_id == evaluation_id).order_by(VendorRow.position, VendorRow.id)).all()
+
+
+def evaluator_rows(s: Session, evaluation_id: int) -> Sequence[EvaluatorRow]:
+    return s.exec(select(EvaluatorRow).where(EvaluatorRow.evaluation_id == evaluation_id).order_by(EvaluatorRow.position, EvaluatorRow.id)).all()
+
+
+def answers_of(s: Session, evaluation_id: int) -> list[tuple[Answer, str]]:
+    """(answer, source) for every answer of an evaluation, in vendor/evaluator/bank order."""
+    stmt = (
+        select(AnswerRow, VendorRow.name, EvaluatorRow.name)
+        .join(VendorRow, AnswerRow.vendor_id == VendorRow.id)  # type: ignore[arg-type]
+        .join(EvaluatorRow, AnswerRow.evaluator_id == EvaluatorRow.id)  # type: ignore[arg-type]
+        .where(VendorRow.evaluation_id == evaluation_id)
+        .order_by(VendorRow.position, VendorRow.id, EvaluatorRow.position, AnswerRow.id)
+    )
+    return [(Answer(vn, en, a.qid, a.value, a.note), a.source) for a, vn, en in s.exec(stmt).all()]
+
+
+def acknowledgements(s: Session, evaluation_id: int | None = None, engagement_id: int | None = None) -> dict[tuple[str, str], Acknowledgement]:
+    stmt = select(FlagAckRow)
+    if evaluation_id is not None:
+        stmt = stmt.where(FlagAckRow.evaluation_id == evaluation_id)
+    if engagement_id is not None:
+        stmt = stmt.where(FlagAckRow.engagement_id == engagement_id)
+    out = {}
+    for r in s.exec(stmt.order_by(FlagAckRow.id)).all():
+        out[(r.vendor, r.rule)] = Acknowledgement(r.rationale, r.by, r.at.isoformat(timespec="seconds"))
+    return out
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.isoformat(timespec="seconds")
+
+
+def evaluation_by_ref(s: Session, ref: str | int) -> EvaluationRow | None:
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+        row = s.get(EvaluationRow, int(ref))
+        if row is not None:
+            return row
+    return s.exec(select(EvaluationRow).where(EvaluationRow.name == str(ref))).first()
