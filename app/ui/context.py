@@ -1,0 +1,46 @@
+"""What every page shares: the open workspace, the undo stack, and change notifications."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from app.store.workspace import Workspace
+
+
+class AppContext(QObject):
+    """Pages talk to services through the workspace and announce changes through these signals."""
+
+    workspace_changed = Signal()  # a different workspace was opened
+    data_changed = Signal(str)  # something was saved; the argument names what ("evaluation:3", "organization" …)
+    status_message = Signal(str)  # a short message for the status bar
+    evaluation_selected = Signal(int)  # the evaluation the user is working on
+
+    def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.undo_stack = QUndoStack(self)
+        self.current_evaluation: int | None = None
+        self.current_evaluator: str | None = None
+
+    @property
+    def read_only(self) -> bool:
+        return self.workspace.read_only
+
+    def set_workspace(self, workspace: Workspace) -> None:
+        old = self.workspace
+        self.workspace = workspace
+        self.current_evaluation = None
+        self.undo_stack.clear()
+        old.close()
+        self.workspace_changed.emit()
+
+    def select_evaluation(self, evaluation_id: int) -> None:
+        self.current_evaluation = evaluation_id
+        self.evaluation_selected.emit(evaluation_id)
+
+    def changed(self, what: str) -> None:
+        self.data_changed.emit(what)
+
+    def say(self, message: str) -> None:
+        self.status_message.emit(message)

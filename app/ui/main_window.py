@@ -1,0 +1,160 @@
+"""The main window: a sidebar with the guided flow and one page per step."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from app.paths import resources_dir
+from app.ui.context import AppContext
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str
+    icon: str  # file name in resources/icons
+    module: str  # module holding a `Page` class: Page(ctx: AppContext, parent=None)
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("organization", "Organization", "organization.svg", "app.ui.pages.organization"),
+    PageSpec("usecases", "Use cases", "usecases.svg", "app.ui.pages.usecases"),
+    PageSpec("evaluations", "Evaluate", "evaluate.svg", "app.ui.pages.evaluate"),
+    PageSpec("compare", "Compare", "compare.svg", "app.ui.pages.compare"),
+    PageSpec("oversee", "Oversee", "oversee.svg", "app.ui.pages.oversee"),
+    PageSpec("banks", "Question banks", "banks.svg", "app.ui.pages.banks"),
+)
+
+
+def icon(name: str) -> QIcon:
+    return QIcon(str(resources_dir() / "icons" / name))
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setObjectName("MainWindow")
+        self.setWindowIcon(icon("diligence.svg"))
+        self._pages: dict[str, QWidget] = {}
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName(self.tr("Steps"))
+        self.sidebar.setIconSize(QSize(20, 20))
+        self.sidebar.setMinimumWidth(170)
+        self.sidebar.setMaximumWidth(240)
+        self.stack = QStackedWidget()
+        for spec in PAGES:
+            item = QListWidgetItem(icon(spec.icon), self.tr(spec.title))
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            item.setSizeHint(QSize(0, 36))
+            self.sidebar.addItem(item)
+            placeholder = QLabel()
+            placeholder.setObjectName(f"placeholder-{spec.key}")
+            self.stack.addWidget(placeholder)
+        splitter = QSplitter()
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+        self.sidebar.currentRowChanged.connect(self.show_page_at)
+        self._build_menus()
+        self.statusBar().showMessage(self.tr("Ready"), 3000)
+        ctx.status_message.connect(lambda m: self.statusBar().showMessage(m, 5000))
+        ctx.undo_stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
+        ctx.workspace_changed.connect(self._on_workspace_changed)
+        self._update_title()
+        self.resize(1280, 820)
+
+    # ----- pages -------------------------------------------------------------------------
+
+    def page(self, key: str) -> QWidget:
+        """The page for `key`, created on first use so start-up stays fast."""
+        if key not in self._pages:
+            index = next(i for i, s in enumerate(PAGES) if s.key == key)
+            spec = PAGES[index]
+            module = importlib.import_module(spec.module)
+            widget: QWidget = module.Page(self.ctx)
+            widget.setObjectName(f"page-{key}")
+            old = self.stack.widget(index)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self.stack.insertWidget(index, widget)
+            self._pages[key] = widget
+        return self._pages[key]
+
+    def show_page(self, key: str) -> QWidget:
+        index = next(i for i, s in enumerate(PAGES) if s.key == key)
+        if self.sidebar.currentRow() != index:
+            self.sidebar.setCurrentRow(index)  # calls show_page_at
+        else:
+            self.show_page_at(index)
+        return self._pages[key]
+
+    def show_page_at(self, index: int) -> None:
+        if index < 0:
+            return
+        widget = self.page(PAGES[index].key)
+        self.stack.setCurrentWidget(widget)
+        refresh = getattr(widget, "refresh", None)
+        if callable(refresh):
+            refresh()
+
+    # ----- menus -------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu(self.tr("&File"))
+        self.edit_menu = bar.addMenu(self.tr("&Edit"))
+        undo = self.ctx.undo_stack.createUndoAction(self, self.tr("&Undo"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.ctx.undo_stack.createRedoAction(self, self.tr("&Redo"))
+        redo.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Shift+Z")])
+        self.edit_menu.addAction(undo)
+        self.edit_menu.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
+        self.view_menu = bar.addMenu(self.tr("&View"))
+        for i, spec in enumerate(PAGES):
+            act = QAction(icon(spec.icon), self.tr(spec.title), self)
+            act.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            act.triggered.connect(lambda _=False, k=spec.key: self.show_page(k))
+            self.view_menu.addAction(act)
+        self.help_menu = bar.addMenu(self.tr("&Help"))
+
+    def _update_title(self) -> None:
+        ws = self.ctx.workspace
+        suffix = self.tr(" (read-only)") if ws.read_only else ""
+        self.setWindowTitle(f"Diligence — {ws.location}{suffix}[*]")
+
+    def _on_workspace_changed(self) -> None:
+        for key in list(self._pages):
+            refresh = getattr(self._pages[key], "refresh", None)
+            if callable(refresh):
+                refresh()
+        self._update_title()
+
+    # ----- state -------------------------------------------------------------------------
+
+    def restore_state(self, settings: QSettings) -> None:
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        super().closeEvent(event)
