@@ -29,6 +29,15 @@ class PageSpec:
     module: str  # module holding a `Page` class: Page(ctx: AppContext, parent=None)
 
 
+# Modules that add menu actions, drop handling or dialogs to the window. Each defines
+# `install(window: MainWindow) -> None`; a missing module is skipped.
+EXTENSIONS: tuple[str, ...] = (
+    "app.ui.workspace_actions",  # File: new / open / recent workspaces, first run
+    "app.ui.export",  # File: export PDF reports
+    "app.ui.questionnaires",  # File: bank import wizard, questionnaires out and in (menu, drag-and-drop)
+    "app.ui.audit_view",  # Tools: audit trail, backups
+)
+
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("organization", "Organization", "organization.svg", "app.ui.pages.organization"),
     PageSpec("usecases", "Use cases", "usecases.svg", "app.ui.pages.usecases"),
@@ -73,6 +82,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self.sidebar.currentRowChanged.connect(self.show_page_at)
         self._build_menus()
+        self._install_extensions()
         self.statusBar().showMessage(self.tr("Ready"), 3000)
         ctx.status_message.connect(lambda m: self.statusBar().showMessage(m, 5000))
         ctx.undo_stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
@@ -133,7 +143,18 @@ class MainWindow(QMainWindow):
             act.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
             act.triggered.connect(lambda _=False, k=spec.key: self.show_page(k))
             self.view_menu.addAction(act)
+        self.tools_menu = bar.addMenu(self.tr("&Tools"))
         self.help_menu = bar.addMenu(self.tr("&Help"))
+
+    def _install_extensions(self) -> None:
+        for name in EXTENSIONS:
+            try:
+                module = importlib.import_module(name)
+            except ModuleNotFoundError as exc:
+                if exc.name != name:
+                    raise
+                continue
+            module.install(self)
 
     def _update_title(self) -> None:
         ws = self.ctx.workspace
