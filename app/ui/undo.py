@@ -1,0 +1,142 @@
+"""Undo commands whose redo and undo each call a service, so every edit is saved and reversible.
+
+Use `push()` (or `set_value()`) from any page:
+
+    push(ctx, self.tr("Rename use case"),
+         apply=lambda: usecases.update(ws, uid, new),
+         revert=lambda: usecases.update(ws, uid, old),
+         changed="usecase", on_done=self.reload)
+
+Each call of `apply`/`revert` is one service call, hence one transaction. When the first
+`apply` fails with a person-readable error (InputError, DomainError), the command is dropped
+from the stack, the message goes to the status bar, and `push` returns False.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+
+from app.domain.errors import DomainError
+from app.services.errors import InputError
+from app.ui.context import AppContext
+
+# Qt merges consecutive commands that share an id(); the key then decides (same field only).
+MERGE_ID = 0x4449
+
+
+class ServiceCommand(QUndoCommand):
+    """redo() calls `apply`, undo() calls `revert`; both then announce the change.
+
+    `merge_key`: consecutive commands with the same key merge into one undo step (typing
+    into one field), keeping the first command's `revert` and the latest `apply`.
+    `on_done(undone)` runs after every apply/revert so a page can redisplay.
+    """
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        text: str,
+        apply: Callable[[], Any],
+        revert: Callable[[], Any],
+        *,
+        changed: str = "",
+        merge_key: Hashable | None = None,
+        on_done: Callable[[bool], None] | None = None,
+    ) -> None:
+        super().__init__(text)
+        self.ctx = ctx
+        self.apply = apply
+        self.revert = revert
+        self.changed = changed
+        self.merge_key = merge_key
+        self.on_done = on_done
+        self.error: str | None = None
+        self._first = True
+
+    def redo(self) -> None:
+        try:
+            self.apply()
+        except (InputError, DomainError) as exc:
+            if not self._first:
+                raise
+            # Refused on first try: nothing was saved, so the command must not enter the stack.
+            self.error = str(exc)
+            self.setObsolete(True)
+            self.ctx.say(self.error)
+            return
+        finally:
+            self._first = False
+        self._announce(undone=False)
+
+    def undo(self) -> None:
+        self.revert()
+        self._announce(undone=True)
+
+    def _announce(self, undone: bool) -> None:
+        if self.changed:
+            self.ctx.changed(self.changed)
+        if self.on_done is not None:
+            self.on_done(undone)
+
+    def id(self) -> int:  # noqa: A003 - Qt override
+        return MERGE_ID if self.merge_key is not None else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt override
+        if not isinstance(other, ServiceCommand) or other.merge_key is None:
+            return False
+        if other.merge_key != self.merge_key or other.error is not None:
+            return False
+        self.apply = other.apply
+        self.on_done = other.on_done
+        self.setText(other.text())
+        return True
+
+
+def push(
+    ctx: AppContext,
+    text: str,
+    apply: Callable[[], Any],
+    revert: Callable[[], Any],
+    *,
+    changed: str = "",
+    merge_key: Hashable | None = None,
+    on_done: Callable[[bool], None] | None = None,
+) -> bool:
+    """Apply an edit through the undo stack; False (with a status message) when refused."""
+    if ctx.read_only:
+        ctx.say(ctx.tr("This workspace is open read-only; the change was not saved."))
+        return False
+    command = ServiceCommand(
+        ctx, text, apply, revert, changed=changed, merge_key=merge_key, on_done=on_done
+    )
+    ctx.undo_stack.push(command)
+    return command.error is None
+
+
+def set_value(
+    ctx: AppContext,
+    text: str,
+    get: Callable[[], Any],
+    put: Callable[[Any], Any],
+    value: Any,
+    *,
+    changed: str = "",
+    merge_key: Hashable | None = None,
+    on_done: Callable[[bool], None] | None = None,
+) -> bool:
+    """The common case: remember `get()`, then `put(value)`; undo puts the old value back."""
+    before = get()
+    if before == value:
+        return True
+    return push(
+        ctx,
+        text,
+        lambda: put(value),
+        lambda: put(before),
+        changed=changed,
+        merge_key=merge_key,
+        on_done=on_done,
+    )
