@@ -1,0 +1,170 @@
+"""Use cases: list, read, create, update, delete (and restore), and the live specificity check."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import update as sql_update
+from sqlmodel import Session, select
+
+from app.domain.models import UseCase
+from app.domain.specificity import SpecificityResult, check_title, check_use_case
+from app.services import knowledge
+from app.services.errors import InputError, NotFound
+from app.store import repo
+from app.store.tables import EvaluationRow, UseCaseRow
+from app.store.workspace import Workspace, current_user
+
+
+@dataclass(frozen=True)
+class UseCaseSummary:
+    id: int
+    title: str
+    verdict: str
+    score: int
+
+
+@dataclass(frozen=True)
+class DeletedUseCase:
+    """What `restore` needs to put a deleted use case back exactly, links included."""
+
+    id: int
+    use_case: UseCase
+    position: int
+    evaluations: tuple[int, ...]
+
+
+def check(uc: UseCase) -> SpecificityResult:
+    return check_use_case(uc, knowledge.lexicons())
+
+
+def check_text(title: str) -> SpecificityResult:
+    return check_title(title, knowledge.lexicons())
+
+
+def _row(s: Session, use_case_id: int) -> UseCaseRow:
+    row = s.get(UseCaseRow, use_case_id)
+    if row is None:
+        raise NotFound(f"there is no use case {use_case_id}")
+    return row
+
+
+def _validate(uc: UseCase) -> None:
+    if not uc.title.strip():
+        raise InputError("a use case needs a title: name the decision or process it improves")
+    if uc.impact.amount < 0:
+        raise InputError("the estimated annual impact cannot be negative")
+    for m in uc.success_metrics:
+        if not m.name.strip():
+            raise InputError("every success metric needs a name")
+    for d in uc.data_sources:
+        if not d.system.strip():
+            raise InputError("every data source needs a system name")
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def as_json(uc: UseCase) -> dict[str, Any]:
+    return _json(asdict(uc))  # type: ignore[no-any-return]
+
+
+def list_use_cases(ws: Workspace) -> list[UseCaseSummary]:
+    out = []
+    with ws.session() as s:
+        rows = s.exec(select(UseCaseRow).order_by(UseCaseRow.position, UseCaseRow.id)).all()
+        for row in rows:
+            assert row.id is not None
+            result = check(repo.use_case_from_row(s, row))
+            out.append(UseCaseSummary(row.id, row.title, result.verdict.value, result.score))
+    return out
+
+
+def get(ws: Workspace, use_case_id: int) -> UseCase:
+    with ws.session() as s:
+        return repo.use_case_from_row(s, _row(s, use_case_id))
+
+
+def create(ws: Workspace, uc: UseCase, actor: str | None = None) -> int:
+    _validate(uc)
+    with ws.session() as s:
+        row = repo.write_use_case(s, uc)
+        assert row.id is not None
+        repo.audit(
+            s, actor or current_user(), "use case created", "use_case", row.id, after=as_json(uc)
+        )
+        return row.id
+
+
+def update(ws: Workspace, use_case_id: int, uc: UseCase, actor: str | None = None) -> None:
+    _validate(uc)
+    with ws.session() as s:
+        row = _row(s, use_case_id)
+        before = repo.use_case_from_row(s, row)
+        if before == uc:
+            return
+        repo.write_use_case(s, uc, row)
+        repo.audit(
+            s,
+            actor or current_user(),
+            "use case updated",
+            "use_case",
+            use_case_id,
+            before=as_json(before),
+            after=as_json(uc),
+        )
+
+
+def delete(ws: Workspace, use_case_id: int, actor: str | None = None) -> DeletedUseCase:
+    with ws.session() as s:
+        row = _row(s, use_case_id)
+        uc = repo.use_case_from_row(s, row)
+        linked = s.exec(
+            select(EvaluationRow.id).where(EvaluationRow.use_case_id == use_case_id)
+        ).all()
+        gone = DeletedUseCase(
+            use_case_id, uc, row.position, tuple(int(i) for i in linked if i is not None)
+        )
+        s.delete(row)
+        repo.audit(
+            s,
+            actor or current_user(),
+            "use case deleted",
+            "use_case",
+            use_case_id,
+            before=as_json(uc),
+        )
+        return gone
+
+
+def restore(ws: Workspace, gone: DeletedUseCase, actor: str | None = None) -> int:
+    """Undo a delete: same id, same place, and the evaluations that pointed at it again."""
+    with ws.session() as s:
+        if s.get(UseCaseRow, gone.id) is not None:
+            raise InputError(f"use case {gone.id} already exists")
+        row = UseCaseRow(id=gone.id, title=gone.use_case.title, position=gone.position)
+        repo.write_use_case(s, gone.use_case, row)
+        if gone.evaluations:
+            s.execute(
+                sql_update(EvaluationRow)
+                .where(EvaluationRow.id.in_(gone.evaluations))  # type: ignore[union-attr]
+                .values(use_case_id=gone.id)
+            )
+        repo.audit(
+            s,
+            actor or current_user(),
+            "use case restored",
+            "use_case",
+            gone.id,
+            after=as_json(gone.use_case),
+        )
+        return gone.id
