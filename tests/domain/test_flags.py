@@ -1,0 +1,147 @@
+"""The red-flag rules of DESIGN.md, each with severity, message and evidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.domain.flags import Acknowledgement, Lexicons, vendor_flags
+from app.domain.models import Milestone, Organization, Pricing, Reference, Severity, Stage, Timeline, Vendor
+from app.domain.scoring import ScoreBoard
+from app.domain.text import Synonyms
+from tests.domain.helpers import bank, q
+
+LEX = Lexicons(
+    vague_timeline=("asap", "a few weeks", "depends", "tbd", "flexible", "soon"),
+    generalist_claims=("we can do anything", "any industry", "whatever you need"),
+)
+SYN = Synonyms.from_rows([
+    ("industry", "b2b saas", "saas|software as a service"),
+    ("stage", "scale-up", "scaleup|growth"),
+    ("capability", "cloud data warehouse", "snowflake|data warehouse"),
+    ("capability", "mlops platform", "mlops"),
+])
+ORG = Organization("Us", "B2B SaaS", Stage.SCALE_UP, ["Salesforce"], ["Cloud data warehouse", "CRM"], [])
+
+
+def good_vendor(**changes: object) -> Vendor:
+    v = Vendor(
+        name="Good",
+        industries=["B2B SaaS"],
+        references=[Reference("Ref Co", "SaaS", "Scaleup", True, True)],
+        production_deployments_in_industry=4,
+        timeline=Timeline(6, [Milestone("Pilot", 2), Milestone("Production", 6)], "Pilot in month 2, production in month 6."),
+        pricing=Pricing("fixed", 100000, "USD", ["snowflake"]),
+        assumed_infrastructure=["CRM"],
+        demo_rating=4,
+    )
+    for k, val in changes.items():
+        setattr(v, k, val)
+    return v
+
+
+def rules(v: Vendor, board: ScoreBoard | None = None, acks=None) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    return {f.rule: f for f in vendor_flags(ORG, v, board, LEX, SYN, acks)}
+
+
+def test_a_good_vendor_raises_no_flag_thanks_to_synonyms() -> None:
+    assert rules(good_vendor()) == {}
+
+
+class TestReferences:
+    def test_no_references_at_all_is_critical(self) -> None:
+        f = rules(good_vendor(references=[]))["no_relevant_references"]
+        assert f.severity is Severity.CRITICAL and f.evidence == ("references: none",)
+
+    def test_none_in_our_industry_is_high(self) -> None:
+        f = rules(good_vendor(references=[Reference("Bank", "banking", "scale-up", True, True)]))["no_relevant_references"]
+        assert f.severity is Severity.HIGH and "Bank" in f.evidence[0]
+
+    def test_in_industry_but_wrong_stage_is_medium(self) -> None:
+        f = rules(good_vendor(references=[Reference("Big", " b2b  SAAS ", "enterprise", True, True)]))["no_relevant_references"]
+        assert f.severity is Severity.MEDIUM
+
+    def test_matching_reference_not_in_production_still_fires(self) -> None:
+        assert "no_relevant_references" in rules(good_vendor(references=[Reference("Pilot", "SaaS", "scale-up", False, True)]))
+
+
+class TestTimeline:
+    def test_missing_months_is_high(self) -> None:
+        v = good_vendor(timeline=Timeline(None, [Milestone("Pilot", 2)], "Pilot in month 2"), demo_rating=3)
+        f = rules(v)["vague_timeline"]
+        assert f.severity is Severity.HIGH and "kickoff to production: not given" in f.evidence
+
+    def test_no_milestone_with_a_month(self) -> None:
+        v = good_vendor(timeline=Timeline(6, [Milestone("Pilot", None)], ""), demo_rating=None)
+        assert "milestones with a month: none" in rules(v)["vague_timeline"].evidence
+
+    @pytest.mark.parametrize("text", ["ASAP", "It depends on data", "Go-live soon", "dates TBD"])
+    def test_vague_language(self, text: str) -> None:
+        v = good_vendor(timeline=Timeline(6, [Milestone("Pilot", 2)], text), demo_rating=2)
+        assert rules(v)["vague_timeline"].severity is Severity.HIGH
+
+    def test_vague_word_inside_another_word_does_not_fire(self) -> None:
+        v = good_vendor(timeline=Timeline(6, [Milestone("Pilot", 2)], "Dependable delivery, production in month 6"))
+        assert "vague_timeline" not in rules(v)
+
+    def test_impressive_demo_makes_it_critical(self) -> None:
+        v = good_vendor(timeline=Timeline(None, [], "asap"), demo_rating=4.5)
+        f = rules(v)["vague_timeline"]
+        assert f.severity is Severity.CRITICAL and "Impressive demo" in f.message
+
+
+def test_infrastructure_mismatch_lists_missing_capabilities() -> None:
+    v = good_vendor(assumed_infrastructure=["MLOps", "CRM"], pricing=Pricing("usage", 1, "USD", ["GPU cluster"]))
+    f = rules(v)["infrastructure_mismatch"]
+    assert f.severity is Severity.HIGH
+    assert any("MLOps" in e for e in f.evidence) and any("GPU cluster" in e for e in f.evidence)
+    assert not any("CRM" in e for e in f.evidence)
+
+
+class TestGeneralist:
+    def test_any_industry(self) -> None:
+        assert rules(good_vendor(industries=["Any"]))["generalist"].severity is Severity.MEDIUM
+
+    def test_six_distinct_industries(self) -> None:
+        six = ["retail", "banking", "health", "energy", "telecom", "media"]
+        assert "generalist" in rules(good_vendor(industries=six))
+        assert "generalist" not in rules(good_vendor(industries=six[:5]))
+
+    def test_synonyms_do_not_count_twice(self) -> None:
+        v = good_vendor(industries=["SaaS", "software as a service", "B2B SaaS", "retail", "banking", "energy"])
+        assert "generalist" not in rules(v)
+
+    def test_claims_lexicon(self) -> None:
+        f = rules(good_vendor(claims="Honestly, we can do anything you need."))["generalist"]
+        assert "we can do anything" in f.evidence[0]
+
+
+def test_no_production_track_record() -> None:
+    assert rules(good_vendor(production_deployments_in_industry=0))["no_production_track_record"].severity is Severity.HIGH
+    assert "no_production_track_record" in rules(good_vendor(production_deployments_in_industry=None))
+
+
+def test_question_flag_rules_on_scores_and_text() -> None:
+    b = bank(q("R1", flag_rule="<2:high:Weak rollback procedures"), q("T1", type_="text", weight=0, flag_rule="contains=we handle everything:medium:Unrealistic"))
+    sb = ScoreBoard(b, ["Good"], ["e1", "e2"])
+    sb.set_answer("Good", "e1", "R1", "1")
+    sb.set_answer("Good", "e2", "R1", "2")  # mean 1.5 < 2
+    sb.set_answer("Good", "e1", "T1", "After kickoff We Handle Everything.")
+    found = rules(good_vendor(), sb)
+    assert found["question:R1"].severity is Severity.HIGH and found["question:R1"].message == "Weak rollback procedures"
+    assert "1.5" in found["question:R1"].evidence[0]
+    assert found["question:T1"].severity is Severity.MEDIUM
+    sb.set_answer("Good", "e2", "R1", "4")  # mean 2.5: no longer below 2
+    assert "question:R1" not in rules(good_vendor(), sb)
+
+
+def test_acknowledged_flag_stays_visible_with_rationale() -> None:
+    ack = Acknowledgement("They will use our Snowflake", "maya", "2026-11-01T10:00:00")
+    found = rules(good_vendor(production_deployments_in_industry=0), acks={("Good", "no_production_track_record"): ack})
+    f = found["no_production_track_record"]
+    assert f.acknowledged and f.acknowledgement == ack
+
+
+def test_flags_sorted_by_severity() -> None:
+    v = good_vendor(references=[], production_deployments_in_industry=0, claims="we can do anything")
+    severities = [f.severity for f in vendor_flags(ORG, v, None, LEX, SYN)]
+    assert severities == sorted(severities, key=lambda s: s.rank)
