@@ -1,0 +1,59 @@
+"""Status and severity colours derived from the current palette, so light and dark both read well."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+
+# Only hues are fixed (red means bad everywhere); lightness and saturation follow the palette.
+_HUES = {
+    "critical": 0,
+    "high": 22,
+    "medium": 42,
+    "good": 135,
+    "slogan": 0,
+    "needs work": 38,
+    "specific": 135,
+    "off track": 0,
+    "on track": 135,
+}
+
+
+def palette() -> QPalette:
+    return QGuiApplication.palette()
+
+
+def is_dark(pal: QPalette | None = None) -> bool:
+    pal = pal or palette()
+    return pal.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def tone(kind: str, pal: QPalette | None = None) -> QColor:
+    """A text colour for `kind` (a severity, a verdict or a status) readable on the base colour."""
+    pal = pal or palette()
+    hue = _HUES.get(kind)
+    if hue is None:
+        return pal.color(QPalette.ColorRole.Text)
+    return QColor.fromHsl(hue, 170, 175 if is_dark(pal) else 85)
+
+
+def mix(a: QColor, b: QColor, amount: float) -> QColor:
+    """`a` moved `amount` (0–1) towards `b`."""
+    return QColor(
+        round(a.red() + (b.red() - a.red()) * amount),
+        round(a.green() + (b.green() - a.green()) * amount),
+        round(a.blue() + (b.blue() - a.blue()) * amount),
+    )
+
+
+def chip_colors(kind: str, pal: QPalette | None = None) -> tuple[QColor, QColor]:
+    """(background, text) of a chip: the tone faintly over the base colour."""
+    pal = pal or palette()
+    base = pal.color(QPalette.ColorRole.Base)
+    fg = tone(kind, pal)
+    if kind not in _HUES:
+        return mix(base, pal.color(QPalette.ColorRole.Text), 0.08), fg
+    return mix(base, fg, 0.18), fg
+
+
+def css(color: QColor) -> str:
+    return color.name(QColor.NameFormat.HexRgb)

@@ -1,0 +1,1 @@
+"""Reusable widgets: tag lists, verdict chips, empty-state hints."""
