@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,7 +15,9 @@ from app.domain.flags import RedFlag
 from app.domain.models import Direction, Severity, SuccessMetric
 
 TOLERANCE = 0.10
-_NO_PLAN = {"", "-", "n/a", "na", "none", "tbd", "todo", "no", "nothing"}
+_NO_PLAN = {"", "-", "n/a", "na", "none", "tbd", "todo", "no", "nothing", "tba", "?"}
+# Trailing punctuation does not make a plan credible: "TBD." is still no plan.
+_TRAILING = re.compile(r"[\s.!?…:;,-]+$")
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
@@ -40,6 +43,14 @@ def next_month(month: str) -> str:
     d = month_end(month)
     y, m = (d.year + 1, 1) if d.month == 12 else (d.year, d.month + 1)
     return f"{y:04d}-{m:02d}"
+
+
+def default_review_month(kickoff: date, months: Sequence[str]) -> str:
+    """The month a new review is most likely for: after the last one, never before kickoff."""
+    first = month_of(kickoff)
+    if not months:
+        return first
+    return max(first, next_month(max(months)))
 
 
 def progress(kickoff: date, target_date: date | None, on: date) -> float:
@@ -81,7 +92,27 @@ class Review:
 
     @property
     def has_recovery_plan(self) -> bool:
-        return self.recovery_plan.strip().casefold() not in _NO_PLAN
+        return has_plan(self.recovery_plan)
+
+
+def has_plan(text: str) -> bool:
+    """Whether a recovery plan says something: blank, "TBD", "n/a" and the like do not."""
+    core = _TRAILING.sub("", text.strip()).strip().casefold()
+    return core not in _NO_PLAN and text.strip().casefold() not in _NO_PLAN
+
+
+def parse_actual(text: str) -> float | None:
+    """A person's typed actual: blank means not measured; anything else must be a finite number."""
+    t = text.strip()
+    if not t:
+        return None
+    try:
+        value = float(t)
+    except ValueError:
+        raise DomainError(f"{text.strip()!r} is not a number") from None
+    if not math.isfinite(value):
+        raise DomainError(f"{text.strip()!r} is not a finite number")
+    return value
 
 
 @dataclass(frozen=True)
@@ -108,9 +139,13 @@ def validate_reviews(kickoff: date, metrics: Sequence[SuccessMetric], reviews: S
         if r.month in seen:
             raise DomainError(f"there is already a review for {r.month}")
         seen.add(r.month)
-        for name in r.actuals:
+        for name, value in r.actuals.items():
             if name not in names:
                 raise DomainError(f"the review for {r.month} has an actual for {name!r}, which is not a metric of this engagement")
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)
+            ):
+                raise DomainError(f"the actual for {name!r} in {r.month} is not a number: {value!r}")
 
 
 def track(kickoff: date, metrics: Sequence[SuccessMetric], reviews: Sequence[Review]) -> list[MetricTrack]:
@@ -154,6 +189,72 @@ def off_track_flags(
                 )
                 flags.append(RedFlag("metrics_off_track", Severity.HIGH, message, evidence, vendor))
     return flags
+
+
+def plan_required(
+    kickoff: date, metrics: Sequence[SuccessMetric], reviews: Sequence[Review], review: Review
+) -> list[str]:
+    """Names of the metrics that `review` would leave off track for a second review in a row.
+
+    Without a recovery plan such a review raises `metrics_off_track`, so the review form
+    asks for one. The review before is the latest earlier review (a skipped month does not
+    reset the count: reviews are monthly, and missing one must not hide a slipping metric).
+    """
+    earlier = [r for r in reviews if r.month < review.month]
+    if not earlier:
+        return []
+    prev = max(earlier, key=lambda r: r.month)
+    out = []
+    for m in metrics:
+        _, before = status(m, kickoff, prev.month, prev.actuals.get(m.name))
+        _, now = status(m, kickoff, review.month, review.actuals.get(m.name))
+        if before is Status.OFF_TRACK and now is Status.OFF_TRACK:
+            out.append(m.name)
+    return out
+
+
+def trajectory(metric: SuccessMetric, kickoff: date) -> list[tuple[date, float]]:
+    """The expected straight line: baseline at kickoff to target at the target date."""
+    if metric.baseline is None or metric.target is None:
+        return []
+    if metric.target_date is None or metric.target_date <= kickoff:
+        return [(kickoff, metric.target)]
+    return [(kickoff, metric.baseline), (metric.target_date, metric.target)]
+
+
+def add_months(d: date, months: int) -> date:
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+class MilestoneState(StrEnum):
+    REACHED = "reached"
+    REACHED_LATE = "reached late"
+    DUE = "due"
+    OVERDUE = "overdue"
+    NOT_SCHEDULED = "not scheduled"
+
+
+@dataclass(frozen=True)
+class MilestoneProgress:
+    name: str
+    promised_month: int | None
+    due: date | None
+    reached_on: date | None
+    state: MilestoneState
+
+
+def milestone_progress(kickoff: date, name: str, month: int | None, reached_on: date | None, today: date) -> MilestoneProgress:
+    """A promised milestone ("month 3 after kickoff") against the day it was reached, if any."""
+    due = None if month is None else add_months(kickoff, month)
+    if reached_on is not None:
+        state = MilestoneState.REACHED_LATE if due is not None and reached_on > due else MilestoneState.REACHED
+    elif due is None:
+        state = MilestoneState.NOT_SCHEDULED
+    else:
+        state = MilestoneState.OVERDUE if today > due else MilestoneState.DUE
+    return MilestoneProgress(name, month, due, reached_on, state)
 
 
 @dataclass(frozen=True)
