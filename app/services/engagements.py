@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -12,10 +13,17 @@ from app.domain.flags import RedFlag
 from app.domain.models import Direction, Milestone, SuccessMetric
 from app.domain.oversight import (
     MetricTrack,
+    MilestoneProgress,
     Review,
+    Status,
     TimelineComparison,
     compare_timeline,
+    default_review_month,
+    milestone_progress,
     off_track_flags,
+    parse_actual,
+    plan_required,
+    status,
     track,
     validate_reviews,
 )
@@ -25,6 +33,7 @@ from app.store.tables import (
     EngagementMetricRow,
     EngagementMilestoneRow,
     EngagementRow,
+    FlagAckRow,
     MonthlyReviewRow,
     ReviewActualRow,
 )
@@ -53,6 +62,7 @@ class Oversight:
     flags: list[RedFlag]
     timeline: TimelineComparison
     acknowledged: dict[tuple[str, str], object] = field(default_factory=dict)
+    milestones: list[MilestoneProgress] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         from app.domain.evaluation import flag_json
@@ -172,12 +182,14 @@ def oversight(ws: Workspace, ref: str | int, today: date | None = None) -> Overs
         row = _row(s, ref)
         snap = snapshot_in(s, row)
         acks = repo.acknowledgements(s, engagement_id=row.id)
-    flags = off_track_flags(snap.kickoff, snap.metrics, snap.reviews, snap.vendor)
-    from app.domain.flags import RedFlag as _RF
-
-    flags = [_RF(f.rule, f.severity, f.message, f.evidence, f.vendor, acks.get((f.vendor, f.rule))) for f in flags]
-    timeline = compare_timeline(snap.kickoff, snap.promised_months, snap.production_date, today or date.today())
-    return Oversight(snap, track(snap.kickoff, snap.metrics, snap.reviews), flags, timeline)
+    flags = [
+        RedFlag(f.rule, f.severity, f.message, f.evidence, f.vendor, acks.get((f.vendor, f.rule)))
+        for f in off_track_flags(snap.kickoff, snap.metrics, snap.reviews, snap.vendor)
+    ]
+    today = today or date.today()
+    timeline = compare_timeline(snap.kickoff, snap.promised_months, snap.production_date, today)
+    milestones = [milestone_progress(snap.kickoff, m.name, m.month, reached, today) for m, reached in snap.milestones]
+    return Oversight(snap, track(snap.kickoff, snap.metrics, snap.reviews), flags, timeline, milestones=milestones)
 
 
 def save_review(ws: Workspace, ref: str | int, review: Review, replace: bool = False, actor: str | None = None) -> None:
@@ -211,24 +223,78 @@ def save_review(ws: Workspace, ref: str | int, review: Review, replace: bool = F
                    after={"month": review.month, "actuals": dict(review.actuals)})
 
 
+_CHANGEABLE = ("unit", "baseline", "target", "direction", "target_date", "method", "owner")
+
+
+def _metric_value(key: str, value: object) -> object:
+    """Check one changed field of a locked metric; a bad value is refused with a clear message."""
+    if key in ("baseline", "target"):
+        if isinstance(value, str):
+            try:
+                parsed = parse_actual(value)
+            except DomainError as exc:
+                raise InputError(f"the {key}: {exc}") from None
+            value = parsed
+        if value is None or isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise InputError(f"the {key} must be a number")
+        return float(value)
+    if key == "direction":
+        try:
+            return Direction(str(value).strip().lower()).value
+        except ValueError:
+            raise InputError("the direction must be 'up' or 'down'") from None
+    if key == "target_date":
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip()) if value.strip() else None
+            except ValueError:
+                raise InputError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+        if value is not None and not isinstance(value, date):
+            raise InputError("the target date must be a date")
+        return value
+    return "" if value is None else str(value)
+
+
 def change_metric(ws: Workspace, ref: str | int, metric: str, changes: dict[str, object], reason: str, actor: str | None = None) -> None:
     """Change a locked metric after kickoff: needs a reason, recorded with before and after."""
     if not reason.strip():
         raise InputError("changing a metric after kickoff needs a reason")
-    allowed = {"unit", "baseline", "target", "direction", "target_date", "method", "owner"}
+    for k in changes:
+        if k not in _CHANGEABLE:
+            raise InputError(f"{k!r} cannot be changed")
+    clean = {k: _metric_value(k, v) for k, v in changes.items()}
     with ws.session() as s:
         row = _row(s, ref)
         m = s.exec(select(EngagementMetricRow).where(EngagementMetricRow.engagement_id == row.id, EngagementMetricRow.name == metric)).first()
         if m is None:
             raise InputError(f"there is no metric {metric!r} in this engagement")
-        before = {k: _plain(getattr(m, k)) for k in changes}
-        for k, v in changes.items():
-            if k not in allowed:
-                raise InputError(f"{k!r} cannot be changed")
+        before = {k: _plain(getattr(m, k)) for k in clean}
+        for k, v in clean.items():
             setattr(m, k, v)
         s.add(m)
         repo.audit(s, actor or current_user(), "metric changed after kickoff", "engagement_metric", m.id,
-                   before=before, after={k: _plain(v) for k, v in changes.items()}, reason=reason.strip())
+                   before=before, after={k: _plain(v) for k, v in clean.items()}, reason=reason.strip())
+
+
+def metric_changes(ws: Workspace, ref: str | int) -> list[tuple[str, str, str, dict[str, object], dict[str, object], str]]:
+    """The audit trail of locked-metric changes: (when, who, metric, before, after, reason)."""
+    from app.store.tables import AuditRow
+
+    with ws.session() as s:
+        row = _row(s, ref)
+        names = {
+            str(m.id): m.name
+            for m in s.exec(select(EngagementMetricRow).where(EngagementMetricRow.engagement_id == row.id)).all()
+        }
+        rows = s.exec(
+            select(AuditRow)
+            .where(AuditRow.entity == "engagement_metric", AuditRow.entity_id.in_(list(names)))  # type: ignore[attr-defined]
+            .order_by(AuditRow.id)
+        ).all()
+        return [
+            (repo.iso(a.at) or "", a.actor, names[a.entity_id], dict(a.before or {}), dict(a.after or {}), a.reason)
+            for a in rows
+        ]
 
 
 def set_milestone_reached(ws: Workspace, ref: str | int, milestone: str, reached_on: date | None) -> None:
@@ -246,3 +312,212 @@ def _plain(v: object) -> object:
     if isinstance(v, date | datetime):
         return v.isoformat()
     return v
+
+
+def set_production_date(ws: Workspace, ref: str | int, production_date: date | None, actor: str | None = None) -> None:
+    """The day the solution went live, compared with the vendor's promised kickoff-to-production months."""
+    with ws.session() as s:
+        row = _row(s, ref)
+        if production_date is not None and production_date < row.kickoff:
+            raise InputError(f"production cannot start before kickoff ({row.kickoff.isoformat()})")
+        before = _plain(row.production_date)
+        row.production_date = production_date
+        s.add(row)
+        repo.audit(s, actor or current_user(), "production date set", "engagement", row.id,
+                   before={"production_date": before}, after={"production_date": _plain(production_date)})
+
+
+# ----- reviews -------------------------------------------------------------------------------
+
+
+def read_actuals(metrics: list[SuccessMetric], typed: dict[str, str]) -> dict[str, float | None]:
+    """Actuals as a person typed them, checked: an unknown metric or a non-number is refused."""
+    names = {m.name for m in metrics}
+    out: dict[str, float | None] = {}
+    for name, text in typed.items():
+        if name not in names:
+            raise InputError(f"there is no metric {name!r} in this engagement")
+        try:
+            out[name] = parse_actual(text)
+        except DomainError as exc:
+            raise InputError(f"the actual for {name!r}: {exc}") from None
+    return out
+
+
+@dataclass(frozen=True)
+class MetricPreview:
+    name: str
+    unit: str
+    actual: float | None
+    expected: float
+    status: Status
+    history: list[tuple[str, float | None]]  # earlier months' actuals, oldest first (the small trend)
+
+
+@dataclass(frozen=True)
+class ReviewPreview:
+    month: str
+    metrics: list[MetricPreview]
+    plan_required_for: list[str]  # metrics off track for the second review running
+    problem: str = ""  # why this review cannot be saved, or ""
+
+    @property
+    def plan_missing(self) -> bool:
+        return bool(self.plan_required_for)
+
+
+def preview_review(snapshot: EngagementSnapshot, review: Review, replace: bool = False) -> ReviewPreview:
+    """What a review being typed would record: each metric's expected value and status, and
+    whether a recovery plan is now required. Pure: the form calls this on every keystroke."""
+    others = [r for r in snapshot.reviews if not (replace and r.month == review.month)]
+    problem = ""
+    try:
+        validate_reviews(snapshot.kickoff, snapshot.metrics, [*others, review])
+    except DomainError as exc:
+        problem = str(exc)
+    metrics: list[MetricPreview] = []
+    required: list[str] = []
+    try:
+        for m in snapshot.metrics:
+            expected, st = status(m, snapshot.kickoff, review.month, review.actuals.get(m.name))
+            history = [(r.month, r.actuals.get(m.name)) for r in others if r.month < review.month]
+            metrics.append(MetricPreview(m.name, m.unit, review.actuals.get(m.name), expected, st, history))
+        required = plan_required(snapshot.kickoff, snapshot.metrics, others, review)
+    except DomainError as exc:  # a malformed month: nothing to compute yet
+        problem = problem or str(exc)
+        metrics = []
+    return ReviewPreview(review.month, metrics, required, problem)
+
+
+def default_month(snapshot: EngagementSnapshot) -> str:
+    return default_review_month(snapshot.kickoff, [r.month for r in snapshot.reviews])
+
+
+def get_review(ws: Workspace, ref: str | int, month: str) -> Review | None:
+    for r in load(ws, ref).reviews:
+        if r.month == month:
+            return r
+    return None
+
+
+def check_review(ws: Workspace, ref: str | int, review: Review, replace: bool = False) -> None:
+    """Raise InputError when `save_review` would refuse this review (the form shows it inline)."""
+    snap = load(ws, ref)
+    others = [r for r in snap.reviews if not (replace and r.month == review.month)]
+    try:
+        validate_reviews(snap.kickoff, snap.metrics, [*others, review])
+    except DomainError as exc:
+        raise InputError(str(exc)) from None
+
+
+def delete_review(ws: Workspace, ref: str | int, month: str, actor: str | None = None) -> Review | None:
+    """Remove one month's review (undoing a save); returns what was removed."""
+    with ws.session() as s:
+        row = _row(s, ref)
+        existing = s.exec(select(MonthlyReviewRow).where(MonthlyReviewRow.engagement_id == row.id, MonthlyReviewRow.month == month)).first()
+        if existing is None:
+            return None
+        removed = next((r for r in snapshot_in(s, row).reviews if r.month == month), None)
+        s.delete(existing)
+        repo.audit(s, actor or current_user(), "review deleted", "engagement", row.id,
+                   before={"month": month, "actuals": dict(removed.actuals) if removed else {}})
+        return removed
+
+
+# ----- acknowledging oversight flags ---------------------------------------------------------
+
+
+def acknowledge_flag(ws: Workspace, engagement: str | int, rule: str, rationale: str, by: str | None = None) -> None:
+    """Keep an oversight flag visible as acknowledged, with the written rationale, who and when."""
+    if not rationale.strip():
+        raise InputError("an acknowledgement needs a written rationale")
+    with ws.session() as s:
+        row = _row(s, engagement)
+        old = s.exec(select(FlagAckRow).where(FlagAckRow.engagement_id == row.id, FlagAckRow.vendor == row.vendor, FlagAckRow.rule == rule)).first()
+        if old is not None:
+            s.delete(old)
+        who = by or current_user()
+        s.add(FlagAckRow(engagement_id=row.id, vendor=row.vendor, rule=rule, rationale=rationale.strip(), by=who))
+        repo.audit(s, who, "flag acknowledged", "flag", f"{row.name}/{row.vendor}/{rule}", after={"rationale": rationale.strip()})
+
+
+def withdraw_acknowledgement(ws: Workspace, engagement: str | int, rule: str, by: str | None = None) -> None:
+    with ws.session() as s:
+        row = _row(s, engagement)
+        old = s.exec(select(FlagAckRow).where(FlagAckRow.engagement_id == row.id, FlagAckRow.vendor == row.vendor, FlagAckRow.rule == rule)).first()
+        if old is None:
+            return
+        repo.audit(s, by or current_user(), "flag acknowledgement withdrawn", "flag", f"{row.name}/{row.vendor}/{rule}", before={"rationale": old.rationale})
+        s.delete(old)
+
+
+# ----- selecting the partner -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartnerProposal:
+    """What "Select this partner" would lock at kickoff, shown before the engagement exists."""
+
+    evaluation: str
+    evaluation_id: int
+    vendor: str
+    use_case_title: str
+    metrics: list[SuccessMetric]
+    promised_months: float | None
+    milestones: list[Milestone]
+    default_name: str
+    problems: list[str]  # why the engagement cannot be created yet (metrics without baseline/target …)
+
+
+def partner_proposal(ws: Workspace, evaluation_ref: str | int, vendor: str) -> PartnerProposal:
+    from app.services.evaluations import evaluation_id, load_snapshot
+
+    snap = load_snapshot(ws, evaluation_ref)
+    try:
+        v = snap.vendor(vendor)
+    except KeyError:
+        raise NotFound(f"there is no vendor {vendor!r} in this evaluation") from None
+    use_case = snap.use_case
+    metrics = list(use_case.success_metrics) if use_case else []
+    problems = []
+    if use_case is None:
+        problems.append("the evaluation has no use case, so there are no success metrics to lock")
+    elif not metrics:
+        problems.append(f"the use case {use_case.title!r} has no success metrics; agree them before kickoff")
+    for m in metrics:
+        missing = [w for w, x in (("baseline", m.baseline), ("target", m.target)) if x is None]
+        if missing:
+            problems.append(f"metric {m.name!r} has no {' and no '.join(missing)}; set it in Use cases before kickoff")
+    title = use_case.title if use_case else ""
+    return PartnerProposal(
+        evaluation=snap.name,
+        evaluation_id=evaluation_id(ws, evaluation_ref),
+        vendor=v.name,
+        use_case_title=title,
+        metrics=metrics,
+        promised_months=v.timeline.kickoff_to_production_months,
+        milestones=list(v.timeline.milestones),
+        default_name=f"{v.name} — {title}" if title else v.name,
+        problems=problems,
+    )
+
+
+def select_partner(
+    ws: Workspace, evaluation_ref: str | int, vendor: str, name: str, kickoff: date, actor: str | None = None
+) -> int:
+    """Create the engagement from the evaluation's vendor and use case; the metrics are copied and locked."""
+    p = partner_proposal(ws, evaluation_ref, vendor)
+    if p.problems:
+        raise InputError("; ".join(p.problems))
+    return create_engagement(
+        ws, name, p.vendor, kickoff, p.metrics, promised_months=p.promised_months, milestones=p.milestones,
+        use_case_title=p.use_case_title, evaluation_id=p.evaluation_id, actor=actor,
+    )
+
+
+def delete_engagement(ws: Workspace, ref: str | int, actor: str | None = None) -> None:
+    """Remove an engagement (undoing "Select this partner")."""
+    with ws.session() as s:
+        row = _row(s, ref)
+        repo.audit(s, actor or current_user(), "engagement deleted", "engagement", row.id, before={"name": row.name, "vendor": row.vendor})
+        s.delete(row)

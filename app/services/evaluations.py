@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from app.store.tables import now as utcnow
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -25,6 +24,7 @@ from app.store.tables import (
     UseCaseRow,
     VendorRow,
 )
+from app.store.tables import now as utcnow
 from app.store.workspace import Workspace, current_user
 
 

@@ -12,20 +12,27 @@ from sqlmodel import Session, select
 
 from app.domain.models import UseCase
 from app.domain.oversight import validate_reviews
-from app.exchange.evaluation_json import EngagementDoc, EvaluationDocument, ExchangeError, dumps, load_file, parse_document
+from app.exchange.evaluation_json import (
+    EngagementDoc,
+    EvaluationDocument,
+    ExchangeError,
+    dumps,
+    load_file,
+    parse_document,
+)
 from app.paths import data_dir
 from app.services import engagements as engagement_service
 from app.services.errors import InputError
 from app.store import repo
 from app.store.tables import (
     AnswerRow,
+    EngagementMetricRow,
     EngagementRow,
     EvaluationRow,
     EvaluatorRow,
     MonthlyReviewRow,
-    ReviewActualRow,
-    EngagementMetricRow,
     OrganizationRow,
+    ReviewActualRow,
     UseCaseRow,
 )
 from app.store.workspace import Workspace, current_user

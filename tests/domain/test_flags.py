@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from app.domain.flags import Acknowledgement, Lexicons, vendor_flags
-from app.domain.models import Milestone, Organization, Pricing, Reference, Severity, Stage, Timeline, Vendor
+from app.domain.models import (
+    Milestone,
+    Organization,
+    Pricing,
+    Reference,
+    Severity,
+    Stage,
+    Timeline,
+    Vendor,
+)
 from app.domain.scoring import ScoreBoard
 from app.domain.text import Synonyms
 from tests.domain.helpers import bank, q
