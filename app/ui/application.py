@@ -24,33 +24,26 @@ def _app() -> QApplication:
 
 
 def run(workspace: str | None = None, smoke: bool = False, demo_if_empty: bool = False) -> int:
-    from app.services.banks import ensure_default_bank
-    from app.store.workspace import WorkspaceError, open_workspace
+    from app.store.workspace import WorkspaceError
 
     app = _app()
+    from app.ui.workspace_actions import open_for_window, remember
+
     try:
-        ws = open_workspace(workspace, lock=True)
+        ws, read_only_notice = open_for_window(workspace or default_location())
     except WorkspaceError as exc:
         if smoke:
             print(f"diligence: {exc}", file=sys.stderr)
             return 2
         QMessageBox.critical(None, "Diligence", str(exc))
         return 2
-    if ws.lock is not None and not ws.lock.held:
-        # Another window has this workspace: open it read-only rather than risk two writers.
-        location = ws.location
-        ws.close()
-        ws = open_workspace(location, read_only=True)
-        read_only_notice = True
-    else:
-        read_only_notice = False
-    if ws.created:
-        ensure_default_bank(ws)
+    demo_loaded = False
     if demo_if_empty and not ws.read_only:
         from app.services.transfer import load_demo, workspace_is_empty
 
         if workspace_is_empty(ws):
             load_demo(ws)
+            demo_loaded = True
 
     from app.ui.context import AppContext
     from app.ui.main_window import MainWindow
@@ -59,7 +52,7 @@ def run(workspace: str | None = None, smoke: bool = False, demo_if_empty: bool =
     window = MainWindow(ctx)
     settings = QSettings()
     window.restore_state(settings)
-    _remember(settings, ws.location)
+    remember(ws.location, settings)
     if smoke:
         window.show()
         window.repaint()
@@ -69,19 +62,17 @@ def run(workspace: str | None = None, smoke: bool = False, demo_if_empty: bool =
     window.show()
     window.sidebar.setCurrentRow(0)
     if read_only_notice:
-        QTimer.singleShot(0, lambda: QMessageBox.information(
-            window, window.tr("Workspace in use"),
-            window.tr("This workspace is open in another Diligence window, so it was opened read-only here. "
-                      "Close the other window to make changes."),
-        ))
+        QTimer.singleShot(0, window.show_read_only_notice)
+    elif not demo_loaded:
+        from app.ui.workspace_actions import offer_first_run
+
+        QTimer.singleShot(0, lambda: offer_first_run(window))
     code = app.exec()
-    ws.close()
+    ctx.workspace.close()
     return int(code)
 
 
-def _remember(settings: QSettings, location: Path) -> None:
-    recent = settings.value("recent/workspaces", [])
-    items = [str(x) for x in (recent if isinstance(recent, list) else [recent] if recent else [])]
-    path = str(location)
-    items = [path] + [p for p in items if p != path]
-    settings.setValue("recent/workspaces", items[:8])
+def default_location() -> Path:
+    from app.store.workspace import default_location as location
+
+    return location()

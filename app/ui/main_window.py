@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QSplitter,
     QStackedWidget,
     QWidget,
@@ -27,6 +28,7 @@ class PageSpec:
     title: str
     icon: str  # file name in resources/icons
     module: str  # module holding a `Page` class: Page(ctx: AppContext, parent=None)
+    hint: str = ""  # what the step is for, shown as the sidebar tooltip
 
 
 # Modules that add menu actions, drop handling or dialogs to the window. Each defines
@@ -39,12 +41,48 @@ EXTENSIONS: tuple[str, ...] = (
 )
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("organization", "Organization", "organization.svg", "app.ui.pages.organization"),
-    PageSpec("usecases", "Use cases", "usecases.svg", "app.ui.pages.usecases"),
-    PageSpec("evaluations", "Evaluate", "evaluate.svg", "app.ui.pages.evaluate"),
-    PageSpec("compare", "Compare", "compare.svg", "app.ui.pages.compare"),
-    PageSpec("oversee", "Oversee", "oversee.svg", "app.ui.pages.oversee"),
-    PageSpec("banks", "Question banks", "banks.svg", "app.ui.pages.banks"),
+    PageSpec(
+        "organization",
+        "Organization",
+        "organization.svg",
+        "app.ui.pages.organization",
+        "Your industry, stage, systems and infrastructure: what the red-flag checks compare against",
+    ),
+    PageSpec(
+        "usecases",
+        "Use cases",
+        "usecases.svg",
+        "app.ui.pages.usecases",
+        "Audit: define specific use cases with data sources and success metrics",
+    ),
+    PageSpec(
+        "evaluations",
+        "Evaluate",
+        "evaluate.svg",
+        "app.ui.pages.evaluate",
+        "Score candidate partners against the question bank, with red-flag checks",
+    ),
+    PageSpec(
+        "compare",
+        "Compare",
+        "compare.svg",
+        "app.ui.pages.compare",
+        "Ranking, section matrix, sensitivity and why one vendor beats another",
+    ),
+    PageSpec(
+        "oversee",
+        "Oversee",
+        "oversee.svg",
+        "app.ui.pages.oversee",
+        "Monthly reviews of the chosen partner against the agreed metrics",
+    ),
+    PageSpec(
+        "banks",
+        "Question banks",
+        "banks.svg",
+        "app.ui.pages.banks",
+        "Versioned question banks: sections, weights, scoring rules and red-flag rules",
+    ),
 )
 
 
@@ -69,6 +107,8 @@ class MainWindow(QMainWindow):
         for spec in PAGES:
             item = QListWidgetItem(icon(spec.icon), self.tr(spec.title))
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            if spec.hint:
+                item.setToolTip(self.tr(spec.hint))
             item.setSizeHint(QSize(0, 36))
             self.sidebar.addItem(item)
             placeholder = QLabel()
@@ -83,6 +123,12 @@ class MainWindow(QMainWindow):
         self.sidebar.currentRowChanged.connect(self.show_page_at)
         self._build_menus()
         self._install_extensions()
+        self.read_only_badge = QLabel(self.tr("Read-only"))
+        self.read_only_badge.setObjectName("readOnlyBadge")
+        self.read_only_badge.setToolTip(
+            self.tr("Another Diligence window has this workspace open; changes are disabled here.")
+        )
+        self.statusBar().addPermanentWidget(self.read_only_badge)
         self.statusBar().showMessage(self.tr("Ready"), 3000)
         ctx.status_message.connect(lambda m: self.statusBar().showMessage(m, 5000))
         ctx.undo_stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
@@ -155,18 +201,42 @@ class MainWindow(QMainWindow):
                     raise
                 continue
             module.install(self)
+        quit_action = getattr(self, "quit_action", None)
+        if isinstance(quit_action, QAction):
+            # Extensions append to File; Quit belongs at the very bottom.
+            self.file_menu.removeAction(quit_action)
+            self.file_menu.addSeparator()
+            self.file_menu.addAction(quit_action)
 
     def _update_title(self) -> None:
         ws = self.ctx.workspace
         suffix = self.tr(" (read-only)") if ws.read_only else ""
-        self.setWindowTitle(f"Diligence — {ws.location}{suffix}[*]")
+        name = ws.location.name or str(ws.location)
+        self.setWindowTitle(f"{name}{suffix}[*] — Diligence")
+        self.setWindowFilePath(str(ws.location))
+        self.read_only_badge.setVisible(ws.read_only)
 
-    def _on_workspace_changed(self) -> None:
+    def refresh_pages(self) -> None:
+        """Redisplay every page already created (after the data changed wholesale)."""
         for key in list(self._pages):
             refresh = getattr(self._pages[key], "refresh", None)
             if callable(refresh):
                 refresh()
+
+    def _on_workspace_changed(self) -> None:
+        self.refresh_pages()
         self._update_title()
+        self.statusBar().showMessage(self.tr("Opened %s") % self.ctx.workspace.location, 5000)
+
+    def show_read_only_notice(self) -> None:
+        QMessageBox.information(
+            self,
+            self.tr("Workspace in use"),
+            self.tr(
+                "This workspace is open in another Diligence window, so it was opened read-only "
+                "here. Close the other window and open it again to make changes."
+            ),
+        )
 
     # ----- state -------------------------------------------------------------------------
 

@@ -1,0 +1,67 @@
+"""Page furniture shared by the pages: a heading with a one-line purpose, hints, and small helpers."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from app.ui import theme
+
+
+def heading(title: str, purpose: str = "") -> QWidget:
+    """The page's title in large type and, under it, what the page is for."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 4)
+    layout.setSpacing(2)
+    label = QLabel(title)
+    label.setObjectName("pageTitle")
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() * 1.45)
+    font.setWeight(QFont.Weight.DemiBold)
+    label.setFont(font)
+    label.setAccessibleName(title)
+    layout.addWidget(label)
+    if purpose:
+        layout.addWidget(hint(purpose))
+    return box
+
+
+def hint(text: str) -> QLabel:
+    """Secondary explanatory text: wrapped, selectable, in the palette's placeholder colour."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    pal = label.palette()
+    pal.setColor(
+        QPalette.ColorRole.WindowText,
+        theme.mix(
+            pal.color(QPalette.ColorRole.WindowText), pal.color(QPalette.ColorRole.Window), 0.3
+        ),
+    )
+    label.setPalette(pal)
+    return label
+
+
+def callout(text: str) -> QFrame:
+    """A framed note that explains why a page matters."""
+    frame = QFrame()
+    frame.setObjectName("callout")
+    frame.setFrameShape(QFrame.Shape.StyledPanel)
+    frame.setAutoFillBackground(True)
+    pal = frame.palette()
+    pal.setColor(
+        QPalette.ColorRole.Window,
+        theme.mix(
+            pal.color(QPalette.ColorRole.Base), pal.color(QPalette.ColorRole.Highlight), 0.08
+        ),
+    )
+    frame.setPalette(pal)
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(12, 8, 12, 8)
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    layout.addWidget(label)
+    return frame
