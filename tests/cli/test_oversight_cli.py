@@ -1,0 +1,99 @@
+"""`diligence oversight` on the demo, and refused engagement reviews at the command line."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.paths import data_dir
+from tests.conftest import DEMO_ENGAGEMENT
+
+
+def run(*args: str, workspace: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args, "--workspace", str(workspace)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_oversight_json_has_the_documented_shape_and_flags_conversion(demo_path: Path) -> None:
+    r = run("oversight", DEMO_ENGAGEMENT, "--json", workspace=demo_path)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    # DESIGN.md: {"engagement", "metrics": [{"name", "reviews": [{"month","actual","expected","status"}]}], "flags"}
+    assert set(data) == {"engagement", "metrics", "flags"}
+    assert data["engagement"] == DEMO_ENGAGEMENT
+    assert [m["name"] for m in data["metrics"]] == ["Lead-to-meeting conversion", "Time to first touch"]
+    for m in data["metrics"]:
+        assert set(m) == {"name", "reviews"}
+        assert [p["month"] for p in m["reviews"]] == ["2026-08", "2026-09", "2026-10"]
+        for p in m["reviews"]:
+            assert set(p) == {"month", "actual", "expected", "status"}
+            assert isinstance(p["actual"], float) and isinstance(p["expected"], float)
+            assert p["status"] in {"on track", "off track", "no data"}
+    conversion = data["metrics"][0]["reviews"]
+    assert [p["status"] for p in conversion] == ["on track", "off track", "off track"]
+    assert [p["actual"] for p in conversion] == [8.4, 8.3, 8.5]
+    assert conversion[1]["expected"] == pytest.approx(9.0)
+    assert [p["status"] for p in data["metrics"][1]["reviews"]] == ["on track"] * 3
+    assert len(data["flags"]) == 1
+    flag = data["flags"][0]
+    assert set(flag) == {"rule", "severity", "message", "evidence", "acknowledged"}
+    assert flag["rule"] == "metrics_off_track"
+    assert flag["severity"] == "high"
+    assert "Lead-to-meeting conversion" in flag["message"]
+    assert flag["acknowledged"] is False
+    assert flag["evidence"][-1] == "2026-10: no recovery plan recorded"
+
+
+def test_oversight_text_names_statuses_and_the_flag(demo_path: Path) -> None:
+    r = run("oversight", DEMO_ENGAGEMENT, workspace=demo_path)
+    assert r.returncode == 0, r.stderr
+    assert "2026-10  actual      8.5  expected     9.34  off track" in r.stdout
+    assert "HIGH" in r.stdout and "no recovery plan" in r.stdout
+
+
+def test_an_unknown_engagement_is_bad_input(demo_path: Path) -> None:
+    r = run("oversight", "No such rollout", workspace=demo_path)
+    assert r.returncode == 2
+    assert "no engagement named 'No such rollout'" in r.stderr
+
+
+def _demo_with(tmp_path: Path, change: Any) -> Path:
+    doc = json.loads((data_dir() / "demo.json").read_text(encoding="utf-8"))
+    change(doc["engagement"]["reviews"])
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda rs: rs[0].update(month="2026-05"), "before kickoff"),
+        (lambda rs: rs[1].update(month="2026-08"), "already a review for 2026-08"),
+        (lambda rs: rs[0]["actuals"].update({"Revenue": 1}), "engagement.reviews[0].actuals.Revenue"),
+        (lambda rs: rs[2]["actuals"].update({"Time to first touch": "eight"}), "expected a number"),
+    ],
+)
+def test_an_import_with_a_bad_review_exits_2_and_saves_nothing(
+    tmp_path: Path, workspace_path: Path, change: Any, message: str
+) -> None:
+    path = _demo_with(tmp_path, change)
+    r = run("import", str(path), workspace=workspace_path)
+    assert r.returncode == 2, r.stderr
+    assert message in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    db = workspace_path / "diligence.sqlite"
+    if db.exists():  # the file is checked before the workspace is even created
+        with sqlite3.connect(db) as con:
+            assert con.execute("SELECT COUNT(*) FROM monthly_review").fetchone() == (0,)
+            assert con.execute("SELECT COUNT(*) FROM engagement").fetchone() == (0,)
