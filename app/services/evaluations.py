@@ -313,7 +313,9 @@ def acknowledge_flag(ws: Workspace, evaluation: str | int, vendor: str, rule: st
             s.delete(old)
         who = by or current_user()
         s.add(FlagAckRow(evaluation_id=ev.id, vendor=vendor, rule=rule, rationale=rationale.strip(), by=who))
-        repo.audit(s, who, "flag acknowledged", "flag", f"{ev.name}/{vendor}/{rule}", after={"rationale": rationale.strip()})
+        repo.audit(s, who, "flag acknowledged", "flag", f"{ev.name}/{vendor}/{rule}",
+                   before={"rationale": old.rationale, "by": old.by} if old is not None else None,
+                   after={"rationale": rationale.strip()})
 
 
 def withdraw_acknowledgement(ws: Workspace, evaluation: str | int, vendor: str, rule: str, by: str | None = None) -> None:

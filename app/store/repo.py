@@ -255,6 +255,7 @@ def save_bank(s: Session, bank: Bank, note: str = "", actor: str = "") -> tuple[
         "bank version created",
         "bank",
         f"{bank.name} v{version.version}",
+        before={"version": last.version, "hash": last.hash} if last else None,
         after={"hash": digest, "questions": len(bank.questions), "note": note},
     )
     return version, True

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
 DB_NAME = "diligence.sqlite"
@@ -27,6 +28,8 @@ APPLICATION_ID = 0x44494C49  # "DILI"
 HEAD = "0001"
 KNOWN_REVISIONS = ("0001",)
 ENV_VAR = "DILIGENCE_WORKSPACE"
+MIGRATIONS = Path(__file__).parent / "migrations"
+DAMAGED_HINT = "restore a backup (Tools ▸ Restore from backup…, or copy one from the backups folder)"
 
 
 class WorkspaceError(Exception):
@@ -58,19 +61,38 @@ def backup_dir(db: Path) -> Path:
     return db.with_name(db.name + ".backups")
 
 
+def _check_header(db: Path, header: bytes) -> None:
+    """Refuse a file cut short: SQLite's header states how many pages the file must hold."""
+    if len(header) < 100:
+        raise WorkspaceError(f"{db} is damaged (the file is cut short); {DAMAGED_HINT}")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    change_counter, pages, valid_for = header[24:28], int.from_bytes(header[28:32], "big"), header[92:96]
+    if page_size < 512 or page_size & (page_size - 1):
+        raise WorkspaceError(f"{db} is damaged (its header is not valid); {DAMAGED_HINT}")
+    # The page count is only meaningful when written by SQLite 3.7+ in the same transaction.
+    if pages and change_counter == valid_for and db.stat().st_size < pages * page_size:
+        raise WorkspaceError(f"{db} is damaged (the file is cut short); {DAMAGED_HINT}")
+
+
 def _read_revision(db: Path) -> tuple[str | None, int]:
     """(alembic revision or None, number of tables) read with plain sqlite3."""
     try:
         with open(db, "rb") as fh:
-            header = fh.read(16)
+            header = fh.read(100)
     except OSError as exc:
         raise WorkspaceError(f"{db}: cannot be read ({exc.strerror})") from None
-    if header and header != b"SQLite format 3\x00":
+    if header and not header.startswith(b"SQLite format 3\x00"):
         raise WorkspaceError(f"{db} is not a Diligence workspace (it is not an SQLite database)")
     if not header:
         return None, 0
+    _check_header(db, header)
+    wal = db.with_name(db.name + "-wal")
+    # Without a -wal file everything is in the main file, and `immutable` reads it without
+    # creating -wal/-shm files: a workspace we then refuse stays exactly as it was.
+    mode = "mode=ro" if wal.exists() and wal.stat().st_size > 0 else "immutable=1"
     try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        con = sqlite3.connect(f"file:{db}?{mode}", uri=True)
         try:
             tables = {r[0] for r in con.execute("select name from sqlite_master where type='table'")}
             if "alembic_version" not in tables:
@@ -80,7 +102,7 @@ def _read_revision(db: Path) -> tuple[str | None, int]:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise WorkspaceError(f"{db} is damaged and cannot be opened ({exc}); restore a backup") from None
+        raise WorkspaceError(f"{db} is damaged and cannot be opened ({exc}); {DAMAGED_HINT}") from None
 
 
 def _on_connect(dbapi_con: sqlite3.Connection, _record: object) -> None:
@@ -101,7 +123,7 @@ def migrate(db: Path, engine: Engine) -> None:
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as con:
         cfg.attributes["connection"] = con
         command.upgrade(cfg, "head")
@@ -118,9 +140,15 @@ def backup_copy(db: Path, label: str) -> Path:
     dst = sqlite3.connect(tmp)
     try:
         src.backup(dst)
+    except BaseException:
+        dst.close()
+        tmp.unlink(missing_ok=True)
+        raise
     finally:
         dst.close()
         src.close()
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())  # the copy must be on disk before anything relies on it
     os.replace(tmp, target)
     return target
 
@@ -180,15 +208,44 @@ class Workspace:
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
-        """A session whose work commits on success and rolls back entirely on any error."""
+        """A session whose work commits on success and rolls back entirely on any error.
+
+        A read-only workspace refuses any change with a WorkspaceError; a damaged file
+        surfaces as a WorkspaceError naming what to do rather than a driver traceback.
+        """
         with Session(self.engine, expire_on_commit=False) as s:
+            if self.read_only:
+                event.listen(s, "before_flush", self._refuse_write)
             try:
                 yield s
-                if not self.read_only:
+                if self.read_only:
+                    if s.new or s.dirty or s.deleted:
+                        self._refuse_write()
+                else:
                     s.commit()
+            except DBAPIError as exc:
+                s.rollback()
+                raise self._explain(exc) from exc
             except BaseException:
                 s.rollback()
                 raise
+
+    def _refuse_write(self, *_args: object) -> None:
+        raise WorkspaceError(
+            f"{self.location} is open read-only (it is open in another Diligence window, or was opened "
+            "read-only); nothing was changed. Close the other window and reopen the workspace to make changes."
+        )
+
+    def _explain(self, exc: DBAPIError) -> BaseException:
+        text = str(exc.orig).lower()
+        if "readonly" in text or "read-only" in text:
+            try:
+                self._refuse_write()
+            except WorkspaceError as refusal:
+                return refusal
+        if "malformed" in text or "not a database" in text or "disk i/o" in text:
+            return WorkspaceError(f"{self.db} is damaged ({exc.orig}); {DAMAGED_HINT}")
+        return exc
 
     def close(self) -> None:
         self.engine.dispose()
@@ -220,7 +277,10 @@ def open_workspace(
             "update Diligence to open it. The file was not changed."
         )
     if exists and revision is None and tables > 0:
-        raise WorkspaceError(f"{db} is an SQLite database but not a Diligence workspace")
+        raise WorkspaceError(
+            f"{db} is an SQLite database but not a Diligence workspace (or its creation was interrupted); "
+            f"{DAMAGED_HINT}"
+        )
     workspace_lock = acquire_lock(db) if lock and not read_only and db.parent.exists() else None
     if revision != HEAD:
         if read_only:
@@ -228,13 +288,26 @@ def open_workspace(
         db.parent.mkdir(parents=True, exist_ok=True)
         if workspace_lock is None and lock:
             workspace_lock = acquire_lock(db)
-        if revision is not None:
-            backup_copy(db, f"before-migration-from-{revision}")
+        if workspace_lock is not None and not workspace_lock.held:
+            workspace_lock.release()
+            raise WorkspaceError(f"{db} needs an upgrade but is open in another Diligence window; close it first")
+        if revision is None:
+            _create(db)
+        else:
+            saved = backup_copy(db, f"before-migration-from-{revision}")
+            upgrade_engine = make_engine(db)
+            try:
+                migrate(db, upgrade_engine)
+            except Exception as exc:  # noqa: BLE001 - the person needs the backup's name, not a traceback
+                raise WorkspaceError(
+                    f"{db} could not be upgraded ({exc.__class__.__name__}: {exc}); "
+                    f"the copy taken before the upgrade is {saved}"
+                ) from exc
+            finally:
+                upgrade_engine.dispose()
         engine = make_engine(db)
         with engine.connect() as con:
             con.exec_driver_sql("PRAGMA journal_mode=WAL")
-            con.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
-        migrate(db, engine)
         ws = Workspace(loc, db, engine, False, workspace_lock)
         ws.created = revision is None
         return ws
@@ -243,6 +316,32 @@ def open_workspace(
         with engine.connect() as con:
             con.exec_driver_sql("PRAGMA journal_mode=WAL")
     return Workspace(loc, db, engine, read_only, workspace_lock)
+
+
+def _create(db: Path) -> None:
+    """Build a new workspace beside its final name, then rename it into place.
+
+    SQLite's Python driver runs DDL outside transactions, so a crash while creating tables in
+    place would leave a half-made file; a rename is atomic, so the workspace exists wholly or not.
+    """
+    tmp = db.with_name(db.name + ".creating")
+    for stale in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm"), db):
+        stale.unlink(missing_ok=True)  # an empty `db` or leftovers of an interrupted creation
+    engine = make_engine(tmp)
+    try:
+        with engine.connect() as con:
+            con.exec_driver_sql("PRAGMA journal_mode=WAL")
+            con.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
+        migrate(tmp, engine)
+        with engine.connect() as con:
+            con.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()
+    for suffix in ("-wal", "-shm"):
+        tmp.with_name(tmp.name + suffix).unlink(missing_ok=True)
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, db)
 
 
 def integrity_report(ws: Workspace) -> list[str]:

@@ -1,0 +1,222 @@
+"""Backups of a workspace: on demand, rolling automatic copies on close, listing and restoring.
+
+Every copy goes through SQLite's online backup API, so it is consistent even while the
+workspace is open and being written. Copies live in the workspace's backups folder
+(`<workspace>/backups/`) and are named `<db>-<kind>-<YYYYmmdd-HHMMSS-micro>.sqlite`:
+
+- `auto`: written when the app closes after a change; only the newest KEEP_AUTOMATIC are kept;
+- `manual`: `diligence backup` or Tools ▸ Back up now…; never pruned;
+- `before-restore`, `before-migration-from-<rev>`: safety copies; never pruned.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from app.services.errors import InputError
+from app.store.workspace import (
+    KNOWN_REVISIONS,
+    Workspace,
+    WorkspaceError,
+    acquire_lock,
+    backup_copy,
+    backup_dir,
+    database_path,
+)
+
+KEEP_AUTOMATIC = 10  # rolling automatic backups kept per workspace (documented in docs/reliability.md)
+AUTO = "auto"
+MANUAL = "manual"
+BEFORE_RESTORE = "before-restore"
+
+_NAME = re.compile(r"^(?P<stem>.+?)-(?P<kind>auto|manual|before-restore|before-migration-from-[^-]+)-(?P<stamp>\d{8}-\d{6}-\d{6})\.sqlite$")
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    kind: str  # auto | manual | before-restore | before-migration-from-<rev>
+    created: datetime
+    size: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.created:%Y-%m-%d %H:%M:%S} — {self.kind}"
+
+
+def _db(where: Workspace | Path | str) -> Path:
+    return where.db if isinstance(where, Workspace) else database_path(Path(where).expanduser())
+
+
+def _online_copy(src: Path, target: Path) -> None:
+    """Copy `src` into a temporary file with the backup API, check it, then rename into place."""
+    tmp = target.with_name(f".{target.name}.part")
+    tmp.unlink(missing_ok=True)
+    try:
+        source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+        dest = sqlite3.connect(tmp)
+        try:
+            source.backup(dest)
+            dest.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
+            (result,) = dest.execute("PRAGMA quick_check").fetchone()
+        finally:
+            dest.close()
+            source.close()
+        if result != "ok":
+            raise WorkspaceError(f"the backup of {src} failed its integrity check ({result}); the workspace may be damaged")
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except sqlite3.DatabaseError as exc:
+        tmp.unlink(missing_ok=True)
+        raise WorkspaceError(f"{src} could not be backed up ({exc}); it may be damaged") from None
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"cannot write the backup there ({exc.strerror})", str(target)) from None
+
+
+def backup(ws: Workspace, out: Path | None = None) -> Path:
+    """Write a consistent copy of the workspace to `out`, or into its backups folder."""
+    if out is None:
+        return _into_folder(ws.db, MANUAL)
+    out = Path(out).expanduser()
+    if out.is_dir():
+        out = out / f"{ws.db.stem}-{MANUAL}-{datetime.now():%Y%m%d-%H%M%S-%f}.sqlite"
+    if out.exists() and out.resolve() == ws.db.resolve():
+        raise InputError("a backup cannot overwrite the workspace itself", str(out))
+    if not out.parent.is_dir():
+        raise InputError("the folder does not exist", str(out.parent))
+    _online_copy(ws.db, out)
+    return out
+
+
+def _into_folder(db: Path, kind: str) -> Path:
+    folder = backup_dir(db)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the backups folder ({exc.strerror})", str(folder)) from None
+    target = folder / f"{db.stem}-{kind}-{datetime.now():%Y%m%d-%H%M%S-%f}.sqlite"
+    _online_copy(db, target)
+    return target
+
+
+def list_backups(where: Workspace | Path | str) -> list[BackupInfo]:
+    """The workspace's backups, newest first."""
+    db = _db(where)
+    folder = backup_dir(db)
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.glob("*.sqlite"):
+        m = _NAME.match(path.name)
+        if m is None or m["stem"] != db.stem:
+            continue
+        created = datetime.strptime(m["stamp"], "%Y%m%d-%H%M%S-%f")
+        found.append(BackupInfo(path, m["kind"], created, path.stat().st_size))
+    return sorted(found, key=lambda b: (b.created, b.path.name), reverse=True)
+
+
+def _changed_since(db: Path, when: datetime) -> bool:
+    files = [db, db.with_name(db.name + "-wal")]
+    newest = max((f.stat().st_mtime for f in files if f.exists()), default=0.0)
+    return newest > when.timestamp()
+
+
+def automatic_backup(ws: Workspace, keep: int = KEEP_AUTOMATIC) -> Path | None:
+    """The rolling backup taken when the app closes: skipped when nothing changed since the last one."""
+    if ws.read_only or not ws.db.exists():
+        return None
+    autos = [b for b in list_backups(ws) if b.kind == AUTO]
+    if autos and not _changed_since(ws.db, autos[0].created):
+        return None
+    path = _into_folder(ws.db, AUTO)
+    prune(ws, keep)
+    return path
+
+
+def prune(where: Workspace | Path | str, keep: int = KEEP_AUTOMATIC) -> list[Path]:
+    """Delete automatic backups beyond the newest `keep`; other kinds are never deleted."""
+    autos = [b for b in list_backups(where) if b.kind == AUTO]
+    removed = []
+    for b in autos[keep:]:
+        b.path.unlink(missing_ok=True)
+        removed.append(b.path)
+    return removed
+
+
+def check_backup(path: Path) -> str:
+    """The schema revision of a backup file; WorkspaceError when it is not a usable workspace."""
+    path = Path(path)
+    if not path.is_file():
+        raise WorkspaceError(f"{path} does not exist")
+    try:
+        con = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+        try:
+            (result,) = con.execute("PRAGMA quick_check").fetchone()
+            row = con.execute("select version_num from alembic_version").fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise WorkspaceError(f"{path} is not a usable backup ({exc})") from None
+    if result != "ok":
+        raise WorkspaceError(f"{path} is damaged ({result}); choose another backup")
+    if row is None or row[0] not in KNOWN_REVISIONS:
+        raise WorkspaceError(f"{path} was made by a newer version of Diligence; update Diligence to restore it")
+    return str(row[0])
+
+
+def restore(location: Path | str, backup_path: Path | str) -> Path | None:
+    """Replace the workspace at `location` with a backup; the current file is kept first.
+
+    The workspace must be closed (in this process and every other). A healthy current file
+    is saved as a `before-restore` backup and then overwritten through the backup API in one
+    transaction; a damaged one is moved aside (renamed `…damaged-<stamp>`) and never deleted.
+    Returns the path where the previous contents were kept (None when there were none).
+    """
+    db = database_path(Path(location).expanduser())
+    source = Path(backup_path).expanduser()
+    check_backup(source)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    lock = acquire_lock(db)
+    if not lock.held:
+        raise WorkspaceError(f"{db} is open in another Diligence window; close it before restoring")
+    try:
+        if not db.exists() or db.stat().st_size == 0:
+            _online_copy(source, db)
+            return None
+        try:
+            kept: Path = backup_copy(db, BEFORE_RESTORE)
+        except sqlite3.DatabaseError:
+            kept = _move_aside(db)
+            _online_copy(source, db)
+            return kept
+        src = sqlite3.connect(f"file:{source}?immutable=1", uri=True)
+        dst = sqlite3.connect(db)
+        try:
+            dst.execute("PRAGMA busy_timeout=5000")
+            # Writing through SQLite (not copying bytes over a live file) keeps the WAL consistent
+            # and makes the replacement a single transaction: a crash leaves the old or the new.
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+        return kept
+    finally:
+        lock.release()
+
+
+def _move_aside(db: Path) -> Path:
+    stamp = f"{datetime.now():%Y%m%d-%H%M%S}"
+    aside = db.with_name(f"{db.name}.damaged-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        f = db.with_name(db.name + suffix)
+        if f.exists():
+            shutil.move(str(f), str(aside.with_name(aside.name + suffix)))
+    return aside
