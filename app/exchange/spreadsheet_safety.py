@@ -1,0 +1,220 @@
+"""Checks an untrusted .xlsx before any parser sees it: zip bombs, XML entities, absurd sheets.
+
+Limits are documented in docs/spreadsheets.md. Python's zipfile never inflates a member past
+its declared size (the CRC check fails instead), so checking declared sizes bounds the work.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+MAX_FILE_BYTES = 50 * 1024 * 1024  # the .xlsx file itself
+MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # all parts together, once inflated
+MAX_PART_RATIO = 100  # inflated / compressed, for parts larger than RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+MAX_PARTS = 1000
+MAX_ROWS = 100_000
+MAX_COLUMNS = 16_384  # Excel's own limit (XFD); wider references are malformed
+MAX_SHEETS = 200
+
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Za-z0-9:$]+)\"")
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Za-z0-9:$]+)\"")
+_CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+class SpreadsheetError(ValueError):
+    """A file that cannot be read; `where` names file, sheet, row and column."""
+
+    def __init__(self, where: str, message: str) -> None:
+        self.where = where
+        self.detail = message
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    name: str
+    state: str  # "visible" | "hidden" | "veryHidden"
+    part: str  # zip member, e.g. "xl/worksheets/sheet1.xml"
+    rows: int | None  # from the <dimension> element, when present
+    merged: tuple[tuple[int, int, int, int], ...] = ()  # (min_row, min_col, max_row, max_col)
+
+    @property
+    def visible(self) -> bool:
+        return self.state == "visible"
+
+
+@dataclass(frozen=True)
+class WorkbookInfo:
+    path: Path
+    sheets: tuple[SheetInfo, ...] = field(default=())
+
+    def sheet(self, name: str) -> SheetInfo | None:
+        for s in self.sheets:
+            if s.name == name:
+                return s
+        for s in self.sheets:
+            if s.name.casefold().strip() == name.casefold().strip():
+                return s
+        return None
+
+
+def column_index(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ord(ch) - 64)
+    return n
+
+
+def column_letter(index: int) -> str:
+    out = ""
+    while index > 0:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def parse_range(ref: str) -> tuple[int, int, int, int] | None:
+    """`B3:D9` → (3, 2, 9, 4); a single cell is a 1×1 range; None when malformed."""
+    parts = ref.split(":")
+    if len(parts) > 2:
+        return None
+    cells = []
+    for p in parts:
+        m = _CELL_REF.fullmatch(p)
+        if m is None:
+            return None
+        cells.append((int(m.group(2)), column_index(m.group(1))))
+    (r1, c1), (r2, c2) = cells[0], cells[-1]
+    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+
+
+def check_xlsx(path: Path) -> WorkbookInfo:
+    """Refuse a hostile or broken workbook before parsing it; describe its sheets otherwise."""
+    path = Path(path)
+    where = path.name
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise SpreadsheetError(where, f"cannot read the file ({exc.strerror or exc})") from None
+    if size > MAX_FILE_BYTES:
+        raise SpreadsheetError(where, f"the file is {size // (1024 * 1024)} MB; workbooks over {MAX_FILE_BYTES // (1024 * 1024)} MB are refused")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise SpreadsheetError(where, "this is an old .xls workbook or a password-protected file; open it in Excel and save it as .xlsx (Excel Workbook) without a password")
+    if not head.startswith(b"PK"):
+        raise SpreadsheetError(where, "this is not an Excel .xlsx workbook (the file is not a zip package); save it from Excel as 'Excel Workbook (.xlsx)'")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return _check_zip(zf, path)
+    except SpreadsheetError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, KeyError, RuntimeError, NotImplementedError) as exc:
+        raise SpreadsheetError(where, f"this is not a readable .xlsx workbook (damaged zip package: {exc})") from None
+
+
+def _check_zip(zf: zipfile.ZipFile, path: Path) -> WorkbookInfo:
+    where = path.name
+    infos = zf.infolist()
+    if len(infos) > MAX_PARTS:
+        raise SpreadsheetError(where, f"the workbook has {len(infos)} parts; more than {MAX_PARTS} are refused as suspicious")
+    total = 0
+    names = set()
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise SpreadsheetError(where, "the workbook is encrypted; remove the password in Excel and save it again")
+        total += info.file_size
+        names.add(info.filename)
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_PART_RATIO * max(info.compress_size, 1):
+            raise SpreadsheetError(
+                where,
+                f"part {info.filename} inflates from {info.compress_size:,} to {info.file_size:,} bytes "
+                f"(more than {MAX_PART_RATIO}×); refused as a likely zip bomb",
+            )
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise SpreadsheetError(
+            where,
+            f"the workbook inflates to {total // (1024 * 1024)} MB; more than {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB is refused as a likely zip bomb",
+        )
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise SpreadsheetError(where, "this zip file is not an Excel .xlsx workbook (no xl/workbook.xml); save it from Excel as 'Excel Workbook (.xlsx)'")
+    # No XML part may declare a DTD: that is how entity-expansion attacks start, and Excel never writes one.
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels", ".vml")) or info.filename == "[Content_Types].xml":
+            data = zf.read(info)
+            if _DTD.search(data):
+                raise SpreadsheetError(where, f"part {info.filename} declares an XML DTD or entities; refused (a workbook from Excel never does this)")
+    sheets = _sheets(zf, path)
+    return WorkbookInfo(path, tuple(sheets))
+
+
+def _sheets(zf: zipfile.ZipFile, path: Path) -> list[SheetInfo]:
+    from defusedxml import ElementTree as SafeET  # parse with entities forbidden
+
+    where = path.name
+    try:
+        wb = SafeET.fromstring(zf.read("xl/workbook.xml"))
+        rels_root = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels")) if "xl/_rels/workbook.xml.rels" in zf.namelist() else None
+    except Exception as exc:  # noqa: BLE001 - any XML failure means a damaged file
+        raise SpreadsheetError(where, f"the workbook's structure cannot be read ({type(exc).__name__}); save it again from Excel") from None
+    targets: dict[str, str] = {}
+    if rels_root is not None:
+        for rel in rels_root:
+            rid, target = rel.get("Id"), rel.get("Target")
+            if rid and target:
+                if target.startswith("/"):
+                    part = target.lstrip("/")
+                else:
+                    part = str(PurePosixPath("xl") / target)
+                targets[rid] = _normalise_part(part)
+    out: list[SheetInfo] = []
+    for el in wb.iter():
+        if not el.tag.endswith("}sheet") and el.tag != "sheet":
+            continue
+        name = el.get("name") or ""
+        state = el.get("state") or "visible"
+        rid = el.get(f"{{{_REL_NS}}}id") or ""
+        part = targets.get(rid, "")
+        rows: int | None = None
+        merged: list[tuple[int, int, int, int]] = []
+        if part and part in zf.namelist():
+            data = zf.read(part)
+            m = _DIMENSION.search(data[:4096])
+            if m is not None:
+                rng = parse_range(m.group(1).decode("ascii", "replace"))
+                if rng is not None:
+                    rows = rng[2]
+                    if rng[3] > MAX_COLUMNS:
+                        raise SpreadsheetError(f'{where}, sheet "{name}"', "the sheet's size reference is malformed")
+            if rows is not None and rows > MAX_ROWS:
+                raise SpreadsheetError(
+                    f'{where}, sheet "{name}"',
+                    f"the sheet claims {rows:,} rows; more than {MAX_ROWS:,} rows are refused",
+                )
+            for mm in _MERGE.finditer(data):
+                rng = parse_range(mm.group(1).decode("ascii", "replace"))
+                if rng is not None:
+                    merged.append(rng)
+        out.append(SheetInfo(name, state, part, rows, tuple(merged)))
+        if len(out) > MAX_SHEETS:
+            raise SpreadsheetError(where, f"the workbook has more than {MAX_SHEETS} sheets; refused as suspicious")
+    if not out:
+        raise SpreadsheetError(where, "the workbook has no sheets")
+    return out
+
+
+def _normalise_part(part: str) -> str:
+    bits: list[str] = []
+    for b in part.split("/"):
+        if b == "..":
+            if bits:
+                bits.pop()
+        elif b and b != ".":
+            bits.append(b)
+    return "/".join(bits)
