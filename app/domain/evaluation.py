@@ -85,7 +85,8 @@ class Results:
         }
 
 
-def flag_json(f: RedFlag) -> dict[str, Any]:
+def flag_json(f: RedFlag, detail: bool = False) -> dict[str, Any]:
+    """A flag as DESIGN.md's JSON shape; `detail` adds who acknowledged it, when and why."""
     out: dict[str, Any] = {
         "rule": f.rule,
         "severity": f.severity.value,
@@ -93,7 +94,7 @@ def flag_json(f: RedFlag) -> dict[str, Any]:
         "evidence": list(f.evidence),
         "acknowledged": f.acknowledged,
     }
-    if f.acknowledgement is not None:
+    if detail and f.acknowledgement is not None:
         out["acknowledgement"] = {
             "rationale": f.acknowledgement.rationale,
             "by": f.acknowledgement.by,
