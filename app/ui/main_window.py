@@ -130,8 +130,9 @@ class MainWindow(QMainWindow):
         )
         self.statusBar().addPermanentWidget(self.read_only_badge)
         self.statusBar().showMessage(self.tr("Ready"), 3000)
-        ctx.status_message.connect(lambda m: self.statusBar().showMessage(m, 5000))
-        ctx.undo_stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
+        # Bound methods (not lambdas) so the connections die with the window.
+        ctx.status_message.connect(self._show_message)
+        ctx.undo_stack.cleanChanged.connect(self._on_clean_changed)
         ctx.workspace_changed.connect(self._on_workspace_changed)
         self._update_title()
         self.resize(1280, 820)
@@ -215,6 +216,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{name}{suffix}[*] — Diligence")
         self.setWindowFilePath(str(ws.location))
         self.read_only_badge.setVisible(ws.read_only)
+
+    def _show_message(self, message: str) -> None:
+        self.statusBar().showMessage(message, 5000)
+
+    def _on_clean_changed(self, clean: bool) -> None:
+        self.setWindowModified(not clean)
 
     def refresh_pages(self) -> None:
         """Redisplay every page already created (after the data changed wholesale)."""
