@@ -1,0 +1,179 @@
+"""View-shaped facts about an evaluation for the app: blind views, progress, ranking rows, what-if."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from app.domain.evaluation import EvaluationSnapshot, Results, evaluate
+from app.domain.models import Answer, Severity
+from app.services import knowledge
+
+NO_TOTAL = "—"
+
+
+def format_total(total: float | None) -> str:
+    """How a person sees a 0–100 total: one decimal, or a dash when nothing is scorable."""
+    return NO_TOTAL if total is None else f"{total:.1f}"
+
+
+def has_submitted(snapshot: EvaluationSnapshot, evaluator: str) -> bool:
+    return any(e.name == evaluator and e.submitted for e in snapshot.evaluators)
+
+
+def visible_snapshot(snapshot: EvaluationSnapshot, evaluator: str | None) -> EvaluationSnapshot:
+    """The snapshot as `evaluator` may see it: only their own answers until they submit.
+
+    Blind scoring (DESIGN.md): before submitting, an evaluator sees no other evaluator's
+    scores, not even folded into totals or question flags.
+    """
+    if evaluator is None or has_submitted(snapshot, evaluator):
+        return snapshot
+    mine = [a for a in snapshot.answers if a.evaluator == evaluator]
+    return replace(snapshot, answers=mine)
+
+
+def results(
+    snapshot: EvaluationSnapshot,
+    section_factors: dict[str, float] | None = None,
+    with_sensitivity: bool = True,
+) -> Results:
+    """Results of an in-memory snapshot, optionally with what-if section weight factors (not saved)."""
+    return evaluate(snapshot, knowledge.lexicons(), knowledge.synonyms(), section_factors or None, with_sensitivity)
+
+
+def answers_of(snapshot: EvaluationSnapshot, vendor: str, evaluator: str) -> dict[str, Answer]:
+    return {a.question: a for a in snapshot.answers if a.vendor == vendor and a.evaluator == evaluator}
+
+
+def other_answers(snapshot: EvaluationSnapshot, vendor: str, evaluator: str) -> dict[str, list[tuple[str, str]]] | None:
+    """Other evaluators' values per question, or None while `evaluator` has not submitted."""
+    if not has_submitted(snapshot, evaluator):
+        return None
+    order = {e.name: i for i, e in enumerate(snapshot.evaluators)}
+    out: dict[str, list[tuple[str, str]]] = {}
+    for a in sorted(snapshot.answers, key=lambda a: order.get(a.evaluator, 0)):
+        if a.vendor == vendor and a.evaluator != evaluator and a.value:
+            out.setdefault(a.question, []).append((a.evaluator, a.value))
+    return out
+
+
+@dataclass(frozen=True)
+class Progress:
+    answered: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.answered >= self.total
+
+
+def progress(snapshot: EvaluationSnapshot, vendor: str, evaluator: str) -> Progress:
+    """How many of the bank's questions `evaluator` has answered for `vendor` (n/a counts)."""
+    qids = {q.id for q in snapshot.bank.questions}
+    done = {a.question for a in snapshot.answers if a.vendor == vendor and a.evaluator == evaluator and a.value}
+    return Progress(len(done & qids), len(qids))
+
+
+def progress_table(snapshot: EvaluationSnapshot) -> dict[tuple[str, str], Progress]:
+    """(evaluator, vendor) → progress, for every pair."""
+    return {
+        (e.name, v.name): progress(snapshot, v.name, e.name) for e in snapshot.evaluators for v in snapshot.vendors
+    }
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    rank: int
+    vendor: str
+    total: float | None
+    knocked_out: bool
+    knockout_reasons: tuple[str, ...]
+    flag_counts: dict[str, int]  # severity value → open (unacknowledged) flags
+    acknowledged: int
+
+    @property
+    def total_text(self) -> str:
+        return format_total(self.total)
+
+
+def ranking_rows(res: Results) -> list[RankingRow]:
+    rows = []
+    for v in res.ranking:
+        flags = res.flags.get(v.vendor, [])
+        counts = {s.value: 0 for s in Severity}
+        for f in flags:
+            if not f.acknowledged:
+                counts[f.severity.value] += 1
+        rows.append(
+            RankingRow(
+                v.rank,
+                v.vendor,
+                v.total,
+                v.knocked_out,
+                tuple(v.knockout_reasons),
+                counts,
+                sum(1 for f in flags if f.acknowledged),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    question: str
+    question_text: str
+    section: str
+    vendor: str
+    scores: tuple[tuple[str, float], ...]  # (evaluator, score on the 0–5 scale)
+
+    @property
+    def spread(self) -> float:
+        values = [s for _, s in self.scores]
+        return max(values) - min(values) if values else 0.0
+
+
+def disagreements(res: Results) -> list[Disagreement]:
+    """Questions whose evaluator scores spread enough to discuss, in ranking then bank order."""
+    board = res.board
+    bank = res.snapshot.bank
+    out = []
+    for v in res.ranking:
+        for qid in v.disagreements:
+            q = bank.question(qid)
+            scores = []
+            for e in board.evaluators:
+                s = board.evaluator_score(v.vendor, e, qid)
+                if s is not None:
+                    scores.append((e, s * 5.0))
+            out.append(Disagreement(qid, q.question, q.section, v.vendor, tuple(scores)))
+    return out
+
+
+@dataclass(frozen=True)
+class Stability:
+    section: str
+    change: float | None  # smallest relative weight change that changes the winner; None = stable
+    direction: int  # +1 raising the weight flips the winner, −1 lowering it, 0 stable
+
+
+def stability(res: Results) -> list[Stability]:
+    sens = res.sensitivity
+    return [
+        Stability(s, sens.weight_stability.get(s), sens.stability_direction.get(s, 0))
+        for s in res.snapshot.bank.sections
+        if s in sens.weight_stability
+    ]
+
+
+def section_matrix(res: Results) -> tuple[list[str], list[str], list[list[float | None]]]:
+    """(vendors in rank order, sections in bank order, scores[vendor][section] 0–100 or None)."""
+    sections = [s for s, w in res.snapshot.bank.section_weights().items() if w > 0]
+    vendors = [v.vendor for v in res.ranking]
+    by = {v.vendor: v for v in res.ranking}
+    return vendors, sections, [[by[v].sections.get(s) for s in sections] for v in vendors]
+
+
+def submission_status(snapshot: EvaluationSnapshot) -> tuple[list[str], list[str]]:
+    """(evaluators who submitted, evaluators still scoring)."""
+    done = [e.name for e in snapshot.evaluators if e.submitted]
+    return done, [e.name for e in snapshot.evaluators if not e.submitted]

@@ -1,0 +1,1 @@
+"""Widgets, models and dialogs of the Evaluate and Compare pages."""
