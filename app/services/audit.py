@@ -76,10 +76,9 @@ def describe(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def _utc_naive(day: date) -> datetime:
-    # Stored timestamps are UTC without a zone; a local calendar day starts at local midnight.
-    local = datetime.combine(day, time.min).astimezone()
-    return local.astimezone(UTC).replace(tzinfo=None)
+def _utc_start(day: date) -> datetime:
+    # Timestamps are stored in UTC; a local calendar day starts at local midnight.
+    return datetime.combine(day, time.min).astimezone().astimezone(UTC)
 
 
 def _entry(row: AuditRow) -> AuditEntry:
@@ -98,9 +97,9 @@ def query(ws: Workspace, where: AuditFilter | None = None, limit: int | None = N
     if f.actor:
         stmt = stmt.where(AuditRow.actor == f.actor)
     if f.since:
-        stmt = stmt.where(col(AuditRow.at) >= _utc_naive(f.since))
+        stmt = stmt.where(col(AuditRow.at) >= _utc_start(f.since))
     if f.until:
-        stmt = stmt.where(col(AuditRow.at) < _utc_naive(f.until + timedelta(days=1)))
+        stmt = stmt.where(col(AuditRow.at) < _utc_start(f.until + timedelta(days=1)))
     if f.text and f.text.strip():
         needle = f"%{_escape_like(f.text.strip().lower())}%"
         fields = [

@@ -300,7 +300,7 @@ def open_workspace(
                 migrate(db, upgrade_engine)
             except Exception as exc:  # noqa: BLE001 - the person needs the backup's name, not a traceback
                 raise WorkspaceError(
-                    f"{db} could not be upgraded ({exc.__class__.__name__}: {exc}); "
+                    f"{db} could not be upgraded ({getattr(exc, 'orig', None) or exc}); "
                     f"the copy taken before the upgrade is {saved}"
                 ) from exc
             finally:
@@ -347,12 +347,15 @@ def _create(db: Path) -> None:
 def integrity_report(ws: Workspace) -> list[str]:
     """Problems found by SQLite's integrity and foreign-key checks (empty when healthy)."""
     problems: list[str] = []
-    with ws.engine.connect() as con:
-        for (line,) in con.exec_driver_sql("PRAGMA integrity_check"):
-            if line != "ok":
-                problems.append(str(line))
-        for row in con.exec_driver_sql("PRAGMA foreign_key_check"):
-            problems.append(f"foreign key: {tuple(row)}")
+    try:
+        with ws.engine.connect() as con:
+            for (line,) in con.exec_driver_sql("PRAGMA integrity_check"):
+                if line != "ok":
+                    problems.append(str(line))
+            for row in con.exec_driver_sql("PRAGMA foreign_key_check"):
+                problems.append(f"foreign key: {tuple(row)}")
+    except DBAPIError as exc:  # so damaged that the check itself cannot run
+        problems.append(f"the file is damaged ({exc.orig}); {DAMAGED_HINT}")
     return problems
 
 
