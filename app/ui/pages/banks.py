@@ -1,18 +1,684 @@
-"""Question banks page (placeholder until built)."""
+"""Question banks page (analysts): versions, an in-place validated editor, new versions, diffs."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import importlib.util
+from typing import Any
 
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.bank import FIELDS, Bank, BankDiff, make_question
+from app.domain.errors import BankError
+from app.services import banks as service
+from app.services.banks import VersionInfo
 from app.ui.context import AppContext
+from app.ui.main_window import icon
+from app.ui.undo import push
+from app.ui.widgets.page import heading, hint
+
+Index = QModelIndex | QPersistentModelIndex
+
+HEADERS = {
+    "id": "Id",
+    "section": "Section",
+    "layer": "Layer",
+    "question": "Question",
+    "type": "Type",
+    "weight": "Weight",
+    "guidance": "Guidance",
+    "options": "Options",
+    "scoring": "Scoring",
+    "knockout_min": "Knockout",
+    "flag_rule": "Flag rule",
+    "allow_na": "N/A allowed",
+}
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class VersionsModel(QAbstractTableModel):
+    """A bank's versions, newest first."""
+
+    COLUMNS = ("Version", "Date", "Hash", "Questions", "Note")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[VersionInfo] = []
+
+    def set_rows(self, rows: list[VersionInfo]) -> None:
+        self.beginResetModel()
+        self._rows = sorted(rows, key=lambda v: -v.version)
+        self.endResetModel()
+
+    def info(self, row: int) -> VersionInfo:
+        return self._rows[row]
+
+    def row_of(self, version: int) -> int:
+        return next((i for i, v in enumerate(self._rows) if v.version == version), -1)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:  # noqa: N802
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < 5
+        ):
+            return self.tr(self.COLUMNS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        v = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (f"v{v.version}", v.created_at[:10], v.hash[:12], str(v.questions), v.note)[
+                index.column()
+            ]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (f"v{v.version}", v.created_at, v.hash, str(v.questions), v.note)[
+                index.column()
+            ] or None
+        if role == Qt.ItemDataRole.UserRole:
+            return v.version
+        return None
+
+
+class QuestionsModel(QAbstractTableModel):
+    """The draft's questions as text cells; each edit is validated by the domain before it lands."""
+
+    refused = Signal(str)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[dict[str, str]] = []
+        self._errors: dict[tuple[str, str], str] = {}  # (question id, field) → last refusal
+        self.on_edit: Any = None  # Callable[[list[dict[str, str]], str], bool]
+        self.editable = True
+
+    def rows(self) -> list[dict[str, str]]:
+        return [dict(r) for r in self._rows]
+
+    def set_rows(self, rows: list[dict[str, str]]) -> None:
+        self.beginResetModel()
+        self._rows = [dict(r) for r in rows]
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(FIELDS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(HEADERS[FIELDS[section]]) if 0 <= section < len(FIELDS) else None
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return f | Qt.ItemFlag.ItemIsEditable if self.editable else f
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        field = FIELDS[index.column()]
+        text = row.get(field, "")
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            error = self._errors.get((row["id"], field))
+            return self.tr("Refused: %s") % error if error else (text or None)
+        if role == SORT_ROLE:
+            # Sorting by section keeps the bank's own order inside each section.
+            if field == "section":
+                return f"{text.casefold()}\0{index.row():06d}"
+            if field in ("weight", "knockout_min"):
+                try:
+                    return float(text)
+                except ValueError:
+                    return -1.0
+            return text.casefold()
+        if role == Qt.ItemDataRole.TextAlignmentRole and field in ("weight", "knockout_min"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def validate(self, rows: list[dict[str, str]], position: int) -> str | None:
+        """The precise reason the row at `position` is not a valid question, or None."""
+        try:
+            make_question(dict(rows[position]))
+        except BankError as exc:
+            return str(exc)
+        qid = rows[position]["id"].casefold()
+        if any(i != position and r["id"].casefold() == qid for i, r in enumerate(rows)):
+            return (
+                self.tr("question %r, id: this id is already used in the bank")
+                % rows[position]["id"]
+            )
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self.editable:
+            return False
+        if not 0 <= index.row() < len(self._rows):
+            return False
+        field = FIELDS[index.column()]
+        text = "" if value is None else str(value).strip()
+        if self._rows[index.row()].get(field, "") == text:
+            return True
+        new_rows = self.rows()
+        new_rows[index.row()][field] = text
+        error = self.validate(new_rows, index.row())
+        old_id = self._rows[index.row()]["id"]
+        if error is not None:
+            self._errors[(old_id, field)] = error
+            self.dataChanged.emit(index, index, [Qt.ItemDataRole.ToolTipRole])
+            self.refused.emit(error)
+            return False
+        self._errors.pop((old_id, field), None)
+        return self.apply(
+            new_rows, self.tr("Edit question %s %s") % (old_id, self.tr(HEADERS[field]).lower())
+        )
+
+    def apply(self, rows: list[dict[str, str]], text: str) -> bool:
+        if self.on_edit is None:
+            self.set_rows(rows)
+            return True
+        return bool(self.on_edit(rows, text))
+
+
+class DiffDialog(QDialog):
+    """The difference between two versions of a bank: added, removed, changed fields."""
+
+    def __init__(
+        self,
+        ws: Any,
+        bank: str,
+        versions: list[int],
+        old: int,
+        new: int,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ws, self.bank = ws, bank
+        self.setWindowTitle(self.tr("Compare versions — %s") % bank)
+        self.old = QComboBox()
+        self.new = QComboBox()
+        for combo, name in (
+            (self.old, self.tr("Older version")),
+            (self.new, self.tr("Newer version")),
+        ):
+            combo.setAccessibleName(name)
+            for v in versions:
+                combo.addItem(f"v{v}", v)
+        self.old.setCurrentIndex(max(0, self.old.findData(old)))
+        self.new.setCurrentIndex(max(0, self.new.findData(new)))
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels([self.tr("Question"), self.tr("Change")])
+        self.tree.setAccessibleName(self.tr("Differences"))
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.summary = QLabel()
+        pick = QFormLayout()
+        row = QHBoxLayout()
+        row.addWidget(self.old)
+        row.addWidget(QLabel("→"))
+        row.addWidget(self.new)
+        row.addStretch(1)
+        pick.addRow(self.tr("Compare"), row)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(pick)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(buttons)
+        self.old.currentIndexChanged.connect(self.update_diff)
+        self.new.currentIndexChanged.connect(self.update_diff)
+        self.resize(640, 460)
+        self.update_diff()
+
+    def update_diff(self) -> None:
+        d: BankDiff = service.diff(
+            self.ws, self.bank, int(self.old.currentData()), int(self.new.currentData())
+        )
+        self.tree.clear()
+        groups = (
+            (self.tr("Added (%d)") % len(d.added), [(q, self.tr("new question")) for q in d.added]),
+            (
+                self.tr("Removed (%d)") % len(d.removed),
+                [(q, self.tr("removed")) for q in d.removed],
+            ),
+            (
+                self.tr("Changed (%d)") % len(d.changed),
+                [(q, ", ".join(self.tr(HEADERS[f]) for f in fields)) for q, fields in d.changed],
+            ),
+        )
+        for title, items in groups:
+            top = QTreeWidgetItem([title, ""])
+            for qid, what in items:
+                top.addChild(QTreeWidgetItem([qid, what]))
+            self.tree.addTopLevelItem(top)
+            top.setExpanded(True)
+        total = len(d.added) + len(d.removed) + len(d.changed)
+        self.summary.setText(
+            self.tr("No differences.") if total == 0 else self.tr("%d questions differ.") % total
+        )
 
 
 class Page(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.bank_name: str | None = None
+        self.base: Bank | None = None  # the version the draft started from
+        self.last_saved: tuple[int, str] | None = None  # (version, hash) of the last save here
+
+        self.bank_list = QListWidget()
+        self.bank_list.setAccessibleName(self.tr("Question banks"))
+        self.bank_list.currentItemChanged.connect(self._on_bank_changed)
+        self.versions = VersionsModel(self)
+        self.versions_view = QTableView()
+        self.versions_view.setModel(self.versions)
+        self.versions_view.setAccessibleName(self.tr("Versions"))
+        self.versions_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.versions_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.versions_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.versions_view.verticalHeader().setVisible(False)
+        self.versions_view.horizontalHeader().setStretchLastSection(True)
+        self.versions_view.selectionModel().currentRowChanged.connect(self._on_version_changed)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(QLabel(self.tr("<b>Banks</b>")))
+        left_layout.addWidget(self.bank_list, 1)
+        left_layout.addWidget(QLabel(self.tr("<b>Versions</b>")))
+        left_layout.addWidget(self.versions_view, 2)
+        left_layout.addWidget(hint(self.tr("Evaluations keep the version they were scored with.")))
+
+        self.questions = QuestionsModel(self)
+        self.questions.on_edit = self._edit_draft
+        self.questions.refused.connect(self._on_refused)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.questions)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName(self.tr("Questions"))
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        for col, width in enumerate((60, 150, 80, 380, 70, 60, 200, 160, 150, 70, 150, 80)):
+            self.table.setColumnWidth(col, width)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+
+        self.draft_label = QLabel()
+        self.draft_label.setObjectName("draftStatus")
+        self.draft_label.setWordWrap(True)
+        self.add_button = QPushButton(icon("add.svg"), self.tr("Add question"))
+        self.add_button.clicked.connect(self.add_question)
+        self.remove_button = QPushButton(icon("remove.svg"), self.tr("Remove question"))
+        self.remove_button.clicked.connect(self.remove_question)
+        self.save_button = QPushButton(self.tr("&Save as new version…"))
+        self.save_button.clicked.connect(lambda: self.save_draft())
+        self.discard_button = QPushButton(self.tr("Discard draft"))
+        self.discard_button.clicked.connect(self.discard_draft)
+        self.diff_button = QPushButton(self.tr("Compare versions…"))
+        self.diff_button.clicked.connect(self.show_diff)
+        self.import_button = QPushButton(self.tr("Import from spreadsheet…"))
+        self.import_button.clicked.connect(self._import)
+        self.import_button.setVisible(importlib.util.find_spec("app.ui.questionnaires") is not None)
+        tools = QHBoxLayout()
+        for b in (self.add_button, self.remove_button):
+            tools.addWidget(b)
+        tools.addStretch(1)
+        for b in (self.diff_button, self.import_button, self.discard_button, self.save_button):
+            tools.addWidget(b)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(tools)
+        right_layout.addWidget(self.draft_label)
+        right_layout.addWidget(self.table, 1)
+        right_layout.addWidget(
+            hint(
+                self.tr(
+                    "Double-click or type to edit a cell. Each change is checked (type, weight, options, "
+                    "scoring rule, knockout, flag rule); a refused change is explained in the status bar. "
+                    "Changes collect in a draft until you save them as a new version."
+                )
+            )
+        )
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([290, 800])
+        splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("Question banks")))
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(
+            heading(
+                self.tr("Question banks"),
+                self.tr(
+                    "Sections, weights, scoring rules and red-flag rules. Every saved change is a new version."
+                ),
+            )
+        )
+        layout.addWidget(splitter, 1)
+        ctx.data_changed.connect(self._on_data_changed)
+
+    # ----- loading ------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        pass
+        keep = self.bank_name
+        self.bank_list.blockSignals(True)
+        self.bank_list.clear()
+        for b in service.list_banks(self.ctx.workspace):
+            item = QListWidgetItem(b.name)
+            item.setToolTip(
+                self.tr("%s — latest v%d, %d questions") % (b.name, b.version, b.questions)
+            )
+            item.setData(Qt.ItemDataRole.UserRole, b.name)
+            self.bank_list.addItem(item)
+        self.bank_list.blockSignals(False)
+        names = [
+            self.bank_list.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.bank_list.count())
+        ]
+        if not names:
+            self.bank_name, self.base = None, None
+            self.versions.set_rows([])
+            self.questions.set_rows([])
+            self._update_draft_state()
+            return
+        row = names.index(keep) if keep in names else 0
+        if self.bank_list.currentRow() == row and keep == names[row]:
+            self._load_bank(names[row], keep_draft=True)
+        else:
+            self.bank_list.setCurrentRow(row)
+        editable = not self.ctx.read_only
+        self.questions.editable = editable
+        for b in (
+            self.add_button,
+            self.remove_button,
+            self.save_button,
+            self.discard_button,
+            self.import_button,
+        ):
+            b.setEnabled(editable)
+
+    def _on_bank_changed(
+        self, current: QListWidgetItem | None, _previous: QListWidgetItem | None
+    ) -> None:
+        if current is not None:
+            self._load_bank(str(current.data(Qt.ItemDataRole.UserRole)))
+
+    def _load_bank(self, name: str, version: int | None = None, keep_draft: bool = False) -> None:
+        changed_bank = name != self.bank_name
+        self.bank_name = name
+        infos = service.versions(self.ctx.workspace, name)
+        self.versions.set_rows(infos)
+        target = (
+            version
+            if version is not None
+            else (self.base.version if (self.base and not changed_bank) else infos[-1].version)
+        )
+        row = self.versions.row_of(target)
+        self.versions_view.selectionModel().blockSignals(True)
+        self.versions_view.selectionModel().setCurrentIndex(
+            self.versions.index(max(row, 0), 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.versions_view.selectionModel().blockSignals(False)
+        if keep_draft and not changed_bank and self.base is not None:
+            self._update_draft_state()
+            return
+        self.load_version(target)
+
+    def _on_version_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid() and self.bank_name:
+            version = int(current.data(Qt.ItemDataRole.UserRole))
+            if self.base is None or version != self.base.version:
+                if self.is_draft() and not self._confirm_discard():
+                    return
+                self.load_version(version)
+
+    def load_version(self, version: int) -> None:
+        assert self.bank_name is not None
+        self.base = service.get_bank(self.ctx.workspace, self.bank_name, version)
+        self.questions.set_rows(self.base.rows())
+        self._update_draft_state()
+
+    def _on_data_changed(self, what: str) -> None:
+        if (what == "*" or what.startswith("bank")) and self.isVisible():
+            self.refresh()
+
+    # ----- the draft ----------------------------------------------------------------------
+
+    def is_draft(self) -> bool:
+        return self.base is not None and self.questions.rows() != self.base.rows()
+
+    def _update_draft_state(self) -> None:
+        if self.base is None:
+            self.draft_label.setText(
+                self.tr("No question bank yet. Import one from a spreadsheet.")
+            )
+        elif self.is_draft():
+            d = self._draft_diff()
+            self.draft_label.setText(
+                self.tr(
+                    "<b>Unsaved draft</b> based on v%d: %d added, %d removed, %d changed. "
+                    "Save it as a new version to use it in evaluations."
+                )
+                % (self.base.version, len(d.added), len(d.removed), len(d.changed))
+            )
+        else:
+            n = len(self.base.questions)
+            text = self.tr("v%d · %d questions · %d sections · hash %s") % (
+                self.base.version,
+                n,
+                len(self.base.sections),
+                self.base.hash[:12],
+            )
+            if self.last_saved and self.last_saved[0] == self.base.version:
+                text = (
+                    self.tr("Saved as v%d (hash %s). ")
+                    % (self.last_saved[0], self.last_saved[1][:12])
+                    + text
+                )
+            self.draft_label.setText(text)
+        draft = self.is_draft()
+        self.save_button.setEnabled(draft and not self.ctx.read_only)
+        self.discard_button.setEnabled(draft and not self.ctx.read_only)
+
+    def _draft_diff(self) -> BankDiff:
+        from app.domain.bank import diff_banks
+
+        assert self.base is not None
+        return diff_banks(self.base, self._draft_bank())
+
+    def _draft_bank(self) -> Bank:
+        assert self.bank_name is not None
+        return Bank.from_rows(self.bank_name, self.questions.rows())
+
+    def _edit_draft(self, rows: list[dict[str, str]], text: str) -> bool:
+        """Draft edits are undoable too; each command restores a whole draft, so order never matters."""
+        before = (self.bank_name, self.base.version if self.base else None, self.questions.rows())
+        after = (self.bank_name, before[1], [dict(r) for r in rows])
+        return push(
+            self.ctx, text, lambda: self._show_draft(*after), lambda: self._show_draft(*before)
+        )
+
+    def _show_draft(
+        self, bank: str | None, version: int | None, rows: list[dict[str, str]]
+    ) -> None:
+        if bank is not None and (
+            bank != self.bank_name or self.base is None or self.base.version != version
+        ):
+            self.bank_name = bank
+            self.base = service.get_bank(self.ctx.workspace, bank, version)
+        self.questions.set_rows(rows)
+        self._update_draft_state()
+
+    def _on_refused(self, message: str) -> None:
+        self.ctx.say(self.tr("Not changed — %s") % message)
+
+    def add_question(self) -> None:
+        if self.base is None:
+            return
+        rows = self.questions.rows()
+        ids = {r["id"].casefold() for r in rows}
+        n = 1
+        while f"new{n}" in ids:
+            n += 1
+        current = self.proxy.mapToSource(self.table.currentIndex())
+        section = (
+            rows[current.row()]["section"]
+            if current.isValid()
+            else (rows[-1]["section"] if rows else "General")
+        )
+        row = make_question(
+            {
+                "id": f"NEW{n}",
+                "section": section,
+                "layer": "data",
+                "question": self.tr("New question"),
+                "type": "yes_no",
+                "weight": "1",
+            }
+        ).as_row()
+        if self._edit_draft([*rows, row], self.tr("Add question")):
+            index = self.proxy.mapFromSource(
+                self.questions.index(len(rows), FIELDS.index("question"))
+            )
+            self.table.scrollTo(index)
+            self.table.setCurrentIndex(index)
+            self.table.setFocus()
+
+    def remove_question(self) -> None:
+        current = self.proxy.mapToSource(self.table.currentIndex())
+        if not current.isValid():
+            self.ctx.say(self.tr("Select a question to remove."))
+            return
+        rows = self.questions.rows()
+        gone = rows.pop(current.row())
+        self._edit_draft(rows, self.tr("Remove question %s") % gone["id"])
+
+    def discard_draft(self) -> None:
+        if self.base is not None and self.is_draft():
+            self._edit_draft(self.base.rows(), self.tr("Discard bank draft"))
+
+    def _confirm_discard(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            self.tr("Unsaved draft"),
+            self.tr("The draft has unsaved changes. Open another version and leave the draft?"),
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def save_draft(self, note: str | None = None) -> tuple[int, str] | None:
+        """Save the draft as the bank's next version; returns (version, hash) or None."""
+        if self.base is None or not self.is_draft() or self.ctx.read_only:
+            return None
+        interactive = note is None
+        if note is None:
+            note, ok = QInputDialog.getText(
+                self,
+                self.tr("Save as new version"),
+                self.tr("What changed, and why? (kept with the version)"),
+            )
+            if not ok:
+                return None
+        bank = self._draft_bank()
+        _vid, number, created = service.save(self.ctx.workspace, bank, note=note.strip())
+        digest = bank.hash
+        self.last_saved = (number, digest)
+        self.ctx.changed(f"bank:{bank.name}")
+        self._load_bank(bank.name, number)
+        message = (
+            self.tr(
+                "Saved as version %d of “%s” (hash %s). Evaluations scored with earlier versions keep theirs."
+            )
+            % (number, bank.name, digest[:12])
+            if created
+            else self.tr("Identical to the existing version %d (hash %s); nothing new was saved.")
+            % (number, digest[:12])
+        )
+        self.ctx.say(message)
+        if interactive:
+            QMessageBox.information(self, self.tr("Bank saved"), message)
+        return number, digest
+
+    def show_diff(self) -> None:
+        if self.bank_name is None:
+            return
+        versions = [self.versions.info(i).version for i in range(self.versions.rowCount())][::-1]
+        if len(versions) < 2:
+            self.ctx.say(self.tr("This bank has only one version so far."))
+            return
+        new = self.base.version if self.base else versions[-1]
+        old = max((v for v in versions if v < new), default=versions[0])
+        if old == new:
+            new = versions[-1]
+        DiffDialog(self.ctx.workspace, self.bank_name, versions, old, new, self).exec()
+
+    def _import(self) -> None:
+        try:
+            module = importlib.import_module("app.ui.questionnaires")
+        except ModuleNotFoundError:
+            self.import_button.hide()
+            return
+        opener = getattr(module, "open_bank_import_wizard", None)
+        if callable(opener):
+            opener(self, self.ctx)
+            self.refresh()
