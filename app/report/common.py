@@ -1,0 +1,447 @@
+"""What every Diligence PDF shares: the embedded font, the palette, text styles, escaping and the page frame."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, BinaryIO
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    Table,
+    TableStyle,
+)
+
+from app.paths import resources_dir
+
+FONT = "DiligenceSans"
+FONT_BOLD = "DiligenceSans-Bold"
+CONFIDENTIAL = "Confidential — prepared with Diligence"
+AUTHOR = "Diligence"
+
+# A restrained palette: ink and greys for text, one navy accent, three severity tones.
+INK = colors.HexColor("#1B2430")
+MUTED = colors.HexColor("#5E6875")
+FAINT = colors.HexColor("#98A1AC")
+RULE = colors.HexColor("#D6DBE1")
+WASH = colors.HexColor("#F3F5F8")
+ACCENT = colors.HexColor("#1F3A5F")
+ACCENT_WASH = colors.HexColor("#E7EDF4")
+GOOD = colors.HexColor("#2F6B4F")
+SEVERITY = {
+    "critical": colors.HexColor("#A4262C"),
+    "high": colors.HexColor("#B9631B"),
+    "medium": colors.HexColor("#8C7A2B"),
+}
+SEVERITY_WASH = {
+    "critical": colors.HexColor("#F8E9EA"),
+    "high": colors.HexColor("#FAEFE4"),
+    "medium": colors.HexColor("#F5F1E3"),
+}
+# Vendors in charts, leader first: navy, then quieter tones so the leader stands out.
+SERIES = [
+    colors.HexColor("#1F3A5F"),
+    colors.HexColor("#6E9BC5"),
+    colors.HexColor("#B9C7D3"),
+    colors.HexColor("#C9A66B"),
+    colors.HexColor("#8A8F96"),
+]
+
+PORTRAIT = A4
+LANDSCAPE = landscape(A4)
+MARGIN_X = 20 * mm
+MARGIN_TOP = 22 * mm
+MARGIN_BOTTOM = 20 * mm
+
+
+class Cancelled(Exception):
+    """The person cancelled the export; nothing was written."""
+
+
+# ----- fonts ---------------------------------------------------------------------------------
+
+_registered = False
+
+
+def register_fonts() -> None:
+    """Register the bundled DejaVu Sans once per process (parsing a TTF costs tens of ms)."""
+    global _registered
+    if _registered:
+        return
+    folder = resources_dir() / "fonts"
+    pdfmetrics.registerFont(TTFont(FONT, str(folder / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(folder / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+    _registered = True
+
+
+# ----- text ----------------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def clean(text: object, limit: int | None = None) -> str:
+    """User text made safe to print: control characters dropped, optionally shortened with an ellipsis."""
+    s = "" if text is None else str(text)
+    s = _SURROGATE.sub("\ufffd", _CONTROL.sub("", s.replace("\r\n", "\n").replace("\r", "\n")))
+    if limit is not None and len(s) > limit:
+        s = s[: max(1, limit - 1)].rstrip() + "…"
+    return s
+
+
+def esc(text: object, limit: int | None = None) -> str:
+    """User text as Paragraph markup that prints literally: `<b>&amp;</b>` stays `<b>&amp;</b>`."""
+    return escape(clean(text, limit)).replace("\n", "<br/>")
+
+
+def fmt1(value: float | None) -> str:
+    """Totals and scores as people read them: one decimal, or an em dash when there is none."""
+    return "—" if value is None else f"{value:.1f}"
+
+
+def pct(value: float | None) -> str:
+    if value is None:
+        return "—"
+    if 0 < value < 0.005:
+        return "<1 %"
+    if 0.995 < value < 1:
+        return ">99 %"
+    return f"{100 * value:.0f} %"
+
+
+def signed(value: float) -> str:
+    """A difference with its sign, one decimal, never "-0.0"."""
+    v = round(value, 1)
+    return "0.0" if v == 0 else f"{v:+.1f}"
+
+
+def money(amount: float | None, unit: str = "") -> str:
+    if amount is None:
+        return "—"
+    a = abs(amount)
+    if a >= 1e9:
+        s = f"{amount / 1e9:.1f} billion"
+    elif a >= 1e6:
+        s = f"{amount / 1e6:.1f} million"
+    else:
+        s = f"{amount:,.0f}"
+    return f"{s} {clean(unit)}".strip()
+
+
+def long_date(d: date) -> str:
+    return f"{d.day} {d.strftime('%B')} {d.year}"
+
+
+# ----- styles --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Styles:
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    kicker: ParagraphStyle
+    h1: ParagraphStyle
+    h2: ParagraphStyle
+    body: ParagraphStyle
+    small: ParagraphStyle
+    muted: ParagraphStyle
+    cell: ParagraphStyle
+    cell_bold: ParagraphStyle
+    cell_right: ParagraphStyle
+    cell_muted: ParagraphStyle
+    head: ParagraphStyle
+    head_right: ParagraphStyle
+    big_number: ParagraphStyle
+    callout: ParagraphStyle
+
+
+_styles: Styles | None = None
+
+
+def styles() -> Styles:
+    global _styles
+    if _styles is None:
+        register_fonts()
+        base = ParagraphStyle("base", fontName=FONT, fontSize=9, leading=12.5, textColor=INK, alignment=TA_LEFT)
+
+        def s(name: str, **kw: Any) -> ParagraphStyle:
+            return ParagraphStyle(name, parent=base, **kw)
+
+        _styles = Styles(
+            title=s("title", fontName=FONT_BOLD, fontSize=19, leading=23, spaceAfter=3),
+            subtitle=s("subtitle", fontSize=10.5, leading=14.5, textColor=MUTED),
+            kicker=s("kicker", fontName=FONT_BOLD, fontSize=7.5, leading=10, textColor=ACCENT, spaceAfter=3),
+            h1=s("h1", fontName=FONT_BOLD, fontSize=14, leading=18, spaceBefore=2, spaceAfter=6),
+            h2=s("h2", fontName=FONT_BOLD, fontSize=10.5, leading=14, spaceBefore=10, spaceAfter=4),
+            body=s("body"),
+            small=s("small", fontSize=8, leading=10.5),
+            muted=s("muted", fontSize=8, leading=10.5, textColor=MUTED),
+            cell=s("cell", fontSize=8, leading=10),
+            cell_bold=s("cell_bold", fontName=FONT_BOLD, fontSize=8, leading=10),
+            cell_right=s("cell_right", fontSize=8, leading=10, alignment=TA_RIGHT),
+            cell_muted=s("cell_muted", fontSize=7.5, leading=9.5, textColor=MUTED),
+            # Headers never break inside a word ("INTEGRATIO/N"): they wrap between words only.
+            head=s("head", fontName=FONT_BOLD, fontSize=6.5, leading=8.5, textColor=MUTED, splitLongWords=0),
+            head_right=s("head_right", fontName=FONT_BOLD, fontSize=6.5, leading=8.5, textColor=MUTED,
+                         splitLongWords=0, alignment=TA_RIGHT),
+            big_number=s("big_number", fontName=FONT_BOLD, fontSize=24, leading=27, textColor=ACCENT),
+            callout=s("callout", fontSize=9.5, leading=13.5),
+        )
+    return _styles
+
+
+def para(text: object, style: ParagraphStyle, limit: int | None = None) -> Paragraph:
+    """A paragraph of user text, escaped."""
+    return Paragraph(esc(text, limit), style)
+
+
+def markup(trusted: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph whose markup we wrote ourselves; any user text inside must already be esc()'d."""
+    return Paragraph(trusted, style)
+
+
+def hexcolor(c: colors.Color) -> str:
+    return "#" + c.hexval()[2:]
+
+
+def severity_label(severity: str, acknowledged: bool = False) -> str:
+    """Markup for a severity word in its colour (grey once acknowledged)."""
+    colour = FAINT if acknowledged else SEVERITY.get(severity, MUTED)
+    return f'<font name="{FONT_BOLD}" color="{hexcolor(colour)}">{escape(severity.upper())}</font>'
+
+
+# ----- tables --------------------------------------------------------------------------------
+
+
+def table(
+    rows: Sequence[Sequence[object]],
+    widths: Sequence[float],
+    header_rows: int = 1,
+    extra: Iterable[tuple[Any, ...]] = (),
+    right: Iterable[int] = (),
+    zebra: bool = False,
+) -> Table:
+    """The house table: hairline rules, a quiet header repeated on every page it spans.
+
+    Header strings become wrapping paragraphs; columns listed in `right` are right-aligned.
+    """
+    st = styles()
+    right = set(right)
+    data = [list(r) for r in rows]
+    for h in range(min(header_rows, len(data))):
+        data[h] = [
+            Paragraph(esc(c), st.head_right if i in right else st.head) if isinstance(c, str) else c
+            for i, c in enumerate(data[h])
+        ]
+    t = Table(data, colWidths=list(widths), repeatRows=header_rows, hAlign="LEFT")
+    cmds: list[tuple[Any, ...]] = [
+        ("FONT", (0, 0), (-1, -1), FONT, 8),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+    ]
+    if header_rows:
+        cmds += [
+            ("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 0.8, INK),
+            ("VALIGN", (0, 0), (-1, header_rows - 1), "BOTTOM"),
+        ]
+    if zebra:
+        for r in range(header_rows, len(data)):
+            if (r - header_rows) % 2 == 1:
+                cmds.append(("BACKGROUND", (0, r), (-1, r), WASH))
+    for c in sorted(right):
+        cmds.append(("ALIGN", (c, 0), (c, -1), "RIGHT"))
+    cmds.extend(extra)
+    t.setStyle(TableStyle(cmds))
+    return t
+
+
+# ----- the page frame ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageFrame:
+    """What the header and footer print on every page."""
+
+    header_left: str
+    header_right: str
+    date_text: str
+
+
+class _NumberedCanvas(Canvas):
+    """Holds pages back until the end so each footer can say 'Page N of M'."""
+
+    frame: PageFrame = PageFrame("", "", "")
+    pdf_date: str = "D:20000101000000+00'00'"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+        pdf_date = self.pdf_date
+        # Creation and modification dates come from the data, never the clock: same data, same bytes.
+        self.setDateFormatter(lambda *_: pdf_date)
+
+    def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for n, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            self._draw_frame(n, total)
+            super().showPage()
+        super().save()
+
+    def _draw_frame(self, n: int, total: int) -> None:
+        width, height = self._pagesize
+        f = self.frame
+        self.saveState()
+        self.setStrokeColor(RULE)
+        self.setLineWidth(0.5)
+        top = height - 13 * mm
+        self.setFillColor(MUTED)
+        self.setFont(FONT_BOLD, 7.5)
+        left = _fit(f.header_left, FONT_BOLD, 7.5, width * 0.62)
+        self.drawString(MARGIN_X, top, left)
+        self.setFont(FONT, 7.5)
+        self.drawRightString(width - MARGIN_X, top, _fit(f.header_right, FONT, 7.5, width * 0.3))
+        self.line(MARGIN_X, top - 2.5 * mm, width - MARGIN_X, top - 2.5 * mm)
+        bottom = 11 * mm
+        self.line(MARGIN_X, bottom + 4 * mm, width - MARGIN_X, bottom + 4 * mm)
+        self.setFont(FONT, 7)
+        self.drawString(MARGIN_X, bottom, f"{CONFIDENTIAL} · {f.date_text}")
+        self.drawRightString(width - MARGIN_X, bottom, f"Page {n} of {total}")
+        self.restoreState()
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """Shorten a header string to one line with an ellipsis (long vendor or evaluation names)."""
+    text = clean(text).replace("\n", " ")
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if pdfmetrics.stringWidth(text[:mid] + "…", font, size) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo].rstrip() + "…"
+
+
+def fit(text: str, font: str, size: float, width: float) -> str:
+    return _fit(text, font, size, width)
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    subject: str
+    keywords: str = ""
+
+
+class ReportDocument(BaseDocTemplate):
+    """A4 document with portrait and landscape pages, deterministic output and cancellable builds."""
+
+    def __init__(
+        self,
+        out: BinaryIO,
+        meta: Metadata,
+        frame: PageFrame,
+        pdf_date: str,
+        progress: Callable[[float, str], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> None:
+        register_fonts()
+        super().__init__(
+            out,
+            pagesize=PORTRAIT,
+            leftMargin=MARGIN_X,
+            rightMargin=MARGIN_X,
+            topMargin=MARGIN_TOP,
+            bottomMargin=MARGIN_BOTTOM,
+            title=clean(meta.title),
+            author=AUTHOR,
+            subject=clean(meta.subject),
+            keywords=clean(meta.keywords),
+            creator="Diligence",
+            producer="Diligence (ReportLab)",
+            invariant=1,
+            initialFontName=FONT,
+            lang="en",
+        )
+        pw, ph = PORTRAIT
+        lw, lh = LANDSCAPE
+        self.addPageTemplates(
+            [
+                PageTemplate(
+                    "portrait",
+                    [Frame(MARGIN_X, MARGIN_BOTTOM, pw - 2 * MARGIN_X, ph - MARGIN_TOP - MARGIN_BOTTOM, id="p",
+                           leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)],
+                    pagesize=PORTRAIT,
+                ),
+                PageTemplate(
+                    "landscape",
+                    [Frame(MARGIN_X, MARGIN_BOTTOM, lw - 2 * MARGIN_X, lh - MARGIN_TOP - MARGIN_BOTTOM, id="l",
+                           leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)],
+                    pagesize=LANDSCAPE,
+                ),
+            ]
+        )
+        self._frame_info = frame
+        self._pdf_date = pdf_date
+        self._progress = progress
+        self._cancel = cancel
+        self._size = 1
+        self.setProgressCallBack(self._on_progress)
+
+    @property
+    def portrait_width(self) -> float:
+        return PORTRAIT[0] - 2 * MARGIN_X
+
+    @property
+    def portrait_height(self) -> float:
+        return PORTRAIT[1] - MARGIN_TOP - MARGIN_BOTTOM
+
+    @property
+    def landscape_width(self) -> float:
+        return LANDSCAPE[0] - 2 * MARGIN_X
+
+    def _on_progress(self, kind: str, value: int) -> None:
+        if self._cancel is not None and self._cancel():
+            raise Cancelled()
+        if kind == "SIZE_EST":
+            self._size = max(1, value)
+        elif kind == "PROGRESS" and self._progress is not None:
+            self._progress(0.3 + 0.65 * min(1.0, value / self._size), "Laying out pages")
+
+    def build_story(self, story: list[Flowable]) -> None:
+        canvas_class = type(
+            "ReportCanvas", (_NumberedCanvas,), {"frame": self._frame_info, "pdf_date": self._pdf_date}
+        )
+        self.build(story, canvasmaker=canvas_class)
+
+
+def pdf_date(d: date) -> str:
+    return f"D:{d.year:04d}{d.month:02d}{d.day:02d}000000+00'00'"

@@ -1,0 +1,166 @@
+"""Export the PDF reports: the executive comparison of an evaluation and the monthly review of an engagement.
+
+Both gather the data in one read, lay the document out in memory and then write it beside the
+target and rename it into place, so a failure or a cancel never leaves a partial file.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from app.services import evaluations, knowledge
+from app.services.errors import InputError, NotFound
+from app.store import repo
+from app.store.tables import AnswerRow, EvaluatorRow, FlagAckRow, VendorRow
+from app.store.workspace import Workspace
+
+Progress = Callable[[float, str], None]
+Cancel = Callable[[], bool]
+
+
+class ExportCancelled(Exception):
+    """The person cancelled the export; nothing was written."""
+
+
+def _say(progress: Progress | None, fraction: float, message: str) -> None:
+    if progress is not None:
+        progress(fraction, message)
+
+
+def check_target(out: Path) -> Path:
+    """Refuse early a path we cannot write, before any work is done."""
+    out = Path(out)
+    folder = out.parent if str(out.parent) else Path(".")
+    if out.is_dir():
+        raise InputError("is a folder; give a file name ending in .pdf", str(out))
+    if not folder.is_dir():
+        raise InputError(f"the folder {str(folder)!r} does not exist", str(out))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(f"cannot write in the folder {str(folder)!r} (permission denied)", str(out))
+    if out.exists() and not os.access(out, os.W_OK):
+        raise InputError("the file exists and cannot be replaced (permission denied)", str(out))
+    return out
+
+
+def _write(out: Path, build: Callable[[io.BytesIO], None]) -> None:
+    """Build the PDF in memory, then write it to a temporary file beside `out` and rename it."""
+    buffer = io.BytesIO()
+    try:
+        build(buffer)
+    except Exception as exc:
+        from app.report.common import Cancelled
+
+        if isinstance(exc, Cancelled):
+            raise ExportCancelled() from None
+        raise
+    folder = out.parent if str(out.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise InputError(f"cannot write there ({exc.strerror})", str(out)) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(buffer.getbuffer())
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"cannot write the file ({exc.strerror})", str(out)) from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def evaluation_as_of(ws: Workspace, ref: str | int) -> date:
+    """The day of the latest change to an evaluation (answers, submissions, acknowledgements).
+
+    The report prints this date and stamps it as the PDF's creation date, so the same
+    workspace state always gives the same bytes.
+    """
+    with ws.session() as s:
+        ev = repo.evaluation_by_ref(s, ref)
+        if ev is None:
+            raise NotFound(f"there is no evaluation named {ref!r}")
+        stamps: list[datetime] = [ev.created_at]
+        latest_answer = s.exec(
+            select(func.max(AnswerRow.updated_at))
+            .join(VendorRow, AnswerRow.vendor_id == VendorRow.id)  # type: ignore[arg-type]
+            .where(VendorRow.evaluation_id == ev.id)
+        ).first()
+        latest_submit = s.exec(
+            select(func.max(EvaluatorRow.submitted_at)).where(EvaluatorRow.evaluation_id == ev.id)
+        ).first()
+        latest_ack = s.exec(select(func.max(FlagAckRow.at)).where(FlagAckRow.evaluation_id == ev.id)).first()
+        for stamp in (latest_answer, latest_submit, latest_ack):
+            if isinstance(stamp, datetime):
+                stamps.append(stamp)
+            elif isinstance(stamp, str):  # SQLite aggregates may come back as text
+                stamps.append(datetime.fromisoformat(stamp))
+    return max(x.date() for x in stamps)
+
+
+def evaluation_report(
+    ws: Workspace,
+    ref: str | int,
+    out: Path,
+    summary: bool = False,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> None:
+    """Write the executive comparison PDF of an evaluation (`summary`: page 1, the decision, alone)."""
+    out = check_target(Path(out))
+    _say(progress, 0.02, "Scoring")
+    results = evaluations.score(ws, ref)
+    as_of = evaluation_as_of(ws, ref)
+    if cancel is not None and cancel():
+        raise ExportCancelled()
+    _say(progress, 0.25, "Laying out pages")
+    from app.report.evaluation_pdf import EvaluationReport, build_evaluation_pdf
+
+    data = EvaluationReport(results, as_of, knowledge.synonyms())
+    _write(out, lambda buf: build_evaluation_pdf(data, buf, summary=summary, progress=progress, cancel=cancel))
+    _say(progress, 1.0, "Done")
+
+
+def review_report(
+    ws: Workspace,
+    ref: str | int,
+    out: Path,
+    month: str | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> None:
+    """Write the one-page monthly review PDF of an engagement (the latest review unless `month` says)."""
+    out = check_target(Path(out))
+    _say(progress, 0.05, "Reading the engagement")
+    from app.services import engagements
+
+    snap = engagements.load(ws, ref)
+    months = sorted(r.month for r in snap.reviews)
+    if not months:
+        raise InputError(f"engagement {snap.name!r} has no monthly review yet")
+    if month is None:
+        month = months[-1]
+    month = month.strip()
+    if month not in months:
+        raise InputError(f"engagement {snap.name!r} has no review for {month!r}; reviews: {', '.join(months)}")
+    from app.domain.oversight import month_end
+
+    oversight = engagements.oversight(ws, ref, today=month_end(month))
+    if cancel is not None and cancel():
+        raise ExportCancelled()
+    _say(progress, 0.3, "Laying out the page")
+    from app.report.review_pdf import ReviewReport, build_review_pdf
+
+    data = ReviewReport(oversight, month)
+    _write(out, lambda buf: build_review_pdf(data, buf, progress=progress, cancel=cancel))
+    _say(progress, 1.0, "Done")
