@@ -1,18 +1,310 @@
-"""Oversee page (placeholder until built)."""
+"""Oversee page: hold the chosen partner to the metrics agreed before kickoff, review by review."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import importlib
+from collections.abc import Callable
+from datetime import date
+from typing import Any
 
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.oversight import Review
+from app.services import engagements
+from app.services.engagements import Oversight
+from app.services.errors import InputError, NotFound
 from app.ui.context import AppContext
+from app.ui.oversee.dashboard import Dashboard
+from app.ui.oversee.dialogs import AcknowledgeDialog, ChangeMetricDialog, SelectPartnerDialog
+from app.ui.oversee.review import ReviewForm
+from app.ui.undo import ServiceCommand
+from app.ui.widgets.page import heading, hint
+
+
+def run_command(
+    ctx: AppContext,
+    text: str,
+    apply: Callable[[], Any],
+    revert: Callable[[], Any],
+    changed: str = "engagement",
+    on_done: Callable[[bool], None] | None = None,
+) -> str | None:
+    """Push an undoable edit; the refusal message (for the dialog or form to show) or None."""
+    if ctx.read_only:
+        return ctx.tr("This workspace is open read-only; nothing was saved.")
+    command = ServiceCommand(ctx, text, apply, revert, changed=changed, on_done=on_done)
+    ctx.undo_stack.push(command)
+    return command.error
+
+
+def select_partner(parent: QWidget, ctx: AppContext, evaluation_id: int, vendor: str) -> int | None:
+    """"Select this partner": show what kickoff locks, create the engagement, open it on the Oversee page."""
+    ws = ctx.workspace
+    proposal = engagements.partner_proposal(ws, evaluation_id, vendor)
+    created: dict[str, int] = {}
+
+    def submit(name: str, kickoff: date) -> str | None:
+        clean = name.strip()
+
+        def apply() -> None:
+            created["id"] = engagements.select_partner(ws, evaluation_id, vendor, clean, kickoff)
+
+        return run_command(
+            ctx, ctx.tr("Select {vendor} as partner").replace("{vendor}", vendor),
+            apply, lambda: engagements.delete_engagement(ws, clean),
+        )
+
+    dialog = SelectPartnerDialog(proposal, submit, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted or "id" not in created:
+        return None
+    engagement_id = created["id"]
+    ctx.say(ctx.tr("Engagement started with {vendor}; its metrics are locked.").replace("{vendor}", vendor))
+    window = parent.window()
+    show_page = getattr(window, "show_page", None)
+    if callable(show_page):
+        page = show_page("oversee")
+        if isinstance(page, Page):
+            page.show_engagement(engagement_id)
+    return engagement_id
+
+
+def _review_exporter() -> Callable[..., Any] | None:
+    """The review PDF export lives in another module; without it the button stays hidden."""
+    try:
+        module = importlib.import_module("app.ui.export")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("app.ui.export", "app.services.reports"):
+            raise
+        return None
+    fn = getattr(module, "export_review_pdf", None)
+    return fn if callable(fn) else None
 
 
 class Page(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.engagement_id: int | None = None
+        self.oversight: Oversight | None = None
+        self._loading = False
+
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("Oversee")))
+        layout.addWidget(heading(
+            self.tr("Oversee"),
+            self.tr("Metrics agreed before kickoff, a 30-minute review each month, and a red flag when a "
+                    "metric is off track two reviews running without a recovery plan."),
+        ))
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Engagement")))
+        self.picker = QComboBox()
+        self.picker.setObjectName("engagementPicker")
+        self.picker.setAccessibleName(self.tr("Engagement"))
+        self.picker.setMinimumWidth(260)
+        self.picker.currentIndexChanged.connect(self._picked)
+        top.addWidget(self.picker)
+        self.summary = QLabel()
+        self.summary.setObjectName("engagementSummary")
+        self.summary.setWordWrap(True)
+        top.addWidget(self.summary, 1)
+        self.export_button = QPushButton(self.tr("Export review PDF…"))
+        self.export_button.setObjectName("exportReview")
+        self.export_button.clicked.connect(self._export)
+        self.export_button.setVisible(_review_exporter() is not None)
+        top.addWidget(self.export_button)
+        layout.addLayout(top)
+
+        self.empty = hint(self.tr(
+            "No engagement yet. On the Compare page, choose \u201cSelect this partner\u201d on the vendor you pick: "
+            "the use case's success metrics are locked at kickoff and the monthly reviews start here."
+        ))
+        self.empty.setObjectName("emptyState")
+        layout.addWidget(self.empty)
+
+        self.tabs = QTabWidget()
+        self.dashboard = Dashboard()
+        self.review_form = ReviewForm(self._save_review)
+        self.tabs.addTab(self.dashboard, self.tr("Dashboard"))
+        self.tabs.addTab(self.review_form, self.tr("Monthly review"))
+        layout.addWidget(self.tabs, 1)
+
+        self.dashboard.change_metric_requested.connect(self._change_metric)
+        self.dashboard.acknowledge_requested.connect(self._acknowledge)
+        self.dashboard.withdraw_requested.connect(self._withdraw)
+        self.dashboard.milestone_edited.connect(self._milestone)
+        self.dashboard.production_edited.connect(self._production)
+        ctx.data_changed.connect(self._data_changed)
+
+    # ----- loading -----------------------------------------------------------------------
 
     def refresh(self) -> None:
-        pass
+        items = engagements.list_engagements(self.ctx.workspace)
+        ids = [i for i, _, _ in items]
+        if self.engagement_id not in ids:
+            self.engagement_id = ids[-1] if ids else None
+        self._loading = True
+        self.picker.clear()
+        for eid, name, vendor in items:
+            self.picker.addItem(f"{name} — {vendor}", eid)
+        if self.engagement_id is not None:
+            self.picker.setCurrentIndex(ids.index(self.engagement_id))
+        self._loading = False
+        has = bool(items)
+        self.empty.setVisible(not has)
+        self.tabs.setVisible(has)
+        self.picker.setEnabled(has)
+        self.export_button.setEnabled(has)
+        self._reload()
+
+    def show_engagement(self, engagement_id: int, tab: str = "dashboard") -> None:
+        self.engagement_id = engagement_id
+        self.refresh()
+        self.tabs.setCurrentWidget(self.review_form if tab == "review" else self.dashboard)
+
+    def _picked(self, index: int) -> None:
+        if self._loading or index < 0:
+            return
+        self.engagement_id = self.picker.itemData(index)
+        self._reload()
+
+    def _reload(self, _undone: bool = False) -> None:
+        if self.engagement_id is None:
+            self.oversight = None
+            self.summary.clear()
+            return
+        try:
+            o = engagements.oversight(self.ctx.workspace, self.engagement_id)
+        except NotFound:  # removed (e.g. "Select this partner" undone): show what remains
+            self.engagement_id = None
+            self.refresh()
+            return
+        self.oversight = o
+        e = o.engagement
+        self.summary.setText(
+            self.tr("{vendor} · {uc} · kickoff {k} · {n} reviews").replace("{vendor}", e.vendor)
+            .replace("{uc}", e.use_case_title or self.tr("no use case")).replace("{k}", e.kickoff.isoformat())
+            .replace("{n}", str(len(e.reviews)))
+        )
+        self.dashboard.show_oversight(o)
+        self.review_form.set_engagement(e, o.milestones)
+
+    def _data_changed(self, what: str) -> None:
+        # Another page changed an engagement (or the workspace): show it; our own edits reload via on_done.
+        if what.startswith("engagement") and self.isVisible():
+            self.refresh()
+
+    # ----- edits (each an undoable command calling a service) ----------------------------
+
+    def _run(self, text: str, apply: Callable[[], Any], revert: Callable[[], Any]) -> str | None:
+        error = run_command(self.ctx, text, apply, revert, changed="", on_done=self._reload)
+        if error:
+            self.ctx.say(error)
+        return error
+
+    def _save_review(self, review: Review, replace: bool) -> str | None:
+        assert self.engagement_id is not None
+        ws, eid = self.ctx.workspace, self.engagement_id
+        try:
+            engagements.check_review(ws, eid, review, replace=replace)
+        except InputError as exc:
+            return str(exc)
+        old = engagements.get_review(ws, eid, review.month) if replace else None
+
+        def revert() -> None:
+            engagements.delete_review(ws, eid, review.month)
+            if old is not None:
+                engagements.save_review(ws, eid, old)
+
+        error = self._run(
+            self.tr("Save review for {m}").replace("{m}", review.month),
+            lambda: engagements.save_review(ws, eid, review, replace=replace), revert,
+        )
+        if error is None:
+            self.review_form.reset()
+            self.ctx.say(self.tr("Review for {m} saved.").replace("{m}", review.month))
+        return error
+
+    def _change_metric(self, name: str) -> None:
+        assert self.oversight is not None
+        ws, eid = self.ctx.workspace, self.oversight.engagement.id
+        metric = next(m for m in self.oversight.engagement.metrics if m.name == name)
+
+        def submit(changes: dict[str, object], reason: str) -> str | None:
+            before = {k: _field(metric, k) for k in changes}
+            return self._run(
+                self.tr("Change metric {m}").replace("{m}", name),
+                lambda: engagements.change_metric(ws, eid, name, changes, reason),
+                lambda: engagements.change_metric(ws, eid, name, before, self.tr("Undo: ") + reason),
+            )
+
+        ChangeMetricDialog(metric, submit, self).exec()
+
+    def _acknowledge(self, rule: str, message: str) -> None:
+        assert self.oversight is not None
+        ws, eid = self.ctx.workspace, self.oversight.engagement.id
+        dialog = AcknowledgeDialog(message, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        rationale = dialog.rationale.toPlainText().strip()
+        self._run(
+            self.tr("Acknowledge red flag"),
+            lambda: engagements.acknowledge_flag(ws, eid, rule, rationale),
+            lambda: engagements.withdraw_acknowledgement(ws, eid, rule),
+        )
+
+    def _withdraw(self, rule: str) -> None:
+        assert self.oversight is not None
+        ws, eid = self.ctx.workspace, self.oversight.engagement.id
+        ack = next((f.acknowledgement for f in self.oversight.flags if f.rule == rule and f.acknowledgement), None)
+        if ack is None:
+            return
+        self._run(
+            self.tr("Withdraw acknowledgement"),
+            lambda: engagements.withdraw_acknowledgement(ws, eid, rule),
+            lambda: engagements.acknowledge_flag(ws, eid, rule, ack.rationale, by=ack.by),
+        )
+
+    def _milestone(self, name: str, reached: date | None) -> None:
+        assert self.oversight is not None
+        ws, eid = self.ctx.workspace, self.oversight.engagement.id
+        before = next((ms.reached_on for ms in self.oversight.milestones if ms.name == name), None)
+        self._run(
+            self.tr("Mark milestone reached") if reached else self.tr("Mark milestone not reached"),
+            lambda: engagements.set_milestone_reached(ws, eid, name, reached),
+            lambda: engagements.set_milestone_reached(ws, eid, name, before),
+        )
+
+    def _production(self, day: date | None) -> None:
+        assert self.oversight is not None
+        ws, eid = self.ctx.workspace, self.oversight.engagement.id
+        before = self.oversight.engagement.production_date
+        self._run(
+            self.tr("Set production date"),
+            lambda: engagements.set_production_date(ws, eid, day),
+            lambda: engagements.set_production_date(ws, eid, before),
+        )
+
+    def _export(self) -> None:
+        exporter = _review_exporter()
+        if exporter is None or self.engagement_id is None:
+            return
+        months = [r.month for r in self.oversight.engagement.reviews] if self.oversight else []
+        month = self.review_form.current_month() if self.review_form.current_month() in months else (max(months) if months else None)
+        exporter(self, self.ctx, self.engagement_id, month)
+
+
+def _field(metric: Any, key: str) -> object:
+    v = getattr(metric, key)
+    if isinstance(v, date):
+        return v.isoformat()
+    if hasattr(v, "value"):
+        return v.value
+    return v

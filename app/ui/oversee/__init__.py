@@ -1,0 +1,1 @@
+"""Widgets of the Oversee page: metric charts, sparklines, the review form and its dialogs."""

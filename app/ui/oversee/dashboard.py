@@ -1,0 +1,310 @@
+"""The engagement dashboard: status by month, a chart per locked metric, open flags, promise against delivery."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.models import SuccessMetric
+from app.domain.oversight import add_months
+from app.services.engagements import Oversight
+from app.ui.oversee.charts import MetricChart
+from app.ui.widgets.page import hint
+from app.ui.widgets.verdict import VerdictChip
+
+
+def locked_text(m: SuccessMetric) -> str:
+    unit = f" {m.unit}" if m.unit else ""
+    by = f" by {m.target_date.isoformat()}" if m.target_date else ""
+    arrow = "↑" if m.direction.value == "up" else "↓"
+    parts = [f"{m.baseline:g}{unit} → {m.target:g}{unit}{by} ({arrow} {m.direction.value})"]
+    if m.owner:
+        parts.append(m.owner)
+    return " · ".join(parts)
+
+
+class OptionalDateEdit(QDateEdit):
+    """A date that may be unset: the minimum date stands for "not yet" and shows as a dash."""
+
+    def __init__(self, floor: date, text_unset: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("yyyy-MM-dd")
+        self._floor = QDate(floor - timedelta(days=1))
+        self.setMinimumDate(self._floor)
+        self.setSpecialValueText(text_unset)
+        self.set_value(None)
+
+    def set_value(self, value: date | None) -> None:
+        self.blockSignals(True)
+        self.setDate(QDate(value) if value is not None else self._floor)
+        self.blockSignals(False)
+
+    def value(self) -> date | None:
+        if self.date() == self._floor:
+            return None
+        return self.date().toPython()  # type: ignore[no-any-return]
+
+
+class Dashboard(QScrollArea):
+    change_metric_requested = Signal(str)  # metric name
+    acknowledge_requested = Signal(str, str)  # rule, message
+    withdraw_requested = Signal(str)  # rule
+    milestone_edited = Signal(str, object)  # milestone name, date | None
+    production_edited = Signal(object)  # date | None
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dashboard")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.body = QWidget()
+        self.setWidget(self.body)
+        self.layout_ = QVBoxLayout(self.body)
+        self.layout_.setContentsMargins(0, 4, 8, 8)
+        self.oversight: Oversight | None = None
+        self.charts: dict[str, MetricChart] = {}
+        self.chips: dict[tuple[str, str], VerdictChip] = {}
+        self.flag_boxes: list[QFrame] = []
+        self.milestone_dates: dict[str, OptionalDateEdit] = {}
+        self.production: OptionalDateEdit | None = None
+
+    def _clear(self) -> None:
+        while self.layout_.count():
+            item = self.layout_.takeAt(0)
+            w = item.widget()
+            if w is not None:
+                w.hide()  # deleteLater waits for the event loop; hidden, it cannot linger on screen
+                w.deleteLater()
+        self.charts.clear()
+        self.chips.clear()
+        self.flag_boxes.clear()
+        self.milestone_dates.clear()
+
+    def show_oversight(self, o: Oversight) -> None:
+        self.oversight = o
+        self._clear()
+        # What needs attention first (status and flags), then the evidence (charts), then the promise.
+        self.layout_.addWidget(_row(self._status_grid(o), self._flags(o)))
+        charts = QWidget()
+        grid = QGridLayout(charts)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for i, t in enumerate(o.tracks):
+            grid.addWidget(self._metric_card(o, t.metric), i // 2, i % 2)
+        self.layout_.addWidget(charts)
+        self.layout_.addWidget(self._timeline(o))
+        self.layout_.addStretch(1)
+
+    # ----- status by month -------------------------------------------------------------
+
+    def _status_grid(self, o: Oversight) -> QGroupBox:
+        box = QGroupBox(self.tr("Are we hitting the metrics? Status by monthly review"))
+        grid = QGridLayout(box)
+        grid.setHorizontalSpacing(10)
+        months = [r.month for r in sorted(o.engagement.reviews, key=lambda r: r.month)]
+        if not months:
+            grid.addWidget(hint(self.tr("No monthly review yet. Record the first one on the Monthly review tab.")), 0, 0)
+            return box
+        for c, month in enumerate(months):
+            head = QLabel(month)
+            head.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            grid.addWidget(head, 0, c + 1)
+        for r, t in enumerate(o.tracks):
+            grid.addWidget(QLabel(t.metric.name), r + 1, 0)
+            for c, p in enumerate(t.points):
+                chip = VerdictChip(p.status.value, self.tr(p.status.value))
+                actual = "—" if p.actual is None else f"{p.actual:g}"
+                chip.setToolTip(self.tr("actual {a}, expected {e}").replace("{a}", actual).replace("{e}", f"{p.expected:.3g}"))
+                chip.setAccessibleName(f"{t.metric.name} {p.month}: {p.status.value}")
+                self.chips[(t.metric.name, p.month)] = chip
+                grid.addWidget(chip, r + 1, c + 1)
+        grid.setColumnStretch(len(months) + 1, 1)
+        grid.setRowStretch(len(o.tracks) + 1, 1)
+        return box
+
+    # ----- metrics ---------------------------------------------------------------------
+
+    def _metric_card(self, o: Oversight, m: SuccessMetric) -> QFrame:
+        card = QFrame()
+        card.setFrameShape(QFrame.Shape.StyledPanel)
+        v = QVBoxLayout(card)
+        v.setContentsMargins(6, 6, 6, 6)
+        chart = MetricChart()
+        chart.setFixedHeight(300)
+        track = next(t for t in o.tracks if t.metric.name == m.name)
+        chart.show_track(track, o.engagement.kickoff)
+        chart.setAccessibleName(self.tr("Chart of {m}").replace("{m}", m.name))
+        self.charts[m.name] = chart
+        v.addWidget(chart, 1)
+        row = QHBoxLayout()
+        lock = QLabel(self.tr("Locked at kickoff: ") + locked_text(m))
+        lock.setObjectName("locked")
+        lock.setWordWrap(True)
+        lock.setToolTip(m.method)
+        row.addWidget(lock, 1)
+        change = QPushButton(self.tr("Change metric…"))
+        change.setObjectName(f"change:{m.name}")
+        change.setAccessibleName(self.tr("Change metric {m}").replace("{m}", m.name))
+        change.clicked.connect(lambda _=False, name=m.name: self.change_metric_requested.emit(name))
+        row.addWidget(change, 0, Qt.AlignmentFlag.AlignTop)
+        v.addLayout(row)
+        return card
+
+    # ----- flags -----------------------------------------------------------------------
+
+    def _flags(self, o: Oversight) -> QGroupBox:
+        box = QGroupBox(self.tr("Open red flags"))
+        v = QVBoxLayout(box)
+        if not o.flags:
+            v.addWidget(hint(self.tr("No red flags: no metric has been off track two reviews running without a recovery plan.")))
+        for f in o.flags:
+            frame = QFrame()
+            frame.setObjectName("flag")
+            frame.setFrameShape(QFrame.Shape.StyledPanel)
+            fv = QVBoxLayout(frame)
+            top = QHBoxLayout()
+            chip = VerdictChip(f.severity.value, self.tr(f.severity.value))
+            top.addWidget(chip)
+            rule = QLabel(f.rule)
+            font = QFont(rule.font())
+            font.setBold(True)
+            rule.setFont(font)
+            top.addWidget(rule)
+            top.addStretch(1)
+            if f.acknowledged:
+                top.addWidget(VerdictChip("", self.tr("acknowledged")))
+            fv.addLayout(top)
+            msg = QLabel(f.message)
+            msg.setObjectName("flagMessage")
+            msg.setWordWrap(True)
+            msg.setTextFormat(Qt.TextFormat.PlainText)
+            fv.addWidget(msg)
+            evidence = QLabel("\n".join(f"• {e}" for e in f.evidence))
+            evidence.setTextFormat(Qt.TextFormat.PlainText)
+            evidence.setWordWrap(True)
+            fv.addWidget(evidence)
+            buttons = QHBoxLayout()
+            buttons.addStretch(1)
+            if f.acknowledgement is not None:
+                a = f.acknowledgement
+                fv.addWidget(hint(self.tr("Acknowledged by {by} on {at}: {why}").replace("{by}", a.by)
+                                  .replace("{at}", a.at[:10]).replace("{why}", a.rationale)))
+                withdraw = QPushButton(self.tr("Withdraw acknowledgement"))
+                withdraw.clicked.connect(lambda _=False, r=f.rule: self.withdraw_requested.emit(r))
+                buttons.addWidget(withdraw)
+            else:
+                ack = QPushButton(self.tr("Acknowledge…"))
+                ack.setObjectName("acknowledge")
+                ack.setAccessibleName(self.tr("Acknowledge flag"))
+                ack.clicked.connect(lambda _=False, r=f.rule, m=f.message: self.acknowledge_requested.emit(r, m))
+                buttons.addWidget(ack)
+            fv.addLayout(buttons)
+            self.flag_boxes.append(frame)
+            v.addWidget(frame)
+        return box
+
+    # ----- timeline --------------------------------------------------------------------
+
+    def _timeline(self, o: Oversight) -> QGroupBox:
+        box = QGroupBox(self.tr("Promised against actual timeline"))
+        v = QVBoxLayout(box)
+        tl = o.timeline
+        kickoff = o.engagement.kickoff
+        if tl.promised_months is None:
+            promised = self.tr("The vendor promised no kickoff-to-production time.")
+        else:
+            due = add_months(kickoff, round(tl.promised_months))
+            promised = (self.tr("Promised: production {n} months after kickoff ({due}).")
+                        .replace("{n}", f"{tl.promised_months:g}").replace("{due}", due.isoformat()))
+        if tl.actual_months is not None:
+            actual = self.tr("In production after {n} months.").replace("{n}", f"{tl.actual_months:.1f}")
+        else:
+            actual = self.tr("Not in production yet: {n} months since kickoff ({k}).").replace(
+                "{n}", f"{tl.elapsed_months:g}").replace("{k}", kickoff.isoformat())
+        summary = QLabel(f"{promised}\n{actual}")
+        summary.setObjectName("timelineSummary")
+        summary.setWordWrap(True)
+        v.addWidget(summary)
+        if tl.late:
+            v.addWidget(VerdictChip("off track", self.tr("later than promised")), 0, Qt.AlignmentFlag.AlignLeft)
+        prod_row = QHBoxLayout()
+        prod_row.addWidget(QLabel(self.tr("In production since")))
+        self.production = OptionalDateEdit(kickoff, self.tr("not yet"))
+        self.production.setAccessibleName(self.tr("Production date"))
+        self.production.set_value(o.engagement.production_date)
+        self.production.editingFinished.connect(self._production_edited)
+        prod_row.addWidget(self.production)
+        prod_row.addStretch(1)
+        v.addLayout(prod_row)
+
+        table = QTableWidget(len(o.milestones), 3)
+        table.setObjectName("milestones")
+        table.setAccessibleName(self.tr("Milestones promised against reached"))
+        table.setHorizontalHeaderLabels([self.tr("Milestone (promised)"), self.tr("Reached on"), self.tr("State")])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setWordWrap(True)
+        for r, ms in enumerate(o.milestones):
+            when = self.tr("month {m}, due {d}").replace("{m}", str(ms.promised_month)).replace(
+                "{d}", ms.due.isoformat()) if ms.due else self.tr("no month promised")
+            item = QTableWidgetItem(f"{ms.name}\n{when}")
+            item.setToolTip(f"{ms.name} — {when}")
+            table.setItem(r, 0, item)
+            editor = OptionalDateEdit(kickoff, self.tr("not reached"))
+            editor.setAccessibleName(self.tr("Reached on: {m}").replace("{m}", ms.name))
+            editor.set_value(ms.reached_on)
+            editor.editingFinished.connect(lambda e=editor, n=ms.name: self._milestone_edited(n, e))
+            self.milestone_dates[ms.name] = editor
+            table.setCellWidget(r, 1, editor)
+            table.setCellWidget(r, 2, VerdictChip(_state_kind(ms.state.value), self.tr(ms.state.value)))
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        table.resizeRowsToContents()
+        height = table.horizontalHeader().height() + sum(table.rowHeight(i) for i in range(table.rowCount())) + 4
+        table.setMinimumHeight(min(height, 320))
+        v.addWidget(table)
+        return box
+
+    def _milestone_edited(self, name: str, editor: OptionalDateEdit) -> None:
+        assert self.oversight is not None
+        current = next((ms.reached_on for ms in self.oversight.milestones if ms.name == name), None)
+        if editor.value() != current:
+            self.milestone_edited.emit(name, editor.value())
+
+    def _production_edited(self) -> None:
+        assert self.oversight is not None and self.production is not None
+        if self.production.value() != self.oversight.engagement.production_date:
+            self.production_edited.emit(self.production.value())
+
+
+def _row(*widgets: QWidget) -> QWidget:
+    holder = QWidget()
+    h = QHBoxLayout(holder)
+    h.setContentsMargins(0, 0, 0, 0)
+    for w in widgets:
+        h.addWidget(w, 1)
+    return holder
+
+
+def _state_kind(state: str) -> str:
+    return {"reached": "on track", "reached late": "medium", "overdue": "off track"}.get(state, "")

@@ -1,0 +1,398 @@
+"""The monthly review, laid out as the 30-minute agenda: metrics, blockers, executive decisions, recovery plan."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.oversight import MilestoneProgress, Review, has_plan, month_end, month_of
+from app.services import engagements
+from app.services.engagements import EngagementSnapshot, ReviewPreview
+from app.services.errors import InputError
+from app.ui import theme
+from app.ui.oversee.charts import Sparkline
+from app.ui.oversee.dialogs import error_label
+from app.ui.widgets.page import hint
+from app.ui.widgets.verdict import VerdictChip
+
+# Saves a checked review (replace=True when editing a saved month); returns an error or None.
+SaveReview = Callable[[Review, bool], str | None]
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    font = QFont(label.font())
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * 1.1)
+    label.setFont(font)
+    return label
+
+
+class MetricRow:
+    """The widgets of one metric in section 1."""
+
+    def __init__(self, form: ReviewForm, name: str, unit: str) -> None:
+        self.name = name
+        self.label = QLabel(f"{name}" + (f" ({unit})" if unit else ""))
+        self.expected = QLabel("—")
+        self.expected.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.actual = QLineEdit()
+        self.actual.setObjectName(f"actual:{name}")
+        self.actual.setAccessibleName(form.tr("Actual: {m}").replace("{m}", name))
+        self.actual.setPlaceholderText(form.tr("not measured"))
+        self.actual.setMaximumWidth(120)
+        self.status = VerdictChip("no data", form.tr("no data"))
+        self.status.setAccessibleName(form.tr("Status: {m}").replace("{m}", name))
+        self.trend = Sparkline()
+        self.trend.setAccessibleName(form.tr("Trend: {m}").replace("{m}", name))
+
+
+class ReviewForm(QScrollArea):
+    def __init__(self, save: SaveReview, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewForm")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.save_review = save
+        self.snapshot: EngagementSnapshot | None = None
+        self.milestones: list[MilestoneProgress] = []
+        self.editing = False  # True while a saved month is loaded for changes
+        self.preview: ReviewPreview | None = None
+        self.rows: dict[str, MetricRow] = {}
+        self._loading = False
+
+        body = QWidget()
+        self.setWidget(body)
+        outer = QVBoxLayout(body)
+        outer.setContentsMargins(0, 4, 8, 8)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Review for the month of")))
+        self.month = QDateEdit()
+        self.month.setObjectName("reviewMonth")
+        self.month.setDisplayFormat("yyyy-MM")
+        self.month.setAccessibleName(self.tr("Review month"))
+        self.month.setCalendarPopup(False)
+        self.month.dateChanged.connect(self._month_changed)
+        top.addWidget(self.month)
+        self.month_note = QLabel()
+        top.addWidget(self.month_note)
+        self.edit_saved = QPushButton(self.tr("Edit the saved review"))
+        self.edit_saved.setObjectName("editSaved")
+        self.edit_saved.clicked.connect(self._load_saved)
+        self.edit_saved.hide()
+        top.addWidget(self.edit_saved)
+        top.addStretch(1)
+        outer.addLayout(top)
+        outer.addWidget(hint(self.tr(
+            "Thirty minutes, three questions. Type each metric's actual value: the expected value and the "
+            "status follow the straight line from baseline at kickoff to target at the target date, with "
+            "10 % tolerance."
+        )))
+
+        q1 = QGroupBox(self.tr("1. Are we hitting the metrics?"))
+        q1.setObjectName("metricsSection")
+        self.grid = QGridLayout(q1)
+        self.grid.setHorizontalSpacing(14)
+        for c, head in enumerate([self.tr("Metric"), self.tr("Expected"), self.tr("Actual"), self.tr("Status"), self.tr("Trend")]):
+            label = QLabel(head)
+            label.setFont(_bold(label.font()))
+            self.grid.addWidget(label, 0, c)
+        self.grid.setColumnStretch(5, 1)
+        outer.addWidget(q1)
+
+        pair = QHBoxLayout()
+        self.blockers = self._text_box(self.tr("2. What is blocking progress?"), self.tr("Blockers"),
+                                       self.tr("Data access, systems, people: what stands in the way?"), pair)
+        self.decisions = self._text_box(self.tr("3. What decisions need the executive?"), self.tr("Decisions needed"),
+                                        self.tr("Decisions only the executive can take, with their cost."), pair)
+        outer.addLayout(pair)
+
+        pair2 = QHBoxLayout()
+        self.plan_box = QGroupBox(self.tr("Recovery plan"))
+        self.plan_box.setObjectName("planBox")
+        pv = QVBoxLayout(self.plan_box)
+        self.plan_warning = QLabel()
+        self.plan_warning.setObjectName("planWarning")
+        self.plan_warning.setWordWrap(True)
+        self.plan_warning.hide()
+        pv.addWidget(self.plan_warning)
+        self.plan = QPlainTextEdit()
+        self.plan.setObjectName("recoveryPlan")
+        self.plan.setAccessibleName(self.tr("Recovery plan"))
+        self.plan.setPlaceholderText(self.tr("Who does what by when to get an off-track metric back on its line."))
+        self.plan.setMinimumHeight(70)
+        self.plan.setMaximumHeight(120)
+        self.plan.setTabChangesFocus(True)
+        self.plan.textChanged.connect(self._update)
+        pv.addWidget(self.plan)
+        pair2.addWidget(self.plan_box, 3)
+        self.milestone_box = QGroupBox(self.tr("Milestones: reached against promised"))
+        self.milestone_layout = QVBoxLayout(self.milestone_box)
+        pair2.addWidget(self.milestone_box, 2)
+        outer.addLayout(pair2)
+
+        bottom = QHBoxLayout()
+        self.error = error_label()
+        bottom.addWidget(self.error, 1)
+        self.clear_button = QPushButton(self.tr("Clear"))
+        self.clear_button.clicked.connect(lambda: self.reset())
+        bottom.addWidget(self.clear_button)
+        self.save_button = QPushButton(self.tr("Save review"))
+        self.save_button.setObjectName("saveReview")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        bottom.addWidget(self.save_button)
+        outer.addLayout(bottom)
+        outer.addStretch(1)
+
+    def _text_box(self, title: str, name: str, placeholder: str, row: QHBoxLayout) -> QPlainTextEdit:
+        box = QGroupBox(title)
+        v = QVBoxLayout(box)
+        edit = QPlainTextEdit()
+        edit.setAccessibleName(name)
+        edit.setPlaceholderText(placeholder)
+        edit.setMinimumHeight(70)
+        edit.setMaximumHeight(110)
+        edit.setTabChangesFocus(True)
+        v.addWidget(edit)
+        row.addWidget(box, 1)
+        return edit
+
+    # ----- loading -----------------------------------------------------------------------
+
+    def set_engagement(self, snapshot: EngagementSnapshot, milestones: list[MilestoneProgress]) -> None:
+        changed = self.snapshot is None or self.snapshot.id != snapshot.id
+        self.snapshot = snapshot
+        self.milestones = milestones
+        if changed or set(self.rows) != {m.name for m in snapshot.metrics}:
+            for row in self.rows.values():
+                for w in (row.label, row.expected, row.actual, row.status, row.trend):
+                    self.grid.removeWidget(w)
+                    w.hide()
+                    w.deleteLater()
+            self.rows.clear()
+            for i, m in enumerate(snapshot.metrics):
+                row = MetricRow(self, m.name, m.unit)
+                row.actual.textChanged.connect(self._update)
+                for c, w in enumerate((row.label, row.expected, row.actual, row.status, row.trend)):
+                    self.grid.addWidget(w, i + 1, c)
+                self.rows[m.name] = row
+            self.reset()
+        else:
+            self._update()
+
+    def reset(self, month: str | None = None) -> None:
+        """An empty form for `month` (by default the month after the last review)."""
+        if self.snapshot is None:
+            return
+        self._loading = True
+        self.editing = False
+        for row in self.rows.values():
+            row.actual.clear()
+        for edit in (self.blockers, self.decisions, self.plan):
+            edit.clear()
+        self.set_month(month or engagements.default_month(self.snapshot))
+        self._loading = False
+        self.error.hide()
+        self._update()
+
+    def set_month(self, month: str) -> None:
+        d = month_end(month)
+        self.month.setDate(QDate(d.year, d.month, 1))
+
+    def current_month(self) -> str:
+        d: date = self.month.date().toPython()  # type: ignore[assignment]
+        return month_of(d)
+
+    def _month_changed(self) -> None:
+        if self._loading:
+            return
+        self.editing = False
+        self._update()
+
+    def _load_saved(self) -> None:
+        assert self.snapshot is not None
+        saved = next((r for r in self.snapshot.reviews if r.month == self.current_month()), None)
+        if saved is None:
+            return
+        self._loading = True
+        for name, row in self.rows.items():
+            v = saved.actuals.get(name)
+            row.actual.setText("" if v is None else f"{v:g}")
+        self.blockers.setPlainText(saved.blockers)
+        self.decisions.setPlainText(saved.decisions_needed)
+        self.plan.setPlainText(saved.recovery_plan)
+        self.editing = True
+        self._loading = False
+        self._update()
+
+    # ----- live status -------------------------------------------------------------------
+
+    def typed_actuals(self) -> dict[str, str]:
+        return {name: row.actual.text() for name, row in self.rows.items()}
+
+    def _update(self) -> None:
+        if self._loading or self.snapshot is None:
+            return
+        snap = self.snapshot
+        month = self.current_month()
+        readable: dict[str, float | None] = {}
+        unreadable: dict[str, str] = {}
+        for name, text in self.typed_actuals().items():
+            try:
+                readable.update(engagements.read_actuals(snap.metrics, {name: text}))
+            except InputError as exc:
+                unreadable[name] = str(exc)
+        review = Review(month, readable, self.blockers.toPlainText(), self.decisions.toPlainText(), self.plan.toPlainText())
+        self.preview = p = engagements.preview_review(snap, review, replace=self.editing)
+        by_name = {mp.name: mp for mp in p.metrics}
+        for name, row in self.rows.items():
+            mp = by_name.get(name)
+            if mp is None:
+                row.expected.setText("—")
+                row.status.set_kind("no data", self.tr("no data"))
+                row.trend.set_values([])
+                continue
+            row.expected.setText(f"{mp.expected:.3g}")
+            if name in unreadable:
+                row.status.set_kind("off track", self.tr("not a number"))
+            else:
+                row.status.set_kind(mp.status.value, self.tr(mp.status.value))
+            values = [v for _, v in mp.history if v is not None]
+            if mp.actual is not None:
+                values.append(mp.actual)
+            row.trend.set_values(values, mp.status.value if mp.actual is not None else "")
+        exists = any(r.month == month for r in snap.reviews)
+        self.edit_saved.setVisible(exists and not self.editing)
+        self.month_note.setText(self.tr("(editing the saved review)") if self.editing else "")
+        self.save_button.setText(self.tr("Save changes") if self.editing else self.tr("Save review"))
+        problems = list(unreadable.values())
+        if p.problem:
+            problems.insert(0, p.problem[0].upper() + p.problem[1:] + ".")
+        if problems:
+            self.show_error("\n".join(problems))
+        else:
+            self.error.hide()
+        self._highlight_plan(p)
+        self._show_milestones(month)
+
+    def _highlight_plan(self, p: ReviewPreview) -> None:
+        required = bool(p.plan_required_for) and not has_plan(self.plan.toPlainText())
+        pal = self.palette()
+        if p.plan_required_for:
+            names = ", ".join(p.plan_required_for)
+            self.plan_warning.setText(
+                self.tr("Required: {m} off track for the second review running. Without a recovery plan "
+                        "this review raises the metrics_off_track red flag.").replace("{m}", names)
+            )
+            self.plan_warning.show()
+        else:
+            self.plan_warning.hide()
+        self.plan.setProperty("required", required)
+        if required:
+            tone = theme.tone("off track", pal)
+            self.plan_box.setStyleSheet(
+                f"QGroupBox#planBox {{ border: 2px solid {theme.css(tone)}; border-radius: 4px;"
+                " margin-top: 1.2em; padding-top: 4px; }"
+                " QGroupBox#planBox::title { subcontrol-origin: margin; left: 8px; padding: 0 4px; }"
+            )
+            wp = self.plan_warning.palette()
+            wp.setColor(QPalette.ColorRole.WindowText, tone)
+            self.plan_warning.setPalette(wp)
+        else:
+            self.plan_box.setStyleSheet("")
+            wp = self.plan_warning.palette()
+            wp.setColor(QPalette.ColorRole.WindowText, pal.color(QPalette.ColorRole.WindowText))
+            self.plan_warning.setPalette(wp)
+
+    def plan_required(self) -> bool:
+        return bool(self.plan.property("required"))
+
+    def _show_milestones(self, month: str) -> None:
+        while self.milestone_layout.count():
+            item = self.milestone_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().hide()  # deleteLater waits for the event loop
+                item.widget().deleteLater()
+        try:
+            end = month_end(month)
+        except Exception:  # noqa: BLE001 - a malformed month is reported above
+            return
+        due = [m for m in self.milestones if m.due is not None and m.due <= end]
+        if not self.milestones:
+            self.milestone_layout.addWidget(hint(self.tr("The vendor promised no milestones.")))
+            return
+        reached = sum(1 for m in due if m.reached_on is not None and m.reached_on <= end)
+        self.milestone_layout.addWidget(QLabel(
+            self.tr("{r} of {n} milestones due by the end of {m} reached.")
+            .replace("{r}", str(reached)).replace("{n}", str(len(due))).replace("{m}", month)
+        ))
+        for m in self.milestones:
+            line = QHBoxLayout()
+            holder = QWidget()
+            holder.setLayout(line)
+            line.setContentsMargins(0, 0, 0, 0)
+            if m.reached_on is not None and m.reached_on <= end:
+                kind, word = ("on track", self.tr("reached")) if m.due is None or m.reached_on <= m.due else ("medium", self.tr("late"))
+            elif m.due is not None and m.due <= end:
+                kind, word = "off track", self.tr("missed")
+            else:
+                kind, word = "", self.tr("later")
+            line.addWidget(VerdictChip(kind, word))
+            when = f"M{m.promised_month}" if m.promised_month is not None else "—"
+            text = QLabel(f"{when} · {m.name}")
+            text.setWordWrap(True)
+            line.addWidget(text, 1)
+            self.milestone_layout.addWidget(holder)
+        self.milestone_layout.addWidget(hint(self.tr("Mark milestones reached on the Dashboard tab.")))
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+
+    # ----- saving ------------------------------------------------------------------------
+
+    def review(self) -> Review:
+        """The typed review, checked: raises InputError naming what is wrong."""
+        assert self.snapshot is not None
+        actuals = engagements.read_actuals(self.snapshot.metrics, self.typed_actuals())
+        return Review(self.current_month(), actuals, self.blockers.toPlainText().strip(),
+                      self.decisions.toPlainText().strip(), self.plan.toPlainText().strip())
+
+    def save(self) -> bool:
+        if self.snapshot is None:
+            return False
+        try:
+            review = self.review()
+        except InputError as exc:
+            self.show_error(str(exc)[0].upper() + str(exc)[1:] + ".")
+            return False
+        error = self.save_review(review, self.editing)
+        if error:
+            self.show_error(error[0].upper() + error[1:] + ("" if error.endswith(".") else "."))
+            return False
+        return True
+
+
+def _bold(font: QFont) -> QFont:
+    f = QFont(font)
+    f.setBold(True)
+    return f
