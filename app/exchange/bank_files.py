@@ -173,13 +173,18 @@ def decode_text(data: bytes, where: str) -> tuple[str, str, list[str]]:
         enc = "utf-16"
     else:
         enc = "utf-8"
+    binary = "this is a binary file, not CSV text; export the sheet as CSV (UTF-8) or use the .xlsx file"
     try:
-        return data.decode(enc), enc, []
+        text = data.decode(enc)
     except UnicodeDecodeError:
         if enc != "utf-8":
             raise SpreadsheetError(where, f"the file says it is {enc} but is not valid {enc} text") from None
+    else:
+        if "\x00" in text[:8192]:
+            raise SpreadsheetError(where, binary)
+        return text, enc, []
     if b"\x00" in data[:8192]:
-        raise SpreadsheetError(where, "this is a binary file, not CSV text; export the sheet as CSV (UTF-8) or use the .xlsx file")
+        raise SpreadsheetError(where, binary)
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
@@ -468,6 +473,11 @@ def header_key_display(value: object) -> str:
     return re.sub(r"\s+", " ", straighten(cell_text(value))).strip()
 
 
+def _column_names(columns: Sequence[Column]) -> str:
+    names = [repr(c.header if len(c.header) <= 40 else c.header[:40] + "…") for c in columns if c.header]
+    return ", ".join(names[:20]) + (" …" if len(names) > 20 else "") if names else "none"
+
+
 def _parse_mapping(mapping: Sequence[str], table: Table) -> list[tuple[str, str]]:
     out = []
     for item in mapping:
@@ -494,7 +504,7 @@ def _map_columns(a: Analysis, explicit: list[tuple[str, str]]) -> None:
         elif re.fullmatch(r"[A-Za-z]{1,3}", col) and column_index(col) <= MAX_READ_COLUMNS:
             mapping[fname] = column_index(col) - 1
         else:
-            names = ", ".join(repr(c.header) for c in a.columns if c.header) or "none"
+            names = _column_names(a.columns)
             raise SpreadsheetError(
                 a.table.where(a.header_row), f"--map {fname}={col}: no column named {col!r} in the header row (columns: {names})"
             )
@@ -520,7 +530,7 @@ def _map_columns(a: Analysis, explicit: list[tuple[str, str]]) -> None:
         if missing:
             raise SpreadsheetError(a.table.where(a.header_row), f"missing column(s) {', '.join(missing)}")
     elif "question" not in mapping:
-        names = ", ".join(repr(c.header) for c in a.columns if c.header) or "none"
+        names = _column_names(a.columns)
         raise SpreadsheetError(
             a.table.where(a.header_row),
             f"no column holds the question text (columns: {names}); name it with --map question=Column"

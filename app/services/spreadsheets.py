@@ -174,3 +174,180 @@ def export_bank_xlsx(bank: Bank, path: Path) -> None:
     write_atomically(Path(path), bank_to_xlsx(bank))
 
 
+
+
+# ----- vendor questionnaires -----------------------------------------------------------------
+
+SELF_ASSESSMENT = "Vendor (self-assessment)"
+QUESTIONNAIRE_SOURCE = "questionnaire"
+
+
+@dataclass(frozen=True)
+class AnswersImportSummary:
+    evaluation: str
+    vendor: str
+    evaluator: str
+    answers: int
+    unanswered: int
+    replaced: int
+    evaluator_created: bool
+    profile_changed: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        extra = f", {self.replaced} earlier questionnaire answers replaced" if self.replaced else ""
+        created = f" (evaluator {self.evaluator!r} added)" if self.evaluator_created else ""
+        return (
+            f"Imported {self.answers} answers for {self.vendor!r} in {self.evaluation!r} as {self.evaluator!r}{created}; "
+            f"{self.unanswered} unanswered{extra}"
+            + ("; vendor profile updated" if self.profile_changed else "; vendor profile unchanged")
+        )
+
+
+def export_questionnaire(ws: object, evaluation: str | int, vendor: str, out: Path, evaluator: str | None = None) -> Path:
+    """Write the questionnaire for one vendor, prefilled with what we know (and earlier answers)."""
+    from sqlmodel import select
+
+    from app.exchange.questionnaire import QuestionnaireMeta, write_questionnaire
+    from app.services.errors import NotFound
+    from app.services.transfer import write_atomically
+    from app.store import repo
+    from app.store.tables import AnswerRow, BankRow, BankVersionRow, EvaluatorRow, VendorRow
+
+    with ws.session() as s:  # type: ignore[attr-defined]
+        ev = repo.evaluation_by_ref(s, evaluation)
+        if ev is None:
+            raise NotFound(f"there is no evaluation named {evaluation!r}")
+        vrow = s.exec(select(VendorRow).where(VendorRow.evaluation_id == ev.id, VendorRow.name == vendor)).first()
+        if vrow is None:
+            names = ", ".join(repr(v.name) for v in repo.vendor_rows(s, ev.id)) or "none yet"
+            raise NotFound(f"there is no vendor {vendor!r} in evaluation {ev.name!r} (vendors: {names})")
+        version = s.get(BankVersionRow, ev.bank_version_id)
+        assert version is not None and ev.id is not None
+        bank_row = s.get(BankRow, version.bank_id)
+        bank = repo.bank_from_version_cached(s, version)
+        profile = repo.vendor_from_row(s, vrow)
+        org = repo.get_organization(s)
+        erow = s.exec(select(EvaluatorRow).where(EvaluatorRow.evaluation_id == ev.id,
+                                                 EvaluatorRow.name == (evaluator or SELF_ASSESSMENT))).first()
+        previous: dict[str, tuple[str, str]] = {}
+        if erow is not None:
+            for a in s.exec(select(AnswerRow).where(AnswerRow.vendor_id == vrow.id, AnswerRow.evaluator_id == erow.id)).all():
+                previous[a.qid] = (a.value, a.note)
+        meta = QuestionnaireMeta(ev.name, ev.id, vrow.name, bank_row.name if bank_row else bank.name,
+                                 version.version, version.hash)
+    data = write_questionnaire(meta, bank, profile, previous, organization=org.name)
+    out = Path(out)
+    write_atomically(out, data)
+    return out
+
+
+def import_answers(ws: object, path: Path, evaluation: str | int, evaluator: str | None = None,
+                   actor: str | None = None) -> AnswersImportSummary:
+    """Read a filled questionnaire back: all answers and the profile in one transaction, or nothing.
+
+    Answers are stored for `evaluator` (an existing evaluator), or by default for the pseudo-evaluator
+    "Vendor (self-assessment)", added to the evaluation on first import. Importing again replaces
+    that vendor's questionnaire answers for that evaluator.
+    """
+    from sqlalchemy import delete, or_
+    from sqlmodel import select
+
+    from app.exchange.questionnaire import read_answers, read_raw
+    from app.exchange.spreadsheet_safety import SpreadsheetError
+    from app.services.errors import NotFound
+    from app.store import repo
+    from app.store.tables import AnswerRow, BankVersionRow, EvaluatorRow, VendorRow
+    from app.store.workspace import current_user
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("no such file", str(path))
+    try:
+        raw = read_raw(path)
+    except SpreadsheetError as exc:
+        raise _input_error(exc) from None
+    meta = raw.meta
+    with ws.session() as s:  # type: ignore[attr-defined]
+        ev = repo.evaluation_by_ref(s, evaluation)
+        if ev is None:
+            raise NotFound(f"there is no evaluation named {evaluation!r}")
+        assert ev.id is not None
+        version = s.get(BankVersionRow, ev.bank_version_id)
+        assert version is not None
+        if (meta.evaluation != ev.name and meta.evaluation_id != ev.id) or meta.bank_hash != version.hash:
+            raise InputError(
+                f"this questionnaire was made for evaluation {meta.evaluation!r} (bank {meta.bank!r} v{meta.bank_version}), "
+                f"not for {ev.name!r}; import it into that evaluation, or send the vendor a new questionnaire",
+                path.name,
+            )
+        vrow = s.exec(select(VendorRow).where(VendorRow.evaluation_id == ev.id, VendorRow.name == meta.vendor)).first()
+        if vrow is None:
+            raise InputError(f"this questionnaire was made for vendor {meta.vendor!r}, who is not in evaluation {ev.name!r}", path.name)
+        bank = repo.bank_from_version_cached(s, version)
+        before = repo.vendor_from_row(s, vrow)
+        try:
+            filled = read_answers(raw, bank, before)
+        except SpreadsheetError as exc:
+            raise _input_error(exc) from None
+        name = (evaluator or "").strip() or SELF_ASSESSMENT
+        erow = s.exec(select(EvaluatorRow).where(EvaluatorRow.evaluation_id == ev.id, EvaluatorRow.name == name)).first()
+        created = False
+        if erow is None:
+            if evaluator and name != SELF_ASSESSMENT:
+                names = ", ".join(repr(e.name) for e in repo.evaluator_rows(s, ev.id))
+                raise InputError(f"{name!r} is not an evaluator of {ev.name!r} (evaluators: {names}); "
+                                 f"leave --evaluator out to import as {SELF_ASSESSMENT!r}")
+            erow = EvaluatorRow(evaluation_id=ev.id, name=name, position=len(repo.evaluator_rows(s, ev.id)))
+            s.add(erow)
+            s.flush()
+            created = True
+            repo.audit(s, actor or current_user(), "evaluator added", "evaluation", ev.id, after={"evaluator": name})
+        assert erow.id is not None and vrow.id is not None
+        new_ids = [a.question for a in filled.answers]
+        old = s.exec(select(AnswerRow).where(AnswerRow.vendor_id == vrow.id, AnswerRow.evaluator_id == erow.id,
+                                             AnswerRow.source == QUESTIONNAIRE_SOURCE)).all()
+        s.execute(delete(AnswerRow).where(
+            AnswerRow.vendor_id == vrow.id, AnswerRow.evaluator_id == erow.id,  # type: ignore[arg-type]
+            or_(AnswerRow.source == QUESTIONNAIRE_SOURCE, AnswerRow.qid.in_(new_ids)),  # type: ignore[attr-defined]
+        ))
+        s.flush()
+        s.bulk_insert_mappings(  # type: ignore[arg-type]
+            AnswerRow,
+            [{"vendor_id": vrow.id, "evaluator_id": erow.id, "qid": a.question, "value": a.value,
+              "note": a.comment, "source": QUESTIONNAIRE_SOURCE} for a in filled.answers],
+        )
+        repo.write_vendor(s, ev.id, filled.vendor, vrow)
+        from dataclasses import asdict
+
+        who = actor or current_user()
+        profile_changed = asdict(before) != asdict(filled.vendor)
+        if profile_changed:
+            repo.audit(s, who, "vendor profile updated from questionnaire", "vendor", vrow.id,
+                       before=asdict(before), after=asdict(filled.vendor))
+        answered = sum(1 for a in filled.answers if a.value)
+        repo.audit(
+            s, who, "questionnaire imported", "vendor", f"{ev.name}/{vrow.name}",
+            before={"questionnaire answers": len(old)},
+            after={"file": path.name, "evaluator": name, "answers": answered, "unanswered": len(filled.unanswered),
+                   "bank_hash": version.hash},
+        )
+        return AnswersImportSummary(ev.name, vrow.name, name, answered, len(filled.unanswered), len(old), created,
+                                    profile_changed, list(filled.warnings))
+
+
+def export_results_workbook(ws: object, evaluation: str | int, out: Path) -> Path:
+    """The analysts' comparison workbook: Ranking, Sections, Answers, Flags."""
+    from app.exchange.results_workbook import write_results
+    from app.services import evaluations
+    from app.services.transfer import write_atomically
+    from app.store import repo
+
+    results = evaluations.score(ws, evaluation)  # type: ignore[arg-type]
+    with ws.session() as s:  # type: ignore[attr-defined]
+        ev = repo.evaluation_by_ref(s, evaluation)
+        assert ev is not None and ev.id is not None
+        sources = {(a.vendor, a.evaluator, a.question): src for a, src in repo.answers_of(s, ev.id)}
+    out = Path(out)
+    write_atomically(out, write_results(results, sources))
+    return out
