@@ -1,0 +1,441 @@
+"""`make bench`: measure every performance budget of DESIGN.md and print one table.
+
+Whole-process budgets are measured as whole processes (a fresh interpreter per run, peak
+memory from the kernel's rusage of that child). In-process budgets repeat the operation and
+report the median. Exit status 1 when a budget fails, so CI can gate on it.
+
+Options: `python -m bench [--quick] [--only NAME …] [--markdown FILE]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench import generate
+
+ROOT = generate.ROOT.parent
+PY = sys.executable
+MB = 1024 * 1024
+
+
+@dataclass
+class Result:
+    name: str
+    measure: str
+    budget: str
+    seconds: list[float] = field(default_factory=list)
+    limit_s: float | None = None
+    peak_mb: float | None = None
+    limit_mb: float | None = None
+    note: str = ""
+    available: bool = True
+    budgeted: bool = True  # False for figures reported for information only
+
+    @property
+    def passed(self) -> bool | None:
+        if not self.available or not self.budgeted:
+            return None
+        ok = True
+        if self.limit_s is not None:
+            ok = ok and statistics.median(self.seconds) <= self.limit_s
+        if self.limit_mb is not None and self.peak_mb is not None:
+            ok = ok and self.peak_mb <= self.limit_mb
+        return ok
+
+    def cells(self) -> list[str]:
+        if not self.available:
+            return [self.measure, self.budget, "not available yet", "", "", "—"]
+        med = statistics.median(self.seconds)
+        lo, hi = min(self.seconds), max(self.seconds)
+        mem = f"{self.peak_mb:.0f} MB" if self.peak_mb is not None else ""
+        verdict = {None: "info", True: "pass", False: "FAIL"}[self.passed]
+        return [self.measure, self.budget, _fmt(med), f"{_fmt(lo)}–{_fmt(hi)}", mem, verdict]
+
+
+def _fmt(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds < 0.1 else f"{seconds:.2f} s"
+
+
+# ----- running children ----------------------------------------------------------------------
+
+
+def child_env(home: Path) -> dict[str, str]:
+    """The environment of an installed app: offscreen Qt, a private HOME, bytecode cached.
+
+    `make` exports PYTHONDONTWRITEBYTECODE for the source tree; an installed Diligence has
+    compiled bytecode, so children cache theirs under bench/.cache instead (never in app/).
+    """
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("DILIGENCE_WORKSPACE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(generate.CACHE / "pycache")
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env["HOME"] = str(home)
+    env["XDG_CONFIG_HOME"] = str(home / ".config")
+    env["XDG_DATA_HOME"] = str(home / ".local" / "share")
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def run_child(args: Sequence[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS in MB, stdout) of one child process; raises when it fails."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(list(args), env=env, cwd=cwd or ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = proc.communicate()  # reaps the child; its rusage is read with wait4 below
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} exited {proc.returncode}:\n{err.decode(errors='replace')[-2000:]}")
+    return wall, 0.0, out.decode(errors="replace")
+
+
+def run_child_rusage(args: Sequence[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, float, str]:
+    """Like run_child, with the child's own peak RSS (ru_maxrss of exactly that process tree)."""
+    out_file = tempfile.TemporaryFile()
+    err_file = tempfile.TemporaryFile()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(list(args), env=env, cwd=cwd or ROOT, stdout=out_file, stderr=err_file)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    out_file.seek(0)
+    err_file.seek(0)
+    out, err = out_file.read().decode(errors="replace"), err_file.read().decode(errors="replace")
+    out_file.close()
+    err_file.close()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} exited {proc.returncode}:\n{err[-2000:]}")
+    return wall, usage.ru_maxrss / 1024.0, out  # Linux reports kilobytes
+
+
+def repeat_child(args: Sequence[str], env: dict[str, str], runs: int, warmup: int = 1,
+                 prepare: Callable[[], None] | None = None) -> tuple[list[float], float, str]:
+    for _ in range(warmup):
+        if prepare:
+            prepare()
+        run_child_rusage(args, env)
+    times, peak, out = [], 0.0, ""
+    for _ in range(runs):
+        if prepare:
+            prepare()
+        wall, rss, out = run_child_rusage(args, env)
+        times.append(wall)
+        peak = max(peak, rss)
+    return times, peak, out
+
+
+# ----- fixtures ------------------------------------------------------------------------------
+
+
+def demo_workspace(work: Path, env: dict[str, str]) -> Path:
+    path = generate.CACHE / f"demo-v{generate.GENERATOR_VERSION}"
+    if not (path / "diligence.sqlite").exists():
+        shutil.rmtree(path, ignore_errors=True)
+        tmp = generate.CACHE / f"demo-v{generate.GENERATOR_VERSION}.building"
+        shutil.rmtree(tmp, ignore_errors=True)
+        run_child([PY, "-m", "app", "demo", "--workspace", str(tmp)], env)
+        tmp.rename(path)
+    return path
+
+
+def report_workspace(env: dict[str, str], vendors: int = 10, questions: int = 100, evaluators: int = 3) -> tuple[Path, str]:
+    doc = generate.exchange_file(vendors, questions, evaluators)
+    path = generate.CACHE / f"report-v{generate.GENERATOR_VERSION}-{vendors}x{questions}x{evaluators}"
+    name = f"Report benchmark {vendors}x{questions}x{evaluators}"
+    if not (path / "diligence.sqlite").exists():
+        tmp = path.with_name(path.name + ".building")
+        shutil.rmtree(tmp, ignore_errors=True)
+        run_child([PY, "-m", "app", "import", str(doc), "--workspace", str(tmp)], env)
+        shutil.rmtree(path, ignore_errors=True)
+        tmp.rename(path)
+    return path, name
+
+
+def available(module: str, attr: str | None = None) -> bool:
+    try:
+        spec = importlib.util.find_spec(module)
+    except ModuleNotFoundError:
+        return False
+    if spec is None:
+        return False
+    if attr is None:
+        return True
+    try:
+        return hasattr(importlib.import_module(module), attr)
+    except Exception:  # noqa: BLE001 - a module mid-way through being written counts as absent
+        return False
+
+
+# ----- the budgets ---------------------------------------------------------------------------
+
+
+def bench_smoke(ctx: Context) -> list[Result]:
+    ws = demo_workspace(ctx.work, ctx.env)
+    out = []
+    console = Path(PY).with_name("diligence")
+    variants = [("`diligence gui --smoke`", [str(console), "gui", "--smoke", "--workspace", str(ws)])]
+    variants.append(("`python -m app gui --smoke`", [PY, "-m", "app", "gui", "--smoke", "--workspace", str(ws)]))
+    for label, args in variants:
+        if label.startswith("`diligence") and not console.exists():
+            continue
+        times, peak, _ = repeat_child(args, ctx.env, ctx.runs(9), warmup=2)
+        out.append(Result("smoke", f"{label}, whole process, demo workspace", "≤ 0.5 s median", times,
+                          limit_s=0.5, peak_mb=peak))
+    return out
+
+
+def bench_report(ctx: Context) -> list[Result]:
+    measure = "`diligence report`, whole process, 10 vendors × 100 questions × 3 evaluators"
+    if not available("app.services.reports", "evaluation_report"):
+        return [Result("report", measure, "≤ 1.0 s median, ≤ 200 MB", available=False)]
+    ws, name = report_workspace(ctx.env)
+    pdf = ctx.work / "report.pdf"
+    args = [PY, "-m", "app", "report", name, "--out", str(pdf), "--workspace", str(ws)]
+    times, peak, _ = repeat_child(args, ctx.env, ctx.runs(5))
+    return [Result("report", measure, "≤ 1.0 s median, ≤ 200 MB", times, limit_s=1.0, peak_mb=peak, limit_mb=200)]
+
+
+def bench_rescore(ctx: Context) -> list[Result]:
+    board = generate.filled_board(20, 200, 5)
+    rnd = random.Random(5)
+    edits = []
+    for _ in range(ctx.runs(60)):
+        q = rnd.choice(board.questions)
+        edits.append((rnd.choice(board.vendors), rnd.choice(board.evaluators), q.id, rnd.choice(generate.answer_values(q))))
+    board.vendor_scores()
+    times = []
+    for v, e, qid, value in edits:
+        t0 = time.perf_counter()
+        board.set_answer(v, e, qid, value)
+        board.vendor_scores()
+        times.append(time.perf_counter() - t0)
+    results = [Result("rescore", "rescoring after one answer changes, 20 vendors × 200 questions × 5 evaluators "
+                      "(`ScoreBoard.set_answer` + `vendor_scores()`)", "≤ 10 ms", times, limit_s=0.010)]
+    results += _rescore_service(ctx)
+    return results
+
+
+def _rescore_service(ctx: Context) -> list[Result]:
+    """The path the app takes after an edit: record the answer (one transaction), then rescore."""
+    from app.services import evaluations, transfer
+    from app.store.workspace import open_workspace
+
+    doc_path = generate.exchange_file(20, 200, 5)
+    folder = ctx.work / "rescore-ws"
+    ws = open_workspace(folder, create=True)
+    try:
+        summary = transfer.import_file(ws, doc_path)
+        name = summary.evaluation
+        snapshot = evaluations.load_snapshot(ws, name)
+        bank = snapshot.bank
+        rnd = random.Random(9)
+        vendor = snapshot.vendors[0].name
+        evaluator = snapshot.evaluators[0].name
+        record, full = [], []
+        for _ in range(ctx.runs(15)):
+            q = rnd.choice([q for q in bank.questions if q.scored])
+            value = rnd.choice(generate.answer_values(q))
+            t0 = time.perf_counter()
+            evaluations.record_answer(ws, name, vendor, evaluator, q.id, value)
+            t1 = time.perf_counter()
+            evaluations.results_for(evaluations.load_snapshot(ws, name))
+            t2 = time.perf_counter()
+            record.append(t1 - t0)
+            full.append(t2 - t0)
+    finally:
+        ws.close()
+    return [
+        Result("rescore", "  · the app's service path: `record_answer` (one transaction)", "for information",
+               record, budgeted=False),
+        Result("rescore", "  · then reload the snapshot and `results_for` (flags + sensitivity included)",
+               "for information", full, budgeted=False),
+    ]
+
+
+def bench_sensitivity(ctx: Context) -> list[Result]:
+    from app.domain.sensitivity import analyse
+
+    inputs = generate.sensitivity_inputs(20, 12)
+    analyse(**inputs)
+    times = []
+    for _ in range(ctx.runs(15)):
+        t0 = time.perf_counter()
+        analyse(**inputs)
+        times.append(time.perf_counter() - t0)
+    return [Result("sensitivity", "sensitivity, 10,000 draws, 20 vendors × 12 sections (`sensitivity.analyse`)",
+                   "≤ 100 ms", times, limit_s=0.100)]
+
+
+OPEN_AND_LIST = """
+import sys, time
+t0 = time.perf_counter()
+from app.store.workspace import open_workspace
+from app.services.evaluations import list_evaluations
+ws = open_workspace(sys.argv[1], create=False, lock=True)
+rows = list_evaluations(ws)
+assert len(rows) == int(sys.argv[2]), len(rows)
+ws.close()
+print(time.perf_counter() - t0)
+"""
+
+
+def bench_large(ctx: Context) -> list[Result]:
+    t0 = time.perf_counter()
+    existed = any(generate.CACHE.glob(f"large-v{generate.GENERATOR_VERSION}-*"))
+    ws = generate.large_workspace()
+    built = time.perf_counter() - t0
+    if not existed:
+        ctx.notes.append(f"generated the large workspace (2.4 M answers) in {built:.1f} s")
+    times, peak, _ = repeat_child([PY, "-c", OPEN_AND_LIST, str(ws), "200"], ctx.env, ctx.runs(5))
+    return [Result("large", "workspace of 200 evaluations × 30 vendors × 200 questions: open and list, "
+                   "whole process (`open_workspace` + `list_evaluations`)", "≤ 1 s, ≤ 400 MB", times,
+                   limit_s=1.0, peak_mb=peak, limit_mb=400)]
+
+
+def bench_bank_import(ctx: Context) -> list[Result]:
+    measure = "bank import, 5,000-question XLSX, whole process (`diligence bank import`)"
+    if not available("app.services.spreadsheets", "import_bank_file"):
+        return [Result("bank", measure, "≤ 3 s", available=False)]
+    t0 = time.perf_counter()
+    xlsx = generate.bank_xlsx(5000)
+    if time.perf_counter() - t0 > 0.05:
+        ctx.notes.append(f"generated the 5,000-question workbook in {time.perf_counter() - t0:.1f} s")
+    template = demo_workspace(ctx.work, ctx.env)
+    target = ctx.work / "bank-import-ws"
+
+    def fresh() -> None:
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(template, target)
+
+    args = [PY, "-m", "app", "bank", "import", str(xlsx), "--name", "Benchmark import", "--workspace", str(target)]
+    times, peak, _ = repeat_child(args, ctx.env, ctx.runs(3), prepare=fresh)
+    return [Result("bank", measure, "≤ 3 s", times, limit_s=3.0, peak_mb=peak)]
+
+
+def bench_responsiveness(ctx: Context) -> list[Result]:
+    ws = generate.large_workspace()
+    out_json = ctx.work / "stalls.json"
+    args = [PY, "-m", "bench.responsiveness", str(ws), str(out_json)]
+    wall, peak, text = run_child_rusage(args, ctx.env)
+    import json
+
+    report = json.loads(out_json.read_text(encoding="utf-8"))
+    results = []
+    for step in report["steps"]:
+        results.append(Result("gui", f"GUI stall while {step['name']}", "≤ 100 ms", [step["worst"]],
+                              limit_s=0.100, note=step.get("note", ""), available=step.get("available", True),
+                              budgeted=step.get("budgeted", True)))
+    for line in report.get("notes", []):
+        ctx.notes.append(line)
+    ctx.notes.append(f"responsiveness run: {wall:.1f} s, peak {peak:.0f} MB")
+    return results
+
+
+BENCHES: dict[str, Callable[[Context], list[Result]]] = {
+    "smoke": bench_smoke,
+    "report": bench_report,
+    "rescore": bench_rescore,
+    "sensitivity": bench_sensitivity,
+    "large": bench_large,
+    "bank": bench_bank_import,
+    "gui": bench_responsiveness,
+}
+
+
+@dataclass
+class Context:
+    work: Path
+    env: dict[str, str]
+    quick: bool
+    notes: list[str] = field(default_factory=list)
+
+    def runs(self, n: int) -> int:
+        return max(3, n // 3) if self.quick else n
+
+
+# ----- output --------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = ""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = f", {int(line.split()[1]) / 1024 / 1024:.0f} GB RAM"
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs ({cpu}){ram}, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def table(results: Sequence[Result]) -> str:
+    header = ["measure", "budget", "median", "min–max", "peak memory", "result"]
+    rows = [r.cells() for r in results]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--only", nargs="*", choices=sorted(BENCHES), help="run only these")
+    parser.add_argument("--markdown", type=Path, help="also write the table to this file")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    generate.CACHE.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="diligence-bench-") as tmp:
+        work = Path(tmp)
+        home = work / "home"
+        home.mkdir()
+        ctx = Context(work, child_env(home), args.quick)
+        os.environ.update({k: ctx.env[k] for k in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME")})
+        results: list[Result] = []
+        for name, fn in BENCHES.items():
+            if args.only and name not in args.only:
+                continue
+            print(f"… {name}", file=sys.stderr, flush=True)
+            try:
+                results += fn(ctx)
+            except Exception as exc:  # noqa: BLE001 - one broken measure must not hide the others
+                results.append(Result(name, f"{name}: could not run ({exc.__class__.__name__})", "—",
+                                      available=False, note=str(exc)))
+                ctx.notes.append(f"{name} failed: {str(exc).strip().splitlines()[-1] if str(exc).strip() else exc!r}")
+    text = table(results)
+    print()
+    print(f"Machine: {machine()}")
+    print()
+    print(text)
+    print()
+    for note in ctx.notes:
+        print(f"- {note}")
+    print(f"- total bench time {time.perf_counter() - started:.0f} s")
+    if args.markdown:
+        args.markdown.write_text(text + "\n", encoding="utf-8")
+    failed = [r for r in results if r.passed is False]
+    broken = [r for r in results if not r.available and r.note]
+    return 1 if failed or broken else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
