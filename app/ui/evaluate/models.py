@@ -213,9 +213,12 @@ class AnswersModel(QAbstractItemModel):
                 if self._others is None:
                     return self.tr("hidden until you submit")
                 values = self._others.get(q.id, [])
-                return " · ".join(f"{who}: {v}" for who, v in values)
-            if role == Qt.ItemDataRole.ToolTipRole and q.id in self._disagreements and self._others is not None:
-                return self.tr("Evaluators disagree on this question: discuss it before deciding.")
+                return " · ".join(f"{who.split()[0] if who.split() else who}: {v}" for who, v in values)
+            if role == Qt.ItemDataRole.ToolTipRole and self._others is not None:
+                tip = "\n".join(f"{who}: {value_label(q, v)}" for who, v in self._others.get(q.id, []))
+                if q.id in self._disagreements:
+                    tip += "\n\n" + self.tr("Evaluators disagree on this question: discuss it before deciding.")
+                return tip or None
             if role == Qt.ItemDataRole.FontRole and self._others is None:
                 font = QFont()
                 font.setItalic(True)

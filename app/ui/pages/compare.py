@@ -1,18 +1,568 @@
-"""Compare page (placeholder until built)."""
+"""Compare page: ranking with knockouts, sections, disagreements, sensitivity, why A beats B, and what-if."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import importlib
+from typing import Any
 
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSlider,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.evaluation import EvaluationSnapshot, Results
+from app.services import evaluation_view as view
+from app.services import evaluations
+from app.services.errors import NotFound
+from app.ui import theme
+from app.ui.compare.chart import SectionChart
+from app.ui.compare.models import ComparisonModel, DisagreementsModel, MatrixModel
 from app.ui.context import AppContext
+from app.ui.evaluate.models import ROW_ROLE, SORT_ROLE, Column, RankingModel, RowsModel
+from app.ui.pages.evaluate import compact_rows
+from app.ui.widgets.page import heading, hint
+
+SLIDER_MIN, SLIDER_MAX = 0, 200  # percent of each section's weight in what-if mode
+
+
+def _optional(module: str, name: str) -> Any:
+    """A function another part of the app may provide; None while it does not exist."""
+    try:
+        return getattr(importlib.import_module(module), name, None)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            return None
+        raise
+
+
+def _banner(kind: str) -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setAutoFillBackground(True)
+    label.setMargin(8)
+    bg, fg = theme.chip_colors(kind)
+    pal = label.palette()
+    pal.setColor(QPalette.ColorRole.Window, bg)
+    pal.setColor(QPalette.ColorRole.WindowText, fg)
+    label.setPalette(pal)
+    label.hide()
+    return label
+
+
+def _table(model: Any, name: str) -> tuple[QTableView, QSortFilterProxyModel]:
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    table = QTableView()
+    table.setModel(proxy)
+    proxy.setParent(table)
+    table.setAccessibleName(name)
+    table.setSortingEnabled(True)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setWordWrap(False)
+    return table, proxy
 
 
 class Page(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.evaluation_id: int | None = None
+        self.snapshot: EvaluationSnapshot | None = None
+        self.results: Results | None = None
+        self.factors: dict[str, float] = {}
+        self.sliders: dict[str, QSlider] = {}
+        self._slider_labels: dict[str, QLabel] = {}
+        # Sensitivity (10,000 draws) waits until the slider rests; totals follow every step.
+        self._sensitivity_timer = QTimer(self)
+        self._sensitivity_timer.setSingleShot(True)
+        self._sensitivity_timer.setInterval(250)
+        self._sensitivity_timer.timeout.connect(lambda: self.recompute(with_sensitivity=True))
+
+        self.picker = QComboBox()
+        self.picker.setAccessibleName(self.tr("Evaluation"))
+        self.picker.setMinimumWidth(300)
+        self.picker.activated.connect(self._picked)
+        self.whatif_button = QPushButton(self.tr("&What-if…"))
+        self.whatif_button.setCheckable(True)
+        self.whatif_button.setToolTip(self.tr("Move section weights and watch the ranking change, without saving"))
+        self.whatif_button.toggled.connect(self.set_whatif)
+        self.export_button = QPushButton(self.tr("&Export PDF…"))
+        self.export_button.clicked.connect(self.export_pdf)
+        self.select_button = QPushButton(self.tr("&Select this partner…"))
+        self.select_button.setToolTip(self.tr("Start an engagement with the selected vendor"))
+        self.select_button.clicked.connect(self.select_partner)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Evaluation:")))
+        top.addWidget(self.picker)
+        top.addStretch(1)
+        top.addWidget(self.whatif_button)
+        top.addWidget(self.export_button)
+        top.addWidget(self.select_button)
+
+        self.whatif_banner = _banner("needs work")
+        self.close_banner = _banner("high")
+        self.open_banner = _banner("")
+
+        self.ranking = RankingModel(self)
+        self.ranking_view, self.ranking_proxy = _table(self.ranking, self.tr("Ranking"))
+        self.ranking_view.sortByColumn(RankingModel.RANK, Qt.SortOrder.AscendingOrder)
+        self.ranking_view.verticalHeader().setVisible(False)
+        header = self.ranking_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(RankingModel.VENDOR, QHeaderView.ResizeMode.Stretch)
+        compact_rows(self.ranking_view)
+        self.ranking_view.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+        self.knockouts = QLabel()
+        self.knockouts.setWordWrap(True)
+        ranking_box = QWidget()
+        rl = QVBoxLayout(ranking_box)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.ranking_view, 1)
+        rl.addWidget(self.knockouts)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self._build_sections(), self.tr("Sections"))
+        self.tabs.addTab(self._build_sensitivity(), self.tr("Sensitivity"))
+        self.tabs.addTab(self._build_why(), self.tr("Why A beats B"))
+        self.disagreements = DisagreementsModel(self)
+        self.disagreements_view, _ = _table(self.disagreements, self.tr("Disagreements"))
+        self.disagreements_view.verticalHeader().setVisible(False)
+        dh = self.disagreements_view.horizontalHeader()
+        dh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        dh.setSectionResizeMode(DisagreementsModel.QUESTION, QHeaderView.ResizeMode.Stretch)
+        self.tabs.addTab(self.disagreements_view, self.tr("Disagreements"))
+
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(ranking_box)
+        left.addWidget(self.tabs)
+        left.setSizes([190, 480])
+        left.setChildrenCollapsible(False)
+        self.whatif_panel = self._build_whatif()
+        self.whatif_panel.hide()
+        body = QHBoxLayout()
+        body.addWidget(left, 1)
+        body.addWidget(self.whatif_panel)
+
+        self.empty = hint(self.tr("No evaluation to compare yet: create one on the Evaluate page."))
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("Compare")))
+        layout.addWidget(heading(self.tr("Compare"), self.tr(
+            "Who wins, by how much, why — and whether the result survives a change of priorities.")))
+        layout.addLayout(top)
+        layout.addWidget(self.whatif_banner)
+        layout.addWidget(self.close_banner)
+        layout.addWidget(self.open_banner)
+        layout.addWidget(self.empty)
+        self.body = QWidget()
+        self.body.setLayout(body)
+        body.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.body, 1)
+        self.export_button.setVisible(_optional("app.ui.export", "export_evaluation_pdf") is not None)
+        self.select_button.setVisible(_optional("app.ui.pages.oversee", "select_partner") is not None)
+        ctx.data_changed.connect(self._data_changed)
+        ctx.workspace_changed.connect(self.refresh)
+
+    # ----- building ---------------------------------------------------------------------
+
+    def _build_sections(self) -> QWidget:
+        self.chart = SectionChart()
+        self.matrix = MatrixModel(self)
+        self.matrix_view, _ = _table(self.matrix, self.tr("Vendors by section"))
+        self.matrix_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.matrix_view.horizontalHeader().setMinimumSectionSize(60)
+        compact_rows(self.matrix_view)
+        self.matrix_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.chart)
+        split.addWidget(self.matrix_view)
+        split.setSizes([300, 150])
+        return split
+
+    def _build_sensitivity(self) -> QWidget:
+        w = QWidget()
+        self.win_box = QGroupBox(self.tr("Win share in 10,000 random section-weight draws"))
+        self.win_layout = QGridLayout(self.win_box)
+        self.stability = RowsModel([Column(self.tr("Section")), Column(self.tr("Winner holds when its weight moves"))], self)
+        self.stability.editable = False
+        self.stability_view = QTableView()
+        self.stability_view.setModel(self.stability)
+        self.stability_view.setAccessibleName(self.tr("Weight stability per section"))
+        self.stability_view.verticalHeader().setVisible(False)
+        self.stability_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.margin_label = QLabel()
+        self.margin_label.setWordWrap(True)
+        layout = QHBoxLayout(w)
+        left = QVBoxLayout()
+        left.addWidget(self.margin_label)
+        left.addWidget(self.win_box)
+        left.addStretch(1)
+        layout.addLayout(left, 1)
+        layout.addWidget(self.stability_view, 1)
+        return w
+
+    def _build_why(self) -> QWidget:
+        w = QWidget()
+        self.vendor_a = QComboBox()
+        self.vendor_a.setAccessibleName(self.tr("Vendor A"))
+        self.vendor_b = QComboBox()
+        self.vendor_b.setAccessibleName(self.tr("Vendor B"))
+        self.vendor_a.activated.connect(lambda _i: self._update_why())
+        self.vendor_b.activated.connect(lambda _i: self._update_why())
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Why does")))
+        row.addWidget(self.vendor_a)
+        row.addWidget(QLabel(self.tr("beat")))
+        row.addWidget(self.vendor_b)
+        row.addStretch(1)
+        self.why_summary = QLabel()
+        self.why_summary.setWordWrap(True)
+        self.comparison = ComparisonModel(self)
+        self.comparison_view, _ = _table(self.comparison, self.tr("Points by section"))
+        self.comparison_view.verticalHeader().setVisible(False)
+        self.comparison_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.top_questions = RowsModel([Column(self.tr("Question")), Column(self.tr("Points (A − B)"))], self)
+        self.top_questions.editable = False
+        self.top_view = QTableView()
+        self.top_view.setModel(self.top_questions)
+        self.top_view.setAccessibleName(self.tr("Questions that make the difference"))
+        self.top_view.verticalHeader().setVisible(False)
+        self.top_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.top_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        tables = QHBoxLayout()
+        tables.addWidget(self.comparison_view, 1)
+        tables.addWidget(self.top_view, 1)
+        layout = QVBoxLayout(w)
+        layout.addLayout(row)
+        layout.addWidget(self.why_summary)
+        layout.addLayout(tables, 1)
+        return w
+
+    def _build_whatif(self) -> QWidget:
+        frame = QFrame()
+        frame.setFrameShape(QFrame.Shape.StyledPanel)
+        frame.setMinimumWidth(250)
+        frame.setMaximumWidth(290)
+        self.whatif_grid = QVBoxLayout()
+        inner = QWidget()
+        inner.setLayout(self.whatif_grid)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.reset_button = QPushButton(self.tr("&Reset weights"))
+        self.reset_button.clicked.connect(self.reset_factors)
+        layout = QVBoxLayout(frame)
+        title = QLabel(self.tr("<b>Section weights</b> (100 % = as in the bank)"))
+        title.setWordWrap(True)
+        layout.addWidget(title)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.reset_button)
+        return frame
+
+    def _build_sliders(self) -> None:
+        assert self.snapshot is not None
+        sections = [s for s, w in self.snapshot.bank.section_weights().items() if w > 0]
+        if list(self.sliders) == sections:
+            return
+        while self.whatif_grid.count():
+            item = self.whatif_grid.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.sliders, self._slider_labels = {}, {}
+        for s in sections:
+            label = QLabel()
+            slider = QSlider(Qt.Orientation.Horizontal)
+            slider.setRange(SLIDER_MIN, SLIDER_MAX)
+            slider.setSingleStep(5)
+            slider.setPageStep(25)
+            slider.setValue(100)
+            slider.setAccessibleName(self.tr("Weight of %1, percent").replace("%1", s))
+            slider.valueChanged.connect(lambda v, s=s: self.set_factor(s, v / 100.0))
+            label.setBuddy(slider)
+            self.whatif_grid.addWidget(label)
+            self.whatif_grid.addWidget(slider)
+            self.sliders[s] = slider
+            self._slider_labels[s] = label
+            self._label_slider(s)
+        self.whatif_grid.addStretch(1)
+
+    def _label_slider(self, section: str) -> None:
+        pct = round(self.factors.get(section, 1.0) * 100)
+        # "&" would turn into a keyboard mnemonic on a label with a buddy.
+        self._slider_labels[section].setText(f"{section.replace('&', '&&')}: {pct} %")
+
+    # ----- loading ----------------------------------------------------------------------
 
     def refresh(self) -> None:
-        pass
+        items = evaluations.list_evaluations(self.ctx.workspace)
+        self.picker.blockSignals(True)
+        self.picker.clear()
+        for e in items:
+            self.picker.addItem(e.name, e.id)
+        self.picker.blockSignals(False)
+        ids = [e.id for e in items]
+        wanted = self.ctx.current_evaluation if self.ctx.current_evaluation in ids else (ids[0] if ids else None)
+        self.empty.setVisible(wanted is None)
+        self.body.setVisible(wanted is not None)
+        if wanted is None:
+            self.evaluation_id = self.snapshot = self.results = None
+            for b in (self.close_banner, self.open_banner, self.whatif_banner):
+                b.hide()
+            return
+        self.picker.setCurrentIndex(ids.index(wanted))
+        self.open_evaluation(wanted)
+
+    def _picked(self, index: int) -> None:
+        eid = self.picker.itemData(index)
+        if eid is not None:
+            self.ctx.select_evaluation(int(eid))
+            self.open_evaluation(int(eid))
+
+    def _data_changed(self, what: str) -> None:
+        # Another page saved something: reload only when this page is on screen.
+        if self.isVisible() and self.evaluation_id is not None:
+            self.open_evaluation(self.evaluation_id, keep_factors=True)
+
+    def open_evaluation(self, evaluation_id: int, keep_factors: bool = False) -> None:
+        if evaluation_id != self.evaluation_id or not keep_factors:
+            self.factors = {}
+        self.evaluation_id = evaluation_id
+        try:
+            self.snapshot = evaluations.load_snapshot(self.ctx.workspace, evaluation_id)
+        except NotFound:
+            self.ctx.current_evaluation = None
+            self.refresh()
+            return
+        self._build_sliders()
+        for s, slider in self.sliders.items():
+            slider.blockSignals(True)
+            slider.setValue(round(self.factors.get(s, 1.0) * 100))
+            slider.blockSignals(False)
+            self._label_slider(s)
+        done, waiting = view.submission_status(self.snapshot)
+        self.open_banner.setText(
+            self.tr("Scoring still open: %1 has not submitted yet, so these results may still move.").replace(
+                "%1", ", ".join(waiting)) if waiting and done else
+            self.tr("No evaluator has submitted yet: these results may still move.") if waiting else ""
+        )
+        self.open_banner.setVisible(bool(waiting))
+        self.recompute(with_sensitivity=True)
+
+    # ----- what-if ----------------------------------------------------------------------
+
+    @property
+    def whatif(self) -> bool:
+        return self.whatif_button.isChecked()
+
+    def set_whatif(self, on: bool) -> None:
+        if self.whatif_button.isChecked() != on:
+            self.whatif_button.setChecked(on)  # re-enters through toggled
+            return
+        self.whatif_panel.setVisible(on)
+        if not on and self.factors:
+            self.reset_factors()
+        self._update_banner()
+
+    def set_factor(self, section: str, factor: float) -> None:
+        """Change one section's weight factor (1.0 = as saved); recomputes without saving."""
+        if abs(factor - 1.0) < 1e-9:
+            self.factors.pop(section, None)
+        else:
+            self.factors[section] = factor
+        if section in self.sliders:
+            slider = self.sliders[section]
+            if slider.value() != round(factor * 100):
+                slider.blockSignals(True)
+                slider.setValue(round(factor * 100))
+                slider.blockSignals(False)
+            self._label_slider(section)
+        # Totals now (a few ms); the 10,000-draw sensitivity once the slider rests.
+        self.recompute(with_sensitivity=False)
+        self._sensitivity_timer.start()
+
+    def reset_factors(self) -> None:
+        self.factors = {}
+        for s, slider in self.sliders.items():
+            slider.blockSignals(True)
+            slider.setValue(100)
+            slider.blockSignals(False)
+            self._label_slider(s)
+        self.recompute(with_sensitivity=True)
+
+    def _update_banner(self) -> None:
+        if not self.whatif:
+            self.whatif_banner.hide()
+            return
+        changed = ", ".join(f"{s} {round(f * 100)} %" for s, f in self.factors.items())
+        self.whatif_banner.setText(
+            self.tr("What-if — not saved. Section weights: %1. Reset or leave what-if to return to the saved weights.").replace(
+                "%1", changed or self.tr("as saved"))
+        )
+        self.whatif_banner.show()
+
+    # ----- results ----------------------------------------------------------------------
+
+    def recompute(self, with_sensitivity: bool = True) -> None:
+        if self.snapshot is None:
+            return
+        res = view.results(self.snapshot, self.factors or None, with_sensitivity)
+        if not with_sensitivity and self.results is not None:
+            # Keep showing the last sensitivity (marked stale) while weights move.
+            res.sensitivity = self.results.sensitivity
+            self.margin_label.setText(self.tr("Recomputing sensitivity…"))
+        self.results = res
+        self._show_results(sensitivity_fresh=with_sensitivity)
+
+    def _show_results(self, sensitivity_fresh: bool) -> None:
+        res = self.results
+        assert res is not None
+        selected = self.selected_vendor()
+        rows = view.ranking_rows(res)
+        self.ranking.set_rows(rows)
+        if selected:
+            self.select_vendor(selected)
+        ko = [f"<b>{r.vendor}</b> — {self.tr('knocked out')}: " + "; ".join(r.knockout_reasons) for r in rows if r.knocked_out]
+        self.knockouts.setText("<br>".join(ko))
+        vendors, sections, scores = view.section_matrix(res)
+        totals = [next(r.total for r in rows if r.vendor == v) for v in vendors]
+        self.matrix.set_matrix(vendors, sections, totals, scores)
+        self.chart.set_data(vendors, sections, scores)
+        self.disagreements.set_rows(view.disagreements(res))
+        self.tabs.setTabText(3, self.tr("Disagreements (%1)").replace("%1", str(self.disagreements.rowCount())))
+        if sensitivity_fresh:
+            self._show_sensitivity()
+        self._fill_why_combos(vendors)
+        self._update_why()
+        self._update_banner()
+        self._update_buttons()
+
+    def _show_sensitivity(self) -> None:
+        res = self.results
+        assert res is not None
+        sens = res.sensitivity
+        leader = res.leader
+        if sens.margin is None or leader is None:
+            self.margin_label.setText(self.tr("Sensitivity needs at least two vendors with totals."))
+        else:
+            self.margin_label.setText(
+                self.tr("%1 leads by %2 points.").replace("%1", leader.vendor).replace("%2", f"{sens.margin:.1f}")
+            )
+        self.close_banner.setText(self.tr(
+            "Too close to call: the top two are less than 3 points apart. Treat them as equal and decide on "
+            "references, red flags and the demo."))
+        self.close_banner.setVisible(sens.too_close_to_call)
+        while self.win_layout.count():
+            item = self.win_layout.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        for i, r in enumerate(res.ranking):
+            share = sens.win_share.get(r.vendor, 0.0)
+            name = QLabel(r.vendor)
+            bar = QProgressBar()
+            bar.setRange(0, 1000)
+            bar.setValue(round(share * 1000))
+            bar.setFormat(f"{share * 100:.1f} %")
+            bar.setAccessibleName(self.tr("Win share of %1").replace("%1", r.vendor))
+            self.win_layout.addWidget(name, i, 0)
+            self.win_layout.addWidget(bar, i, 1)
+        rows = []
+        for st in view.stability(res):
+            if st.change is None:
+                text = self.tr("stable within ±50 %")
+            else:
+                pct = round(st.change * 100) * (1 if st.direction >= 0 else -1)
+                text = self.tr("winner changes at %1 %").replace("%1", f"{pct:+d}".replace("-", "−"))
+            rows.append([st.section, text])
+        self.stability.set_rows(rows)
+
+    def _fill_why_combos(self, vendors: list[str]) -> None:
+        for combo, default in ((self.vendor_a, 0), (self.vendor_b, 1)):
+            current = combo.currentData()
+            if [combo.itemData(i) for i in range(combo.count())] == vendors:
+                continue
+            combo.clear()
+            for v in vendors:
+                combo.addItem(v, v)
+            i = combo.findData(current)
+            combo.setCurrentIndex(i if i >= 0 else min(default, len(vendors) - 1))
+
+    def _update_why(self) -> None:
+        res = self.results
+        a, b = self.vendor_a.currentData(), self.vendor_b.currentData()
+        if res is None or not a or not b or a == b:
+            self.comparison.set_comparison(None)
+            self.top_questions.set_rows([])
+            self.why_summary.setText(self.tr("Pick two different vendors."))
+            return
+        c = res.comparison(a, b)
+        self.comparison.set_comparison(c)
+        bank = res.snapshot.bank
+        self.top_questions.set_rows(
+            [[f"{qid}  {bank.question(qid).question}", f"{d:+.1f}"] for qid, d in c.top_questions]
+        )
+        diff = c.difference
+        if c.a_total is None or c.b_total is None:
+            self.why_summary.setText(self.tr("One of them has no total yet."))
+        else:
+            lead = c.sections[0] if c.sections else None
+            text = self.tr("%1 scores %2, %3 scores %4: a difference of %5 points.").replace("%1", a).replace(
+                "%2", view.format_total(c.a_total)).replace("%3", b).replace("%4", view.format_total(c.b_total)).replace(
+                "%5", f"{diff:+.1f}")
+            if lead is not None:
+                text += " " + self.tr("The largest gap is in %1 (%2 points).").replace("%1", lead.section).replace(
+                    "%2", f"{lead.difference:+.1f}")
+            self.why_summary.setText(text)
+
+    # ----- selection and actions ----------------------------------------------------------
+
+    def selected_vendor(self) -> str | None:
+        index = self.ranking_view.currentIndex()
+        if not index.isValid():
+            return None
+        row = index.data(ROW_ROLE)
+        return row.vendor if row is not None else None
+
+    def select_vendor(self, vendor: str) -> None:
+        for r in range(self.ranking_proxy.rowCount()):
+            index = self.ranking_proxy.index(r, RankingModel.VENDOR)
+            if index.data(ROW_ROLE).vendor == vendor:
+                self.ranking_view.setCurrentIndex(index)
+                return
+
+    def _update_buttons(self) -> None:
+        row = self.ranking_view.currentIndex().data(ROW_ROLE) if self.ranking_view.currentIndex().isValid() else None
+        self.select_button.setEnabled(
+            row is not None and not row.knocked_out and row.total is not None and not self.ctx.read_only
+        )
+        self.export_button.setEnabled(self.evaluation_id is not None)
+
+    def export_pdf(self) -> None:
+        fn = _optional("app.ui.export", "export_evaluation_pdf")
+        if fn is not None and self.evaluation_id is not None:
+            fn(self, self.ctx, self.evaluation_id)
+
+    def select_partner(self) -> None:
+        fn = _optional("app.ui.pages.oversee", "select_partner")
+        vendor = self.selected_vendor()
+        if fn is not None and self.evaluation_id is not None and vendor:
+            fn(self, self.ctx, self.evaluation_id, vendor)

@@ -52,6 +52,17 @@ from app.ui.undo import ServiceCommand
 from app.ui.widgets.page import heading, hint
 
 
+def short_name(name: str, everyone: list[str]) -> str:
+    """A first name when it tells the evaluators apart, else the full name."""
+    first = name.split()[0] if name.split() else name
+    return first if sum(1 for n in everyone if n.split()[:1] == [first]) == 1 else name
+
+
+def compact_rows(table: QTableView) -> None:
+    """Rows as tall as the text needs, so small tables show every row without scrolling."""
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+
+
 class Page(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -124,6 +135,7 @@ class Page(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("I am")))
         bar.addWidget(self.evaluator)
+        bar.addSpacing(8)
         bar.addWidget(QLabel(self.tr("scoring")))
         bar.addWidget(self.answer_vendor)
         bar.addStretch(1)
@@ -204,9 +216,13 @@ class Page(QWidget):
         self.ranking_view.setWordWrap(False)
         self.ranking_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.ranking_view.horizontalHeader()
-        header.setMinimumSectionSize(24)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(20)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(RankingModel.VENDOR, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((RankingModel.RANK, 28), (RankingModel.TOTAL, 50), (RankingModel.CRITICAL, 30),
+                           (RankingModel.HIGH, 30), (RankingModel.MEDIUM, 30)):
+            self.ranking_view.setColumnWidth(col, width)
+        compact_rows(self.ranking_view)
         self.ranking_view.setColumnHidden(RankingModel.STATUS, True)
         self.ranking_view.setMaximumHeight(190)
         self.knockouts = QLabel()
@@ -217,8 +233,10 @@ class Page(QWidget):
         self.progress_view.setModel(self.progress_model)
         self.progress_view.setAccessibleName(self.tr("Progress per evaluator and vendor"))
         self.progress_view.verticalHeader().setVisible(False)
-        self.progress_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.progress_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.progress_view.horizontalHeader().setDefaultSectionSize(64)
         self.progress_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        compact_rows(self.progress_view)
         self.progress_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.progress_view.setMaximumHeight(190)
         layout = QVBoxLayout(box)
@@ -484,7 +502,9 @@ class Page(QWidget):
         self.tabs.setTabText(2, self.tr("Red &flags (%1)").replace("%1", str(open_count)))
         table = view.progress_table(snap)
         vendors = [v.name for v in snap.vendors]
-        titles = [e.name + (" ✓" if e.submitted else "") for e in snap.evaluators]
+        # Columns carry first names (full names in the tooltip) so the narrow panel stays readable.
+        titles = [short_name(e.name, [x.name for x in snap.evaluators]) + (" ✓" if e.submitted else "")
+                  for e in snap.evaluators]
         if [c.title for c in self.progress_model.columns[1:]] != titles:
             self.progress_model.beginResetModel()
             self.progress_model.columns = [Column(self.tr("Vendor"))] + [Column(t) for t in titles]

@@ -1,0 +1,1 @@
+"""Widgets and models of the Compare page."""

@@ -1,0 +1,188 @@
+"""Item models of the Compare page: vendors × sections, disagreements, and why A beats B."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from app.domain.scoring import Comparison
+from app.services.evaluation_view import Disagreement, format_total
+
+Index = QModelIndex | QPersistentModelIndex
+DISPLAY = Qt.ItemDataRole.DisplayRole
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+class _Table(QAbstractTableModel):
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+class MatrixModel(_Table):
+    """Rows are vendors (rank order), columns the total then each section's 0–100 score."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._vendors: list[str] = []
+        self._sections: list[str] = []
+        self._totals: list[float | None] = []
+        self._scores: list[list[float | None]] = []
+
+    def set_matrix(
+        self, vendors: Sequence[str], sections: Sequence[str], totals: Sequence[float | None],
+        scores: Sequence[Sequence[float | None]],
+    ) -> None:
+        same_shape = list(vendors) == self._vendors and list(sections) == self._sections
+        if not same_shape:
+            self.beginResetModel()
+        self._vendors, self._sections = list(vendors), list(sections)
+        self._totals = list(totals)
+        self._scores = [list(r) for r in scores]
+        if not same_shape:
+            self.endResetModel()
+        elif self._vendors:
+            # What-if moves every number but not the shape: one dataChanged, no reset.
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._vendors) - 1, len(self._sections)))
+
+    def raw(self, row: int, column: int) -> float | None:
+        return self._totals[row] if column == 0 else self._scores[row][column - 1]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self._vendors)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self._sections) + 1
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:  # noqa: N802
+        if role not in (DISPLAY, Qt.ItemDataRole.ToolTipRole):
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < self.columnCount():
+            if section == 0:
+                return self.tr("Total")
+            name = self._sections[section - 1]
+            return name if role == Qt.ItemDataRole.ToolTipRole else wrap(name, "\n")
+        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._vendors):
+            return self._vendors[section]
+        return None
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid():
+            return None
+        value = self.raw(index.row(), index.column())
+        if role == DISPLAY:
+            return format_total(value)
+        if role == SORT_ROLE:
+            return -1.0 if value is None else value
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return RIGHT
+        if role == Qt.ItemDataRole.ToolTipRole:
+            where = self.tr("total") if index.column() == 0 else self._sections[index.column() - 1]
+            return f"{self._vendors[index.row()]} · {where}: {format_total(value)}"
+        return None
+
+
+class DisagreementsModel(_Table):
+    """Questions where evaluators' scores spread by 2 points or more (of 5)."""
+
+    QUESTION, VENDOR, SCORES, SPREAD = range(4)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Disagreement] = []
+
+    def set_rows(self, rows: Sequence[Disagreement]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else 4
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == DISPLAY and 0 <= section < 4:
+            return (self.tr("Question"), self.tr("Vendor"), self.tr("Evaluator scores (of 5)"), self.tr("Spread"))[section]
+        return None
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid():
+            return None
+        d = self._rows[index.row()]
+        col = index.column()
+        if role == DISPLAY:
+            if col == self.QUESTION:
+                return f"{d.question}  {d.question_text}"
+            if col == self.VENDOR:
+                return d.vendor
+            if col == self.SCORES:
+                return " · ".join(f"{who}: {s:.1f}" for who, s in d.scores)
+            return f"{d.spread:.1f}"
+        if role == SORT_ROLE:
+            return (d.question, d.vendor.casefold(), min((s for _, s in d.scores), default=0.0), d.spread)[col]
+        if role == Qt.ItemDataRole.ToolTipRole and col == self.QUESTION:
+            return d.question_text
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == self.SPREAD:
+            return RIGHT
+        return None
+
+
+class ComparisonModel(_Table):
+    """Why A beats B: each section's points for A and B (out of the 0–100 totals) and the difference."""
+
+    SECTION, A, B, DIFFERENCE = range(4)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._comparison: Comparison | None = None
+
+    def set_comparison(self, comparison: Comparison | None) -> None:
+        self.beginResetModel()
+        self._comparison = comparison
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() or self._comparison is None else len(self._comparison.sections)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else 4
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:  # noqa: N802
+        if orientation != Qt.Orientation.Horizontal or role != DISPLAY or not 0 <= section < 4:
+            return None
+        c = self._comparison
+        a = c.a if c else "A"
+        b = c.b if c else "B"
+        return (self.tr("Section"), a, b, self.tr("Difference (points)"))[section]
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid() or self._comparison is None:
+            return None
+        g = self._comparison.sections[index.row()]
+        raw = (g.section, g.a_points, g.b_points, g.difference)[index.column()]
+        if role == DISPLAY:
+            if index.column() == self.SECTION:
+                return g.section
+            if index.column() == self.DIFFERENCE:
+                return f"{g.difference:+.1f}"
+            return f"{float(raw):.1f}"
+        if role == SORT_ROLE:
+            return raw
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() != self.SECTION:
+            return RIGHT
+        return None
+
+
+def wrap(label: str, newline: str) -> str:
+    """Break a long label into two lines near its middle, at a space."""
+    words = label.split()
+    if len(label) <= 12 or len(words) < 2:
+        return label
+    best = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))))
+    return " ".join(words[:best]) + newline + " ".join(words[best:])

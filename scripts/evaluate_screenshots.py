@@ -1,0 +1,121 @@
+"""Screenshots of the Evaluate and Compare pages on the demo, light and dark (run under Xvfb)."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DEMO_EVALUATION = "Lead scoring partner 2026"
+
+
+def main(out: Path = ROOT / "docs" / "screenshots") -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from app.services.banks import ensure_default_bank
+    from app.services.transfer import load_demo
+    from app.store.workspace import open_workspace
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setStyle("Fusion")
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        for scheme, suffix in ((Qt.ColorScheme.Light, ""), (Qt.ColorScheme.Dark, "-dark")):
+            app.styleHints().setColorScheme(scheme)
+            app.setPalette(app.style().standardPalette() if not suffix else dark_palette())
+            ws = open_workspace(Path(tmp) / f"demo{suffix}")
+            ensure_default_bank(ws)
+            load_demo(ws)
+            shoot(ws, out, suffix)
+            ws.close()
+
+
+def dark_palette() -> object:
+    """Xvfb has no platform theme to follow, so the dark run sets a typical dark palette itself."""
+    from PySide6.QtGui import QColor, QPalette
+
+    pal = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: "#2b2d30",
+        QPalette.ColorRole.WindowText: "#e6e6e6",
+        QPalette.ColorRole.Base: "#1e1f22",
+        QPalette.ColorRole.AlternateBase: "#26282b",
+        QPalette.ColorRole.Text: "#e6e6e6",
+        QPalette.ColorRole.Button: "#36383c",
+        QPalette.ColorRole.ButtonText: "#e6e6e6",
+        QPalette.ColorRole.Highlight: "#3d7bd9",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.ToolTipBase: "#36383c",
+        QPalette.ColorRole.ToolTipText: "#e6e6e6",
+        QPalette.ColorRole.PlaceholderText: "#8c8c8c",
+        QPalette.ColorRole.Link: "#6ea8fe",
+        QPalette.ColorRole.Mid: "#4a4d52",
+        QPalette.ColorRole.Dark: "#151618",
+        QPalette.ColorRole.Light: "#4a4d52",
+    }
+    for role, color in roles.items():
+        pal.setColor(role, QColor(color))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7a7a7a"))
+    return pal
+
+
+def shoot(ws: object, out: Path, suffix: str) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from app.services import evaluations
+    from app.ui.context import AppContext
+    from app.ui.main_window import MainWindow
+
+    evaluations.set_submitted(ws, DEMO_EVALUATION, "Daniel Okafor (Data)")  # type: ignore[arg-type]
+    ctx = AppContext(ws)  # type: ignore[arg-type]
+    ctx.current_evaluation = evaluations.evaluation_id(ws, DEMO_EVALUATION)  # type: ignore[arg-type]
+    window = MainWindow(ctx)
+    window.resize(1280, 820)
+    window.show()
+
+    def save(name: str) -> None:
+        QApplication.processEvents()
+        window.grab().save(str(out / f"{name}{suffix}.png"))
+
+    page = window.show_page("evaluations")
+    # Daniel has submitted in this shot, so the "other evaluators" column shows real content.
+    page.evaluator.setCurrentIndex(page.evaluator.findData("Daniel Okafor (Data)"))
+    page._answers_selection_changed()
+    page.answer_vendor.setCurrentIndex(page.answer_vendor.findData("OmniAI Solutions"))
+    page._answers_selection_changed()
+    page.answers.go_to("DR03")
+    save("evaluate-answers")
+    page.tabs.setCurrentIndex(1)
+    items = page.vendor_list.findItems("OmniAI Solutions", __import__("PySide6.QtCore").QtCore.Qt.MatchFlag.MatchExactly)
+    page.vendor_list.setCurrentItem(items[0])
+    save("evaluate-vendors")
+    page.tabs.setCurrentIndex(2)
+    page.flags.select("OmniAI Solutions", "vague_timeline")
+    save("evaluate-flags")
+
+    compare = window.show_page("compare")
+    compare.select_vendor("Signal & Scale Partners")
+    save("compare")
+    compare.set_whatif(True)
+    compare.set_factor("Integration", 0.5)
+    compare.set_factor("Commercials", 2.0)
+    compare.set_factor("Track record", 0.5)
+    compare.recompute(with_sensitivity=True)
+    compare.tabs.setCurrentIndex(0)
+    save("compare-whatif")
+    compare.set_whatif(False)
+    compare.tabs.setCurrentIndex(1)
+    save("compare-sensitivity")
+    compare.tabs.setCurrentIndex(2)
+    save("compare-why")
+    window.close()
+
+
+if __name__ == "__main__":
+    main()

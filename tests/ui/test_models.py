@@ -1,0 +1,75 @@
+"""Every item model of the Evaluate and Compare pages passes qtmodeltester, empty and filled."""
+
+from __future__ import annotations
+
+from app.services import evaluation_view as view
+from app.services import evaluations
+from app.ui.compare.models import SORT_ROLE, ComparisonModel, DisagreementsModel, MatrixModel
+from app.ui.evaluate.models import (
+    AnswerCell,
+    AnswersModel,
+    Column,
+    FlagsModel,
+    RankingModel,
+    RowsModel,
+)
+from tests.conftest import DEMO_EVALUATION
+
+
+def _results(demo):
+    return view.results(evaluations.load_snapshot(demo, DEMO_EVALUATION))
+
+
+def test_answers_model(qapp, qtmodeltester, demo) -> None:
+    model = AnswersModel()
+    qtmodeltester.check(model)
+    snap = evaluations.load_snapshot(demo, DEMO_EVALUATION)
+    cells = {a.question: AnswerCell(a.value, a.note) for a in snap.answers
+             if a.vendor == "OmniAI Solutions" and a.evaluator == "Maya Chen (RevOps)"}
+    model.on_edit = lambda qid, value, note: True
+    model.load(snap.bank.questions, cells, {"TR01": [("Daniel", "3")]}, {"TR01"}, editable=True)
+    qtmodeltester.check(model)
+    assert model.rowCount() == len(snap.bank.sections)
+    first = model.index_of("TR03", AnswersModel.ANSWER)
+    assert first.data().startswith(cells["TR03"].value + " — ")  # the rubric text is shown
+    model.set_answer("TR03", "5", "n")
+    assert model.index_of("TR03", AnswersModel.NOTE).data() == "n"
+    qtmodeltester.check(model)
+
+
+def test_rows_model(qapp, qtmodeltester) -> None:
+    model = RowsModel([Column("Company"), Column("Month", "int"), Column("Live", "bool")])
+    qtmodeltester.check(model)
+    model.on_edit = lambda rows: True
+    model.set_rows([["Acme", 3, True], ["Beta", None, False]])
+    qtmodeltester.check(model)
+
+
+def test_ranking_and_flags_models(qapp, qtmodeltester, demo) -> None:
+    res = _results(demo)
+    ranking = RankingModel()
+    qtmodeltester.check(ranking)
+    ranking.set_rows(view.ranking_rows(res))
+    qtmodeltester.check(ranking)
+    assert ranking.index(0, RankingModel.TOTAL).data() == "81.1"
+    flags = FlagsModel()
+    flags.set_flags([f for fl in res.flags.values() for f in fl])
+    qtmodeltester.check(flags)
+
+
+def test_compare_models(qapp, qtmodeltester, demo) -> None:
+    res = _results(demo)
+    matrix = MatrixModel()
+    qtmodeltester.check(matrix)
+    vendors, sections, scores = view.section_matrix(res)
+    matrix.set_matrix(vendors, sections, [r.total for r in res.ranking], scores)
+    qtmodeltester.check(matrix)
+    assert matrix.index(0, 0).data() == "81.1"
+    assert isinstance(matrix.index(0, 1).data(SORT_ROLE), float)
+    dis = DisagreementsModel()
+    dis.set_rows(view.disagreements(res))
+    qtmodeltester.check(dis)
+    comp = ComparisonModel()
+    qtmodeltester.check(comp)
+    comp.set_comparison(res.comparison("Signal & Scale Partners", "Vectorworks Platform"))
+    qtmodeltester.check(comp)
