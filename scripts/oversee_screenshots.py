@@ -57,7 +57,11 @@ def dark_palette() -> object:
     }
     for role, color in roles.items():
         pal.setColor(role, QColor(color))
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.ButtonText,
+    ):
         pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7a7a7a"))
     return pal
 
@@ -81,8 +85,12 @@ def shoot_oversee(ws: object, out: Path, suffix: str) -> None:
     form = page.review_form
     form.rows["Lead-to-meeting conversion"].actual.setText("8.6")
     form.rows["Time to first touch"].actual.setText("7")
-    form.blockers.setPlainText("The near-real-time usage feed is not funded yet; trial leads are still scored a day late.")
-    form.decisions.setPlainText("Approve USD 18,000 for the usage feed, or accept next-day scoring for trial leads.")
+    form.blockers.setPlainText(
+        "The near-real-time usage feed is not funded yet; trial leads are still scored a day late."
+    )
+    form.decisions.setPlainText(
+        "Approve USD 18,000 for the usage feed, or accept next-day scoring for trial leads."
+    )
     QApplication.processEvents()
     window.grab().save(str(out / f"oversee-review{suffix}.png"))
     window.close()

@@ -31,7 +31,10 @@ def test_oversight_json_has_the_documented_shape_and_flags_conversion(demo_path:
     # DESIGN.md: {"engagement", "metrics": [{"name", "reviews": [{"month","actual","expected","status"}]}], "flags"}
     assert set(data) == {"engagement", "metrics", "flags"}
     assert data["engagement"] == DEMO_ENGAGEMENT
-    assert [m["name"] for m in data["metrics"]] == ["Lead-to-meeting conversion", "Time to first touch"]
+    assert [m["name"] for m in data["metrics"]] == [
+        "Lead-to-meeting conversion",
+        "Time to first touch",
+    ]
     for m in data["metrics"]:
         assert set(m) == {"name", "reviews"}
         assert [p["month"] for p in m["reviews"]] == ["2026-08", "2026-09", "2026-10"]
@@ -80,7 +83,10 @@ def _demo_with(tmp_path: Path, change: Any) -> Path:
     [
         (lambda rs: rs[0].update(month="2026-05"), "before kickoff"),
         (lambda rs: rs[1].update(month="2026-08"), "already a review for 2026-08"),
-        (lambda rs: rs[0]["actuals"].update({"Revenue": 1}), "engagement.reviews[0].actuals.Revenue"),
+        (
+            lambda rs: rs[0]["actuals"].update({"Revenue": 1}),
+            "engagement.reviews[0].actuals.Revenue",
+        ),
         (lambda rs: rs[2]["actuals"].update({"Time to first touch": "eight"}), "expected a number"),
     ],
 )

@@ -103,7 +103,9 @@ def test_direction_down_beating_the_target_is_on_track() -> None:
         (DOWN, 10.999, Status.ON_TRACK),
     ],
 )
-def test_tolerance_edge_both_sides(metric: SuccessMetric, actual: float, expected_status: Status) -> None:
+def test_tolerance_edge_both_sides(
+    metric: SuccessMetric, actual: float, expected_status: Status
+) -> None:
     expected, result = status(metric, KICKOFF, "2028-01", actual)
     assert expected == metric.target
     assert result is expected_status
@@ -140,12 +142,18 @@ def test_a_metric_without_baseline_cannot_be_tracked() -> None:
 
 def test_the_trajectory_runs_from_baseline_at_kickoff_to_target_at_the_target_date() -> None:
     assert trajectory(UP, KICKOFF) == [(KICKOFF, 10.0), (date(2027, 12, 31), 20.0)]
-    assert trajectory(SuccessMetric("m", "", 1.0, 2.0, Direction.UP, date(2026, 1, 1)), KICKOFF) == [(KICKOFF, 2.0)]
+    assert trajectory(
+        SuccessMetric("m", "", 1.0, 2.0, Direction.UP, date(2026, 1, 1)), KICKOFF
+    ) == [(KICKOFF, 2.0)]
     assert trajectory(SuccessMetric("m"), KICKOFF) == []
 
 
 @given(
-    st.floats(-1e6, 1e6), st.floats(-1e6, 1e6), st.floats(-1e6, 1e6), st.floats(0, 1e5), st.integers(0, 36)
+    st.floats(-1e6, 1e6),
+    st.floats(-1e6, 1e6),
+    st.floats(-1e6, 1e6),
+    st.floats(0, 1e5),
+    st.integers(0, 36),
 )
 def test_a_better_actual_never_turns_on_track_into_off_track(
     baseline: float, target: float, actual: float, better: float, months: int
@@ -230,7 +238,9 @@ def test_two_off_track_in_a_row_without_a_plan_raise_the_flag() -> None:
 
 
 def test_two_off_track_in_a_row_with_a_plan_do_not() -> None:
-    assert off_track_flags(KICKOFF, [UP], reviews(OFF, OFF, plans=("", "Add two SDR pods")), "") == []
+    assert (
+        off_track_flags(KICKOFF, [UP], reviews(OFF, OFF, plans=("", "Add two SDR pods")), "") == []
+    )
 
 
 def test_a_plan_only_in_the_earlier_review_does_not_count() -> None:
@@ -251,7 +261,9 @@ def test_three_in_a_row_with_plans_flag_only_the_months_without() -> None:
     assert flagged_months(reviews(OFF, OFF, OFF, plans=("", "Retrain", "Retrain"))) == []
 
 
-@pytest.mark.parametrize("plan", ["   ", "\n\t", "TBD", "tbd", " TBD. ", "n/a", "-", "None", "TODO"])
+@pytest.mark.parametrize(
+    "plan", ["   ", "\n\t", "TBD", "tbd", " TBD. ", "n/a", "-", "None", "TODO"]
+)
 def test_a_blank_or_placeholder_plan_counts_as_no_plan(plan: str) -> None:
     assert not has_plan(plan)
     assert flagged_months(reviews(OFF, OFF, plans=("", plan))) == ["2027-04"]
@@ -300,11 +312,15 @@ def test_track_lists_every_metric_month_by_month() -> None:
 
 def test_plan_required_matches_the_flag_the_review_would_raise() -> None:
     earlier = reviews(OFF)
-    assert plan_required(KICKOFF, [UP], earlier, Review("2027-04", {"Conversion": OFF})) == ["Conversion"]
+    assert plan_required(KICKOFF, [UP], earlier, Review("2027-04", {"Conversion": OFF})) == [
+        "Conversion"
+    ]
     assert plan_required(KICKOFF, [UP], earlier, Review("2027-04", {"Conversion": ON})) == []
     assert plan_required(KICKOFF, [UP], [], Review("2027-04", {"Conversion": OFF})) == []
     # A later review does not count as "the one before".
-    assert plan_required(KICKOFF, [UP], reviews(ON, OFF), Review("2027-02", {"Conversion": OFF})) == []
+    assert (
+        plan_required(KICKOFF, [UP], reviews(ON, OFF), Review("2027-02", {"Conversion": OFF})) == []
+    )
 
 
 # ----- timeline --------------------------------------------------------------------------
@@ -317,8 +333,14 @@ def test_add_months_clamps_to_the_end_of_a_shorter_month() -> None:
 
 def test_milestones_promised_against_reached() -> None:
     today = date(2027, 5, 1)
-    assert milestone_progress(KICKOFF, "a", 3, date(2027, 3, 20), today).state is MilestoneState.REACHED
-    assert milestone_progress(KICKOFF, "b", 3, date(2027, 4, 2), today).state is MilestoneState.REACHED_LATE
+    assert (
+        milestone_progress(KICKOFF, "a", 3, date(2027, 3, 20), today).state
+        is MilestoneState.REACHED
+    )
+    assert (
+        milestone_progress(KICKOFF, "b", 3, date(2027, 4, 2), today).state
+        is MilestoneState.REACHED_LATE
+    )
     assert milestone_progress(KICKOFF, "c", 3, None, today).state is MilestoneState.OVERDUE
     assert milestone_progress(KICKOFF, "d", 6, None, today).state is MilestoneState.DUE
     assert milestone_progress(KICKOFF, "e", None, None, today).state is MilestoneState.NOT_SCHEDULED

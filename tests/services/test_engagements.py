@@ -24,7 +24,9 @@ def demo_json() -> dict[str, Any]:
     return json.loads((data_dir() / "demo.json").read_text(encoding="utf-8"))
 
 
-def import_fresh_evaluation(ws: Workspace, name: str = "Partner pick", metrics_patch: dict[str, Any] | None = None) -> str:
+def import_fresh_evaluation(
+    ws: Workspace, name: str = "Partner pick", metrics_patch: dict[str, Any] | None = None
+) -> str:
     """The demo's evaluation, under a new name and without its engagement: ready for "Select this partner"."""
     from app.exchange.evaluation_json import parse_document
 
@@ -43,7 +45,10 @@ def count(ws: Workspace, table: str) -> int:
 
 
 def counts(ws: Workspace) -> tuple[int, ...]:
-    return tuple(count(ws, t) for t in ("monthly_review", "review_actual", "audit_log", "flag_ack", "engagement"))
+    return tuple(
+        count(ws, t)
+        for t in ("monthly_review", "review_actual", "audit_log", "flag_ack", "engagement")
+    )
 
 
 # ----- selecting the partner -----------------------------------------------------------------
@@ -61,14 +66,26 @@ def test_select_partner_copies_and_locks_the_use_case_metrics(workspace: Workspa
     assert snap.use_case_title == "Prioritizing which inbound leads our SDRs should call first"
     m = snap.metrics[0]
     assert (m.name, m.unit, m.baseline, m.target, m.direction.value, m.target_date) == (
-        CONVERSION, "%", 8.0, 12.0, "up", date(2027, 6, 30)
+        CONVERSION,
+        "%",
+        8.0,
+        12.0,
+        "up",
+        date(2027, 6, 30),
     )
     assert m.owner == "Maya Chen (RevOps)"
     assert m.method.startswith("Meetings booked within 14 days")
-    assert [ms.name for ms, _ in snap.milestones][0] == "Data assessment and deduplication rules signed off"
+    assert [ms.name for ms, _ in snap.milestones][
+        0
+    ] == "Data assessment and deduplication rules signed off"
     with workspace.engine.connect() as con:
-        row = con.exec_driver_sql("SELECT evaluation_id, promised_months FROM engagement WHERE id = ?", (eid,)).one()
-        audit = con.exec_driver_sql("SELECT action FROM audit_log WHERE entity = 'engagement' AND entity_id = ?", (str(eid),)).all()
+        row = con.exec_driver_sql(
+            "SELECT evaluation_id, promised_months FROM engagement WHERE id = ?", (eid,)
+        ).one()
+        audit = con.exec_driver_sql(
+            "SELECT action FROM audit_log WHERE entity = 'engagement' AND entity_id = ?",
+            (str(eid),),
+        ).all()
     assert row.promised_months == 5
     assert row.evaluation_id is not None
     assert ("engagement created (metrics locked)",) in audit
@@ -118,11 +135,20 @@ def test_the_demo_flags_conversion_off_track_without_a_plan(demo: Workspace) -> 
 
 
 def test_save_review_records_actuals_and_texts(demo: Workspace) -> None:
-    engagements.save_review(demo, DEMO_ENGAGEMENT, Review("2026-11", {CONVERSION: 9.5, FIRST_TOUCH: None}, "b", "d", "p"))
+    engagements.save_review(
+        demo,
+        DEMO_ENGAGEMENT,
+        Review("2026-11", {CONVERSION: 9.5, FIRST_TOUCH: None}, "b", "d", "p"),
+    )
     r = engagements.get_review(demo, DEMO_ENGAGEMENT, "2026-11")
     assert r == Review("2026-11", {CONVERSION: 9.5}, "b", "d", "p")
     with demo.engine.connect() as con:
-        assert con.exec_driver_sql("SELECT recovery_plan FROM monthly_review WHERE month = '2026-11'").scalar_one() == "p"
+        assert (
+            con.exec_driver_sql(
+                "SELECT recovery_plan FROM monthly_review WHERE month = '2026-11'"
+            ).scalar_one()
+            == "p"
+        )
 
 
 @pytest.mark.parametrize(
@@ -156,8 +182,15 @@ def test_a_second_review_with_the_same_actual_is_still_refused(demo: Workspace) 
 def test_replace_and_delete_restore_a_review(demo: Workspace) -> None:
     old = engagements.get_review(demo, DEMO_ENGAGEMENT, "2026-10")
     assert old is not None
-    engagements.save_review(demo, DEMO_ENGAGEMENT, Review("2026-10", {CONVERSION: 11.0}, recovery_plan="x"), replace=True)
-    assert engagements.get_review(demo, DEMO_ENGAGEMENT, "2026-10") == Review("2026-10", {CONVERSION: 11.0}, recovery_plan="x")
+    engagements.save_review(
+        demo,
+        DEMO_ENGAGEMENT,
+        Review("2026-10", {CONVERSION: 11.0}, recovery_plan="x"),
+        replace=True,
+    )
+    assert engagements.get_review(demo, DEMO_ENGAGEMENT, "2026-10") == Review(
+        "2026-10", {CONVERSION: 11.0}, recovery_plan="x"
+    )
     removed = engagements.delete_review(demo, DEMO_ENGAGEMENT, "2026-10")
     assert removed is not None and removed.actuals == {CONVERSION: 11.0}
     assert engagements.get_review(demo, DEMO_ENGAGEMENT, "2026-10") is None
@@ -169,14 +202,23 @@ def test_replace_and_delete_restore_a_review(demo: Workspace) -> None:
 def test_a_recovery_plan_clears_the_flag(demo: Workspace) -> None:
     old = engagements.get_review(demo, DEMO_ENGAGEMENT, "2026-10")
     assert old is not None
-    fixed = Review(old.month, old.actuals, old.blockers, old.decisions_needed, "Weekly ride-alongs with each pod")
+    fixed = Review(
+        old.month,
+        old.actuals,
+        old.blockers,
+        old.decisions_needed,
+        "Weekly ride-alongs with each pod",
+    )
     engagements.save_review(demo, DEMO_ENGAGEMENT, fixed, replace=True)
     assert engagements.oversight(demo, DEMO_ENGAGEMENT).flags == []
 
 
 def test_read_actuals_checks_what_a_person_typed(demo: Workspace) -> None:
     metrics = engagements.load(demo, DEMO_ENGAGEMENT).metrics
-    assert engagements.read_actuals(metrics, {CONVERSION: " 9.1 ", FIRST_TOUCH: ""}) == {CONVERSION: 9.1, FIRST_TOUCH: None}
+    assert engagements.read_actuals(metrics, {CONVERSION: " 9.1 ", FIRST_TOUCH: ""}) == {
+        CONVERSION: 9.1,
+        FIRST_TOUCH: None,
+    }
     with pytest.raises(InputError, match="actual for 'Lead-to-meeting conversion'.*not a number"):
         engagements.read_actuals(metrics, {CONVERSION: "nine"})
     with pytest.raises(InputError, match="no metric 'Revenue'"):
@@ -212,7 +254,13 @@ def test_change_metric_needs_a_reason_and_is_audited(demo: Workspace) -> None:
     with pytest.raises(InputError, match="needs a reason"):
         engagements.change_metric(demo, DEMO_ENGAGEMENT, CONVERSION, {"target": 11.0}, "  ")
     assert counts(demo) == before
-    engagements.change_metric(demo, DEMO_ENGAGEMENT, CONVERSION, {"target": "11", "target_date": "2027-09-30"}, "Board agreed a later date")
+    engagements.change_metric(
+        demo,
+        DEMO_ENGAGEMENT,
+        CONVERSION,
+        {"target": "11", "target_date": "2027-09-30"},
+        "Board agreed a later date",
+    )
     m = engagements.load(demo, DEMO_ENGAGEMENT).metrics[0]
     assert (m.target, m.target_date) == (11.0, date(2027, 9, 30))
     with demo.engine.connect() as con:
@@ -238,7 +286,9 @@ def test_change_metric_needs_a_reason_and_is_audited(demo: Workspace) -> None:
         ({"name": "Other"}, "cannot be changed"),
     ],
 )
-def test_change_metric_refuses_bad_values(demo: Workspace, changes: dict[str, object], message: str) -> None:
+def test_change_metric_refuses_bad_values(
+    demo: Workspace, changes: dict[str, object], message: str
+) -> None:
     before = counts(demo)
     with pytest.raises(InputError, match=message):
         engagements.change_metric(demo, DEMO_ENGAGEMENT, CONVERSION, changes, "why not")
@@ -256,15 +306,28 @@ def test_change_metric_of_an_unknown_metric(demo: Workspace) -> None:
 def test_acknowledge_an_oversight_flag(demo: Workspace) -> None:
     with pytest.raises(InputError, match="rationale"):
         engagements.acknowledge_flag(demo, DEMO_ENGAGEMENT, "metrics_off_track", " ")
-    engagements.acknowledge_flag(demo, DEMO_ENGAGEMENT, "metrics_off_track", "Plan agreed by phone", by="Ana")
+    engagements.acknowledge_flag(
+        demo, DEMO_ENGAGEMENT, "metrics_off_track", "Plan agreed by phone", by="Ana"
+    )
     with demo.engine.connect() as con:
-        row = con.exec_driver_sql("SELECT engagement_id, evaluation_id, vendor, rule, rationale, by FROM flag_ack").one()
+        row = con.exec_driver_sql(
+            "SELECT engagement_id, evaluation_id, vendor, rule, rationale, by FROM flag_ack"
+        ).one()
     assert row.evaluation_id is None and row.engagement_id is not None
-    assert (row.vendor, row.rule, row.rationale, row.by) == (VENDOR, "metrics_off_track", "Plan agreed by phone", "Ana")
+    assert (row.vendor, row.rule, row.rationale, row.by) == (
+        VENDOR,
+        "metrics_off_track",
+        "Plan agreed by phone",
+        "Ana",
+    )
     f = engagements.oversight(demo, DEMO_ENGAGEMENT).flags[0]
     assert f.acknowledged and f.acknowledgement is not None and f.acknowledgement.by == "Ana"
-    assert engagements.oversight(demo, DEMO_ENGAGEMENT).to_json()["flags"][0]["acknowledged"] is True  # type: ignore[index]
-    engagements.acknowledge_flag(demo, DEMO_ENGAGEMENT, "metrics_off_track", "Changed my mind", by="Ana")
+    assert (
+        engagements.oversight(demo, DEMO_ENGAGEMENT).to_json()["flags"][0]["acknowledged"] is True
+    )  # type: ignore[index]
+    engagements.acknowledge_flag(
+        demo, DEMO_ENGAGEMENT, "metrics_off_track", "Changed my mind", by="Ana"
+    )
     assert count(demo, "flag_ack") == 1
     engagements.withdraw_acknowledgement(demo, DEMO_ENGAGEMENT, "metrics_off_track")
     assert count(demo, "flag_ack") == 0
@@ -301,6 +364,9 @@ def test_the_engagement_block_round_trips_losslessly(workspace: Workspace, tmp_p
     other = open_workspace(tmp_path / "other")
     try:
         transfer.import_file(other, out)
-        assert engagements.oversight(other, DEMO_ENGAGEMENT).to_json() == engagements.oversight(workspace, DEMO_ENGAGEMENT).to_json()
+        assert (
+            engagements.oversight(other, DEMO_ENGAGEMENT).to_json()
+            == engagements.oversight(workspace, DEMO_ENGAGEMENT).to_json()
+        )
     finally:
         other.close()

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QScatterSeries, QValueAxis
+from PySide6.QtCharts import (
+    QChart,
+    QChartView,
+    QDateTimeAxis,
+    QLineSeries,
+    QScatterSeries,
+    QValueAxis,
+)
 from PySide6.QtCore import QDateTime, QEvent, QPointF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -69,7 +76,9 @@ class MetricChart(QChartView):
         series: list[QLineSeries | QScatterSeries] = []
         assert m.baseline is not None and m.target is not None
         series.append(flat(self.tr("Baseline"), m.baseline, faint, Qt.PenStyle.DashLine))
-        series.append(flat(self.tr("Target"), m.target, theme.tone("on track", pal), Qt.PenStyle.DashLine))
+        series.append(
+            flat(self.tr("Target"), m.target, theme.tone("on track", pal), Qt.PenStyle.DashLine)
+        )
         expected = QLineSeries()
         expected.setName(self.tr("Expected"))
         for d, v in line:
@@ -86,7 +95,10 @@ class MetricChart(QChartView):
         for p in measured:
             actual.append(_ms(month_end(p.month)), p.actual or 0.0)
         series.append(actual)
-        for st, label in ((Status.ON_TRACK, self.tr("On track")), (Status.OFF_TRACK, self.tr("Off track"))):
+        for st, label in (
+            (Status.ON_TRACK, self.tr("On track")),
+            (Status.OFF_TRACK, self.tr("Off track")),
+        ):
             dots = QScatterSeries()
             dots.setName(label)
             dots.setMarkerSize(10)
@@ -101,7 +113,9 @@ class MetricChart(QChartView):
 
         x = QDateTimeAxis()
         x.setFormat("MMM yy")
-        x.setRange(QDateTime(datetime.combine(first, time(0))), QDateTime(datetime.combine(last, time(23))))
+        x.setRange(
+            QDateTime(datetime.combine(first, time(0))), QDateTime(datetime.combine(last, time(23)))
+        )
         x.setTickCount(6)
         y = QValueAxis()
         values = [m.baseline, m.target, *(p.actual for p in measured if p.actual is not None)]
@@ -164,10 +178,19 @@ class Sparkline(QWidget):
             return QPointF(x, h - pad - (h - 2 * pad) * ((v - lo) / span if hi > lo else 0.5))
 
         points = [at(i, v) for i, v in enumerate(self.values)]
-        p.setPen(QPen(theme.mix(pal.color(QPalette.ColorRole.Base), pal.color(QPalette.ColorRole.Text), 0.6), 1.5))
+        p.setPen(
+            QPen(
+                theme.mix(
+                    pal.color(QPalette.ColorRole.Base), pal.color(QPalette.ColorRole.Text), 0.6
+                ),
+                1.5,
+            )
+        )
         for a, b in zip(points, points[1:], strict=False):
             p.drawLine(a, b)
         p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(theme.tone(self.status, pal) if self.status else pal.color(QPalette.ColorRole.Text))
+        p.setBrush(
+            theme.tone(self.status, pal) if self.status else pal.color(QPalette.ColorRole.Text)
+        )
         p.drawEllipse(points[-1], 3.0, 3.0)
         p.end()

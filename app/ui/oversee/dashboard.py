@@ -41,6 +41,22 @@ def locked_text(m: SuccessMetric) -> str:
     return " · ".join(parts)
 
 
+_GRAVEYARD: list[QWidget] = []
+
+
+def retire(w: QWidget) -> None:
+    """Take a widget off the page now and delete it later.
+
+    A button may be the sender of the signal that rebuilt the page, so it must not be deleted
+    at once; moved to an unseen holder it no longer shows nor turns up in findChild.
+    """
+    if not _GRAVEYARD:
+        _GRAVEYARD.append(QWidget())
+    w.hide()
+    w.setParent(_GRAVEYARD[0])
+    w.deleteLater()
+
+
 class OptionalDateEdit(QDateEdit):
     """A date that may be unset: the minimum date stands for "not yet" and shows as a dash."""
 
@@ -61,7 +77,9 @@ class OptionalDateEdit(QDateEdit):
     def value(self) -> date | None:
         if self.date() == self._floor:
             return None
-        return self.date().toPython()  # type: ignore[no-any-return]
+        day = self.date().toPython()
+        assert isinstance(day, date)
+        return day
 
 
 class Dashboard(QScrollArea):
@@ -90,10 +108,9 @@ class Dashboard(QScrollArea):
     def _clear(self) -> None:
         while self.layout_.count():
             item = self.layout_.takeAt(0)
-            w = item.widget()
+            w = item.widget() if item is not None else None
             if w is not None:
-                w.hide()  # deleteLater waits for the event loop; hidden, it cannot linger on screen
-                w.deleteLater()
+                retire(w)
         self.charts.clear()
         self.chips.clear()
         self.flag_boxes.clear()
@@ -121,7 +138,15 @@ class Dashboard(QScrollArea):
         grid.setHorizontalSpacing(10)
         months = [r.month for r in sorted(o.engagement.reviews, key=lambda r: r.month)]
         if not months:
-            grid.addWidget(hint(self.tr("No monthly review yet. Record the first one on the Monthly review tab.")), 0, 0)
+            grid.addWidget(
+                hint(
+                    self.tr(
+                        "No monthly review yet. Record the first one on the Monthly review tab."
+                    )
+                ),
+                0,
+                0,
+            )
             return box
         for c, month in enumerate(months):
             head = QLabel(month)
@@ -132,7 +157,11 @@ class Dashboard(QScrollArea):
             for c, p in enumerate(t.points):
                 chip = VerdictChip(p.status.value, self.tr(p.status.value))
                 actual = "—" if p.actual is None else f"{p.actual:g}"
-                chip.setToolTip(self.tr("actual {a}, expected {e}").replace("{a}", actual).replace("{e}", f"{p.expected:.3g}"))
+                chip.setToolTip(
+                    self.tr("actual {a}, expected {e}")
+                    .replace("{a}", actual)
+                    .replace("{e}", f"{p.expected:.3g}")
+                )
                 chip.setAccessibleName(f"{t.metric.name} {p.month}: {p.status.value}")
                 self.chips[(t.metric.name, p.month)] = chip
                 grid.addWidget(chip, r + 1, c + 1)
@@ -174,7 +203,13 @@ class Dashboard(QScrollArea):
         box = QGroupBox(self.tr("Open red flags"))
         v = QVBoxLayout(box)
         if not o.flags:
-            v.addWidget(hint(self.tr("No red flags: no metric has been off track two reviews running without a recovery plan.")))
+            v.addWidget(
+                hint(
+                    self.tr(
+                        "No red flags: no metric has been off track two reviews running without a recovery plan."
+                    )
+                )
+            )
         for f in o.flags:
             frame = QFrame()
             frame.setObjectName("flag")
@@ -205,8 +240,14 @@ class Dashboard(QScrollArea):
             buttons.addStretch(1)
             if f.acknowledgement is not None:
                 a = f.acknowledgement
-                fv.addWidget(hint(self.tr("Acknowledged by {by} on {at}: {why}").replace("{by}", a.by)
-                                  .replace("{at}", a.at[:10]).replace("{why}", a.rationale)))
+                fv.addWidget(
+                    hint(
+                        self.tr("Acknowledged by {by} on {at}: {why}")
+                        .replace("{by}", a.by)
+                        .replace("{at}", a.at[:10])
+                        .replace("{why}", a.rationale)
+                    )
+                )
                 withdraw = QPushButton(self.tr("Withdraw acknowledgement"))
                 withdraw.clicked.connect(lambda _=False, r=f.rule: self.withdraw_requested.emit(r))
                 buttons.addWidget(withdraw)
@@ -214,7 +255,9 @@ class Dashboard(QScrollArea):
                 ack = QPushButton(self.tr("Acknowledge…"))
                 ack.setObjectName("acknowledge")
                 ack.setAccessibleName(self.tr("Acknowledge flag"))
-                ack.clicked.connect(lambda _=False, r=f.rule, m=f.message: self.acknowledge_requested.emit(r, m))
+                ack.clicked.connect(
+                    lambda _=False, r=f.rule, m=f.message: self.acknowledge_requested.emit(r, m)
+                )
                 buttons.addWidget(ack)
             fv.addLayout(buttons)
             self.flag_boxes.append(frame)
@@ -232,19 +275,31 @@ class Dashboard(QScrollArea):
             promised = self.tr("The vendor promised no kickoff-to-production time.")
         else:
             due = add_months(kickoff, round(tl.promised_months))
-            promised = (self.tr("Promised: production {n} months after kickoff ({due}).")
-                        .replace("{n}", f"{tl.promised_months:g}").replace("{due}", due.isoformat()))
+            promised = (
+                self.tr("Promised: production {n} months after kickoff ({due}).")
+                .replace("{n}", f"{tl.promised_months:g}")
+                .replace("{due}", due.isoformat())
+            )
         if tl.actual_months is not None:
-            actual = self.tr("In production after {n} months.").replace("{n}", f"{tl.actual_months:.1f}")
+            actual = self.tr("In production after {n} months.").replace(
+                "{n}", f"{tl.actual_months:.1f}"
+            )
         else:
-            actual = self.tr("Not in production yet: {n} months since kickoff ({k}).").replace(
-                "{n}", f"{tl.elapsed_months:g}").replace("{k}", kickoff.isoformat())
+            actual = (
+                self.tr("Not in production yet: {n} months since kickoff ({k}).")
+                .replace("{n}", f"{tl.elapsed_months:g}")
+                .replace("{k}", kickoff.isoformat())
+            )
         summary = QLabel(f"{promised}\n{actual}")
         summary.setObjectName("timelineSummary")
         summary.setWordWrap(True)
         v.addWidget(summary)
         if tl.late:
-            v.addWidget(VerdictChip("off track", self.tr("later than promised")), 0, Qt.AlignmentFlag.AlignLeft)
+            v.addWidget(
+                VerdictChip("off track", self.tr("later than promised")),
+                0,
+                Qt.AlignmentFlag.AlignLeft,
+            )
         prod_row = QHBoxLayout()
         prod_row.addWidget(QLabel(self.tr("In production since")))
         self.production = OptionalDateEdit(kickoff, self.tr("not yet"))
@@ -258,13 +313,20 @@ class Dashboard(QScrollArea):
         table = QTableWidget(len(o.milestones), 3)
         table.setObjectName("milestones")
         table.setAccessibleName(self.tr("Milestones promised against reached"))
-        table.setHorizontalHeaderLabels([self.tr("Milestone (promised)"), self.tr("Reached on"), self.tr("State")])
+        table.setHorizontalHeaderLabels(
+            [self.tr("Milestone (promised)"), self.tr("Reached on"), self.tr("State")]
+        )
         table.verticalHeader().hide()
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setWordWrap(True)
         for r, ms in enumerate(o.milestones):
-            when = self.tr("month {m}, due {d}").replace("{m}", str(ms.promised_month)).replace(
-                "{d}", ms.due.isoformat()) if ms.due else self.tr("no month promised")
+            when = (
+                self.tr("month {m}, due {d}")
+                .replace("{m}", str(ms.promised_month))
+                .replace("{d}", ms.due.isoformat())
+                if ms.due
+                else self.tr("no month promised")
+            )
             item = QTableWidgetItem(f"{ms.name}\n{when}")
             item.setToolTip(f"{ms.name} — {when}")
             table.setItem(r, 0, item)
@@ -274,13 +336,19 @@ class Dashboard(QScrollArea):
             editor.editingFinished.connect(lambda e=editor, n=ms.name: self._milestone_edited(n, e))
             self.milestone_dates[ms.name] = editor
             table.setCellWidget(r, 1, editor)
-            table.setCellWidget(r, 2, VerdictChip(_state_kind(ms.state.value), self.tr(ms.state.value)))
+            table.setCellWidget(
+                r, 2, VerdictChip(_state_kind(ms.state.value), self.tr(ms.state.value))
+            )
         header = table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         table.resizeRowsToContents()
-        height = table.horizontalHeader().height() + sum(table.rowHeight(i) for i in range(table.rowCount())) + 4
+        height = (
+            table.horizontalHeader().height()
+            + sum(table.rowHeight(i) for i in range(table.rowCount()))
+            + 4
+        )
         table.setMinimumHeight(min(height, 320))
         v.addWidget(table)
         return box

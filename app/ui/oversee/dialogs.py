@@ -54,8 +54,13 @@ def _num(v: float | None) -> str:
 
 def metrics_table(metrics: list[SuccessMetric], parent: QWidget | None = None) -> QTableWidget:
     headers = [
-        _tr("Metric"), _tr("Baseline"), _tr("Target"), _tr("Direction"),
-        _tr("Target date"), _tr("Measurement method"), _tr("Owner"),
+        _tr("Metric"),
+        _tr("Baseline"),
+        _tr("Target"),
+        _tr("Direction"),
+        _tr("Target date"),
+        _tr("Measurement method"),
+        _tr("Owner"),
     ]
     table = QTableWidget(len(metrics), len(headers), parent)
     table.setObjectName("lockedMetrics")
@@ -89,12 +94,16 @@ def metrics_table(metrics: list[SuccessMetric], parent: QWidget | None = None) -
 class SelectPartnerDialog(QDialog):
     """Shows what will be locked at kickoff, asks for a name and a kickoff date, then creates it."""
 
-    def __init__(self, proposal: PartnerProposal, submit: Submit, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, proposal: PartnerProposal, submit: Submit, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("selectPartnerDialog")
         self.proposal = proposal
         self.submit = submit
-        self.setWindowTitle(self.tr("Select {vendor} as the partner").replace("{vendor}", proposal.vendor))
+        self.setWindowTitle(
+            self.tr("Select {vendor} as the partner").replace("{vendor}", proposal.vendor)
+        )
         self.resize(900, 560)
         layout = QVBoxLayout(self)
 
@@ -110,10 +119,12 @@ class SelectPartnerDialog(QDialog):
         form.addRow(self.tr("Use case"), QLabel(proposal.use_case_title or self.tr("(none)")))
         layout.addLayout(form)
 
-        lock = QLabel(self.tr(
-            "These success metrics are copied from the use case and locked at kickoff. Changing one "
-            "later needs a written reason and is recorded in the audit log."
-        ))
+        lock = QLabel(
+            self.tr(
+                "These success metrics are copied from the use case and locked at kickoff. Changing one "
+                "later needs a written reason and is recorded in the audit log."
+            )
+        )
         lock.setWordWrap(True)
         layout.addWidget(lock)
         self.metrics = metrics_table(proposal.metrics, self)
@@ -126,7 +137,11 @@ class SelectPartnerDialog(QDialog):
         )
         promise = [self.tr("Promised kickoff to production: {months}").replace("{months}", months)]
         for ms in proposal.milestones:
-            when = self.tr("month {m}").replace("{m}", str(ms.month)) if ms.month is not None else self.tr("no month")
+            when = (
+                self.tr("month {m}").replace("{m}", str(ms.month))
+                if ms.month is not None
+                else self.tr("no month")
+            )
             promise.append(f"  • {when}: {ms.name}")
         self.promise = QLabel("\n".join(promise))
         self.promise.setObjectName("promise")
@@ -136,7 +151,9 @@ class SelectPartnerDialog(QDialog):
 
         self.error = error_label()
         layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText(self.tr("Start engagement"))
         self.buttons.accepted.connect(self.accept)
@@ -144,7 +161,9 @@ class SelectPartnerDialog(QDialog):
         layout.addWidget(self.buttons)
         if proposal.problems:
             self.show_error(
-                self.tr("The engagement cannot start yet:") + "\n" + "\n".join(f"• {p}" for p in proposal.problems)
+                self.tr("The engagement cannot start yet:")
+                + "\n"
+                + "\n".join(f"• {p}" for p in proposal.problems)
             )
             self.ok.setEnabled(False)
         self.engagement_id: int | None = None
@@ -154,7 +173,9 @@ class SelectPartnerDialog(QDialog):
         self.error.show()
 
     def kickoff_date(self) -> date:
-        return self.kickoff.date().toPython()  # type: ignore[no-any-return]
+        day = self.kickoff.date().toPython()
+        assert isinstance(day, date)
+        return day
 
     def accept(self) -> None:
         error = self.submit(self.name.text(), self.kickoff_date())
@@ -169,26 +190,34 @@ class ChangeMetricDialog(QDialog):
 
     FIELDS = ("baseline", "target", "direction", "target_date", "unit", "method", "owner")
 
-    def __init__(self, metric: SuccessMetric, submit: Submit, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, metric: SuccessMetric, submit: Submit, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("changeMetricDialog")
-        self.metric = metric
+        self.locked = metric
         self.submit = submit
         self.setWindowTitle(self.tr("Change locked metric: {name}").replace("{name}", metric.name))
         self.resize(560, 420)
         layout = QVBoxLayout(self)
-        note = QLabel(self.tr(
-            "This metric was locked at kickoff. Say why it changes: the reason, the old and the new "
-            "values go to the audit log."
-        ))
+        note = QLabel(
+            self.tr(
+                "This metric was locked at kickoff. Say why it changes: the reason, the old and the new "
+                "values go to the audit log."
+            )
+        )
         note.setWordWrap(True)
         layout.addWidget(note)
         form = QFormLayout()
         self.edits: dict[str, QLineEdit | QComboBox] = {}
         labels = {
-            "baseline": self.tr("Baseline"), "target": self.tr("Target"), "direction": self.tr("Direction"),
-            "target_date": self.tr("Target date (YYYY-MM-DD)"), "unit": self.tr("Unit"),
-            "method": self.tr("Measurement method"), "owner": self.tr("Owner"),
+            "baseline": self.tr("Baseline"),
+            "target": self.tr("Target"),
+            "direction": self.tr("Direction"),
+            "target_date": self.tr("Target date (YYYY-MM-DD)"),
+            "unit": self.tr("Unit"),
+            "method": self.tr("Measurement method"),
+            "owner": self.tr("Owner"),
         }
         for key in self.FIELDS:
             if key == "direction":
@@ -210,7 +239,9 @@ class ChangeMetricDialog(QDialog):
         layout.addLayout(form)
         self.error = error_label()
         layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText(self.tr("Change metric"))
         self.buttons.accepted.connect(self.accept)
@@ -220,7 +251,7 @@ class ChangeMetricDialog(QDialog):
         self._update()
 
     def _text(self, key: str) -> str:
-        v = getattr(self.metric, key)
+        v = getattr(self.locked, key)
         if v is None:
             return ""
         if isinstance(v, float):
@@ -236,7 +267,7 @@ class ChangeMetricDialog(QDialog):
         out: dict[str, object] = {}
         for key, w in self.edits.items():
             value = w.currentData() if isinstance(w, QComboBox) else w.text().strip()
-            current = self.metric.direction.value if key == "direction" else self._text(key)
+            current = self.locked.direction.value if key == "direction" else self._text(key)
             if value != current:
                 out[key] = value
         return out
@@ -270,13 +301,19 @@ class AcknowledgeDialog(QDialog):
         layout.addWidget(text)
         self.rationale = QPlainTextEdit()
         self.rationale.setAccessibleName(self.tr("Rationale"))
-        self.rationale.setPlaceholderText(self.tr("Why is this acceptable for now? (required; shown with the flag)"))
+        self.rationale.setPlaceholderText(
+            self.tr("Why is this acceptable for now? (required; shown with the flag)")
+        )
         layout.addWidget(self.rationale)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText(self.tr("Acknowledge"))
         self.ok.setEnabled(False)
-        self.rationale.textChanged.connect(lambda: self.ok.setEnabled(bool(self.rationale.toPlainText().strip())))
+        self.rationale.textChanged.connect(
+            lambda: self.ok.setEnabled(bool(self.rationale.toPlainText().strip()))
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -28,6 +28,7 @@ from app.services.engagements import EngagementSnapshot, ReviewPreview
 from app.services.errors import InputError
 from app.ui import theme
 from app.ui.oversee.charts import Sparkline
+from app.ui.oversee.dashboard import retire
 from app.ui.oversee.dialogs import error_label
 from app.ui.widgets.page import hint
 from app.ui.widgets.verdict import VerdictChip
@@ -101,17 +102,29 @@ class ReviewForm(QScrollArea):
         top.addWidget(self.edit_saved)
         top.addStretch(1)
         outer.addLayout(top)
-        outer.addWidget(hint(self.tr(
-            "Thirty minutes, three questions. Type each metric's actual value: the expected value and the "
-            "status follow the straight line from baseline at kickoff to target at the target date, with "
-            "10 % tolerance."
-        )))
+        outer.addWidget(
+            hint(
+                self.tr(
+                    "Thirty minutes, three questions. Type each metric's actual value: the expected value and the "
+                    "status follow the straight line from baseline at kickoff to target at the target date, with "
+                    "10 % tolerance."
+                )
+            )
+        )
 
         q1 = QGroupBox(self.tr("1. Are we hitting the metrics?"))
         q1.setObjectName("metricsSection")
         self.grid = QGridLayout(q1)
         self.grid.setHorizontalSpacing(14)
-        for c, head in enumerate([self.tr("Metric"), self.tr("Expected"), self.tr("Actual"), self.tr("Status"), self.tr("Trend")]):
+        for c, head in enumerate(
+            [
+                self.tr("Metric"),
+                self.tr("Expected"),
+                self.tr("Actual"),
+                self.tr("Status"),
+                self.tr("Trend"),
+            ]
+        ):
             label = QLabel(head)
             label.setFont(_bold(label.font()))
             self.grid.addWidget(label, 0, c)
@@ -119,10 +132,18 @@ class ReviewForm(QScrollArea):
         outer.addWidget(q1)
 
         pair = QHBoxLayout()
-        self.blockers = self._text_box(self.tr("2. What is blocking progress?"), self.tr("Blockers"),
-                                       self.tr("Data access, systems, people: what stands in the way?"), pair)
-        self.decisions = self._text_box(self.tr("3. What decisions need the executive?"), self.tr("Decisions needed"),
-                                        self.tr("Decisions only the executive can take, with their cost."), pair)
+        self.blockers = self._text_box(
+            self.tr("2. What is blocking progress?"),
+            self.tr("Blockers"),
+            self.tr("Data access, systems, people: what stands in the way?"),
+            pair,
+        )
+        self.decisions = self._text_box(
+            self.tr("3. What decisions need the executive?"),
+            self.tr("Decisions needed"),
+            self.tr("Decisions only the executive can take, with their cost."),
+            pair,
+        )
         outer.addLayout(pair)
 
         pair2 = QHBoxLayout()
@@ -137,7 +158,9 @@ class ReviewForm(QScrollArea):
         self.plan = QPlainTextEdit()
         self.plan.setObjectName("recoveryPlan")
         self.plan.setAccessibleName(self.tr("Recovery plan"))
-        self.plan.setPlaceholderText(self.tr("Who does what by when to get an off-track metric back on its line."))
+        self.plan.setPlaceholderText(
+            self.tr("Who does what by when to get an off-track metric back on its line.")
+        )
         self.plan.setMinimumHeight(70)
         self.plan.setMaximumHeight(120)
         self.plan.setTabChangesFocus(True)
@@ -163,7 +186,9 @@ class ReviewForm(QScrollArea):
         outer.addLayout(bottom)
         outer.addStretch(1)
 
-    def _text_box(self, title: str, name: str, placeholder: str, row: QHBoxLayout) -> QPlainTextEdit:
+    def _text_box(
+        self, title: str, name: str, placeholder: str, row: QHBoxLayout
+    ) -> QPlainTextEdit:
         box = QGroupBox(title)
         v = QVBoxLayout(box)
         edit = QPlainTextEdit()
@@ -178,7 +203,9 @@ class ReviewForm(QScrollArea):
 
     # ----- loading -----------------------------------------------------------------------
 
-    def set_engagement(self, snapshot: EngagementSnapshot, milestones: list[MilestoneProgress]) -> None:
+    def set_engagement(
+        self, snapshot: EngagementSnapshot, milestones: list[MilestoneProgress]
+    ) -> None:
         changed = self.snapshot is None or self.snapshot.id != snapshot.id
         self.snapshot = snapshot
         self.milestones = milestones
@@ -186,14 +213,20 @@ class ReviewForm(QScrollArea):
             for row in self.rows.values():
                 for w in (row.label, row.expected, row.actual, row.status, row.trend):
                     self.grid.removeWidget(w)
-                    w.hide()
-                    w.deleteLater()
+                    retire(w)
             self.rows.clear()
             for i, m in enumerate(snapshot.metrics):
                 row = MetricRow(self, m.name, m.unit)
                 row.actual.textChanged.connect(self._update)
-                for c, w in enumerate((row.label, row.expected, row.actual, row.status, row.trend)):
-                    self.grid.addWidget(w, i + 1, c)
+                cells: tuple[QWidget, ...] = (
+                    row.label,
+                    row.expected,
+                    row.actual,
+                    row.status,
+                    row.trend,
+                )
+                for c, cell in enumerate(cells):
+                    self.grid.addWidget(cell, i + 1, c)
                 self.rows[m.name] = row
             self.reset()
         else:
@@ -261,7 +294,13 @@ class ReviewForm(QScrollArea):
                 readable.update(engagements.read_actuals(snap.metrics, {name: text}))
             except InputError as exc:
                 unreadable[name] = str(exc)
-        review = Review(month, readable, self.blockers.toPlainText(), self.decisions.toPlainText(), self.plan.toPlainText())
+        review = Review(
+            month,
+            readable,
+            self.blockers.toPlainText(),
+            self.decisions.toPlainText(),
+            self.plan.toPlainText(),
+        )
         self.preview = p = engagements.preview_review(snap, review, replace=self.editing)
         by_name = {mp.name: mp for mp in p.metrics}
         for name, row in self.rows.items():
@@ -283,7 +322,9 @@ class ReviewForm(QScrollArea):
         exists = any(r.month == month for r in snap.reviews)
         self.edit_saved.setVisible(exists and not self.editing)
         self.month_note.setText(self.tr("(editing the saved review)") if self.editing else "")
-        self.save_button.setText(self.tr("Save changes") if self.editing else self.tr("Save review"))
+        self.save_button.setText(
+            self.tr("Save changes") if self.editing else self.tr("Save review")
+        )
         problems = list(unreadable.values())
         if p.problem:
             problems.insert(0, p.problem[0].upper() + p.problem[1:] + ".")
@@ -300,8 +341,10 @@ class ReviewForm(QScrollArea):
         if p.plan_required_for:
             names = ", ".join(p.plan_required_for)
             self.plan_warning.setText(
-                self.tr("Required: {m} off track for the second review running. Without a recovery plan "
-                        "this review raises the metrics_off_track red flag.").replace("{m}", names)
+                self.tr(
+                    "Required: {m} off track for the second review running. Without a recovery plan "
+                    "this review raises the metrics_off_track red flag."
+                ).replace("{m}", names)
             )
             self.plan_warning.show()
         else:
@@ -329,9 +372,9 @@ class ReviewForm(QScrollArea):
     def _show_milestones(self, month: str) -> None:
         while self.milestone_layout.count():
             item = self.milestone_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().hide()  # deleteLater waits for the event loop
-                item.widget().deleteLater()
+            w = item.widget() if item is not None else None
+            if w is not None:
+                retire(w)
         try:
             end = month_end(month)
         except Exception:  # noqa: BLE001 - a malformed month is reported above
@@ -341,17 +384,25 @@ class ReviewForm(QScrollArea):
             self.milestone_layout.addWidget(hint(self.tr("The vendor promised no milestones.")))
             return
         reached = sum(1 for m in due if m.reached_on is not None and m.reached_on <= end)
-        self.milestone_layout.addWidget(QLabel(
-            self.tr("{r} of {n} milestones due by the end of {m} reached.")
-            .replace("{r}", str(reached)).replace("{n}", str(len(due))).replace("{m}", month)
-        ))
+        self.milestone_layout.addWidget(
+            QLabel(
+                self.tr("{r} of {n} milestones due by the end of {m} reached.")
+                .replace("{r}", str(reached))
+                .replace("{n}", str(len(due)))
+                .replace("{m}", month)
+            )
+        )
         for m in self.milestones:
             line = QHBoxLayout()
             holder = QWidget()
             holder.setLayout(line)
             line.setContentsMargins(0, 0, 0, 0)
             if m.reached_on is not None and m.reached_on <= end:
-                kind, word = ("on track", self.tr("reached")) if m.due is None or m.reached_on <= m.due else ("medium", self.tr("late"))
+                kind, word = (
+                    ("on track", self.tr("reached"))
+                    if m.due is None or m.reached_on <= m.due
+                    else ("medium", self.tr("late"))
+                )
             elif m.due is not None and m.due <= end:
                 kind, word = "off track", self.tr("missed")
             else:
@@ -362,7 +413,9 @@ class ReviewForm(QScrollArea):
             text.setWordWrap(True)
             line.addWidget(text, 1)
             self.milestone_layout.addWidget(holder)
-        self.milestone_layout.addWidget(hint(self.tr("Mark milestones reached on the Dashboard tab.")))
+        self.milestone_layout.addWidget(
+            hint(self.tr("Mark milestones reached on the Dashboard tab."))
+        )
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
@@ -374,8 +427,13 @@ class ReviewForm(QScrollArea):
         """The typed review, checked: raises InputError naming what is wrong."""
         assert self.snapshot is not None
         actuals = engagements.read_actuals(self.snapshot.metrics, self.typed_actuals())
-        return Review(self.current_month(), actuals, self.blockers.toPlainText().strip(),
-                      self.decisions.toPlainText().strip(), self.plan.toPlainText().strip())
+        return Review(
+            self.current_month(),
+            actuals,
+            self.blockers.toPlainText().strip(),
+            self.decisions.toPlainText().strip(),
+            self.plan.toPlainText().strip(),
+        )
 
     def save(self) -> bool:
         if self.snapshot is None:

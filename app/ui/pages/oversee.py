@@ -47,7 +47,7 @@ def run_command(
 
 
 def select_partner(parent: QWidget, ctx: AppContext, evaluation_id: int, vendor: str) -> int | None:
-    """"Select this partner": show what kickoff locks, create the engagement, open it on the Oversee page."""
+    """ "Select this partner": show what kickoff locks, create the engagement, open it on the Oversee page."""
     ws = ctx.workspace
     proposal = engagements.partner_proposal(ws, evaluation_id, vendor)
     created: dict[str, int] = {}
@@ -59,15 +59,21 @@ def select_partner(parent: QWidget, ctx: AppContext, evaluation_id: int, vendor:
             created["id"] = engagements.select_partner(ws, evaluation_id, vendor, clean, kickoff)
 
         return run_command(
-            ctx, ctx.tr("Select {vendor} as partner").replace("{vendor}", vendor),
-            apply, lambda: engagements.delete_engagement(ws, clean),
+            ctx,
+            ctx.tr("Select {vendor} as partner").replace("{vendor}", vendor),
+            apply,
+            lambda: engagements.delete_engagement(ws, clean),
         )
 
     dialog = SelectPartnerDialog(proposal, submit, parent)
     if dialog.exec() != QDialog.DialogCode.Accepted or "id" not in created:
         return None
     engagement_id = created["id"]
-    ctx.say(ctx.tr("Engagement started with {vendor}; its metrics are locked.").replace("{vendor}", vendor))
+    ctx.say(
+        ctx.tr("Engagement started with {vendor}; its metrics are locked.").replace(
+            "{vendor}", vendor
+        )
+    )
     window = parent.window()
     show_page = getattr(window, "show_page", None)
     if callable(show_page):
@@ -98,11 +104,15 @@ class Page(QWidget):
         self._loading = False
 
         layout = QVBoxLayout(self)
-        layout.addWidget(heading(
-            self.tr("Oversee"),
-            self.tr("Metrics agreed before kickoff, a 30-minute review each month, and a red flag when a "
-                    "metric is off track two reviews running without a recovery plan."),
-        ))
+        layout.addWidget(
+            heading(
+                self.tr("Oversee"),
+                self.tr(
+                    "Metrics agreed before kickoff, a 30-minute review each month, and a red flag when a "
+                    "metric is off track two reviews running without a recovery plan."
+                ),
+            )
+        )
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Engagement")))
         self.picker = QComboBox()
@@ -122,10 +132,12 @@ class Page(QWidget):
         top.addWidget(self.export_button)
         layout.addLayout(top)
 
-        self.empty = hint(self.tr(
-            "No engagement yet. On the Compare page, choose \u201cSelect this partner\u201d on the vendor you pick: "
-            "the use case's success metrics are locked at kickoff and the monthly reviews start here."
-        ))
+        self.empty = hint(
+            self.tr(
+                "No engagement yet. On the Compare page, choose \u201cSelect this partner\u201d on the vendor you pick: "
+                "the use case's success metrics are locked at kickoff and the monthly reviews start here."
+            )
+        )
         self.empty.setObjectName("emptyState")
         layout.addWidget(self.empty)
 
@@ -189,8 +201,10 @@ class Page(QWidget):
         self.oversight = o
         e = o.engagement
         self.summary.setText(
-            self.tr("{vendor} · {uc} · kickoff {k} · {n} reviews").replace("{vendor}", e.vendor)
-            .replace("{uc}", e.use_case_title or self.tr("no use case")).replace("{k}", e.kickoff.isoformat())
+            self.tr("{vendor} · {uc} · kickoff {k} · {n} reviews")
+            .replace("{vendor}", e.vendor)
+            .replace("{uc}", e.use_case_title or self.tr("no use case"))
+            .replace("{k}", e.kickoff.isoformat())
             .replace("{n}", str(len(e.reviews)))
         )
         self.dashboard.show_oversight(o)
@@ -225,7 +239,8 @@ class Page(QWidget):
 
         error = self._run(
             self.tr("Save review for {m}").replace("{m}", review.month),
-            lambda: engagements.save_review(ws, eid, review, replace=replace), revert,
+            lambda: engagements.save_review(ws, eid, review, replace=replace),
+            revert,
         )
         if error is None:
             self.review_form.reset()
@@ -242,7 +257,9 @@ class Page(QWidget):
             return self._run(
                 self.tr("Change metric {m}").replace("{m}", name),
                 lambda: engagements.change_metric(ws, eid, name, changes, reason),
-                lambda: engagements.change_metric(ws, eid, name, before, self.tr("Undo: ") + reason),
+                lambda: engagements.change_metric(
+                    ws, eid, name, before, self.tr("Undo: ") + reason
+                ),
             )
 
         ChangeMetricDialog(metric, submit, self).exec()
@@ -263,7 +280,14 @@ class Page(QWidget):
     def _withdraw(self, rule: str) -> None:
         assert self.oversight is not None
         ws, eid = self.ctx.workspace, self.oversight.engagement.id
-        ack = next((f.acknowledgement for f in self.oversight.flags if f.rule == rule and f.acknowledgement), None)
+        ack = next(
+            (
+                f.acknowledgement
+                for f in self.oversight.flags
+                if f.rule == rule and f.acknowledgement
+            ),
+            None,
+        )
         if ack is None:
             return
         self._run(
@@ -297,7 +321,11 @@ class Page(QWidget):
         if exporter is None or self.engagement_id is None:
             return
         months = [r.month for r in self.oversight.engagement.reviews] if self.oversight else []
-        month = self.review_form.current_month() if self.review_form.current_month() in months else (max(months) if months else None)
+        month = (
+            self.review_form.current_month()
+            if self.review_form.current_month() in months
+            else (max(months) if months else None)
+        )
         exporter(self, self.ctx, self.engagement_id, month)
 
 
