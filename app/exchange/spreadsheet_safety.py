@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -115,7 +116,7 @@ def check_xlsx(path: Path) -> WorkbookInfo:
             return _check_zip(zf, path)
     except SpreadsheetError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, KeyError, RuntimeError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError, KeyError, RuntimeError, NotImplementedError) as exc:
         raise SpreadsheetError(where, f"this is not a readable .xlsx workbook (damaged zip package: {exc})") from None
 
 

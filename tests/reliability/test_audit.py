@@ -92,7 +92,10 @@ def test_answers_import_is_recorded(demo: Workspace, tmp_path: Path) -> None:
     before = len(audit.query(demo))
     spreadsheets.import_answers(demo, out, DEMO_EVALUATION, evaluator=_evaluator(demo))
     new = audit.query(demo)[: len(audit.query(demo)) - before]
-    assert any("import" in e.action for e in new), [e.action for e in new]
+    imported = [e for e in new if "import" in e.action]
+    assert imported, [e.action for e in new]
+    assert imported[0].actor and imported[0].before is not None and imported[0].after is not None
+    assert imported[0].after.get("evaluator") == _evaluator(demo)
 
 
 def test_filters_combine(demo: Workspace) -> None:

@@ -11,7 +11,13 @@ import pytest
 
 from app.services import backups, evaluations
 from app.services.errors import InputError
-from app.store.workspace import Workspace, WorkspaceError, acquire_lock, integrity_report, open_workspace
+from app.store.workspace import (
+    Workspace,
+    WorkspaceError,
+    acquire_lock,
+    integrity_report,
+    open_workspace,
+)
 from tests.conftest import DEMO_EVALUATION
 
 VENDOR = "Signal & Scale Partners"
