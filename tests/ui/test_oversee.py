@@ -281,6 +281,8 @@ def test_dashboard_edits_acknowledge_change_metric_and_milestones(
     )
     assert audit == [("Board moved the target after the pricing change", '{"target": 11.0}')]
     assert "8 % → 11 %" in dash.findChild(QWidget, "locked").text()  # type: ignore[union-attr]
+    change_note = dash.findChild(QWidget, "metricChange").text()  # type: ignore[union-attr]
+    assert "target 12.0 → 11.0" in change_note and "Board moved the target" in change_note
 
     # Mark a milestone reached with the date editor.
     first = "Data assessment and deduplication rules signed off"

@@ -30,6 +30,9 @@ from app.ui.oversee.charts import MetricChart
 from app.ui.widgets.page import hint
 from app.ui.widgets.verdict import VerdictChip
 
+# (when, who, metric, before, after, reason) as engagements.metric_changes gives them.
+MetricChange = tuple[str, str, str, dict[str, object], dict[str, object], str]
+
 
 def locked_text(m: SuccessMetric) -> str:
     unit = f" {m.unit}" if m.unit else ""
@@ -104,6 +107,7 @@ class Dashboard(QScrollArea):
         self.flag_boxes: list[QFrame] = []
         self.milestone_dates: dict[str, OptionalDateEdit] = {}
         self.production: OptionalDateEdit | None = None
+        self.changes: list[MetricChange] = []
 
     def _clear(self) -> None:
         while self.layout_.count():
@@ -116,8 +120,9 @@ class Dashboard(QScrollArea):
         self.flag_boxes.clear()
         self.milestone_dates.clear()
 
-    def show_oversight(self, o: Oversight) -> None:
+    def show_oversight(self, o: Oversight, changes: list[MetricChange] | None = None) -> None:
         self.oversight = o
+        self.changes = changes or []
         self._clear()
         # What needs attention first (status and flags), then the evidence (charts), then the promise.
         self.layout_.addWidget(_row(self._status_grid(o), self._flags(o)))
@@ -195,6 +200,19 @@ class Dashboard(QScrollArea):
         change.clicked.connect(lambda _=False, name=m.name: self.change_metric_requested.emit(name))
         row.addWidget(change, 0, Qt.AlignmentFlag.AlignTop)
         v.addLayout(row)
+        for at, who, name, before, after, reason in self.changes:
+            if name != m.name:
+                continue
+            what = ", ".join(f"{k} {before.get(k)} → {after.get(k)}" for k in after)
+            note = hint(
+                self.tr("Changed after kickoff on {at} by {who}: {what}. Reason: {why}")
+                .replace("{at}", at[:10])
+                .replace("{who}", who)
+                .replace("{what}", what)
+                .replace("{why}", reason)
+            )
+            note.setObjectName("metricChange")
+            v.addWidget(note)
         return card
 
     # ----- flags -----------------------------------------------------------------------

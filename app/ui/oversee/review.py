@@ -175,6 +175,7 @@ class ReviewForm(QScrollArea):
         bottom = QHBoxLayout()
         self.error = error_label()
         bottom.addWidget(self.error, 1)
+        bottom.addStretch(1)  # keeps the buttons at their natural size while no message shows
         self.clear_button = QPushButton(self.tr("Clear"))
         self.clear_button.clicked.connect(lambda: self.reset())
         bottom.addWidget(self.clear_button)

@@ -49,7 +49,11 @@ def run_command(
 def select_partner(parent: QWidget, ctx: AppContext, evaluation_id: int, vendor: str) -> int | None:
     """ "Select this partner": show what kickoff locks, create the engagement, open it on the Oversee page."""
     ws = ctx.workspace
-    proposal = engagements.partner_proposal(ws, evaluation_id, vendor)
+    try:
+        proposal = engagements.partner_proposal(ws, evaluation_id, vendor)
+    except InputError as exc:
+        ctx.say(str(exc))
+        return None
     created: dict[str, int] = {}
 
     def submit(name: str, kickoff: date) -> str | None:
@@ -207,7 +211,7 @@ class Page(QWidget):
             .replace("{k}", e.kickoff.isoformat())
             .replace("{n}", str(len(e.reviews)))
         )
-        self.dashboard.show_oversight(o)
+        self.dashboard.show_oversight(o, engagements.metric_changes(self.ctx.workspace, e.id))
         self.review_form.set_engagement(e, o.milestones)
 
     def _data_changed(self, what: str) -> None:
