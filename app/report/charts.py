@@ -24,6 +24,13 @@ from app.report.common import (
 )
 
 
+def _drawing(width: float, height: float) -> Drawing:
+    """A drawing whose initial font is ours: ReportLab's default (Helvetica) would be an unembedded font."""
+    d = Drawing(width, height)
+    d.initialFontName = FONT
+    return d
+
+
 def section_chart(
     width: float,
     sections: Sequence[str],
@@ -44,7 +51,7 @@ def section_chart(
     group_h = n * bar + (n - 1) * gap_in
     plot_h = len(sections) * (group_h + gap_group)
     height = legend_h + axis_h + plot_h + 4
-    d = Drawing(width, height)
+    d = _drawing(width, height)
     x0, x1 = label_w, width - value_w
     span = x1 - x0
 
@@ -96,7 +103,7 @@ def score_bars(
     row_h, bar = 13.0, 6.5
     label_w, value_w = 112.0, 30.0
     height = len(sections) * row_h + 14
-    d = Drawing(width, height)
+    d = _drawing(width, height)
     x0, x1 = label_w, width - value_w
     span = x1 - x0
     top = height - 12
@@ -120,7 +127,7 @@ def score_bars(
 
 def share_bar(width: float, share: float, leader: bool) -> Drawing:
     """A thin bar for a 0–1 share (win share in weight scenarios)."""
-    d = Drawing(width, 9)
+    d = _drawing(width, 9)
     d.add(Rect(0, 1.5, width, 6, fillColor=WASH, strokeColor=None))
     if share > 0:
         d.add(Rect(0, 1.5, max(0.8, width * min(1.0, share)), 6, fillColor=ACCENT if leader else SERIES[1], strokeColor=None))
@@ -129,7 +136,7 @@ def share_bar(width: float, share: float, leader: bool) -> Drawing:
 
 def diverging_bar(width: float, value: float, scale: float) -> Drawing:
     """A bar left (negative) or right (positive) of a centre line; `scale` is the largest |value|."""
-    d = Drawing(width, 9)
+    d = _drawing(width, 9)
     mid = width / 2
     d.add(Line(mid, 0, mid, 9, strokeColor=FAINT, strokeWidth=0.5))
     if scale > 0 and value:
@@ -143,7 +150,7 @@ def timeline_bars(width: float, promised: float | None, average: float) -> Drawi
     """Promised months to production against the industry average, on one scale."""
     row_h, bar = 14.0, 7.0
     label_w = 64.0
-    d = Drawing(width, 2 * row_h + 2)
+    d = _drawing(width, 2 * row_h + 2)
     top_value = max(average, promised or 0.0, 1.0) * 1.05
     span = width - label_w - 56
     rows = [("Promised", promised, ACCENT), ("Industry avg.", float(average), FAINT)]
@@ -171,7 +178,7 @@ def sparkline(
     last_ok: bool | None,
 ) -> Drawing:
     """A metric's trend: the expected trajectory dashed, the actuals as a line, the latest point in its status colour."""
-    d = Drawing(width, height)
+    d = _drawing(width, height)
     values = [baseline, target, *expected, *(a for a in actual if a is not None)]
     lo, hi = min(values), max(values)
     if hi - lo < 1e-9:

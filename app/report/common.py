@@ -276,6 +276,14 @@ def table(
     return t
 
 
+def layout_table(data: Sequence[Sequence[object]], widths: Sequence[float]) -> Table:
+    """A table used for layout (boxes, columns). Its font is ours: a Table's default is Helvetica,
+    which would appear in the file unembedded."""
+    t = Table([list(r) for r in data], colWidths=list(widths), hAlign="LEFT")
+    t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 8)]))
+    return t
+
+
 # ----- the page frame ------------------------------------------------------------------------
 
 

@@ -16,7 +16,6 @@ from reportlab.platypus import (
     PageBreak,
     Paragraph,
     Spacer,
-    Table,
     TableStyle,
 )
 
@@ -46,12 +45,13 @@ from app.report.common import (
     esc,
     fmt1,
     hexcolor,
+    layout_table,
     long_date,
     markup,
     money,
     para,
-    pdf_date,
     pct,
+    pdf_date,
     severity_label,
     signed,
     styles,
@@ -199,7 +199,7 @@ class _View:
                 text = "Nothing has been scored yet, so no vendor can be recommended."
             else:
                 text = "Every scored vendor is knocked out by at least one minimum requirement (see the ranking)."
-            box = Table([[markup(f"<b>{esc(text)}</b>", st.callout)]], colWidths=[w])
+            box = layout_table([[markup(f"<b>{esc(text)}</b>", st.callout)]], [w])
             box.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), WASH), ("BOX", (0, 0), (-1, -1), 0.6, RULE),
                                      ("LEFTPADDING", (0, 0), (-1, -1), 10), ("TOPPADDING", (0, 0), (-1, -1), 9),
                                      ("BOTTOMPADDING", (0, 0), (-1, -1), 9)]))
@@ -225,7 +225,7 @@ class _View:
             ],
         ]
         col = w / 3
-        t = Table(cells, colWidths=[col, col, col])
+        t = layout_table(cells, [col, col, col])
         t.setStyle(TableStyle([
             ("BACKGROUND", (0, 0), (-1, -1), ACCENT_WASH),
             ("LINEBEFORE", (1, 0), (-1, -1), 0.6, colors_white()),
@@ -244,7 +244,7 @@ class _View:
                 f"{sens.margin:.1f} points apart, less than {CLOSE_CALL_POINTS:g}. At this distance the weighting, "
                 "not the vendors, decides the order: do not choose on the score alone."
             )
-            band = Table([[markup(warn, _colour_style(st.callout, SEVERITY["critical"]))]], colWidths=[w])
+            band = layout_table([[markup(warn, _colour_style(st.callout, SEVERITY["critical"]))]], [w])
             band.setStyle(TableStyle([
                 ("BACKGROUND", (0, 0), (-1, -1), SEVERITY_WASH["critical"]),
                 ("LINEBEFORE", (0, 0), (0, -1), 3, SEVERITY["critical"]),
@@ -254,7 +254,7 @@ class _View:
             parts.append(band)
         parts.append(Spacer(1, 2 * mm))
         parts.append(markup(self._stability_sentence(), st.small))
-        holder = Table([[p] for p in parts], colWidths=[w])
+        holder = layout_table([[p] for p in parts], [w])
         holder.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                     ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
         return holder
@@ -392,7 +392,7 @@ class _View:
                     body += f" {esc(self.runner_up.vendor, 100)} ({fmt1(self.runner_up.total)}) is the fallback."
         cell = [markup("THE DECISION ASKED OF YOU", self.st.kicker), markup(f"<b>{head}</b>", st.h2),
                 markup(body, st.body)]
-        box = Table([[cell]], colWidths=[self.w])
+        box = layout_table([[cell]], [self.w])
         box.setStyle(TableStyle([
             ("LINEBEFORE", (0, 0), (0, -1), 3, ACCENT),
             ("BACKGROUND", (0, 0), (-1, -1), WASH),
@@ -632,7 +632,7 @@ class _View:
         if vendor is not None:
             right += self._timeline(vendor, right_w)
             right += self._pricing(vendor, right_w)
-        pair = Table([[left, right]], colWidths=[left_w + 14, right_w])
+        pair = layout_table([[left, right]], [left_w + 14, right_w])
         pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
@@ -877,7 +877,7 @@ def _colour_style(style: Any, colour: Any) -> Any:
 
 
 def _band(content: Flowable, width: float, severity: str) -> Flowable:
-    t = Table([[content]], colWidths=[width])
+    t = layout_table([[content]], [width])
     t.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, -1), SEVERITY_WASH[severity]),
         ("LINEBEFORE", (0, 0), (0, -1), 3, SEVERITY[severity]),

@@ -153,14 +153,35 @@ def review_report(
     month = month.strip()
     if month not in months:
         raise InputError(f"engagement {snap.name!r} has no review for {month!r}; reviews: {', '.join(months)}")
-    from app.domain.oversight import month_end
+    from app.domain.flags import RedFlag
+    from app.domain.oversight import compare_timeline, month_end, off_track_flags, track
 
-    oversight = engagements.oversight(ws, ref, today=month_end(month))
+    # Everything as of the end of the reviewed month, so an old month's page reads as it did then.
+    end = month_end(month)
+    upto = [r for r in snap.reviews if r.month <= month]
+    current = next(r for r in upto if r.month == month)
+    acknowledged = {f.key: f.acknowledgement for f in engagements.oversight(ws, ref, today=end).flags if f.acknowledgement}
+    flags = [
+        RedFlag(f.rule, f.severity, f.message, f.evidence, f.vendor, acknowledged.get(f.key))
+        for f in off_track_flags(snap.kickoff, snap.metrics, upto, snap.vendor)
+    ]
+    produced = snap.production_date if snap.production_date is not None and snap.production_date <= end else None
     if cancel is not None and cancel():
         raise ExportCancelled()
     _say(progress, 0.3, "Laying out the page")
     from app.report.review_pdf import ReviewReport, build_review_pdf
 
-    data = ReviewReport(oversight, month)
+    data = ReviewReport(
+        engagement=snap.name,
+        vendor=snap.vendor,
+        use_case=snap.use_case_title,
+        kickoff=snap.kickoff,
+        month=month,
+        tracks=track(snap.kickoff, snap.metrics, upto),
+        review=current,
+        flags=flags,
+        timeline=compare_timeline(snap.kickoff, snap.promised_months, produced, end),
+        milestones=list(snap.milestones),
+    )
     _write(out, lambda buf: build_review_pdf(data, buf, progress=progress, cancel=cancel))
     _say(progress, 1.0, "Done")

@@ -1,0 +1,63 @@
+"""Reading PDFs back the way a person would: text per page, fonts, rendering with a second engine."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pdfplumber
+import pypdf
+
+
+def page_texts(path: Path) -> list[str]:
+    with pdfplumber.open(str(path)) as pdf:
+        return [p.extract_text() or "" for p in pdf.pages]
+
+
+def flat(text: str) -> str:
+    """Whitespace collapsed, so text wrapped over lines still matches."""
+    return " ".join(text.split())
+
+
+def squeezed(text: str) -> str:
+    """All whitespace removed: long names wrapped mid-way still match."""
+    return "".join(text.split())
+
+
+def font_files(path: Path) -> dict[str, bool]:
+    """Each font used on any page -> whether its program is embedded (/FontFile2 for TrueType)."""
+    out: dict[str, bool] = {}
+    reader = pypdf.PdfReader(str(path))
+    for page in reader.pages:
+        fonts = page.get("/Resources", {}).get_object().get("/Font", {})
+        for ref in fonts.get_object().values():
+            font = ref.get_object()
+            name = str(font.get("/BaseFont"))
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None and "/DescendantFonts" in font:
+                descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            embedded = descriptor is not None and "/FontFile2" in descriptor.get_object()
+            out[name] = out.get(name, True) and embedded
+    return out
+
+
+def render_all(path: Path, folder: Path) -> list[Path]:
+    """Render every page with poppler (a second PDF engine); returns the PNGs."""
+    exe = shutil.which("pdftoppm")
+    if exe is None:
+        import pytest
+
+        pytest.skip("pdftoppm (poppler-utils) is not installed; `make deps-debian` installs it")
+    folder.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run([exe, "-png", "-r", "40", str(path), str(folder / "page")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "Error" not in result.stderr, result.stderr
+    return sorted(folder.glob("page-*.png"))
+
+
+def stream_text(path: Path) -> str:
+    """The whole document's text in drawing order (pypdf), whitespace collapsed: a table cell's
+    lines stay together instead of interleaving with the next column."""
+    reader = pypdf.PdfReader(str(path))
+    return flat(" ".join(p.extract_text() or "" for p in reader.pages))
