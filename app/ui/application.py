@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from app import __version__
 
@@ -35,8 +35,13 @@ def run(workspace: str | None = None, smoke: bool = False, demo_if_empty: bool =
         if smoke:
             print(f"diligence: {exc}", file=sys.stderr)
             return 2
-        QMessageBox.critical(None, "Diligence", str(exc))
-        return 2
+        from app.ui.recovery import offer_recovery
+
+        # Says what is wrong and, for a damaged file with a backup, offers to restore it.
+        recovered = offer_recovery(exc, workspace or default_location())
+        if recovered is None:
+            return 2
+        ws, read_only_notice = recovered, recovered.read_only
     demo_loaded = False
     if demo_if_empty and not ws.read_only:
         from app.services.transfer import load_demo, workspace_is_empty

@@ -37,15 +37,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import audit, backups
-from app.services.audit import AuditEntry, AuditFilter
+from app.services import backups
 from app.services.errors import InputError
-from app.store.workspace import Workspace, WorkspaceError, open_workspace
+from app.store.workspace import Workspace, WorkspaceError
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
+    from app.services.audit import AuditEntry, AuditFilter
     from app.ui.main_window import MainWindow
 
 _Index = QModelIndex | QPersistentModelIndex
+
+
+def _audit() -> ModuleType:
+    """The audit service, imported when the dialog opens: it loads SQLAlchemy, which start-up defers."""
+    from app.services import audit
+
+    return audit
 
 
 class AuditTableModel(QAbstractTableModel):
@@ -196,10 +205,10 @@ class AuditDialog(QDialog):
 
     def _fill_choices(self) -> None:
         self.action.addItem(self.tr("All actions"), None)
-        for value in audit.distinct_values(self.workspace, "action"):
+        for value in _audit().distinct_values(self.workspace, "action"):
             self.action.addItem(value, value)
         self.actor.addItem(self.tr("Everyone"), None)
-        for value in audit.distinct_values(self.workspace, "actor"):
+        for value in _audit().distinct_values(self.workspace, "actor"):
             self.actor.addItem(value, value)
 
     def current_filter(self) -> AuditFilter:
@@ -207,7 +216,7 @@ class AuditDialog(QDialog):
             d = edit.date()
             return date(d.year(), d.month(), d.day())
 
-        return AuditFilter(
+        return _audit().AuditFilter(
             action=self.action.currentData(),
             actor=self.actor.currentData(),
             since=day(self.since) if self.use_since.isChecked() else None,
@@ -217,7 +226,7 @@ class AuditDialog(QDialog):
 
     @Slot()
     def reload(self) -> None:
-        entries = audit.query(self.workspace, self.current_filter())
+        entries = _audit().query(self.workspace, self.current_filter())
         self.model.set_entries(entries)
         if entries:
             self.count.setText(self.tr("%n entries", "", len(entries)))
@@ -233,7 +242,7 @@ class AuditDialog(QDialog):
         if not path:
             return None
         try:
-            n = audit.export_csv(self.workspace, Path(path), self.current_filter())
+            n = _audit().export_csv(self.workspace, Path(path), self.current_filter())
         except InputError as exc:
             QMessageBox.warning(self, self.tr("Export audit trail"), str(exc))
             return None
@@ -280,11 +289,9 @@ class RestoreDialog(QDialog):
 
 def reopen(location: Path) -> Workspace:
     """Open a workspace as the app does: locked, or read-only when another window holds it."""
-    ws = open_workspace(location, lock=True)
-    if ws.lock is not None and not ws.lock.held:
-        ws.close()
-        ws = open_workspace(location, read_only=True)
-    return ws
+    from app.ui.workspace_actions import open_for_window
+
+    return open_for_window(location)[0]
 
 
 def restore_into(window: MainWindow, backup_path: Path) -> bool:
