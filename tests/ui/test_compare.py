@@ -1,0 +1,123 @@
+"""The Compare page on the demo: ranking, sections, sensitivity, why A beats B, and what-if without saving."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.services import evaluations
+from app.ui.compare.models import SORT_ROLE
+from app.ui.context import AppContext
+from app.ui.evaluate.models import RankingModel
+from app.ui.pages.compare import Page
+from tests.conftest import DEMO_EVALUATION
+
+
+def sql(ws, query: str, *params: object) -> list[tuple]:
+    with ws.engine.connect() as con:
+        return [tuple(r) for r in con.exec_driver_sql(query, params).fetchall()]
+
+
+@pytest.fixture
+def page(qtbot, demo) -> Page:
+    ctx = AppContext(demo)
+    ctx.current_evaluation = evaluations.evaluation_id(demo, DEMO_EVALUATION)
+    widget = Page(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 800)
+    widget.show()
+    widget.refresh()
+    return widget
+
+
+def ranking(page: Page) -> list[tuple[str, str]]:
+    proxy = page.ranking_proxy
+    return [
+        (proxy.index(r, RankingModel.VENDOR).data(), proxy.index(r, RankingModel.TOTAL).data())
+        for r in range(proxy.rowCount())
+    ]
+
+
+def test_ranking_matrix_chart_and_explanations(page: Page) -> None:
+    rows = ranking(page)
+    assert rows[0] == ("Signal & Scale Partners", "81.1")
+    assert len(rows) == 4
+    last = page.ranking_proxy.index(3, RankingModel.STATUS)
+    assert last.data() == "knocked out" and "CL04" in page.knockouts.text()
+    # Vendors × sections: formatted text, raw sort values, the same numbers in the chart.
+    assert page.matrix.rowCount() == 4 and page.matrix.index(0, 0).data() == "81.1"
+    assert page.matrix.headerData(0, Qt.Orientation.Vertical) == "Signal & Scale Partners"
+    assert len(page.chart.sets) == 4
+    assert page.chart.values()[0] == pytest.approx([page.matrix.raw(0, c) for c in range(1, page.matrix.columnCount())])
+    # Sensitivity: not too close to call, stable sections, win shares.
+    assert not page.close_banner.isVisible()
+    assert page.stability.rowCount() == page.matrix.columnCount() - 1
+    assert all(r[1] == "stable within ±50 %" for r in page.stability.rows())
+    assert "leads by 7.5 points" in page.margin_label.text()
+    # Why A beats B: by section, and the questions that matter most.
+    assert page.vendor_a.currentText() == "Signal & Scale Partners"
+    assert page.vendor_b.currentText() == "Vectorworks Platform"
+    assert page.comparison.rowCount() == page.matrix.columnCount() - 1
+    assert "+7.5" in page.why_summary.text()
+    assert page.top_questions.rowCount() == 5
+    assert page.disagreements.rowCount() > 0
+
+
+def test_what_if_changes_totals_live_without_touching_the_database(qtbot, page: Page, demo) -> None:
+    weights = "SELECT q.qid, q.weight FROM question q ORDER BY q.id"
+    versions = "SELECT id, version, hash FROM bank_version ORDER BY id"
+    before_weights, before_versions = sql(demo, weights), sql(demo, versions)
+    before = ranking(page)
+    qtbot.mouseClick(page.whatif_button, Qt.MouseButton.LeftButton)
+    assert page.whatif_panel.isVisible()
+    assert "not saved" in page.whatif_banner.text()
+    # Keyboard on the Commercials slider: End = 200 %.
+    slider = page.sliders["Commercials"]
+    slider.setFocus()
+    qtbot.keyClick(slider, Qt.Key.Key_End)
+    assert slider.value() == 200
+    after = ranking(page)
+    assert after != before
+    assert "Commercials 200 %" in page.whatif_banner.text()
+    vectorworks = dict(after)["Vectorworks Platform"]
+    assert float(vectorworks) < float(dict(before)["Vectorworks Platform"])  # weak on commercials
+    assert page.matrix.index(0, 0).data() == after[0][1]
+    # Weight only what Vectorworks is strong at: the leader changes.
+    for section in ("Track record", "Delivery & timeline", "Commercials"):
+        page.sliders[section].setValue(0)
+    for section in ("Data readiness", "Integration", "Security & operations"):
+        page.sliders[section].setValue(200)
+    assert ranking(page)[0][0] == "Vectorworks Platform"
+    page.recompute(with_sensitivity=True)
+    assert page.stability.rowCount() > 0
+    # Nothing was saved: same question weights, same bank versions, same saved scores.
+    assert sql(demo, weights) == before_weights
+    assert sql(demo, versions) == before_versions
+    saved = evaluations.score(demo, DEMO_EVALUATION)
+    assert f"{saved.ranking[0].total:.1f}" == "81.1"
+    qtbot.mouseClick(page.reset_button, Qt.MouseButton.LeftButton)
+    assert ranking(page) == before and page.factors == {}
+    qtbot.mouseClick(page.whatif_button, Qt.MouseButton.LeftButton)
+    assert not page.whatif_banner.isVisible() and not page.whatif_panel.isVisible()
+
+
+def test_select_partner_only_for_a_vendor_still_in_the_race(page: Page, monkeypatch) -> None:
+    calls = []
+    import app.ui.pages.oversee as oversee
+
+    monkeypatch.setattr(oversee, "select_partner", lambda parent, ctx, eid, vendor: calls.append((eid, vendor)))
+    assert not page.select_button.isHidden()
+    page.select_vendor("Fresh Ridge Labs")
+    assert not page.select_button.isEnabled()
+    page.select_vendor("Signal & Scale Partners")
+    assert page.select_button.isEnabled()
+    page.select_button.click()
+    assert calls == [(page.evaluation_id, "Signal & Scale Partners")]
+
+
+def test_matrix_sorts_on_raw_values(page: Page) -> None:
+    view = page.matrix_view
+    view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    proxy = view.model()
+    totals = [proxy.index(r, 0).data(SORT_ROLE) for r in range(proxy.rowCount())]
+    assert totals == sorted(totals)
