@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.domain.bank import QuestionType
 from app.domain.models import Organization, Severity, Vendor
@@ -41,6 +41,12 @@ class RedFlag:
     evidence: tuple[str, ...]
     vendor: str = ""
     acknowledgement: Acknowledgement | None = field(default=None, compare=False)
+    subject: str = ""  # what within the rule it is about, e.g. "Conversion@2026-10" for a metric
+
+    @property
+    def ack_id(self) -> str:
+        """The rule as an acknowledgement names it: one per subject when the rule has several."""
+        return f"{self.rule}:{self.subject}" if self.subject else self.rule
 
     @property
     def acknowledged(self) -> bool:
@@ -48,8 +54,8 @@ class RedFlag:
 
     @property
     def key(self) -> tuple[str, str]:
-        """What an acknowledgement is attached to: the vendor and the rule."""
-        return (self.vendor, self.rule)
+        """What an acknowledgement is attached to: the vendor and the rule (and its subject)."""
+        return (self.vendor, self.ack_id)
 
 
 def _outermost(phrases: list[str]) -> list[str]:
@@ -233,5 +239,5 @@ def vendor_flags(
     out = []
     for f in flags:
         ack = acks.get(f.key)
-        out.append(RedFlag(f.rule, f.severity, f.message, f.evidence, f.vendor, ack) if ack else f)
+        out.append(replace(f, acknowledgement=ack) if ack else f)
     return sort_flags(out)

@@ -187,7 +187,9 @@ def off_track_flags(
                     f"{cur.month}) and there is no recovery plan: time for a different conversation "
                     "with the partner."
                 )
-                flags.append(RedFlag("metrics_off_track", Severity.HIGH, message, evidence, vendor))
+                flags.append(
+                    RedFlag("metrics_off_track", Severity.HIGH, message, evidence, vendor, subject=f"{t.metric.name}@{cur.month}")
+                )
     return flags
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlmodel import Session, select
@@ -183,7 +183,7 @@ def oversight(ws: Workspace, ref: str | int, today: date | None = None) -> Overs
         snap = snapshot_in(s, row)
         acks = repo.acknowledgements(s, engagement_id=row.id)
     flags = [
-        RedFlag(f.rule, f.severity, f.message, f.evidence, f.vendor, acks.get((f.vendor, f.rule)))
+        replace(f, acknowledgement=acks.get(f.key))
         for f in off_track_flags(snap.kickoff, snap.metrics, snap.reviews, snap.vendor)
     ]
     today = today or date.today()

@@ -303,11 +303,14 @@ def test_change_metric_of_an_unknown_metric(demo: Workspace) -> None:
 # ----- flags, milestones, production ----------------------------------------------------
 
 
+ACK = "metrics_off_track:Lead-to-meeting conversion@2026-10"  # one acknowledgement per metric and month
+
+
 def test_acknowledge_an_oversight_flag(demo: Workspace) -> None:
     with pytest.raises(InputError, match="rationale"):
-        engagements.acknowledge_flag(demo, DEMO_ENGAGEMENT, "metrics_off_track", " ")
+        engagements.acknowledge_flag(demo, DEMO_ENGAGEMENT, ACK, " ")
     engagements.acknowledge_flag(
-        demo, DEMO_ENGAGEMENT, "metrics_off_track", "Plan agreed by phone", by="Ana"
+        demo, DEMO_ENGAGEMENT, ACK, "Plan agreed by phone", by="Ana"
     )
     with demo.engine.connect() as con:
         row = con.exec_driver_sql(
@@ -316,7 +319,7 @@ def test_acknowledge_an_oversight_flag(demo: Workspace) -> None:
     assert row.evaluation_id is None and row.engagement_id is not None
     assert (row.vendor, row.rule, row.rationale, row.by) == (
         VENDOR,
-        "metrics_off_track",
+        ACK,
         "Plan agreed by phone",
         "Ana",
     )
@@ -326,10 +329,10 @@ def test_acknowledge_an_oversight_flag(demo: Workspace) -> None:
         engagements.oversight(demo, DEMO_ENGAGEMENT).to_json()["flags"][0]["acknowledged"] is True
     )  # type: ignore[index]
     engagements.acknowledge_flag(
-        demo, DEMO_ENGAGEMENT, "metrics_off_track", "Changed my mind", by="Ana"
+        demo, DEMO_ENGAGEMENT, ACK, "Changed my mind", by="Ana"
     )
     assert count(demo, "flag_ack") == 1
-    engagements.withdraw_acknowledgement(demo, DEMO_ENGAGEMENT, "metrics_off_track")
+    engagements.withdraw_acknowledgement(demo, DEMO_ENGAGEMENT, ACK)
     assert count(demo, "flag_ack") == 0
     assert not engagements.oversight(demo, DEMO_ENGAGEMENT).flags[0].acknowledged
 
@@ -370,3 +373,14 @@ def test_the_engagement_block_round_trips_losslessly(workspace: Workspace, tmp_p
         )
     finally:
         other.close()
+
+
+def test_an_acknowledgement_covers_only_its_metric_and_month(demo: Workspace) -> None:
+    from app.domain.oversight import Review
+
+    engagements.acknowledge_flag(demo, DEMO_ENGAGEMENT, ACK, "Plan agreed by phone", by="Ana")
+    # November: conversion off track again, no plan → a new flag, not covered by October's note.
+    engagements.save_review(demo, DEMO_ENGAGEMENT, Review("2026-11", {"Lead-to-meeting conversion": 8.5, "Time to first touch": 7.0}))
+    flags = {f.subject: f for f in engagements.oversight(demo, DEMO_ENGAGEMENT).flags}
+    assert flags["Lead-to-meeting conversion@2026-10"].acknowledged
+    assert not flags["Lead-to-meeting conversion@2026-11"].acknowledged

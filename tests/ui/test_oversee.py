@@ -259,7 +259,7 @@ def test_dashboard_edits_acknowledge_change_metric_and_milestones(
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert not errors, errors
     ack = rows(ws, "SELECT engagement_id, rule, rationale FROM flag_ack")
-    assert ack == [(1, "metrics_off_track", "Recovery plan agreed in the steering meeting")]
+    assert ack == [(1, "metrics_off_track:Lead-to-meeting conversion@2026-10", "Recovery plan agreed in the steering meeting")]
     assert "Acknowledged by" in " ".join(
         w.text() for w in dash.flag_boxes[0].findChildren(type(page.summary))
     )

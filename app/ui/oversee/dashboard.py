@@ -267,14 +267,14 @@ class Dashboard(QScrollArea):
                     )
                 )
                 withdraw = QPushButton(self.tr("Withdraw acknowledgement"))
-                withdraw.clicked.connect(lambda _=False, r=f.rule: self.withdraw_requested.emit(r))
+                withdraw.clicked.connect(lambda _=False, r=f.ack_id: self.withdraw_requested.emit(r))
                 buttons.addWidget(withdraw)
             else:
                 ack = QPushButton(self.tr("Acknowledge…"))
                 ack.setObjectName("acknowledge")
                 ack.setAccessibleName(self.tr("Acknowledge flag"))
                 ack.clicked.connect(
-                    lambda _=False, r=f.rule, m=f.message: self.acknowledge_requested.emit(r, m)
+                    lambda _=False, r=f.ack_id, m=f.message: self.acknowledge_requested.emit(r, m)
                 )
                 buttons.addWidget(ack)
             fv.addLayout(buttons)

@@ -288,7 +288,7 @@ class Page(QWidget):
             (
                 f.acknowledgement
                 for f in self.oversight.flags
-                if f.rule == rule and f.acknowledgement
+                if f.ack_id == rule and f.acknowledgement
             ),
             None,
         )
