@@ -144,7 +144,7 @@ class VendorEditor(QScrollArea):
         rl = QVBoxLayout(refs)
         self.references = RowsModel(
             [Column(self.tr("Company")), Column(self.tr("Industry")), Column(self.tr("Stage")),
-             Column(self.tr("In production"), "bool"), Column(self.tr("Contactable"), "bool")],
+             Column(self.tr("Live"), "bool"), Column(self.tr("Contact"), "bool")],
             self,
         )
         self.references.on_edit = lambda rows: self._save(references=rows)
@@ -181,6 +181,8 @@ class VendorEditor(QScrollArea):
         self.pricing_model.setEditable(True)
         self.pricing_model.addItems(list(PRICING_MODELS))
         self.pricing_model.setAccessibleName(self.tr("Pricing model"))
+        self.pricing_model.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.pricing_model.setMinimumContentsLength(8)
         self.pricing_model.lineEdit().editingFinished.connect(self._save)
         self.pricing_model.activated.connect(lambda _i: self._save())
         self.amount = QDoubleSpinBox()
@@ -188,6 +190,8 @@ class VendorEditor(QScrollArea):
         self.amount.setDecimals(0)
         self.amount.setGroupSeparatorShown(True)
         self.amount.setAccessibleName(self.tr("Price amount"))
+        self.amount.setMinimumWidth(80)
+        self.amount.setButtonSymbols(QDoubleSpinBox.ButtonSymbols.NoButtons)
         self.amount.editingFinished.connect(self._save)
         self.currency = QComboBox()
         self.currency.setEditable(True)

@@ -238,7 +238,8 @@ class Page(QWidget):
         self.comparison = ComparisonModel(self)
         self.comparison_view, _ = _table(self.comparison, self.tr("Points by section"))
         self.comparison_view.verticalHeader().setVisible(False)
-        self.comparison_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.comparison_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.comparison_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.top_questions = RowsModel([Column(self.tr("Question")), Column(self.tr("Points (A − B)"))], self)
         self.top_questions.editable = False
         self.top_view = QTableView()
