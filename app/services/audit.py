@@ -73,6 +73,18 @@ def describe(value: Any) -> str:
         if value.get("note"):
             parts.append(f"note: {value['note']}")
         return "; ".join(parts)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_plain(v)}" for k, v in value.items())
+    return _plain(value)
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        return ", ".join(str(v) for v in value)
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 

@@ -47,7 +47,14 @@ class BackupInfo:
 
     @property
     def label(self) -> str:
-        return f"{self.created:%Y-%m-%d %H:%M:%S} — {self.kind}"
+        return f"{self.created:%Y-%m-%d %H:%M:%S} — {self.description}"
+
+    @property
+    def description(self) -> str:
+        if self.kind.startswith("before-migration-from-"):
+            return f"before the upgrade from schema {self.kind.rsplit('-', 1)[-1]}"
+        return {AUTO: "automatic (on close)", MANUAL: "made by hand", BEFORE_RESTORE: "before a restore"}.get(
+            self.kind, self.kind)
 
 
 def _db(where: Workspace | Path | str) -> Path:

@@ -131,7 +131,7 @@ class AuditDialog(QDialog):
         super().__init__(parent)
         self.workspace = workspace
         self.setWindowTitle(self.tr("Audit trail"))
-        self.resize(1100, 600)
+        self.resize(1240, 620)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search who, what, before, after, reason…"))
@@ -174,7 +174,7 @@ class AuditDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in ((0, 150), (1, 150), (2, 190), (3, 260), (4, 140), (5, 140)):
+        for column, width in ((0, 140), (1, 130), (2, 170), (3, 210), (4, 170), (5, 200)):
             self.table.setColumnWidth(column, width)
 
         self.count = QLabel()

@@ -33,7 +33,7 @@ def offer_recovery(exc: WorkspaceError, location: str | Path | None, parent: QWi
     box = QMessageBox(QMessageBox.Icon.Critical, title, str(exc), QMessageBox.StandardButton.NoButton, parent)
     box.setInformativeText(
         _tr("The latest backup is from %1 (%2). Restore it? The current file is kept, not deleted.")
-        .replace("%1", f"{latest.created:%Y-%m-%d %H:%M}").replace("%2", latest.kind)
+        .replace("%1", f"{latest.created:%Y-%m-%d %H:%M}").replace("%2", latest.description)
     )
     restore = box.addButton(_tr("Restore latest backup"), QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
