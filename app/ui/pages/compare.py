@@ -187,7 +187,9 @@ class Page(QWidget):
         self.chart = SectionChart()
         self.matrix = MatrixModel(self)
         self.matrix_view, _ = _table(self.matrix, self.tr("Vendors by section"))
-        self.matrix_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Fit headers to their (two-line) text; scroll sideways rather than truncate in what-if.
+        self.matrix_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.matrix_view.horizontalHeader().setStretchLastSection(True)
         self.matrix_view.horizontalHeader().setMinimumSectionSize(60)
         compact_rows(self.matrix_view)
         self.matrix_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
