@@ -187,6 +187,11 @@ def save_vendor(ws: Workspace, evaluation: str | int, vendor: Vendor, old_name: 
             raise InputError(f"a vendor named {name!r} is already in this evaluation")
         before = repo.vendor_from_row(s, row) if row is not None else None
         row = repo.write_vendor(s, ev.id, vendor, row)
+        if before is not None and before.name != name:
+            # Acknowledgements follow the vendor through a rename.
+            for ack in s.exec(select(FlagAckRow).where(FlagAckRow.evaluation_id == ev.id, FlagAckRow.vendor == before.name)).all():
+                ack.vendor = name
+                s.add(ack)
         repo.audit(s, actor or current_user(), "vendor saved" if before else "vendor added", "vendor", row.id,
                    before=_vendor_json(before) if before else None, after=_vendor_json(vendor))
 

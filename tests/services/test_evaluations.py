@@ -92,3 +92,13 @@ def test_new_evaluation_pins_the_bank_version(workspace) -> None:  # type: ignor
 def test_list_evaluations(demo) -> None:  # type: ignore[no-untyped-def]
     (summary,) = evaluations.list_evaluations(demo)
     assert summary.name == DEMO_EVALUATION and summary.vendors == 4 and summary.evaluators == 2
+
+
+def test_acknowledgements_follow_a_renamed_vendor(demo) -> None:  # type: ignore[no-untyped-def]
+    evaluations.acknowledge_flag(demo, DEMO_EVALUATION, "OmniAI Solutions", "generalist", "Checked: two real SaaS clients")
+    snap = evaluations.load_snapshot(demo, DEMO_EVALUATION)
+    v = snap.vendor("OmniAI Solutions")
+    v.name = "OmniAI"
+    evaluations.save_vendor(demo, DEMO_EVALUATION, v, old_name="OmniAI Solutions")
+    flag = next(f for f in evaluations.score(demo, DEMO_EVALUATION).flags["OmniAI"] if f.rule == "generalist")
+    assert flag.acknowledged
