@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -10,7 +11,8 @@ from sqlmodel import Session, select
 from app.domain.bank import Reading
 from app.domain.errors import AnswerError, DomainError
 from app.domain.evaluation import EvaluationSnapshot, EvaluatorInfo, Results, evaluate
-from app.domain.models import Vendor
+from app.domain.flags import Acknowledgement
+from app.domain.models import Answer, Vendor
 from app.services import knowledge
 from app.services.errors import InputError, NotFound
 from app.store import repo
@@ -202,7 +204,39 @@ def delete_vendor(ws: Workspace, evaluation: str | int, name: str, actor: str | 
         assert ev.id is not None
         row = _vendor_row(s, ev.id, name)
         repo.audit(s, actor or current_user(), "vendor removed", "vendor", row.id, before={"name": name})
+        for ack in s.exec(select(FlagAckRow).where(FlagAckRow.evaluation_id == ev.id, FlagAckRow.vendor == name)).all():
+            s.delete(ack)
         s.delete(row)
+
+
+def restore_vendor(
+    ws: Workspace,
+    evaluation: str | int,
+    vendor: Vendor,
+    answers: list[Answer],
+    acknowledgements: dict[tuple[str, str], Acknowledgement] | None = None,
+    actor: str | None = None,
+) -> None:
+    """Put a removed vendor back with its answers and acknowledgements in ONE transaction
+    (the undo of "Remove vendor"): either everything comes back or nothing does."""
+    with ws.session() as s:
+        ev = _evaluation(s, evaluation)
+        assert ev.id is not None
+        if s.exec(select(VendorRow).where(VendorRow.evaluation_id == ev.id, VendorRow.name == vendor.name)).first():
+            raise InputError(f"a vendor named {vendor.name!r} is already in this evaluation")
+        row = repo.write_vendor(s, ev.id, vendor)
+        evaluators = {e.name: e.id for e in repo.evaluator_rows(s, ev.id)}
+        for a in answers:
+            if a.vendor != vendor.name or a.evaluator not in evaluators:
+                continue
+            s.add(AnswerRow(vendor_id=row.id or 0, evaluator_id=evaluators[a.evaluator] or 0, qid=a.question,
+                            value=a.value, note=a.note, source="restore"))
+        for (vname, rule), ack in (acknowledgements or {}).items():
+            if vname == vendor.name:
+                s.add(FlagAckRow(evaluation_id=ev.id, vendor=vname, rule=rule, rationale=ack.rationale, by=ack.by,
+                                 at=datetime.fromisoformat(ack.at)))
+        repo.audit(s, actor or current_user(), "vendor restored", "vendor", row.id,
+                   after={"name": vendor.name, "answers": len(answers)})
 
 
 def _vendor_json(v: Vendor) -> dict[str, object]:

@@ -601,11 +601,11 @@ class Page(QWidget):
             return False
         ws = self.ctx.workspace
 
+        acks = {k: v for k, v in snap.acknowledgements.items() if k[0] == name}
+
         def restore() -> None:
-            # Undo re-creates the profile and then each answer (one transaction each).
-            evaluations.save_vendor(ws, eid, vendor)
-            for a in answers:
-                evaluations.record_answer(ws, eid, name, a.evaluator, a.question, a.value, a.note)
+            # One transaction: the profile, every answer and acknowledgement come back together.
+            evaluations.restore_vendor(ws, eid, vendor, answers, acks)
 
         error = self._push(
             self.tr("Remove vendor %1").replace("%1", name),
