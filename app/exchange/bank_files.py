@@ -446,7 +446,7 @@ def analyse(
             raise _Stop
 
     explicit = _parse_mapping(mapping, table)
-    detected = detect_header_row(table.rows, [c for _, c in explicit])
+    detected = detect_header_row(table.rows, [c for _, c in explicit if c])
     if header_row is not None:
         if header_row < 1 or header_row > max(len(table.rows), 1):
             raise SpreadsheetError(table.where(), f"--header-row {header_row} is outside the sheet (it has {len(table.rows)} rows)")
@@ -466,6 +466,11 @@ def analyse(
         _read_rows(analysis, default_type, default_weight, fail)
     except _Stop:
         pass
+    except SpreadsheetError as exc:
+        # The preview still shows the header and columns so the user can fix the mapping.
+        if not collect:
+            raise
+        errors.append(exc)
     return analysis
 
 
@@ -483,7 +488,7 @@ def _parse_mapping(mapping: Sequence[str], table: Table) -> list[tuple[str, str]
     for item in mapping:
         f, sep, col = item.partition("=")
         fname = f.strip().lower().replace(" ", "_").replace("-", "_")
-        if not sep or not col.strip():
+        if not sep:
             raise SpreadsheetError(table.file, f"--map {item!r} needs the form field=Column, e.g. question=\"Requirement\"")
         if fname not in FIELDS:
             raise SpreadsheetError(table.file, f"--map {item!r}: {f.strip()!r} is not a bank field ({', '.join(FIELDS)})")
@@ -497,7 +502,10 @@ def _map_columns(a: Analysis, explicit: list[tuple[str, str]]) -> None:
         if c.header:
             by_key.setdefault(header_key(c.header), c.index)
     mapping: dict[str, int] = {}
+    excluded = {fname for fname, col in explicit if not col}  # "field=" means: do not import it
     for fname, col in explicit:
+        if not col:
+            continue
         key = header_key(col)
         if key in by_key:
             mapping[fname] = by_key[key]
@@ -509,13 +517,13 @@ def _map_columns(a: Analysis, explicit: list[tuple[str, str]]) -> None:
                 a.table.where(a.header_row), f"--map {fname}={col}: no column named {col!r} in the header row (columns: {names})"
             )
     exact = {k: f for f in FIELDS for k in _EXACT[f]}
-    a.our_format = not explicit and all(k in by_key for k in ("id", "question", "type"))
+    a.our_format = not any(col for _, col in explicit) and all(k in by_key for k in ("id", "question", "type"))
     for c in a.columns:
         if not c.header:
             continue
         key = header_key(c.header)
         f = exact.get(key) if a.our_format else field_name(c.header)
-        if f is not None and f not in mapping and c.index not in mapping.values():
+        if f is not None and f not in mapping and f not in excluded and c.index not in mapping.values():
             mapping[f] = c.index
     a.mapping = mapping
     used = set(mapping.values())

@@ -129,7 +129,7 @@ def preview_bank_file(
     if not path.is_file():
         raise InputError("no such file", str(path))
     try:
-        table = read_table(path, sheet)
+        table = _cached_table(path, sheet, read_table)
     except SpreadsheetError as exc:
         raise _input_error(exc) from None
     rows = [[cell_text(v) for v in r] for r in table.rows[:max_rows]]
@@ -153,6 +153,42 @@ def preview_bank_file(
         warnings=list(a.warnings),
         errors=[str(e) for e in a.errors],
     )
+
+
+_TABLE_CACHE: dict[tuple[str, int, int, str | None], object] = {}
+
+
+def _cached_table(path: Path, sheet: str | None, read_table: object) -> object:
+    """The wizard previews the same file many times while columns are mapped; read it once."""
+    import copy
+
+    st = path.stat()
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size, sheet)
+    table = _TABLE_CACHE.get(key)
+    if table is None:
+        table = read_table(path, sheet)  # type: ignore[operator]
+        _TABLE_CACHE.clear()
+        _TABLE_CACHE[key] = table
+    # analyse() appends warnings to its own copy of the list only, but keep the cache pristine anyway.
+    return copy.copy(table)
+
+
+def questionnaire_target(path: Path) -> tuple[str, str] | None:
+    """(evaluation, vendor) when `path` is a Diligence questionnaire, None for any other workbook."""
+    from app.exchange.questionnaire import META_SHEET, read_raw
+    from app.exchange.spreadsheet_safety import SpreadsheetError, check_xlsx
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("no such file", str(path))
+    try:
+        info = check_xlsx(path)
+        if info.sheet(META_SHEET) is None:
+            return None
+        meta = read_raw(path).meta
+    except SpreadsheetError as exc:
+        raise _input_error(exc) from None
+    return meta.evaluation, meta.vendor
 
 
 def bank_csv(bank: Bank) -> str:

@@ -1,0 +1,602 @@
+"""File menu actions for spreadsheets: the bank import wizard, vendor questionnaires out and in, drops."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QStyle,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from app.domain.bank import FIELDS
+from app.services import banks, evaluations
+from app.services import spreadsheets as sheets
+from app.services.errors import InputError
+from app.store.workspace import WorkspaceError
+
+if TYPE_CHECKING:
+    from app.ui.context import AppContext
+    from app.ui.main_window import MainWindow
+
+FIELD_LABELS = {
+    "id": "Id",
+    "section": "Section",
+    "layer": "Layer",
+    "question": "Question",
+    "type": "Answer type",
+    "weight": "Weight",
+    "guidance": "Guidance",
+    "options": "Options",
+    "scoring": "Scoring rule",
+    "knockout_min": "Knockout minimum",
+    "flag_rule": "Flag rule",
+    "allow_na": "Allow n/a",
+}
+TYPES = ("scale", "yes_no", "number", "choice", "text")
+PREVIEW_ROWS = 30
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
+
+
+def report(parent: QWidget, title: str, text: str, error: bool = False, details: str = "") -> QMessageBox:
+    """A window-modal message that does not block the event loop (so tests can read it)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning if error else QMessageBox.Icon.Information)
+    box.setWindowTitle(title)
+    box.setText(text)
+    if details:
+        box.setDetailedText(details)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    parent.setProperty("last_report", text)
+    return box
+
+
+# ----- the bank import wizard ----------------------------------------------------------------
+
+
+class _FilePage(QWizardPage):
+    """Pick the file and the sheet, look at the first rows, pick the header row."""
+
+    def __init__(self, wizard: BankImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle(self.tr("Choose the spreadsheet"))
+        self.setSubTitle(self.tr("A question bank in our format, or any questionnaire in CSV or Excel (.xlsx)."))
+        self.path_edit = QLineEdit()
+        self.path_edit.setAccessibleName(self.tr("File"))
+        self.path_edit.setReadOnly(True)
+        browse = QPushButton(self.tr("Browse…"))
+        browse.setAccessibleName(self.tr("Choose a file"))
+        browse.clicked.connect(self._browse)
+        self.sheet_combo = QComboBox()
+        self.sheet_combo.setAccessibleName(self.tr("Sheet"))
+        self.sheet_combo.currentTextChanged.connect(self._sheet_changed)
+        self.header_spin = QSpinBox()
+        self.header_spin.setAccessibleName(self.tr("Header row"))
+        self.header_spin.setRange(1, 1)
+        self.header_spin.valueChanged.connect(self._header_changed)
+        self.detected = QLabel()
+        self.detected.setObjectName("detectedHeader")
+        self.table = QTableWidget()
+        self.table.setAccessibleName(self.tr("First rows of the sheet"))
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(False)
+        self.table.cellClicked.connect(lambda row, _col: self.header_spin.setValue(row + 1))
+        grid = QGridLayout()
+        grid.addWidget(QLabel(self.tr("File:")), 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(browse)
+        grid.addLayout(row, 0, 1)
+        grid.addWidget(QLabel(self.tr("Sheet:")), 1, 0)
+        grid.addWidget(self.sheet_combo, 1, 1)
+        grid.addWidget(QLabel(self.tr("Header row:")), 2, 0)
+        hrow = QHBoxLayout()
+        hrow.addWidget(self.header_spin)
+        hrow.addWidget(self.detected, 1)
+        grid.addLayout(hrow, 2, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        hint = QLabel(self.tr("Click a row to make it the header row."))
+        hint.setEnabled(False)  # palette's disabled text: a quiet hint in light and dark modes
+        layout.addWidget(hint)
+        layout.addWidget(self.table, 1)
+        self._loading = False
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Import question bank"), str(self.w.path.parent) if self.w.path else "",
+            self.tr("Spreadsheets (*.xlsx *.xlsm *.csv *.tsv *.txt);;All files (*)"),
+        )
+        if path:
+            self.w.set_file(Path(path))
+
+    def _sheet_changed(self, name: str) -> None:
+        if self._loading or not name:
+            return
+        self.w.sheet = name
+        self.w.header_row = None
+        self.w.reset_mapping()
+        self.w.refresh()
+
+    def _header_changed(self, value: int) -> None:
+        if self._loading:
+            return
+        self.w.header_row = value
+        self.w.reset_mapping()
+        self.w.refresh()
+
+    def show_preview(self) -> None:
+        pv = self.w.preview
+        self._loading = True
+        try:
+            self.path_edit.setText(str(self.w.path or ""))
+            self.sheet_combo.clear()
+            if pv is not None and pv.sheets:
+                for name in pv.sheets:
+                    hidden = name in pv.hidden_sheets
+                    self.sheet_combo.addItem(name + (self.tr(" (hidden)") if hidden else ""), name)
+                idx = self.sheet_combo.findData(pv.sheet)
+                self.sheet_combo.setCurrentIndex(max(idx, 0))
+            self.sheet_combo.setEnabled(bool(pv and pv.sheets))
+            rows = pv.rows[:PREVIEW_ROWS] if pv else []
+            width = max((len(r) for r in rows), default=0)
+            self.table.clear()
+            self.table.setRowCount(len(rows))
+            self.table.setColumnCount(width)
+            from app.exchange.spreadsheet_safety import column_letter
+
+            self.table.setHorizontalHeaderLabels([column_letter(i + 1) for i in range(width)])
+            bold = self.table.font()
+            bold.setBold(True)
+            header = (pv.header_row or 0) if pv else 0
+            for r, values in enumerate(rows):
+                for c, v in enumerate(values):
+                    item = QTableWidgetItem(v.replace("\n", " ⏎ ")[:200])
+                    item.setToolTip(v[:1000])
+                    if r + 1 == header:
+                        item.setFont(bold)
+                    self.table.setItem(r, c, item)
+            self.table.resizeColumnsToContents()
+            for c in range(width):
+                self.table.setColumnWidth(c, min(self.table.columnWidth(c), 280))
+            if pv is not None:
+                self.header_spin.setRange(1, max(pv.total_rows, 1))
+                self.header_spin.setValue(pv.header_row or 1)
+                if header:
+                    self.table.selectRow(header - 1)
+                det = pv.detected_header_row
+                self.detected.setText(self.tr("detected: row %1").replace("%1", str(det)) if det else self.tr("no header detected"))
+        finally:
+            self._loading = False
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return self.w.preview is not None and self.w.file_error is None
+
+
+class _MappingPage(QWizardPage):
+    """Map columns to bank fields and see what would come in."""
+
+    def __init__(self, wizard: BankImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle(self.tr("Match columns to question fields"))
+        self.setSubTitle(self.tr("Only the question text is required; the rest has sensible defaults."))
+        form = QFormLayout()
+        self.combos: dict[str, QComboBox] = {}
+        for f in FIELDS:
+            combo = QComboBox()
+            combo.setObjectName(f"map-{f}")
+            combo.setAccessibleName(self.tr("Column for %1").replace("%1", FIELD_LABELS[f]))
+            combo.activated.connect(self._mapping_changed)
+            self.combos[f] = combo
+            form.addRow(self.tr(FIELD_LABELS[f]) + ":", combo)
+        self.type_combo = QComboBox()
+        self.type_combo.setAccessibleName(self.tr("Answer type when there is no type column"))
+        for t in TYPES:
+            self.type_combo.addItem(t, t)
+        self.type_combo.activated.connect(self._defaults_changed)
+        self.weight_spin = QDoubleSpinBox()
+        self.weight_spin.setAccessibleName(self.tr("Weight when a row has none"))
+        self.weight_spin.setRange(0, 1000)
+        self.weight_spin.setDecimals(2)
+        self.weight_spin.setValue(1)
+        self.weight_spin.valueChanged.connect(self._defaults_changed)
+        form.addRow(self.tr("Default answer type:"), self.type_combo)
+        form.addRow(self.tr("Default weight:"), self.weight_spin)
+        self.count = QLabel()
+        self.count.setObjectName("questionsCount")
+        font = self.count.font()
+        font.setBold(True)
+        self.count.setFont(font)
+        self.problems = QListWidget()
+        self.problems.setObjectName("problems")
+        self.problems.setAccessibleName(self.tr("Warnings and errors"))
+        self.problems.setWordWrap(True)
+        layout = QHBoxLayout(self)
+        left = QWidget()
+        left.setLayout(form)
+        layout.addWidget(left)
+        right = QVBoxLayout()
+        right.addWidget(self.count)
+        right.addWidget(self.problems, 1)
+        layout.addLayout(right, 1)
+        self._loading = False
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        self.show_preview()
+
+    def _mapping_changed(self, *_args: object) -> None:
+        if self._loading:
+            return
+        from app.exchange.spreadsheet_safety import column_letter
+
+        mapping = []
+        for f, combo in self.combos.items():
+            col = combo.currentData()
+            # "field=" keeps a field out even when a column's header would have matched it.
+            mapping.append(f"{f}={column_letter(int(col) + 1)}" if col is not None else f"{f}=")
+        self.w.mapping = mapping
+        self.w.refresh()
+
+    def _defaults_changed(self, *_args: object) -> None:
+        if self._loading:
+            return
+        self.w.default_type = str(self.type_combo.currentData())
+        self.w.default_weight = float(self.weight_spin.value())
+        self.w.refresh()
+
+    def show_preview(self) -> None:
+        pv = self.w.preview
+        self._loading = True
+        try:
+            for f, combo in self.combos.items():
+                combo.clear()
+                combo.addItem(self.tr("(not imported)"), None)
+                for i, label in enumerate(pv.columns if pv else []):
+                    combo.addItem(label, i)
+                col = pv.mapping.get(f) if pv else None
+                combo.setCurrentIndex(combo.findData(col) if col is not None else 0)
+            self.type_combo.setCurrentIndex(max(self.type_combo.findData(self.w.default_type or "scale"), 0))
+            self.type_combo.setEnabled(not (pv and pv.our_format))
+            self.weight_spin.setEnabled(not (pv and pv.our_format))
+        finally:
+            self._loading = False
+        self.problems.clear()
+        if pv is None:
+            self.count.setText(self.w.file_error or "")
+        else:
+            n = pv.questions_count
+            if pv.errors:
+                self.count.setText(self.tr("%1 questions read; fix the %2 error(s) below to import")
+                                   .replace("%1", str(n)).replace("%2", str(len(pv.errors))))
+            else:
+                self.count.setText(self.tr("%1 questions will be imported").replace("%1", str(n)))
+            error_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical)
+            warn_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+            for e in pv.errors:
+                self.problems.addItem(QListWidgetItem(error_icon, e))
+            for w in pv.warnings:
+                self.problems.addItem(QListWidgetItem(warn_icon, w))
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return self.w.preview is not None and self.w.preview.ok
+
+
+class _NamePage(QWizardPage):
+    """Name the bank (an existing name makes a new version of it) and import."""
+
+    def __init__(self, wizard: BankImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle(self.tr("Name the bank"))
+        self.setSubTitle(self.tr("Use an existing bank's name to save the file as that bank's next version."))
+        self.name_combo = QComboBox()
+        self.name_combo.setEditable(True)
+        self.name_combo.setAccessibleName(self.tr("Bank name"))
+        self.name_combo.editTextChanged.connect(lambda _t: self.completeChanged.emit())
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow(self.tr("Bank name:"), self.name_combo)
+        form.addRow(self.summary)
+        self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Import"))
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        self.name_combo.clear()
+        try:
+            names = [b.name for b in banks.list_banks(self.w.ctx.workspace)]
+        except (InputError, WorkspaceError):
+            names = []
+        self.name_combo.addItems(names)
+        default = self.w.path.stem.replace("_", " ").strip() if self.w.path else ""
+        self.name_combo.setEditText(default)
+        pv = self.w.preview
+        n = pv.questions_count if pv else 0
+        self.summary.setText(self.tr("%1 questions from %2.").replace("%1", str(n)).replace("%2", self.w.path.name if self.w.path else ""))
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return bool(self.name_combo.currentText().strip())
+
+    def validatePage(self) -> bool:  # noqa: N802 - Qt override
+        return self.w.do_import(self.name_combo.currentText().strip())
+
+
+class BankImportWizard(QWizard):
+    """Pick file and sheet, preview, pick the header row, map columns, name the bank, import."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, path: Path | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("bankImportWizard")
+        self.setWindowTitle(self.tr("Import question bank"))
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.path: Path | None = None
+        self.sheet: str | None = None
+        self.header_row: int | None = None
+        self.mapping: list[str] = []
+        self.default_type: str | None = None
+        self.default_weight: float | None = None
+        self.preview: sheets.Preview | None = None
+        self.file_error: str | None = None
+        self.summary: sheets.BankImportSummary | None = None
+        self.file_page = _FilePage(self)
+        self.mapping_page = _MappingPage(self)
+        self.name_page = _NamePage(self)
+        self.addPage(self.file_page)
+        self.addPage(self.mapping_page)
+        self.addPage(self.name_page)
+        self.resize(980, 640)
+        if path is not None:
+            self.set_file(path)
+
+    def set_file(self, path: Path) -> None:
+        self.path = Path(path)
+        self.sheet = None
+        self.header_row = None
+        self.reset_mapping()
+        self.refresh()
+
+    def reset_mapping(self) -> None:
+        # Until the user changes a combo, the file's own header decides (keeps our format lossless).
+        self.mapping = []
+
+    def refresh(self) -> None:
+        if self.path is None:
+            return
+        try:
+            self.preview = sheets.preview_bank_file(self.path, self.sheet, self.header_row, self.mapping,
+                                                    self.default_type, self.default_weight)
+            self.file_error = None
+        except InputError as exc:
+            self.preview = None
+            self.file_error = str(exc)
+        self.file_page.show_preview()
+        if self.file_error:
+            self.file_page.detected.setText(self.file_error)
+        if self.currentPage() is self.mapping_page:
+            self.mapping_page.show_preview()
+
+    def do_import(self, name: str) -> bool:
+        assert self.path is not None
+        try:
+            self.summary = sheets.import_bank_file(
+                self.ctx.workspace, self.path, name=name, sheet=self.sheet, header_row=self.header_row,
+                mapping=self.mapping, default_type=self.default_type, default_weight=self.default_weight,
+            )
+        except (InputError, WorkspaceError) as exc:
+            report(self, self.tr("Import question bank"), str(exc), error=True)
+            return False
+        self.ctx.changed("banks")
+        self.ctx.say(self.summary.message)
+        return True
+
+
+def open_bank_import_wizard(parent: QWidget, ctx: AppContext, path: Path | None = None) -> BankImportWizard:
+    """Open the wizard (window-modal, without blocking); the Question banks page calls this too."""
+    wizard = BankImportWizard(ctx, parent, path)
+    wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    wizard.open()
+    return wizard
+
+
+# ----- questionnaires ------------------------------------------------------------------------
+
+
+class ExportQuestionnaireDialog(QDialog):
+    """Pick an evaluation and a vendor, then save the workbook the vendor fills in."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(self.tr("Export questionnaire for vendor"))
+        self.evaluation = QComboBox()
+        self.evaluation.setAccessibleName(self.tr("Evaluation"))
+        self.vendor = QComboBox()
+        self.vendor.setAccessibleName(self.tr("Vendor"))
+        self.note = QLabel(self.tr("The vendor answers in Excel; import the returned file with File ▸ Import filled questionnaire, or drop it on the window."))
+        self.note.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = buttons.addButton(self.tr("Save questionnaire…"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(self.tr("Evaluation:"), self.evaluation)
+        form.addRow(self.tr("Vendor:"), self.vendor)
+        form.addRow(self.note)
+        form.addRow(buttons)
+        for e in evaluations.list_evaluations(ctx.workspace):
+            self.evaluation.addItem(e.name, e.id)
+        if ctx.current_evaluation is not None:
+            self.evaluation.setCurrentIndex(max(self.evaluation.findData(ctx.current_evaluation), 0))
+        self.evaluation.currentIndexChanged.connect(self._load_vendors)
+        self._load_vendors()
+        self.resize(520, 180)
+
+    def _load_vendors(self, *_args: object) -> None:
+        self.vendor.clear()
+        ev = self.evaluation.currentData()
+        if ev is not None:
+            for v in evaluations.load_snapshot(self.ctx.workspace, int(ev)).vendors:
+                self.vendor.addItem(v.name)
+        self.save_button.setEnabled(self.vendor.count() > 0)
+
+    def _save(self) -> None:
+        default = f"{self.vendor.currentText()} — {self.evaluation.currentText()}.xlsx".replace("/", "-")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save questionnaire"), default, self.tr("Excel workbook (*.xlsx)"))
+        if path:
+            if not path.lower().endswith(".xlsx"):
+                path += ".xlsx"
+            if self.export_to(Path(path)):
+                self.accept()
+
+    def export_to(self, path: Path) -> bool:
+        ev = self.evaluation.currentData()
+        try:
+            sheets.export_questionnaire(self.ctx.workspace, int(ev), self.vendor.currentText(), path)
+        except (InputError, WorkspaceError, OSError) as exc:
+            report(self, self.windowTitle(), str(exc), error=True)
+            return False
+        self.ctx.say(self.tr("Wrote %1").replace("%1", str(path)))
+        return True
+
+
+def import_filled_questionnaire(window: QWidget, ctx: AppContext, path: Path) -> sheets.AnswersImportSummary | None:
+    """Import a returned questionnaire into the evaluation it was made for; report the outcome."""
+    title = window.tr("Import filled questionnaire")
+    try:
+        target = sheets.questionnaire_target(path)
+        if target is None:
+            report(window, title, f"{Path(path).name}: this workbook is not a Diligence questionnaire. "
+                   "To import it as a question bank use File ▸ Import question bank…", error=True)
+            return None
+        summary = sheets.import_answers(ctx.workspace, path, target[0])
+    except (InputError, WorkspaceError) as exc:
+        report(window, title, str(exc), error=True)
+        return None
+    try:
+        ev_id = evaluations.evaluation_id(ctx.workspace, summary.evaluation)
+        ctx.changed(f"evaluation:{ev_id}")
+    except InputError:
+        ctx.changed("evaluations")
+    ctx.say(str(summary))
+    report(window, title, str(summary), details="\n".join(summary.warnings))
+    return summary
+
+
+class _DropFilter(QObject):
+    """Accepts .xlsx (and .csv) files dropped anywhere on the main window."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+
+    @staticmethod
+    def _paths(event: QDragEnterEvent | QDropEvent) -> list[Path]:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return []
+        return [Path(u.toLocalFile()) for u in mime.urls()
+                if u.isLocalFile() and u.toLocalFile().lower().endswith(SPREADSHEET_SUFFIXES)]
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if obj is self.window and event.type() in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+            if self._paths(event) and not self.window.ctx.read_only:  # type: ignore[arg-type]
+                event.acceptProposedAction()  # type: ignore[attr-defined]
+                return True
+        if obj is self.window and event.type() == QEvent.Type.Drop:
+            paths = self._paths(event)  # type: ignore[arg-type]
+            if paths:
+                event.acceptProposedAction()  # type: ignore[attr-defined]
+                # Handle after the drop returns so the drag source is not kept waiting on dialogs.
+                QTimer.singleShot(0, lambda: handle_dropped_files(self.window, paths))
+                return True
+        return False
+
+
+def handle_dropped_files(window: MainWindow, paths: list[Path]) -> None:
+    """Filled questionnaires are imported; any other spreadsheet opens the bank import wizard."""
+    for path in paths:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            try:
+                target = sheets.questionnaire_target(path)
+            except InputError as exc:
+                report(window, "Import", str(exc), error=True)
+                continue
+            if target is not None:
+                import_filled_questionnaire(window, window.ctx, path)
+                continue
+        open_bank_import_wizard(window, window.ctx, path)
+        return  # one wizard at a time
+
+
+def install(window: MainWindow) -> None:
+    menu = window.file_menu
+    menu.addSeparator()
+    imp = QAction(window.tr("Import question &bank…"), window)
+    imp.setObjectName("action-import-bank")
+    imp.triggered.connect(lambda: open_bank_import_wizard(window, window.ctx))
+    exp = QAction(window.tr("Export &questionnaire for vendor…"), window)
+    exp.setObjectName("action-export-questionnaire")
+    exp.triggered.connect(lambda: _open_export_dialog(window))
+    filled = QAction(window.tr("Import &filled questionnaire…"), window)
+    filled.setObjectName("action-import-answers")
+    filled.triggered.connect(lambda: _choose_filled(window))
+    for action in (imp, exp, filled):
+        menu.addAction(action)
+    window.questionnaire_actions = (imp, exp, filled)  # type: ignore[attr-defined]
+    window.setAcceptDrops(True)
+    window.drop_filter = _DropFilter(window)  # type: ignore[attr-defined]
+    window.installEventFilter(window.drop_filter)  # type: ignore[attr-defined]
+
+    def update_enabled(*_args: object) -> None:
+        for action in (imp, filled):
+            action.setEnabled(not window.ctx.read_only)
+
+    window.ctx.workspace_changed.connect(update_enabled)
+    update_enabled()
+
+
+def _open_export_dialog(window: MainWindow) -> None:
+    dialog = ExportQuestionnaireDialog(window.ctx, window)
+    if dialog.evaluation.count() == 0:
+        report(window, dialog.windowTitle(), window.tr("There is no evaluation yet. Create one on the Evaluate page first."))
+        dialog.deleteLater()
+        return
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+
+
+def _choose_filled(window: MainWindow) -> None:
+    path, _ = QFileDialog.getOpenFileName(window, window.tr("Import filled questionnaire"), "",
+                                          window.tr("Excel workbook (*.xlsx)"))
+    if path:
+        import_filled_questionnaire(window, window.ctx, Path(path))

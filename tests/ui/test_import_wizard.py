@@ -1,0 +1,176 @@
+"""File ▸ Import question bank wizard, questionnaire export, and dropping a filled questionnaire."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QMessageBox, QWizard
+
+from app.services import banks, evaluations
+from app.store.workspace import open_workspace
+from app.ui.context import AppContext
+from app.ui.main_window import MainWindow
+from app.ui.questionnaires import BankImportWizard, ExportQuestionnaireDialog
+from tests.conftest import DEMO_EVALUATION
+from tests.exchange.builders import write_xlsx
+
+VENDOR = "Signal & Scale Partners"
+
+
+@pytest.fixture
+def window(qtbot: Any, demo_path: Path) -> Iterator[MainWindow]:
+    win = MainWindow(AppContext(open_workspace(demo_path, lock=True)))
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.ctx.workspace.close()
+
+
+def _foreign(path: Path) -> Path:
+    rows: list[list[object]] = [
+        ["Northwind — partner questionnaire"],
+        [],
+        ["Ref", "Topic", "Ask", "Notes", "Importance"],
+        ["N1", "Data", "How do you check our data before modelling?", "Ask for an example audit", 3],
+        ["N2", "Data", "Who owns the pipelines after go-live?", "", 2],
+        ["N3", "Commercial", "Is the price fixed?", "", 1],
+        [None, "Commercial", "An orphan row without id", "", 1],
+    ]
+    return write_xlsx(path, {"Questions": rows})
+
+
+def _wizard(window: MainWindow) -> BankImportWizard:
+    [action] = [a for a in window.file_menu.actions() if a.objectName() == "action-import-bank"]
+    action.trigger()
+    wizard = window.findChild(BankImportWizard)
+    assert wizard is not None and wizard.isVisible()
+    return wizard
+
+
+def test_import_a_foreign_questionnaire_through_the_wizard(window: MainWindow, qtbot: Any, tmp_path: Path) -> None:
+    wizard = _wizard(window)
+    wizard.set_file(_foreign(tmp_path / "northwind.xlsx"))
+    page = wizard.file_page
+    assert page.sheet_combo.currentData() == "Questions"
+    assert page.header_spin.value() == 3 and "row 3" in page.detected.text()
+    assert page.table.item(2, 2).text() == "Ask"
+    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    mp = wizard.mapping_page
+    assert wizard.currentPage() is mp
+    # "Ask" is not a word the importer knows: no question column yet, so nothing can be imported.
+    assert mp.combos["question"].currentData() is None
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    assert any("question text" in mp.problems.item(i).text() for i in range(mp.problems.count()))
+    # Map it with the combo, as a user would.
+    combo = mp.combos["question"]
+    combo.setCurrentIndex(combo.findText("C: Ask"))
+    combo.activated.emit(combo.currentIndex())
+    weight = mp.combos["weight"]
+    weight.setCurrentIndex(weight.findText("E: Importance"))
+    weight.activated.emit(weight.currentIndex())
+    mp.type_combo.setCurrentIndex(mp.type_combo.findData("yes_no"))
+    mp.type_combo.activated.emit(mp.type_combo.currentIndex())
+    assert mp.count.text() == "3 questions will be imported"
+    problems = [mp.problems.item(i).text() for i in range(mp.problems.count())]
+    assert any("skipped 1 row" in p and "7" in p for p in problems)
+    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    assert wizard.currentPage() is wizard.name_page
+    name = wizard.name_page.name_combo
+    name.clearEditText()
+    qtbot.keyClicks(name, "Northwind partner bank")
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    assert wizard.summary is not None and wizard.summary.questions == 3
+    [bank] = [b for b in banks.list_banks(window.ctx.workspace) if b.name == "Northwind partner bank"]
+    assert bank.questions == 3
+    saved = banks.get_bank(window.ctx.workspace, bank.name)
+    assert [(q.id, q.type.value, q.weight, q.section) for q in saved.questions] == [
+        ("N1", "yes_no", 3.0, "Data"), ("N2", "yes_no", 2.0, "Data"), ("N3", "yes_no", 1.0, "Commercial")]
+
+
+def test_wizard_shows_a_hostile_file_error_and_stays_put(window: MainWindow, tmp_path: Path) -> None:
+    wizard = _wizard(window)
+    noise = tmp_path / "noise.xlsx"
+    noise.write_bytes(b"\x13\x37" * 500)
+    wizard.set_file(noise)
+    assert "not an Excel .xlsx workbook" in wizard.file_page.detected.text()
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+
+
+def test_export_questionnaire_dialog_writes_the_workbook(window: MainWindow, tmp_path: Path) -> None:
+    dialog = ExportQuestionnaireDialog(window.ctx, window)
+    dialog.evaluation.setCurrentIndex(dialog.evaluation.findText(DEMO_EVALUATION))
+    dialog.vendor.setCurrentIndex(dialog.vendor.findText(VENDOR))
+    out = tmp_path / "q.xlsx"
+    assert dialog.export_to(out)
+    meta = {r[0].value: r[1].value for r in openpyxl.load_workbook(out)["_diligence"].iter_rows()}
+    assert meta["vendor"] == VENDOR and meta["evaluation"] == DEMO_EVALUATION
+
+
+def _drop(window: MainWindow, path: Path) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # PySide marks the only QPoint constructor deprecated
+        enter = QDragEnterEvent(QPoint(200, 200), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                                Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(200, 200), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, drop)
+
+
+def test_dropping_a_filled_questionnaire_imports_it(window: MainWindow, qtbot: Any, tmp_path: Path) -> None:
+    out = tmp_path / "q.xlsx"
+    dialog = ExportQuestionnaireDialog(window.ctx, window)
+    dialog.evaluation.setCurrentIndex(dialog.evaluation.findText(DEMO_EVALUATION))
+    dialog.vendor.setCurrentIndex(dialog.vendor.findText(VENDOR))
+    assert dialog.export_to(out)
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Questionnaire"]
+    bank = evaluations.load_snapshot(window.ctx.workspace, DEMO_EVALUATION).bank
+    yes_no_row = next(r for r, q in enumerate(bank.questions, start=2) if q.type.value == "yes_no")
+    ws.cell(yes_no_row, 7, "yes")
+    wb.save(out)
+    with qtbot.waitSignal(window.ctx.data_changed, timeout=5000) as changed:
+        _drop(window, out)
+    assert changed.args[0].startswith("evaluation:")
+    snap = evaluations.load_snapshot(window.ctx.workspace, DEMO_EVALUATION)
+    assert "Vendor (self-assessment)" in [e.name for e in snap.evaluators]
+    box = window.findChild(QMessageBox)
+    assert box is not None and box.text().startswith("Imported 1 answers for 'Signal & Scale Partners'")
+
+
+def test_dropping_a_broken_questionnaire_reports_the_precise_error(window: MainWindow, qtbot: Any, tmp_path: Path) -> None:
+    out = tmp_path / "q.xlsx"
+    dialog = ExportQuestionnaireDialog(window.ctx, window)
+    dialog.evaluation.setCurrentIndex(dialog.evaluation.findText(DEMO_EVALUATION))
+    dialog.vendor.setCurrentIndex(dialog.vendor.findText(VENDOR))
+    assert dialog.export_to(out)
+    wb = openpyxl.load_workbook(out)
+    bank = evaluations.load_snapshot(window.ctx.workspace, DEMO_EVALUATION).bank
+    row = next(r for r, q in enumerate(bank.questions, start=2) if q.type.value == "scale")
+    wb["Questionnaire"].cell(row, 7, 9)
+    wb.save(out)
+    before = len(evaluations.load_snapshot(window.ctx.workspace, DEMO_EVALUATION).answers)
+    _drop(window, out)
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox) is not None, timeout=5000)
+    box = window.findChild(QMessageBox)
+    assert box.text() == f"q.xlsx, sheet \"Questionnaire\", row {row}, column G (answer): '9' is not a whole number from 0 to 5"
+    assert len(evaluations.load_snapshot(window.ctx.workspace, DEMO_EVALUATION).answers) == before
+
+
+def test_dropping_a_foreign_workbook_opens_the_bank_wizard(window: MainWindow, qtbot: Any, tmp_path: Path) -> None:
+    _drop(window, _foreign(tmp_path / "northwind.xlsx"))
+    qtbot.waitUntil(lambda: window.findChild(BankImportWizard) is not None, timeout=5000)
+    wizard = window.findChild(BankImportWizard)
+    assert wizard.path == tmp_path / "northwind.xlsx" and wizard.file_page.header_spin.value() == 3
