@@ -136,6 +136,58 @@ class Smoke:
         qt = sorted(p.name.split(".")[0] for p in (self.internal / "PySide6").glob("Qt*.abi3.so"))
         return f"all {len(source)} app modules frozen; Qt modules: {', '.join(qt)}"
 
+    def desktop_files(self) -> str:
+        """The launcher, icon and AppStream data ship in the bundle, valid, naming this version."""
+        share = self.internal / "share"
+        names = ("diligence.desktop", "diligence.svg", "io.diligence.Diligence.metainfo.xml", "install.sh")
+        missing = [n for n in names if not (share / n).is_file()]
+        if missing:
+            raise Failure(f"missing from {share}: {', '.join(missing)}")
+        if not os.access(share / "install.sh", os.X_OK):
+            raise Failure("share/install.sh is not executable")
+        metainfo = (share / "io.diligence.Diligence.metainfo.xml").read_text(encoding="utf-8")
+        if f'<release version="{source_version()}"' not in metainfo:
+            raise Failure(f"the metainfo has no <release> for version {source_version()}: add one")
+        notes = []
+        for tool, args in (("desktop-file-validate", [str(share / "diligence.desktop")]),
+                           ("appstreamcli", ["validate", "--no-net", str(share / "io.diligence.Diligence.metainfo.xml")])):
+            path = shutil.which(tool, path="/usr/bin:/bin")
+            if not path:
+                notes.append(f"{tool} not installed, not validated")
+                continue
+            proc = subprocess.run([path, *args], capture_output=True, text=True, check=False)
+            if proc.returncode != 0:
+                raise Failure(f"{tool} rejected it:\n{proc.stdout}{proc.stderr}")
+            notes.append(f"{tool} ok")
+        return "; ".join(notes)
+
+    def libraries(self) -> str | None:
+        """Every bundled library finds what it links to, in the bundle or on this system.
+
+        A Qt library missing means the spec pruned too much: a failure. A system library
+        missing (say libwayland-cursor) means this build machine lacks it, so the bundle will
+        rely on the user's copy: worth a warning, not a failure.
+        """
+        ldd = shutil.which("ldd", path="/usr/bin:/bin")
+        if not ldd or not sys.platform.startswith("linux"):
+            return "SKIPPED: no ldd"
+        env = {"PATH": "/usr/bin:/bin", "LD_LIBRARY_PATH": str(self.internal)}  # as the bootloader sets it
+        missing: dict[str, set[str]] = {}
+        files = [p for p in self.internal.rglob("*.so*") if p.is_file() and not p.is_symlink()]
+        for path in files:
+            out = subprocess.run([ldd, str(path)], env=env, capture_output=True, text=True, check=False).stdout
+            for line in out.splitlines():
+                if "=> not found" in line:
+                    missing.setdefault(line.split("=>")[0].strip(), set()).add(path.name)
+        pruned = sorted(name for name in missing if name.startswith("libQt6") or "pyside" in name.lower())
+        if pruned:
+            raise Failure("bundled code links to libraries left out of the bundle: "
+                          + ", ".join(f"{n} (needed by {', '.join(sorted(missing[n]))})" for n in pruned))
+        if missing:
+            print("  warning: not on this build machine, so not bundled (users' systems provide them): "
+                  + ", ".join(sorted(missing)))
+        return f"{len(files)} libraries checked"
+
     def version(self) -> str:
         out = self.run(["--version"]).stdout.strip()
         expected = f"diligence {source_version()}"
@@ -280,6 +332,8 @@ def main(argv: Sequence[str]) -> int:
         smoke = Smoke(dist, Path(tmp))
         smoke.check("bundle layout", smoke.layout)
         smoke.check("every app module is frozen", smoke.modules)
+        smoke.check("bundled libraries resolve", smoke.libraries)
+        smoke.check("desktop integration files", smoke.desktop_files)
         smoke.check("--version", smoke.version)
         smoke.check("import data/demo.json into a new workspace (runs the Alembic migrations)", smoke.import_demo)
         smoke.check("check (integrity and schema version)", smoke.check_workspace)
