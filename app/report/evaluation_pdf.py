@@ -62,7 +62,7 @@ PAGE1_RANKING_ROWS = 12
 PAGE1_FLAGS = 6
 CHART_VENDORS = 5
 ANSWERS_SHOWN = 3
-NOTE_LIMIT = 500
+NOTE_LIMIT = 300
 EVIDENCE_LIMIT = 400
 EVIDENCE_ITEMS = 8
 SEVERITIES = ("critical", "high", "medium")
@@ -448,7 +448,7 @@ class _View:
                 label = markup(f"{esc(v.vendor)} <font color=\"{hexcolor(SEVERITY['critical'])}\">(knocked out)</font>", st.cell)
             row: list[object] = [str(v.rank), label, fmt1(v.total)]
             for k, s in enumerate(sections, start=3):
-                value = v.sections.get(s)
+                value = v.sections.get(s) if v.total is not None else None  # nothing scored: "—", never 0
                 row.append(fmt1(value))
                 if value is not None:
                     extra.append(("BACKGROUND", (k, i), (k, i), _heat(value)))
@@ -485,7 +485,7 @@ class _View:
             for i, f in enumerate(flags, start=1):
                 sev = severity_label(f.severity.value, f.acknowledged)
                 if f.acknowledged:
-                    sev += f'<br/><font size=6.5 color="{hexcolor(MUTED)}">ACKNOWLEDGED</font>'
+                    sev += f'<br/><font size=7 color="{hexcolor(MUTED)}">acknowledged</font>'
                 finding = esc(f.message, 600)
                 ack = f.acknowledgement
                 if ack is not None:

@@ -252,7 +252,7 @@ def _flags(data: ReviewReport, w: float) -> list[Flowable]:
         text = esc(f.message, 400)
         if f.acknowledgement is not None:
             a = f.acknowledgement
-            label += f'<br/><font size=6.5 color="{hexcolor(MUTED)}">ACKNOWLEDGED</font>'
+            label += f'<br/><font size=7 color="{hexcolor(MUTED)}">acknowledged</font>'
             text += f"<br/><b>Acknowledged</b> by {esc(a.by, 80)} on {esc(a.at[:10])}: {esc(a.rationale, 300)}"
             extra.append(("BACKGROUND", (0, i), (-1, i), WASH))
         evidence = "<br/>".join(f"• {esc(e, 200)}" for e in f.evidence[:6])

@@ -68,7 +68,7 @@ def test_matrix_page_is_landscape(demo_pdf: Path) -> None:
     widths = [float(p.mediabox.width) for p in reader.pages]
     heights = [float(p.mediabox.height) for p in reader.pages]
     assert widths[2] > heights[2]
-    assert all(w < h for i, (w, h) in enumerate(zip(widths, heights)) if i != 2)
+    assert all(w < h for i, (w, h) in enumerate(zip(widths, heights, strict=True)) if i != 2)
 
 
 def test_fonts_are_embedded_and_metadata_set(demo_pdf: Path) -> None:
