@@ -447,6 +447,7 @@ def analyse(
 
     explicit = _parse_mapping(mapping, table)
     detected = detect_header_row(table.rows, [c for _, c in explicit if c])
+    hrow: int | None
     if header_row is not None:
         if header_row < 1 or header_row > max(len(table.rows), 1):
             raise SpreadsheetError(table.where(), f"--header-row {header_row} is outside the sheet (it has {len(table.rows)} rows)")

@@ -17,7 +17,15 @@ from typing import Any
 from app.domain.bank import Bank, Question, QuestionType, format_number, parse_bool
 from app.domain.errors import AnswerError
 from app.domain.models import Milestone, Pricing, Reference, Stage, Timeline, Vendor
-from app.exchange.bank_files import cell_text, clean_text, header_key, load_workbook_safely, set_text, sheet_rows, straighten
+from app.exchange.bank_files import (
+    cell_text,
+    clean_text,
+    header_key,
+    load_workbook_safely,
+    set_text,
+    sheet_rows,
+    straighten,
+)
 from app.exchange.spreadsheet_safety import SpreadsheetError, column_letter
 
 FORMAT = "diligence-questionnaire"
@@ -343,19 +351,19 @@ def write_questionnaire(
     # Where the workbook belongs
     md = wb.create_sheet(META_SHEET)
     md.sheet_state = "hidden"
-    meta_rows = [
+    meta_rows: list[tuple[str, object]] = [
         ("format", meta.format), ("version", meta.version), ("evaluation", meta.evaluation),
         ("evaluation_id", meta.evaluation_id), ("vendor", meta.vendor), ("bank", meta.bank),
         ("bank_version", meta.bank_version), ("bank_hash", meta.bank_hash),
         ("created_at", meta.created_at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
     ]
-    for i, (k, v) in enumerate(meta_rows, start=1):
-        md.cell(i, 1, k)
+    for i, (key, mv) in enumerate(meta_rows, start=1):
+        md.cell(i, 1, key)
         c = md.cell(i, 2)
-        if isinstance(v, str):
-            set_text(c, v)
+        if isinstance(mv, str):
+            set_text(c, mv)
         else:
-            c.value = v
+            c.value = mv
     protect(md)
     wb.active = 1  # open on the questions
     buf = io.BytesIO()

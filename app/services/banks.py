@@ -172,15 +172,15 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def neutralise(text: str) -> str:
     """Prefix a quote so a spreadsheet never runs a cell as a formula (undone on import)."""
-    if text and text.startswith(_FORMULA_START) and not _is_number(text):
-        return "'" + text
-    return text
+    from app.exchange.bank_files import neutralise as exact  # a bijection: "'=x" survives too
+
+    return exact(text)
 
 
 def unneutralise(text: str) -> str:
-    if len(text) > 1 and text[0] == "'" and text[1:].startswith(_FORMULA_START):
-        return text[1:]
-    return text
+    from app.exchange.bank_files import unneutralise as exact
+
+    return exact(text)
 
 
 def _is_number(text: str) -> bool:

@@ -6,12 +6,16 @@ naming file, sheet, row and column; nothing is stored until the whole file has b
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.domain.bank import Bank
 from app.services.errors import InputError
+
+if TYPE_CHECKING:
+    from app.exchange.bank_files import Table
 
 
 @dataclass(frozen=True)
@@ -155,10 +159,10 @@ def preview_bank_file(
     )
 
 
-_TABLE_CACHE: dict[tuple[str, int, int, str | None], object] = {}
+_TABLE_CACHE: dict[tuple[str, int, int, str | None], Table] = {}
 
 
-def _cached_table(path: Path, sheet: str | None, read_table: object) -> object:
+def _cached_table(path: Path, sheet: str | None, read_table: Callable[[Path, str | None], Table]) -> Table:
     """The wizard previews the same file many times while columns are mapped; read it once."""
     import copy
 
@@ -166,7 +170,7 @@ def _cached_table(path: Path, sheet: str | None, read_table: object) -> object:
     key = (str(path.resolve()), st.st_mtime_ns, st.st_size, sheet)
     table = _TABLE_CACHE.get(key)
     if table is None:
-        table = read_table(path, sheet)  # type: ignore[operator]
+        table = read_table(path, sheet)
         _TABLE_CACHE.clear()
         _TABLE_CACHE[key] = table
     # analyse() appends warnings to its own copy of the list only, but keep the cache pristine anyway.
@@ -254,6 +258,7 @@ def export_questionnaire(ws: object, evaluation: str | int, vendor: str, out: Pa
         ev = repo.evaluation_by_ref(s, evaluation)
         if ev is None:
             raise NotFound(f"there is no evaluation named {evaluation!r}")
+        assert ev.id is not None
         vrow = s.exec(select(VendorRow).where(VendorRow.evaluation_id == ev.id, VendorRow.name == vendor)).first()
         if vrow is None:
             names = ", ".join(repr(v.name) for v in repo.vendor_rows(s, ev.id)) or "none yet"
@@ -344,11 +349,12 @@ def import_answers(ws: object, path: Path, evaluation: str | int, evaluator: str
         old = s.exec(select(AnswerRow).where(AnswerRow.vendor_id == vrow.id, AnswerRow.evaluator_id == erow.id,
                                              AnswerRow.source == QUESTIONNAIRE_SOURCE)).all()
         s.execute(delete(AnswerRow).where(
-            AnswerRow.vendor_id == vrow.id, AnswerRow.evaluator_id == erow.id,  # type: ignore[arg-type]
-            or_(AnswerRow.source == QUESTIONNAIRE_SOURCE, AnswerRow.qid.in_(new_ids)),  # type: ignore[attr-defined]
+            AnswerRow.vendor_id == vrow.id,
+            AnswerRow.evaluator_id == erow.id,
+            or_(AnswerRow.source == QUESTIONNAIRE_SOURCE, AnswerRow.qid.in_(new_ids)),  # type: ignore[arg-type, attr-defined]
         ))
         s.flush()
-        s.bulk_insert_mappings(  # type: ignore[arg-type]
+        s.bulk_insert_mappings(
             AnswerRow,
             [{"vendor_id": vrow.id, "evaluator_id": erow.id, "qid": a.question, "value": a.value,
               "note": a.comment, "source": QUESTIONNAIRE_SOURCE} for a in filled.answers],

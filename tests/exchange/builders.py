@@ -69,10 +69,10 @@ def with_formulas(path: Path, sheet_rows: Sequence[Row], formulas: dict[str, tup
             data = src.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
                 text = data.decode("utf-8")
-                for ref, (formula, cached) in formulas.items():
+                for ref, (_formula, cached) in formulas.items():
                     pattern = re.compile(rf'<c r="{ref}"([^>]*)><f>(.*?)</f><v\s*/?>(</v>)?')
                     kind = ' t="str"' if isinstance(cached, str) else ""
-                    text, n = pattern.subn(lambda m, c=cached, k=kind: f'<c r="{ref}"{k}><f>{m.group(2)}</f><v>{c}</v>', text)
+                    text, n = pattern.subn(lambda m, c=cached, k=kind, r=ref: f'<c r="{r}"{k}><f>{m.group(2)}</f><v>{c}</v>', text)
                     assert n == 1, (ref, text[:500])
                 data = text.encode("utf-8")
             out.writestr(info, data)

@@ -115,7 +115,7 @@ def test_bank_csv_and_xlsx_round_trips_are_the_identity(tmp_path: Path, bank: Ba
 def test_neutralise_is_undone_exactly(text: str) -> None:
     assert unneutralise(neutralise(text)) == text
     out = neutralise(text)
-    assert not out[:1] in ("=", "+", "@") and not (out.startswith("-") and out != text)
+    assert out[:1] not in ("=", "+", "@") and not (out.startswith("-") and out != text)
 
 
 def test_exported_text_never_becomes_a_formula(tmp_path: Path) -> None:

@@ -14,7 +14,12 @@ from app.domain.bank import Bank, Question, QuestionType
 from app.domain.models import Reference, Vendor
 from app.services import banks, evaluations
 from app.services.errors import InputError
-from app.services.spreadsheets import SELF_ASSESSMENT, export_questionnaire, export_results_workbook, import_answers
+from app.services.spreadsheets import (
+    SELF_ASSESSMENT,
+    export_questionnaire,
+    export_results_workbook,
+    import_answers,
+)
 from tests.conftest import DEMO_EVALUATION
 
 EVAL = "Questionnaire test"
