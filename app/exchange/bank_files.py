@@ -542,7 +542,7 @@ def _map_columns(a: Analysis, explicit: list[tuple[str, str]]) -> None:
         names = _column_names(a.columns)
         raise SpreadsheetError(
             a.table.where(a.header_row),
-            f"no column holds the question text (columns: {names}); name it with --map question=Column"
+            f"no column holds the question text (columns: {names}); map a column to the question field (--map question=Column)"
             + ("" if a.header_row == a.detected_header_row else " or choose another --header-row"),
         )
 
@@ -574,7 +574,7 @@ def _read_rows(a: Analysis, default_type: str | None, default_weight: float | No
         raise SpreadsheetError(t.file, f"--default-weight {format_number(default_weight) if math.isfinite(default_weight) else default_weight}: weights must be 0 or more")
     if foreign:
         if "type" not in m:
-            a.warnings.append(f"{t.where()}: no type column; every question is {dtype!r}" + ("" if default_type else " (choose with --default-type)"))
+            a.warnings.append(f"{t.where()}: no type column; every question is {dtype!r}" + ("" if default_type else " (change it with --default-type, or the default answer type)"))
         if "id" not in m:
             a.warnings.append(f"{t.where()}: no id column; ids were made from row numbers (R12 is row 12)")
     header_row = a.header_row or 1
