@@ -153,8 +153,9 @@ class TagEditor(QWidget):
             self.edited.emit(self._tags[:row] + self._tags[row + 1 :])
 
     def _add_typed(self) -> None:
-        popup = self.entry.completer().popup() if self.entry.completer() else None
-        if popup is not None and popup.isVisible():
-            return  # Enter picks the completion first; the next Enter adds it.
+        completer = self.entry.completer()
+        if completer is not None:
+            # A highlighted completion has already replaced the text by now.
+            completer.popup().hide()
         if self.add(self.entry.text()) or not self.entry.text().strip():
             self.entry.clear()
