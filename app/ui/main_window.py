@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
+        splitter.setSizes([190, 1090])
         self.setCentralWidget(splitter)
         self.sidebar.currentRowChanged.connect(self.show_page_at)
         self._build_menus()

@@ -55,14 +55,15 @@ def open_for_window(location: str | Path, create: bool = True) -> tuple[Workspac
 
     Returns (workspace, opened read-only because it is in use).
     """
-    from app.services.banks import ensure_default_bank
-
     ws = open_workspace(location, create=create, lock=True)
     if ws.lock is not None and not ws.lock.held:
         where = ws.location
         ws.close()
         return open_workspace(where, read_only=True), True
     if ws.created:
+        # Imported here, not above: the services pull in SQLAlchemy, which start-up defers.
+        from app.services.banks import ensure_default_bank
+
         ensure_default_bank(ws)
     return ws, False
 

@@ -312,7 +312,14 @@ class Page(QWidget):
         self.base: Bank | None = None  # the version the draft started from
         self.last_saved: tuple[int, str] | None = None  # (version, hash) of the last save here
 
+        self.diff_button = QPushButton(self.tr("Compare versions…"))
+        self.diff_button.clicked.connect(self.show_diff)
+        self.import_button = QPushButton(self.tr("Import from spreadsheet…"))
+        self.import_button.clicked.connect(self._import)
+        self.import_button.setVisible(importlib.util.find_spec("app.ui.questionnaires") is not None)
         self.bank_list = QListWidget()
+        self.bank_list.setWordWrap(True)
+        self.bank_list.setMaximumHeight(110)
         self.bank_list.setAccessibleName(self.tr("Question banks"))
         self.bank_list.currentItemChanged.connect(self._on_bank_changed)
         self.versions = VersionsModel(self)
@@ -324,6 +331,10 @@ class Page(QWidget):
         self.versions_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.versions_view.verticalHeader().setVisible(False)
         self.versions_view.horizontalHeader().setStretchLastSection(True)
+        self.versions_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.versions_view.setWordWrap(False)
         self.versions_view.selectionModel().currentRowChanged.connect(self._on_version_changed)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -333,6 +344,8 @@ class Page(QWidget):
         left_layout.addWidget(QLabel(self.tr("<b>Versions</b>")))
         left_layout.addWidget(self.versions_view, 2)
         left_layout.addWidget(hint(self.tr("Evaluations keep the version they were scored with.")))
+        left_layout.addWidget(self.diff_button)
+        left_layout.addWidget(self.import_button)
 
         self.questions = QuestionsModel(self)
         self.questions.on_edit = self._edit_draft
@@ -350,6 +363,7 @@ class Page(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         self.table.horizontalHeader().setStretchLastSection(False)
         for col, width in enumerate((60, 150, 80, 380, 70, 60, 200, 160, 150, 70, 150, 80)):
             self.table.setColumnWidth(col, width)
@@ -370,16 +384,11 @@ class Page(QWidget):
         self.save_button.clicked.connect(lambda: self.save_draft())
         self.discard_button = QPushButton(self.tr("Discard draft"))
         self.discard_button.clicked.connect(self.discard_draft)
-        self.diff_button = QPushButton(self.tr("Compare versions…"))
-        self.diff_button.clicked.connect(self.show_diff)
-        self.import_button = QPushButton(self.tr("Import from spreadsheet…"))
-        self.import_button.clicked.connect(self._import)
-        self.import_button.setVisible(importlib.util.find_spec("app.ui.questionnaires") is not None)
         tools = QHBoxLayout()
         for b in (self.add_button, self.remove_button):
             tools.addWidget(b)
         tools.addStretch(1)
-        for b in (self.diff_button, self.import_button, self.discard_button, self.save_button):
+        for b in (self.discard_button, self.save_button):
             tools.addWidget(b)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -401,7 +410,7 @@ class Page(QWidget):
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([290, 800])
+        splitter.setSizes([340, 750])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
@@ -450,11 +459,10 @@ class Page(QWidget):
         for b in (
             self.add_button,
             self.remove_button,
-            self.save_button,
-            self.discard_button,
             self.import_button,
         ):
             b.setEnabled(editable)
+        self._update_draft_state()
 
     def _on_bank_changed(
         self, current: QListWidgetItem | None, _previous: QListWidgetItem | None

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QLineEdit,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -151,8 +153,14 @@ class Page(QWidget):
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addWidget(widget)
+        if isinstance(widget, QComboBox):
+            # A combo needs no full width, but its hint does.
+            widget.setMinimumWidth(300)
+            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft)
+        else:
+            layout.addWidget(widget)
         layout.addWidget(hint(text))
+        box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         box.setFocusProxy(widget)
         return box
 

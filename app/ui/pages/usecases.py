@@ -216,6 +216,8 @@ def _table(model: RowsModel, name: str) -> QTableView:
     view.horizontalHeader().setStretchLastSection(True)
     view.setAlternatingRowColors(True)
     view.setTabKeyNavigation(False)
+    view.setWordWrap(False)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
     for i, col in enumerate(model.columns):
         if col.choices is not None:
             view.setItemDelegateForColumn(i, ChoiceDelegate(col.choices, view))
@@ -304,7 +306,7 @@ class Page(QWidget):
         form.addRow(self.tr("&Title"), self.title)
         form.addRow(self.tr("&Decision"), self.decision)
         form.addRow(self.tr("&Who acts"), self.actors)
-        form.addRow(self.tr("&Impact"), impact)
+        form.addRow(self.tr("Impact"), impact)
 
         self.feedback = SpecificityPanel()
 
@@ -346,7 +348,8 @@ class Page(QWidget):
             self.add_source_button,
             self.remove_source_button,
         )
-        self.sources_view.setMinimumHeight(110)
+        self.sources_view.setMinimumHeight(100)
+        self.sources_view.setMaximumHeight(150)
         metrics_box = self._group(
             self.tr("Success metrics"),
             self.tr(
@@ -356,7 +359,7 @@ class Page(QWidget):
             self.add_metric_button,
             self.remove_metric_button,
         )
-        self.metrics_view.setMinimumHeight(130)
+        self.metrics_view.setMinimumHeight(140)
 
         top = QHBoxLayout()
         top.addLayout(form, 3)
@@ -391,7 +394,7 @@ class Page(QWidget):
         splitter.addWidget(self.editor_stack)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([300, 780])
+        splitter.setSizes([280, 800])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
@@ -479,6 +482,7 @@ class Page(QWidget):
             ):
                 if edit.text() != text:
                     edit.setText(text)
+                    edit.setCursorPosition(0)  # show the start of a long title, not its end
             self.impact_kind.setCurrentIndex(
                 max(0, self.impact_kind.findData(uc.impact.kind.value))
             )

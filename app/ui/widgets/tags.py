@@ -33,16 +33,25 @@ def _norm(text: str) -> str:
 class _ChipDelegate(QStyledItemDelegate):
     """Paints an item as a rounded chip with a × on its right."""
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:  # noqa: N802
         fm = option.fontMetrics
         text = str(index.data())
         return QSize(fm.horizontalAdvance(text) + 3 * _PAD + _CLOSE, fm.height() + 10)
 
     @staticmethod
     def close_rect(rect: QRect) -> QRect:
-        return QRect(rect.right() - _PAD - _CLOSE + 2, rect.center().y() - _CLOSE // 2, _CLOSE, _CLOSE)
+        return QRect(
+            rect.right() - _PAD - _CLOSE + 2, rect.center().y() - _CLOSE // 2, _CLOSE, _CLOSE
+        )
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         pal = option.palette
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         rect = option.rect.adjusted(1, 2, -1, -2)
@@ -57,7 +66,9 @@ class _ChipDelegate(QStyledItemDelegate):
         painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
         painter.setPen(fg)
         text_rect = rect.adjusted(_PAD, 0, -(_PAD + _CLOSE), 0)
-        painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, str(index.data()))
+        painter.drawText(
+            text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, str(index.data())
+        )
         cr = self.close_rect(option.rect)
         painter.setPen(theme.mix(fg, bg, 0.35))
         m = 4
@@ -79,7 +90,11 @@ class _ChipList(QListWidget):
         item = self.itemAt(event.position().toPoint())
         if item is not None and event.button() == Qt.MouseButton.LeftButton:
             rect = self.visualItemRect(item)
-            if _ChipDelegate.close_rect(rect).adjusted(-3, -3, 3, 3).contains(event.position().toPoint()):
+            if (
+                _ChipDelegate.close_rect(rect)
+                .adjusted(-3, -3, 3, 3)
+                .contains(event.position().toPoint())
+            ):
                 self.removal_requested.emit(self.row(item))
                 return
         super().mouseReleaseEvent(event)
@@ -91,7 +106,11 @@ class TagEditor(QWidget):
     edited = Signal(list)
 
     def __init__(
-        self, name: str, placeholder: str = "", suggestions: Sequence[str] = (), parent: QWidget | None = None
+        self,
+        name: str,
+        placeholder: str = "",
+        suggestions: Sequence[str] = (),
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._tags: list[str] = []
@@ -104,9 +123,10 @@ class TagEditor(QWidget):
         self.chips.setSpacing(2)
         self.chips.setItemDelegate(_ChipDelegate(self.chips))
         self.chips.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.chips.setMinimumHeight(40)
-        self.chips.setMaximumHeight(90)
-        self.chips.setToolTip(self.tr("Select a tag and press Delete, or click its ×, to remove it."))
+        self.chips.setFixedHeight(self.fontMetrics().height() * 2 + 28)
+        self.chips.setToolTip(
+            self.tr("Select a tag and press Delete, or click its ×, to remove it.")
+        )
         self.chips.removal_requested.connect(self.remove_at)
         self.entry = QLineEdit()
         self.entry.setAccessibleName(self.tr("Add to %s") % name)
@@ -130,14 +150,15 @@ class TagEditor(QWidget):
     def set_tags(self, tags: Sequence[str]) -> None:
         """Show `tags` without emitting `edited` (used when the data changes underneath)."""
         self._tags = list(tags)
-        current = self.chips.currentRow()
+        current = self.chips.currentRow() if self.chips.hasFocus() else -1
         self.chips.clear()
         for tag in self._tags:
             item = QListWidgetItem(tag)
             item.setToolTip(tag)
             self.chips.addItem(item)
-        if self._tags:
-            self.chips.setCurrentRow(min(max(current, 0), len(self._tags) - 1))
+        if self._tags and current >= 0:
+            # Keep the keyboard user's place after a removal.
+            self.chips.setCurrentRow(min(current, len(self._tags) - 1))
 
     def add(self, text: str) -> bool:
         text = " ".join(text.split())
