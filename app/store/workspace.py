@@ -17,11 +17,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session, create_engine
+if TYPE_CHECKING:
+    # SQLAlchemy takes about 0.3 s to import: it loads with the first query, not at start-up,
+    # so the window can be painted before it (see docs/performance.md).
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.exc import DBAPIError
+    from sqlmodel import Session
 
 DB_NAME = "diligence.sqlite"
 APPLICATION_ID = 0x44494C49  # "DILI"
@@ -112,6 +115,9 @@ def _on_connect(dbapi_con: sqlite3.Connection, _record: object) -> None:
 
 
 def make_engine(db: Path, read_only: bool = False) -> Engine:
+    from sqlalchemy import event
+    from sqlmodel import create_engine
+
     url = f"sqlite:///file:{db}?mode=ro&uri=true" if read_only else f"sqlite:///{db}"
     engine = create_engine(url, connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _on_connect)
@@ -198,13 +204,20 @@ def current_user() -> str:
 class Workspace:
     """An open workspace: an engine and short sessions, one transaction per user action."""
 
-    def __init__(self, location: Path, db: Path, engine: Engine, read_only: bool, lock: Lock | None) -> None:
+    def __init__(self, location: Path, db: Path, engine: Engine | None, read_only: bool, lock: Lock | None) -> None:
         self.location = location
         self.db = db
-        self.engine = engine
+        self._engine = engine
         self.read_only = read_only
         self.lock = lock
         self.created = False
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine, made on first use so that opening a workspace stays cheap."""
+        if self._engine is None:
+            self._engine = make_engine(self.db, read_only=self.read_only)
+        return self._engine
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
@@ -213,6 +226,10 @@ class Workspace:
         A read-only workspace refuses any change with a WorkspaceError; a damaged file
         surfaces as a WorkspaceError naming what to do rather than a driver traceback.
         """
+        from sqlalchemy import event
+        from sqlalchemy.exc import DBAPIError
+        from sqlmodel import Session
+
         with Session(self.engine, expire_on_commit=False) as s:
             if self.read_only:
                 event.listen(s, "before_flush", self._refuse_write)
@@ -248,7 +265,8 @@ class Workspace:
         return exc
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
         if self.lock is not None:
             self.lock.release()
 
@@ -311,11 +329,24 @@ def open_workspace(
         ws = Workspace(loc, db, engine, False, workspace_lock)
         ws.created = revision is None
         return ws
-    engine = make_engine(db, read_only=read_only)
     if not read_only:
-        with engine.connect() as con:
-            con.exec_driver_sql("PRAGMA journal_mode=WAL")
-    return Workspace(loc, db, engine, read_only, workspace_lock)
+        _ensure_wal(db)
+    return Workspace(loc, db, None, read_only, workspace_lock)
+
+
+def _ensure_wal(db: Path) -> None:
+    """Put the database in WAL mode with the standard library (no SQLAlchemy at start-up)."""
+    try:
+        con = sqlite3.connect(db, timeout=5.0)
+        try:
+            con.execute("PRAGMA journal_mode=WAL")
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        text = str(exc).lower()
+        if "malformed" in text or "not a database" in text or "disk i/o" in text:
+            raise WorkspaceError(f"{db} is damaged ({exc}); {DAMAGED_HINT}") from None
+        raise
 
 
 def _create(db: Path) -> None:
@@ -346,6 +377,8 @@ def _create(db: Path) -> None:
 
 def integrity_report(ws: Workspace) -> list[str]:
     """Problems found by SQLite's integrity and foreign-key checks (empty when healthy)."""
+    from sqlalchemy.exc import DBAPIError
+
     problems: list[str] = []
     try:
         with ws.engine.connect() as con:

@@ -58,14 +58,14 @@ def run(workspace: str | None = None, smoke: bool = False, demo_if_empty: bool =
     settings = QSettings()
     window.restore_state(settings)
     remember(ws.location, settings)
+    window.show()
+    # The first paint happens before any page exists: pages load SQLAlchemy and numpy, which
+    # start-up defers so the window is up in a fraction of a second (docs/performance.md).
+    window.repaint()
     if smoke:
-        window.show()
-        window.repaint()
-        app.processEvents()
         ws.close()
         return 0
-    window.show()
-    window.sidebar.setCurrentRow(0)
+    QTimer.singleShot(0, lambda: window.sidebar.setCurrentRow(0))
     if read_only_notice:
         QTimer.singleShot(0, window.show_read_only_notice)
     elif not demo_loaded:
