@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.bank import FIELDS
-from app.services import banks, evaluations
 from app.services import spreadsheets as sheets
 from app.services.errors import InputError
 from app.store.workspace import WorkspaceError
@@ -331,6 +330,8 @@ class _NamePage(QWizardPage):
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Import"))
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
+        from app.services import banks  # SQLAlchemy loads when needed, not at start-up
+
         self.name_combo.clear()
         try:
             names = [b.name for b in banks.list_banks(self.w.ctx.workspace)]
@@ -453,6 +454,8 @@ class ExportQuestionnaireDialog(QDialog):
         form.addRow(self.tr("Vendor:"), self.vendor)
         form.addRow(self.note)
         form.addRow(buttons)
+        from app.services import evaluations  # SQLAlchemy loads when needed, not at start-up
+
         for e in evaluations.list_evaluations(ctx.workspace):
             self.evaluation.addItem(e.name, e.id)
         if ctx.current_evaluation is not None:
@@ -462,6 +465,8 @@ class ExportQuestionnaireDialog(QDialog):
         self.resize(520, 180)
 
     def _load_vendors(self, *_args: object) -> None:
+        from app.services import evaluations
+
         self.vendor.clear()
         ev = self.evaluation.currentData()
         if ev is not None:
@@ -502,6 +507,8 @@ def import_filled_questionnaire(window: QWidget, ctx: AppContext, path: Path) ->
     except (InputError, WorkspaceError) as exc:
         report(window, title, str(exc), error=True)
         return None
+    from app.services import evaluations
+
     try:
         ev_id = evaluations.evaluation_id(ctx.workspace, summary.evaluation)
         ctx.changed(f"evaluation:{ev_id}")
