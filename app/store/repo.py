@@ -317,14 +317,16 @@ def evaluator_rows(s: Session, evaluation_id: int) -> Sequence[EvaluatorRow]:
 
 def answers_of(s: Session, evaluation_id: int) -> list[tuple[Answer, str]]:
     """(answer, source) for every answer of an evaluation, in vendor/evaluator/bank order."""
+    # Plain columns, not AnswerRow entities: ORM objects cost several times more per row, and a
+    # large evaluation has tens of thousands of answers (docs/performance.md).
     stmt = (
-        select(AnswerRow, VendorRow.name, EvaluatorRow.name)
+        select(VendorRow.name, EvaluatorRow.name, AnswerRow.qid, AnswerRow.value, AnswerRow.note, AnswerRow.source)
         .join(VendorRow, AnswerRow.vendor_id == VendorRow.id)  # type: ignore[arg-type]
         .join(EvaluatorRow, AnswerRow.evaluator_id == EvaluatorRow.id)  # type: ignore[arg-type]
         .where(VendorRow.evaluation_id == evaluation_id)
         .order_by(VendorRow.position, VendorRow.id, EvaluatorRow.position, AnswerRow.id)
     )
-    return [(Answer(vn, en, a.qid, a.value, a.note), a.source) for a, vn, en in s.exec(stmt).all()]
+    return [(Answer(vn, en, qid, value, note), source) for vn, en, qid, value, note, source in s.exec(stmt).all()]
 
 
 def acknowledgements(s: Session, evaluation_id: int | None = None, engagement_id: int | None = None) -> dict[tuple[str, str], Acknowledgement]:
