@@ -1,0 +1,139 @@
+"""GUI stall detector: drive the real window on the large workspace and time the event loop.
+
+A QTimer fires every 10 ms and records the longest gap between two ticks; each user action is
+started from the event loop (as a click would be) and the loop then runs until the work has
+settled. The worst gap is how long the window could not repaint or react: the budget is 100 ms.
+Usage: python -m bench.responsiveness LARGE_WORKSPACE OUT.json
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+TICK_MS = 10
+
+
+class StallMeter:
+    def __init__(self) -> None:
+        self.timer = QTimer()
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._tick)
+        self.last = time.perf_counter()
+        self.worst = 0.0
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.worst = max(self.worst, now - self.last)
+        self.last = now
+
+    def reset(self) -> None:
+        self.last = time.perf_counter()
+        self.worst = 0.0
+
+
+def run_for(seconds: float) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def main(large: Path, out: Path) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from app.ui.context import AppContext
+    from app.ui.main_window import PAGES, MainWindow
+    from app.ui.workspace_actions import open_for_window, switch_workspace
+
+    work = Path(tempfile.mkdtemp(prefix="diligence-stalls-"))
+    steps: list[dict[str, Any]] = []
+    notes: list[str] = []
+    try:
+        # Edits and exports write to the workspace: work on a copy, never on the cache.
+        target = work / "large"
+        shutil.copytree(large, target)
+        start = work / "start"
+        ws, _ = open_for_window(start)
+        window = MainWindow(AppContext(ws))
+        window.resize(1280, 820)
+        window.show()
+        window.show_page(PAGES[0].key)
+        meter = StallMeter()
+        run_for(0.3)
+
+        def step(name: str, action: Callable[[], object], settle: float = 1.5,
+                 done: Callable[[], bool] | None = None) -> None:
+            error: list[str] = []
+
+            def act() -> None:
+                try:
+                    action()
+                except Exception as exc:  # noqa: BLE001 - reported as "not available", not a crash
+                    error.append(f"{exc.__class__.__name__}: {exc}")
+
+            run_for(0.05)
+            meter.reset()
+            t0 = time.perf_counter()
+            QTimer.singleShot(0, act)
+            run_for(settle)
+            while done is not None and not done() and time.perf_counter() - t0 < 60:
+                run_for(0.1)
+            worst = meter.worst
+            if error:
+                steps.append({"name": name, "worst": 0.0, "available": False, "note": error[0]})
+                notes.append(f"{name}: could not run ({error[0]})")
+            else:
+                steps.append({"name": name, "worst": worst, "elapsed": time.perf_counter() - t0})
+
+        step("opening the large workspace (File ▸ Open)", lambda: switch_workspace(window, target), settle=2.0)
+        for spec in PAGES:
+            step(f"switching to the {spec.title} page", lambda k=spec.key: window.show_page(k), settle=1.5)
+
+        evaluate = window.show_page("evaluations")
+        run_for(0.5)
+        step("choosing an evaluation (30 vendors × 200 questions × 2 evaluators)",
+             lambda: window.ctx.select_evaluation(1), settle=3.0)
+
+        def edit() -> None:
+            page: Any = evaluate
+            snapshot = page.snapshot
+            if snapshot is None:
+                raise RuntimeError("the Evaluate page shows no evaluation")
+            qid = next(q.id for q in snapshot.bank.questions if q.type.value == "scale")
+            page.record(qid, "2", None)
+
+        step("editing an answer on the Evaluate page", edit, settle=2.0)
+
+        jobs: list[Any] = []
+
+        def export() -> None:
+            from app.ui.export import export_evaluation_pdf
+
+            jobs.append(export_evaluation_pdf(window, window.ctx, 1))
+
+        def exported() -> bool:
+            job = jobs[0] if jobs else None
+            return job is None or getattr(job, "preview", None) is not None or getattr(job, "_done", False)
+
+        step("exporting the evaluation PDF (worker thread, progress dialog)", export, settle=1.0, done=exported)
+        meter.timer.stop()
+        for top in app.topLevelWidgets():
+            top.close()
+        window.ctx.workspace.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    out.write_text(json.dumps({"steps": steps, "notes": notes}, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1]), Path(sys.argv[2])))
