@@ -325,9 +325,13 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    help_ = "workspace folder (default: DILIGENCE_WORKSPACE or your user data folder)"
+    top = argparse.ArgumentParser(add_help=False)
+    top.add_argument("--workspace", metavar="PATH", help=help_)
+    # On subcommands the option must not reset a value given before the command name.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--workspace", metavar="PATH", help="workspace folder (default: DILIGENCE_WORKSPACE or your user data folder)")
-    p = _Parser(prog="diligence", description="Choose an AI implementation partner and hold them to results.", parents=[common])
+    common.add_argument("--workspace", metavar="PATH", help=help_, default=argparse.SUPPRESS)
+    p = _Parser(prog="diligence", description="Choose an AI implementation partner and hold them to results.", parents=[top])
     p.add_argument("--version", action="version", version=f"diligence {__version__}")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 

@@ -96,3 +96,12 @@ def test_cli_score_does_not_import_qt_pandas_or_reportlab(demo_path: Path) -> No
     ) % (DEMO_EVALUATION, str(demo_path))
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "LOADED []" in r.stdout, r.stdout[-500:] + r.stderr
+
+
+def test_workspace_option_works_before_and_after_the_command(tmp_path: Path) -> None:
+    before = tmp_path / "before"
+    r = subprocess.run([sys.executable, "-m", "app", "--workspace", str(before), "demo"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert (before / "diligence.sqlite").exists()
+    r = run("score", DEMO_EVALUATION, "--json", workspace=before)
+    assert r.returncode == 0 and json.loads(r.stdout)["ranking"]
