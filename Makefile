@@ -25,6 +25,16 @@ deps-debian:
 	ldconfig -p | grep -q libxkbcommon.so.0 || missing="$$missing libxkbcommon0"; \
 	ldconfig -p | grep -q libfontconfig.so.1 || missing="$$missing libfontconfig1"; \
 	ldconfig -p | grep -q libdbus-1.so.3 || missing="$$missing libdbus-1-3"; \
+	ldconfig -p | grep -q libxcb-icccm.so.4 || missing="$$missing libxcb-icccm4"; \
+	ldconfig -p | grep -q libxcb-keysyms.so.1 || missing="$$missing libxcb-keysyms1"; \
+	ldconfig -p | grep -q libxcb-shape.so.0 || missing="$$missing libxcb-shape0"; \
+	ldconfig -p | grep -q libxcb-randr.so.0 || missing="$$missing libxcb-randr0"; \
+	ldconfig -p | grep -q libxcb-render-util.so.0 || missing="$$missing libxcb-render-util0"; \
+	ldconfig -p | grep -q libxcb-image.so.0 || missing="$$missing libxcb-image0"; \
+	ldconfig -p | grep -q libxkbcommon-x11.so.0 || missing="$$missing libxkbcommon-x11-0"; \
+	ldconfig -p | grep -q libwayland-cursor.so.0 || missing="$$missing libwayland-cursor0"; \
+	ldconfig -p | grep -q libwayland-egl.so.1 || missing="$$missing libwayland-egl1"; \
+	ldconfig -p | grep -q libGL.so.1 || missing="$$missing libgl1"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -36,6 +46,8 @@ run: $(STAMP) deps-debian
 
 test: $(STAMP) deps-debian
 	$(BIN)/lint-imports
+	$(BIN)/ruff check app tests bench scripts packaging
+	$(BIN)/mypy app/domain
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -n 2
 
 bench: $(STAMP) deps-debian
@@ -48,10 +60,17 @@ lint: $(STAMP)
 	$(BIN)/ruff check app tests
 	$(BIN)/mypy app/domain
 
-package: $(STAMP)
+package: $(STAMP) deps-debian
+	command -v strip >/dev/null || apt-get install -y -qq binutils >/dev/null
 	$(BIN)/pip install --quiet pyinstaller
 	$(BIN)/pyinstaller --noconfirm --clean packaging/diligence.spec
 	$(BIN)/python packaging/smoke_test.py dist/diligence
+
+# Screenshots of every page (light and dark) into docs/screenshots/, on a virtual X display.
+screenshots: $(STAMP) deps-debian
+	xvfb-run -a -s "-screen 0 1400x900x24" $(BIN)/python scripts/screenshots.py
+	xvfb-run -a -s "-screen 0 1400x900x24" $(BIN)/python scripts/evaluate_screenshots.py
+	xvfb-run -a -s "-screen 0 1400x900x24" $(BIN)/python scripts/oversee_screenshots.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

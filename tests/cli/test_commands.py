@@ -90,10 +90,10 @@ def test_demo_creates_two_use_cases_one_slogan(tmp_path: Path) -> None:
 
 def test_cli_score_does_not_import_qt_pandas_or_reportlab(demo_path: Path) -> None:
     code = (
-        "import sys, runpy; sys.argv=['diligence','score',%r,'--workspace',%r];\n"
+        f"import sys; sys.argv=['diligence','score',{DEMO_EVALUATION!r},'--workspace',{str(demo_path)!r}];\n"
         "from app.cli import main; main(sys.argv[1:]);\n"
         "bad=[m for m in ('PySide6','pandas','reportlab','openpyxl') if m in sys.modules]; print('LOADED', bad)"
-    ) % (DEMO_EVALUATION, str(demo_path))
+    )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "LOADED []" in r.stdout, r.stdout[-500:] + r.stderr
 
