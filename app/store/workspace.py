@@ -8,16 +8,16 @@ opening an up-to-date workspace never imports Alembic.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import getpass
 import os
 import shutil
 import sqlite3
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     # SQLAlchemy takes about 0.3 s to import: it loads with the first query, not at start-up,
@@ -176,15 +176,31 @@ class Lock:
             self.handle = None
 
 
+def _lock_file(fh: Any) -> None:
+    """An exclusive, non-blocking advisory lock held as long as `fh` stays open."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        fh.seek(0)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+    else:
+        import fcntl
+
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
 def acquire_lock(db: Path) -> Lock:
     """Take the workspace's advisory lock; `held` is False when another process has it."""
     path = db.with_name(db.name + ".lock")
     fh = open(path, "a+")  # noqa: SIM115 - kept open for the life of the lock
     try:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        _lock_file(fh)
     except OSError:
-        fh.seek(0)
-        owner = fh.read().strip()
+        try:
+            fh.seek(0)
+            owner = fh.read().strip()
+        except OSError:  # Windows refuses to read a locked range
+            owner = ""
         fh.close()
         return Lock(path, None, owner)
     fh.seek(0)
