@@ -13,6 +13,7 @@ from app.ui.evaluate import flags as flags_module
 from app.ui.evaluate.flags import AcknowledgeDialog
 from app.ui.evaluate.models import AnswersModel, FlagsModel
 from app.ui.pages.evaluate import Page
+from app.ui.tasks import wait_for_workers
 from tests.conftest import DEMO_EVALUATION
 
 ANA = "Ana Ruiz"
@@ -32,6 +33,11 @@ def answer(ws, vendor: str, evaluator: str, qid: str) -> tuple[str, str] | None:
         vendor, evaluator, qid,
     )
     return rows[0] if rows else None
+
+
+def settle(qtbot, page: Page) -> None:
+    """Wait until the page's background load has arrived (it loads on a worker thread)."""
+    qtbot.waitUntil(lambda: not page.busy and page.live is not None)
 
 
 def focused() -> object:
@@ -62,7 +68,9 @@ def page(qtbot, fresh):
     qtbot.waitExposed(widget)
     widget.activateWindow()
     widget.refresh()
-    return widget
+    settle(qtbot, widget)
+    yield widget
+    wait_for_workers()  # no worker may outlive the workspace
 
 
 def choose(combo, value: str) -> None:
@@ -77,6 +85,7 @@ def add_vendor_via_ui(qtbot, page: Page, monkeypatch, name: str) -> None:
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (name, True))
     page.tabs.setCurrentIndex(1)
     qtbot.mouseClick(page.add_vendor_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, page)
 
 
 def test_full_flow_two_vendors_two_evaluators_from_the_keyboard(qtbot, page: Page, fresh, monkeypatch) -> None:
@@ -133,6 +142,7 @@ def test_full_flow_two_vendors_two_evaluators_from_the_keyboard(qtbot, page: Pag
 
     # --- Ben scores blind: he cannot see Ana's answers, nor totals built on them.
     choose(page.evaluator, BEN)
+    settle(qtbot, page)
     others = page.answers_model.index_of("TR03", AnswersModel.OTHERS)
     assert page.answers_model.index_of("TR03", AnswersModel.ANSWER).data() == ""
     assert others.data() == "hidden until you submit"
@@ -147,6 +157,7 @@ def test_full_flow_two_vendors_two_evaluators_from_the_keyboard(qtbot, page: Pag
     # Ben submits: Ana's scores and the disagreement (4 against 1) become visible.
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     qtbot.mouseClick(page.submit, Qt.MouseButton.LeftButton)
+    settle(qtbot, page)
     assert sql(ws, "SELECT submitted_at IS NOT NULL FROM evaluator WHERE name = ?", BEN) == [(1,)]
     others = page.answers_model.index_of("TR03", AnswersModel.OTHERS)
     assert others.data() == "Ana: 4"
@@ -154,6 +165,7 @@ def test_full_flow_two_vendors_two_evaluators_from_the_keyboard(qtbot, page: Pag
     assert not page.submit.isEnabled()
     # Ana has not submitted, so she still sees only her own work.
     choose(page.evaluator, ANA)
+    settle(qtbot, page)
     assert page.answers_model.index_of("TR03", AnswersModel.OTHERS).data() == "hidden until you submit"
 
 
@@ -209,6 +221,7 @@ def test_red_flag_appears_after_editing_the_timeline_and_is_acknowledged(qtbot, 
     page.tabs.setCurrentIndex(2)
     assert page.flags.select("Northwind AI", "vague_timeline")
     qtbot.mouseClick(page.flags.ack_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, page)
     rows = sql(ws, "SELECT vendor, rule, rationale, by FROM flag_ack WHERE evaluation_id = ?", eid)
     assert rows == [("Northwind AI", "vague_timeline", "They showed a signed plan in the call", ANA)]
     flag = page.flags.current_flag()
@@ -231,6 +244,7 @@ def test_vendor_rename_is_undoable(qtbot, page: Page, fresh, monkeypatch) -> Non
     name.selectAll()
     qtbot.keyClicks(name, "Northwind Analytics")
     qtbot.keyClick(name, Qt.Key.Key_Return)
+    settle(qtbot, page)
     assert sql(ws, "SELECT name FROM vendor") == [("Northwind Analytics",)]
     assert page.vendor_list.currentItem().text() == "Northwind Analytics"
     page.ctx.undo_stack.undo()
@@ -246,8 +260,10 @@ def test_undo_and_redo_an_answer_on_the_demo(qtbot, demo) -> None:
     qtbot.addWidget(page)
     page.show()
     page.refresh()
+    settle(qtbot, page)
     maya, omni = "Maya Chen (RevOps)", "OmniAI Solutions"
     choose(page.evaluator, maya)
+    settle(qtbot, page)
     choose(page.answer_vendor, omni)
     before = answer(demo, omni, maya, "TR03")
     assert before is not None and before[0] != "1"

@@ -9,6 +9,7 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDialog,
     QGroupBox,
@@ -35,6 +36,7 @@ from app.domain.models import Vendor
 from app.services import evaluation_view as view
 from app.services import evaluations
 from app.services.errors import NotFound
+from app.services.live import LiveEvaluation
 from app.ui.context import AppContext
 from app.ui.evaluate.answers import AnswersView, question_html
 from app.ui.evaluate.dialogs import NewEvaluationDialog
@@ -48,6 +50,7 @@ from app.ui.evaluate.models import (
     RowsModel,
 )
 from app.ui.evaluate.vendors import VendorEditor
+from app.ui.tasks import Task
 from app.ui.undo import ServiceCommand
 from app.ui.widgets.page import heading, hint
 
@@ -68,9 +71,10 @@ class Page(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.evaluation_id: int | None = None
-        self.snapshot: EvaluationSnapshot | None = None
-        self.results: Results | None = None
+        # The evaluation in memory, loaded and rescored off the GUI thread (services.live).
+        self.live: LiveEvaluation | None = None
         self._answers_key: tuple[int, str, str] | None = None
+        self.loader = Task(self)
 
         # --- evaluation picker
         self.picker = QComboBox()
@@ -80,10 +84,14 @@ class Page(QWidget):
         self.new_button = QPushButton(self.tr("&New evaluation…"))
         self.new_button.clicked.connect(lambda: self.new_evaluation())
         self.info = QLabel()
+        self.loading = QLabel(self.tr("Loading…"))
+        self.loading.setAccessibleName(self.tr("Loading the evaluation"))
+        self.loading.hide()
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Evaluation:")))
         top.addWidget(self.picker)
         top.addWidget(self.new_button)
+        top.addWidget(self.loading)
         top.addWidget(self.info, 1)
 
         self.tabs = QTabWidget()
@@ -102,10 +110,20 @@ class Page(QWidget):
         split.setStretchFactor(1, 1)
         split.setSizes([720, 300])
         split.setChildrenCollapsible(False)
-        self.empty = hint(self.tr("No evaluation yet. Create one with “New evaluation…”, or load the demo from the File menu."))
+        self.empty = hint(
+            self.tr(
+                "No evaluation yet. Create one with “New evaluation…”, or load the demo from the File menu."
+            )
+        )
         layout = QVBoxLayout(self)
-        layout.addWidget(heading(self.tr("Evaluate"), self.tr(
-            "Profile each vendor, score their answers independently, and watch totals and red flags update.")))
+        layout.addWidget(
+            heading(
+                self.tr("Evaluate"),
+                self.tr(
+                    "Profile each vendor, score their answers independently, and watch totals and red flags update."
+                ),
+            )
+        )
         layout.addLayout(top)
         layout.addWidget(self.empty)
         layout.addWidget(split, 1)
@@ -130,7 +148,9 @@ class Page(QWidget):
         self.progress.setMinimumWidth(150)
         self.progress.setMaximumWidth(190)
         self.submit = QPushButton(self.tr("&Submit my scoring"))
-        self.submit.setToolTip(self.tr("After submitting you see the other evaluators' scores and disagreements."))
+        self.submit.setToolTip(
+            self.tr("After submitting you see the other evaluators' scores and disagreements.")
+        )
         self.submit.clicked.connect(lambda: self.submit_scoring())
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("I am")))
@@ -169,9 +189,14 @@ class Page(QWidget):
         layout.addWidget(self.blind)
         layout.addWidget(split, 1)
         layout.addWidget(self.error)
-        layout.addWidget(hint(self.tr(
-            "Keyboard: type 0–5 for a scale and y/n for yes/no; Enter edits other answers; "
-            "Tab or Enter moves to the next question; Delete clears.")))
+        layout.addWidget(
+            hint(
+                self.tr(
+                    "Keyboard: type 0–5 for a scale and y/n for yes/no; Enter edits other answers; "
+                    "Tab or Enter moves to the next question; Delete clears."
+                )
+            )
+        )
         return w
 
     def _build_vendors(self) -> QWidget:
@@ -221,8 +246,13 @@ class Page(QWidget):
         header.setMinimumSectionSize(20)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(RankingModel.VENDOR, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((RankingModel.RANK, 28), (RankingModel.TOTAL, 50), (RankingModel.CRITICAL, 30),
-                           (RankingModel.HIGH, 30), (RankingModel.MEDIUM, 30)):
+        for col, width in (
+            (RankingModel.RANK, 28),
+            (RankingModel.TOTAL, 50),
+            (RankingModel.CRITICAL, 30),
+            (RankingModel.HIGH, 30),
+            (RankingModel.MEDIUM, 30),
+        ):
             self.ranking_view.setColumnWidth(col, width)
         compact_rows(self.ranking_view)
         self.ranking_view.setColumnHidden(RankingModel.STATUS, True)
@@ -237,7 +267,9 @@ class Page(QWidget):
         self.progress_view.verticalHeader().setVisible(False)
         self.progress_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.progress_view.horizontalHeader().setDefaultSectionSize(64)
-        self.progress_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.progress_view.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.Stretch
+        )
         compact_rows(self.progress_view)
         self.progress_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.progress_view.setMaximumHeight(190)
@@ -252,6 +284,19 @@ class Page(QWidget):
 
     # ----- loading ----------------------------------------------------------------------
 
+    @property
+    def snapshot(self) -> EvaluationSnapshot | None:
+        return self.live.snapshot if self.live is not None else None
+
+    @property
+    def results(self) -> Results | None:
+        return self.live.results if self.live is not None else None
+
+    @property
+    def busy(self) -> bool:
+        """Whether the evaluation (or another evaluator's view of it) is still loading."""
+        return self.loader.busy
+
     def refresh(self) -> None:
         """Reload the list of evaluations and the current one (the page was shown)."""
         items = evaluations.list_evaluations(self.ctx.workspace)
@@ -262,12 +307,17 @@ class Page(QWidget):
             self.picker.addItem(label, e.id)
         self.picker.blockSignals(False)
         ids = [e.id for e in items]
-        wanted = self.ctx.current_evaluation if self.ctx.current_evaluation in ids else (ids[0] if ids else None)
+        wanted = (
+            self.ctx.current_evaluation
+            if self.ctx.current_evaluation in ids
+            else (ids[0] if ids else None)
+        )
         ro = self.ctx.read_only
         self.new_button.setEnabled(not ro)
         if wanted is None:
+            self.loader.cancel()
             self.evaluation_id = None
-            self.snapshot = None
+            self.live = None
             self.empty.show()
             self.body.hide()
             return
@@ -285,24 +335,66 @@ class Page(QWidget):
             self.open_evaluation(int(eid))
 
     def open_evaluation(self, evaluation_id: int) -> None:
+        if evaluation_id != self.evaluation_id:
+            # Nothing of the previous evaluation may be edited while the new one loads.
+            self.live = None
         self.evaluation_id = evaluation_id
         self._answers_key = None
         self.reload()
 
-    def reload(self) -> None:
-        """Re-read the evaluation and redisplay everything that may have changed."""
-        if self.evaluation_id is None:
+    def reload(self, then: Callable[[], None] | None = None) -> None:
+        """Re-read the evaluation on a worker, then redisplay everything that may have changed.
+
+        A newer reload (or another evaluation picked meanwhile) drops this one's result.
+        """
+        eid = self.evaluation_id
+        if eid is None:
             return
-        try:
-            self.snapshot = evaluations.load_snapshot(self.ctx.workspace, self.evaluation_id)
-        except NotFound:
+        ws, evaluator = self.ctx.workspace, self.current_evaluator() or self.ctx.current_evaluator
+
+        def loaded(live: LiveEvaluation) -> None:
+            self._loaded(live)
+            if then is not None:
+                then()
+
+        self._start(lambda: LiveEvaluation.load(ws, eid, evaluator), loaded)
+
+    def _start(
+        self, fn: Callable[[], LiveEvaluation], on_done: Callable[[LiveEvaluation], None]
+    ) -> None:
+        self._set_busy(True)
+        self.loader.run(fn, on_done, self._load_failed)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.loading.setVisible(busy)
+        # Until the first result arrives there is nothing valid to edit; a reload of the same
+        # evaluation keeps the page usable (an edit meanwhile restarts the reload).
+        self.body.setEnabled(not busy or self.live is not None)
+        for w in (self.evaluator, self.answer_vendor):
+            w.setEnabled(not busy)
+
+    def _load_failed(self, exc: Exception) -> None:
+        self._set_busy(False)
+        if isinstance(exc, NotFound):
             self.ctx.current_evaluation = None
+            self.live = None
             self.refresh()
             return
-        snap = self.snapshot
-        self.info.setText(self.tr("Bank: %1 v%2 (%3)").replace("%1", snap.bank.name).replace(
-            "%2", str(snap.bank.version)).replace("%3", snap.bank.hash[:12]))
-        self._fill_combo(self.evaluator, [e.name for e in snap.evaluators], self.ctx.current_evaluator)
+        self.ctx.say(self.tr("Could not load the evaluation: %1").replace("%1", str(exc)))
+
+    def _loaded(self, live: LiveEvaluation) -> None:
+        if live.evaluation_id != self.evaluation_id:
+            return
+        self.live = live
+        self._set_busy(False)
+        snap = live.snapshot
+        self.info.setText(
+            self.tr("Bank: %1 v%2 (%3)")
+            .replace("%1", snap.bank.name)
+            .replace("%2", str(snap.bank.version))
+            .replace("%3", snap.bank.hash[:12])
+        )
+        self._fill_combo(self.evaluator, [e.name for e in snap.evaluators], live.evaluator)
         self.ctx.current_evaluator = self.evaluator.currentData()
         self._fill_combo(self.answer_vendor, [v.name for v in snap.vendors])
         self._fill_vendor_list()
@@ -346,6 +438,17 @@ class Page(QWidget):
                 vendor = self.snapshot.vendor(item.text())
             except KeyError:
                 vendor = None
+        shown = self.vendor_editor.vendor
+        focus = QApplication.focusWidget()
+        if (
+            vendor is not None
+            and shown is not None
+            and shown.name == vendor.name
+            and focus is not None
+            and self.vendor_editor.isAncestorOf(focus)
+        ):
+            # A reload landed while the person edits this vendor: keep what they are typing.
+            return
         self.vendor_editor.set_vendor(vendor)
 
     # ----- answers ----------------------------------------------------------------------
@@ -359,19 +462,25 @@ class Page(QWidget):
         return str(data) if data else None
 
     def _answers_selection_changed(self, force: bool = True) -> None:
-        snap = self.snapshot
-        if snap is None or self.evaluation_id is None:
+        live = self.live
+        if live is None or self.evaluation_id is None:
             return
+        snap = live.snapshot
         evaluator, vendor = self.current_evaluator(), self.current_vendor()
         self.ctx.current_evaluator = evaluator
+        if evaluator != live.evaluator:
+            # Another evaluator sees other totals (blind scoring): rescore on a worker, and
+            # meanwhile show no totals at all rather than the previous evaluator's.
+            self.ranking.set_rows([])
+            self.knockouts.clear()
+            self._start(lambda: live.for_evaluator(evaluator), self._evaluator_loaded)
         key = (self.evaluation_id, evaluator or "", vendor or "")
-        others = view.other_answers(snap, vendor, evaluator) if evaluator and vendor else None
+        others = live.other_answers(vendor, evaluator) if evaluator and vendor else None
         disagreements: set[str] = set()
-        if others is not None and vendor:
-            full = view.results(snap, with_sensitivity=False)
-            disagreements = set(next((v.disagreements for v in full.ranking if v.vendor == vendor), []))
+        if others is not None and vendor and evaluator == live.evaluator:
+            disagreements = live.disagreements(vendor)
         if key != self._answers_key or force:
-            mine = view.answers_of(snap, vendor, evaluator) if evaluator and vendor else {}
+            mine = live.answers_of(vendor, evaluator) if evaluator and vendor else {}
             cells = {qid: AnswerCell(a.value, a.note) for qid, a in mine.items()}
             editable = bool(evaluator and vendor) and not self.ctx.read_only
             current = self.answers_model.question_at(self.answers.currentIndex())
@@ -381,11 +490,23 @@ class Page(QWidget):
                 self.answers.go_to(current.id)
             else:
                 self.answers.first_question()
-            if force:
+            if force and evaluator == live.evaluator:
                 self._update_results()
         else:
             self.answers_model.set_others(others, disagreements)
         self._update_answer_header()
+
+    def _evaluator_loaded(self, live: LiveEvaluation) -> None:
+        if live.evaluation_id != self.evaluation_id or live.evaluator != self.current_evaluator():
+            return
+        self.live = live
+        self._set_busy(False)
+        vendor = self.current_vendor()
+        if vendor and live.evaluator:
+            self.answers_model.set_others(
+                live.other_answers(vendor, live.evaluator), live.disagreements(vendor)
+            )
+        self._update_results()
 
     def _update_answer_header(self) -> None:
         snap = self.snapshot
@@ -394,10 +515,14 @@ class Page(QWidget):
             self.progress.setRange(0, 1)
             self.progress.setValue(0)
             self.submit.setEnabled(False)
-            self.blind.setText(self.tr("Add a vendor (Vendors tab) and evaluators to start scoring.")
-                               if snap is not None else "")
+            self.blind.setText(
+                self.tr("Add a vendor (Vendors tab) and evaluators to start scoring.")
+                if snap is not None
+                else ""
+            )
             return
-        p = view.progress(snap, vendor, evaluator)
+        assert self.live is not None
+        p = self.live.progress.get((evaluator, vendor), view.Progress(0, len(snap.bank.questions)))
         self.progress.setRange(0, max(p.total, 1))
         self.progress.setValue(p.answered)
         submitted = view.has_submitted(snap, evaluator)
@@ -405,8 +530,10 @@ class Page(QWidget):
         self.submit.setText(self.tr("Submitted") if submitted else self.tr("&Submit my scoring"))
         self.blind.setText(
             self.tr("You have submitted: other evaluators' answers and disagreements are shown.")
-            if submitted else
-            self.tr("Blind scoring: you see only your own answers and totals until you press “Submit my scoring”.")
+            if submitted
+            else self.tr(
+                "Blind scoring: you see only your own answers and totals until you press “Submit my scoring”."
+            )
         )
 
     def _show_question(self) -> None:
@@ -427,22 +554,54 @@ class Page(QWidget):
             previous.setdefault("note", change.before_note)
 
         def revert() -> None:
-            evaluations.record_answer(ws, eid, vendor, evaluator, qid, previous["value"], previous["note"] or "")
+            evaluations.record_answer(
+                ws, eid, vendor, evaluator, qid, previous["value"], previous["note"] or ""
+            )
 
         def done(undone: bool) -> None:
-            self._answer_saved(eid, vendor, evaluator, qid, undone)
+            # What was just saved, mirrored in memory: the same arguments the service got.
+            if undone:
+                self._answer_saved(
+                    eid, vendor, evaluator, qid, previous["value"], previous["note"] or "", True
+                )
+            else:
+                self._answer_saved(eid, vendor, evaluator, qid, value or None, note, False)
 
-        error = self._push(self.tr("Answer %1 for %2").replace("%1", qid).replace("%2", vendor), apply, revert, done)
-        self.error.setText(self.tr("%1: %2").replace("%1", qid).replace("%2", error) if error else "")
+        error = self._push(
+            self.tr("Answer %1 for %2").replace("%1", qid).replace("%2", vendor),
+            apply,
+            revert,
+            done,
+        )
+        self.error.setText(
+            self.tr("%1: %2").replace("%1", qid).replace("%2", error) if error else ""
+        )
         return error is None
 
-    def _answer_saved(self, eid: int, vendor: str, evaluator: str, qid: str, undone: bool) -> None:
+    def _answer_saved(
+        self,
+        eid: int,
+        vendor: str,
+        evaluator: str,
+        qid: str,
+        value: str | None,
+        note: str | None,
+        undone: bool,
+    ) -> None:
         if eid != self.evaluation_id:
             return
-        self.snapshot = evaluations.load_snapshot(self.ctx.workspace, eid)
+        live = self.live
+        if live is None or self.loader.busy:
+            # A load in flight may have read the database before this edit: read again.
+            self.reload()
+            return
+        # One cell of the ScoreBoard changes; ranking and flags follow in a few milliseconds.
+        live.apply_answer(vendor, evaluator, qid, value, note)
         if (vendor, evaluator) == (self.current_vendor(), self.current_evaluator()):
-            mine = view.answers_of(self.snapshot, vendor, evaluator).get(qid)
-            self.answers_model.set_answer(qid, mine.value if mine else "", mine.note if mine else "")
+            mine = live.answer(vendor, evaluator, qid)
+            self.answers_model.set_answer(
+                qid, mine.value if mine else "", mine.note if mine else ""
+            )
             if undone:
                 self.answers.go_to(qid)
         self._update_answer_header()
@@ -452,13 +611,23 @@ class Page(QWidget):
         evaluator, eid = self.current_evaluator(), self.evaluation_id
         if not evaluator or eid is None or self.snapshot is None:
             return
+        progress = self.live.progress if self.live is not None else {}
         missing = [
-            v.name for v in self.snapshot.vendors if not view.progress(self.snapshot, v.name, evaluator).complete
+            v.name
+            for v in self.snapshot.vendors
+            if not progress.get((evaluator, v.name), view.Progress(0, 0)).complete
         ]
-        text = self.tr("Submit %1's scoring? You will then see the other evaluators' scores.").replace("%1", evaluator)
+        text = self.tr(
+            "Submit %1's scoring? You will then see the other evaluators' scores."
+        ).replace("%1", evaluator)
         if missing:
-            text += "\n\n" + self.tr("Not every question is answered yet for: %1.").replace("%1", ", ".join(missing))
-        if QMessageBox.question(self, self.tr("Submit my scoring"), text) != QMessageBox.StandardButton.Yes:
+            text += "\n\n" + self.tr("Not every question is answered yet for: %1.").replace(
+                "%1", ", ".join(missing)
+            )
+        if (
+            QMessageBox.question(self, self.tr("Submit my scoring"), text)
+            != QMessageBox.StandardButton.Yes
+        ):
             return
         self.set_submitted(evaluator, True)
 
@@ -481,39 +650,50 @@ class Page(QWidget):
         return self.results
 
     def _update_results(self) -> None:
-        snap = self.snapshot
-        if snap is None:
+        live = self.live
+        if live is None:
             return
-        evaluator = self.current_evaluator()
-        blind = evaluator is not None and not view.has_submitted(snap, evaluator)
-        seen = view.visible_snapshot(snap, evaluator)
-        # The live panel needs no sensitivity; Compare computes it.
-        self.results = view.results(seen, with_sensitivity=False)
-        self.ranking.set_rows(view.ranking_rows(self.results))
+        snap = live.snapshot
+        evaluator = live.evaluator
+        blind = live.blind
+        ranked = view.ranking_rows(live.results)
+        self.ranking.set_rows(ranked)
         self.results_note.setText(
-            self.tr("Totals from your answers only (blind until you submit).") if blind
+            self.tr("Totals from your answers only (blind until you submit).")
+            if blind
             else self.tr("Totals from every evaluator's answers.")
         )
-        out = [f"<b>{r.vendor}</b> {self.tr('knocked out')}: " + "; ".join(r.knockout_reasons)
-               for r in view.ranking_rows(self.results) if r.knocked_out]
+        out = [
+            f"<b>{r.vendor}</b> {self.tr('knocked out')}: " + "; ".join(r.knockout_reasons)
+            for r in ranked
+            if r.knocked_out
+        ]
         self.knockouts.setText("<br>".join(out))
-        flags: list[RedFlag] = sort_flags([f for fl in self.results.flags.values() for f in fl])
+        flags: list[RedFlag] = sort_flags([f for fl in live.results.flags.values() for f in fl])
         self.flags.read_only = self.ctx.read_only
         self.flags.set_flags(flags, [v.name for v in snap.vendors])
         open_count = sum(1 for f in flags if not f.acknowledged)
         self.tabs.setTabText(2, self.tr("Red &flags (%1)").replace("%1", str(open_count)))
-        table = view.progress_table(snap)
+        table = live.progress
         vendors = [v.name for v in snap.vendors]
         # Columns carry first names (full names in the tooltip) so the narrow panel stays readable.
-        titles = [short_name(e.name, [x.name for x in snap.evaluators]) + (" ✓" if e.submitted else "")
-                  for e in snap.evaluators]
+        titles = [
+            short_name(e.name, [x.name for x in snap.evaluators]) + (" ✓" if e.submitted else "")
+            for e in snap.evaluators
+        ]
         if [c.title for c in self.progress_model.columns[1:]] != titles:
             self.progress_model.beginResetModel()
             self.progress_model.columns = [Column(self.tr("Vendor"))] + [Column(t) for t in titles]
             self.progress_model.endResetModel()
         rows = []
         for v in vendors:
-            rows.append([v] + [f"{table[(e.name, v)].answered}/{table[(e.name, v)].total}" for e in snap.evaluators])
+            rows.append(
+                [v]
+                + [
+                    f"{table[(e.name, v)].answered}/{table[(e.name, v)].total}"
+                    for e in snap.evaluators
+                ]
+            )
         self.progress_model.set_rows(rows)
         for i in range(self.answer_vendor.count()):
             v = self.answer_vendor.itemData(i)
@@ -533,7 +713,9 @@ class Page(QWidget):
             if old is None:
                 evaluations.withdraw_acknowledgement(ws, eid, flag.vendor, flag.rule, by=by)
             else:
-                evaluations.acknowledge_flag(ws, eid, flag.vendor, flag.rule, old.rationale, by=old.by)
+                evaluations.acknowledge_flag(
+                    ws, eid, flag.vendor, flag.rule, old.rationale, by=old.by
+                )
 
         error = self._push(
             self.tr("Acknowledge flag"),
@@ -551,8 +733,12 @@ class Page(QWidget):
         ws = self.ctx.workspace
         error = self._push(
             self.tr("Withdraw acknowledgement"),
-            lambda: evaluations.withdraw_acknowledgement(ws, eid, flag.vendor, flag.rule, by=self.current_evaluator()),
-            lambda: evaluations.acknowledge_flag(ws, eid, flag.vendor, flag.rule, ack.rationale, by=ack.by),
+            lambda: evaluations.withdraw_acknowledgement(
+                ws, eid, flag.vendor, flag.rule, by=self.current_evaluator()
+            ),
+            lambda: evaluations.acknowledge_flag(
+                ws, eid, flag.vendor, flag.rule, ack.rationale, by=ack.by
+            ),
             lambda _u: self._after_flag(eid, flag),
         )
         return error is None
@@ -560,9 +746,7 @@ class Page(QWidget):
     def _after_flag(self, eid: int, flag: RedFlag) -> None:
         if eid != self.evaluation_id:
             return
-        self.snapshot = evaluations.load_snapshot(self.ctx.workspace, eid)
-        self._update_results()
-        self.flags.select(flag.vendor, flag.rule)
+        self.reload(then=lambda: None if self.flags.select(flag.vendor, flag.rule) else None)
 
     # ----- vendors ----------------------------------------------------------------------
 
@@ -594,10 +778,16 @@ class Page(QWidget):
         name = item.text()
         vendor = snap.vendor(name)
         answers = [a for a in snap.answers if a.vendor == name]
-        if QMessageBox.question(
-            self, self.tr("Remove vendor"),
-            self.tr("Remove %1 and its %2 answers? You can undo this.").replace("%1", name).replace("%2", str(len(answers))),
-        ) != QMessageBox.StandardButton.Yes:
+        if (
+            QMessageBox.question(
+                self,
+                self.tr("Remove vendor"),
+                self.tr("Remove %1 and its %2 answers? You can undo this.")
+                .replace("%1", name)
+                .replace("%2", str(len(answers))),
+            )
+            != QMessageBox.StandardButton.Yes
+        ):
             return False
         ws = self.ctx.workspace
 
@@ -625,22 +815,41 @@ class Page(QWidget):
             self.tr("Edit vendor %1").replace("%1", new.name or old_name),
             lambda: evaluations.save_vendor(ws, eid, new, old_name=old_name),
             lambda: evaluations.save_vendor(ws, eid, old, old_name=new.name.strip()),
-            lambda undone: self._after_vendor(eid, old_name if undone else new.name.strip()),
+            lambda undone: self._profile_saved(
+                eid, new.name.strip(), old if undone else new, undone
+            ),
         )
         if error:
             self.vendor_editor.set_vendor(old)
             self.ctx.say(error)
         return error is None
 
+    def _profile_saved(self, eid: int, name: str, vendor: Vendor, undone: bool) -> None:
+        # A profile edit under the same name changes flags only: update them in memory, now,
+        # and leave the form alone (the person may already be typing in the next field).
+        live = self.live
+        if eid == self.evaluation_id and live is not None and not self.loader.busy:
+            if live.replace_vendor(name, vendor):
+                shown = self.vendor_editor.vendor
+                if shown is not None and shown.name == name:
+                    # As after any save: the form shows what is saved now (tables rely on it).
+                    self.vendor_editor.set_vendor(live.snapshot.vendor(name))
+                self._update_results()
+                return
+        self._after_vendor(eid, vendor.name.strip())
+
     def _after_vendor(self, eid: int, select: str | None) -> None:
         if eid != self.evaluation_id:
             return
-        self.reload()
-        if select is not None:
-            items = self.vendor_list.findItems(select, Qt.MatchFlag.MatchExactly)
-            if items:
-                self.vendor_list.setCurrentItem(items[0])
-        self._show_vendor()
+
+        def reselect() -> None:
+            if select is not None:
+                items = self.vendor_list.findItems(select, Qt.MatchFlag.MatchExactly)
+                if items:
+                    self.vendor_list.setCurrentItem(items[0])
+            self._show_vendor()
+
+        self.reload(then=reselect)
 
     # ----- evaluations ------------------------------------------------------------------
 
@@ -650,12 +859,16 @@ class Page(QWidget):
             return False
         return self.create_evaluation(*dialog.values())
 
-    def create_evaluation(self, name: str, version_id: int, evaluators: list[str], use_case: int | None) -> bool:
+    def create_evaluation(
+        self, name: str, version_id: int, evaluators: list[str], use_case: int | None
+    ) -> bool:
         ws = self.ctx.workspace
         created: dict[str, int] = {}
 
         def apply() -> None:
-            created["id"] = evaluations.create_evaluation(ws, name, version_id, evaluators, use_case)
+            created["id"] = evaluations.create_evaluation(
+                ws, name, version_id, evaluators, use_case
+            )
 
         def done(undone: bool) -> None:
             if not undone:
@@ -663,8 +876,10 @@ class Page(QWidget):
             self.refresh()
 
         error = self._push(
-            self.tr("Create evaluation %1").replace("%1", name), apply,
-            lambda: evaluations.delete_evaluation(ws, created["id"]), done,
+            self.tr("Create evaluation %1").replace("%1", name),
+            apply,
+            lambda: evaluations.delete_evaluation(ws, created["id"]),
+            done,
         )
         if error:
             QMessageBox.warning(self, self.tr("New evaluation"), error)
@@ -673,13 +888,24 @@ class Page(QWidget):
     # ----- plumbing ---------------------------------------------------------------------
 
     def _push(
-        self, text: str, apply: Callable[[], Any], revert: Callable[[], Any], on_done: Callable[[bool], None]
+        self,
+        text: str,
+        apply: Callable[[], Any],
+        revert: Callable[[], Any],
+        on_done: Callable[[bool], None],
     ) -> str | None:
         """Apply through the undo stack; the service's message when it refuses, else None."""
         if self.ctx.read_only:
             message = self.tr("This workspace is open read-only; the change was not saved.")
             self.ctx.say(message)
             return message
-        command = ServiceCommand(self.ctx, text, apply, revert, changed=f"evaluation:{self.evaluation_id}", on_done=on_done)
+        command = ServiceCommand(
+            self.ctx,
+            text,
+            apply,
+            revert,
+            changed=f"evaluation:{self.evaluation_id}",
+            on_done=on_done,
+        )
         self.ctx.undo_stack.push(command)
         return command.error

@@ -1,0 +1,202 @@
+"""One evaluation held in memory for the app: rescored one answer at a time, slow parts on request."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from app.domain.bank import Bank
+from app.domain.evaluation import EvaluationSnapshot, Results, build_board, results_from_board
+from app.domain.models import Answer, Vendor
+from app.domain.scoring import ScoreBoard
+from app.domain.sensitivity import Sensitivity
+from app.services import evaluation_view as view
+from app.services import evaluations, knowledge
+from app.store.workspace import Workspace
+
+Key = tuple[str, str, str]  # (vendor, evaluator, question)
+
+
+def _progress(snapshot: EvaluationSnapshot) -> dict[tuple[str, str], view.Progress]:
+    """(evaluator, vendor) → progress in one pass over the answers (view.progress_table rescans per pair)."""
+    qids = {q.id for q in snapshot.bank.questions}
+    done = Counter(
+        (a.evaluator, a.vendor) for a in snapshot.answers if a.value and a.question in qids
+    )
+    return {
+        (e.name, v.name): view.Progress(done[(e.name, v.name)], len(qids))
+        for e in snapshot.evaluators
+        for v in snapshot.vendors
+    }
+
+
+class LiveEvaluation:
+    """An evaluation as one evaluator sees it (blind until they submit), kept ready to rescore.
+
+    Loading (`load`, `for_evaluator`) reads every answer and belongs on a worker thread;
+    `apply_answer` then updates one cell of the ScoreBoard and returns the ranking and flags
+    (no sensitivity) in a few milliseconds, the same figures `evaluations.score` gives.
+    Not thread-safe: build it on a worker, then use it from one thread only.
+    """
+
+    def __init__(
+        self, evaluation_id: int, snapshot: EvaluationSnapshot, evaluator: str | None
+    ) -> None:
+        self.evaluation_id = evaluation_id
+        self.snapshot = snapshot
+        self.evaluator = evaluator
+        self._answers: dict[Key, Answer] = {
+            (a.vendor, a.evaluator, a.question): a for a in snapshot.answers
+        }
+        self.seen = view.visible_snapshot(snapshot, evaluator)
+        self.board: ScoreBoard = build_board(self.seen)
+        self.progress = _progress(snapshot)
+        self.results = self._quick()
+
+    @classmethod
+    def load(cls, ws: Workspace, evaluation_id: int, evaluator: str | None) -> LiveEvaluation:
+        """Read the evaluation (its own session: safe on a worker thread) and score it.
+
+        `evaluator` None or unknown means the first evaluator, as the page preselects.
+        """
+        snapshot = evaluations.load_snapshot(ws, evaluation_id)
+        names = [e.name for e in snapshot.evaluators]
+        if evaluator not in names:
+            evaluator = names[0] if names else None
+        return cls(evaluation_id, snapshot, evaluator)
+
+    def for_evaluator(self, evaluator: str | None) -> LiveEvaluation:
+        """The same evaluation seen by someone else (no database read; rebuilds the board)."""
+        return LiveEvaluation(self.evaluation_id, self.snapshot, evaluator)
+
+    @property
+    def blind(self) -> bool:
+        return self.evaluator is not None and not view.has_submitted(self.snapshot, self.evaluator)
+
+    def _quick(self) -> Results:
+        return results_from_board(
+            self.seen, self.board, knowledge.lexicons(), knowledge.synonyms(), False
+        )
+
+    # ----- reading ------------------------------------------------------------------------
+
+    def answers_of(self, vendor: str, evaluator: str) -> dict[str, Answer]:
+        return {q: a for (v, e, q), a in self._answers.items() if v == vendor and e == evaluator}
+
+    def answer(self, vendor: str, evaluator: str, qid: str) -> Answer | None:
+        return self._answers.get((vendor, evaluator, qid))
+
+    def other_answers(self, vendor: str, evaluator: str) -> dict[str, list[tuple[str, str]]] | None:
+        return view.other_answers(self.snapshot, vendor, evaluator)
+
+    def disagreements(self, vendor: str) -> set[str]:
+        """Questions where the evaluators' scores for `vendor` spread enough to discuss (when visible)."""
+        if self.blind:
+            return set()
+        return set(next((v.disagreements for v in self.results.ranking if v.vendor == vendor), []))
+
+    # ----- one edit -----------------------------------------------------------------------
+
+    def apply_answer(
+        self, vendor: str, evaluator: str, qid: str, value: object, note: str | None
+    ) -> Results:
+        """Mirror what `evaluations.record_answer` just saved, rescore, and return ranking + flags.
+
+        Same rules as the service: the value is read by its question type, `note=None` keeps
+        the note, an empty value without a note removes the answer.
+        """
+        question = self.snapshot.bank.question(qid)
+        reading = question.read(value)
+        key = (vendor, evaluator, qid)
+        old = self._answers.get(key)
+        new_note = (old.note if old else "") if note is None else note
+        if reading.kind == "empty" and not new_note:
+            self._answers.pop(key, None)
+        else:
+            self._answers[key] = Answer(vendor, evaluator, qid, reading.value, new_note)
+        self.snapshot.answers = list(self._answers.values())
+        self.seen = view.visible_snapshot(self.snapshot, self.evaluator)
+        if self.seen is self.snapshot or evaluator == self.evaluator:
+            self.board.set_reading(vendor, evaluator, qid, reading)
+        self.progress = _progress(self.snapshot)
+        self.results = self._quick()
+        return self.results
+
+    def replace_vendor(self, name: str, vendor: Vendor) -> bool:
+        """Mirror a saved profile edit of vendor `name`; False when it was renamed (reload instead)."""
+        saved = replace(vendor, name=vendor.name.strip())
+        if saved.name != name:
+            return False
+        for i, v in enumerate(self.snapshot.vendors):
+            if v.name == name:
+                # `seen` shares this list with the snapshot, so both see the new profile.
+                self.snapshot.vendors[i] = saved
+                self.results = self._quick()
+                return True
+        return False
+
+    # ----- the slow part ------------------------------------------------------------------
+
+    def sensitivity(self) -> Sensitivity:
+        """The 10,000-draw sensitivity of the current view (tens of ms: call it on a worker)."""
+        return full_results(self.seen, self.board).sensitivity
+
+
+def reweighted(board: ScoreBoard, bank: Bank) -> ScoreBoard:
+    """The same answers under other question weights (what-if), without re-reading any answer.
+
+    `bank` must have the same questions in the same order (Bank.with_section_weights); the
+    answer arrays are shared read-only, so nothing is parsed again: a few milliseconds.
+    """
+    new = ScoreBoard(bank, board.vendors, board.evaluators)
+    new.values, new.na, new.text = board.values, board.na, board.text
+    return new
+
+
+def full_results(
+    snapshot: EvaluationSnapshot,
+    board: ScoreBoard,
+    section_factors: dict[str, float] | None = None,
+    with_sensitivity: bool = True,
+) -> Results:
+    """Results of an in-memory evaluation, optionally under what-if section factors (not saved)."""
+    if section_factors:
+        bank = snapshot.bank.with_section_weights(section_factors)
+        board = reweighted(board, bank)
+    return results_from_board(
+        snapshot, board, knowledge.lexicons(), knowledge.synonyms(), with_sensitivity
+    )
+
+
+@dataclass
+class CompareView:
+    """What the Compare page shows, computed off the GUI thread."""
+
+    evaluation_id: int
+    snapshot: EvaluationSnapshot
+    board: ScoreBoard  # saved weights; what-if reweights it
+    results: Results
+    disagreements: list[view.Disagreement]  # do not depend on weights
+
+
+def load_compare(
+    ws: Workspace, evaluation_id: int, section_factors: dict[str, float] | None = None
+) -> CompareView:
+    """Everything the Compare page needs for one evaluation (worker thread: opens its own session)."""
+    snapshot = evaluations.load_snapshot(ws, evaluation_id)
+    board = build_board(snapshot)
+    res = full_results(snapshot, board, section_factors, True)
+    return CompareView(evaluation_id, snapshot, board, res, view.disagreements(res))
+
+
+def with_sensitivity(cv: CompareView, section_factors: dict[str, float] | None) -> Results:
+    """Full results under `section_factors` (worker thread: the 10,000 draws)."""
+    return full_results(cv.snapshot, cv.board, section_factors, True)
+
+
+def quick(
+    cv: CompareView, section_factors: dict[str, float] | None, keep: Sensitivity | None
+) -> Results:
+    """Ranking and flags under `section_factors` now (a few ms), keeping the last sensitivity shown."""
+    res = full_results(cv.snapshot, cv.board, section_factors, False)
+    return replace(res, sensitivity=keep) if keep is not None else res

@@ -1,0 +1,168 @@
+"""Run a Qt-free function on a worker thread and hand its result back to the GUI thread, newest only."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+# What a task function may receive: `progress(fraction, message)` and `cancelled() -> bool`.
+Progress = Callable[[float, str], None]
+Cancelled = Callable[[], bool]
+
+
+class TaskCancelled(Exception):
+    """Raised by a task function that noticed `cancelled()`; the task then reports nothing."""
+
+
+class _Relay(QObject):
+    """Carries one run's signals from the worker to the GUI thread (queued connections).
+
+    It has no parent and is kept alive by the runnable and by Task until delivery, so a worker
+    never emits on a deleted object even when the page that started it has gone.
+    """
+
+    done = Signal(int, object)
+    failed = Signal(int, object)
+    progressed = Signal(int, float, str)
+    cancelled = Signal(int)
+
+
+class _Runnable(QRunnable):
+    def __init__(
+        self,
+        generation: int,
+        fn: Callable[..., Any],
+        relay: _Relay,
+        stop: threading.Event,
+        wants: bool,
+    ) -> None:
+        super().__init__()
+        self.generation = generation
+        self.fn = fn
+        self.relay = relay
+        self.stop = stop
+        self.wants = wants  # pass progress and cancelled to fn
+
+    def run(self) -> None:
+        gen, relay = self.generation, self.relay
+        try:
+            if self.wants:
+                result = self.fn(
+                    lambda f, m="": relay.progressed.emit(gen, float(f), m), self.stop.is_set
+                )
+            else:
+                result = self.fn()
+        except TaskCancelled:
+            relay.cancelled.emit(gen)
+        except Exception as exc:  # noqa: BLE001 - handed to the GUI thread, never lost in a worker
+            relay.failed.emit(gen, exc)
+        else:
+            if self.stop.is_set():
+                relay.cancelled.emit(gen)
+            else:
+                relay.done.emit(gen, result)
+
+
+class Task(QObject):
+    """One kind of background work of a page (e.g. "load the evaluation").
+
+    `run(fn, on_done)` starts `fn()` on the global thread pool; `on_done(result)` is later called
+    on the GUI thread, unless another `run` (or `cancel`) came after it: a stale result, say of
+    the evaluation the person left a moment ago, is dropped. `fn` must not touch Qt widgets and
+    must open its own database session. With `progress=True` it is called as
+    `fn(progress, cancelled)` and `progressed(fraction, message)` is re-emitted here.
+    """
+
+    started = Signal()
+    finished = Signal()  # the newest run delivered, failed or was cancelled: nothing is pending
+    progressed = Signal(float, str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.generation = 0
+        self._pending: dict[int, tuple[_Relay, threading.Event]] = {}
+        self._on_done: Callable[[Any], None] | None = None
+        self._on_error: Callable[[Exception], None] | None = None
+        self.error: Exception | None = None
+
+    @property
+    def busy(self) -> bool:
+        """Whether the newest run has not reported yet."""
+        return self.generation in self._pending
+
+    def run(
+        self,
+        fn: Callable[..., Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[Exception], None] | None = None,
+        progress: bool = False,
+    ) -> int:
+        self.cancel(quiet=True)
+        self.generation += 1
+        gen = self.generation
+        relay, stop = _Relay(), threading.Event()
+        relay.done.connect(self._done)
+        relay.failed.connect(self._failed)
+        relay.progressed.connect(self._progressed)
+        relay.cancelled.connect(self._cancelled)
+        self._pending[gen] = (relay, stop)
+        self._on_done, self._on_error = on_done, on_error
+        self.error = None
+        runnable = _Runnable(gen, fn, relay, stop, progress)
+        runnable.setAutoDelete(True)
+        self.started.emit()
+        QThreadPool.globalInstance().start(runnable)
+        return gen
+
+    def cancel(self, quiet: bool = False) -> None:
+        """Ask the running function to stop (if it checks) and ignore whatever it returns."""
+        pending = self._pending.get(self.generation)
+        if pending is not None:
+            pending[1].set()
+        was_busy = self.busy
+        self.generation += 1  # whatever is in flight is now stale
+        if was_busy and not quiet:
+            self.finished.emit()
+
+    def _current(self, gen: int) -> bool:
+        # Every report ends a run; only the newest run's reports reach the page.
+        self._pending.pop(gen, None)
+        return gen == self.generation
+
+    def _done(self, gen: int, result: object) -> None:
+        if self._current(gen):
+            callback = self._on_done
+            try:
+                if callback is not None:
+                    callback(result)
+            finally:
+                self.finished.emit()
+
+    def _failed(self, gen: int, exc: object) -> None:
+        if not self._current(gen):
+            return
+        assert isinstance(exc, Exception)
+        self.error = exc
+        try:
+            if self._on_error is not None:
+                self._on_error(exc)
+            else:
+                raise exc
+        finally:
+            self.finished.emit()
+
+    def _progressed(self, gen: int, fraction: float, message: str) -> None:
+        if gen == self.generation:
+            self.progressed.emit(fraction, message)
+
+    def _cancelled(self, gen: int) -> None:
+        if self._current(gen):
+            self.finished.emit()
+
+
+def wait_for_workers(msecs: int = 30_000) -> bool:
+    """Block until the global pool is idle (tests and shutdown: never leave a worker on a closed workspace)."""
+    return QThreadPool.globalInstance().waitForDone(msecs)
