@@ -161,6 +161,11 @@ def track(kickoff: date, metrics: Sequence[SuccessMetric], reviews: Sequence[Rev
     return out
 
 
+def _short(value: float) -> str:
+    """At most two decimals, no trailing zeros: 9.340659 → 9.34, 9.0 → 9."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
 def off_track_flags(
     kickoff: date, metrics: Sequence[SuccessMetric], reviews: Sequence[Review], vendor: str = ""
 ) -> list[RedFlag]:
@@ -178,8 +183,8 @@ def off_track_flags(
             ):
                 unit = f" {t.metric.unit}" if t.metric.unit else ""
                 evidence = (
-                    f"{prev.month}: actual {prev.actual:g}{unit}, expected {prev.expected:.4g}{unit}",
-                    f"{cur.month}: actual {cur.actual:g}{unit}, expected {cur.expected:.4g}{unit}",
+                    f"{prev.month}: actual {prev.actual:g}{unit}, expected {_short(prev.expected)}{unit}",
+                    f"{cur.month}: actual {cur.actual:g}{unit}, expected {_short(cur.expected)}{unit}",
                     f"{cur.month}: no recovery plan recorded",
                 )
                 message = (
