@@ -10,6 +10,7 @@ from app.ui.compare.models import SORT_ROLE
 from app.ui.context import AppContext
 from app.ui.evaluate.models import RankingModel
 from app.ui.pages.compare import Page
+from app.ui.tasks import wait_for_workers
 from tests.conftest import DEMO_EVALUATION
 
 
@@ -27,7 +28,10 @@ def page(qtbot, demo) -> Page:
     widget.resize(1200, 800)
     widget.show()
     widget.refresh()
-    return widget
+    # The evaluation loads on a worker thread; the page shows it when it arrives.
+    qtbot.waitUntil(lambda: not widget.busy and widget.results is not None)
+    yield widget
+    wait_for_workers()  # no worker may outlive the workspace
 
 
 def ranking(page: Page) -> list[tuple[str, str]]:
@@ -89,6 +93,7 @@ def test_what_if_changes_totals_live_without_touching_the_database(qtbot, page: 
         page.sliders[section].setValue(200)
     assert ranking(page)[0][0] == "Vectorworks Platform"
     page.recompute(with_sensitivity=True)
+    qtbot.waitUntil(lambda: not page.busy)
     assert page.stability.rowCount() > 0
     # Nothing was saved: same question weights, same bank versions, same saved scores.
     assert sql(demo, weights) == before_weights

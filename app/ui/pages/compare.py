@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.evaluation import EvaluationSnapshot, Results
 from app.services import evaluation_view as view
-from app.services import evaluations
+from app.services import evaluations, live
 from app.services.errors import NotFound
 from app.ui import theme
 from app.ui.compare.chart import SectionChart
@@ -37,6 +37,7 @@ from app.ui.compare.models import ComparisonModel, DisagreementsModel, MatrixMod
 from app.ui.context import AppContext
 from app.ui.evaluate.models import ROW_ROLE, SORT_ROLE, Column, RankingModel, RowsModel
 from app.ui.pages.evaluate import compact_rows
+from app.ui.tasks import Task
 from app.ui.widgets.page import heading, hint
 
 SLIDER_MIN, SLIDER_MAX = 0, 200  # percent of each section's weight in what-if mode
@@ -86,8 +87,11 @@ class Page(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.evaluation_id: int | None = None
-        self.snapshot: EvaluationSnapshot | None = None
+        # The evaluation in memory (loaded on a worker) and the results on screen.
+        self.loaded: live.CompareView | None = None
         self.results: Results | None = None
+        self.loader = Task(self)  # snapshot + full results of the evaluation
+        self.sensitivity_task = Task(self)  # 10,000 draws after a what-if change
         self.factors: dict[str, float] = {}
         self.sliders: dict[str, QSlider] = {}
         self._slider_labels: dict[str, QLabel] = {}
@@ -103,16 +107,22 @@ class Page(QWidget):
         self.picker.activated.connect(self._picked)
         self.whatif_button = QPushButton(self.tr("&What-if…"))
         self.whatif_button.setCheckable(True)
-        self.whatif_button.setToolTip(self.tr("Move section weights and watch the ranking change, without saving"))
+        self.whatif_button.setToolTip(
+            self.tr("Move section weights and watch the ranking change, without saving")
+        )
         self.whatif_button.toggled.connect(self.set_whatif)
         self.export_button = QPushButton(self.tr("&Export PDF…"))
         self.export_button.clicked.connect(self.export_pdf)
         self.select_button = QPushButton(self.tr("&Select this partner…"))
         self.select_button.setToolTip(self.tr("Start an engagement with the selected vendor"))
         self.select_button.clicked.connect(self.select_partner)
+        self.loading = QLabel(self.tr("Loading…"))
+        self.loading.setAccessibleName(self.tr("Loading the evaluation"))
+        self.loading.hide()
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Evaluation:")))
         top.addWidget(self.picker)
+        top.addWidget(self.loading)
         top.addStretch(1)
         top.addWidget(self.whatif_button)
         top.addWidget(self.export_button)
@@ -130,7 +140,9 @@ class Page(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(RankingModel.VENDOR, QHeaderView.ResizeMode.Stretch)
         compact_rows(self.ranking_view)
-        self.ranking_view.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+        self.ranking_view.selectionModel().currentRowChanged.connect(
+            lambda *_: self._update_buttons()
+        )
         self.knockouts = QLabel()
         self.knockouts.setWordWrap(True)
         ranking_box = QWidget()
@@ -165,8 +177,14 @@ class Page(QWidget):
 
         self.empty = hint(self.tr("No evaluation to compare yet: create one on the Evaluate page."))
         layout = QVBoxLayout(self)
-        layout.addWidget(heading(self.tr("Compare"), self.tr(
-            "Who wins, by how much, why — and whether the result survives a change of priorities.")))
+        layout.addWidget(
+            heading(
+                self.tr("Compare"),
+                self.tr(
+                    "Who wins, by how much, why — and whether the result survives a change of priorities."
+                ),
+            )
+        )
         layout.addLayout(top)
         layout.addWidget(self.whatif_banner)
         layout.addWidget(self.close_banner)
@@ -176,8 +194,12 @@ class Page(QWidget):
         self.body.setLayout(body)
         body.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.body, 1)
-        self.export_button.setVisible(_optional("app.ui.export", "export_evaluation_pdf") is not None)
-        self.select_button.setVisible(_optional("app.ui.pages.oversee", "select_partner") is not None)
+        self.export_button.setVisible(
+            _optional("app.ui.export", "export_evaluation_pdf") is not None
+        )
+        self.select_button.setVisible(
+            _optional("app.ui.pages.oversee", "select_partner") is not None
+        )
         ctx.data_changed.connect(self._data_changed)
         ctx.workspace_changed.connect(self.refresh)
 
@@ -188,7 +210,9 @@ class Page(QWidget):
         self.matrix = MatrixModel(self)
         self.matrix_view, _ = _table(self.matrix, self.tr("Vendors by section"))
         # Fit headers to their (two-line) text; scroll sideways rather than truncate in what-if.
-        self.matrix_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.matrix_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         self.matrix_view.horizontalHeader().setStretchLastSection(True)
         self.matrix_view.horizontalHeader().setMinimumSectionSize(60)
         compact_rows(self.matrix_view)
@@ -203,7 +227,10 @@ class Page(QWidget):
         w = QWidget()
         self.win_box = QGroupBox(self.tr("Win share in 10,000 random section-weight draws"))
         self.win_layout = QGridLayout(self.win_box)
-        self.stability = RowsModel([Column(self.tr("Section")), Column(self.tr("Winner holds when its weight moves"))], self)
+        self.stability = RowsModel(
+            [Column(self.tr("Section")), Column(self.tr("Winner holds when its weight moves"))],
+            self,
+        )
         self.stability.editable = False
         self.stability_view = QTableView()
         self.stability_view.setModel(self.stability)
@@ -240,16 +267,24 @@ class Page(QWidget):
         self.comparison = ComparisonModel(self)
         self.comparison_view, _ = _table(self.comparison, self.tr("Points by section"))
         self.comparison_view.verticalHeader().setVisible(False)
-        self.comparison_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.comparison_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.top_questions = RowsModel([Column(self.tr("Question")), Column(self.tr("Points (A − B)"))], self)
+        self.comparison_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.comparison_view.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.Stretch
+        )
+        self.top_questions = RowsModel(
+            [Column(self.tr("Question")), Column(self.tr("Points (A − B)"))], self
+        )
         self.top_questions.editable = False
         self.top_view = QTableView()
         self.top_view.setModel(self.top_questions)
         self.top_view.setAccessibleName(self.tr("Questions that make the difference"))
         self.top_view.verticalHeader().setVisible(False)
         self.top_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.top_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.top_view.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents
+        )
         tables = QHBoxLayout()
         tables.addWidget(self.comparison_view, 1)
         tables.addWidget(self.top_view, 1)
@@ -316,6 +351,15 @@ class Page(QWidget):
 
     # ----- loading ----------------------------------------------------------------------
 
+    @property
+    def snapshot(self) -> EvaluationSnapshot | None:
+        return self.loaded.snapshot if self.loaded is not None else None
+
+    @property
+    def busy(self) -> bool:
+        """Whether the evaluation or its sensitivity is still being computed on a worker."""
+        return self.loader.busy or self.sensitivity_task.busy
+
     def refresh(self) -> None:
         items = evaluations.list_evaluations(self.ctx.workspace)
         self.picker.blockSignals(True)
@@ -324,11 +368,18 @@ class Page(QWidget):
             self.picker.addItem(e.name, e.id)
         self.picker.blockSignals(False)
         ids = [e.id for e in items]
-        wanted = self.ctx.current_evaluation if self.ctx.current_evaluation in ids else (ids[0] if ids else None)
+        wanted = (
+            self.ctx.current_evaluation
+            if self.ctx.current_evaluation in ids
+            else (ids[0] if ids else None)
+        )
         self.empty.setVisible(wanted is None)
         self.body.setVisible(wanted is not None)
         if wanted is None:
-            self.evaluation_id = self.snapshot = self.results = None
+            self.loader.cancel()
+            self.sensitivity_task.cancel()
+            self.evaluation_id = self.loaded = self.results = None
+            self._set_busy()
             for b in (self.close_banner, self.open_banner, self.whatif_banner):
                 b.hide()
             return
@@ -347,29 +398,62 @@ class Page(QWidget):
             self.open_evaluation(self.evaluation_id, keep_factors=True)
 
     def open_evaluation(self, evaluation_id: int, keep_factors: bool = False) -> None:
+        """Load the evaluation and its full results on a worker; a newer request drops this one."""
         if evaluation_id != self.evaluation_id or not keep_factors:
             self.factors = {}
+        if evaluation_id != self.evaluation_id:
+            self.loaded = self.results = None  # nothing of the previous evaluation stays usable
         self.evaluation_id = evaluation_id
-        try:
-            self.snapshot = evaluations.load_snapshot(self.ctx.workspace, evaluation_id)
-        except NotFound:
+        ws, factors = self.ctx.workspace, dict(self.factors)
+        self.sensitivity_task.cancel()
+        self.loader.run(
+            lambda: live.load_compare(ws, evaluation_id, factors or None),
+            lambda cv: self._loaded(cv, factors),
+            self._load_failed,
+        )
+        self._set_busy()
+
+    def _set_busy(self) -> None:
+        self.loading.setVisible(self.loader.busy)
+        # Until the first result arrives there is nothing to read or move.
+        self.body.setEnabled(self.loaded is not None)
+        self.whatif_button.setEnabled(self.loaded is not None)
+
+    def _load_failed(self, exc: Exception) -> None:
+        self._set_busy()
+        if isinstance(exc, NotFound):
             self.ctx.current_evaluation = None
+            self.loaded = None
             self.refresh()
             return
+        self.ctx.say(self.tr("Could not load the evaluation: %1").replace("%1", str(exc)))
+
+    def _loaded(self, loaded: live.CompareView, factors: dict[str, float]) -> None:
+        if loaded.evaluation_id != self.evaluation_id:
+            return
+        self.loaded = loaded
+        self._set_busy()
         self._build_sliders()
         for s, slider in self.sliders.items():
             slider.blockSignals(True)
             slider.setValue(round(self.factors.get(s, 1.0) * 100))
             slider.blockSignals(False)
             self._label_slider(s)
-        done, waiting = view.submission_status(self.snapshot)
+        done, waiting = view.submission_status(loaded.snapshot)
         self.open_banner.setText(
-            self.tr("Scoring still open: %1 has not submitted yet, so these results may still move.").replace(
-                "%1", ", ".join(waiting)) if waiting and done else
-            self.tr("No evaluator has submitted yet: these results may still move.") if waiting else ""
+            self.tr(
+                "Scoring still open: %1 has not submitted yet, so these results may still move."
+            ).replace("%1", ", ".join(waiting))
+            if waiting and done
+            else self.tr("No evaluator has submitted yet: these results may still move.")
+            if waiting
+            else ""
         )
         self.open_banner.setVisible(bool(waiting))
-        self.recompute(with_sensitivity=True)
+        self.results = loaded.results
+        self._show_results(sensitivity_fresh=True)
+        if self.factors != factors:
+            self.recompute()  # a slider moved while this was loading
 
     # ----- what-if ----------------------------------------------------------------------
 
@@ -418,23 +502,43 @@ class Page(QWidget):
             return
         changed = ", ".join(f"{s} {round(f * 100)} %" for s, f in self.factors.items())
         self.whatif_banner.setText(
-            self.tr("What-if — not saved. Section weights: %1. Reset or leave what-if to return to the saved weights.").replace(
-                "%1", changed or self.tr("as saved"))
+            self.tr(
+                "What-if — not saved. Section weights: %1. Reset or leave what-if to return to the saved weights."
+            ).replace("%1", changed or self.tr("as saved"))
         )
         self.whatif_banner.show()
 
     # ----- results ----------------------------------------------------------------------
 
     def recompute(self, with_sensitivity: bool = True) -> None:
-        if self.snapshot is None:
+        """Totals under the current what-if factors now; the sensitivity then follows on a worker."""
+        cv = self.loaded
+        if cv is None:
             return
-        res = view.results(self.snapshot, self.factors or None, with_sensitivity)
-        if not with_sensitivity and self.results is not None:
-            # Keep showing the last sensitivity (marked stale) while weights move.
-            res.sensitivity = self.results.sensitivity
+        keep = self.results.sensitivity if self.results is not None else None
+        # Reweighting reuses the loaded answers: ranking and flags in a few milliseconds.
+        self.results = live.quick(cv, self.factors or None, keep)
+        self._show_results(sensitivity_fresh=False)
+        self.sensitivity_task.cancel()
+        if with_sensitivity:
+            factors = dict(self.factors)
             self.margin_label.setText(self.tr("Recomputing sensitivity…"))
+            self.sensitivity_task.run(
+                lambda: live.with_sensitivity(cv, factors or None),
+                lambda res: self._sensitivity_arrived(cv, factors, res),
+                lambda exc: self.ctx.say(str(exc)),
+            )
+        else:
+            # Keep showing the last sensitivity (marked stale) while weights move.
+            self.margin_label.setText(self.tr("Recomputing sensitivity…"))
+
+    def _sensitivity_arrived(
+        self, cv: live.CompareView, factors: dict[str, float], res: Results
+    ) -> None:
+        if cv is not self.loaded or factors != self.factors:
+            return  # the weights moved on meanwhile; a newer computation follows
         self.results = res
-        self._show_results(sensitivity_fresh=with_sensitivity)
+        self._show_results(sensitivity_fresh=True)
 
     def _show_results(self, sensitivity_fresh: bool) -> None:
         res = self.results
@@ -444,14 +548,21 @@ class Page(QWidget):
         self.ranking.set_rows(rows)
         if selected:
             self.select_vendor(selected)
-        ko = [f"<b>{r.vendor}</b> — {self.tr('knocked out')}: " + "; ".join(r.knockout_reasons) for r in rows if r.knocked_out]
+        ko = [
+            f"<b>{r.vendor}</b> — {self.tr('knocked out')}: " + "; ".join(r.knockout_reasons)
+            for r in rows
+            if r.knocked_out
+        ]
         self.knockouts.setText("<br>".join(ko))
         vendors, sections, scores = view.section_matrix(res)
         totals = [next(r.total for r in rows if r.vendor == v) for v in vendors]
         self.matrix.set_matrix(vendors, sections, totals, scores)
         self.chart.set_data(vendors, sections, scores)
-        self.disagreements.set_rows(view.disagreements(res))
-        self.tabs.setTabText(3, self.tr("Disagreements (%1)").replace("%1", str(self.disagreements.rowCount())))
+        # Disagreements do not depend on weights: computed once, on the worker.
+        self.disagreements.set_rows(self.loaded.disagreements if self.loaded else [])
+        self.tabs.setTabText(
+            3, self.tr("Disagreements (%1)").replace("%1", str(self.disagreements.rowCount()))
+        )
         if sensitivity_fresh:
             self._show_sensitivity()
         self._fill_why_combos(vendors)
@@ -465,14 +576,21 @@ class Page(QWidget):
         sens = res.sensitivity
         leader = res.leader
         if sens.margin is None or leader is None:
-            self.margin_label.setText(self.tr("Sensitivity needs at least two vendors with totals."))
+            self.margin_label.setText(
+                self.tr("Sensitivity needs at least two vendors with totals.")
+            )
         else:
             self.margin_label.setText(
-                self.tr("%1 leads by %2 points.").replace("%1", leader.vendor).replace("%2", f"{sens.margin:.1f}")
+                self.tr("%1 leads by %2 points.")
+                .replace("%1", leader.vendor)
+                .replace("%2", f"{sens.margin:.1f}")
             )
-        self.close_banner.setText(self.tr(
-            "Too close to call: the top two are less than 3 points apart. Treat them as equal and decide on "
-            "references, red flags and the demo."))
+        self.close_banner.setText(
+            self.tr(
+                "Too close to call: the top two are less than 3 points apart. Treat them as equal and decide on "
+                "references, red flags and the demo."
+            )
+        )
         self.close_banner.setVisible(sens.too_close_to_call)
         while self.win_layout.count():
             item = self.win_layout.takeAt(0)
@@ -494,7 +612,9 @@ class Page(QWidget):
                 text = self.tr("stable within ±50 %")
             else:
                 pct = round(st.change * 100) * (1 if st.direction >= 0 else -1)
-                text = self.tr("winner changes at %1 %").replace("%1", f"{pct:+d}".replace("-", "−"))
+                text = self.tr("winner changes at %1 %").replace(
+                    "%1", f"{pct:+d}".replace("-", "−")
+                )
             rows.append([st.section, text])
         self.stability.set_rows(rows)
 
@@ -528,12 +648,18 @@ class Page(QWidget):
             self.why_summary.setText(self.tr("One of them has no total yet."))
         else:
             lead = c.sections[0] if c.sections else None
-            text = self.tr("%1 scores %2, %3 scores %4: a difference of %5 points.").replace("%1", a).replace(
-                "%2", view.format_total(c.a_total)).replace("%3", b).replace("%4", view.format_total(c.b_total)).replace(
-                "%5", f"{diff:+.1f}")
+            text = (
+                self.tr("%1 scores %2, %3 scores %4: a difference of %5 points.")
+                .replace("%1", a)
+                .replace("%2", view.format_total(c.a_total))
+                .replace("%3", b)
+                .replace("%4", view.format_total(c.b_total))
+                .replace("%5", f"{diff:+.1f}")
+            )
             if lead is not None:
-                text += " " + self.tr("The largest gap is in %1 (%2 points).").replace("%1", lead.section).replace(
-                    "%2", f"{lead.difference:+.1f}")
+                text += " " + self.tr("The largest gap is in %1 (%2 points).").replace(
+                    "%1", lead.section
+                ).replace("%2", f"{lead.difference:+.1f}")
             self.why_summary.setText(text)
 
     # ----- selection and actions ----------------------------------------------------------
@@ -553,9 +679,16 @@ class Page(QWidget):
                 return
 
     def _update_buttons(self) -> None:
-        row = self.ranking_view.currentIndex().data(ROW_ROLE) if self.ranking_view.currentIndex().isValid() else None
+        row = (
+            self.ranking_view.currentIndex().data(ROW_ROLE)
+            if self.ranking_view.currentIndex().isValid()
+            else None
+        )
         self.select_button.setEnabled(
-            row is not None and not row.knocked_out and row.total is not None and not self.ctx.read_only
+            row is not None
+            and not row.knocked_out
+            and row.total is not None
+            and not self.ctx.read_only
         )
         self.export_button.setEnabled(self.evaluation_id is not None)
 
