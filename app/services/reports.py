@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from sqlmodel import select
 
 from app.services import evaluations, knowledge
 from app.services.errors import InputError, NotFound
+from app.services.transfer import write_atomically
 from app.store import repo
 from app.store.tables import AnswerRow, EvaluatorRow, FlagAckRow, VendorRow
 from app.store.workspace import Workspace
@@ -61,23 +61,7 @@ def _write(out: Path, build: Callable[[io.BytesIO], None]) -> None:
         if isinstance(exc, Cancelled):
             raise ExportCancelled() from None
         raise
-    folder = out.parent if str(out.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise InputError(f"cannot write there ({exc.strerror})", str(out)) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(buffer.getbuffer())
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"cannot write the file ({exc.strerror})", str(out)) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(out, buffer.getvalue())
 
 
 def evaluation_as_of(ws: Workspace, ref: str | int) -> date:
