@@ -9,6 +9,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from screenshots import dark_palette  # noqa: E402 - the shared dark palette of scripts/screenshots.py
+
 DEMO_EVALUATION = "Lead scoring partner 2026"
 
 
@@ -35,34 +37,6 @@ def main(out: Path = ROOT / "docs" / "screenshots") -> None:
             ws.close()
 
 
-def dark_palette() -> object:
-    """Xvfb has no platform theme to follow, so the dark run sets a typical dark palette itself."""
-    from PySide6.QtGui import QColor, QPalette
-
-    pal = QPalette()
-    roles = {
-        QPalette.ColorRole.Window: "#2b2d30",
-        QPalette.ColorRole.WindowText: "#e6e6e6",
-        QPalette.ColorRole.Base: "#1e1f22",
-        QPalette.ColorRole.AlternateBase: "#26282b",
-        QPalette.ColorRole.Text: "#e6e6e6",
-        QPalette.ColorRole.Button: "#36383c",
-        QPalette.ColorRole.ButtonText: "#e6e6e6",
-        QPalette.ColorRole.Highlight: "#3d7bd9",
-        QPalette.ColorRole.HighlightedText: "#ffffff",
-        QPalette.ColorRole.ToolTipBase: "#36383c",
-        QPalette.ColorRole.ToolTipText: "#e6e6e6",
-        QPalette.ColorRole.PlaceholderText: "#8c8c8c",
-        QPalette.ColorRole.Link: "#6ea8fe",
-        QPalette.ColorRole.Mid: "#4a4d52",
-        QPalette.ColorRole.Dark: "#151618",
-        QPalette.ColorRole.Light: "#4a4d52",
-    }
-    for role, color in roles.items():
-        pal.setColor(role, QColor(color))
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
-        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7a7a7a"))
-    return pal
 
 
 def shoot(ws: object, out: Path, suffix: str) -> None:
