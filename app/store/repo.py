@@ -326,7 +326,13 @@ def answers_of(s: Session, evaluation_id: int) -> list[tuple[Answer, str]]:
         .where(VendorRow.evaluation_id == evaluation_id)
         .order_by(VendorRow.position, VendorRow.id, EvaluatorRow.position, AnswerRow.id)
     )
-    return [(Answer(vn, en, qid, value, note), source) for vn, en, qid, value, note, source in s.exec(stmt).all()]
+    # Fetched in slices: a single fetch of every row holds the GIL for tens of ms, stalling the
+    # GUI thread while the app loads an evaluation on a worker.
+    return [
+        (Answer(vn, en, qid, value, note), source)
+        for part in s.exec(stmt).partitions(500)
+        for vn, en, qid, value, note, source in part
+    ]
 
 
 def acknowledgements(s: Session, evaluation_id: int | None = None, engagement_id: int | None = None) -> dict[tuple[str, str], Acknowledgement]:

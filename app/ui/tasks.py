@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -48,6 +49,11 @@ class _Runnable(QRunnable):
 
     def run(self) -> None:
         gen, relay = self.generation, self.relay
+        # A full garbage collection holds the GIL (so stalls the GUI thread too) for ~50 ms on
+        # a large heap, and loading thousands of objects triggers one. Frozen objects are
+        # skipped by the collector (still freed by reference counting); the cost is that
+        # cyclic garbage existing right now is never collected — small, and bounded per task.
+        gc.freeze()
         try:
             if self.wants:
                 result = self.fn(

@@ -34,7 +34,10 @@ class MatrixModel(_Table):
         self._scores: list[list[float | None]] = []
 
     def set_matrix(
-        self, vendors: Sequence[str], sections: Sequence[str], totals: Sequence[float | None],
+        self,
+        vendors: Sequence[str],
+        sections: Sequence[str],
+        totals: Sequence[float | None],
         scores: Sequence[Sequence[float | None]],
     ) -> None:
         same_shape = list(vendors) == self._vendors and list(sections) == self._sections
@@ -47,7 +50,9 @@ class MatrixModel(_Table):
             self.endResetModel()
         elif self._vendors:
             # What-if moves every number but not the shape: one dataChanged, no reset.
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._vendors) - 1, len(self._sections)))
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._vendors) - 1, len(self._sections))
+            )
 
     def raw(self, row: int, column: int) -> float | None:
         return self._totals[row] if column == 0 else self._scores[row][column - 1]
@@ -87,18 +92,67 @@ class MatrixModel(_Table):
 
 
 class DisagreementsModel(_Table):
-    """Questions where evaluators' scores spread by 2 points or more (of 5)."""
+    """Questions where evaluators' scores spread by 2 points or more (of 5).
+
+    A large evaluation has thousands of them, so the texts and sort keys are made once in
+    `set_rows` and the model sorts itself (a view with sorting enabled calls `sort`): a sort
+    proxy would call `data` tens of thousands of times on the GUI thread.
+    """
 
     QUESTION, VENDOR, SCORES, SPREAD = range(4)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[Disagreement] = []
+        self._texts: list[tuple[str, str, str, str]] = []
+        self._keys: list[tuple[str, str, float, float]] = []
+        self._sorted: tuple[int, Qt.SortOrder] | None = None
 
     def set_rows(self, rows: Sequence[Disagreement]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self._texts = [
+            (
+                f"{d.question}  {d.question_text}",
+                d.vendor,
+                " · ".join(f"{who}: {s:.1f}" for who, s in d.scores),
+                f"{d.spread:.1f}",
+            )
+            for d in self._rows
+        ]
+        self._keys = [
+            (d.question, d.vendor.casefold(), min((s for _, s in d.scores), default=0.0), d.spread)
+            for d in self._rows
+        ]
+        if self._sorted is not None:
+            self._permute(*self._sorted)
         self.endResetModel()
+
+    def rows(self) -> list[Disagreement]:
+        return list(self._rows)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < 4:
+            return
+        self._sorted = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        moved = self._permute(column, order)
+        where = {was: now for now, was in enumerate(moved)}
+        self.changePersistentIndexList(old, [self.index(where[i.row()], i.column()) for i in old])
+        self.layoutChanged.emit()
+
+    def _permute(self, column: int, order: Qt.SortOrder) -> list[int]:
+        keys = self._keys
+        moved = sorted(
+            range(len(keys)),
+            key=lambda i: keys[i][column],
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+        self._rows = [self._rows[i] for i in moved]
+        self._texts = [self._texts[i] for i in moved]
+        self._keys = [keys[i] for i in moved]
+        return moved
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt override
         return 0 if parent.isValid() else len(self._rows)
@@ -108,26 +162,24 @@ class DisagreementsModel(_Table):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == DISPLAY and 0 <= section < 4:
-            return (self.tr("Question"), self.tr("Vendor"), self.tr("Evaluator scores (of 5)"), self.tr("Spread"))[section]
+            return (
+                self.tr("Question"),
+                self.tr("Vendor"),
+                self.tr("Evaluator scores (of 5)"),
+                self.tr("Spread"),
+            )[section]
         return None
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         if not index.isValid():
             return None
-        d = self._rows[index.row()]
-        col = index.column()
+        row, col = index.row(), index.column()
         if role == DISPLAY:
-            if col == self.QUESTION:
-                return f"{d.question}  {d.question_text}"
-            if col == self.VENDOR:
-                return d.vendor
-            if col == self.SCORES:
-                return " · ".join(f"{who}: {s:.1f}" for who, s in d.scores)
-            return f"{d.spread:.1f}"
+            return self._texts[row][col]
         if role == SORT_ROLE:
-            return (d.question, d.vendor.casefold(), min((s for _, s in d.scores), default=0.0), d.spread)[col]
+            return self._keys[row][col]
         if role == Qt.ItemDataRole.ToolTipRole and col == self.QUESTION:
-            return d.question_text
+            return self._rows[row].question_text
         if role == Qt.ItemDataRole.TextAlignmentRole and col == self.SPREAD:
             return RIGHT
         return None
@@ -184,5 +236,7 @@ def wrap(label: str, newline: str) -> str:
     words = label.split()
     if len(label) <= 12 or len(words) < 2:
         return label
-    best = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))))
+    best = min(
+        range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:])))
+    )
     return " ".join(words[:best]) + newline + " ".join(words[best:])

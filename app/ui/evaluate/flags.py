@@ -40,17 +40,23 @@ class AcknowledgeDialog(QDialog):
         message.setWordWrap(True)
         layout.addWidget(message)
         explain = QLabel(
-            self.tr("The flag stays visible, and in the PDF, marked as acknowledged with your name, "
-                    "the date and this rationale. Why is it acceptable?")
+            self.tr(
+                "The flag stays visible, and in the PDF, marked as acknowledged with your name, "
+                "the date and this rationale. Why is it acceptable?"
+            )
         )
         explain.setWordWrap(True)
         layout.addWidget(explain)
         self.rationale = QPlainTextEdit()
         self.rationale.setAccessibleName(self.tr("Rationale"))
-        self.rationale.setPlaceholderText(self.tr("e.g. They named two live clients on the call; we will check both."))
+        self.rationale.setPlaceholderText(
+            self.tr("e.g. They named two live clients on the call; we will check both.")
+        )
         self.rationale.setTabChangesFocus(True)
         layout.addWidget(self.rationale)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Acknowledge"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -68,10 +74,16 @@ class AcknowledgeDialog(QDialog):
 def flag_html(flag: RedFlag, tr: object) -> str:
     t = tr if callable(tr) else (lambda s: s)
     e = html.escape
-    parts = [f"<p><b>{e(flag.severity.value.upper())}</b> · {e(flag.vendor)} · <code>{e(flag.rule)}</code></p>",
-             f"<p>{e(flag.message)}</p>"]
+    parts = [
+        f"<p><b>{e(flag.severity.value.upper())}</b> · {e(flag.vendor)} · <code>{e(flag.rule)}</code></p>",
+        f"<p>{e(flag.message)}</p>",
+    ]
     if flag.evidence:
-        parts.append(f"<p><i>{e(t('Evidence'))}:</i></p><ul>" + "".join(f"<li>{e(x)}</li>" for x in flag.evidence) + "</ul>")
+        parts.append(
+            f"<p><i>{e(t('Evidence'))}:</i></p><ul>"
+            + "".join(f"<li>{e(x)}</li>" for x in flag.evidence)
+            + "</ul>"
+        )
     if flag.acknowledgement is not None:
         a = flag.acknowledgement
         parts.append(
@@ -115,11 +127,15 @@ class FlagsPanel(QWidget):
         header.setSectionResizeMode(FlagsModel.VENDOR, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(FlagsModel.MESSAGE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(FlagsModel.STATUS, QHeaderView.ResizeMode.ResizeToContents)
+        # Widths from the first rows: measuring every flag of a large evaluation would stall.
+        header.setResizeContentsPrecision(200)
         self.details = QTextBrowser()
         self.details.setAccessibleName(self.tr("Flag details and evidence"))
         self.details.setOpenLinks(False)
         self.ack_button = QPushButton(self.tr("&Acknowledge…"))
-        self.ack_button.setToolTip(self.tr("Accept this flag with a written rationale; it stays visible"))
+        self.ack_button.setToolTip(
+            self.tr("Accept this flag with a written rationale; it stays visible")
+        )
         self.withdraw_button = QPushButton(self.tr("&Withdraw acknowledgement"))
         self.ack_button.clicked.connect(self.acknowledge_current)
         self.withdraw_button.clicked.connect(self._withdraw)
@@ -157,8 +173,9 @@ class FlagsPanel(QWidget):
         self._filter()
         open_flags = [f for f in flags if not f.acknowledged]
         self.summary.setText(
-            self.tr("%1 open, %2 acknowledged").replace("%1", str(len(open_flags))).replace(
-                "%2", str(len(flags) - len(open_flags)))
+            self.tr("%1 open, %2 acknowledged")
+            .replace("%1", str(len(open_flags)))
+            .replace("%2", str(len(flags) - len(open_flags)))
         )
         if key is None or not self.select(*key):
             if self.proxy.rowCount():
@@ -188,10 +205,15 @@ class FlagsPanel(QWidget):
 
     def _show_current(self) -> None:
         flag = self.current_flag()
-        self.details.setHtml(flag_html(flag, self.tr) if flag else
-                             f"<p>{html.escape(self.tr('Select a flag to see its evidence.'))}</p>")
+        self.details.setHtml(
+            flag_html(flag, self.tr)
+            if flag
+            else f"<p>{html.escape(self.tr('Select a flag to see its evidence.'))}</p>"
+        )
         self.ack_button.setEnabled(flag is not None and not self.read_only)
-        self.withdraw_button.setEnabled(flag is not None and flag.acknowledged and not self.read_only)
+        self.withdraw_button.setEnabled(
+            flag is not None and flag.acknowledged and not self.read_only
+        )
 
     def acknowledge_current(self) -> None:
         flag = self.current_flag()

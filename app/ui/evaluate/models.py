@@ -89,17 +89,23 @@ class AnswersModel(QAbstractItemModel):
         self._cells[qid] = AnswerCell(value, note)
         index = self.index_of(qid)
         if index.isValid():
-            self.dataChanged.emit(index.siblingAtColumn(self.ANSWER), index.siblingAtColumn(self.NOTE))
+            self.dataChanged.emit(
+                index.siblingAtColumn(self.ANSWER), index.siblingAtColumn(self.NOTE)
+            )
             section = index.parent()
             self.dataChanged.emit(section, section)
 
-    def set_others(self, others: dict[str, list[tuple[str, str]]] | None, disagreements: set[str]) -> None:
+    def set_others(
+        self, others: dict[str, list[tuple[str, str]]] | None, disagreements: set[str]
+    ) -> None:
         self._others = others
         self._disagreements = set(disagreements)
         for si, qs in enumerate(self._questions):
             if qs:
                 parent = self.index(si, 0)
-                self.dataChanged.emit(self.index(0, 0, parent), self.index(len(qs) - 1, self.OTHERS, parent))
+                self.dataChanged.emit(
+                    self.index(0, 0, parent), self.index(len(qs) - 1, self.OTHERS, parent)
+                )
 
     def cell(self, qid: str) -> AnswerCell:
         return self._cells.get(qid, AnswerCell())
@@ -118,7 +124,11 @@ class AnswersModel(QAbstractItemModel):
 
     def question_indexes(self, column: int = ANSWER) -> list[QModelIndex]:
         """Every question row in display order (keyboard navigation walks this list)."""
-        return [self.createIndex(qi, column, si + 1) for si, qs in enumerate(self._questions) for qi in range(len(qs))]
+        return [
+            self.createIndex(qi, column, si + 1)
+            for si, qs in enumerate(self._questions)
+            for qi in range(len(qs))
+        ]
 
     def section_progress(self, si: int) -> tuple[int, int]:
         qs = self._questions[si]
@@ -130,7 +140,11 @@ class AnswersModel(QAbstractItemModel):
         if column < 0 or column >= 4 or row < 0:
             return QModelIndex()
         if not parent.isValid():
-            return self.createIndex(row, column, self._SECTION_ID) if row < len(self._sections) else QModelIndex()
+            return (
+                self.createIndex(row, column, self._SECTION_ID)
+                if row < len(self._sections)
+                else QModelIndex()
+            )
         if parent.internalId() != self._SECTION_ID or parent.column() != 0:
             return QModelIndex()
         si = parent.row()
@@ -155,14 +169,23 @@ class AnswersModel(QAbstractItemModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == DISPLAY and 0 <= section < 4:
-            return (self.tr("Question"), self.tr("My answer"), self.tr("Note"), self.tr("Other evaluators"))[section]
+            return (
+                self.tr("Question"),
+                self.tr("My answer"),
+                self.tr("Note"),
+                self.tr("Other evaluators"),
+            )[section]
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.internalId() != self._SECTION_ID and self._editable and index.column() in (self.ANSWER, self.NOTE):
+        if (
+            index.internalId() != self._SECTION_ID
+            and self._editable
+            and index.column() in (self.ANSWER, self.NOTE)
+        ):
             base |= Qt.ItemFlag.ItemIsEditable
         return base
 
@@ -183,8 +206,12 @@ class AnswersModel(QAbstractItemModel):
                 return font
             if role == Qt.ItemDataRole.AccessibleTextRole and col == self.QUESTION:
                 done, total = self.section_progress(si)
-                return self.tr("Section %1, %2 of %3 answered").replace("%1", self._sections[si]).replace(
-                    "%2", str(done)).replace("%3", str(total))
+                return (
+                    self.tr("Section %1, %2 of %3 answered")
+                    .replace("%1", self._sections[si])
+                    .replace("%2", str(done))
+                    .replace("%3", str(total))
+                )
             return None
         q = self._questions[index.internalId() - 1][index.row()]
         cell = self.cell(q.id)
@@ -213,24 +240,39 @@ class AnswersModel(QAbstractItemModel):
                 if self._others is None:
                     return self.tr("hidden until you submit")
                 values = self._others.get(q.id, [])
-                return " · ".join(f"{who.split()[0] if who.split() else who}: {v}" for who, v in values)
+                return " · ".join(
+                    f"{who.split()[0] if who.split() else who}: {v}" for who, v in values
+                )
             if role == Qt.ItemDataRole.ToolTipRole and self._others is not None:
-                tip = "\n".join(f"{who}: {value_label(q, v)}" for who, v in self._others.get(q.id, []))
+                tip = "\n".join(
+                    f"{who}: {value_label(q, v)}" for who, v in self._others.get(q.id, [])
+                )
                 if q.id in self._disagreements:
-                    tip += "\n\n" + self.tr("Evaluators disagree on this question: discuss it before deciding.")
+                    tip += "\n\n" + self.tr(
+                        "Evaluators disagree on this question: discuss it before deciding."
+                    )
                 return tip or None
             if role == Qt.ItemDataRole.FontRole and self._others is None:
                 font = QFont()
                 font.setItalic(True)
                 return font
-            if role == Qt.ItemDataRole.DecorationRole and self._others is not None and q.id in self._disagreements:
+            if (
+                role == Qt.ItemDataRole.DecorationRole
+                and self._others is not None
+                and q.id in self._disagreements
+            ):
                 return severity_icon("medium")
             return None
         return None
 
     def setData(self, index: Index, value: Any, role: int = EDIT) -> bool:  # noqa: N802 - Qt override
         q = self.question_at(index)
-        if q is None or role != EDIT or index.column() not in (self.ANSWER, self.NOTE) or self.on_edit is None:
+        if (
+            q is None
+            or role != EDIT
+            or index.column() not in (self.ANSWER, self.NOTE)
+            or self.on_edit is None
+        ):
             return False
         cell = self.cell(q.id)
         text = "" if value is None else str(value)
@@ -252,7 +294,9 @@ def question_help(q: Question, tr: Callable[[str], str]) -> str:
         lines += ["", tr("Scale 0–5:")]
         lines += [f"{k} = {v}" for k, v in sorted(q.rubric.items())] or ["0 = none … 5 = excellent"]
     elif q.type is QuestionType.CHOICE:
-        lines += ["", tr("Options:")] + [f"• {label} ({points:g} of 5)" for label, points in q.choices]
+        lines += ["", tr("Options:")] + [
+            f"• {label} ({points:g} of 5)" for label, points in q.choices
+        ]
     elif q.type is QuestionType.NUMBER:
         lines += ["", tr("A number. Scoring: ") + q.scoring]
     elif q.type is QuestionType.YES_NO:
@@ -262,7 +306,9 @@ def question_help(q: Question, tr: Callable[[str], str]) -> str:
     if q.allow_na:
         lines.append(tr("n/a is allowed"))
     if q.knockout_min is not None:
-        lines.append(tr("Knockout: below %1 of 5 rules the vendor out").replace("%1", f"{q.knockout_min:g}"))
+        lines.append(
+            tr("Knockout: below %1 of 5 rules the vendor out").replace("%1", f"{q.knockout_min:g}")
+        )
     return "\n".join(lines)
 
 
@@ -310,7 +356,11 @@ class RowsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == DISPLAY and 0 <= section < len(self.columns):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == DISPLAY
+            and 0 <= section < len(self.columns)
+        ):
             return self.columns[section].title
         return None
 
@@ -348,9 +398,17 @@ class RowsModel(QAbstractTableModel):
         if kind == "bool":
             if role != Qt.ItemDataRole.CheckStateRole:
                 return False
-            new: Any = Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(value, bool) else value
+            new: Any = (
+                Qt.CheckState(value) == Qt.CheckState.Checked
+                if not isinstance(value, bool)
+                else value
+            )
         elif role == EDIT:
-            new = str(value).strip() if kind == "text" else (None if value in (None, "") else int(value))
+            new = (
+                str(value).strip()
+                if kind == "text"
+                else (None if value in (None, "") else int(value))
+            )
         else:
             return False
         rows = self.rows()
@@ -400,8 +458,15 @@ class RankingModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:  # noqa: N802
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
             return None
-        titles = (self.tr("#"), self.tr("Vendor"), self.tr("Total"), self.tr("Status"),
-                  self.tr("Critical"), self.tr("High"), self.tr("Medium"))
+        titles = (
+            self.tr("#"),
+            self.tr("Vendor"),
+            self.tr("Total"),
+            self.tr("Status"),
+            self.tr("Critical"),
+            self.tr("High"),
+            self.tr("Medium"),
+        )
         if role == DISPLAY:
             return "" if self._compact and section >= self.CRITICAL else titles[section]
         if role == Qt.ItemDataRole.ToolTipRole and section >= self.CRITICAL:
@@ -468,21 +533,45 @@ class FlagsModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._flags: list[RedFlag] = []
+        self._ranks: list[tuple[int, ...]] = []
 
     def set_flags(self, flags: Sequence[RedFlag]) -> None:
         new = list(flags)
         if [f.key for f in new] == [f.key for f in self._flags]:
             changed = [
-                i for i, (a, b) in enumerate(zip(new, self._flags, strict=True))
+                i
+                for i, (a, b) in enumerate(zip(new, self._flags, strict=True))
                 if a != b or a.acknowledgement != b.acknowledgement
             ]
             self._flags = new
+            self._ranks = self._sort_ranks(new)
             for i in changed:
                 self.dataChanged.emit(self.index(i, 0), self.index(i, 3))
             return
         self.beginResetModel()
         self._flags = new
+        self._ranks = self._sort_ranks(new)
         self.endResetModel()
+
+    @staticmethod
+    def _sort_ranks(flags: list[RedFlag]) -> list[tuple[int, ...]]:
+        # The sort proxy compares SORT_ROLE values many thousand times for a large evaluation:
+        # integers (each row's place per column, computed once here) compare in C++, tuples
+        # of Python objects do not.
+        keys = [
+            [
+                (f.severity.rank, f.vendor, f.rule),
+                (f.vendor, f.severity.rank, f.rule),
+                (f.message, f.vendor),
+                (int(f.acknowledged), f.severity.rank, f.vendor),
+            ]
+            for f in flags
+        ]
+        ranks = [[0] * 4 for _ in flags]
+        for col in range(4):
+            for place, i in enumerate(sorted(range(len(flags)), key=lambda i: keys[i][col])):
+                ranks[i][col] = place
+        return [tuple(r) for r in ranks]
 
     def flag(self, row: int) -> RedFlag:
         return self._flags[row]
@@ -495,7 +584,12 @@ class FlagsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == DISPLAY and 0 <= section < 4:
-            return (self.tr("Severity"), self.tr("Vendor"), self.tr("Red flag"), self.tr("Acknowledged"))[section]
+            return (
+                self.tr("Severity"),
+                self.tr("Vendor"),
+                self.tr("Red flag"),
+                self.tr("Acknowledged"),
+            )[section]
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -519,9 +613,13 @@ class FlagsModel(QAbstractTableModel):
                 return f.message
             if f.acknowledgement is None:
                 return ""
-            return self.tr("%1, %2").replace("%1", f.acknowledgement.by).replace("%2", f.acknowledgement.at[:10])
+            return (
+                self.tr("%1, %2")
+                .replace("%1", f.acknowledgement.by)
+                .replace("%2", f.acknowledgement.at[:10])
+            )
         if role == SORT_ROLE:
-            return (f.severity.rank, f.vendor, f.rule, f.message, int(f.acknowledged))[col]
+            return self._ranks[index.row()][col]
         if role == Qt.ItemDataRole.DecorationRole and col == self.SEVERITY:
             return severity_icon(f.severity.value)
         if role == Qt.ItemDataRole.ForegroundRole and col == self.SEVERITY and not f.acknowledged:
@@ -533,7 +631,10 @@ class FlagsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = f.message + "\n\n" + "\n".join(f"• {e}" for e in f.evidence)
             if f.acknowledgement is not None:
-                tip += "\n\n" + self.tr("Acknowledged by %1 on %2: %3").replace("%1", f.acknowledgement.by).replace(
-                    "%2", f.acknowledgement.at[:10]).replace("%3", f.acknowledgement.rationale)
+                tip += "\n\n" + self.tr("Acknowledged by %1 on %2: %3").replace(
+                    "%1", f.acknowledgement.by
+                ).replace("%2", f.acknowledgement.at[:10]).replace(
+                    "%3", f.acknowledgement.rationale
+                )
             return tip
         return None

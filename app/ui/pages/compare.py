@@ -92,6 +92,8 @@ class Page(QWidget):
         self.results: Results | None = None
         self.loader = Task(self)  # snapshot + full results of the evaluation
         self.sensitivity_task = Task(self)  # 10,000 draws after a what-if change
+        self._pending_sensitivity = False  # shown one event-loop turn after the ranking
+        self._win_rows: list[tuple[QLabel, QProgressBar]] = []
         self.factors: dict[str, float] = {}
         self.sliders: dict[str, QSlider] = {}
         self._slider_labels: dict[str, QLabel] = {}
@@ -157,9 +159,18 @@ class Page(QWidget):
         self.tabs.addTab(self._build_sensitivity(), self.tr("Sensitivity"))
         self.tabs.addTab(self._build_why(), self.tr("Why A beats B"))
         self.disagreements = DisagreementsModel(self)
-        self.disagreements_view, _ = _table(self.disagreements, self.tr("Disagreements"))
+        # No sort proxy: the model sorts itself (thousands of rows in a large evaluation).
+        self.disagreements_view = QTableView()
+        self.disagreements_view.setModel(self.disagreements)
+        self.disagreements_view.setAccessibleName(self.tr("Disagreements"))
+        self.disagreements_view.setSortingEnabled(True)
+        self.disagreements_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.disagreements_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.disagreements_view.setWordWrap(False)
         self.disagreements_view.verticalHeader().setVisible(False)
         dh = self.disagreements_view.horizontalHeader()
+        # Column widths from the first rows only: measuring thousands would stall the window.
+        dh.setResizeContentsPrecision(200)
         dh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         dh.setSectionResizeMode(DisagreementsModel.QUESTION, QHeaderView.ResizeMode.Stretch)
         self.tabs.addTab(self.disagreements_view, self.tr("Disagreements"))
@@ -358,7 +369,7 @@ class Page(QWidget):
     @property
     def busy(self) -> bool:
         """Whether the evaluation or its sensitivity is still being computed on a worker."""
-        return self.loader.busy or self.sensitivity_task.busy
+        return self.loader.busy or self.sensitivity_task.busy or self._pending_sensitivity
 
     def refresh(self) -> None:
         items = evaluations.list_evaluations(self.ctx.workspace)
@@ -451,9 +462,23 @@ class Page(QWidget):
         )
         self.open_banner.setVisible(bool(waiting))
         self.results = loaded.results
-        self._show_results(sensitivity_fresh=True)
+        # Disagreements do not depend on weights: computed once, on the worker, shown once.
+        self.disagreements.set_rows(loaded.disagreements)
+        self.tabs.setTabText(
+            3, self.tr("Disagreements (%1)").replace("%1", str(self.disagreements.rowCount()))
+        )
+        # Ranking, matrix and chart now; the sensitivity panel on the next turn of the event
+        # loop, so the window repaints in between (each part stays well under 100 ms).
+        self._show_results(sensitivity_fresh=False)
+        self._pending_sensitivity = True
+        QTimer.singleShot(0, lambda: self._show_loaded_sensitivity(loaded))
         if self.factors != factors:
             self.recompute()  # a slider moved while this was loading
+
+    def _show_loaded_sensitivity(self, loaded: live.CompareView) -> None:
+        self._pending_sensitivity = False
+        if self.loaded is loaded and self.results is loaded.results:
+            self._show_sensitivity()
 
     # ----- what-if ----------------------------------------------------------------------
 
@@ -558,11 +583,6 @@ class Page(QWidget):
         totals = [next(r.total for r in rows if r.vendor == v) for v in vendors]
         self.matrix.set_matrix(vendors, sections, totals, scores)
         self.chart.set_data(vendors, sections, scores)
-        # Disagreements do not depend on weights: computed once, on the worker.
-        self.disagreements.set_rows(self.loaded.disagreements if self.loaded else [])
-        self.tabs.setTabText(
-            3, self.tr("Disagreements (%1)").replace("%1", str(self.disagreements.rowCount()))
-        )
         if sensitivity_fresh:
             self._show_sensitivity()
         self._fill_why_combos(vendors)
@@ -592,20 +612,26 @@ class Page(QWidget):
             )
         )
         self.close_banner.setVisible(sens.too_close_to_call)
-        while self.win_layout.count():
-            item = self.win_layout.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
-        for i, r in enumerate(res.ranking):
-            share = sens.win_share.get(r.vendor, 0.0)
-            name = QLabel(r.vendor)
-            bar = QProgressBar()
+        # Rows are reused: creating 30 label + bar pairs at every what-if step costs ~30 ms.
+        while len(self._win_rows) < len(res.ranking):
+            i = len(self._win_rows)
+            name, bar = QLabel(), QProgressBar()
             bar.setRange(0, 1000)
+            self.win_layout.addWidget(name, i, 0)
+            self.win_layout.addWidget(bar, i, 1)
+            self._win_rows.append((name, bar))
+        for i, (name, bar) in enumerate(self._win_rows):
+            shown = i < len(res.ranking)
+            name.setVisible(shown)
+            bar.setVisible(shown)
+            if not shown:
+                continue
+            r = res.ranking[i]
+            share = sens.win_share.get(r.vendor, 0.0)
+            name.setText(r.vendor)
             bar.setValue(round(share * 1000))
             bar.setFormat(f"{share * 100:.1f} %")
             bar.setAccessibleName(self.tr("Win share of %1").replace("%1", r.vendor))
-            self.win_layout.addWidget(name, i, 0)
-            self.win_layout.addWidget(bar, i, 1)
         rows = []
         for st in view.stability(res):
             if st.change is None:
