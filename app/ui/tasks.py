@@ -48,6 +48,12 @@ class _Runnable(QRunnable):
         self.wants = wants  # pass progress and cancelled to fn
 
     def run(self) -> None:
+        try:
+            self._run()
+        except RuntimeError:
+            pass  # the relay is gone (the application is quitting): nobody is left to tell
+
+    def _run(self) -> None:
         gen, relay = self.generation, self.relay
         # A full garbage collection holds the GIL (so stalls the GUI thread too) for ~50 ms on
         # a large heap, and loading thousands of objects triggers one. Frozen objects are

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
@@ -41,6 +42,14 @@ from app.ui.tasks import Task
 from app.ui.widgets.page import heading, hint
 
 SLIDER_MIN, SLIDER_MAX = 0, 200  # percent of each section's weight in what-if mode
+
+
+def _exists(module: str) -> bool:
+    """Whether another part of the app is there, without importing it (page start-up stays fast)."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
 
 
 def _optional(module: str, name: str) -> Any:
@@ -205,12 +214,8 @@ class Page(QWidget):
         self.body.setLayout(body)
         body.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.body, 1)
-        self.export_button.setVisible(
-            _optional("app.ui.export", "export_evaluation_pdf") is not None
-        )
-        self.select_button.setVisible(
-            _optional("app.ui.pages.oversee", "select_partner") is not None
-        )
+        self.export_button.setVisible(_exists("app.ui.export"))
+        self.select_button.setVisible(_exists("app.ui.pages.oversee"))
         ctx.data_changed.connect(self._data_changed)
         ctx.workspace_changed.connect(self.refresh)
 
