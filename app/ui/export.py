@@ -69,8 +69,14 @@ class _ExportWorker(QRunnable):
         self._stop.set()
 
     def run(self) -> None:
+        import gc
+
         from app.services.errors import InputError
         from app.services.reports import ExportCancelled
+
+        # As in app.ui.tasks: a full collection of the app's heap holds the GIL ~50 ms (a GUI
+        # stall); frozen objects are skipped by the collector.
+        gc.freeze()
 
         try:
             self._build(self._out, lambda f, m: self.signals.progressed.emit(int(100 * f), m), self._stop.is_set)
@@ -175,6 +181,9 @@ class ExportJob(QObject):
         self.progress.canceled.connect(self.worker.cancel)
 
     def start(self) -> ExportJob:
+        from app.ui.tasks import share_gil_finely
+
+        share_gil_finely()
         QThreadPool.globalInstance().start(self.worker)
         return self
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
@@ -101,7 +102,8 @@ class Page(QWidget):
         self.results: Results | None = None
         self.loader = Task(self)  # snapshot + full results of the evaluation
         self.sensitivity_task = Task(self)  # 10,000 draws after a what-if change
-        self._pending_sensitivity = False  # shown one event-loop turn after the ranking
+        # After a load, parts are shown one event-loop turn apart so the window repaints in between.
+        self._stages: list[Callable[[], None]] = []
         self._win_rows: list[tuple[QLabel, QProgressBar]] = []
         self.factors: dict[str, float] = {}
         self.sliders: dict[str, QSlider] = {}
@@ -374,7 +376,7 @@ class Page(QWidget):
     @property
     def busy(self) -> bool:
         """Whether the evaluation or its sensitivity is still being computed on a worker."""
-        return self.loader.busy or self.sensitivity_task.busy or self._pending_sensitivity
+        return self.loader.busy or self.sensitivity_task.busy or bool(self._stages)
 
     def refresh(self) -> None:
         items = evaluations.list_evaluations(self.ctx.workspace)
@@ -431,9 +433,11 @@ class Page(QWidget):
 
     def _set_busy(self) -> None:
         self.loading.setVisible(self.loader.busy)
-        # Until the first result arrives there is nothing to read or move.
-        self.body.setEnabled(self.loaded is not None)
-        self.whatif_button.setEnabled(self.loaded is not None)
+        # Until the first result arrives there is nothing to move or pick. (Not the whole body:
+        # re-enabling a tree of widgets restyles every one of them, itself a visible pause.)
+        ready = self.loaded is not None
+        for w in (self.whatif_button, self.whatif_panel, self.vendor_a, self.vendor_b):
+            w.setEnabled(ready)
 
     def _load_failed(self, exc: Exception) -> None:
         self._set_busy()
@@ -472,18 +476,11 @@ class Page(QWidget):
         self.tabs.setTabText(
             3, self.tr("Disagreements (%1)").replace("%1", str(self.disagreements.rowCount()))
         )
-        # Ranking, matrix and chart now; the sensitivity panel on the next turn of the event
-        # loop, so the window repaints in between (each part stays well under 100 ms).
-        self._show_results(sensitivity_fresh=False)
-        self._pending_sensitivity = True
-        QTimer.singleShot(0, lambda: self._show_loaded_sensitivity(loaded))
+        # The ranking now; matrix, chart, why and sensitivity on later turns of the event loop,
+        # so the window repaints in between (each part well under 100 ms).
+        self._show_results(sensitivity_fresh=True, staged=True)
         if self.factors != factors:
             self.recompute()  # a slider moved while this was loading
-
-    def _show_loaded_sensitivity(self, loaded: live.CompareView) -> None:
-        self._pending_sensitivity = False
-        if self.loaded is loaded and self.results is loaded.results:
-            self._show_sensitivity()
 
     # ----- what-if ----------------------------------------------------------------------
 
@@ -570,7 +567,8 @@ class Page(QWidget):
         self.results = res
         self._show_results(sensitivity_fresh=True)
 
-    def _show_results(self, sensitivity_fresh: bool) -> None:
+    def _show_results(self, sensitivity_fresh: bool, staged: bool = False) -> None:
+        """Show self.results; `staged` spreads the parts over turns of the event loop (after a load)."""
         res = self.results
         assert res is not None
         selected = self.selected_vendor()
@@ -584,16 +582,39 @@ class Page(QWidget):
             if r.knocked_out
         ]
         self.knockouts.setText("<br>".join(ko))
-        vendors, sections, scores = view.section_matrix(res)
-        totals = [next(r.total for r in rows if r.vendor == v) for v in vendors]
-        self.matrix.set_matrix(vendors, sections, totals, scores)
-        self.chart.set_data(vendors, sections, scores)
-        if sensitivity_fresh:
-            self._show_sensitivity()
-        self._fill_why_combos(vendors)
-        self._update_why()
         self._update_banner()
         self._update_buttons()
+        vendors, sections, scores = view.section_matrix(res)
+        totals = [next(r.total for r in rows if r.vendor == v) for v in vendors]
+
+        def why() -> None:
+            self._fill_why_combos(vendors)
+            self._update_why()
+
+        parts: list[Callable[[], None]] = [
+            lambda: self.matrix.set_matrix(vendors, sections, totals, scores),
+            lambda: self.chart.set_data(vendors, sections, scores),
+            why,
+        ]
+        if sensitivity_fresh:
+            parts.append(self._show_sensitivity)
+        if not staged:
+            for part in parts:
+                part()
+            return
+
+        def current(part: Callable[[], None]) -> Callable[[], None]:
+            # A newer result (what-if, another evaluation) makes the rest of this one moot.
+            return lambda: part() if self.results is res else None
+
+        self._stages = [current(part) for part in parts]
+        QTimer.singleShot(0, self._next_stage)
+
+    def _next_stage(self) -> None:
+        if self._stages:
+            self._stages.pop(0)()
+        if self._stages:
+            QTimer.singleShot(0, self._next_stage)
 
     def _show_sensitivity(self) -> None:
         res = self.results
