@@ -200,3 +200,11 @@ def quick(
     """Ranking and flags under `section_factors` now (a few ms), keeping the last sensitivity shown."""
     res = full_results(cv.snapshot, cv.board, section_factors, False)
     return replace(res, sensitivity=keep) if keep is not None else res
+
+
+def vendor_names(ws: Workspace, evaluation_id: int) -> list[str]:
+    """The vendors of an evaluation in their order, without loading its answers (a few ms)."""
+    from app.store import repo
+
+    with ws.session() as s:
+        return [v.name for v in repo.vendor_rows(s, evaluation_id)]

@@ -465,13 +465,14 @@ class ExportQuestionnaireDialog(QDialog):
         self.resize(520, 180)
 
     def _load_vendors(self, *_args: object) -> None:
-        from app.services import evaluations
+        from app.services import live
 
         self.vendor.clear()
         ev = self.evaluation.currentData()
         if ev is not None:
-            for v in evaluations.load_snapshot(self.ctx.workspace, int(ev)).vendors:
-                self.vendor.addItem(v.name)
+            # Names only: loading the whole evaluation (every answer) stalled the dialog.
+            for name in live.vendor_names(self.ctx.workspace, int(ev)):
+                self.vendor.addItem(name)
         self.save_button.setEnabled(self.vendor.count() > 0)
 
     def _save(self) -> None:
