@@ -73,6 +73,7 @@ class _Runnable(QRunnable):
         # a large heap, and loading thousands of objects triggers one. Frozen objects are
         # skipped by the collector (still freed by reference counting); the cost is that
         # cyclic garbage existing right now is never collected — small, and bounded per task.
+        gc.collect(1)  # young garbage first (cheap), so little of it is frozen for good
         gc.freeze()
         try:
             if self.wants:
