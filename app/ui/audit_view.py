@@ -67,8 +67,15 @@ class AuditTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._entries: list[AuditEntry] = []
-        self._headers = [self.tr("When"), self.tr("Who"), self.tr("Action"), self.tr("What"),
-                         self.tr("Before"), self.tr("After"), self.tr("Reason")]
+        self._headers = [
+            self.tr("When"),
+            self.tr("Who"),
+            self.tr("Action"),
+            self.tr("What"),
+            self.tr("Before"),
+            self.tr("After"),
+            self.tr("Reason"),
+        ]
 
     def set_entries(self, entries: list[AuditEntry]) -> None:
         self.beginResetModel()
@@ -84,8 +91,14 @@ class AuditTableModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802 - Qt override
         return 0 if parent.isValid() else len(self._headers)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._headers):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:  # noqa: N802
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._headers)
+        ):
             return self._headers[section]
         return None
 
@@ -199,7 +212,12 @@ class AuditDialog(QDialog):
         self.actor.currentIndexChanged.connect(self.reload)
         self.use_since.toggled.connect(self.since.setEnabled)
         self.use_until.toggled.connect(self.until.setEnabled)
-        for signal in (self.use_since.toggled, self.use_until.toggled, self.since.dateChanged, self.until.dateChanged):
+        for signal in (
+            self.use_since.toggled,
+            self.use_until.toggled,
+            self.since.dateChanged,
+            self.until.dateChanged,
+        ):
             signal.connect(self.reload)
         self.reload()
 
@@ -237,8 +255,9 @@ class AuditDialog(QDialog):
     @Slot()
     def export_csv(self, path: str | None = None) -> Path | None:
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export audit trail"), "audit-trail.csv",
-                                                  self.tr("CSV files (*.csv)"))
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Export audit trail"), "audit-trail.csv", self.tr("CSV files (*.csv)")
+            )
         if not path:
             return None
         try:
@@ -266,11 +285,17 @@ class RestoreDialog(QDialog):
             self.list.addItem(item)
         if items:
             self.list.setCurrentRow(0)
-        note = QLabel(self.tr("The workspace as it is now is kept as a backup first, so a restore can be undone "
-                              "by restoring that copy."))
+        note = QLabel(
+            self.tr(
+                "The workspace as it is now is kept as a backup first, so a restore can be undone "
+                "by restoring that copy."
+            )
+        )
         note.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.restore_button = self.buttons.addButton(self.tr("Restore"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.restore_button = self.buttons.addButton(
+            self.tr("Restore"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.restore_button.setEnabled(bool(items))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -333,7 +358,9 @@ class _Backups(QObject):
             QMessageBox.warning(w, w.tr("Back up now"), str(exc))
             return None
         w.ctx.say(w.tr("Backup written to %1").replace("%1", str(path)))
-        QMessageBox.information(w, w.tr("Back up now"), w.tr("Backup written to:\n%1").replace("%1", str(path)))
+        QMessageBox.information(
+            w, w.tr("Back up now"), w.tr("Backup written to:\n%1").replace("%1", str(path))
+        )
         return path
 
     @Slot()
@@ -345,9 +372,11 @@ class _Backups(QObject):
         chosen = dialog.chosen()
         assert chosen is not None
         answer = QMessageBox.question(
-            w, w.tr("Restore from backup"),
-            w.tr("Replace the workspace with the backup from %1? The current contents are kept as a backup first.")
-            .replace("%1", dialog.list.currentItem().text()),
+            w,
+            w.tr("Restore from backup"),
+            w.tr(
+                "Replace the workspace with the backup from %1? The current contents are kept as a backup first."
+            ).replace("%1", dialog.list.currentItem().text()),
         )
         if answer == QMessageBox.StandardButton.Yes:
             restore_into(w, chosen)

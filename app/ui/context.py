@@ -12,7 +12,9 @@ class AppContext(QObject):
     """Pages talk to services through the workspace and announce changes through these signals."""
 
     workspace_changed = Signal()  # a different workspace was opened
-    data_changed = Signal(str)  # something was saved; the argument names what ("evaluation:3", "organization" …)
+    data_changed = Signal(
+        str
+    )  # something was saved; the argument names what ("evaluation:3", "organization" …)
     status_message = Signal(str)  # a short message for the status bar
     evaluation_selected = Signal(int)  # the evaluation the user is working on
 

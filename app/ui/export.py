@@ -79,7 +79,11 @@ class _ExportWorker(QRunnable):
         gc.freeze()
 
         try:
-            self._build(self._out, lambda f, m: self.signals.progressed.emit(int(100 * f), m), self._stop.is_set)
+            self._build(
+                self._out,
+                lambda f, m: self.signals.progressed.emit(int(100 * f), m),
+                self._stop.is_set,
+            )
         except ExportCancelled:
             self.signals.cancelled.emit()
         except InputError as exc:
@@ -126,13 +130,18 @@ class PdfPreview(QDialog):
 
     def open_external(self) -> None:
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.path))):
-            QMessageBox.information(self, self.windowTitle(), self.tr("No PDF viewer is set up; use Save As… instead."))
+            QMessageBox.information(
+                self, self.windowTitle(), self.tr("No PDF viewer is set up; use Save As… instead.")
+            )
 
     def save_as(self, target: str | None = None) -> Path | None:
         """Copy the PDF where the person chooses (`target` skips the dialog, for tests and scripts)."""
         if not target:
             target, _ = QFileDialog.getSaveFileName(
-                self, self.tr("Save PDF as"), str(Path.home() / self.path.name), self.tr("PDF files (*.pdf)")
+                self,
+                self.tr("Save PDF as"),
+                str(Path.home() / self.path.name),
+                self.tr("PDF files (*.pdf)"),
             )
         if not target:
             return None
@@ -145,7 +154,11 @@ class PdfPreview(QDialog):
             tmp.replace(dest)  # never a half-copied file at the destination
         except OSError as exc:
             Path(dest.with_name(f".{dest.name}.part")).unlink(missing_ok=True)
-            QMessageBox.warning(self, self.windowTitle(), self.tr("Could not save the PDF: %1").replace("%1", str(exc.strerror or exc)))
+            QMessageBox.warning(
+                self,
+                self.windowTitle(),
+                self.tr("Could not save the PDF: %1").replace("%1", str(exc.strerror or exc)),
+            )
             return None
         return dest
 
@@ -201,7 +214,11 @@ class ExportJob(QObject):
         self.progress.close()
         self.error = message
         self.export_failed.emit(message)
-        QMessageBox.warning(self.parent_widget, self.title, tr("The PDF could not be made: %1").replace("%1", message))
+        QMessageBox.warning(
+            self.parent_widget,
+            self.title,
+            tr("The PDF could not be made: %1").replace("%1", message),
+        )
 
     def _on_cancelled(self) -> None:
         self.progress.close()
@@ -210,7 +227,10 @@ class ExportJob(QObject):
 
 
 def _exports_folder() -> Path:
-    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)) / "exports"
+    folder = (
+        Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation))
+        / "exports"
+    )
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -220,24 +240,35 @@ def _file_name(text: str) -> str:
     return (cleaned or "report")[:80]
 
 
-def export_evaluation_pdf(parent: QWidget, ctx: AppContext, evaluation_id: int, summary: bool = False) -> ExportJob:
+def export_evaluation_pdf(
+    parent: QWidget, ctx: AppContext, evaluation_id: int, summary: bool = False
+) -> ExportJob:
     """Build the executive comparison PDF of an evaluation on a worker, then preview it."""
     from app.services import evaluations
     from app.services.reports import evaluation_report
 
-    name = next((e.name for e in evaluations.list_evaluations(ctx.workspace) if e.id == evaluation_id), str(evaluation_id))
+    name = next(
+        (e.name for e in evaluations.list_evaluations(ctx.workspace) if e.id == evaluation_id),
+        str(evaluation_id),
+    )
     out = _exports_folder() / f"{_file_name(name)}{'-summary' if summary else ''}.pdf"
     ws = ctx.workspace
 
-    def build(target: Path, progress: Callable[[float, str], None], cancel: Callable[[], bool]) -> None:
-        evaluation_report(ws, evaluation_id, target, summary=summary, progress=progress, cancel=cancel)
+    def build(
+        target: Path, progress: Callable[[float, str], None], cancel: Callable[[], bool]
+    ) -> None:
+        evaluation_report(
+            ws, evaluation_id, target, summary=summary, progress=progress, cancel=cancel
+        )
 
     job = ExportJob(parent, tr("Partner comparison — %1").replace("%1", name), build, out)
     job.export_finished.connect(lambda p: ctx.say(tr("PDF ready: %1").replace("%1", p)))
     return job.start()
 
 
-def export_review_pdf(parent: QWidget, ctx: AppContext, engagement_id: int, month: str | None = None) -> ExportJob:
+def export_review_pdf(
+    parent: QWidget, ctx: AppContext, engagement_id: int, month: str | None = None
+) -> ExportJob:
     """Build the one-page monthly review PDF of an engagement (latest month by default), then preview it."""
     from app.services import engagements
     from app.services.reports import review_report
@@ -246,7 +277,9 @@ def export_review_pdf(parent: QWidget, ctx: AppContext, engagement_id: int, mont
     out = _exports_folder() / f"{_file_name(snap.name)}-review-{month or 'latest'}.pdf"
     ws = ctx.workspace
 
-    def build(target: Path, progress: Callable[[float, str], None], cancel: Callable[[], bool]) -> None:
+    def build(
+        target: Path, progress: Callable[[float, str], None], cancel: Callable[[], bool]
+    ) -> None:
         review_report(ws, engagement_id, target, month=month, progress=progress, cancel=cancel)
 
     job = ExportJob(parent, tr("Monthly review — %1").replace("%1", snap.name), build, out)
@@ -261,12 +294,18 @@ def _choose_evaluation(window: MainWindow) -> int | None:
         return window.ctx.current_evaluation
     rows = evaluations.list_evaluations(window.ctx.workspace)
     if not rows:
-        QMessageBox.information(window, window.tr("Export evaluation PDF"), window.tr("There is no evaluation to export yet."))
+        QMessageBox.information(
+            window,
+            window.tr("Export evaluation PDF"),
+            window.tr("There is no evaluation to export yet."),
+        )
         return None
     if len(rows) == 1:
         return rows[0].id
     names = [r.name for r in rows]
-    name, ok = QInputDialog.getItem(window, window.tr("Export evaluation PDF"), window.tr("Evaluation:"), names, 0, False)
+    name, ok = QInputDialog.getItem(
+        window, window.tr("Export evaluation PDF"), window.tr("Evaluation:"), names, 0, False
+    )
     return rows[names.index(name)].id if ok else None
 
 
@@ -275,12 +314,16 @@ def _choose_engagement(window: MainWindow) -> int | None:
 
     rows = engagements.list_engagements(window.ctx.workspace)
     if not rows:
-        QMessageBox.information(window, window.tr("Export monthly review PDF"), window.tr("There is no engagement yet."))
+        QMessageBox.information(
+            window, window.tr("Export monthly review PDF"), window.tr("There is no engagement yet.")
+        )
         return None
     if len(rows) == 1:
         return rows[0][0]
     names = [f"{name} — {vendor}" for _id, name, vendor in rows]
-    name, ok = QInputDialog.getItem(window, window.tr("Export monthly review PDF"), window.tr("Engagement:"), names, 0, False)
+    name, ok = QInputDialog.getItem(
+        window, window.tr("Export monthly review PDF"), window.tr("Engagement:"), names, 0, False
+    )
     return rows[names.index(name)][0] if ok else None
 
 

@@ -61,7 +61,9 @@ PREVIEW_ROWS = 30
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
 
 
-def report(parent: QWidget, title: str, text: str, error: bool = False, details: str = "") -> QMessageBox:
+def report(
+    parent: QWidget, title: str, text: str, error: bool = False, details: str = ""
+) -> QMessageBox:
     """A window-modal message that does not block the event loop (so tests can read it)."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning if error else QMessageBox.Icon.Information)
@@ -85,7 +87,9 @@ class _FilePage(QWizardPage):
         super().__init__()
         self.w = wizard
         self.setTitle(self.tr("Choose the spreadsheet"))
-        self.setSubTitle(self.tr("A question bank in our format, or any questionnaire in CSV or Excel (.xlsx)."))
+        self.setSubTitle(
+            self.tr("A question bank in our format, or any questionnaire in CSV or Excel (.xlsx).")
+        )
         self.path_edit = QLineEdit()
         self.path_edit.setAccessibleName(self.tr("File"))
         self.path_edit.setReadOnly(True)
@@ -130,7 +134,9 @@ class _FilePage(QWizardPage):
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Import question bank"), str(self.w.path.parent) if self.w.path else "",
+            self,
+            self.tr("Import question bank"),
+            str(self.w.path.parent) if self.w.path else "",
             self.tr("Spreadsheets (*.xlsx *.xlsm *.csv *.tsv *.txt);;All files (*)"),
         )
         if path:
@@ -191,7 +197,11 @@ class _FilePage(QWizardPage):
                 if header:
                     self.table.selectRow(header - 1)
                 det = pv.detected_header_row
-                self.detected.setText(self.tr("detected: row %1").replace("%1", str(det)) if det else self.tr("no header detected"))
+                self.detected.setText(
+                    self.tr("detected: row %1").replace("%1", str(det))
+                    if det
+                    else self.tr("no header detected")
+                )
         finally:
             self._loading = False
         self.completeChanged.emit()
@@ -207,7 +217,9 @@ class _MappingPage(QWizardPage):
         super().__init__()
         self.w = wizard
         self.setTitle(self.tr("Match columns to question fields"))
-        self.setSubTitle(self.tr("Only the question text is required; the rest has sensible defaults."))
+        self.setSubTitle(
+            self.tr("Only the question text is required; the rest has sensible defaults.")
+        )
         form = QFormLayout()
         self.combos: dict[str, QComboBox] = {}
         for f in FIELDS:
@@ -283,7 +295,9 @@ class _MappingPage(QWizardPage):
                     combo.addItem(label, i)
                 col = pv.mapping.get(f) if pv else None
                 combo.setCurrentIndex(combo.findData(col) if col is not None else 0)
-            self.type_combo.setCurrentIndex(max(self.type_combo.findData(self.w.default_type or "scale"), 0))
+            self.type_combo.setCurrentIndex(
+                max(self.type_combo.findData(self.w.default_type or "scale"), 0)
+            )
             self.type_combo.setEnabled(not (pv and pv.our_format))
             self.weight_spin.setEnabled(not (pv and pv.our_format))
         finally:
@@ -294,8 +308,11 @@ class _MappingPage(QWizardPage):
         else:
             n = pv.questions_count
             if pv.errors:
-                self.count.setText(self.tr("%1 questions read; fix the %2 error(s) below to import")
-                                   .replace("%1", str(n)).replace("%2", str(len(pv.errors))))
+                self.count.setText(
+                    self.tr("%1 questions read; fix the %2 error(s) below to import")
+                    .replace("%1", str(n))
+                    .replace("%2", str(len(pv.errors)))
+                )
             else:
                 self.count.setText(self.tr("%1 questions will be imported").replace("%1", str(n)))
             error_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical)
@@ -317,7 +334,9 @@ class _NamePage(QWizardPage):
         super().__init__()
         self.w = wizard
         self.setTitle(self.tr("Name the bank"))
-        self.setSubTitle(self.tr("Use an existing bank's name to save the file as that bank's next version."))
+        self.setSubTitle(
+            self.tr("Use an existing bank's name to save the file as that bank's next version.")
+        )
         self.name_combo = QComboBox()
         self.name_combo.setEditable(True)
         self.name_combo.setAccessibleName(self.tr("Bank name"))
@@ -342,7 +361,11 @@ class _NamePage(QWizardPage):
         self.name_combo.setEditText(default)
         pv = self.w.preview
         n = pv.questions_count if pv else 0
-        self.summary.setText(self.tr("%1 questions from %2.").replace("%1", str(n)).replace("%2", self.w.path.name if self.w.path else ""))
+        self.summary.setText(
+            self.tr("%1 questions from %2.")
+            .replace("%1", str(n))
+            .replace("%2", self.w.path.name if self.w.path else "")
+        )
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
         return bool(self.name_combo.currentText().strip())
@@ -354,7 +377,9 @@ class _NamePage(QWizardPage):
 class BankImportWizard(QWizard):
     """Pick file and sheet, preview, pick the header row, map columns, name the bank, import."""
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None, path: Path | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, path: Path | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("bankImportWizard")
@@ -394,8 +419,14 @@ class BankImportWizard(QWizard):
         if self.path is None:
             return
         try:
-            self.preview = sheets.preview_bank_file(self.path, self.sheet, self.header_row, self.mapping,
-                                                    self.default_type, self.default_weight)
+            self.preview = sheets.preview_bank_file(
+                self.path,
+                self.sheet,
+                self.header_row,
+                self.mapping,
+                self.default_type,
+                self.default_weight,
+            )
             self.file_error = None
         except InputError as exc:
             self.preview = None
@@ -410,8 +441,14 @@ class BankImportWizard(QWizard):
         assert self.path is not None
         try:
             self.summary = sheets.import_bank_file(
-                self.ctx.workspace, self.path, name=name, sheet=self.sheet, header_row=self.header_row,
-                mapping=self.mapping, default_type=self.default_type, default_weight=self.default_weight,
+                self.ctx.workspace,
+                self.path,
+                name=name,
+                sheet=self.sheet,
+                header_row=self.header_row,
+                mapping=self.mapping,
+                default_type=self.default_type,
+                default_weight=self.default_weight,
             )
         except (InputError, WorkspaceError) as exc:
             report(self, self.tr("Import question bank"), str(exc), error=True)
@@ -421,7 +458,9 @@ class BankImportWizard(QWizard):
         return True
 
 
-def open_bank_import_wizard(parent: QWidget, ctx: AppContext, path: Path | None = None) -> BankImportWizard:
+def open_bank_import_wizard(
+    parent: QWidget, ctx: AppContext, path: Path | None = None
+) -> BankImportWizard:
     """Open the wizard (window-modal, without blocking); the Question banks page calls this too."""
     wizard = BankImportWizard(ctx, parent, path)
     wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -443,10 +482,16 @@ class ExportQuestionnaireDialog(QDialog):
         self.evaluation.setAccessibleName(self.tr("Evaluation"))
         self.vendor = QComboBox()
         self.vendor.setAccessibleName(self.tr("Vendor"))
-        self.note = QLabel(self.tr("The vendor answers in Excel; import the returned file with File ▸ Import filled questionnaire, or drop it on the window."))
+        self.note = QLabel(
+            self.tr(
+                "The vendor answers in Excel; import the returned file with File ▸ Import filled questionnaire, or drop it on the window."
+            )
+        )
         self.note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = buttons.addButton(self.tr("Save questionnaire…"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button = buttons.addButton(
+            self.tr("Save questionnaire…"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
@@ -459,7 +504,9 @@ class ExportQuestionnaireDialog(QDialog):
         for e in evaluations.list_evaluations(ctx.workspace):
             self.evaluation.addItem(e.name, e.id)
         if ctx.current_evaluation is not None:
-            self.evaluation.setCurrentIndex(max(self.evaluation.findData(ctx.current_evaluation), 0))
+            self.evaluation.setCurrentIndex(
+                max(self.evaluation.findData(ctx.current_evaluation), 0)
+            )
         self.evaluation.currentIndexChanged.connect(self._load_vendors)
         self._load_vendors()
         self.resize(520, 180)
@@ -476,8 +523,12 @@ class ExportQuestionnaireDialog(QDialog):
         self.save_button.setEnabled(self.vendor.count() > 0)
 
     def _save(self) -> None:
-        default = f"{self.vendor.currentText()} — {self.evaluation.currentText()}.xlsx".replace("/", "-")
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save questionnaire"), default, self.tr("Excel workbook (*.xlsx)"))
+        default = f"{self.vendor.currentText()} — {self.evaluation.currentText()}.xlsx".replace(
+            "/", "-"
+        )
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save questionnaire"), default, self.tr("Excel workbook (*.xlsx)")
+        )
         if path:
             if not path.lower().endswith(".xlsx"):
                 path += ".xlsx"
@@ -487,7 +538,9 @@ class ExportQuestionnaireDialog(QDialog):
     def export_to(self, path: Path) -> bool:
         ev = self.evaluation.currentData()
         try:
-            sheets.export_questionnaire(self.ctx.workspace, int(ev), self.vendor.currentText(), path)
+            sheets.export_questionnaire(
+                self.ctx.workspace, int(ev), self.vendor.currentText(), path
+            )
         except (InputError, WorkspaceError, OSError) as exc:
             report(self, self.windowTitle(), str(exc), error=True)
             return False
@@ -495,14 +548,21 @@ class ExportQuestionnaireDialog(QDialog):
         return True
 
 
-def import_filled_questionnaire(window: QWidget, ctx: AppContext, path: Path) -> sheets.AnswersImportSummary | None:
+def import_filled_questionnaire(
+    window: QWidget, ctx: AppContext, path: Path
+) -> sheets.AnswersImportSummary | None:
     """Import a returned questionnaire into the evaluation it was made for; report the outcome."""
     title = window.tr("Import filled questionnaire")
     try:
         target = sheets.questionnaire_target(path)
         if target is None:
-            report(window, title, f"{Path(path).name}: this workbook is not a Diligence questionnaire. "
-                   "To import it as a question bank use File ▸ Import question bank…", error=True)
+            report(
+                window,
+                title,
+                f"{Path(path).name}: this workbook is not a Diligence questionnaire. "
+                "To import it as a question bank use File ▸ Import question bank…",
+                error=True,
+            )
             return None
         summary = sheets.import_answers(ctx.workspace, path, target[0])
     except (InputError, WorkspaceError) as exc:
@@ -532,8 +592,11 @@ class _DropFilter(QObject):
         mime = event.mimeData()
         if not mime.hasUrls():
             return []
-        return [Path(u.toLocalFile()) for u in mime.urls()
-                if u.isLocalFile() and u.toLocalFile().lower().endswith(SPREADSHEET_SUFFIXES)]
+        return [
+            Path(u.toLocalFile())
+            for u in mime.urls()
+            if u.isLocalFile() and u.toLocalFile().lower().endswith(SPREADSHEET_SUFFIXES)
+        ]
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if obj is self.window and event.type() in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
@@ -596,7 +659,11 @@ def install(window: MainWindow) -> None:
 def _open_export_dialog(window: MainWindow) -> None:
     dialog = ExportQuestionnaireDialog(window.ctx, window)
     if dialog.evaluation.count() == 0:
-        report(window, dialog.windowTitle(), window.tr("There is no evaluation yet. Create one on the Evaluate page first."))
+        report(
+            window,
+            dialog.windowTitle(),
+            window.tr("There is no evaluation yet. Create one on the Evaluate page first."),
+        )
         dialog.deleteLater()
         return
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -604,7 +671,8 @@ def _open_export_dialog(window: MainWindow) -> None:
 
 
 def _choose_filled(window: MainWindow) -> None:
-    path, _ = QFileDialog.getOpenFileName(window, window.tr("Import filled questionnaire"), "",
-                                          window.tr("Excel workbook (*.xlsx)"))
+    path, _ = QFileDialog.getOpenFileName(
+        window, window.tr("Import filled questionnaire"), "", window.tr("Excel workbook (*.xlsx)")
+    )
     if path:
         import_filled_questionnaire(window, window.ctx, Path(path))

@@ -16,7 +16,9 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("recovery", text)
 
 
-def offer_recovery(exc: WorkspaceError, location: str | Path | None, parent: QWidget | None = None) -> Workspace | None:
+def offer_recovery(
+    exc: WorkspaceError, location: str | Path | None, parent: QWidget | None = None
+) -> Workspace | None:
     """Show the problem; when a backup exists (and the file is not from a newer version) offer it.
 
     Returns the reopened workspace after a restore, or None when the person declines or nothing
@@ -30,10 +32,13 @@ def offer_recovery(exc: WorkspaceError, location: str | Path | None, parent: QWi
         QMessageBox.critical(parent, title, str(exc))
         return None
     latest = found[0]
-    box = QMessageBox(QMessageBox.Icon.Critical, title, str(exc), QMessageBox.StandardButton.NoButton, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Critical, title, str(exc), QMessageBox.StandardButton.NoButton, parent
+    )
     box.setInformativeText(
         _tr("The latest backup is from %1 (%2). Restore it? The current file is kept, not deleted.")
-        .replace("%1", f"{latest.created:%Y-%m-%d %H:%M}").replace("%2", latest.description)
+        .replace("%1", f"{latest.created:%Y-%m-%d %H:%M}")
+        .replace("%2", latest.description)
     )
     restore = box.addButton(_tr("Restore latest backup"), QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
@@ -54,5 +59,9 @@ def restore_latest(location: Path, backup: Path, parent: QWidget | None = None) 
         QMessageBox.critical(parent, _tr("Diligence"), str(exc))
         return None
     if kept is not None and ".damaged-" in kept.name:
-        QMessageBox.information(parent, _tr("Diligence"), _tr("The damaged file was kept as %1.").replace("%1", str(kept)))
+        QMessageBox.information(
+            parent,
+            _tr("Diligence"),
+            _tr("The damaged file was kept as %1.").replace("%1", str(kept)),
+        )
     return ws

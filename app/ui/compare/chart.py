@@ -18,7 +18,10 @@ def series_colors(n: int, pal: QPalette) -> list[QColor]:
     base = pal.color(QPalette.ColorRole.Highlight)
     hue0 = base.hslHue() if base.hslHue() >= 0 else 210
     dark = theme.is_dark(pal)
-    return [QColor.fromHsl(int(hue0 + i * 360 / max(n, 1)) % 360, 150, 150 if dark else 110) for i in range(n)]
+    return [
+        QColor.fromHsl(int(hue0 + i * 360 / max(n, 1)) % 360, 150, 150 if dark else 110)
+        for i in range(n)
+    ]
 
 
 class SectionChart(QChartView):
@@ -35,7 +38,12 @@ class SectionChart(QChartView):
         self._key: tuple[tuple[str, ...], tuple[str, ...]] | None = None
         self.sets: list[QBarSet] = []
 
-    def set_data(self, vendors: Sequence[str], sections: Sequence[str], scores: Sequence[Sequence[float | None]]) -> None:
+    def set_data(
+        self,
+        vendors: Sequence[str],
+        sections: Sequence[str],
+        scores: Sequence[Sequence[float | None]],
+    ) -> None:
         key = (tuple(vendors), tuple(sections))
         if key == self._key:
             # Same vendors and sections (what-if): move the bars in place.
@@ -64,7 +72,7 @@ class SectionChart(QChartView):
             self.sets.append(bar_set)
         chart.addSeries(series)
         x = QBarCategoryAxis()
-        x.append([wrap(s, '<br>') for s in sections])
+        x.append([wrap(s, "<br>") for s in sections])
         font = x.labelsFont()
         font.setPointSizeF(max(font.pointSizeF() - 1, 7))
         x.setLabelsFont(font)

@@ -185,7 +185,9 @@ class AnswersView(QTreeView):
         return indexes[min(max(pos + delta, 0), len(indexes) - 1)]
 
     def moveCursor(  # noqa: N802 - Qt override
-        self, cursorAction: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier  # noqa: N803
+        self,
+        cursorAction: QAbstractItemView.CursorAction,
+        modifiers: Qt.KeyboardModifier,  # noqa: N803
     ) -> QModelIndex:
         # Tab and Shift+Tab walk questions (skipping section headings), landing on the answer.
         if cursorAction == QAbstractItemView.CursorAction.MoveNext:
@@ -203,8 +205,10 @@ class AnswersView(QTreeView):
             q is not None
             and self.state() != QAbstractItemView.State.EditingState
             and current.column() in (AnswersModel.QUESTION, AnswersModel.ANSWER)
-            and not event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
-            and model.flags(current.siblingAtColumn(AnswersModel.ANSWER)) & Qt.ItemFlag.ItemIsEditable
+            and not event.modifiers()
+            & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+            and model.flags(current.siblingAtColumn(AnswersModel.ANSWER))
+            & Qt.ItemFlag.ItemIsEditable
         ):
             value = None
             if q.type is QuestionType.SCALE and text in {"0", "1", "2", "3", "4", "5"}:
@@ -236,22 +240,31 @@ class AnswersView(QTreeView):
 def question_html(q: Question, tr: Any) -> str:
     """The side panel: the question, guidance for a good answer, and the rubric or options."""
     e = html.escape
-    parts = [f"<p><b>{e(q.id)}</b> · {e(q.section)} · {e(q.layer.value)}</p>", f"<p>{e(q.question)}</p>"]
+    parts = [
+        f"<p><b>{e(q.id)}</b> · {e(q.section)} · {e(q.layer.value)}</p>",
+        f"<p>{e(q.question)}</p>",
+    ]
     if q.guidance:
         parts.append(f"<p><i>{e(tr('Guidance'))}:</i> {e(q.guidance)}</p>")
     if q.type is QuestionType.SCALE:
         rows = "".join(
-            f"<tr><td align='right'><b>{k}</b>&nbsp;</td><td>{e(v)}</td></tr>" for k, v in sorted(q.rubric.items())
+            f"<tr><td align='right'><b>{k}</b>&nbsp;</td><td>{e(v)}</td></tr>"
+            for k, v in sorted(q.rubric.items())
         )
-        parts.append(f"<p><i>{e(tr('Rubric (type the digit)'))}:</i></p><table>{rows}</table>" if rows else
-                     f"<p>{e(tr('Type a whole number from 0 to 5.'))}</p>")
+        parts.append(
+            f"<p><i>{e(tr('Rubric (type the digit)'))}:</i></p><table>{rows}</table>"
+            if rows
+            else f"<p>{e(tr('Type a whole number from 0 to 5.'))}</p>"
+        )
     elif q.type is QuestionType.CHOICE:
         items = "".join(f"<li>{e(label)} — {points:g}/5</li>" for label, points in q.choices)
         parts.append(f"<p><i>{e(tr('Options'))}:</i></p><ul>{items}</ul>")
     elif q.type is QuestionType.NUMBER:
         parts.append(f"<p><i>{e(tr('A number; scoring'))}:</i> {e(q.scoring)}</p>")
     elif q.type is QuestionType.YES_NO:
-        parts.append(f"<p>{e(tr('Type y or n.'))}{e(tr(' A “no” is the good answer.') if q.inverted else '')}</p>")
+        parts.append(
+            f"<p>{e(tr('Type y or n.'))}{e(tr(' A “no” is the good answer.') if q.inverted else '')}</p>"
+        )
     else:
         parts.append(f"<p>{e(tr('Free text; not scored, but red-flag rules read it.'))}</p>")
     extra = []

@@ -41,20 +41,31 @@ class NewEvaluationDialog(QDialog):
         self.bank = QComboBox()
         self.bank.setAccessibleName(self.tr("Question bank"))
         for b in banks.list_banks(ws):
-            self.bank.addItem(self.tr("%1 (%2 questions)").replace("%1", b.name).replace("%2", str(b.questions)), b.id)
+            self.bank.addItem(
+                self.tr("%1 (%2 questions)").replace("%1", b.name).replace("%2", str(b.questions)),
+                b.id,
+            )
         self.version = QComboBox()
         self.version.setAccessibleName(self.tr("Bank version"))
         self.bank.currentIndexChanged.connect(self._versions)
         form.addRow(self.tr("&Question bank"), self.bank)
         form.addRow(self.tr("Bank &version"), self.version)
-        self.evaluators = TagEditor(self.tr("Evaluators"), self.tr("An evaluator's name, Enter to add"))
+        self.evaluators = TagEditor(
+            self.tr("Evaluators"), self.tr("An evaluator's name, Enter to add")
+        )
         self.evaluators.edited.connect(self.evaluators.set_tags)
         form.addRow(self.tr("&Evaluators"), self.evaluators)
         layout.addLayout(form)
-        note = QLabel(self.tr("The evaluation pins this bank version: later edits to the bank do not change it."))
+        note = QLabel(
+            self.tr(
+                "The evaluation pins this bank version: later edits to the bank do not change it."
+            )
+        )
         note.setWordWrap(True)
         layout.addWidget(note)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Create"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -69,8 +80,13 @@ class NewEvaluationDialog(QDialog):
         if bank_id is None:
             return
         for v in reversed(banks.versions(self.ws, bank_id)):
-            self.version.addItem(self.tr("v%1 · %2 · %3").replace("%1", str(v.version)).replace(
-                "%2", v.hash[:12]).replace("%3", v.created_at[:10]), v.id)
+            self.version.addItem(
+                self.tr("v%1 · %2 · %3")
+                .replace("%1", str(v.version))
+                .replace("%2", v.hash[:12])
+                .replace("%3", v.created_at[:10]),
+                v.id,
+            )
         self._update()
 
     def _update(self) -> None:
@@ -80,5 +96,12 @@ class NewEvaluationDialog(QDialog):
     def values(self) -> tuple[str, int, list[str], int | None]:
         """(name, bank version id, evaluators, use case id)."""
         pending = self.evaluators.entry.text().strip()
-        names = self.evaluators.tags() + ([pending] if pending and pending not in self.evaluators.tags() else [])
-        return self.name.text().strip(), int(self.version.currentData()), names, self.use_case.currentData()
+        names = self.evaluators.tags() + (
+            [pending] if pending and pending not in self.evaluators.tags() else []
+        )
+        return (
+            self.name.text().strip(),
+            int(self.version.currentData()),
+            names,
+            self.use_case.currentData(),
+        )

@@ -23,7 +23,12 @@ def severity_icon(severity: str) -> QIcon:
 def _icon(severity: str, dark: bool) -> QIcon:
     color = theme.tone(severity)
     icon = QIcon()
-    ratio = max(1.0, QGuiApplication.primaryScreen().devicePixelRatio() if QGuiApplication.primaryScreen() else 1.0)
+    ratio = max(
+        1.0,
+        QGuiApplication.primaryScreen().devicePixelRatio()
+        if QGuiApplication.primaryScreen()
+        else 1.0,
+    )
     for size in (16, 24):
         pix = QPixmap(int(size * ratio), int(size * ratio))
         pix.setDevicePixelRatio(ratio)
@@ -45,8 +50,16 @@ def _icon(severity: str, dark: bool) -> QIcon:
             from PySide6.QtCore import QPointF
             from PySide6.QtGui import QPolygonF
 
-            p.drawPolygon(QPolygonF([QPointF(c.x(), c.y() - r), QPointF(c.x() + r, c.y()),
-                                     QPointF(c.x(), c.y() + r), QPointF(c.x() - r, c.y())]))
+            p.drawPolygon(
+                QPolygonF(
+                    [
+                        QPointF(c.x(), c.y() - r),
+                        QPointF(c.x() + r, c.y()),
+                        QPointF(c.x(), c.y() + r),
+                        QPointF(c.x() - r, c.y()),
+                    ]
+                )
+            )
         p.end()
         icon.addPixmap(pix)
     return icon

@@ -29,7 +29,14 @@ from app.domain.models import Milestone, Pricing, Reference, Timeline, Vendor
 from app.ui.evaluate.models import Column, RowsModel
 from app.ui.widgets.tags import TagEditor
 
-PRICING_MODELS = ("fixed fee", "time and materials", "subscription", "outcome-based", "per seat", "usage-based")
+PRICING_MODELS = (
+    "fixed fee",
+    "time and materials",
+    "subscription",
+    "outcome-based",
+    "per seat",
+    "usage-based",
+)
 CURRENCIES = ("USD", "EUR", "GBP", "CHF", "CAD", "AUD", "JPY")
 
 
@@ -52,7 +59,9 @@ class TextArea(QPlainTextEdit):
 class RowsTable(QWidget):
     """A small table with Add / Remove buttons over a RowsModel."""
 
-    def __init__(self, model: RowsModel, name: str, blank: Sequence[Any], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: RowsModel, name: str, blank: Sequence[Any], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.model = model
         self.blank = list(blank)
@@ -69,7 +78,9 @@ class RowsTable(QWidget):
         self.add_button = QPushButton(self.tr("Add"))
         self.add_button.setAccessibleName(self.tr("Add a row to %1").replace("%1", name))
         self.remove_button = QPushButton(self.tr("Remove"))
-        self.remove_button.setAccessibleName(self.tr("Remove the selected row from %1").replace("%1", name))
+        self.remove_button.setAccessibleName(
+            self.tr("Remove the selected row from %1").replace("%1", name)
+        )
         self.add_button.clicked.connect(self.add_row)
         self.remove_button.clicked.connect(self.remove_row)
         buttons = QVBoxLayout()
@@ -82,7 +93,9 @@ class RowsTable(QWidget):
         layout.addLayout(buttons)
 
     def add_row(self) -> None:
-        if self.model.on_edit is not None and self.model.on_edit([*self.model.rows(), list(self.blank)]):
+        if self.model.on_edit is not None and self.model.on_edit(
+            [*self.model.rows(), list(self.blank)]
+        ):
             index = self.model.index(self.model.rowCount() - 1, 0)
             self.view.setCurrentIndex(index)
             self.view.edit(index)
@@ -117,7 +130,9 @@ class VendorEditor(QScrollArea):
         self.name.setAccessibleName(self.tr("Vendor name"))
         self.name.editingFinished.connect(self._save)
         form.addRow(self.tr("&Name"), self.name)
-        self.industries = TagEditor(self.tr("Industries served"), self.tr("Add an industry and press Enter"))
+        self.industries = TagEditor(
+            self.tr("Industries served"), self.tr("Add an industry and press Enter")
+        )
         self.industries.edited.connect(lambda tags: self._save(industries=list(tags)))
         form.addRow(self.tr("Industries served"), self.industries)
         self.claims = TextArea(self.tr("Claims"))
@@ -143,12 +158,19 @@ class VendorEditor(QScrollArea):
         refs = QGroupBox(self.tr("References"))
         rl = QVBoxLayout(refs)
         self.references = RowsModel(
-            [Column(self.tr("Company")), Column(self.tr("Industry")), Column(self.tr("Stage")),
-             Column(self.tr("Live"), "bool"), Column(self.tr("Contact"), "bool")],
+            [
+                Column(self.tr("Company")),
+                Column(self.tr("Industry")),
+                Column(self.tr("Stage")),
+                Column(self.tr("Live"), "bool"),
+                Column(self.tr("Contact"), "bool"),
+            ],
             self,
         )
         self.references.on_edit = lambda rows: self._save(references=rows)
-        self.references_table = RowsTable(self.references, self.tr("References"), ["", "", "", False, False])
+        self.references_table = RowsTable(
+            self.references, self.tr("References"), ["", "", "", False, False]
+        )
         rl.addWidget(self.references_table)
         outer.addWidget(refs)
 
@@ -164,7 +186,9 @@ class VendorEditor(QScrollArea):
         self.months.setAccessibleName(self.tr("Kickoff to production, months"))
         self.months.editingFinished.connect(self._save)
         tform.addRow(self.tr("Kickoff to &production"), self.months)
-        self.milestones = RowsModel([Column(self.tr("Milestone")), Column(self.tr("Month"), "int")], self)
+        self.milestones = RowsModel(
+            [Column(self.tr("Milestone")), Column(self.tr("Month"), "int")], self
+        )
         self.milestones.on_edit = lambda rows: self._save(milestones=rows)
         self.milestones_table = RowsTable(self.milestones, self.tr("Milestones"), ["", None])
         tform.addRow(self.tr("Milestones"), self.milestones_table)
@@ -181,7 +205,9 @@ class VendorEditor(QScrollArea):
         self.pricing_model.setEditable(True)
         self.pricing_model.addItems(list(PRICING_MODELS))
         self.pricing_model.setAccessibleName(self.tr("Pricing model"))
-        self.pricing_model.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.pricing_model.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.pricing_model.setMinimumContentsLength(8)
         self.pricing_model.lineEdit().editingFinished.connect(self._save)
         self.pricing_model.activated.connect(lambda _i: self._save())
@@ -204,11 +230,14 @@ class VendorEditor(QScrollArea):
         price_row.addWidget(self.amount, 2)
         price_row.addWidget(self.currency, 1)
         mform.addRow(self.tr("Pricing"), price_row)
-        self.assumes = TagEditor(self.tr("Pricing assumes"), self.tr("A capability the price assumes, Enter to add"))
+        self.assumes = TagEditor(
+            self.tr("Pricing assumes"), self.tr("A capability the price assumes, Enter to add")
+        )
         self.assumes.edited.connect(lambda tags: self._save(assumes=list(tags)))
         mform.addRow(self.tr("Price assumes"), self.assumes)
         self.infrastructure = TagEditor(
-            self.tr("Assumed infrastructure"), self.tr("Pick one of our capabilities or type a new one")
+            self.tr("Assumed infrastructure"),
+            self.tr("Pick one of our capabilities or type a new one"),
         )
         self.infrastructure.edited.connect(lambda tags: self._save(infrastructure=list(tags)))
         mform.addRow(self.tr("Assumed infrastructure"), self.infrastructure)
@@ -228,7 +257,8 @@ class VendorEditor(QScrollArea):
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
             editor.entry.setCompleter(completer)
         self.ours.setText(
-            self.tr("We have: %1").replace("%1", ", ".join(capabilities)) if capabilities
+            self.tr("We have: %1").replace("%1", ", ".join(capabilities))
+            if capabilities
             else self.tr("Our organization lists no infrastructure yet (Organization page).")
         )
 
@@ -246,10 +276,17 @@ class VendorEditor(QScrollArea):
             self.industries.set_tags(v.industries)
             if self.claims.toPlainText() != v.claims:
                 self.claims.setPlainText(v.claims)
-            self.deployments.setValue(-1 if v.production_deployments_in_industry is None else v.production_deployments_in_industry)
+            self.deployments.setValue(
+                -1
+                if v.production_deployments_in_industry is None
+                else v.production_deployments_in_industry
+            )
             self.demo.setCurrentIndex(0 if v.demo_rating is None else int(round(v.demo_rating)) + 1)
             self.references.set_rows(
-                [[r.company, r.industry, r.stage, r.in_production, r.contactable] for r in v.references]
+                [
+                    [r.company, r.industry, r.stage, r.in_production, r.contactable]
+                    for r in v.references
+                ]
             )
             months = v.timeline.kickoff_to_production_months
             self.months.setValue(-1 if months is None else months)
@@ -275,7 +312,9 @@ class VendorEditor(QScrollArea):
             name=self.name.text().strip(),
             industries=list(changes.get("industries", self.industries.tags())),
             claims=self.claims.toPlainText(),
-            references=[Reference(str(c), str(i), str(s), bool(p), bool(k)) for c, i, s, p, k in refs],
+            references=[
+                Reference(str(c), str(i), str(s), bool(p), bool(k)) for c, i, s, p, k in refs
+            ],
             production_deployments_in_industry=None if deployments < 0 else deployments,
             timeline=Timeline(
                 None if months < 0 else months,

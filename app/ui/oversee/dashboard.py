@@ -267,7 +267,9 @@ class Dashboard(QScrollArea):
                     )
                 )
                 withdraw = QPushButton(self.tr("Withdraw acknowledgement"))
-                withdraw.clicked.connect(lambda _=False, r=f.ack_id: self.withdraw_requested.emit(r))
+                withdraw.clicked.connect(
+                    lambda _=False, r=f.ack_id: self.withdraw_requested.emit(r)
+                )
                 buttons.addWidget(withdraw)
             else:
                 ack = QPushButton(self.tr("Acknowledge…"))
