@@ -20,6 +20,9 @@ def _app() -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication(sys.argv[:1])
     app.setDesktopFileName("diligence")
+    from app.ui.theme import NaturalSortArrows
+
+    app.setStyle(NaturalSortArrows())  # the platform style, sort arrows pointing the natural way
     return app
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -18,8 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.paths import resources_dir
 from app.ui.context import AppContext
+from app.ui.icons import icon
+
+__all__ = ["EXTENSIONS", "PAGES", "MainWindow", "PageSpec", "icon"]
 
 
 @dataclass(frozen=True)
@@ -86,23 +88,21 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 
-def icon(name: str) -> QIcon:
-    return QIcon(str(resources_dir() / "icons" / name))
-
-
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
         self.setObjectName("MainWindow")
-        self.setWindowIcon(icon("diligence.svg"))
+        # The logo in the accent colour; the other icons follow the text colour.
+        self.setWindowIcon(icon("diligence.svg", QPalette.ColorRole.Highlight))
         self._pages: dict[str, QWidget] = {}
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setAccessibleName(self.tr("Steps"))
         self.sidebar.setIconSize(QSize(20, 20))
-        self.sidebar.setMinimumWidth(170)
-        self.sidebar.setMaximumWidth(240)
+        # Wide enough for "Question banks", and no wider: a small laptop needs the room.
+        self.sidebar.setMinimumWidth(150)
+        self.sidebar.setMaximumWidth(220)
         self.stack = QStackedWidget()
         for spec in PAGES:
             item = QListWidgetItem(icon(spec.icon), self.tr(spec.title))
@@ -119,11 +119,18 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([190, 1090])
+        splitter.setSizes([170, 1110])
         self.setCentralWidget(splitter)
         self.sidebar.currentRowChanged.connect(self.show_page_at)
         self._build_menus()
         self._install_extensions()
+        # Import the page modules one per idle moment after start-up, so that opening a page
+        # later costs only building it (importing QtCharts-heavy pages took 30–40 ms each).
+        self._warm = [spec.module for spec in PAGES]
+        self._warm_timer = QTimer(self)
+        self._warm_timer.setInterval(150)
+        self._warm_timer.timeout.connect(self._warm_up)
+        self._warm_timer.start()
         self.read_only_badge = QLabel(self.tr("Read-only"))
         self.read_only_badge.setObjectName("readOnlyBadge")
         self.read_only_badge.setToolTip(
@@ -139,6 +146,12 @@ class MainWindow(QMainWindow):
         self.resize(1280, 820)
 
     # ----- pages -------------------------------------------------------------------------
+
+    def _warm_up(self) -> None:
+        if not self._warm:
+            self._warm_timer.stop()
+            return
+        importlib.import_module(self._warm.pop(0))
 
     def page(self, key: str) -> QWidget:
         """The page for `key`, created on first use so start-up stays fast."""
@@ -252,6 +265,13 @@ class MainWindow(QMainWindow):
         geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.PaletteChange:
+            # Icons read the palette when drawn: a repaint recolours them for the new scheme.
+            self.sidebar.viewport().update()
+            self.setWindowIcon(icon("diligence.svg", QPalette.ColorRole.Highlight))
+        super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         settings = QSettings()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette
+from PySide6.QtWidgets import QProxyStyle, QStyle, QStyleOption, QStyleOptionHeader, QWidget
 
 # Only hues are fixed (red means bad everywhere); lightness and saturation follow the palette.
 _HUES = {
@@ -57,3 +58,34 @@ def chip_colors(kind: str, pal: QPalette | None = None) -> tuple[QColor, QColor]
 
 def css(color: QColor) -> str:
     return color.name(QColor.NameFormat.HexRgb)
+
+
+class NaturalSortArrows(QProxyStyle):
+    """The application style with header sort arrows that point the way the values run.
+
+    Qt draws an up arrow for a descending sort (a Windows 95 convention); in a table whose
+    numbers fall from top to bottom people read that as "ascending", so the arrow is flipped:
+    up for ascending (small at the top), down for descending.
+    """
+
+    def drawPrimitive(  # noqa: N802 - Qt override
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        if element == QStyle.PrimitiveElement.PE_IndicatorHeaderArrow and isinstance(
+            option, QStyleOptionHeader
+        ):
+            flipped = QStyleOptionHeader(option)
+            up, down = (
+                QStyleOptionHeader.SortIndicator.SortUp,
+                QStyleOptionHeader.SortIndicator.SortDown,
+            )
+            if option.sortIndicator == up:
+                flipped.sortIndicator = down
+            elif option.sortIndicator == down:
+                flipped.sortIndicator = up
+            option = flipped
+        super().drawPrimitive(element, option, painter, widget)

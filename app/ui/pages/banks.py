@@ -41,7 +41,7 @@ from app.domain.errors import BankError
 from app.services import banks as service
 from app.services.banks import VersionInfo
 from app.ui.context import AppContext
-from app.ui.main_window import icon
+from app.ui.icons import icon
 from app.ui.undo import push
 from app.ui.widgets.page import heading, hint
 

@@ -47,7 +47,7 @@ from app.services import usecases as service
 from app.services.usecases import DeletedUseCase, UseCaseSummary
 from app.ui import theme
 from app.ui.context import AppContext
-from app.ui.main_window import icon
+from app.ui.icons import icon
 from app.ui.undo import push, set_value
 from app.ui.widgets.page import heading, hint
 from app.ui.widgets.rows import ChoiceDelegate, Column, RowsModel
