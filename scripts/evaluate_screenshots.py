@@ -9,27 +9,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from screenshots import dark_palette  # noqa: E402 - the shared dark palette of scripts/screenshots.py
+from screenshots import OUT, SIZE, dark_palette, settle  # noqa: E402 - shared with scripts/screenshots.py
+from screenshots import app as qt_app  # noqa: E402
 
 DEMO_EVALUATION = "Lead scoring partner 2026"
 
 
-def main(out: Path = ROOT / "docs" / "screenshots") -> None:
+def main(out: Path = OUT) -> None:
     from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication
 
     from app.services.banks import ensure_default_bank
     from app.services.transfer import load_demo
     from app.store.workspace import open_workspace
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setStyle("Fusion")
+    application = qt_app()
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         for scheme, suffix in ((Qt.ColorScheme.Light, ""), (Qt.ColorScheme.Dark, "-dark")):
-            app.styleHints().setColorScheme(scheme)
-            app.setPalette(app.style().standardPalette() if not suffix else dark_palette())
+            application.styleHints().setColorScheme(scheme)
+            application.setPalette(
+                application.style().standardPalette() if not suffix else dark_palette()
+            )
             ws = open_workspace(Path(tmp) / f"demo{suffix}")
             ensure_default_bank(ws)
             load_demo(ws)
@@ -37,10 +37,8 @@ def main(out: Path = ROOT / "docs" / "screenshots") -> None:
             ws.close()
 
 
-
-
 def shoot(ws: object, out: Path, suffix: str) -> None:
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import Qt
 
     from app.services import evaluations
     from app.ui.context import AppContext
@@ -50,14 +48,15 @@ def shoot(ws: object, out: Path, suffix: str) -> None:
     ctx = AppContext(ws)  # type: ignore[arg-type]
     ctx.current_evaluation = evaluations.evaluation_id(ws, DEMO_EVALUATION)  # type: ignore[arg-type]
     window = MainWindow(ctx)
-    window.resize(1280, 820)
+    window.resize(*SIZE)
     window.show()
 
     def save(name: str) -> None:
-        QApplication.processEvents()
+        settle()
         window.grab().save(str(out / f"{name}{suffix}.png"))
 
     page = window.show_page("evaluations")
+    settle(page)
     # Daniel has submitted in this shot, so the "other evaluators" column shows real content.
     page.evaluator.setCurrentIndex(page.evaluator.findData("Daniel Okafor (Data)"))
     page._answers_selection_changed()
@@ -66,7 +65,7 @@ def shoot(ws: object, out: Path, suffix: str) -> None:
     page.answers.go_to("DR03")
     save("evaluate-answers")
     page.tabs.setCurrentIndex(1)
-    items = page.vendor_list.findItems("OmniAI Solutions", __import__("PySide6.QtCore").QtCore.Qt.MatchFlag.MatchExactly)
+    items = page.vendor_list.findItems("OmniAI Solutions", Qt.MatchFlag.MatchExactly)
     page.vendor_list.setCurrentItem(items[0])
     save("evaluate-vendors")
     page.tabs.setCurrentIndex(2)
@@ -74,6 +73,7 @@ def shoot(ws: object, out: Path, suffix: str) -> None:
     save("evaluate-flags")
 
     compare = window.show_page("compare")
+    settle(compare)
     compare.select_vendor("Signal & Scale Partners")
     save("compare")
     compare.set_whatif(True)
@@ -81,6 +81,7 @@ def shoot(ws: object, out: Path, suffix: str) -> None:
     compare.set_factor("Commercials", 2.0)
     compare.set_factor("Track record", 0.5)
     compare.recompute(with_sensitivity=True)
+    settle(compare)
     compare.tabs.setCurrentIndex(0)
     save("compare-whatif")
     compare.set_whatif(False)

@@ -9,31 +9,30 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from screenshots import dark_palette  # noqa: E402 - the shared dark palette of scripts/screenshots.py
+from screenshots import OUT, SIZE, dark_palette  # noqa: E402 - shared with scripts/screenshots.py
+from screenshots import app as qt_app  # noqa: E402
 
 
-def main(out: Path = ROOT / "docs" / "screenshots") -> None:
+def main(out: Path = OUT) -> None:
     from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication
 
     from app.services.banks import ensure_default_bank
     from app.services.transfer import load_demo
     from app.store.workspace import open_workspace
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setStyle("Fusion")
+    application = qt_app()
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         for scheme, suffix in ((Qt.ColorScheme.Light, ""), (Qt.ColorScheme.Dark, "-dark")):
-            app.styleHints().setColorScheme(scheme)
-            app.setPalette(app.style().standardPalette() if not suffix else dark_palette())
+            application.styleHints().setColorScheme(scheme)
+            application.setPalette(
+                application.style().standardPalette() if not suffix else dark_palette()
+            )
             ws = open_workspace(Path(tmp) / f"demo{suffix}")
             ensure_default_bank(ws)
             load_demo(ws)
             shoot_oversee(ws, out, suffix)
             ws.close()
-
-
 
 
 def shoot_oversee(ws: object, out: Path, suffix: str) -> None:
@@ -45,7 +44,7 @@ def shoot_oversee(ws: object, out: Path, suffix: str) -> None:
 
     ctx = AppContext(ws)  # type: ignore[arg-type]
     window = MainWindow(ctx)
-    window.resize(1280, 820)
+    window.resize(*SIZE)
     window.show()
     page = window.show_page("oversee")
     assert isinstance(page, Page)

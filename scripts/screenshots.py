@@ -3,10 +3,12 @@
 Run under Xvfb:  xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python scripts/screenshots.py
 Other pages reuse `demo_window()` and `shoot()`:  shoot(window, "compare", path).
 Pass page keys to shoot only those:  scripts/screenshots.py usecases banks
+Another size or folder (e.g. a small laptop):  DILIGENCE_SHOTS_SIZE=1024x700 DILIGENCE_SHOTS_OUT=/tmp/s
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
@@ -20,8 +22,16 @@ from PySide6.QtCore import QCoreApplication, Qt  # noqa: E402
 from PySide6.QtGui import QColor, QGuiApplication, QPalette  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-SIZE = (1280, 820)
-OUT = ROOT / "docs" / "screenshots"
+
+def _size(text: str) -> tuple[int, int]:
+    width, height = text.lower().split("x")
+    return int(width), int(height)
+
+
+# The committed screenshots are 1280x820; the environment overrides let the same scripts
+# check a small laptop screen without touching docs/.
+SIZE = _size(os.environ.get("DILIGENCE_SHOTS_SIZE", "1280x820"))
+OUT = Path(os.environ.get("DILIGENCE_SHOTS_OUT", ROOT / "docs" / "screenshots"))
 
 
 def app() -> QApplication:
@@ -31,7 +41,9 @@ def app() -> QApplication:
     QCoreApplication.setOrganizationName("Diligence-screenshots")
     QCoreApplication.setApplicationName("Diligence")
     instance = QApplication(sys.argv[:1])
-    instance.setStyle("Fusion")
+    from app.ui.theme import NaturalSortArrows
+
+    instance.setStyle(NaturalSortArrows("Fusion"))
     return instance
 
 
@@ -95,7 +107,20 @@ def demo_window(folder: Path, dark: bool = False):  # type: ignore[no-untyped-de
     return window
 
 
-def settle() -> None:
+def settle(page: QWidget | None = None) -> None:
+    """Process events until `page` (or every page of the window) has finished loading on its workers."""
+    import time
+
+    for _ in range(5):
+        QApplication.processEvents()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        pages = [page] if page is not None else QApplication.topLevelWidgets()
+        busy = any(getattr(w, "busy", False) for p in pages for w in [p, *p.findChildren(QWidget)])
+        if not busy:
+            break
+        QApplication.processEvents()
+        time.sleep(0.01)
     for _ in range(5):
         QApplication.processEvents()
 
@@ -133,4 +158,4 @@ def main(keys: Iterable[str] = ()) -> list[Path]:
 
 if __name__ == "__main__":
     for p in main(sys.argv[1:]):
-        print(p.relative_to(ROOT))
+        print(p)
