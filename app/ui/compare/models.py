@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFontMetrics
 
 from app.domain.scoring import Comparison
 from app.services.evaluation_view import Disagreement, format_total
@@ -32,6 +33,16 @@ class MatrixModel(_Table):
         self._sections: list[str] = []
         self._totals: list[float | None] = []
         self._scores: list[list[float | None]] = []
+        # The width a section header has on screen, so its label wraps and elides to fit.
+        self._label_fit: tuple[QFontMetrics, int] | None = None
+
+    def fit_labels(self, metrics: QFontMetrics, width: int) -> None:
+        """Wrap section labels to `width` pixels (three lines, then elided) in `metrics`' font."""
+        if self._label_fit is not None and self._label_fit[1] == width:
+            return
+        self._label_fit = (metrics, width)
+        if self._sections:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 1, len(self._sections))
 
     def set_matrix(
         self,
@@ -70,7 +81,11 @@ class MatrixModel(_Table):
             if section == 0:
                 return self.tr("Total")
             name = self._sections[section - 1]
-            return name if role == Qt.ItemDataRole.ToolTipRole else wrap(name, "\n")
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return name
+            if self._label_fit is None:
+                return wrap(name, "\n")
+            return fit_lines(name, *self._label_fit, lines=3)
         if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._vendors):
             return self._vendors[section]
         return None
@@ -240,3 +255,20 @@ def wrap(label: str, newline: str) -> str:
         range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:])))
     )
     return " ".join(words[:best]) + newline + " ".join(words[best:])
+
+
+def fit_lines(label: str, metrics: QFontMetrics, width: int, lines: int = 2) -> str:
+    """`label` word-wrapped to `width` pixels in at most `lines` lines, the last one elided."""
+    words = label.split()
+    out: list[str] = []
+    while words and len(out) < lines - 1:
+        line = words.pop(0)
+        while words and metrics.horizontalAdvance(f"{line} {words[0]}") <= width:
+            line = f"{line} {words.pop(0)}"
+        if metrics.horizontalAdvance(line) > width:
+            words.insert(0, line)  # one word too long: let the last line elide it
+            break
+        out.append(line)
+    if words:
+        out.append(metrics.elidedText(" ".join(words), Qt.TextElideMode.ElideRight, width))
+    return "\n".join(out)

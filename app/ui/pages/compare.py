@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSlider,
     QSplitter,
+    QStyle,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -227,12 +228,23 @@ class Page(QWidget):
         self.chart = SectionChart()
         self.matrix = MatrixModel(self)
         self.matrix_view, _ = _table(self.matrix, self.tr("Vendors by section"))
-        # Fit headers to their (two-line) text; scroll sideways rather than truncate in what-if.
-        self.matrix_view.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.matrix_view.horizontalHeader().setStretchLastSection(True)
-        self.matrix_view.horizontalHeader().setMinimumSectionSize(60)
+        # Sections share the width so every one is on screen without scrolling sideways, even
+        # with the what-if panel open; a header too long for its share is elided (full name in
+        # its tooltip). The total keeps the width of its numbers.
+        header = self.matrix_view.horizontalHeader()
+        header.setMinimumSectionSize(56)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # The model wraps and elides each label to its column (Qt would elide the whole
+        # two-line label); the header draws it as given.
+        header.setTextElideMode(Qt.TextElideMode.ElideNone)
+        header.sectionResized.connect(self._fit_matrix_labels)
+        self.matrix_view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Rows run from the best total down; the arrow says so.
+        self.matrix_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        # Vendor names: as wide as they need up to a limit, then elided (tooltip has the name).
+        self.matrix_view.verticalHeader().setMaximumWidth(190)
+        self.matrix_view.verticalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
         compact_rows(self.matrix_view)
         self.matrix_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         split = QSplitter(Qt.Orientation.Vertical)
@@ -240,6 +252,13 @@ class Page(QWidget):
         split.addWidget(self.matrix_view)
         split.setSizes([300, 150])
         return split
+
+    def _fit_matrix_labels(self, logical: int, _old: int = 0, size: int = 0) -> None:
+        if logical == 1:
+            header = self.matrix_view.horizontalHeader()
+            # The style's margins around the text (an arrow shows only on the sorted column).
+            margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+            self.matrix.fit_labels(header.fontMetrics(), max(20, size - 2 * margin - 4))
 
     def _build_sensitivity(self) -> QWidget:
         w = QWidget()
@@ -315,8 +334,9 @@ class Page(QWidget):
     def _build_whatif(self) -> QWidget:
         frame = QFrame()
         frame.setFrameShape(QFrame.Shape.StyledPanel)
-        frame.setMinimumWidth(250)
-        frame.setMaximumWidth(290)
+        # Narrow enough to leave every section column of the matrix on screen at 1280 px.
+        frame.setMinimumWidth(220)
+        frame.setMaximumWidth(260)
         self.whatif_grid = QVBoxLayout()
         inner = QWidget()
         inner.setLayout(self.whatif_grid)
