@@ -319,6 +319,8 @@ def question_help(q: Question, tr: Callable[[str], str]) -> str:
 class Column:
     title: str
     kind: str = "text"  # "text" | "bool" | "int"
+    tip: str = ""  # the header's tooltip (e.g. the full name behind initials)
+    align: int = 0  # a Qt.AlignmentFlag for the cells; 0 keeps the view's default
 
 
 class RowsModel(QAbstractTableModel):
@@ -356,12 +358,11 @@ class RowsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:  # noqa: N802
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == DISPLAY
-            and 0 <= section < len(self.columns)
-        ):
-            return self.columns[section].title
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            if role == DISPLAY:
+                return self.columns[section].title
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.columns[section].tip or None
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -389,6 +390,10 @@ class RowsModel(QAbstractTableModel):
             return "" if value is None else value if kind == "text" else int(value)
         if role == SORT_ROLE:
             return value
+        if role == Qt.ItemDataRole.ToolTipRole and kind == "text" and value:
+            return str(value)  # the whole text when the column elides it
+        if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[index.column()].align:
+            return self.columns[index.column()].align
         return None
 
     def setData(self, index: Index, value: Any, role: int = EDIT) -> bool:  # noqa: N802 - Qt override

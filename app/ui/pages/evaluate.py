@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -52,7 +54,7 @@ from app.ui.evaluate.models import (
 from app.ui.evaluate.vendors import VendorEditor
 from app.ui.tasks import Task
 from app.ui.undo import ServiceCommand
-from app.ui.widgets.page import heading, hint
+from app.ui.widgets.page import ElidedLabel, heading, hint
 
 
 def short_name(name: str, everyone: list[str]) -> str:
@@ -61,9 +63,37 @@ def short_name(name: str, everyone: list[str]) -> str:
     return first if sum(1 for n in everyone if n.split()[:1] == [first]) == 1 else name
 
 
+def initials(name: str) -> str:
+    """Initials for a column: "MC" for "Maya Chen (RevOps)", the name without the role."""
+    words = [w for w in name.split("(")[0].split() if w[:1].isalpha()]
+    return "".join(w[0].upper() for w in words[:3]) or name[:2]
+
+
+def column_names(names: list[str]) -> list[str]:
+    """Short evaluator names for narrow columns: first names, or initials when there are many."""
+    firsts = [short_name(n, names) for n in names]
+    if len(names) <= 3:
+        return firsts
+    inits = [initials(n) for n in names]
+    # Initials only when they still tell everyone apart.
+    return inits if len(set(inits)) == len(inits) else firsts
+
+
 def compact_rows(table: QTableView) -> None:
     """Rows as tall as the text needs, so small tables show every row without scrolling."""
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+
+
+def fit_rows(table: QTableView, most: int) -> None:
+    """Make `table` exactly as tall as its rows (up to `most` of them), leaving no blank band."""
+    rows = min(max(table.model().rowCount(), 1), most)
+    header = table.horizontalHeader()
+    height = (
+        (header.sizeHint().height() if header.isVisible() else 0)
+        + rows * table.verticalHeader().defaultSectionSize()
+        + 2 * table.frameWidth()
+    )
+    table.setFixedHeight(height)
 
 
 class Page(QWidget):
@@ -80,18 +110,24 @@ class Page(QWidget):
         self.picker = QComboBox()
         self.picker.setAccessibleName(self.tr("Evaluation"))
         self.picker.setMinimumWidth(320)
+        # Long "evaluation — use case" labels elide in the combo instead of pushing the bar wide.
+        self.picker.setMinimumContentsLength(30)
+        self.picker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.picker.activated.connect(self._picked)
         self.new_button = QPushButton(self.tr("&New evaluation…"))
         self.new_button.clicked.connect(lambda: self.new_evaluation())
-        self.info = QLabel()
+        self.info = ElidedLabel()
         self.loading = QLabel(self.tr("Loading…"))
         self.loading.setAccessibleName(self.tr("Loading the evaluation"))
         self.loading.hide()
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Evaluation:")))
-        top.addWidget(self.picker)
+        top.addWidget(self.picker, 2)
         top.addWidget(self.new_button)
         top.addWidget(self.loading)
+        top.addSpacing(8)
         top.addWidget(self.info, 1)
 
         self.tabs = QTabWidget()
@@ -105,10 +141,17 @@ class Page(QWidget):
 
         split = QSplitter()
         split.addWidget(self.tabs)
-        split.addWidget(self._build_results())
+        # The results scroll rather than squeeze their tables on a small screen.
+        results = QScrollArea()
+        results.setWidget(self._build_results())
+        results.setWidgetResizable(True)
+        results.setFrameShape(QFrame.Shape.NoFrame)
+        results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        results.setMinimumWidth(300)
+        split.addWidget(results)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
-        split.setSizes([720, 300])
+        split.setSizes([700, 330])
         split.setChildrenCollapsible(False)
         self.empty = hint(
             self.tr(
@@ -152,17 +195,26 @@ class Page(QWidget):
             self.tr("After submitting you see the other evaluators' scores and disagreements.")
         )
         self.submit.clicked.connect(lambda: self.submit_scoring())
+        # Who scores which vendor on the first line (names can be long); where they stand and
+        # the submit button on the second, next to what submitting means.
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("I am")))
-        bar.addWidget(self.evaluator)
+        bar.addWidget(self.evaluator, 2)
         bar.addSpacing(8)
         bar.addWidget(QLabel(self.tr("scoring")))
-        bar.addWidget(self.answer_vendor)
+        bar.addWidget(self.answer_vendor, 3)
         bar.addStretch(1)
-        bar.addWidget(self.progress)
-        bar.addWidget(self.submit)
+        for combo in (self.evaluator, self.answer_vendor):
+            combo.setMinimumContentsLength(14)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
         self.blind = QLabel()
         self.blind.setWordWrap(True)
+        status = QHBoxLayout()
+        status.addWidget(self.blind, 1)
+        status.addWidget(self.progress)
+        status.addWidget(self.submit)
         self.answers_model = AnswersModel(self)
         self.answers_model.on_edit = self.record
         self.answers = AnswersView()
@@ -186,7 +238,7 @@ class Page(QWidget):
         split.setSizes([420, 150])
         layout = QVBoxLayout(w)
         layout.addLayout(bar)
-        layout.addWidget(self.blind)
+        layout.addLayout(status)
         layout.addWidget(split, 1)
         layout.addWidget(self.error)
         layout.addWidget(
@@ -256,7 +308,7 @@ class Page(QWidget):
             self.ranking_view.setColumnWidth(col, width)
         compact_rows(self.ranking_view)
         self.ranking_view.setColumnHidden(RankingModel.STATUS, True)
-        self.ranking_view.setMaximumHeight(190)
+        self.ranking_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.knockouts = QLabel()
         self.knockouts.setWordWrap(True)
         self.progress_model = RowsModel([Column(self.tr("Vendor"))], self)
@@ -265,19 +317,23 @@ class Page(QWidget):
         self.progress_view.setModel(self.progress_model)
         self.progress_view.setAccessibleName(self.tr("Progress per evaluator and vendor"))
         self.progress_view.verticalHeader().setVisible(False)
-        self.progress_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.progress_view.horizontalHeader().setDefaultSectionSize(64)
-        self.progress_view.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.Stretch
-        )
+        # Evaluator columns as wide as "50/50" or their (short) name; the vendor takes the rest
+        # and is elided, with the full name in the tooltip.
+        ph = self.progress_view.horizontalHeader()
+        ph.setMinimumSectionSize(36)
+        ph.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        ph.setStretchLastSection(False)
+        # In the middle: vendors often differ only at the end ("… Partners #12").
+        self.progress_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.progress_view.setWordWrap(False)
         compact_rows(self.progress_view)
         self.progress_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.progress_view.setMaximumHeight(190)
         layout = QVBoxLayout(box)
         layout.addWidget(self.results_note)
         layout.addWidget(self.ranking_view)
         layout.addWidget(self.knockouts)
-        layout.addWidget(QLabel(self.tr("<b>Progress</b> (answered / total)")))
+        self.progress_title = QLabel(self.tr("<b>Progress</b> (answered / total)"))
+        layout.addWidget(self.progress_title)
         layout.addWidget(self.progress_view)
         layout.addStretch(1)
         return box
@@ -305,6 +361,7 @@ class Page(QWidget):
         for e in items:
             label = f"{e.name} — {e.use_case}" if e.use_case else e.name
             self.picker.addItem(label, e.id)
+            self.picker.setItemData(self.picker.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
         self.picker.blockSignals(False)
         ids = [e.id for e in items]
         wanted = (
@@ -668,6 +725,12 @@ class Page(QWidget):
             for r in ranked
             if r.knocked_out
         ]
+        if len(out) > 3:
+            # A long list would push progress off the panel; Compare lists every knockout.
+            more = self.tr("… and %1 more knocked out (see Compare)").replace(
+                "%1", str(len(out) - 3)
+            )
+            out = [*out[:3], more]
         self.knockouts.setText("<br>".join(out))
         flags: list[RedFlag] = sort_flags([f for fl in live.results.flags.values() for f in fl])
         self.flags.read_only = self.ctx.read_only
@@ -676,15 +739,30 @@ class Page(QWidget):
         self.tabs.setTabText(2, self.tr("Red &flags (%1)").replace("%1", str(open_count)))
         table = live.progress
         vendors = [v.name for v in snap.vendors]
-        # Columns carry first names (full names in the tooltip) so the narrow panel stays readable.
-        titles = [
-            short_name(e.name, [x.name for x in snap.evaluators]) + (" ✓" if e.submitted else "")
-            for e in snap.evaluators
+        # Columns carry first names or initials (full names in the tooltip) so the narrow panel
+        # stays readable with many evaluators.
+        everyone = [e.name for e in snap.evaluators]
+        centre = int(Qt.AlignmentFlag.AlignCenter)
+        columns = [Column(self.tr("Vendor"))] + [
+            Column(
+                short + (" ✓" if e.submitted else ""),
+                tip=e.name
+                + " — "
+                + (self.tr("submitted") if e.submitted else self.tr("not submitted yet")),
+                align=centre,
+            )
+            for short, e in zip(column_names(everyone), snap.evaluators, strict=True)
         ]
-        if [c.title for c in self.progress_model.columns[1:]] != titles:
+        if self.progress_model.columns != columns:
             self.progress_model.beginResetModel()
-            self.progress_model.columns = [Column(self.tr("Vendor"))] + [Column(t) for t in titles]
+            self.progress_model.columns = columns
             self.progress_model.endResetModel()
+            header = self.progress_view.horizontalHeader()
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.progress_title.setText(
+            self.tr("<b>Progress</b> (answered / total)")
+            + (self.tr(" · ✓ submitted") if any(e.submitted for e in snap.evaluators) else "")
+        )
         rows = []
         for v in vendors:
             rows.append(
@@ -695,6 +773,8 @@ class Page(QWidget):
                 ]
             )
         self.progress_model.set_rows(rows)
+        fit_rows(self.progress_view, 8)
+        fit_rows(self.ranking_view, 8)
         for i in range(self.answer_vendor.count()):
             v = self.answer_vendor.itemData(i)
             if evaluator:
