@@ -326,21 +326,30 @@ def bench_bank_import(ctx: Context) -> list[Result]:
 
 
 def bench_responsiveness(ctx: Context) -> list[Result]:
-    ws = generate.large_workspace()
-    out_json = ctx.work / "stalls.json"
-    args = [PY, "-m", "bench.responsiveness", str(ws), str(out_json)]
-    wall, peak, text = run_child_rusage(args, ctx.env)
     import json
 
-    report = json.loads(out_json.read_text(encoding="utf-8"))
+    ws = generate.large_workspace()
+    # The whole scenario runs several times in fresh processes; each step reports the median
+    # of its worst stalls, so one hiccup of a busy machine does not decide a budget.
+    runs = ctx.runs(3) if not ctx.quick else 1
+    worst: dict[str, list[float]] = {}
+    steps: dict[str, dict[str, object]] = {}
+    for i in range(runs):
+        out_json = ctx.work / f"stalls-{i}.json"
+        args = [PY, "-m", "bench.responsiveness", str(ws), str(out_json)]
+        wall, peak, _text = run_child_rusage(args, ctx.env)
+        report = json.loads(out_json.read_text(encoding="utf-8"))
+        for step in report["steps"]:
+            steps.setdefault(step["name"], step)
+            worst.setdefault(step["name"], []).append(step["worst"])
+        if i == 0:
+            ctx.notes.extend(report.get("notes", []))
+        ctx.notes.append(f"responsiveness run {i + 1}/{runs}: {wall:.1f} s, peak {peak:.0f} MB")
     results = []
-    for step in report["steps"]:
-        results.append(Result("gui", f"GUI stall while {step['name']}", "≤ 100 ms", [step["worst"]],
-                              limit_s=0.100, note=step.get("note", ""), available=step.get("available", True),
-                              budgeted=step.get("budgeted", True)))
-    for line in report.get("notes", []):
-        ctx.notes.append(line)
-    ctx.notes.append(f"responsiveness run: {wall:.1f} s, peak {peak:.0f} MB")
+    for name, step in steps.items():
+        results.append(Result("gui", f"GUI stall while {name}", "≤ 100 ms", worst[name],
+                              limit_s=0.100, note=str(step.get("note", "")), available=bool(step.get("available", True)),
+                              budgeted=bool(step.get("budgeted", True))))
     return results
 
 

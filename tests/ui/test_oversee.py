@@ -70,6 +70,12 @@ def oversee(window: MainWindow) -> Page:
     return page
 
 
+def loaded(qtbot: Any, page: Page) -> Page:
+    """Showing the page loads the engagement on a worker; wait for it to arrive."""
+    qtbot.waitUntil(lambda: not page.loading and page.oversight is not None, timeout=10000)
+    return page
+
+
 def set_month(page: Page, year: int, month: int) -> None:
     page.review_form.month.setDate(QDate(year, month, 1))
 
@@ -104,7 +110,7 @@ def test_select_partner_to_a_flagged_review(
     eid = select_partner(window, window.ctx, ev, VENDOR)
     assert not errors, errors
     assert eid is not None
-    page = oversee(window)
+    page = loaded(qtbot, oversee(window))
     assert window.stack.currentWidget() is page
     assert page.engagement_id == eid
     assert page.picker.currentText() == f"Scoring rollout — {VENDOR}"
@@ -185,6 +191,7 @@ def test_bad_review_input_shows_a_message_and_saves_nothing(
     window.ctx.set_workspace(ws)
     page = window.show_page("oversee")
     assert isinstance(page, Page)
+    loaded(qtbot, page)
     page.tabs.setCurrentWidget(page.review_form)
     form = page.review_form
     assert form.current_month() == "2026-11"
@@ -237,6 +244,7 @@ def test_dashboard_edits_acknowledge_change_metric_and_milestones(
     window.ctx.set_workspace(ws)
     page = window.show_page("oversee")
     assert isinstance(page, Page)
+    loaded(qtbot, page)
     dash = page.dashboard
     assert set(dash.charts) == {CONVERSION, FIRST_TOUCH}
     assert dash.charts[CONVERSION].series_names() == [

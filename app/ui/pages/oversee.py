@@ -26,6 +26,7 @@ from app.ui.context import AppContext
 from app.ui.oversee.dashboard import Dashboard
 from app.ui.oversee.dialogs import AcknowledgeDialog, ChangeMetricDialog, SelectPartnerDialog
 from app.ui.oversee.review import ReviewForm
+from app.ui.tasks import Task
 from app.ui.undo import ServiceCommand
 from app.ui.widgets.page import heading, hint
 
@@ -106,6 +107,9 @@ class Page(QWidget):
         self.engagement_id: int | None = None
         self.oversight: Oversight | None = None
         self._loading = False
+        # Showing the page or picking an engagement loads on a worker (never stalls the window);
+        # a reload after an edit stays immediate so what was just saved shows at once.
+        self._load_task = Task(self)
 
         layout = QVBoxLayout(self)
         layout.addWidget(
@@ -178,7 +182,7 @@ class Page(QWidget):
         self.tabs.setVisible(has)
         self.picker.setEnabled(has)
         self.export_button.setEnabled(has)
-        self._reload()
+        self._load_in_background()
 
     def show_engagement(self, engagement_id: int, tab: str = "dashboard") -> None:
         self.engagement_id = engagement_id
@@ -189,7 +193,33 @@ class Page(QWidget):
         if self._loading or index < 0:
             return
         self.engagement_id = self.picker.itemData(index)
-        self._reload()
+        self._load_in_background()
+
+    @property
+    def loading(self) -> bool:
+        return self._load_task.busy
+
+    def _load_in_background(self) -> None:
+        if self.engagement_id is None:
+            self._load_task.cancel(quiet=True)
+            self.oversight = None
+            self.summary.clear()
+            return
+        ws, eid = self.ctx.workspace, self.engagement_id
+
+        def load() -> tuple[Oversight, Any]:
+            return engagements.oversight(ws, eid), engagements.metric_changes(ws, eid)
+
+        self.summary.setText(self.tr("Loading…"))
+        self._load_task.run(load, self._show_loaded, self._load_failed)
+
+    def _load_failed(self, exc: Exception) -> None:
+        if isinstance(exc, NotFound):  # removed (e.g. "Select this partner" undone)
+            self.engagement_id = None
+            self.refresh()
+            return
+        self.summary.setText(str(exc))
+        self.ctx.say(str(exc))
 
     def _reload(self, _undone: bool = False) -> None:
         if self.engagement_id is None:
@@ -202,6 +232,11 @@ class Page(QWidget):
             self.engagement_id = None
             self.refresh()
             return
+        self._load_task.cancel(quiet=True)  # an older background load must not overwrite this
+        self._show_loaded((o, engagements.metric_changes(self.ctx.workspace, o.engagement.id)))
+
+    def _show_loaded(self, loaded: tuple[Oversight, Any]) -> None:
+        o, changes = loaded
         self.oversight = o
         e = o.engagement
         self.summary.setText(
@@ -211,7 +246,7 @@ class Page(QWidget):
             .replace("{k}", e.kickoff.isoformat())
             .replace("{n}", str(len(e.reviews)))
         )
-        self.dashboard.show_oversight(o, engagements.metric_changes(self.ctx.workspace, e.id))
+        self.dashboard.show_oversight(o, changes)
         self.review_form.set_engagement(e, o.milestones)
 
     def _data_changed(self, what: str) -> None:
