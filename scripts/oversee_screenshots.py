@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from screenshots import OUT, SIZE, dark_palette  # noqa: E402 - shared with scripts/screenshots.py
+from screenshots import OUT, SIZE, dark_palette, settle  # noqa: E402 - shared with scripts/screenshots.py
 from screenshots import app as qt_app  # noqa: E402
 
 
@@ -48,10 +48,11 @@ def shoot_oversee(ws: object, out: Path, suffix: str) -> None:
     window.show()
     page = window.show_page("oversee")
     assert isinstance(page, Page)
-    QApplication.processEvents()
+    settle(page)
     window.grab().save(str(out / f"oversee-dashboard{suffix}.png"))
     page.tabs.setCurrentWidget(page.review_form)
     form = page.review_form
+    settle(page)
     form.rows["Lead-to-meeting conversion"].actual.setText("8.6")
     form.rows["Time to first touch"].actual.setText("7")
     form.blockers.setPlainText(
@@ -60,7 +61,7 @@ def shoot_oversee(ws: object, out: Path, suffix: str) -> None:
     form.decisions.setPlainText(
         "Approve USD 18,000 for the usage feed, or accept next-day scoring for trial leads."
     )
-    QApplication.processEvents()
+    settle(page)
     window.grab().save(str(out / f"oversee-review{suffix}.png"))
     window.close()
     window.deleteLater()

@@ -41,7 +41,7 @@ from app.ui.context import AppContext
 from app.ui.evaluate.models import ROW_ROLE, SORT_ROLE, Column, RankingModel, RowsModel
 from app.ui.pages.evaluate import compact_rows
 from app.ui.tasks import Task
-from app.ui.widgets.page import heading, hint
+from app.ui.widgets.page import empty_state, heading
 
 SLIDER_MIN, SLIDER_MAX = 0, 200  # percent of each section's weight in what-if mode
 
@@ -198,7 +198,15 @@ class Page(QWidget):
         body.addWidget(left, 1)
         body.addWidget(self.whatif_panel)
 
-        self.empty = hint(self.tr("No evaluation to compare yet: create one on the Evaluate page."))
+        self.empty = empty_state(
+            self.tr("Nothing to compare yet"),
+            self.tr(
+                "Compare ranks the vendors of an evaluation once they are scored. Create an "
+                "evaluation and score its vendors on the Evaluate page."
+            ),
+            self.tr("Go to Evaluate"),
+            lambda: self._go_to("evaluations"),
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(
             heading(
@@ -212,7 +220,7 @@ class Page(QWidget):
         layout.addWidget(self.whatif_banner)
         layout.addWidget(self.close_banner)
         layout.addWidget(self.open_banner)
-        layout.addWidget(self.empty)
+        layout.addWidget(self.empty, 1)
         self.body = QWidget()
         self.body.setLayout(body)
         body.setContentsMargins(0, 0, 0, 0)
@@ -223,6 +231,11 @@ class Page(QWidget):
         ctx.workspace_changed.connect(self.refresh)
 
     # ----- building ---------------------------------------------------------------------
+
+    def _go_to(self, key: str) -> None:
+        show = getattr(self.window(), "show_page", None)
+        if callable(show):
+            show(key)
 
     def _build_sections(self) -> QWidget:
         self.chart = SectionChart()
@@ -413,6 +426,8 @@ class Page(QWidget):
         )
         self.empty.setVisible(wanted is None)
         self.body.setVisible(wanted is not None)
+        for button in (self.whatif_button, self.export_button, self.select_button):
+            button.setEnabled(wanted is not None)
         if wanted is None:
             self.loader.cancel()
             self.sensitivity_task.cancel()

@@ -54,7 +54,7 @@ from app.ui.evaluate.models import (
 from app.ui.evaluate.vendors import VendorEditor
 from app.ui.tasks import Task
 from app.ui.undo import ServiceCommand
-from app.ui.widgets.page import ElidedLabel, heading, hint
+from app.ui.widgets.page import ElidedLabel, empty_state, heading, hint
 
 
 def short_name(name: str, everyone: list[str]) -> str:
@@ -153,10 +153,14 @@ class Page(QWidget):
         split.setStretchFactor(1, 1)
         split.setSizes([700, 330])
         split.setChildrenCollapsible(False)
-        self.empty = hint(
+        self.empty = empty_state(
+            self.tr("No evaluation yet"),
             self.tr(
-                "No evaluation yet. Create one with “New evaluation…”, or load the demo from the File menu."
-            )
+                "An evaluation scores candidate partners for one use case against a question bank. "
+                "Create one, or load the demo from the File menu to look around first."
+            ),
+            self.tr("New evaluation…"),
+            lambda: self.new_evaluation(),
         )
         layout = QVBoxLayout(self)
         layout.addWidget(
@@ -168,7 +172,7 @@ class Page(QWidget):
             )
         )
         layout.addLayout(top)
-        layout.addWidget(self.empty)
+        layout.addWidget(self.empty, 1)
         layout.addWidget(split, 1)
         self.body = split
         ctx.workspace_changed.connect(self.refresh)

@@ -28,7 +28,7 @@ from app.ui.oversee.dialogs import AcknowledgeDialog, ChangeMetricDialog, Select
 from app.ui.oversee.review import ReviewForm
 from app.ui.tasks import Task
 from app.ui.undo import ServiceCommand
-from app.ui.widgets.page import heading, hint
+from app.ui.widgets.page import empty_state, heading
 
 
 def run_command(
@@ -140,14 +140,17 @@ class Page(QWidget):
         top.addWidget(self.export_button)
         layout.addLayout(top)
 
-        self.empty = hint(
+        self.empty = empty_state(
+            self.tr("No engagement yet"),
             self.tr(
-                "No engagement yet. On the Compare page, choose \u201cSelect this partner\u201d on the vendor you pick: "
-                "the use case's success metrics are locked at kickoff and the monthly reviews start here."
-            )
+                "Oversight starts when you pick a partner: on the Compare page choose "
+                "“Select this partner” on the winning vendor. The use case's success "
+                "metrics are locked at kickoff and the monthly reviews happen here."
+            ),
+            self.tr("Go to Compare"),
+            lambda: self._go_to("compare"),
         )
-        self.empty.setObjectName("emptyState")
-        layout.addWidget(self.empty)
+        layout.addWidget(self.empty, 1)
 
         self.tabs = QTabWidget()
         self.dashboard = Dashboard()
@@ -162,6 +165,11 @@ class Page(QWidget):
         self.dashboard.milestone_edited.connect(self._milestone)
         self.dashboard.production_edited.connect(self._production)
         ctx.data_changed.connect(self._data_changed)
+
+    def _go_to(self, key: str) -> None:
+        show = getattr(self.window(), "show_page", None)
+        if callable(show):
+            show(key)
 
     # ----- loading -----------------------------------------------------------------------
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette, QResizeEvent
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from app.ui import theme
 
@@ -92,3 +94,41 @@ class ElidedLabel(QLabel):
     def _elide(self) -> None:
         shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, self.width())
         super().setText(shown)
+
+
+def empty_state(
+    title: str,
+    text: str,
+    action: str = "",
+    on_action: Callable[[], object] | None = None,
+) -> QWidget:
+    """What a page shows before it has anything: what is missing and the one step to take next.
+
+    It takes the page's spare height itself, so the heading and the bar above stay at the top.
+    """
+    box = QWidget()
+    box.setObjectName("emptyState")
+    box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+    layout = QVBoxLayout(box)
+    layout.addStretch(1)
+    label = QLabel(title)
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() * 1.2)
+    font.setWeight(QFont.Weight.DemiBold)
+    label.setFont(font)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    layout.addWidget(label)
+    detail = hint(text)
+    detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    # A readable measure, and the height its wrapped lines need (an aligned label gets neither).
+    detail.setFixedWidth(520)
+    detail.setMinimumHeight(detail.heightForWidth(520))
+    layout.addWidget(detail, 0, Qt.AlignmentFlag.AlignHCenter)
+    if action and on_action is not None:
+        button = QPushButton(action)
+        button.setObjectName("emptyStateAction")
+        button.clicked.connect(lambda: on_action())
+        layout.addSpacing(6)
+        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+    layout.addStretch(2)
+    return box
