@@ -221,7 +221,10 @@ class ComparisonModel(_Table):
         return 0 if parent.isValid() else 4
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:  # noqa: N802
-        if orientation != Qt.Orientation.Horizontal or role != DISPLAY or not 0 <= section < 4:
+        tip = Qt.ItemDataRole.ToolTipRole
+        if orientation != Qt.Orientation.Horizontal or role not in (DISPLAY, tip):
+            return None
+        if not 0 <= section < 4:
             return None
         c = self._comparison
         a = c.a if c else "A"

@@ -43,7 +43,7 @@ from app.services.banks import VersionInfo
 from app.ui.context import AppContext
 from app.ui.icons import icon
 from app.ui.undo import push
-from app.ui.widgets.page import heading, hint
+from app.ui.widgets.page import PAGE_MARGINS, heading, hint
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -413,7 +413,7 @@ class Page(QWidget):
         splitter.setSizes([340, 750])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setContentsMargins(*PAGE_MARGINS)
         layout.addWidget(
             heading(
                 self.tr("Question banks"),

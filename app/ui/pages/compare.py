@@ -41,7 +41,7 @@ from app.ui.context import AppContext
 from app.ui.evaluate.models import ROW_ROLE, SORT_ROLE, Column, RankingModel, RowsModel
 from app.ui.pages.evaluate import compact_rows
 from app.ui.tasks import Task
-from app.ui.widgets.page import empty_state, heading
+from app.ui.widgets.page import empty_state, heading, page_layout
 
 SLIDER_MIN, SLIDER_MAX = 0, 200  # percent of each section's weight in what-if mode
 
@@ -207,7 +207,7 @@ class Page(QWidget):
             self.tr("Go to Evaluate"),
             lambda: self._go_to("evaluations"),
         )
-        layout = QVBoxLayout(self)
+        layout = page_layout(self)
         layout.addWidget(
             heading(
                 self.tr("Compare"),
@@ -317,12 +317,10 @@ class Page(QWidget):
         self.comparison = ComparisonModel(self)
         self.comparison_view, _ = _table(self.comparison, self.tr("Points by section"))
         self.comparison_view.verticalHeader().setVisible(False)
-        self.comparison_view.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.comparison_view.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.Stretch
-        )
+        # Four columns sharing the width: long vendor names elide (tooltip has them) rather
+        # than push the table into sideways scrolling on a small screen.
+        self.comparison_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.comparison_view.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.top_questions = RowsModel(
             [Column(self.tr("Question")), Column(self.tr("Points (A − B)"))], self
         )

@@ -54,7 +54,7 @@ from app.ui.evaluate.models import (
 from app.ui.evaluate.vendors import VendorEditor
 from app.ui.tasks import Task
 from app.ui.undo import ServiceCommand
-from app.ui.widgets.page import ElidedLabel, empty_state, heading, hint
+from app.ui.widgets.page import ElidedLabel, empty_state, heading, hint, page_layout
 
 
 def short_name(name: str, everyone: list[str]) -> str:
@@ -162,7 +162,7 @@ class Page(QWidget):
             self.tr("New evaluation…"),
             lambda: self.new_evaluation(),
         )
-        layout = QVBoxLayout(self)
+        layout = page_layout(self)
         layout.addWidget(
             heading(
                 self.tr("Evaluate"),

@@ -20,7 +20,7 @@ from app.domain.models import Organization, Stage
 from app.services import organization as org_service
 from app.ui.context import AppContext
 from app.ui.undo import set_value
-from app.ui.widgets.page import callout, heading, hint
+from app.ui.widgets.page import PAGE_MARGINS, callout, heading, hint
 from app.ui.widgets.tags import TagEditor
 
 
@@ -119,7 +119,7 @@ class Page(QWidget):
 
         body = QWidget()
         layout = QVBoxLayout(body)
-        layout.setContentsMargins(24, 18, 24, 18)
+        layout.setContentsMargins(*PAGE_MARGINS)
         layout.setSpacing(12)
         layout.addWidget(
             heading(self.tr("Organization"), self.tr("Who you are, as a partner should see you."))

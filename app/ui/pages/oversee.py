@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -28,7 +27,7 @@ from app.ui.oversee.dialogs import AcknowledgeDialog, ChangeMetricDialog, Select
 from app.ui.oversee.review import ReviewForm
 from app.ui.tasks import Task
 from app.ui.undo import ServiceCommand
-from app.ui.widgets.page import empty_state, heading
+from app.ui.widgets.page import empty_state, heading, page_layout
 
 
 def run_command(
@@ -111,7 +110,7 @@ class Page(QWidget):
         # a reload after an edit stays immediate so what was just saved shows at once.
         self._load_task = Task(self)
 
-        layout = QVBoxLayout(self)
+        layout = page_layout(self)
         layout.addWidget(
             heading(
                 self.tr("Oversee"),

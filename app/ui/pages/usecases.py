@@ -49,7 +49,7 @@ from app.ui import theme
 from app.ui.context import AppContext
 from app.ui.icons import icon
 from app.ui.undo import push, set_value
-from app.ui.widgets.page import heading, hint
+from app.ui.widgets.page import heading, hint, page_layout
 from app.ui.widgets.rows import ChoiceDelegate, Column, RowsModel
 from app.ui.widgets.verdict import VerdictChip
 
@@ -159,7 +159,7 @@ class SpecificityPanel(QGroupBox):
         self.setTitle(self.tr("Specificity check"))
         self.chip = VerdictChip()
         self.chip.setObjectName("verdictChip")
-        self.chip.setMinimumWidth(110)
+        self.chip.setMinimumWidth(90)
         self.bar = QProgressBar()
         self.bar.setRange(0, 100)
         self.bar.setAccessibleName(self.tr("Specificity score"))
@@ -291,6 +291,8 @@ class Page(QWidget):
         self.impact_amount.setRange(0, 1e12)
         self.impact_amount.setDecimals(0)
         self.impact_amount.setGroupSeparatorShown(True)
+        # Sized for real amounts, not for the 1e12 upper bound (a small laptop needs the room).
+        self.impact_amount.setMinimumWidth(100)
         self.impact_amount.setKeyboardTracking(False)
         self.impact_amount.editingFinished.connect(self._save_impact)
         self.impact_unit = QLineEdit()
@@ -373,6 +375,8 @@ class Page(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # The editor follows the width it is given (tables scroll inside); never sideways.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(editor)
 
         self.empty = QLabel(
@@ -394,10 +398,9 @@ class Page(QWidget):
         splitter.addWidget(self.editor_stack)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([280, 800])
+        splitter.setSizes([230, 850])
         splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
+        layout = page_layout(self)
         layout.addWidget(
             heading(
                 self.tr("Use cases"),

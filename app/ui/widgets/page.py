@@ -132,3 +132,14 @@ def empty_state(
         layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
     layout.addStretch(2)
     return box
+
+
+# Every page keeps the same distance from the sidebar and the window edges.
+PAGE_MARGINS = (16, 12, 16, 12)
+
+
+def page_layout(page: QWidget) -> QVBoxLayout:
+    """The page's top-level column, with the margins every page shares."""
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(*PAGE_MARGINS)
+    return layout
