@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.domain.bank import Bank
+from app.domain.bank import Bank, QuestionType
 from app.domain.flags import Acknowledgement, Lexicons, RedFlag, vendor_flags
 from app.domain.models import Answer, Organization, UseCase, Vendor
 from app.domain.scoring import Comparison, ScoreBoard, VendorScore, compare
@@ -103,9 +103,28 @@ def flag_json(f: RedFlag, detail: bool = False) -> dict[str, Any]:
     return out
 
 
+SELF_ASSESSMENT = "Vendor (self-assessment)"
+
+
+def counts_as_score(answer: Answer, bank: Bank) -> bool:
+    """Whether an answer enters the scores.
+
+    A vendor's own questionnaire answers (recorded under SELF_ASSESSMENT) are evidence for the
+    evaluators, who score them; a vendor never scores itself. Their text answers still feed
+    the red-flag rules ("we handle everything").
+    """
+    if answer.evaluator != SELF_ASSESSMENT:
+        return True
+    try:
+        return bank.question(answer.question).type is QuestionType.TEXT
+    except KeyError:
+        return True
+
+
 def build_board(snapshot: EvaluationSnapshot, bank: Bank | None = None) -> ScoreBoard:
-    board = ScoreBoard(bank or snapshot.bank, [v.name for v in snapshot.vendors], [e.name for e in snapshot.evaluators])
-    board.load(snapshot.answers)
+    use = bank or snapshot.bank
+    board = ScoreBoard(use, [v.name for v in snapshot.vendors], [e.name for e in snapshot.evaluators])
+    board.load(a for a in snapshot.answers if counts_as_score(a, use))
     return board
 
 

@@ -6,7 +6,13 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from app.domain.bank import Bank
-from app.domain.evaluation import EvaluationSnapshot, Results, build_board, results_from_board
+from app.domain.evaluation import (
+    EvaluationSnapshot,
+    Results,
+    build_board,
+    counts_as_score,
+    results_from_board,
+)
 from app.domain.models import Answer, Vendor
 from app.domain.scoring import ScoreBoard
 from app.domain.sensitivity import Sensitivity
@@ -116,7 +122,8 @@ class LiveEvaluation:
             self._answers[key] = Answer(vendor, evaluator, qid, reading.value, new_note)
         self.snapshot.answers = list(self._answers.values())
         self.seen = view.visible_snapshot(self.snapshot, self.evaluator)
-        if self.seen is self.snapshot or evaluator == self.evaluator:
+        counts = counts_as_score(Answer(vendor, evaluator, qid, reading.value), self.snapshot.bank)
+        if counts and (self.seen is self.snapshot or evaluator == self.evaluator):
             self.board.set_reading(vendor, evaluator, qid, reading)
         self.progress = _progress(self.snapshot)
         self.results = self._quick()

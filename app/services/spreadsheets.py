@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.domain.bank import Bank
+from app.domain.evaluation import SELF_ASSESSMENT
 from app.services.errors import InputError
 
 if TYPE_CHECKING:
@@ -218,7 +219,6 @@ def export_bank_xlsx(bank: Bank, path: Path) -> None:
 
 # ----- vendor questionnaires -----------------------------------------------------------------
 
-SELF_ASSESSMENT = "Vendor (self-assessment)"
 QUESTIONNAIRE_SOURCE = "questionnaire"
 
 
@@ -287,9 +287,11 @@ def import_answers(ws: object, path: Path, evaluation: str | int, evaluator: str
                    actor: str | None = None) -> AnswersImportSummary:
     """Read a filled questionnaire back: all answers and the profile in one transaction, or nothing.
 
-    Answers are stored for `evaluator` (an existing evaluator), or by default for the pseudo-evaluator
-    "Vendor (self-assessment)", added to the evaluation on first import. Importing again replaces
-    that vendor's questionnaire answers for that evaluator.
+    Answers are stored for `evaluator` (an existing evaluator, who adopts them as their scores),
+    or by default as the vendor's own response under "Vendor (self-assessment)", added to the
+    evaluation on first import: evaluators see it and score it, it never counts as a score
+    itself (its text answers do feed the red-flag rules). Importing again replaces that
+    vendor's questionnaire answers for that evaluator.
     """
     from sqlalchemy import delete, or_
     from sqlmodel import select

@@ -82,10 +82,15 @@ def test_export_fill_import_gives_the_expected_scores(setup: object, tmp_path: P
     export_questionnaire(ws, EVAL, VENDOR, out)
     bank = evaluations.load_snapshot(ws, EVAL).bank  # type: ignore[arg-type]
     given = _fill(out, bank)
+    # By default the answers are the vendor's own response: evaluators score it, it is no score.
     summary = import_answers(ws, out, EVAL)
     assert summary.evaluator == SELF_ASSESSMENT and summary.evaluator_created and summary.profile_changed
     assert summary.answers == len(bank.questions)
     assert str(summary).startswith(f"Imported {len(bank.questions)} answers for 'Acme AI'")
+    unscored = evaluations.score(ws, EVAL, with_sensitivity=False)  # type: ignore[arg-type]
+    assert next(v for v in unscored.ranking if v.vendor == VENDOR).total is None
+    # An evaluator who adopts the answers as their scores (--evaluator) gives the vendor a total.
+    import_answers(ws, out, EVAL, evaluator="Maya")
     # Expected total computed independently from the filled values.
     num = den = 0.0
     for q in bank.questions:
