@@ -260,7 +260,7 @@ def cmd_bank_list(args: argparse.Namespace) -> int:
 def cmd_bank_export(args: argparse.Namespace) -> int:
     from app.services import banks
 
-    ws = _open(args, create=False)
+    ws = _open(args)  # a new workspace already holds the default bank, so export works at once
     bank = banks.get_bank(ws, args.bank)
     out = Path(args.file)
     if out.suffix.lower() == ".xlsx":

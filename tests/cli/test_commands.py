@@ -105,3 +105,15 @@ def test_workspace_option_works_before_and_after_the_command(tmp_path: Path) -> 
     assert (before / "diligence.sqlite").exists()
     r = run("score", DEMO_EVALUATION, "--json", workspace=before)
     assert r.returncode == 0 and json.loads(r.stdout)["ranking"]
+
+
+def test_bank_csv_xlsx_csv_round_trip_on_a_fresh_workspace(tmp_path: Path) -> None:
+    from app.paths import data_dir
+
+    ws = tmp_path / "fresh"
+    name = "AI implementation partner — standard"
+    assert run("bank", "export", name, str(tmp_path / "b.xlsx"), workspace=ws).returncode == 0
+    assert run("bank", "import", str(tmp_path / "b.xlsx"), "--name", "Copy", workspace=ws).returncode == 0
+    assert run("bank", "export", "Copy", str(tmp_path / "b.csv"), workspace=ws).returncode == 0
+    original = (data_dir() / "default_bank.csv").read_text(encoding="utf-8-sig")
+    assert (tmp_path / "b.csv").read_text(encoding="utf-8-sig") == original
