@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from app.domain.evaluation import EvaluationSnapshot, Results, evaluate
+from app.domain.evaluation import SELF_ASSESSMENT, EvaluationSnapshot, Results, evaluate
 from app.domain.models import Answer, Severity
 from app.services import knowledge
 
@@ -28,7 +28,7 @@ def visible_snapshot(snapshot: EvaluationSnapshot, evaluator: str | None) -> Eva
     """
     if evaluator is None or has_submitted(snapshot, evaluator):
         return snapshot
-    mine = [a for a in snapshot.answers if a.evaluator == evaluator]
+    mine = [a for a in snapshot.answers if a.evaluator in (evaluator, SELF_ASSESSMENT)]
     return replace(snapshot, answers=mine)
 
 
@@ -46,14 +46,22 @@ def answers_of(snapshot: EvaluationSnapshot, vendor: str, evaluator: str) -> dic
 
 
 def other_answers(snapshot: EvaluationSnapshot, vendor: str, evaluator: str) -> dict[str, list[tuple[str, str]]] | None:
-    """Other evaluators' values per question, or None while `evaluator` has not submitted."""
-    if not has_submitted(snapshot, evaluator):
-        return None
+    """Other evaluators' values per question, or None while `evaluator` has not submitted.
+
+    The vendor's own questionnaire response (SELF_ASSESSMENT) is what evaluators score, not
+    another evaluator's opinion, so a blind evaluator sees it too.
+    """
+    blind = not has_submitted(snapshot, evaluator)
     order = {e.name: i for i, e in enumerate(snapshot.evaluators)}
     out: dict[str, list[tuple[str, str]]] = {}
     for a in sorted(snapshot.answers, key=lambda a: order.get(a.evaluator, 0)):
-        if a.vendor == vendor and a.evaluator != evaluator and a.value:
-            out.setdefault(a.question, []).append((a.evaluator, a.value))
+        if a.vendor != vendor or a.evaluator == evaluator or not a.value:
+            continue
+        if blind and a.evaluator != SELF_ASSESSMENT:
+            continue
+        out.setdefault(a.question, []).append((a.evaluator, a.value))
+    if blind and not out:
+        return None
     return out
 
 

@@ -57,3 +57,19 @@ def test_what_if_factors_change_totals_in_memory_only(demo) -> None:
     moved = {r.vendor: r.total for r in view.results(snap, {"Commercials": 2.0}, with_sensitivity=False).ranking}
     assert moved != base
     assert {r.vendor: r.total for r in evaluations.score(demo, DEMO_EVALUATION).ranking} == base
+
+
+def test_a_blind_evaluator_sees_the_vendors_own_response_but_no_colleague() -> None:
+    from app.domain.evaluation import SELF_ASSESSMENT, EvaluationSnapshot, EvaluatorInfo
+    from app.domain.models import Answer, Organization, Vendor
+    from app.services.evaluation_view import other_answers, visible_snapshot
+    from tests.domain.helpers import bank, q
+
+    snap = EvaluationSnapshot(
+        name="E", organization=Organization(), bank=bank(q("Q1")),
+        evaluators=[EvaluatorInfo("Ana"), EvaluatorInfo("Ben"), EvaluatorInfo(SELF_ASSESSMENT)],
+        vendors=[Vendor("Acme")],
+        answers=[Answer("Acme", "Ben", "Q1", "1"), Answer("Acme", SELF_ASSESSMENT, "Q1", "5")],
+    )
+    assert other_answers(snap, "Acme", "Ana") == {"Q1": [(SELF_ASSESSMENT, "5")]}
+    assert {a.evaluator for a in visible_snapshot(snap, "Ana").answers} == {SELF_ASSESSMENT}
