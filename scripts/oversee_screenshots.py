@@ -3,36 +3,16 @@
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from screenshots import OUT, SIZE, dark_palette, settle  # noqa: E402 - shared with scripts/screenshots.py
-from screenshots import app as qt_app  # noqa: E402
+from screenshots import OUT, SIZE, each_demo, settle  # noqa: E402 - shared with scripts/screenshots.py
 
 
 def main(out: Path = OUT) -> None:
-    from PySide6.QtCore import Qt
-
-    from app.services.banks import ensure_default_bank
-    from app.services.transfer import load_demo
-    from app.store.workspace import open_workspace
-
-    application = qt_app()
-    out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        for scheme, suffix in ((Qt.ColorScheme.Light, ""), (Qt.ColorScheme.Dark, "-dark")):
-            application.styleHints().setColorScheme(scheme)
-            application.setPalette(
-                application.style().standardPalette() if not suffix else dark_palette()
-            )
-            ws = open_workspace(Path(tmp) / f"demo{suffix}")
-            ensure_default_bank(ws)
-            load_demo(ws)
-            shoot_oversee(ws, out, suffix)
-            ws.close()
+    each_demo(shoot_oversee, out)
 
 
 def shoot_oversee(ws: object, out: Path, suffix: str) -> None:

@@ -138,6 +138,25 @@ def shoot(
     return path
 
 
+
+def each_demo(shoot_one: Callable[[object, Path, str], None], out: Path = OUT) -> None:
+    """Call `shoot_one(workspace, out, suffix)` on a fresh demo workspace, light then dark."""
+    from app.services.banks import ensure_default_bank
+    from app.services.transfer import load_demo
+    from app.store.workspace import open_workspace
+
+    application = app()
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        for scheme, suffix in ((Qt.ColorScheme.Light, ""), (Qt.ColorScheme.Dark, "-dark")):
+            application.styleHints().setColorScheme(scheme)
+            application.setPalette(application.style().standardPalette() if not suffix else dark_palette())
+            ws = open_workspace(Path(tmp) / f"demo{suffix}")
+            ensure_default_bank(ws)
+            load_demo(ws)
+            shoot_one(ws, out, suffix)
+            ws.close()
+
 def main(keys: Iterable[str] = ()) -> list[Path]:
     from app.ui.main_window import PAGES
 
