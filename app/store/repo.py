@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from app.domain.bank import Bank, content_hash, make_question
 from app.domain.flags import Acknowledgement
@@ -98,10 +99,10 @@ def save_organization(s: Session, org: Organization) -> None:
 
 def use_case_from_row(s: Session, row: UseCaseRow) -> UseCase:
     sources = s.exec(
-        select(DataSourceRow).where(DataSourceRow.use_case_id == row.id).order_by(DataSourceRow.position)
+        select(DataSourceRow).where(DataSourceRow.use_case_id == row.id).order_by(col(DataSourceRow.position))
     ).all()
     metrics = s.exec(
-        select(SuccessMetricRow).where(SuccessMetricRow.use_case_id == row.id).order_by(SuccessMetricRow.position)
+        select(SuccessMetricRow).where(SuccessMetricRow.use_case_id == row.id).order_by(col(SuccessMetricRow.position))
     ).all()
     try:
         kind = ImpactKind(row.impact_kind)
@@ -130,8 +131,8 @@ def write_use_case(s: Session, uc: UseCase, row: UseCaseRow | None = None) -> Us
     row.impact_kind, row.impact_amount, row.impact_unit = uc.impact.kind.value, uc.impact.amount, uc.impact.unit
     s.add(row)
     s.flush()
-    s.execute(delete(DataSourceRow).where(DataSourceRow.use_case_id == row.id))  # type: ignore[arg-type]
-    s.execute(delete(SuccessMetricRow).where(SuccessMetricRow.use_case_id == row.id))  # type: ignore[arg-type]
+    s.execute(delete(DataSourceRow).where(col(DataSourceRow.use_case_id) == row.id))
+    s.execute(delete(SuccessMetricRow).where(col(SuccessMetricRow.use_case_id) == row.id))
     assert row.id is not None
     for i, d in enumerate(uc.data_sources):
         s.add(DataSourceRow(use_case_id=row.id, system=d.system, access=d.access.value, position=i))
@@ -160,7 +161,7 @@ def bank_from_version(s: Session, version: BankVersionRow) -> Bank:
     bank = s.get(BankRow, version.bank_id)
     assert bank is not None
     rows = s.exec(
-        select(QuestionRow).where(QuestionRow.bank_version_id == version.id).order_by(QuestionRow.position)
+        select(QuestionRow).where(QuestionRow.bank_version_id == version.id).order_by(col(QuestionRow.position))
     ).all()
     questions = tuple(make_question(question_row_dict(r)) for r in rows)
     return Bank(bank.name, questions, version.version)
@@ -201,7 +202,7 @@ def question_row_dict(r: QuestionRow) -> dict[str, object]:
 
 def latest_version(s: Session, bank_id: int) -> BankVersionRow | None:
     return s.exec(
-        select(BankVersionRow).where(BankVersionRow.bank_id == bank_id).order_by(BankVersionRow.version.desc())  # type: ignore[attr-defined]
+        select(BankVersionRow).where(BankVersionRow.bank_id == bank_id).order_by(col(BankVersionRow.version).desc())
     ).first()
 
 
@@ -227,7 +228,7 @@ def save_bank(s: Session, bank: Bank, note: str = "", actor: str = "") -> tuple[
     s.add(version)
     s.flush()
     assert version.id is not None
-    s.bulk_insert_mappings(  # type: ignore[arg-type]
+    s.bulk_insert_mappings(
         QuestionRow,
         [
             {
@@ -265,8 +266,8 @@ def save_bank(s: Session, bank: Bank, note: str = "", actor: str = "") -> tuple[
 
 
 def vendor_from_row(s: Session, row: VendorRow) -> Vendor:
-    refs = s.exec(select(ReferenceRow).where(ReferenceRow.vendor_id == row.id).order_by(ReferenceRow.position)).all()
-    ms = s.exec(select(MilestoneRow).where(MilestoneRow.vendor_id == row.id).order_by(MilestoneRow.position)).all()
+    refs = s.exec(select(ReferenceRow).where(ReferenceRow.vendor_id == row.id).order_by(col(ReferenceRow.position))).all()
+    ms = s.exec(select(MilestoneRow).where(MilestoneRow.vendor_id == row.id).order_by(col(MilestoneRow.position))).all()
     return Vendor(
         name=row.name,
         industries=list(row.industries),
@@ -297,8 +298,8 @@ def write_vendor(s: Session, evaluation_id: int, v: Vendor, row: VendorRow | Non
     s.add(row)
     s.flush()
     assert row.id is not None
-    s.execute(delete(ReferenceRow).where(ReferenceRow.vendor_id == row.id))  # type: ignore[arg-type]
-    s.execute(delete(MilestoneRow).where(MilestoneRow.vendor_id == row.id))  # type: ignore[arg-type]
+    s.execute(delete(ReferenceRow).where(col(ReferenceRow.vendor_id) == row.id))
+    s.execute(delete(MilestoneRow).where(col(MilestoneRow.vendor_id) == row.id))
     for i, r in enumerate(v.references):
         s.add(ReferenceRow(vendor_id=row.id, company=r.company, industry=r.industry, stage=r.stage,
                            in_production=r.in_production, contactable=r.contactable, position=i))
@@ -308,23 +309,31 @@ def write_vendor(s: Session, evaluation_id: int, v: Vendor, row: VendorRow | Non
 
 
 def vendor_rows(s: Session, evaluation_id: int) -> Sequence[VendorRow]:
-    return s.exec(select(VendorRow).where(VendorRow.evaluation_id == evaluation_id).order_by(VendorRow.position, VendorRow.id)).all()
+    return s.exec(select(VendorRow).where(VendorRow.evaluation_id == evaluation_id).order_by(col(VendorRow.position), col(VendorRow.id))).all()
 
 
 def evaluator_rows(s: Session, evaluation_id: int) -> Sequence[EvaluatorRow]:
-    return s.exec(select(EvaluatorRow).where(EvaluatorRow.evaluation_id == evaluation_id).order_by(EvaluatorRow.position, EvaluatorRow.id)).all()
+    return s.exec(select(EvaluatorRow).where(EvaluatorRow.evaluation_id == evaluation_id).order_by(col(EvaluatorRow.position), col(EvaluatorRow.id))).all()
 
 
 def answers_of(s: Session, evaluation_id: int) -> list[tuple[Answer, str]]:
     """(answer, source) for every answer of an evaluation, in vendor/evaluator/bank order."""
     # Plain columns, not AnswerRow entities: ORM objects cost several times more per row, and a
     # large evaluation has tens of thousands of answers (docs/performance.md).
+    # SQLModel types select() for at most four columns; for more it builds this same Select, and
+    # the cast names the row type so the unpacking below stays checked.
+    columns = cast(
+        "Select[str, str, str, str, str, str]",
+        Select(
+            col(VendorRow.name), col(EvaluatorRow.name), col(AnswerRow.qid),
+            col(AnswerRow.value), col(AnswerRow.note), col(AnswerRow.source),
+        ),
+    )
     stmt = (
-        select(VendorRow.name, EvaluatorRow.name, AnswerRow.qid, AnswerRow.value, AnswerRow.note, AnswerRow.source)
-        .join(VendorRow, AnswerRow.vendor_id == VendorRow.id)  # type: ignore[arg-type]
-        .join(EvaluatorRow, AnswerRow.evaluator_id == EvaluatorRow.id)  # type: ignore[arg-type]
+        columns.join(VendorRow, col(AnswerRow.vendor_id) == VendorRow.id)
+        .join(EvaluatorRow, col(AnswerRow.evaluator_id) == EvaluatorRow.id)
         .where(VendorRow.evaluation_id == evaluation_id)
-        .order_by(VendorRow.position, VendorRow.id, EvaluatorRow.position, AnswerRow.id)
+        .order_by(col(VendorRow.position), col(VendorRow.id), col(EvaluatorRow.position), col(AnswerRow.id))
     )
     # Fetched in slices: a single fetch of every row holds the GIL for tens of ms, stalling the
     # GUI thread while the app loads an evaluation on a worker.
@@ -342,7 +351,7 @@ def acknowledgements(s: Session, evaluation_id: int | None = None, engagement_id
     if engagement_id is not None:
         stmt = stmt.where(FlagAckRow.engagement_id == engagement_id)
     out = {}
-    for r in s.exec(stmt.order_by(FlagAckRow.id)).all():
+    for r in s.exec(stmt.order_by(col(FlagAckRow.id))).all():
         out[(r.vendor, r.rule)] = Acknowledgement(r.rationale, r.by, r.at.isoformat(timespec="seconds"))
     return out
 

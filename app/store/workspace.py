@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
     # SQLAlchemy takes about 0.3 s to import: it loads with the first query, not at start-up,
@@ -162,7 +162,7 @@ def backup_copy(db: Path, label: str) -> Path:
 @dataclass
 class Lock:
     path: Path
-    handle: object | None
+    handle: IO[str] | None
     owner: str = ""
 
     @property
@@ -172,17 +172,17 @@ class Lock:
     def release(self) -> None:
         if self.handle is not None:
             with contextlib.suppress(OSError):
-                self.handle.close()  # type: ignore[attr-defined]
+                self.handle.close()
             self.handle = None
 
 
-def _lock_file(fh: Any) -> None:
+def _lock_file(fh: IO[str]) -> None:
     """An exclusive, non-blocking advisory lock held as long as `fh` stays open."""
     if sys.platform == "win32":
         import msvcrt
 
         fh.seek(0)
-        msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
     else:
         import fcntl
 
