@@ -62,11 +62,11 @@ SERIES = [
     colors.HexColor("#8A8F96"),
 ]
 
-PORTRAIT = A4
-LANDSCAPE = landscape(A4)
-MARGIN_X = 20 * mm
-MARGIN_TOP = 22 * mm
-MARGIN_BOTTOM = 20 * mm
+PORTRAIT: tuple[float, float] = A4
+LANDSCAPE: tuple[float, float] = landscape(A4)
+MARGIN_X: float = 20 * mm
+MARGIN_TOP: float = 22 * mm
+MARGIN_BOTTOM: float = 20 * mm
 
 
 class Cancelled(Exception):
@@ -217,7 +217,8 @@ def markup(trusted: str, style: ParagraphStyle) -> Paragraph:
 
 
 def hexcolor(c: colors.Color) -> str:
-    return "#" + c.hexval()[2:]
+    value: str = c.hexval()  # "0x1b2430"
+    return "#" + value[2:]
 
 
 def severity_label(severity: str, acknowledged: bool = False) -> str:
@@ -296,7 +297,7 @@ class PageFrame:
     date_text: str
 
 
-class _NumberedCanvas(Canvas):
+class _NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab ships no type stubs: Canvas is Any
     """Holds pages back until the end so each footer can say 'Page N of M'."""
 
     frame: PageFrame = PageFrame("", "", "")
@@ -369,7 +370,7 @@ class Metadata:
     keywords: str = ""
 
 
-class ReportDocument(BaseDocTemplate):
+class ReportDocument(BaseDocTemplate):  # type: ignore[misc]  # ReportLab ships no type stubs
     """A4 document with portrait and landscape pages, deterministic output and cancellable builds."""
 
     def __init__(

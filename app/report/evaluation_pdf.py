@@ -438,7 +438,7 @@ class _View:
         fixed = [16, 150, 36]
         flag_w = 3 * 40
         sec_w = (w - sum(fixed) - flag_w) / max(1, len(sections))
-        head = ["#", "VENDOR", "TOTAL", *sections, "CRITICAL", "HIGH", "MEDIUM"]
+        head: list[object] = ["#", "VENDOR", "TOTAL", *sections, "CRITICAL", "HIGH", "MEDIUM"]
         rows: list[list[object]] = [head]
         extra: list[tuple[Any, ...]] = [("FONT", (2, 1), (2, -1), FONT_BOLD, 8)]
         for i, v in enumerate(self.r.ranking, start=1):
@@ -618,7 +618,7 @@ class _View:
         left: list[Flowable] = []
         sections = self.bank.sections
         if v.total is not None and sections:
-            best = [max((x.sections.get(s) for x in self.r.ranking if x.sections.get(s) is not None), default=None)
+            best = [max((sc for x in self.r.ranking if (sc := x.sections.get(s)) is not None), default=None)
                     for s in sections]
             left += [markup("Section scores", st.h2),
                      charts.score_bars(left_w, sections, [v.sections.get(s) for s in sections], best),

@@ -271,10 +271,10 @@ def _promise(data: ReviewReport, w: float) -> list[Flowable]:
         line = (f"Promised production in {tl.promised_months:g} months; reached it in {tl.actual_months:.1f} "
                 f"<b>({verdict})</b>.")
     else:
-        due = add_months(data.kickoff, int(round(tl.promised_months)))
+        production_due = add_months(data.kickoff, int(round(tl.promised_months)))
         state = (f'<font color="{hexcolor(SEVERITY["high"])}"><b>late</b></font>: not in production yet'
                  if tl.late else "not in production yet")
-        line = (f"Promised production in <b>{tl.promised_months:g} months</b> (by {long_date(due)}); "
+        line = (f"Promised production in <b>{tl.promised_months:g} months</b> (by {long_date(production_due)}); "
                 f"{tl.elapsed_months:g} months have passed at the end of {month_label(data.month)} — {state}.")
     out: list[Flowable] = [markup(line, st.small)]
     if not data.milestones:
