@@ -10,6 +10,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -121,12 +122,12 @@ class _Reader:
             raise ExchangeError(_join(path, key), f"expected a list, found {_kind(v)}")
         return v
 
-    def enum(self, d: dict[str, Any], key: str, path: str, kind: type, default: Any) -> Any:
+    def enum(self, d: dict[str, Any], key: str, path: str, kind: type[Enum], default: Any) -> Any:
         text = self.string(d, key, path, default)
         try:
             return kind(text.strip().lower())
         except ValueError:
-            choices = ", ".join(m.value for m in kind)  # type: ignore[attr-defined]
+            choices = ", ".join(m.value for m in kind)
             raise ExchangeError(_join(path, key), f"{text!r} is not one of {choices}") from None
 
     def day(self, d: dict[str, Any], key: str, path: str, required: bool = False) -> date | None:
