@@ -154,8 +154,9 @@ class ScoreBoard:
         s0 = np.nan_to_num(mean, nan=0.0)
         num = eff_w * s0
         has_score = ((count > 0) & scored_q[None, :]).any(axis=1)
-        big = np.where(answered, vals, -np.inf).max(axis=1)
-        small = np.where(answered, vals, np.inf).min(axis=1)
+        # `initial` keeps an evaluation without evaluators (axis of length 0) scorable.
+        big = np.where(answered, vals, -np.inf).max(axis=1, initial=-np.inf)
+        small = np.where(answered, vals, np.inf).min(axis=1, initial=np.inf)
         spread = np.where(count >= 2, big - small, 0.0)
         self._cache = {
             "mean": mean,
@@ -262,8 +263,9 @@ class ScoreBoard:
                     total=totals[vi],
                     knocked_out=bool(reasons),
                     knockout_reasons=reasons,
-                    sections={s: _opt(sections[vi, k]) for k, s in enumerate(self._sections)},
-                    layers={lay: _opt(layers[vi, k]) for k, lay in enumerate(self._layers)},
+                    # Nothing scorable: no total, and no section or layer score either (—, not 0).
+                    sections={s: None if totals[vi] is None else _opt(sections[vi, k]) for k, s in enumerate(self._sections)},
+                    layers={lay: None if totals[vi] is None else _opt(layers[vi, k]) for k, lay in enumerate(self._layers)},
                     gaps=gaps,
                     disagreements=disagreements,
                     question_scores=qscores,
