@@ -117,3 +117,16 @@ def test_remove_then_restore_vendor_brings_everything_back_at_once(demo) -> None
     after = evaluations.score(demo, DEMO_EVALUATION, with_sensitivity=False)
     assert {v.vendor: v.total for v in after.ranking} == {v.vendor: v.total for v in before.ranking}
     assert next(f for f in after.flags[name] if f.rule == "generalist").acknowledged
+
+
+def test_exported_files_get_the_usual_permissions(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import stat
+
+    from app.services.transfer import write_atomically
+
+    out = tmp_path / "out.json"
+    write_atomically(out, b"{}")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask
