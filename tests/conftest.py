@@ -8,11 +8,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 # Diligence is offline by promise: any test that opens a network socket fails.
 pytest_plugins = ["tests.network_guard"]
+
+# `make test` must be repeatable: hypothesis explores the same examples on every run (and keeps
+# no example database). `make fuzz` sets HYPOTHESIS_PROFILE=fuzz to explore at random, at length.
+settings.register_profile("repeatable", derandomize=True, database=None, deadline=None)
+if not os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile("repeatable")
 
 
 @pytest.fixture(autouse=True)

@@ -60,13 +60,15 @@ def neutralise(text: str) -> str:
     Text that already starts with apostrophes before a formula character gets one more, so
     `unneutralise` restores every text exactly (the mapping is a bijection).
     """
-    if _FORMULA_START.match(text) and not _is_number(text):
+    # A plain negative number ("-2") reads back as itself; "+0" would come back as 0, and
+    # "+…" starts a formula in Excel, so anything starting with "+" is always protected.
+    if _FORMULA_START.match(text) and not (_is_number(text) and not text.lstrip("'").startswith("+")):
         return "'" + text
     return text
 
 
 def unneutralise(text: str) -> str:
-    if _NEUTRALISED.match(text) and not _is_number(text):
+    if _NEUTRALISED.match(text):
         return text[1:]
     return text
 
