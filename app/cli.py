@@ -406,9 +406,13 @@ def _sub_help(parser: argparse.ArgumentParser) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        args = parser.parse_args(["gui", *(argv or sys.argv[1:])])
+    given = list(sys.argv[1:] if argv is None else argv)
+    known, extra = parser.parse_known_args(given)
+    if getattr(known, "command", None) is None:
+        # No command: the desktop app, with whatever options were given (`diligence --smoke`).
+        args = parser.parse_args(["gui", *given])
+    else:
+        args = parser.parse_args(given)
     from app.services.errors import InputError
     from app.store.workspace import WorkspaceError
 

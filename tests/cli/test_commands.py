@@ -117,3 +117,9 @@ def test_bank_csv_xlsx_csv_round_trip_on_a_fresh_workspace(tmp_path: Path) -> No
     assert run("bank", "export", "Copy", str(tmp_path / "b.csv"), workspace=ws).returncode == 0
     original = (data_dir() / "default_bank.csv").read_text(encoding="utf-8-sig")
     assert (tmp_path / "b.csv").read_text(encoding="utf-8-sig") == original
+
+
+def test_no_command_opens_the_app_with_the_options_given(demo_path: Path) -> None:
+    r = run("--smoke", workspace=demo_path)
+    assert r.returncode == 0, r.stderr
+    assert run("--no-such-option", workspace=demo_path).returncode == 2
