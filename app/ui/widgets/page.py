@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QPalette, QResizeEvent
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFont, QGuiApplication, QPalette, QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from app.ui import theme
@@ -30,36 +30,82 @@ def heading(title: str, purpose: str = "") -> QWidget:
     return box
 
 
+class _HintLabel(QLabel):
+    """A label whose muted colour is derived from the palette again when the scheme changes."""
+
+    _tinting = False
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._tinting = False
+        self._tint()
+
+    def _tint(self) -> None:
+        base = QGuiApplication.palette()
+        pal = self.palette()
+        pal.setColor(
+            QPalette.ColorRole.WindowText,
+            theme.mix(base.color(QPalette.ColorRole.WindowText), base.color(QPalette.ColorRole.Window), 0.3),
+        )
+        self.setPalette(pal)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        # Qt delivers PaletteChange when the application palette changes (light ↔ dark); our
+        # own setPalette in _tint delivers another one, hence the guard.
+        if event.type() == QEvent.Type.PaletteChange and not self._tinting:
+            self._tinting = True
+            try:
+                self._tint()
+            finally:
+                self._tinting = False
+        super().changeEvent(event)
+
+
 def hint(text: str) -> QLabel:
-    """Secondary explanatory text: wrapped, selectable, in the palette's placeholder colour."""
-    label = QLabel(text)
+    """Secondary explanatory text: wrapped, selectable, in a muted palette colour."""
+    label = _HintLabel(text)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    pal = label.palette()
-    pal.setColor(
-        QPalette.ColorRole.WindowText,
-        theme.mix(
-            pal.color(QPalette.ColorRole.WindowText), pal.color(QPalette.ColorRole.Window), 0.3
-        ),
-    )
-    label.setPalette(pal)
     return label
+
+
+class _Callout(QFrame):
+    """A framed note tinted towards the highlight colour, re-tinted when the scheme changes."""
+
+    _tinting = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._tinting = False
+        self.setAutoFillBackground(True)
+        self._tint()
+
+    def _tint(self) -> None:
+        base = QGuiApplication.palette()
+        pal = self.palette()
+        pal.setColor(
+            QPalette.ColorRole.Window,
+            theme.mix(base.color(QPalette.ColorRole.Base), base.color(QPalette.ColorRole.Highlight), 0.08),
+        )
+        self.setPalette(pal)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        # Qt delivers PaletteChange when the application palette changes (light ↔ dark); our
+        # own setPalette in _tint delivers another one, hence the guard.
+        if event.type() == QEvent.Type.PaletteChange and not self._tinting:
+            self._tinting = True
+            try:
+                self._tint()
+            finally:
+                self._tinting = False
+        super().changeEvent(event)
 
 
 def callout(text: str) -> QFrame:
     """A framed note that explains why a page matters."""
-    frame = QFrame()
+    frame = _Callout()
     frame.setObjectName("callout")
     frame.setFrameShape(QFrame.Shape.StyledPanel)
-    frame.setAutoFillBackground(True)
-    pal = frame.palette()
-    pal.setColor(
-        QPalette.ColorRole.Window,
-        theme.mix(
-            pal.color(QPalette.ColorRole.Base), pal.color(QPalette.ColorRole.Highlight), 0.08
-        ),
-    )
-    frame.setPalette(pal)
     layout = QVBoxLayout(frame)
     layout.setContentsMargins(12, 8, 12, 8)
     label = QLabel(text)
