@@ -237,12 +237,25 @@ def load_workbook_safely(path: Path) -> tuple[Any, WorkbookInfo]:
     info = check_xlsx(path)
     import openpyxl
 
+    # We open the file ourselves: when openpyxl fails half-way through a damaged package it
+    # leaves its own file handle open; ours is closed on every path.
+    fh = open(path, "rb")  # noqa: SIM115 - closed on error here, or with the workbook
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about features it drops; not the user's concern
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+            wb = openpyxl.load_workbook(fh, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # noqa: BLE001 - any parser failure on an untrusted file is a bad file
+        fh.close()
         raise SpreadsheetError(path.name, f"the workbook cannot be read ({_describe(exc)}); open it in Excel and save it again") from None
+    close_archive = wb.close
+
+    def close() -> None:
+        try:
+            close_archive()
+        finally:
+            fh.close()
+
+    wb.close = close
     return wb, info
 
 
