@@ -338,6 +338,19 @@ def add_evaluator(ws: Workspace, evaluation: str | int, name: str) -> None:
         repo.audit(s, current_user(), "evaluator added", "evaluation", ev.id, after={"evaluator": name})
 
 
+def remove_evaluator(ws: Workspace, evaluation: str | int, name: str) -> None:
+    """Remove an evaluator who has not answered anything (the undo of "Add evaluator")."""
+    with ws.session() as s:
+        ev = _evaluation(s, evaluation)
+        e = s.exec(select(EvaluatorRow).where(EvaluatorRow.evaluation_id == ev.id, EvaluatorRow.name == name)).first()
+        if e is None:
+            raise InputError(f"{name!r} is not an evaluator of this evaluation")
+        if s.exec(select(AnswerRow.id).where(AnswerRow.evaluator_id == e.id)).first() is not None:
+            raise InputError(f"{name!r} has already answered questions; their answers would be lost")
+        repo.audit(s, current_user(), "evaluator removed", "evaluation", ev.id, before={"evaluator": name})
+        s.delete(e)
+
+
 # ----- flags ---------------------------------------------------------------------------------
 
 

@@ -296,3 +296,19 @@ def test_new_evaluation_dialog_creates_and_selects(qtbot, page: Page, fresh, mon
     assert [e.name for e in evaluations.list_evaluations(ws)][0] == "Second look"
     page.ctx.undo_stack.undo()
     assert "Second look" not in [e.name for e in evaluations.list_evaluations(ws)]
+
+
+def test_add_an_evaluator_and_undo_it(qtbot, page: Page, fresh, monkeypatch) -> None:
+    ws, _eid = fresh
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args[2]))
+    assert page.add_evaluator_button.isEnabled()
+    assert page.add_evaluator("Chloé Martin (Finance)")
+    settle(qtbot, page)
+    assert sql(ws, "SELECT name FROM evaluator ORDER BY position")[-1] == ("Chloé Martin (Finance)",)
+    qtbot.waitUntil(lambda: page.evaluator.findData("Chloé Martin (Finance)") >= 0)
+    assert not page.add_evaluator("Chloé Martin (Finance)")  # a second one with the same name is refused
+    assert warnings and "already an evaluator" in warnings[0]
+    page.ctx.undo_stack.undo()
+    settle(qtbot, page)
+    assert ("Chloé Martin (Finance)",) not in sql(ws, "SELECT name FROM evaluator")

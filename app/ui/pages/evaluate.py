@@ -118,6 +118,9 @@ class Page(QWidget):
         self.picker.activated.connect(self._picked)
         self.new_button = QPushButton(self.tr("&New evaluation…"))
         self.new_button.clicked.connect(lambda: self.new_evaluation())
+        self.add_evaluator_button = QPushButton(self.tr("Add e&valuator…"))
+        self.add_evaluator_button.setAccessibleName(self.tr("Add an evaluator to this evaluation"))
+        self.add_evaluator_button.clicked.connect(lambda: self.add_evaluator())
         self.info = ElidedLabel()
         self.loading = QLabel(self.tr("Loading…"))
         self.loading.setAccessibleName(self.tr("Loading the evaluation"))
@@ -126,6 +129,7 @@ class Page(QWidget):
         top.addWidget(QLabel(self.tr("Evaluation:")))
         top.addWidget(self.picker, 2)
         top.addWidget(self.new_button)
+        top.addWidget(self.add_evaluator_button)
         top.addWidget(self.loading)
         top.addSpacing(8)
         top.addWidget(self.info, 1)
@@ -375,6 +379,7 @@ class Page(QWidget):
         )
         ro = self.ctx.read_only
         self.new_button.setEnabled(not ro)
+        self.add_evaluator_button.setEnabled(not ro and wanted is not None)
         if wanted is None:
             self.loader.cancel()
             self.evaluation_id = None
@@ -833,6 +838,28 @@ class Page(QWidget):
         self.reload(then=lambda: None if self.flags.select(flag.vendor, flag.rule) else None)
 
     # ----- vendors ----------------------------------------------------------------------
+
+    def add_evaluator(self, name: str | None = None) -> bool:
+        eid = self.evaluation_id
+        if eid is None:
+            return False
+        if name is None:
+            name, ok = QInputDialog.getText(
+                self, self.tr("Add evaluator"), self.tr("Name of the new evaluator (they score blind until they submit):")
+            )
+            if not ok:
+                return False
+        name = name.strip()
+        ws = self.ctx.workspace
+        error = self._push(
+            self.tr("Add evaluator %1").replace("%1", name),
+            lambda: evaluations.add_evaluator(ws, eid, name),
+            lambda: evaluations.remove_evaluator(ws, eid, name),
+            lambda undone: self.reload(),
+        )
+        if error:
+            QMessageBox.warning(self, self.tr("Add evaluator"), error)
+        return error is None
 
     def add_vendor(self, name: str | None = None) -> bool:
         eid = self.evaluation_id
