@@ -206,14 +206,39 @@ def styles() -> Styles:
     return _styles
 
 
+class _Paragraph(Paragraph):  # type: ignore[misc]  # ReportLab ships no type stubs: Paragraph is Any
+    """A Paragraph that remembers its last line breaking.
+
+    A Table wraps every cell to measure its rows, and again, at the same width, to draw it:
+    breaking the same words into the same lines twice was a third of a long report's layout.
+    """
+
+    _wrapped: tuple[float, float, float] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - ReportLab's names
+        w = self._wrapped
+        if w is not None and w[0] == availWidth and "blPara" in self.__dict__:
+            self.width, self.height = w[1], w[2]
+            return w[1], w[2]
+        width, height = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, width, height)
+        return width, height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803 - ReportLab's names
+        parts: list[Any] = super().split(availWidth, availHeight)
+        if len(parts) > 1:
+            self._wrapped = None  # splitting can touch the shared fragments: break lines afresh
+        return parts
+
+
 def para(text: object, style: ParagraphStyle, limit: int | None = None) -> Paragraph:
     """A paragraph of user text, escaped."""
-    return Paragraph(esc(text, limit), style)
+    return _Paragraph(esc(text, limit), style)
 
 
 def markup(trusted: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph whose markup we wrote ourselves; any user text inside must already be esc()'d."""
-    return Paragraph(trusted, style)
+    return _Paragraph(trusted, style)
 
 
 def hexcolor(c: colors.Color) -> str:
@@ -247,7 +272,7 @@ def table(
     data = [list(r) for r in rows]
     for h in range(min(header_rows, len(data))):
         data[h] = [
-            Paragraph(esc(c), st.head_right if i in right else st.head) if isinstance(c, str) else c
+            _Paragraph(esc(c), st.head_right if i in right else st.head) if isinstance(c, str) else c
             for i, c in enumerate(data[h])
         ]
     t = Table(data, colWidths=list(widths), repeatRows=header_rows, hAlign="LEFT")
