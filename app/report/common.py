@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -206,14 +207,42 @@ def styles() -> Styles:
     return _styles
 
 
+# Parsed markup by (text, style): a long report repeats the same cells ("MEDIUM", "Vague answer",
+# column heads) hundreds of times. Bounded, as the app may export many reports in one session.
+_PARSED: dict[tuple[str, ParagraphStyle], tuple[Any, ParagraphStyle, list[Any]]] = {}
+_PARSED_MAX = 4096
+
+
 class _Paragraph(Paragraph):  # type: ignore[misc]  # ReportLab ships no type stubs: Paragraph is Any
-    """A Paragraph that remembers its last line breaking.
+    """A Paragraph that parses each distinct markup once and remembers its last line breaking.
 
     A Table wraps every cell to measure its rows, and again, at the same width, to draw it:
     breaking the same words into the same lines twice was a third of a long report's layout.
     """
 
+    text: Any
+    style: Any
+    frags: list[Any]
+    bulletText: Any  # noqa: N815 - ReportLab's name
     _wrapped: tuple[float, float, float] | None = None
+
+    def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:  # noqa: N803
+        if frags is not None or bulletText or not isinstance(text, str):
+            super()._setup(text, style, bulletText, frags, cleaner)  # a split part, or not ours
+            return
+        key = (text, style)
+        hit = _PARSED.get(key)
+        if hit is None:
+            super()._setup(text, style, bulletText, frags, cleaner)
+            if self.bulletText is None:
+                if len(_PARSED) >= _PARSED_MAX:
+                    _PARSED.clear()
+                # Copies: line breaking and splitting later change fragments in place.
+                _PARSED[key] = (self.text, self.style, [copy.copy(f) for f in self.frags])
+            return
+        self.text, self.style, self.bulletText = hit[0], hit[1], None
+        self.frags = [copy.copy(f) for f in hit[2]]
+        self.debug = 0
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - ReportLab's names
         w = self._wrapped

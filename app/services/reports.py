@@ -17,7 +17,6 @@ from sqlmodel import select
 
 from app.services import evaluations, knowledge
 from app.services.errors import InputError, NotFound
-from app.services.transfer import write_atomically
 from app.store import repo
 from app.store.tables import AnswerRow, EvaluatorRow, FlagAckRow, VendorRow
 from app.store.workspace import Workspace
@@ -61,6 +60,9 @@ def _write(out: Path, build: Callable[[io.BytesIO], None]) -> None:
         if isinstance(exc, Cancelled):
             raise ExportCancelled() from None
         raise
+    # Imported here: the exchange machinery behind it is not needed to lay out a report.
+    from app.services.transfer import write_atomically
+
     write_atomically(out, buffer.getvalue())
 
 
