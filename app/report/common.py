@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -85,8 +86,12 @@ def register_fonts() -> None:
     if _registered:
         return
     folder = resources_dir() / "fonts"
-    pdfmetrics.registerFont(TTFont(FONT, str(folder / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(folder / "DejaVuSans-Bold.ttf")))
+    for name, file in ((FONT, "DejaVuSans.ttf"), (FONT_BOLD, "DejaVuSans-Bold.ttf")):
+        font = TTFont(name, str(folder / file))
+        # Line breaking measures the same words thousands of times in a long report; a width
+        # depends only on (text, size, encoding), so remember it.
+        font.stringWidth = functools.lru_cache(maxsize=16384)(font.stringWidth)
+        pdfmetrics.registerFont(font)
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
     _registered = True
 
