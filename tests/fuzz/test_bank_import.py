@@ -9,11 +9,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.services import banks
 from app.services.errors import InputError
 from tests.fuzz.conftest import PROFILE, Counter, row_counts
 
@@ -71,12 +69,8 @@ def _import_file(ws: Any, name: str, data: bytes) -> None:
 
 
 def _import_bank(ws: Any, path: Path) -> None:
-    try:
-        from app.services.spreadsheets import import_bank_file
-    except ImportError:  # the spreadsheet importer lands separately; our CSV reader is the fallback
-        text = path.read_bytes().decode("utf-8-sig", errors="strict")
-        banks.save(ws, banks.parse_bank_csv(text, "Fuzzed bank", str(path)))
-        return
+    from app.services.spreadsheets import import_bank_file
+
     import_bank_file(ws, path, name="Fuzzed bank")
 
 
@@ -112,12 +106,6 @@ def _illegal(text: str) -> bool:
     return any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text)
 
 
-def _spreadsheets() -> None:
-    spreadsheets = pytest.importorskip("app.services.spreadsheets")
-    if not hasattr(spreadsheets, "import_bank_file"):
-        pytest.skip("XLSX bank import not available yet")
-
-
 XLSX_CELLS = st.one_of(CELLS, st.integers(-5, 10), st.floats(allow_nan=False, allow_infinity=False), st.none(),
                        st.booleans())
 
@@ -138,7 +126,6 @@ def xlsx_tables(draw: st.DrawFn) -> list[list[Any]]:
 @PROFILE
 @given(xlsx_tables())
 def test_mutated_bank_xlsx(fuzz_workspace: Any, table: list[list[Any]]) -> None:
-    _spreadsheets()
     Counter.tick("xlsx-bank")
     _import_file(fuzz_workspace, "bank.xlsx", _xlsx_bytes(table))
 
@@ -149,7 +136,6 @@ VALID_XLSX = None
 @PROFILE
 @given(st.data())
 def test_damaged_xlsx(fuzz_workspace: Any, data: st.DataObject) -> None:
-    _spreadsheets()
     Counter.tick("xlsx-damaged")
     global VALID_XLSX
     if VALID_XLSX is None:

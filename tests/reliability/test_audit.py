@@ -8,8 +8,6 @@ import io
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
-
 from app.services import audit, banks, engagements, evaluations
 from app.services.audit import AuditFilter
 from app.store.workspace import Workspace
@@ -84,9 +82,8 @@ def test_evaluation_import_is_recorded(demo: Workspace) -> None:
 
 
 def test_answers_import_is_recorded(demo: Workspace, tmp_path: Path) -> None:
-    spreadsheets = pytest.importorskip("app.services.spreadsheets")
-    if not (hasattr(spreadsheets, "export_questionnaire") and hasattr(spreadsheets, "import_answers")):
-        pytest.skip("questionnaire import not available yet")
+    from app.services import spreadsheets
+
     out = tmp_path / "q.xlsx"
     spreadsheets.export_questionnaire(demo, DEMO_EVALUATION, VENDOR, out)
     before = len(audit.query(demo))
