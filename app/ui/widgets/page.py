@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QFont, QGuiApplication, QPalette, QResizeEvent
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette, QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from app.ui import theme
@@ -30,80 +30,55 @@ def heading(title: str, purpose: str = "") -> QWidget:
     return box
 
 
-class _HintLabel(QLabel):
-    """A label whose muted colour is derived from the palette again when the scheme changes."""
+class _Tint(QObject):
+    """Keeps one palette role of a widget derived from the application palette, so that it
+    follows a light ↔ dark switch while the app runs (Qt then sends the widget PaletteChange)."""
 
-    _tinting = False
+    def __init__(self, widget: QWidget, role: QPalette.ColorRole, colour: Callable[[QPalette], QColor]) -> None:
+        super().__init__(widget)
+        self.widget, self.role, self.colour = widget, role, colour
+        self._applying = False
+        self.apply()
+        widget.installEventFilter(self)
 
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self._tinting = False
-        self._tint()
+    def apply(self) -> None:
+        # Our own setPalette sends another PaletteChange: the flag keeps it from looping.
+        self._applying = True
+        try:
+            pal = self.widget.palette()
+            pal.setColor(self.role, self.colour(QGuiApplication.palette()))
+            self.widget.setPalette(pal)
+        finally:
+            self._applying = False
 
-    def _tint(self) -> None:
-        base = QGuiApplication.palette()
-        pal = self.palette()
-        pal.setColor(
-            QPalette.ColorRole.WindowText,
-            theme.mix(base.color(QPalette.ColorRole.WindowText), base.color(QPalette.ColorRole.Window), 0.3),
-        )
-        self.setPalette(pal)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.PaletteChange and not self._applying:
+            self.apply()
+        return False
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        # Qt delivers PaletteChange when the application palette changes (light ↔ dark); our
-        # own setPalette in _tint delivers another one, hence the guard.
-        if event.type() == QEvent.Type.PaletteChange and not self._tinting:
-            self._tinting = True
-            try:
-                self._tint()
-            finally:
-                self._tinting = False
-        super().changeEvent(event)
+
+def _muted(p: QPalette) -> QColor:
+    return theme.mix(p.color(QPalette.ColorRole.WindowText), p.color(QPalette.ColorRole.Window), 0.3)
+
+
+def _callout_background(p: QPalette) -> QColor:
+    return theme.mix(p.color(QPalette.ColorRole.Base), p.color(QPalette.ColorRole.Highlight), 0.08)
 
 
 def hint(text: str) -> QLabel:
     """Secondary explanatory text: wrapped, selectable, in a muted palette colour."""
-    label = _HintLabel(text)
+    label = QLabel(text)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    _Tint(label, QPalette.ColorRole.WindowText, _muted)
     return label
-
-
-class _Callout(QFrame):
-    """A framed note tinted towards the highlight colour, re-tinted when the scheme changes."""
-
-    _tinting = False
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._tinting = False
-        self.setAutoFillBackground(True)
-        self._tint()
-
-    def _tint(self) -> None:
-        base = QGuiApplication.palette()
-        pal = self.palette()
-        pal.setColor(
-            QPalette.ColorRole.Window,
-            theme.mix(base.color(QPalette.ColorRole.Base), base.color(QPalette.ColorRole.Highlight), 0.08),
-        )
-        self.setPalette(pal)
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        # Qt delivers PaletteChange when the application palette changes (light ↔ dark); our
-        # own setPalette in _tint delivers another one, hence the guard.
-        if event.type() == QEvent.Type.PaletteChange and not self._tinting:
-            self._tinting = True
-            try:
-                self._tint()
-            finally:
-                self._tinting = False
-        super().changeEvent(event)
 
 
 def callout(text: str) -> QFrame:
     """A framed note that explains why a page matters."""
-    frame = _Callout()
+    frame = QFrame()
+    frame.setAutoFillBackground(True)
+    _Tint(frame, QPalette.ColorRole.Window, _callout_background)
     frame.setObjectName("callout")
     frame.setFrameShape(QFrame.Shape.StyledPanel)
     layout = QVBoxLayout(frame)
