@@ -268,9 +268,9 @@ def cmd_bank_export(args: argparse.Namespace) -> int:
 
         export_bank_xlsx(bank, out)
     else:
-        from app.services.transfer import write_atomically
+        from app.services.spreadsheets import export_bank_csv
 
-        write_atomically(out, banks.bank_to_csv(bank).encode("utf-8"))
+        export_bank_csv(bank, out)
     print(f"Wrote {out} ({len(bank.questions)} questions, {bank.name} v{bank.version})")
     return EXIT_OK
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import String, cast, func, or_
 from sqlmodel import col, select
 
-from app.services.banks import neutralise
+from app.exchange.bank_files import neutralise
 from app.services.transfer import write_atomically
 from app.store.tables import AuditRow
 from app.store.workspace import Workspace

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from sqlmodel import select
 
-from app.domain.bank import FIELDS, Bank, BankDiff, diff_banks
-from app.domain.errors import BankError
+from app.domain.bank import Bank, BankDiff, diff_banks
 from app.paths import data_dir
-from app.services.errors import InputError, NotFound
+from app.services.errors import NotFound
 from app.store.repo import bank_from_version, latest_version, save_bank
 from app.store.tables import BankRow, BankVersionRow, QuestionRow
 from app.store.workspace import Workspace, current_user
@@ -115,85 +112,12 @@ def diff(ws: Workspace, ref: str | int, old: int, new: int) -> BankDiff:
     return diff_banks(get_bank(ws, ref, old), get_bank(ws, ref, new))
 
 
-def parse_bank_csv(text: str, name: str, source: str) -> Bank:
-    """Our bank format from CSV text; errors name the file, row and column."""
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows = list(reader)
-    if not rows:
-        raise InputError("the file is empty", source)
-    header = [h.strip().lower() for h in rows[0]]
-    missing = [f for f in ("id", "question", "type") if f not in header]
-    if missing:
-        raise InputError(f"row 1: missing column(s) {', '.join(missing)}", source)
-    dicts = []
-    for i, r in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in r):
-            continue
-        d: dict[str, object] = {h: unneutralise(r[j] if j < len(r) else "") for j, h in enumerate(header) if h in FIELDS}
-        dicts.append((i, d))
-    return bank_from_dicts(dicts, name, source, header)
-
-
-def bank_from_dicts(rows: list[tuple[int, dict[str, object]]], name: str, source: str, header: list[str]) -> Bank:
-    from app.domain.bank import make_question
-
-    questions = []
-    seen: dict[str, int] = {}
-    for rownum, d in rows:
-        try:
-            q = make_question(d)
-        except BankError as exc:
-            col = header.index(exc.field) + 1 if exc.field in header else None
-            where = f"{source}, row {rownum}" + (f", column {col} ({exc.field})" if col else f", {exc.field}")
-            raise InputError(exc.detail, where) from None
-        if q.id.casefold() in seen:
-            col = header.index("id") + 1
-            raise InputError(f"id {q.id!r} is already used on row {seen[q.id.casefold()]}", f"{source}, row {rownum}, column {col} (id)")
-        seen[q.id.casefold()] = rownum
-        questions.append(q)
-    if not questions:
-        raise InputError("the file holds no questions", source)
-    return Bank(name, tuple(questions))
-
-
-def bank_to_csv(bank: Bank) -> str:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=list(FIELDS), lineterminator="\n")
-    w.writeheader()
-    for row in bank.rows():
-        w.writerow({k: neutralise(v) for k, v in row.items()})
-    return buf.getvalue()
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """Prefix a quote so a spreadsheet never runs a cell as a formula (undone on import)."""
-    from app.exchange.bank_files import neutralise as exact  # a bijection: "'=x" survives too
-
-    return exact(text)
-
-
-def unneutralise(text: str) -> str:
-    from app.exchange.bank_files import unneutralise as exact
-
-    return exact(text)
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def default_bank() -> Bank:
-    path = data_dir() / DEFAULT_BANK_FILE
-    return parse_bank_csv(path.read_text(encoding="utf-8-sig"), DEFAULT_BANK_NAME, str(path))
+    # The one bank-file reader (app/exchange/bank_files.py) reads the bundled file too.
+    from app.services.spreadsheets import read_bank_file
+
+    bank, _warnings = read_bank_file(data_dir() / DEFAULT_BANK_FILE, DEFAULT_BANK_NAME)
+    return bank
 
 
 def ensure_default_bank(ws: Workspace) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import string
 from pathlib import Path
 
@@ -34,9 +36,9 @@ def test_default_bank_csv_to_xlsx_to_csv_gives_the_same_rows(tmp_path: Path) -> 
     csv_text = bank_to_csv(again)
     back, _ = read_bank_file(_write(tmp_path / "back.csv", csv_text), name="Default")
     assert _rows(back) == _rows(bank)
-    # The same rows as the shipped file, field by field.
-    shipped = banks.parse_bank_csv(original, "Default", "default_bank.csv")
-    assert _rows(back) == _rows(shipped)
+    # The same rows as the shipped file, field by field (read with the standard csv module).
+    shipped = [dict(r) for r in csv.DictReader(io.StringIO(original))]
+    assert _rows(back) == shipped
 
 
 def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
