@@ -182,7 +182,7 @@ def cmd_oversight(args: argparse.Namespace) -> int:
     from app.services import engagements
 
     ws = _open(args, create=False)
-    o = engagements.oversight(ws, args.engagement)
+    o = engagements.oversight(ws, args.engagement, month=args.month)
     if args.json:
         _print_json(o.to_json())
         return EXIT_OK
@@ -197,6 +197,13 @@ def cmd_oversight(args: argparse.Namespace) -> int:
     tl = o.timeline
     promised = "not promised" if tl.promised_months is None else f"{tl.promised_months:g} months"
     print(f"\nTimeline: promised {promised}; {tl.elapsed_months:g} months since kickoff" + (" — LATE" if tl.late else ""))
+    if o.milestones:
+        print("\nMilestones")
+    for ms in o.milestones:
+        due = f"month {ms.promised_month}, due {ms.due.isoformat()}" if ms.due else "no month"
+        late = f", {ms.late_text}" if ms.late_text else ""
+        reached = f", reached {ms.reached_on.isoformat()}" if ms.reached_on else ""
+        print(f"  {ms.name} ({due}): {ms.state.value}{late}{reached}")
     print("\nRed flags")
     for f in o.flags:
         print(f"  {f.severity.value.upper():<8} {f.message}" + ("  (acknowledged)" if f.acknowledged else ""))
@@ -359,6 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
     uc.add_argument("--json", action="store_true")
     o = add("oversight", cmd_oversight, "each metric's status month by month, and oversight red flags")
     o.add_argument("engagement")
+    o.add_argument("--month", metavar="YYYY-MM", help="as of that month's last day, with the reviews up to it")
     o.add_argument("--json", action="store_true")
     r = add("report", cmd_report, "the executive comparison PDF")
     r.add_argument("evaluation")

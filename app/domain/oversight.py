@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from app.domain.errors import DomainError
 from app.domain.flags import RedFlag
-from app.domain.models import Direction, Severity, SuccessMetric
+from app.domain.models import Direction, Milestone, Severity, SuccessMetric
 
 TOLERANCE = 0.10
 _NO_PLAN = {"", "-", "n/a", "na", "none", "tbd", "todo", "no", "nothing", "tba", "?"}
@@ -236,11 +236,16 @@ def add_months(d: date, months: int) -> date:
 
 
 class MilestoneState(StrEnum):
+    """A promised milestone as of a day, in the words every surface shows."""
+
     REACHED = "reached"
     REACHED_LATE = "reached late"
-    DUE = "due"
+    DUE = "not due yet"
     OVERDUE = "overdue"
-    NOT_SCHEDULED = "not scheduled"
+    NOT_SCHEDULED = "no month promised"
+
+
+DAYS_PER_MONTH = 30.4375
 
 
 @dataclass(frozen=True)
@@ -248,20 +253,58 @@ class MilestoneProgress:
     name: str
     promised_month: int | None
     due: date | None
-    reached_on: date | None
+    reached_on: date | None  # only when reached on or before `as_of`
     state: MilestoneState
+    as_of: date | None = None
+
+    @property
+    def months_late(self) -> float:
+        """How late, in months of 30.4 days, one decimal: reached late, or overdue as of `as_of`."""
+        if self.due is None:
+            return 0.0
+        if self.state is MilestoneState.REACHED_LATE and self.reached_on is not None:
+            return round((self.reached_on - self.due).days / DAYS_PER_MONTH, 1)
+        if self.state is MilestoneState.OVERDUE and self.as_of is not None:
+            return round((self.as_of - self.due).days / DAYS_PER_MONTH, 1)
+        return 0.0
+
+    @property
+    def late_text(self) -> str:
+        """ "1 month late", "2.5 months late", or "" when not late."""
+        n = self.months_late
+        if not n:
+            return ""
+        return f"{n:g} month late" if n == 1 else f"{n:g} months late"
 
 
-def milestone_progress(kickoff: date, name: str, month: int | None, reached_on: date | None, today: date) -> MilestoneProgress:
-    """A promised milestone ("month 3 after kickoff") against the day it was reached, if any."""
-    due = None if month is None else add_months(kickoff, month)
-    if reached_on is not None:
-        state = MilestoneState.REACHED_LATE if due is not None and reached_on > due else MilestoneState.REACHED
+def milestone_due(kickoff: date, month: int | None) -> date | None:
+    """The day a milestone promised for "month N after kickoff" falls due."""
+    return None if month is None else add_months(kickoff, month)
+
+
+def milestone_progress(kickoff: date, name: str, month: int | None, reached_on: date | None, on: date) -> MilestoneProgress:
+    """A promised milestone ("month 3 after kickoff") as of the day `on`.
+
+    The one place the boundary lives: a milestone reached after `on` is not reached yet; on its
+    due day it is still "not due yet", the day after it is overdue. Every surface (dashboard,
+    review form, review PDF, command line) shows this state.
+    """
+    due = milestone_due(kickoff, month)
+    reached = reached_on if reached_on is not None and reached_on <= on else None
+    if reached is not None:
+        state = MilestoneState.REACHED_LATE if due is not None and reached > due else MilestoneState.REACHED
     elif due is None:
         state = MilestoneState.NOT_SCHEDULED
     else:
-        state = MilestoneState.OVERDUE if today > due else MilestoneState.DUE
-    return MilestoneProgress(name, month, due, reached_on, state)
+        state = MilestoneState.OVERDUE if on > due else MilestoneState.DUE
+    return MilestoneProgress(name, month, due, reached, state, on)
+
+
+def milestones_as_of(
+    kickoff: date, milestones: Sequence[tuple[Milestone, date | None]], on: date
+) -> list[MilestoneProgress]:
+    """Every promised milestone's state as of `on` (a review is as of its month's last day)."""
+    return [milestone_progress(kickoff, m.name, m.month, reached, on) for m, reached in milestones]
 
 
 @dataclass(frozen=True)

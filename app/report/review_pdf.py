@@ -12,8 +12,17 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepInFrame, Spacer, TableStyle
 
 from app.domain.flags import RedFlag
-from app.domain.models import Direction, Milestone
-from app.domain.oversight import MetricTrack, Review, Status, TimelineComparison, month_end
+from app.domain.models import Direction
+from app.domain.oversight import (
+    MetricTrack,
+    MilestoneProgress,
+    MilestoneState,
+    Review,
+    Status,
+    TimelineComparison,
+    add_months,
+    month_end,
+)
 from app.report import charts
 from app.report.common import (
     ACCENT_WASH,
@@ -54,18 +63,12 @@ class ReviewReport:
     review: Review
     flags: list[RedFlag]  # raised by the reviews up to `month`, with any acknowledgement
     timeline: TimelineComparison
-    milestones: list[tuple[Milestone, date | None]]
+    milestones: list[MilestoneProgress]  # as of the month's last day
 
 
 def month_label(month: str) -> str:
     y, m = month.split("-")
     return f"{calendar.month_name[int(m)]} {y}"
-
-
-def add_months(d: date, months: int) -> date:
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
 def _num(x: float | None, unit: str = "") -> str:
@@ -260,9 +263,17 @@ def _flags(data: ReviewReport, w: float) -> list[Flowable]:
     return [table(rows, [56, (w - 56) * 0.5, (w - 56) * 0.5], header_rows=0, extra=extra)]
 
 
+_MILESTONE_COLOUR = {
+    MilestoneState.REACHED: GOOD,
+    MilestoneState.REACHED_LATE: SEVERITY["high"],
+    MilestoneState.OVERDUE: SEVERITY["critical"],
+    MilestoneState.DUE: FAINT,
+    MilestoneState.NOT_SCHEDULED: FAINT,
+}
+
+
 def _promise(data: ReviewReport, w: float) -> list[Flowable]:
     st = styles()
-    end = month_end(data.month)
     tl = data.timeline
     if tl.promised_months is None:
         line = f"No kickoff-to-production time was promised; {tl.elapsed_months:g} months have passed since kickoff."
@@ -281,20 +292,14 @@ def _promise(data: ReviewReport, w: float) -> list[Flowable]:
         out.append(para("No milestones were promised.", st.cell_muted))
         return out
     rows: list[list[object]] = [["MILESTONE PROMISED", "DUE", "REACHED", "AT THE END OF THE MONTH"]]
-    for m, reached in data.milestones[:10]:
-        due = add_months(data.kickoff, m.month) if m.month is not None else None
-        if reached is not None and reached <= end:
-            late = due is not None and reached > due
-            state = (f'<font color="{hexcolor(SEVERITY["high"] if late else GOOD)}"><b>'
-                     f'{"reached late" if late else "reached"}</b></font>')
-            reached_text = reached.isoformat()
-        elif due is not None and due < end:
-            state = f'<font color="{hexcolor(SEVERITY["critical"])}"><b>overdue</b></font>'
-            reached_text = "—"
-        else:
-            state = f'<font color="{hexcolor(FAINT)}">not due yet</font>'
-            reached_text = "—"
-        due_text = f"month {m.month} · {due.isoformat()}" if due is not None else "no month"
+    for m in data.milestones[:10]:
+        colour = _MILESTONE_COLOUR.get(m.state)
+        word = f"<b>{esc(m.state.value)}</b>" if colour is not FAINT else esc(m.state.value)
+        if m.late_text:
+            word += f" · {m.late_text}"
+        state = f'<font color="{hexcolor(colour or FAINT)}">{word}</font>'
+        reached_text = m.reached_on.isoformat() if m.reached_on is not None else "—"
+        due_text = f"month {m.promised_month} · {m.due.isoformat()}" if m.due is not None else "no month"
         rows.append([para(m.name, st.cell, 160), due_text, reached_text, markup(state, st.cell)])
     if len(data.milestones) > 10:
         rows.append([markup(f"… {len(data.milestones) - 10} more milestones", st.cell_muted), "", "", ""])

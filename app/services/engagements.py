@@ -19,7 +19,8 @@ from app.domain.oversight import (
     TimelineComparison,
     compare_timeline,
     default_review_month,
-    milestone_progress,
+    milestones_as_of,
+    month_end,
     off_track_flags,
     parse_actual,
     plan_required,
@@ -78,6 +79,17 @@ class Oversight:
                     ],
                 }
                 for t in self.tracks
+            ],
+            "milestones": [
+                {
+                    "name": ms.name,
+                    "due_month": ms.promised_month,
+                    "due": ms.due.isoformat() if ms.due else None,
+                    "reached_on": ms.reached_on.isoformat() if ms.reached_on else None,
+                    "state": ms.state.value,
+                    "months_late": ms.months_late,
+                }
+                for ms in self.milestones
             ],
             "flags": [flag_json(f) for f in self.flags],
         }
@@ -177,18 +189,28 @@ def load(ws: Workspace, ref: str | int) -> EngagementSnapshot:
         return snapshot_in(s, _row(s, ref))
 
 
-def oversight(ws: Workspace, ref: str | int, today: date | None = None) -> Oversight:
+def oversight(ws: Workspace, ref: str | int, today: date | None = None, month: str | None = None) -> Oversight:
+    """Status, flags and promises of an engagement as of `today`, or, given `month`, as of that
+    month's last day with only the reviews up to it (how the month's review read at the time)."""
     with ws.session() as s:
         row = _row(s, ref)
         snap = snapshot_in(s, row)
         acks = repo.acknowledgements(s, engagement_id=row.id)
+    if month is not None:
+        try:
+            today = month_end(month)
+        except DomainError as exc:
+            raise InputError(str(exc)) from None
+        snap = replace(snap, reviews=[r for r in snap.reviews if r.month <= month])
+        if snap.production_date is not None and snap.production_date > today:
+            snap = replace(snap, production_date=None)
     flags = [
         replace(f, acknowledgement=acks.get(f.key))
         for f in off_track_flags(snap.kickoff, snap.metrics, snap.reviews, snap.vendor)
     ]
     today = today or date.today()
     timeline = compare_timeline(snap.kickoff, snap.promised_months, snap.production_date, today)
-    milestones = [milestone_progress(snap.kickoff, m.name, m.month, reached, today) for m, reached in snap.milestones]
+    milestones = milestones_as_of(snap.kickoff, snap.milestones, today)
     return Oversight(snap, track(snap.kickoff, snap.metrics, snap.reviews), flags, timeline, milestones=milestones)
 
 

@@ -139,19 +139,9 @@ def review_report(
     month = month.strip()
     if month not in months:
         raise InputError(f"engagement {snap.name!r} has no review for {month!r}; reviews: {', '.join(months)}")
-    from app.domain.flags import RedFlag
-    from app.domain.oversight import compare_timeline, month_end, off_track_flags, track
-
     # Everything as of the end of the reviewed month, so an old month's page reads as it did then.
-    end = month_end(month)
-    upto = [r for r in snap.reviews if r.month <= month]
-    current = next(r for r in upto if r.month == month)
-    acknowledged = {f.key: f.acknowledgement for f in engagements.oversight(ws, ref, today=end).flags if f.acknowledgement}
-    flags = [
-        RedFlag(f.rule, f.severity, f.message, f.evidence, f.vendor, acknowledged.get(f.key))
-        for f in off_track_flags(snap.kickoff, snap.metrics, upto, snap.vendor)
-    ]
-    produced = snap.production_date if snap.production_date is not None and snap.production_date <= end else None
+    o = engagements.oversight(ws, ref, month=month)
+    current = next(r for r in o.engagement.reviews if r.month == month)
     if cancel is not None and cancel():
         raise ExportCancelled()
     _say(progress, 0.3, "Laying out the page")
@@ -163,11 +153,11 @@ def review_report(
         use_case=snap.use_case_title,
         kickoff=snap.kickoff,
         month=month,
-        tracks=track(snap.kickoff, snap.metrics, upto),
+        tracks=o.tracks,
         review=current,
-        flags=flags,
-        timeline=compare_timeline(snap.kickoff, snap.promised_months, produced, end),
-        milestones=list(snap.milestones),
+        flags=o.flags,
+        timeline=o.timeline,
+        milestones=o.milestones,
     )
     _write(out, lambda buf: build_review_pdf(data, buf, progress=progress, cancel=cancel))
     _say(progress, 1.0, "Done")

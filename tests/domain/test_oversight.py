@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.domain.errors import DomainError
-from app.domain.models import Direction, Severity, SuccessMetric
+from app.domain.models import Direction, Milestone, Severity, SuccessMetric
 from app.domain.oversight import (
     MilestoneState,
     Review,
@@ -20,6 +20,7 @@ from app.domain.oversight import (
     expected_value,
     has_plan,
     milestone_progress,
+    milestones_as_of,
     month_end,
     next_month,
     off_track_flags,
@@ -345,6 +346,26 @@ def test_milestones_promised_against_reached() -> None:
     assert milestone_progress(KICKOFF, "d", 6, None, today).state is MilestoneState.DUE
     assert milestone_progress(KICKOFF, "e", None, None, today).state is MilestoneState.NOT_SCHEDULED
     assert milestone_progress(KICKOFF, "c", 3, None, today).due == date(2027, 4, 1)
+
+
+def test_milestone_due_on_the_last_day_of_the_month_is_not_overdue_that_day() -> None:
+    kickoff = date(2027, 1, 31)  # month 1 falls due on 28 February, the month's last day
+    on_the_day = milestone_progress(kickoff, "Pilot", 1, None, month_end("2027-02"))
+    assert on_the_day.due == date(2027, 2, 28)
+    assert on_the_day.state is MilestoneState.DUE
+    assert on_the_day.months_late == 0
+    next_day = milestone_progress(kickoff, "Pilot", 1, None, date(2027, 3, 1))
+    assert next_day.state is MilestoneState.OVERDUE
+    a_month_on = milestone_progress(kickoff, "Pilot", 1, None, month_end("2027-03"))
+    assert a_month_on.months_late == 1.0
+
+
+def test_milestone_reached_after_the_day_asked_about_is_not_reached_yet() -> None:
+    ms = [(Milestone("Shadow scoring", 3), date(2027, 4, 20))]
+    early, later = milestones_as_of(KICKOFF, ms, date(2027, 4, 10)), milestones_as_of(KICKOFF, ms, date(2027, 4, 30))
+    assert early[0].state is MilestoneState.OVERDUE and early[0].reached_on is None
+    assert later[0].state is MilestoneState.REACHED_LATE and later[0].reached_on == date(2027, 4, 20)
+    assert later[0].months_late == 0.6  # 19 days after 1 April
 
 
 def test_promised_against_actual_timeline() -> None:

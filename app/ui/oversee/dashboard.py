@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.models import SuccessMetric
-from app.domain.oversight import add_months
+from app.domain.oversight import MilestoneState, add_months
 from app.services.engagements import Oversight
 from app.ui.oversee.charts import MetricChart
 from app.ui.widgets.page import hint
@@ -357,7 +357,7 @@ class Dashboard(QScrollArea):
             self.milestone_dates[ms.name] = editor
             table.setCellWidget(r, 1, editor)
             table.setCellWidget(
-                r, 2, VerdictChip(_state_kind(ms.state.value), self.tr(ms.state.value))
+                r, 2, VerdictChip(milestone_kind(ms.state), self.tr(ms.state.value))
             )
         header = table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -394,5 +394,10 @@ def _row(*widgets: QWidget) -> QWidget:
     return holder
 
 
-def _state_kind(state: str) -> str:
-    return {"reached": "on track", "reached late": "medium", "overdue": "off track"}.get(state, "")
+def milestone_kind(state: MilestoneState) -> str:
+    """The chip colour of a milestone state, the same on the dashboard and in the review form."""
+    return {
+        MilestoneState.REACHED: "on track",
+        MilestoneState.REACHED_LATE: "medium",
+        MilestoneState.OVERDUE: "off track",
+    }.get(state, "")

@@ -22,13 +22,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.oversight import MilestoneProgress, Review, has_plan, month_end, month_of
+from app.domain.oversight import (
+    MilestoneProgress,
+    MilestoneState,
+    Review,
+    has_plan,
+    milestones_as_of,
+    month_end,
+    month_of,
+)
 from app.services import engagements
 from app.services.engagements import EngagementSnapshot, ReviewPreview
 from app.services.errors import InputError
 from app.ui import theme
 from app.ui.oversee.charts import Sparkline
-from app.ui.oversee.dashboard import retire
+from app.ui.oversee.dashboard import milestone_kind, retire
 from app.ui.oversee.dialogs import error_label
 from app.ui.widgets.page import hint
 from app.ui.widgets.verdict import VerdictChip
@@ -204,12 +212,9 @@ class ReviewForm(QScrollArea):
 
     # ----- loading -----------------------------------------------------------------------
 
-    def set_engagement(
-        self, snapshot: EngagementSnapshot, milestones: list[MilestoneProgress]
-    ) -> None:
+    def set_engagement(self, snapshot: EngagementSnapshot) -> None:
         changed = self.snapshot is None or self.snapshot.id != snapshot.id
         self.snapshot = snapshot
-        self.milestones = milestones
         if changed or set(self.rows) != {m.name for m in snapshot.metrics}:
             for row in self.rows.values():
                 for w in (row.label, row.expected, row.actual, row.status, row.trend):
@@ -376,21 +381,26 @@ class ReviewForm(QScrollArea):
             w = item.widget() if item is not None else None
             if w is not None:
                 retire(w)
+        if self.snapshot is None:
+            return
         try:
             end = month_end(month)
         except Exception:  # noqa: BLE001 - a malformed month is reported above
             return
-        due = [m for m in self.milestones if m.due is not None and m.due <= end]
+        # As of the reviewed month's last day: the same state the dashboard and the PDF show.
+        self.milestones = milestones_as_of(self.snapshot.kickoff, self.snapshot.milestones, end)
         if not self.milestones:
             self.milestone_layout.addWidget(hint(self.tr("The vendor promised no milestones.")))
             return
-        reached = sum(1 for m in due if m.reached_on is not None and m.reached_on <= end)
+        reached = sum(1 for m in self.milestones if m.reached_on is not None)
+        overdue = sum(1 for m in self.milestones if m.state is MilestoneState.OVERDUE)
+        summary = self.tr("At the end of {m}: {r} of {n} milestones reached, {o} overdue.")
         self.milestone_layout.addWidget(
             QLabel(
-                self.tr("{r} of {n} milestones due by the end of {m} reached.")
+                summary.replace("{m}", month)
                 .replace("{r}", str(reached))
-                .replace("{n}", str(len(due)))
-                .replace("{m}", month)
+                .replace("{n}", str(len(self.milestones)))
+                .replace("{o}", str(overdue))
             )
         )
         for m in self.milestones:
@@ -398,17 +408,11 @@ class ReviewForm(QScrollArea):
             holder = QWidget()
             holder.setLayout(line)
             line.setContentsMargins(0, 0, 0, 0)
-            if m.reached_on is not None and m.reached_on <= end:
-                kind, word = (
-                    ("on track", self.tr("reached"))
-                    if m.due is None or m.reached_on <= m.due
-                    else ("medium", self.tr("late"))
-                )
-            elif m.due is not None and m.due <= end:
-                kind, word = "off track", self.tr("missed")
-            else:
-                kind, word = "", self.tr("later")
-            line.addWidget(VerdictChip(kind, word))
+            word = self.tr(m.state.value)
+            if m.months_late:
+                late = self.tr("{n} month late") if m.months_late == 1 else self.tr("{n} months late")
+                word = f"{word}, " + late.replace("{n}", f"{m.months_late:g}")
+            line.addWidget(VerdictChip(milestone_kind(m.state), word))
             when = f"M{m.promised_month}" if m.promised_month is not None else "—"
             text = QLabel(f"{when} · {m.name}")
             text.setWordWrap(True)

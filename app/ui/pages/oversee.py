@@ -254,7 +254,7 @@ class Page(QWidget):
             .replace("{n}", str(len(e.reviews)))
         )
         self.dashboard.show_oversight(o, changes)
-        self.review_form.set_engagement(e, o.milestones)
+        self.review_form.set_engagement(e)
 
     def _data_changed(self, what: str) -> None:
         # Another page changed an engagement (or the workspace): show it; our own edits reload via on_done.
