@@ -109,7 +109,7 @@ def main(large: Path, out: Path) -> int:
             if snapshot is None:
                 raise RuntimeError("the Evaluate page shows no evaluation")
             qid = next(q.id for q in snapshot.bank.questions if q.type.value == "scale")
-            page.record(qid, "2", None)
+            page.answers_tab.record(qid, "2", None)
 
         step("editing an answer on the Evaluate page", edit, settle=2.0)
 

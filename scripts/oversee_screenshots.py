@@ -20,7 +20,7 @@ def shoot_oversee(ws: object, out: Path, suffix: str) -> None:
 
     from app.ui.context import AppContext
     from app.ui.main_window import MainWindow
-    from app.ui.pages.oversee import Page
+    from app.ui.oversee.page import Page
 
     ctx = AppContext(ws)  # type: ignore[arg-type]
     window = MainWindow(ctx)

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QObject,
-    QRunnable,
-    QStandardPaths,
-    Qt,
-    QThreadPool,
-    QUrl,
-    Signal,
-)
+from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -36,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.context import AppContext
+from app.ui.tasks import Cancelled, Progress, Task, TaskCancelled
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -46,52 +37,6 @@ Build = Callable[[Path, Callable[[float, str], None], Callable[[], bool]], None]
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("Export", text)
-
-
-class _WorkerSignals(QObject):
-    progressed = Signal(int, str)
-    finished = Signal(str)
-    failed = Signal(str)
-    cancelled = Signal()
-
-
-class _ExportWorker(QRunnable):
-    """Runs one export off the GUI thread; results come back through queued signals."""
-
-    def __init__(self, build: Build, out: Path) -> None:
-        super().__init__()
-        self.signals = _WorkerSignals()
-        self._build = build
-        self._out = out
-        self._stop = threading.Event()
-
-    def cancel(self) -> None:
-        self._stop.set()
-
-    def run(self) -> None:
-        import gc
-
-        from app.services.errors import InputError
-        from app.services.reports import ExportCancelled
-
-        # As in app.ui.tasks: a full collection of the app's heap holds the GIL ~50 ms (a GUI
-        # stall); frozen objects are skipped by the collector.
-        gc.freeze()
-
-        try:
-            self._build(
-                self._out,
-                lambda f, m: self.signals.progressed.emit(int(100 * f), m),
-                self._stop.is_set,
-            )
-        except ExportCancelled:
-            self.signals.cancelled.emit()
-        except InputError as exc:
-            self.signals.failed.emit(str(exc))
-        except Exception as exc:  # noqa: BLE001 - shown to the person instead of killing the worker thread
-            self.signals.failed.emit(f"{exc.__class__.__name__}: {exc}")
-        else:
-            self.signals.finished.emit(str(self._out))
 
 
 class PdfPreview(QDialog):
@@ -184,24 +129,30 @@ class ExportJob(QObject):
         self.progress.setMinimumDuration(400)  # a fast export never flashes a dialog
         self.progress.setAutoClose(False)
         self.progress.setAutoReset(False)
-        self.worker = _ExportWorker(build, out)
-        self.worker.setAutoDelete(False)
-        s = self.worker.signals
-        s.progressed.connect(self._on_progress)
-        s.finished.connect(self._on_finished)
-        s.failed.connect(self._on_failed)
-        s.cancelled.connect(self._on_cancelled)
-        self.progress.canceled.connect(self.worker.cancel)
+        self._build = build
+        self.task = Task(self)
+        self.task.progressed.connect(self._on_progress)
+        self.task.stopped.connect(self._on_cancelled)
+        # The build notices Cancel between steps, writes nothing, and the task reports `stopped`.
+        self.progress.canceled.connect(self.task.request_stop)
 
     def start(self) -> ExportJob:
-        from app.ui.tasks import share_gil_finely
+        build, out = self._build, self.out
 
-        share_gil_finely()
-        QThreadPool.globalInstance().start(self.worker)
+        def run(progress: Progress, cancelled: Cancelled) -> str:
+            from app.services.reports import ExportCancelled
+
+            try:
+                build(out, progress, cancelled)
+            except ExportCancelled:
+                raise TaskCancelled from None
+            return str(out)
+
+        self.task.run(run, self._on_finished, self._on_failed, progress=True)
         return self
 
-    def _on_progress(self, percent: int, message: str) -> None:
-        self.progress.setValue(max(0, min(99, percent)))
+    def _on_progress(self, fraction: float, message: str) -> None:
+        self.progress.setValue(max(0, min(99, int(100 * fraction))))
         self.progress.setLabelText(tr(message))
 
     def _on_finished(self, path: str) -> None:
@@ -210,7 +161,10 @@ class ExportJob(QObject):
         self.preview.show()
         self.export_finished.emit(path)
 
-    def _on_failed(self, message: str) -> None:
+    def _on_failed(self, exc: Exception) -> None:
+        from app.services.errors import InputError
+
+        message = str(exc) if isinstance(exc, InputError) else f"{exc.__class__.__name__}: {exc}"
         self.progress.close()
         self.error = message
         self.export_failed.emit(message)

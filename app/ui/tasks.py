@@ -106,6 +106,7 @@ class Task(QObject):
     started = Signal()
     finished = Signal()  # the newest run delivered, failed or was cancelled: nothing is pending
     progressed = Signal(float, str)
+    stopped = Signal()  # the newest run noticed `cancelled()` and stopped (see `request_stop`)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -155,6 +156,16 @@ class Task(QObject):
         if was_busy and not quiet:
             self.finished.emit()
 
+    def request_stop(self) -> None:
+        """Ask the running function to stop, and hear back through `stopped` once it has.
+
+        Unlike `cancel`, the run stays the newest, so its end is reported (as `stopped`, even
+        when the function finished anyway). Safe from any thread (it only sets an event).
+        """
+        pending = self._pending.get(self.generation)
+        if pending is not None:
+            pending[1].set()
+
     def _current(self, gen: int) -> bool:
         # Every report ends a run; only the newest run's reports reach the page.
         self._pending.pop(gen, None)
@@ -188,7 +199,10 @@ class Task(QObject):
 
     def _cancelled(self, gen: int) -> None:
         if self._current(gen):
-            self.finished.emit()
+            try:
+                self.stopped.emit()
+            finally:
+                self.finished.emit()
 
 
 def wait_for_workers(msecs: int = 30_000) -> bool:

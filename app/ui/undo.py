@@ -1,6 +1,6 @@
 """Undo commands whose redo and undo each call a service, so every edit is saved and reversible.
 
-Use `push()` (or `set_value()`) from any page:
+Use `push()` (or `set_value()`, or `try_push()` for the refusal message) from any page:
 
     push(ctx, self.tr("Rename use case"),
          apply=lambda: usecases.update(ws, uid, new),
@@ -106,14 +106,32 @@ def push(
     on_done: Callable[[bool], None] | None = None,
 ) -> bool:
     """Apply an edit through the undo stack; False (with a status message) when refused."""
+    return (
+        try_push(ctx, text, apply, revert, changed=changed, merge_key=merge_key, on_done=on_done)
+        is None
+    )
+
+
+def try_push(
+    ctx: AppContext,
+    text: str,
+    apply: Callable[[], Any],
+    revert: Callable[[], Any],
+    *,
+    changed: str = "",
+    merge_key: Hashable | None = None,
+    on_done: Callable[[bool], None] | None = None,
+) -> str | None:
+    """As `push`, but the refusal message (for a dialog or form to show) instead of False; None when saved."""
     if ctx.read_only:
-        ctx.say(ctx.tr("This workspace is open read-only; the change was not saved."))
-        return False
+        message = ctx.tr("This workspace is open read-only; the change was not saved.")
+        ctx.say(message)
+        return message
     command = ServiceCommand(
         ctx, text, apply, revert, changed=changed, merge_key=merge_key, on_done=on_done
     )
     ctx.undo_stack.push(command)
-    return command.error is None
+    return command.error
 
 
 def set_value(

@@ -11,10 +11,10 @@ from PySide6.QtCore import QObject
 from app.domain.models import Vendor
 from app.services import banks, evaluations, live
 from app.services.evaluation_view import format_total
+from app.ui.compare import page as compare_page
 from app.ui.context import AppContext
+from app.ui.evaluate import page as evaluate_page
 from app.ui.evaluate.models import RankingModel
-from app.ui.pages import compare as compare_page
-from app.ui.pages import evaluate as evaluate_page
 from app.ui.tasks import Task, wait_for_workers
 from tests.conftest import DEMO_EVALUATION
 
@@ -100,8 +100,8 @@ def test_evaluate_shows_loading_then_results_from_the_worker(qtbot, demo_ctx) ->
     assert not page.body.isEnabled()  # nothing to edit before the evaluation has arrived
     qtbot.waitUntil(lambda: not page.busy)
     assert not page.loading.isVisible() and page.body.isEnabled()
-    assert page.ranking.rowCount() == 4
-    assert page.vendor_list.count() == 4
+    assert page.results_panel.ranking.rowCount() == 4
+    assert page.vendors_tab.vendor_list.count() == 4
 
 
 def test_switching_evaluations_quickly_keeps_the_last_one(qtbot, demo, demo_ctx, monkeypatch) -> None:
@@ -128,14 +128,14 @@ def test_switching_evaluations_quickly_keeps_the_last_one(qtbot, demo, demo_ctx,
     page.refresh()  # starts loading the demo evaluation …
     page.open_evaluation(second)  # … and the person picks another before it arrives
     qtbot.waitUntil(lambda: not page.busy)
-    assert [page.vendor_list.item(i).text() for i in range(page.vendor_list.count())] == ["Only Vendor"]
+    assert [page.vendors_tab.vendor_list.item(i).text() for i in range(page.vendors_tab.vendor_list.count())] == ["Only Vendor"]
     gate.set()
     assert stale_done.wait(10) and wait_for_workers()
     qtbot.wait(0)
     # The late demo result was dropped: the page still shows the evaluation picked last.
     assert page.evaluation_id == second and page.snapshot is not None
     assert page.snapshot.name == "Second look"
-    assert [page.vendor_list.item(i).text() for i in range(page.vendor_list.count())] == ["Only Vendor"]
+    assert [page.vendors_tab.vendor_list.item(i).text() for i in range(page.vendors_tab.vendor_list.count())] == ["Only Vendor"]
 
 
 def test_answer_edit_rescores_in_place_and_matches_the_saved_score(qtbot, demo, demo_ctx, monkeypatch) -> None:
@@ -144,23 +144,23 @@ def test_answer_edit_rescores_in_place_and_matches_the_saved_score(qtbot, demo, 
     page.show()
     page.refresh()
     qtbot.waitUntil(lambda: not page.busy)
-    page.evaluator.setCurrentIndex(page.evaluator.findData(MAYA))
-    page.evaluator.activated.emit(page.evaluator.currentIndex())
+    page.answers_tab.evaluator.setCurrentIndex(page.answers_tab.evaluator.findData(MAYA))
+    page.answers_tab.evaluator.activated.emit(page.answers_tab.evaluator.currentIndex())
     qtbot.waitUntil(lambda: not page.busy)
-    page.answer_vendor.setCurrentIndex(page.answer_vendor.findData(OMNI))
-    page.answer_vendor.activated.emit(page.answer_vendor.currentIndex())
+    page.answers_tab.answer_vendor.setCurrentIndex(page.answers_tab.answer_vendor.findData(OMNI))
+    page.answers_tab.answer_vendor.activated.emit(page.answers_tab.answer_vendor.currentIndex())
     loads: list[int] = []
     real = live.LiveEvaluation.load
     monkeypatch.setattr(
         live.LiveEvaluation, "load", staticmethod(lambda *a: loads.append(1) or real(*a))
     )
-    before = ranking_totals(page.ranking)
-    page.answers.setFocus()
-    page.answers.go_to("TR03")
-    qtbot.keyClick(page.answers, "0")
+    before = ranking_totals(page.results_panel.ranking)
+    page.answers_tab.answers.setFocus()
+    page.answers_tab.answers.go_to("TR03")
+    qtbot.keyClick(page.answers_tab.answers, "0")
     # No reload: the page's ScoreBoard changed one cell, synchronously.
     assert loads == [] and not page.busy
-    after = ranking_totals(page.ranking)
+    after = ranking_totals(page.results_panel.ranking)
     assert after[OMNI] != before[OMNI]
     # Same figures as the service computes from the database, for what this evaluator may see.
     seen = page.live.seen if page.live is not None else None
@@ -172,7 +172,7 @@ def test_answer_edit_rescores_in_place_and_matches_the_saved_score(qtbot, demo, 
         assert after == {v.vendor: format_total(v.total) for v in saved.ranking}
     # Undo goes the same incremental way back.
     demo_ctx.undo_stack.undo()
-    assert loads == [] and ranking_totals(page.ranking) == before
+    assert loads == [] and ranking_totals(page.results_panel.ranking) == before
 
 
 def test_live_evaluation_matches_a_full_rescore_after_each_edit(demo) -> None:

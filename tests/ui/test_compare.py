@@ -6,11 +6,11 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.services import evaluations
-from app.ui.compare.models import SORT_ROLE
+from app.ui.compare.page import Page
 from app.ui.context import AppContext
 from app.ui.evaluate.models import RankingModel
-from app.ui.pages.compare import Page
 from app.ui.tasks import wait_for_workers
+from app.ui.widgets.tables import SORT_ROLE
 from tests.conftest import DEMO_EVALUATION
 
 
@@ -108,7 +108,7 @@ def test_what_if_changes_totals_live_without_touching_the_database(qtbot, page: 
 
 def test_select_partner_only_for_a_vendor_still_in_the_race(page: Page, monkeypatch) -> None:
     calls = []
-    import app.ui.pages.oversee as oversee
+    import app.ui.oversee.page as oversee
 
     monkeypatch.setattr(oversee, "select_partner", lambda parent, ctx, eid, vendor: calls.append((eid, vendor)))
     assert not page.select_button.isHidden()

@@ -9,10 +9,10 @@ from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
 from app.domain.models import Organization, Stage
 from app.services import banks, evaluations, organization
 from app.ui.context import AppContext
-from app.ui.evaluate import flags as flags_module
-from app.ui.evaluate.flags import AcknowledgeDialog
+from app.ui.evaluate import flags_tab as flags_module
+from app.ui.evaluate.flags_tab import AcknowledgeDialog
 from app.ui.evaluate.models import AnswersModel, FlagsModel
-from app.ui.pages.evaluate import Page
+from app.ui.evaluate.page import Page
 from app.ui.tasks import wait_for_workers
 from tests.conftest import DEMO_EVALUATION
 
@@ -84,7 +84,7 @@ def choose(combo, value: str) -> None:
 def add_vendor_via_ui(qtbot, page: Page, monkeypatch, name: str) -> None:
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (name, True))
     page.tabs.setCurrentIndex(1)
-    qtbot.mouseClick(page.add_vendor_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.vendors_tab.add_vendor_button, Qt.MouseButton.LeftButton)
     settle(qtbot, page)
 
 
@@ -92,15 +92,15 @@ def test_full_flow_two_vendors_two_evaluators_from_the_keyboard(qtbot, page: Pag
     ws, eid = fresh
     add_vendor_via_ui(qtbot, page, monkeypatch, "Northwind AI")
     add_vendor_via_ui(qtbot, page, monkeypatch, "Blue Harbor")
-    assert [page.vendor_list.item(i).text() for i in range(page.vendor_list.count())] == ["Northwind AI", "Blue Harbor"]
+    assert [page.vendors_tab.vendor_list.item(i).text() for i in range(page.vendors_tab.vendor_list.count())] == ["Northwind AI", "Blue Harbor"]
     assert sorted(r[0] for r in sql(ws, "SELECT name FROM vendor WHERE evaluation_id = ?", eid)) == [
         "Blue Harbor", "Northwind AI"]
 
     # --- Ana answers Northwind from the keyboard: type, Enter, type, Enter …
     page.tabs.setCurrentIndex(0)
-    choose(page.evaluator, ANA)
-    choose(page.answer_vendor, "Northwind AI")
-    view = page.answers
+    choose(page.answers_tab.evaluator, ANA)
+    choose(page.answers_tab.answer_vendor, "Northwind AI")
+    view = page.answers_tab.answers
     view.setFocus()
     view.go_to("TR01")  # a number question
     qtbot.keyClick(view, "1")  # typing opens the editor with what was typed …
@@ -116,21 +116,21 @@ def test_full_flow_two_vendors_two_evaluators_from_the_keyboard(qtbot, page: Pag
     assert answer(ws, "Northwind AI", ANA, "TR02") == ("yes", "")
     assert answer(ws, "Northwind AI", ANA, "TR03") == ("4", "")
     assert answer(ws, "Northwind AI", ANA, "TR04") is None
-    assert "is not a number" in page.error.text()
+    assert "is not a number" in page.answers_tab.error.text()
     qtbot.keyClick(focused(), Qt.Key.Key_Escape)
     # Without an editor open: a digit answers a scale, y/n a yes/no, and the cursor moves on.
     view.setFocus()
     view.go_to("DR01")
     qtbot.keyClick(view, "3")
-    assert page.answers_model.question_at(view.currentIndex()).id == "DR02"
+    assert page.answers_tab.answers_model.question_at(view.currentIndex()).id == "DR02"
     qtbot.keyClick(view, "n")
     assert answer(ws, "Northwind AI", ANA, "DR01") == ("3", "")
     assert answer(ws, "Northwind AI", ANA, "DR02") == ("no", "")
-    assert page.answers_model.index_of("TR03", AnswersModel.ANSWER).data().startswith("4 — ")
+    assert page.answers_tab.answers_model.index_of("TR03", AnswersModel.ANSWER).data().startswith("4 — ")
     # Progress: 5 of 50 answered, in the bar, the vendor combo and the progress table.
-    assert (page.progress.value(), page.progress.maximum()) == (5, 50)
-    assert "(5/50)" in page.answer_vendor.currentText()
-    assert page.progress_model.index(0, 1).data() == "5/50"
+    assert (page.answers_tab.progress.value(), page.answers_tab.progress.maximum()) == (5, 50)
+    assert "(5/50)" in page.answers_tab.answer_vendor.currentText()
+    assert page.results_panel.progress_model.index(0, 1).data() == "5/50"
     # A note, typed in the note column.
     view.go_to("TR03")
     view.setCurrentIndex(view.currentIndex().siblingAtColumn(AnswersModel.NOTE))
@@ -141,32 +141,32 @@ def test_full_flow_two_vendors_two_evaluators_from_the_keyboard(qtbot, page: Pag
     qtbot.keyClick(focused(), Qt.Key.Key_Escape)
 
     # --- Ben scores blind: he cannot see Ana's answers, nor totals built on them.
-    choose(page.evaluator, BEN)
+    choose(page.answers_tab.evaluator, BEN)
     settle(qtbot, page)
-    others = page.answers_model.index_of("TR03", AnswersModel.OTHERS)
-    assert page.answers_model.index_of("TR03", AnswersModel.ANSWER).data() == ""
+    others = page.answers_tab.answers_model.index_of("TR03", AnswersModel.OTHERS)
+    assert page.answers_tab.answers_model.index_of("TR03", AnswersModel.ANSWER).data() == ""
     assert others.data() == "hidden until you submit"
-    assert page.ranking.index(0, 2).data() == "—"  # nothing of Ben's is scorable yet
+    assert page.results_panel.ranking.index(0, 2).data() == "—"  # nothing of Ben's is scorable yet
     view.setFocus()
     view.go_to("TR03")
     qtbot.keyClick(view, "1")
     assert answer(ws, "Northwind AI", BEN, "TR03") == ("1", "")
-    assert page.progress.value() == 1
+    assert page.answers_tab.progress.value() == 1
     assert "4" not in (others.data() or "")
-    assert "blind" in page.results_note.text().lower()
+    assert "blind" in page.results_panel.results_note.text().lower()
     # Ben submits: Ana's scores and the disagreement (4 against 1) become visible.
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    qtbot.mouseClick(page.submit, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.answers_tab.submit, Qt.MouseButton.LeftButton)
     settle(qtbot, page)
     assert sql(ws, "SELECT submitted_at IS NOT NULL FROM evaluator WHERE name = ?", BEN) == [(1,)]
-    others = page.answers_model.index_of("TR03", AnswersModel.OTHERS)
+    others = page.answers_tab.answers_model.index_of("TR03", AnswersModel.OTHERS)
     assert others.data() == "Ana: 4"
     assert "disagree" in others.data(Qt.ItemDataRole.ToolTipRole)
-    assert not page.submit.isEnabled()
+    assert not page.answers_tab.submit.isEnabled()
     # Ana has not submitted, so she still sees only her own work.
-    choose(page.evaluator, ANA)
+    choose(page.answers_tab.evaluator, ANA)
     settle(qtbot, page)
-    assert page.answers_model.index_of("TR03", AnswersModel.OTHERS).data() == "hidden until you submit"
+    assert page.answers_tab.answers_model.index_of("TR03", AnswersModel.OTHERS).data() == "hidden until you submit"
 
 
 def flag_rules(page: Page, vendor: str) -> dict[str, str]:
@@ -182,7 +182,7 @@ def flag_rules(page: Page, vendor: str) -> dict[str, str]:
 def test_red_flag_appears_after_editing_the_timeline_and_is_acknowledged(qtbot, page: Page, fresh, monkeypatch) -> None:
     ws, eid = fresh
     add_vendor_via_ui(qtbot, page, monkeypatch, "Northwind AI")
-    editor = page.vendor_editor
+    editor = page.vendors_tab.vendor_editor
     # A committed timeline: months and a milestone with a month; no vague timeline flag.
     editor.months.setFocus()
     editor.months.selectAll()
@@ -239,14 +239,14 @@ def test_red_flag_appears_after_editing_the_timeline_and_is_acknowledged(qtbot, 
 def test_vendor_rename_is_undoable(qtbot, page: Page, fresh, monkeypatch) -> None:
     ws, eid = fresh
     add_vendor_via_ui(qtbot, page, monkeypatch, "Northwind AI")
-    name = page.vendor_editor.name
+    name = page.vendors_tab.vendor_editor.name
     name.setFocus()
     name.selectAll()
     qtbot.keyClicks(name, "Northwind Analytics")
     qtbot.keyClick(name, Qt.Key.Key_Return)
     settle(qtbot, page)
     assert sql(ws, "SELECT name FROM vendor") == [("Northwind Analytics",)]
-    assert page.vendor_list.currentItem().text() == "Northwind Analytics"
+    assert page.vendors_tab.vendor_list.currentItem().text() == "Northwind Analytics"
     page.ctx.undo_stack.undo()
     assert sql(ws, "SELECT name FROM vendor") == [("Northwind AI",)]
     page.ctx.undo_stack.undo()  # the vendor was added: undo removes it
@@ -262,27 +262,27 @@ def test_undo_and_redo_an_answer_on_the_demo(qtbot, demo) -> None:
     page.refresh()
     settle(qtbot, page)
     maya, omni = "Maya Chen (RevOps)", "OmniAI Solutions"
-    choose(page.evaluator, maya)
+    choose(page.answers_tab.evaluator, maya)
     settle(qtbot, page)
-    choose(page.answer_vendor, omni)
+    choose(page.answers_tab.answer_vendor, omni)
     before = answer(demo, omni, maya, "TR03")
     assert before is not None and before[0] != "1"
-    page.answers.setFocus()
-    page.answers.go_to("TR03")
-    qtbot.keyClick(page.answers, "1")
+    page.answers_tab.answers.setFocus()
+    page.answers_tab.answers.go_to("TR03")
+    qtbot.keyClick(page.answers_tab.answers, "1")
     assert answer(demo, omni, maya, "TR03") == ("1", before[1])
     ctx.undo_stack.undo()
     assert answer(demo, omni, maya, "TR03") == before
-    assert page.answers_model.cell("TR03").value == before[0]
+    assert page.answers_tab.answers_model.cell("TR03").value == before[0]
     ctx.undo_stack.redo()
     assert answer(demo, omni, maya, "TR03") == ("1", before[1])
-    assert page.answers_model.cell("TR03").value == "1"
+    assert page.answers_tab.answers_model.cell("TR03").value == "1"
     # Clearing an answer (Delete) and undoing it brings back value and note.
-    page.answers.go_to("TR03")
+    page.answers_tab.answers.go_to("TR03")
     ctx.undo_stack.undo()
-    page.answers.go_to("DR01")
+    page.answers_tab.answers.go_to("DR01")
     note_before = answer(demo, omni, maya, "DR01")
-    qtbot.keyClick(page.answers, Qt.Key.Key_Delete)
+    qtbot.keyClick(page.answers_tab.answers, Qt.Key.Key_Delete)
     assert answer(demo, omni, maya, "DR01") != note_before
     ctx.undo_stack.undo()
     assert answer(demo, omni, maya, "DR01") == note_before
@@ -306,7 +306,7 @@ def test_add_an_evaluator_and_undo_it(qtbot, page: Page, fresh, monkeypatch) -> 
     assert page.add_evaluator("Chloé Martin (Finance)")
     settle(qtbot, page)
     assert sql(ws, "SELECT name FROM evaluator ORDER BY position")[-1] == ("Chloé Martin (Finance)",)
-    qtbot.waitUntil(lambda: page.evaluator.findData("Chloé Martin (Finance)") >= 0)
+    qtbot.waitUntil(lambda: page.answers_tab.evaluator.findData("Chloé Martin (Finance)") >= 0)
     assert not page.add_evaluator("Chloé Martin (Finance)")  # a second one with the same name is refused
     assert warnings and "already an evaluator" in warnings[0]
     page.ctx.undo_stack.undo()

@@ -80,7 +80,7 @@ def test_cancel_leaves_no_file(window: object, demo: object, qtbot: object) -> N
     def build(target: Path, progress: object, cancel: object) -> None:
         from app.services.reports import evaluation_report
 
-        job.worker.cancel()  # the person pressed Cancel as soon as it started
+        job.task.request_stop()  # the person pressed Cancel as soon as it started
         evaluation_report(demo, DEMO_EVALUATION, target, progress=progress, cancel=cancel)  # type: ignore[arg-type]
 
     target = Path(str(demo.location)) / "cancelled.pdf"  # type: ignore[attr-defined]

@@ -34,11 +34,12 @@ from app.services.banks import ensure_default_bank, list_banks
 from app.store.workspace import Workspace, open_workspace
 from app.ui.context import AppContext
 from app.ui.evaluate.dialogs import NewEvaluationDialog
-from app.ui.evaluate.flags import AcknowledgeDialog
-from app.ui.evaluate.models import ROW_ROLE, FlagsModel, RankingModel
+from app.ui.evaluate.flags_tab import AcknowledgeDialog
+from app.ui.evaluate.models import FlagsModel, RankingModel
 from app.ui.main_window import PAGES, MainWindow
 from app.ui.oversee.dialogs import SelectPartnerDialog
 from app.ui.tasks import wait_for_workers
+from app.ui.widgets.tables import ROW_ROLE
 
 SLOGAN = "Implementing AI across the organization"
 SPECIFIC = "Prioritizing which inbound leads our SDRs should call first"
@@ -381,9 +382,9 @@ def test_procurement_lead_from_profile_to_pdf(
             qtbot.keyClicks(entry, name)
             qtbot.keyClick(entry, Qt.Key.Key_Return)
 
-        through_dialog(qtbot, window, QInputDialog, type_name, ev.add_vendor_button)
+        through_dialog(qtbot, window, QInputDialog, type_name, ev.vendors_tab.add_vendor_button)
         settle(qtbot, ev)
-    assert [ev.vendor_list.item(i).text() for i in range(ev.vendor_list.count())] == [
+    assert [ev.vendors_tab.vendor_list.item(i).text() for i in range(ev.vendors_tab.vendor_list.count())] == [
         LEADER,
         RUNNER_UP,
     ]
@@ -393,8 +394,8 @@ def test_procurement_lead_from_profile_to_pdf(
     ]
 
     # The leader's profile: an impressive demo (5/5) and a vague timeline ("ASAP").
-    click_index(qtbot, ev.vendor_list, ev.vendor_list.model().index(0, 0))
-    editor = ev.vendor_editor
+    click_index(qtbot, ev.vendors_tab.vendor_list, ev.vendors_tab.vendor_list.model().index(0, 0))
+    editor = ev.vendors_tab.vendor_editor
     assert editor.name.text() == LEADER
     editor.timeline_text.setFocus()
     qtbot.keyClicks(editor.timeline_text, "ASAP")
@@ -438,14 +439,14 @@ def test_procurement_lead_from_profile_to_pdf(
     }
     expected_values = {"y": "yes", "n": "no", "v0": "We own data, models and code"}
     click_tab(qtbot, ev.tabs, 0)  # Answers
-    answers = ev.answers
+    answers = ev.answers_tab.answers
     for column, evaluator in ((1, ANA), (2, BEN)):
         activate(qtbot, window)
-        arrow_to(qtbot, ev.evaluator, evaluator)
+        arrow_to(qtbot, ev.answers_tab.evaluator, evaluator)
         settle(qtbot, ev)
         for vendor in (LEADER, RUNNER_UP):
-            arrow_to(qtbot, ev.answer_vendor, vendor)
-            assert ev.progress.text() == "0 / 50 answered"
+            arrow_to(qtbot, ev.answers_tab.answer_vendor, vendor)
+            assert ev.answers_tab.progress.text() == "0 / 50 answered"
             for qid, *keys in plan[vendor]:
                 key = keys[column - 1]
                 answers.setFocus()
@@ -465,19 +466,19 @@ def test_procurement_lead_from_profile_to_pdf(
                     qtbot.keyClick(focused(), Qt.Key.Key_Escape)
                 else:  # a digit or y/n answers and moves on
                     qtbot.keyClick(answers, key)
-                    moved = ev.answers_model.question_at(answers.currentIndex())
+                    moved = ev.answers_tab.answers_model.question_at(answers.currentIndex())
                     assert moved is not None and moved.id != qid
                 value = expected_values.get(key, key.lstrip("#"))
                 assert answer(ws, vendor, evaluator, qid) == value, (vendor, evaluator, qid)
-            assert ev.error.text() == ""
+            assert ev.answers_tab.error.text() == ""
             n = len(plan[vendor])
-            assert ev.progress.text() == f"{n} / 50 answered"
-            assert f"({n}/50)" in ev.answer_vendor.currentText()
+            assert ev.answers_tab.progress.text() == f"{n} / 50 answered"
+            assert f"({n}/50)" in ev.answers_tab.answer_vendor.currentText()
         # The progress table counts this evaluator's answers for both vendors.
-        table = ev.progress_model
+        table = ev.results_panel.progress_model
         assert [table.index(r, column).data() for r in range(2)] == ["9/50", "9/50"]
     assert sql(ws, "SELECT COUNT(*) FROM answer") == [(36,)]
-    assert ev.answers_model.cell("TR03").value == "2"  # Ben's answer for the runner-up
+    assert ev.answers_tab.answers_model.cell("TR03").value == "2"  # Ben's answer for the runner-up
 
     # --- 4. Red flags: the vague timeline is critical because of the demo; acknowledge it ---
     flags_tab = ev.tabs.indexOf(ev.flags)
@@ -550,9 +551,9 @@ def test_procurement_lead_from_profile_to_pdf(
     # --- 6. Undo / redo an answer change from the keyboard ---------------------------------
     ev = go(qtbot, window, "evaluations")
     settle(qtbot, ev)
-    assert ev.current_evaluator() == BEN
+    assert ev.answers_tab.current_evaluator() == BEN
     click_tab(qtbot, ev.tabs, 0)
-    arrow_to(qtbot, ev.answer_vendor, LEADER)
+    arrow_to(qtbot, ev.answers_tab.answer_vendor, LEADER)
     assert answer(ws, LEADER, BEN, "TR03") == "5"
     # The app saves as it goes (no Save button), so mark a clean point to watch the marker.
     window.ctx.undo_stack.setClean()
@@ -564,7 +565,7 @@ def test_procurement_lead_from_profile_to_pdf(
     assert window.isWindowModified()
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert answer(ws, LEADER, BEN, "TR03") == "5"
-    assert ev.answers_model.cell("TR03").value == "5"
+    assert ev.answers_tab.answers_model.cell("TR03").value == "5"
     assert not window.isWindowModified()
     qtbot.keyClick(
         window,
@@ -572,7 +573,7 @@ def test_procurement_lead_from_profile_to_pdf(
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     assert answer(ws, LEADER, BEN, "TR03") == "1"
-    assert ev.answers_model.cell("TR03").value == "1"
+    assert ev.answers_tab.answers_model.cell("TR03").value == "1"
     assert window.isWindowModified()
     qtbot.waitUntil(lambda: not ev.busy)
 

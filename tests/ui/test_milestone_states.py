@@ -21,7 +21,7 @@ from app.services.reports import review_report
 from app.store.workspace import Workspace
 from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
-from app.ui.pages.oversee import Page
+from app.ui.oversee.page import Page
 from app.ui.widgets.verdict import VerdictChip
 from tests.report.helpers import stream_text
 

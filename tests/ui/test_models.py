@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.services import evaluation_view as view
 from app.services import evaluations
-from app.ui.compare.models import SORT_ROLE, ComparisonModel, DisagreementsModel, MatrixModel
+from app.ui.compare.models import ComparisonModel, DisagreementsModel, MatrixModel
 from app.ui.evaluate.models import (
     AnswerCell,
     AnswersModel,
@@ -13,6 +13,7 @@ from app.ui.evaluate.models import (
     RankingModel,
     RowsModel,
 )
+from app.ui.widgets.tables import SORT_ROLE
 from tests.conftest import DEMO_EVALUATION
 
 

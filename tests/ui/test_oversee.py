@@ -15,7 +15,7 @@ from app.store.workspace import Workspace
 from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
 from app.ui.oversee.dialogs import AcknowledgeDialog, ChangeMetricDialog, SelectPartnerDialog
-from app.ui.pages.oversee import Page, select_partner
+from app.ui.oversee.page import Page, select_partner
 from tests.conftest import DEMO_ENGAGEMENT
 from tests.services.test_engagements import (
     CONVERSION,

@@ -10,7 +10,6 @@ from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtGui import QFont
@@ -19,12 +18,7 @@ from app.domain.bank import Question, QuestionType
 from app.domain.flags import RedFlag
 from app.services.evaluation_view import RankingRow
 from app.ui.evaluate.severity import severity_color, severity_icon
-
-Index = QModelIndex | QPersistentModelIndex
-DISPLAY = Qt.ItemDataRole.DisplayRole
-EDIT = Qt.ItemDataRole.EditRole
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # raw value for sorting
-ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # the row object (question, ranking row, flag …)
+from app.ui.widgets.tables import DISPLAY, EDIT, ROW_ROLE, SORT_ROLE, Index
 
 
 def value_label(q: Question, value: str) -> str:

@@ -26,24 +26,8 @@ from app.ui.oversee.dashboard import Dashboard
 from app.ui.oversee.dialogs import AcknowledgeDialog, ChangeMetricDialog, SelectPartnerDialog
 from app.ui.oversee.review import ReviewForm
 from app.ui.tasks import Task
-from app.ui.undo import ServiceCommand
+from app.ui.undo import try_push
 from app.ui.widgets.page import empty_state, heading, page_layout
-
-
-def run_command(
-    ctx: AppContext,
-    text: str,
-    apply: Callable[[], Any],
-    revert: Callable[[], Any],
-    changed: str = "engagement",
-    on_done: Callable[[bool], None] | None = None,
-) -> str | None:
-    """Push an undoable edit; the refusal message (for the dialog or form to show) or None."""
-    if ctx.read_only:
-        return ctx.tr("This workspace is open read-only; nothing was saved.")
-    command = ServiceCommand(ctx, text, apply, revert, changed=changed, on_done=on_done)
-    ctx.undo_stack.push(command)
-    return command.error
 
 
 def select_partner(parent: QWidget, ctx: AppContext, evaluation_id: int, vendor: str) -> int | None:
@@ -62,11 +46,12 @@ def select_partner(parent: QWidget, ctx: AppContext, evaluation_id: int, vendor:
         def apply() -> None:
             created["id"] = engagements.select_partner(ws, evaluation_id, vendor, clean, kickoff)
 
-        return run_command(
+        return try_push(
             ctx,
             ctx.tr("Select {vendor} as partner").replace("{vendor}", vendor),
             apply,
             lambda: engagements.delete_engagement(ws, clean),
+            changed="engagement",
         )
 
     dialog = SelectPartnerDialog(proposal, submit, parent)
@@ -264,7 +249,7 @@ class Page(QWidget):
     # ----- edits (each an undoable command calling a service) ----------------------------
 
     def _run(self, text: str, apply: Callable[[], Any], revert: Callable[[], Any]) -> str | None:
-        error = run_command(self.ctx, text, apply, revert, changed="", on_done=self._reload)
+        error = try_push(self.ctx, text, apply, revert, on_done=self._reload)
         if error:
             self.ctx.say(error)
         return error

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.flags import RedFlag
-from app.ui.evaluate.models import ROW_ROLE, SORT_ROLE, FlagsModel
+from app.ui.evaluate.models import FlagsModel
+from app.ui.widgets.tables import ROW_ROLE, SORT_ROLE
 
 
 class AcknowledgeDialog(QDialog):

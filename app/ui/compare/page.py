@@ -7,7 +7,7 @@ import importlib.util
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,16 +32,17 @@ from PySide6.QtWidgets import (
 
 from app.domain.evaluation import EvaluationSnapshot, Results
 from app.services import evaluation_view as view
-from app.services import evaluations, live
+from app.services import live
 from app.services.errors import NotFound
 from app.ui import theme
 from app.ui.compare.chart import SectionChart
 from app.ui.compare.models import ComparisonModel, DisagreementsModel, MatrixModel
 from app.ui.context import AppContext
-from app.ui.evaluate.models import ROW_ROLE, SORT_ROLE, Column, RankingModel, RowsModel
-from app.ui.pages.evaluate import compact_rows
+from app.ui.evaluate.models import Column, RankingModel, RowsModel
 from app.ui.tasks import Task
+from app.ui.widgets.evaluation_picker import EvaluationPicker
 from app.ui.widgets.page import empty_state, heading, page_layout
+from app.ui.widgets.tables import ROW_ROLE, compact_rows, sortable_table
 
 SLIDER_MIN, SLIDER_MAX = 0, 200  # percent of each section's weight in what-if mode
 
@@ -78,21 +79,6 @@ def _banner(kind: str) -> QLabel:
     return label
 
 
-def _table(model: Any, name: str) -> tuple[QTableView, QSortFilterProxyModel]:
-    proxy = QSortFilterProxyModel()
-    proxy.setSourceModel(model)
-    proxy.setSortRole(SORT_ROLE)
-    table = QTableView()
-    table.setModel(proxy)
-    proxy.setParent(table)
-    table.setAccessibleName(name)
-    table.setSortingEnabled(True)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setWordWrap(False)
-    return table, proxy
-
-
 class Page(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -115,10 +101,8 @@ class Page(QWidget):
         self._sensitivity_timer.setInterval(250)
         self._sensitivity_timer.timeout.connect(lambda: self.recompute(with_sensitivity=True))
 
-        self.picker = QComboBox()
-        self.picker.setAccessibleName(self.tr("Evaluation"))
-        self.picker.setMinimumWidth(300)
-        self.picker.activated.connect(self._picked)
+        self.picker = EvaluationPicker(ctx)
+        self.picker.picked.connect(lambda eid: self.open_evaluation(eid))
         self.whatif_button = QPushButton(self.tr("&What-if…"))
         self.whatif_button.setCheckable(True)
         self.whatif_button.setToolTip(
@@ -147,7 +131,7 @@ class Page(QWidget):
         self.open_banner = _banner("")
 
         self.ranking = RankingModel(self)
-        self.ranking_view, self.ranking_proxy = _table(self.ranking, self.tr("Ranking"))
+        self.ranking_view, self.ranking_proxy = sortable_table(self.ranking, self.tr("Ranking"))
         self.ranking_view.sortByColumn(RankingModel.RANK, Qt.SortOrder.AscendingOrder)
         self.ranking_view.verticalHeader().setVisible(False)
         header = self.ranking_view.horizontalHeader()
@@ -226,7 +210,7 @@ class Page(QWidget):
         body.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.body, 1)
         self.export_button.setVisible(_exists("app.ui.export"))
-        self.select_button.setVisible(_exists("app.ui.pages.oversee"))
+        self.select_button.setVisible(_exists("app.ui.oversee.page"))
         ctx.data_changed.connect(self._data_changed)
         ctx.workspace_changed.connect(self.refresh)
 
@@ -240,7 +224,7 @@ class Page(QWidget):
     def _build_sections(self) -> QWidget:
         self.chart = SectionChart()
         self.matrix = MatrixModel(self)
-        self.matrix_view, _ = _table(self.matrix, self.tr("Vendors by section"))
+        self.matrix_view, _ = sortable_table(self.matrix, self.tr("Vendors by section"))
         # Sections share the width so every one is on screen without scrolling sideways, even
         # with the what-if panel open; a header too long for its share is elided (full name in
         # its tooltip). The total keeps the width of its numbers.
@@ -315,7 +299,7 @@ class Page(QWidget):
         self.why_summary = QLabel()
         self.why_summary.setWordWrap(True)
         self.comparison = ComparisonModel(self)
-        self.comparison_view, _ = _table(self.comparison, self.tr("Points by section"))
+        self.comparison_view, _ = sortable_table(self.comparison, self.tr("Points by section"))
         self.comparison_view.verticalHeader().setVisible(False)
         # Four columns sharing the width: long vendor names elide (tooltip has them) rather
         # than push the table into sideways scrolling on a small screen.
@@ -410,18 +394,7 @@ class Page(QWidget):
         return self.loader.busy or self.sensitivity_task.busy or bool(self._stages)
 
     def refresh(self) -> None:
-        items = evaluations.list_evaluations(self.ctx.workspace)
-        self.picker.blockSignals(True)
-        self.picker.clear()
-        for e in items:
-            self.picker.addItem(e.name, e.id)
-        self.picker.blockSignals(False)
-        ids = [e.id for e in items]
-        wanted = (
-            self.ctx.current_evaluation
-            if self.ctx.current_evaluation in ids
-            else (ids[0] if ids else None)
-        )
+        wanted = self.picker.reload()
         self.empty.setVisible(wanted is None)
         self.body.setVisible(wanted is not None)
         for button in (self.whatif_button, self.export_button, self.select_button):
@@ -434,14 +407,7 @@ class Page(QWidget):
             for b in (self.close_banner, self.open_banner, self.whatif_banner):
                 b.hide()
             return
-        self.picker.setCurrentIndex(ids.index(wanted))
         self.open_evaluation(wanted)
-
-    def _picked(self, index: int) -> None:
-        eid = self.picker.itemData(index)
-        if eid is not None:
-            self.ctx.select_evaluation(int(eid))
-            self.open_evaluation(int(eid))
 
     def _data_changed(self, what: str) -> None:
         # Another page saved something: reload only when this page is on screen.
@@ -783,7 +749,7 @@ class Page(QWidget):
             fn(self, self.ctx, self.evaluation_id)
 
     def select_partner(self) -> None:
-        fn = _optional("app.ui.pages.oversee", "select_partner")
+        fn = _optional("app.ui.oversee.page", "select_partner")
         vendor = self.selected_vendor()
         if fn is not None and self.evaluation_id is not None and vendor:
             fn(self, self.ctx, self.evaluation_id, vendor)

@@ -1,0 +1,363 @@
+"""Evaluate page: the evaluation picker, the Answers / Vendors / Red flags tabs, and live results.
+
+The page owns the open evaluation (loaded and rescored off the GUI thread by services.live) and
+the undo push; each tab (answers_tab, vendors_tab, flags_tab) owns its widgets and its edits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QWidget,
+)
+
+from app.domain.evaluation import EvaluationSnapshot, Results
+from app.domain.flags import RedFlag, sort_flags
+from app.services import evaluations
+from app.services.errors import NotFound
+from app.services.live import LiveEvaluation
+from app.ui.context import AppContext
+from app.ui.evaluate.answers_tab import AnswersTab
+from app.ui.evaluate.dialogs import NewEvaluationDialog
+from app.ui.evaluate.flags_tab import FlagsPanel
+from app.ui.evaluate.results_panel import ResultsPanel
+from app.ui.evaluate.vendors_tab import VendorsTab
+from app.ui.tasks import Task
+from app.ui.undo import try_push
+from app.ui.widgets.evaluation_picker import EvaluationPicker
+from app.ui.widgets.page import ElidedLabel, empty_state, heading, page_layout
+
+FLAGS_TAB = 2
+
+
+class Page(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.evaluation_id: int | None = None
+        # The evaluation in memory, loaded and rescored off the GUI thread (services.live).
+        self.live: LiveEvaluation | None = None
+        self.loader = Task(self)
+
+        # --- evaluation picker
+        self.picker = EvaluationPicker(ctx)
+        self.picker.setMinimumWidth(320)
+        self.picker.picked.connect(self.open_evaluation)
+        self.new_button = QPushButton(self.tr("&New evaluation…"))
+        self.new_button.clicked.connect(lambda: self.new_evaluation())
+        self.add_evaluator_button = QPushButton(self.tr("Add e&valuator…"))
+        self.add_evaluator_button.setAccessibleName(self.tr("Add an evaluator to this evaluation"))
+        self.add_evaluator_button.clicked.connect(lambda: self.add_evaluator())
+        self.info = ElidedLabel()
+        self.loading = QLabel(self.tr("Loading…"))
+        self.loading.setAccessibleName(self.tr("Loading the evaluation"))
+        self.loading.hide()
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Evaluation:")))
+        top.addWidget(self.picker, 2)
+        top.addWidget(self.new_button)
+        top.addWidget(self.add_evaluator_button)
+        top.addWidget(self.loading)
+        top.addSpacing(8)
+        top.addWidget(self.info, 1)
+
+        self.answers_tab = AnswersTab(self)
+        self.vendors_tab = VendorsTab(self)
+        self.flags = FlagsPanel()
+        self.flags.acknowledge_requested.connect(self.acknowledge)
+        self.flags.withdraw_requested.connect(self.withdraw)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.answers_tab, self.tr("&Answers"))
+        self.tabs.addTab(self.vendors_tab, self.tr("&Vendors"))
+        self.tabs.addTab(self.flags, self.tr("Red &flags"))
+
+        split = QSplitter()
+        split.addWidget(self.tabs)
+        # The results scroll rather than squeeze their tables on a small screen.
+        self.results_panel = ResultsPanel()
+        results = QScrollArea()
+        results.setWidget(self.results_panel)
+        results.setWidgetResizable(True)
+        results.setFrameShape(QFrame.Shape.NoFrame)
+        results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        results.setMinimumWidth(300)
+        split.addWidget(results)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setSizes([700, 330])
+        split.setChildrenCollapsible(False)
+        self.empty = empty_state(
+            self.tr("No evaluation yet"),
+            self.tr(
+                "An evaluation scores candidate partners for one use case against a question bank. "
+                "Create one, or load the demo from the File menu to look around first."
+            ),
+            self.tr("New evaluation…"),
+            lambda: self.new_evaluation(),
+        )
+        layout = page_layout(self)
+        layout.addWidget(
+            heading(
+                self.tr("Evaluate"),
+                self.tr(
+                    "Profile each vendor, score their answers independently, and watch totals and red flags update."
+                ),
+            )
+        )
+        layout.addLayout(top)
+        layout.addWidget(self.empty, 1)
+        layout.addWidget(split, 1)
+        self.body = split
+        ctx.workspace_changed.connect(self.refresh)
+
+    # ----- loading ----------------------------------------------------------------------
+
+    @property
+    def snapshot(self) -> EvaluationSnapshot | None:
+        return self.live.snapshot if self.live is not None else None
+
+    @property
+    def results(self) -> Results | None:
+        return self.live.results if self.live is not None else None
+
+    @property
+    def busy(self) -> bool:
+        """Whether the evaluation (or another evaluator's view of it) is still loading."""
+        return self.loader.busy
+
+    def refresh(self) -> None:
+        """Reload the list of evaluations and the current one (the page was shown)."""
+        wanted = self.picker.reload()
+        ro = self.ctx.read_only
+        self.new_button.setEnabled(not ro)
+        self.add_evaluator_button.setEnabled(not ro and wanted is not None)
+        if wanted is None:
+            self.loader.cancel()
+            self.evaluation_id = None
+            self.live = None
+            self.empty.show()
+            self.body.hide()
+            return
+        self.empty.hide()
+        self.body.show()
+        if self.ctx.current_evaluation != wanted:
+            self.ctx.select_evaluation(wanted)
+        self.open_evaluation(wanted)
+
+    def open_evaluation(self, evaluation_id: int) -> None:
+        if evaluation_id != self.evaluation_id:
+            # Nothing of the previous evaluation may be edited while the new one loads.
+            self.live = None
+        self.evaluation_id = evaluation_id
+        self.answers_tab.forget()
+        self.reload()
+
+    def reload(self, then: Callable[[], None] | None = None) -> None:
+        """Re-read the evaluation on a worker, then redisplay everything that may have changed.
+
+        A newer reload (or another evaluation picked meanwhile) drops this one's result.
+        """
+        eid = self.evaluation_id
+        if eid is None:
+            return
+        ws = self.ctx.workspace
+        evaluator = self.answers_tab.current_evaluator() or self.ctx.current_evaluator
+
+        def loaded(live: LiveEvaluation) -> None:
+            self._loaded(live)
+            if then is not None:
+                then()
+
+        self.start_load(lambda: LiveEvaluation.load(ws, eid, evaluator), loaded)
+
+    def start_load(
+        self, fn: Callable[[], LiveEvaluation], on_done: Callable[[LiveEvaluation], None]
+    ) -> None:
+        self.set_busy(True)
+        self.loader.run(fn, on_done, self._load_failed)
+
+    def set_busy(self, busy: bool) -> None:
+        self.loading.setVisible(busy)
+        # Until the first result arrives there is nothing valid to edit; a reload of the same
+        # evaluation keeps the page usable (an edit meanwhile restarts the reload).
+        self.body.setEnabled(not busy or self.live is not None)
+        self.answers_tab.set_busy(busy)
+
+    def _load_failed(self, exc: Exception) -> None:
+        self.set_busy(False)
+        if isinstance(exc, NotFound):
+            self.ctx.current_evaluation = None
+            self.live = None
+            self.refresh()
+            return
+        self.ctx.say(self.tr("Could not load the evaluation: %1").replace("%1", str(exc)))
+
+    def _loaded(self, live: LiveEvaluation) -> None:
+        if live.evaluation_id != self.evaluation_id:
+            return
+        self.live = live
+        self.set_busy(False)
+        snap = live.snapshot
+        self.info.setText(
+            self.tr("Bank: %1 v%2 (%3)")
+            .replace("%1", snap.bank.name)
+            .replace("%2", str(snap.bank.version))
+            .replace("%3", snap.bank.hash[:12])
+        )
+        self.answers_tab.fill(live)
+        self.vendors_tab.fill(snap)
+        self.answers_tab.selection_changed(force=False)
+        self.update_results()
+
+    # ----- results and flags ------------------------------------------------------------
+
+    def visible_results(self) -> Results | None:
+        return self.results
+
+    def update_results(self) -> None:
+        live = self.live
+        if live is None:
+            return
+        self.results_panel.show_results(live)
+        flags: list[RedFlag] = sort_flags([f for fl in live.results.flags.values() for f in fl])
+        self.flags.read_only = self.ctx.read_only
+        self.flags.set_flags(flags, [v.name for v in live.snapshot.vendors])
+        open_count = sum(1 for f in flags if not f.acknowledged)
+        self.tabs.setTabText(FLAGS_TAB, self.tr("Red &flags (%1)").replace("%1", str(open_count)))
+        self.answers_tab.show_vendor_progress(live)
+
+    def acknowledge(self, flag: RedFlag, rationale: str) -> bool:
+        eid = self.evaluation_id
+        if eid is None:
+            return False
+        ws = self.ctx.workspace
+        by = self.answers_tab.current_evaluator()
+        old = flag.acknowledgement
+
+        def revert() -> None:
+            if old is None:
+                evaluations.withdraw_acknowledgement(ws, eid, flag.vendor, flag.rule, by=by)
+            else:
+                evaluations.acknowledge_flag(
+                    ws, eid, flag.vendor, flag.rule, old.rationale, by=old.by
+                )
+
+        error = self.push(
+            self.tr("Acknowledge flag"),
+            lambda: evaluations.acknowledge_flag(ws, eid, flag.vendor, flag.rule, rationale, by=by),
+            revert,
+            lambda _u: self._after_flag(eid, flag),
+        )
+        return error is None
+
+    def withdraw(self, flag: RedFlag) -> bool:
+        eid = self.evaluation_id
+        ack = flag.acknowledgement
+        if eid is None or ack is None:
+            return False
+        ws = self.ctx.workspace
+        error = self.push(
+            self.tr("Withdraw acknowledgement"),
+            lambda: evaluations.withdraw_acknowledgement(
+                ws, eid, flag.vendor, flag.rule, by=self.answers_tab.current_evaluator()
+            ),
+            lambda: evaluations.acknowledge_flag(
+                ws, eid, flag.vendor, flag.rule, ack.rationale, by=ack.by
+            ),
+            lambda _u: self._after_flag(eid, flag),
+        )
+        return error is None
+
+    def _after_flag(self, eid: int, flag: RedFlag) -> None:
+        if eid != self.evaluation_id:
+            return
+        self.reload(then=lambda: None if self.flags.select(flag.vendor, flag.rule) else None)
+
+    # ----- evaluations ------------------------------------------------------------------
+
+    def add_evaluator(self, name: str | None = None) -> bool:
+        eid = self.evaluation_id
+        if eid is None:
+            return False
+        if name is None:
+            name, ok = QInputDialog.getText(
+                self, self.tr("Add evaluator"), self.tr("Name of the new evaluator (they score blind until they submit):")
+            )
+            if not ok:
+                return False
+        name = name.strip()
+        ws = self.ctx.workspace
+        error = self.push(
+            self.tr("Add evaluator %1").replace("%1", name),
+            lambda: evaluations.add_evaluator(ws, eid, name),
+            lambda: evaluations.remove_evaluator(ws, eid, name),
+            lambda undone: self.reload(),
+        )
+        if error:
+            QMessageBox.warning(self, self.tr("Add evaluator"), error)
+        return error is None
+
+    def new_evaluation(self) -> bool:
+        dialog = NewEvaluationDialog(self.ctx.workspace, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        return self.create_evaluation(*dialog.values())
+
+    def create_evaluation(
+        self, name: str, version_id: int, evaluators: list[str], use_case: int | None
+    ) -> bool:
+        ws = self.ctx.workspace
+        created: dict[str, int] = {}
+
+        def apply() -> None:
+            created["id"] = evaluations.create_evaluation(
+                ws, name, version_id, evaluators, use_case
+            )
+
+        def done(undone: bool) -> None:
+            if not undone:
+                self.ctx.select_evaluation(created["id"])
+            self.refresh()
+
+        error = self.push(
+            self.tr("Create evaluation %1").replace("%1", name),
+            apply,
+            lambda: evaluations.delete_evaluation(ws, created["id"]),
+            done,
+        )
+        if error:
+            QMessageBox.warning(self, self.tr("New evaluation"), error)
+        return error is None
+
+    # ----- plumbing ---------------------------------------------------------------------
+
+    def push(
+        self,
+        text: str,
+        apply: Callable[[], Any],
+        revert: Callable[[], Any],
+        on_done: Callable[[bool], None],
+    ) -> str | None:
+        """Apply through the undo stack; the service's message when it refuses, else None."""
+        return try_push(
+            self.ctx,
+            text,
+            apply,
+            revert,
+            changed=f"evaluation:{self.evaluation_id}",
+            on_done=on_done,
+        )

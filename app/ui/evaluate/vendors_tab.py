@@ -1,0 +1,211 @@
+"""Evaluate ▸ Vendors: the candidate vendors and the profile of each."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QInputDialog,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.evaluation import EvaluationSnapshot
+from app.domain.models import Vendor
+from app.services import evaluations
+from app.ui.evaluate.vendor_editor import VendorEditor
+
+if TYPE_CHECKING:
+    from app.ui.evaluate.page import Page
+
+
+class VendorsTab(QWidget):
+    """The vendor list (add, remove) beside the profile editor of the selected vendor."""
+
+    def __init__(self, page: Page) -> None:
+        super().__init__()
+        self.page = page
+        self.vendor_list = QListWidget()
+        self.vendor_list.setAccessibleName(self.tr("Vendors"))
+        self.vendor_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.vendor_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.vendor_list.currentRowChanged.connect(lambda _r: self.show_vendor())
+        self.add_vendor_button = QPushButton(self.tr("Add &vendor…"))
+        self.add_vendor_button.clicked.connect(lambda: self.add_vendor())
+        self.remove_vendor_button = QPushButton(self.tr("&Remove vendor"))
+        self.remove_vendor_button.clicked.connect(lambda: self.remove_vendor())
+        left = QVBoxLayout()
+        left.addWidget(self.vendor_list, 1)
+        left.addWidget(self.add_vendor_button)
+        left.addWidget(self.remove_vendor_button)
+        lw = QWidget()
+        lw.setLayout(left)
+        lw.setMaximumWidth(160)
+        self.vendor_editor = VendorEditor()
+        self.vendor_editor.edited.connect(self.save_vendor)
+        layout = QHBoxLayout(self)
+        layout.addWidget(lw)
+        layout.addWidget(self.vendor_editor, 1)
+
+    @property
+    def snapshot(self) -> EvaluationSnapshot | None:
+        return self.page.snapshot
+
+    # ----- what is shown ------------------------------------------------------------------
+
+    def fill(self, snapshot: EvaluationSnapshot) -> None:
+        """The vendors of a freshly loaded evaluation; the selection stays where it was."""
+        names = [v.name for v in snapshot.vendors]
+        current = self.vendor_list.currentItem().text() if self.vendor_list.currentItem() else None
+        if [self.vendor_list.item(i).text() for i in range(self.vendor_list.count())] != names:
+            self.vendor_list.blockSignals(True)
+            self.vendor_list.clear()
+            for n in names:
+                self.vendor_list.addItem(QListWidgetItem(n))
+            self.vendor_list.blockSignals(False)
+            row = names.index(current) if current in names else (0 if names else -1)
+            self.vendor_list.setCurrentRow(row)
+        read_only = self.page.ctx.read_only
+        self.vendor_editor.set_capabilities(snapshot.organization.infrastructure)
+        self.vendor_editor.set_read_only(read_only)
+        self.remove_vendor_button.setEnabled(bool(names) and not read_only)
+        self.add_vendor_button.setEnabled(not read_only)
+        self.show_vendor()
+
+    def show_vendor(self) -> None:
+        snapshot = self.snapshot
+        if snapshot is None:
+            return
+        item = self.vendor_list.currentItem()
+        vendor = None
+        if item is not None:
+            try:
+                vendor = snapshot.vendor(item.text())
+            except KeyError:
+                vendor = None
+        shown = self.vendor_editor.vendor
+        focus = QApplication.focusWidget()
+        if (
+            vendor is not None
+            and shown is not None
+            and shown.name == vendor.name
+            and focus is not None
+            and self.vendor_editor.isAncestorOf(focus)
+        ):
+            # A reload landed while the person edits this vendor: keep what they are typing.
+            return
+        self.vendor_editor.set_vendor(vendor)
+
+    # ----- edits --------------------------------------------------------------------------
+
+    def add_vendor(self, name: str | None = None) -> bool:
+        page = self.page
+        eid = page.evaluation_id
+        if eid is None:
+            return False
+        if name is None:
+            name, ok = QInputDialog.getText(self, self.tr("Add vendor"), self.tr("Vendor name:"))
+            if not ok:
+                return False
+        name = name.strip()
+        ws = page.ctx.workspace
+        error = page.push(
+            self.tr("Add vendor %1").replace("%1", name),
+            lambda: evaluations.save_vendor(ws, eid, Vendor(name)),
+            lambda: evaluations.delete_vendor(ws, eid, name),
+            lambda undone: self._after_vendor(eid, None if undone else name),
+        )
+        if error:
+            QMessageBox.warning(self, self.tr("Add vendor"), error)
+        return error is None
+
+    def remove_vendor(self) -> bool:
+        page = self.page
+        eid, snap = page.evaluation_id, self.snapshot
+        item = self.vendor_list.currentItem()
+        if eid is None or snap is None or item is None:
+            return False
+        name = item.text()
+        vendor = snap.vendor(name)
+        answers = [a for a in snap.answers if a.vendor == name]
+        if (
+            QMessageBox.question(
+                self,
+                self.tr("Remove vendor"),
+                self.tr("Remove %1 and its %2 answers? You can undo this.")
+                .replace("%1", name)
+                .replace("%2", str(len(answers))),
+            )
+            != QMessageBox.StandardButton.Yes
+        ):
+            return False
+        ws = page.ctx.workspace
+
+        acks = {k: v for k, v in snap.acknowledgements.items() if k[0] == name}
+
+        def restore() -> None:
+            # One transaction: the profile, every answer and acknowledgement come back together.
+            evaluations.restore_vendor(ws, eid, vendor, answers, acks)
+
+        error = page.push(
+            self.tr("Remove vendor %1").replace("%1", name),
+            lambda: evaluations.delete_vendor(ws, eid, name),
+            restore,
+            lambda undone: self._after_vendor(eid, name if undone else None),
+        )
+        return error is None
+
+    def save_vendor(self, old_name: str, new: Vendor) -> bool:
+        page = self.page
+        eid, snap = page.evaluation_id, self.snapshot
+        if eid is None or snap is None:
+            return False
+        old = snap.vendor(old_name)
+        ws = page.ctx.workspace
+        error = page.push(
+            self.tr("Edit vendor %1").replace("%1", new.name or old_name),
+            lambda: evaluations.save_vendor(ws, eid, new, old_name=old_name),
+            lambda: evaluations.save_vendor(ws, eid, old, old_name=new.name.strip()),
+            lambda undone: self._profile_saved(
+                eid, new.name.strip(), old if undone else new, undone
+            ),
+        )
+        if error:
+            self.vendor_editor.set_vendor(old)
+            page.ctx.say(error)
+        return error is None
+
+    def _profile_saved(self, eid: int, name: str, vendor: Vendor, undone: bool) -> None:
+        # A profile edit under the same name changes flags only: update them in memory, now,
+        # and leave the form alone (the person may already be typing in the next field).
+        page = self.page
+        live = page.live
+        if eid == page.evaluation_id and live is not None and not page.busy:
+            if live.replace_vendor(name, vendor):
+                shown = self.vendor_editor.vendor
+                if shown is not None and shown.name == name:
+                    # As after any save: the form shows what is saved now (tables rely on it).
+                    self.vendor_editor.set_vendor(live.snapshot.vendor(name))
+                page.update_results()
+                return
+        self._after_vendor(eid, vendor.name.strip())
+
+    def _after_vendor(self, eid: int, select: str | None) -> None:
+        if eid != self.page.evaluation_id:
+            return
+
+        def reselect() -> None:
+            if select is not None:
+                items = self.vendor_list.findItems(select, Qt.MatchFlag.MatchExactly)
+                if items:
+                    self.vendor_list.setCurrentItem(items[0])
+            self.show_vendor()
+
+        self.page.reload(then=reselect)
