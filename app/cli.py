@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from app import __version__
+from app.domain.wording import plural
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
@@ -59,7 +60,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     ws = _open(args)
     s = transfer.load_demo(ws)
     print(f"Demo loaded into {ws.location}")
-    print(f"  evaluation  {s.evaluation!r}: {s.vendors} vendors, {s.answers} answers")
+    print(f"  evaluation  {s.evaluation!r}: {plural(s.vendors, 'vendor')}, {plural(s.answers, 'answer')}")
     if s.engagement:
         print(f"  engagement  {s.engagement!r}")
     print(f"Next: diligence score {_quote(s.evaluation)}")
@@ -81,7 +82,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     s = transfer.import_document(ws, doc, str(path))
     for w in s.warnings:
         print(f"warning: {w}", file=sys.stderr)
-    print(f"Imported {s.evaluation!r}: {s.vendors} vendors, {s.answers} answers, bank {s.bank!r} v{s.bank_version}"
+    print(f"Imported {s.evaluation!r}: {plural(s.vendors, 'vendor')}, {plural(s.answers, 'answer')}, bank {s.bank!r} v{s.bank_version}"
           + (f", engagement {s.engagement!r}" if s.engagement else ""))
     return EXIT_OK
 
@@ -179,6 +180,8 @@ def cmd_usecase_check(args: argparse.Namespace) -> int:
 
 
 def cmd_oversight(args: argparse.Namespace) -> int:
+    from app.domain.models import Direction
+    from app.domain.oversight import tolerance_words
     from app.services import engagements
 
     ws = _open(args, create=False)
@@ -190,7 +193,9 @@ def cmd_oversight(args: argparse.Namespace) -> int:
     print(f"{e.name} — {e.vendor}, kickoff {e.kickoff.isoformat()}")
     for t in o.tracks:
         m = t.metric
-        print(f"\n{m.name} ({m.unit}): baseline {m.baseline:g} → target {m.target:g} by {m.target_date or '—'} ({m.direction.value})")
+        better = "higher is better" if m.direction is Direction.UP else "lower is better"
+        print(f"\n{m.name} ({m.unit}): baseline {m.baseline:g} → target {m.target:g} by {m.target_date or '—'} ({better})")
+        print(f"  on track: {tolerance_words(m)}")
         for p in t.points:
             actual = "—" if p.actual is None else f"{p.actual:g}"
             print(f"  {p.month}  actual {actual:>8}  expected {p.expected:>8.2f}  {p.status.value}")
@@ -278,7 +283,7 @@ def cmd_bank_export(args: argparse.Namespace) -> int:
         from app.services.spreadsheets import export_bank_csv
 
         export_bank_csv(bank, out)
-    print(f"Wrote {out} ({len(bank.questions)} questions, {bank.name} v{bank.version})")
+    print(f"Wrote {out} ({plural(len(bank.questions), 'question')}, {bank.name} v{bank.version})")
     return EXIT_OK
 
 

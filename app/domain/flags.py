@@ -9,6 +9,7 @@ from app.domain.bank import QuestionType
 from app.domain.models import Organization, Severity, Vendor
 from app.domain.scoring import ScoreBoard
 from app.domain.text import Synonyms, contains_phrase, norm
+from app.domain.wording import condition_words
 
 INDUSTRY_AVERAGE_MONTHS = 8
 GENERALIST_INDUSTRY_COUNT = 6
@@ -211,7 +212,8 @@ def check_questions(board: ScoreBoard, vendor: str) -> list[RedFlag]:
             continue
         s5 = board.score5(vendor, q.id)
         if s5 is not None and rule.fires_on_score(s5):
-            evidence = (f"{q.id} \u201c{q.question}\u201d scored {s5:.1f} of 5 (rule {rule.op}{rule.threshold:g})",)
+            when = condition_words(rule.op, rule.threshold)
+            evidence = (f"{q.id} \u201c{q.question}\u201d scored {s5:.1f} of 5 (flagged at {when} of 5)",)
             flags.append(RedFlag(f"question:{q.id}", rule.severity, rule.message, evidence, vendor))
     return flags
 

@@ -13,6 +13,7 @@ from enum import StrEnum
 from app.domain.errors import DomainError
 from app.domain.flags import RedFlag
 from app.domain.models import Direction, Milestone, Severity, SuccessMetric
+from app.domain.wording import share_words
 
 TOLERANCE = 0.10
 _NO_PLAN = {"", "-", "n/a", "na", "none", "tbd", "todo", "no", "nothing", "tba", "?"}
@@ -68,17 +69,43 @@ def expected_value(metric: SuccessMetric, kickoff: date, month: str) -> float:
     return metric.baseline + (metric.target - metric.baseline) * f
 
 
+def tolerance(metric: SuccessMetric) -> float:
+    """How far an actual may fall behind the expected value and still be on track.
+
+    It is a share of the way from baseline to target, not of the value: readers who take
+    "10 %" as 10 % of 91.8 are surprised, so every surface says it with `tolerance_words`.
+    """
+    if metric.baseline is None or metric.target is None:
+        return 0.0
+    return TOLERANCE * abs(metric.target - metric.baseline)
+
+
+def _unit_words(unit: str) -> str:
+    u = unit.strip()
+    if u in ("%", "percent", "per cent"):
+        return " percentage points"
+    return f" {u}" if u else ""
+
+
+def tolerance_words(metric: SuccessMetric, expected: float | None = None) -> str:
+    """On track, in words: "within 0.5 points of the expected 91.8 (10 % of the way from baseline to target)"."""
+    of = "the expected value" if expected is None else f"the expected {_short(expected)}"
+    return (
+        f"within {_short(tolerance(metric))}{_unit_words(metric.unit)} of {of} "
+        f"({share_words(TOLERANCE)} of the way from baseline to target)"
+    )
+
+
 def status(metric: SuccessMetric, kickoff: date, month: str, actual: float | None) -> tuple[float, Status]:
     expected = expected_value(metric, kickoff, month)
     if actual is None:
         return expected, Status.NO_DATA
-    assert metric.baseline is not None and metric.target is not None
-    tolerance = TOLERANCE * abs(metric.target - metric.baseline)
+    margin = tolerance(metric)
     eps = 1e-9
     if metric.direction is Direction.UP:
-        ok = actual >= expected - tolerance - eps
+        ok = actual >= expected - margin - eps
     else:
-        ok = actual <= expected + tolerance + eps
+        ok = actual <= expected + margin + eps
     return expected, Status.ON_TRACK if ok else Status.OFF_TRACK
 
 
