@@ -29,7 +29,8 @@ def test_oversight_json_has_the_documented_shape_and_flags_conversion(demo_path:
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
     # DESIGN.md: {"engagement", "metrics": [{"name", "reviews": [{"month","actual","expected","status"}]}], "flags"}
-    assert set(data) == {"engagement", "metrics", "flags"}
+    assert set(data) == {"engagement", "metrics", "milestones", "flags"}
+    assert [(m["due"], m["state"]) for m in data["milestones"]][:1] == [("2026-08-01", "overdue")]
     assert data["engagement"] == DEMO_ENGAGEMENT
     assert [m["name"] for m in data["metrics"]] == [
         "Lead-to-meeting conversion",

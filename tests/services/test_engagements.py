@@ -128,7 +128,7 @@ def test_the_demo_flags_conversion_off_track_without_a_plan(demo: Workspace) -> 
     assert [p.status for p in conv.points] == [Status.ON_TRACK, Status.OFF_TRACK, Status.OFF_TRACK]
     assert o.timeline.promised_months == 5
     assert o.timeline.actual_months is None
-    assert [m.state.value for m in o.milestones] == ["overdue", "overdue", "overdue", "due"]
+    assert [m.state.value for m in o.milestones] == ["overdue", "overdue", "overdue", "not due yet"]
 
 
 # ----- saving reviews --------------------------------------------------------------------
