@@ -16,7 +16,6 @@ _SYNTAX = re.compile(
     r"|\belse\s?:\s?\d"
     r"|\(rule\b"
     r"|\bcontains="
-    r"|\bDirichlet\b"
 )
 _LAZY_PLURAL = re.compile(r"\w\(s\)")
 _WRONG_ONE = re.compile(r"(?<![\d.,])1 (?:reviews|pages|flags|red flags|questions|vendors|answers|evaluators|days|months)\b")

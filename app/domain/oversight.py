@@ -87,13 +87,17 @@ def _unit_words(unit: str) -> str:
     return f" {u}" if u else ""
 
 
-def tolerance_words(metric: SuccessMetric, expected: float | None = None) -> str:
-    """On track, in words: "within 0.5 points of the expected 91.8 (10 % of the way from baseline to target)"."""
+TOLERANCE_WHY = f"{share_words(TOLERANCE)} of the way from baseline to target"
+
+
+def tolerance_words(metric: SuccessMetric, expected: float | None = None, why: bool = True) -> str:
+    """On track, in words: "within 0.5 points of the expected 91.8 (10 % of the way from baseline to target)".
+
+    `why=False` leaves out the parenthesis, for a list that says it once (`TOLERANCE_WHY`).
+    """
     of = "the expected value" if expected is None else f"the expected {_short(expected)}"
-    return (
-        f"within {_short(tolerance(metric))}{_unit_words(metric.unit)} of {of} "
-        f"({share_words(TOLERANCE)} of the way from baseline to target)"
-    )
+    text = f"within {_short(tolerance(metric))}{_unit_words(metric.unit)} of {of}"
+    return f"{text} ({TOLERANCE_WHY})" if why else text
 
 
 def status(metric: SuccessMetric, kickoff: date, month: str, actual: float | None) -> tuple[float, Status]:

@@ -301,12 +301,11 @@ def table(
 
     Header strings become wrapping paragraphs; columns listed in `right` are right-aligned.
     """
-    st = styles()
     right = set(right)
     data = [list(r) for r in rows]
     for h in range(min(header_rows, len(data))):
         data[h] = [
-            _Paragraph(esc(c), st.head_right if i in right else st.head) if isinstance(c, str) else c
+            _Paragraph(esc(c), _head_style(c, widths[i], i in right)) if isinstance(c, str) else c
             for i, c in enumerate(data[h])
         ]
     t = Table(data, colWidths=list(widths), repeatRows=header_rows, hAlign="LEFT")
@@ -334,6 +333,23 @@ def table(
     cmds.extend(extra)
     t.setStyle(TableStyle(cmds))
     return t
+
+
+_SPLIT_HEADS: dict[str, ParagraphStyle] = {}
+
+
+def _head_style(text: str, width: float, right: bool) -> ParagraphStyle:
+    """Headers wrap between words; only a word wider than its column (a long name) is broken,
+    rather than drawn over the next column."""
+    st = styles()
+    style = st.head_right if right else st.head
+    room = width - 8  # the house table's left and right padding
+    if all(pdfmetrics.stringWidth(word, style.fontName, style.fontSize) <= room for word in text.split()):
+        return style
+    split = _SPLIT_HEADS.get(style.name)
+    if split is None:
+        split = _SPLIT_HEADS[style.name] = ParagraphStyle(style.name + "-split", parent=style, splitLongWords=1)
+    return split
 
 
 def layout_table(data: Sequence[Sequence[object]], widths: Sequence[float]) -> Table:

@@ -25,6 +25,7 @@ from app.domain.models import Answer, Vendor
 from app.domain.scoring import VendorScore
 from app.domain.sensitivity import CLOSE_CALL_POINTS, STABILITY_RANGE
 from app.domain.text import Synonyms
+from app.domain.wording import plural
 from app.report import charts
 from app.report.common import (
     ACCENT,
@@ -341,7 +342,8 @@ class _View:
         total_open = sum(len(_open(fl)) for fl in self.r.flags.values())
         if not serious:
             text = "No open critical or high red flags." if total_open == 0 else (
-                f"No open critical or high red flags; {total_open} medium flag(s) are listed in the report.")
+                f"No open critical or high red flags; {plural(total_open, 'medium flag')} "
+                f"{'is' if total_open == 1 else 'are'} listed in the report.")
             return [para(text, st.body)]
         rows: list[list[object]] = []
         for f in serious[:PAGE1_FLAGS]:
@@ -383,7 +385,7 @@ class _View:
                         "data with both, then decide on the results rather than on the score.")
             elif critical:
                 head = f"Approve {lv}{purpose}, on condition"
-                body = (f"{len(critical)} critical red flag(s) must be resolved in writing before signature; "
+                body = (f"{plural(len(critical), 'critical red flag')} must be resolved in writing before signature; "
                         "otherwise, move to the runner-up." + price)
             else:
                 head = f"Approve {lv} as implementation partner{purpose}"
@@ -518,9 +520,8 @@ class _View:
                         f"{sens.margin:.1f} points (a lead under {CLOSE_CALL_POINTS:g} points would be too close to call).")
             out.append(markup(lead, st.body))
             out.append(markup("Who wins when the weights move", _keep(st.h2)))
-            out.append(para(f"Share of {sens.draws:,} random weightings, drawn around the agreed section weights "
-                            f"(Dirichlet, concentration {sens.concentration:g}), in which each vendor ranks first.",
-                            st.muted))
+            out.append(para(f"We re-ran the ranking {sens.draws:,} times with section weights shuffled at random "
+                            "around the agreed ones; this is the share of runs each vendor wins.", st.muted))
             out.append(Spacer(1, 2 * mm))
             rows: list[list[object]] = [["VENDOR", "WINS", ""]]
             shares = sorted(((k, s) for k, s in sens.win_share.items() if s > 0), key=lambda kv: (-kv[1], kv[0].casefold()))
@@ -529,7 +530,7 @@ class _View:
                 rows.append([para(k, st.cell), pct(s), charts.share_bar(bar_w, s, k == self.leader.vendor)])
             others = len(sens.win_share) - len(shares)
             if others:
-                rows.append([markup(f"{others} other vendor(s)", st.cell_muted), "0 %", ""])
+                rows.append([markup(plural(others, "other vendor"), st.cell_muted), "0 %", ""])
             out.append(table(rows, [self.w - bar_w - 60, 44, bar_w + 16], right=(1,)))
             out.append(markup("How far each section's weight can move", _keep(st.h2)))
             out.append(para(f"The smallest change of one section's weight (the others rescaled) that makes someone "
@@ -602,7 +603,7 @@ class _View:
         if vendor is not None and vendor.demo_rating is not None:
             facts.append(f"demo rated {vendor.demo_rating:g} of 5")
         if v.gaps:
-            facts.append(f"{len(v.gaps)} unanswered question(s)")
+            facts.append(plural(len(v.gaps), "unanswered question"))
         out.append(markup(" · ".join(facts), st.body))
         if v.knocked_out:
             out.append(Spacer(1, 2 * mm))
@@ -825,8 +826,9 @@ class _View:
             "A question with a minimum knocks a vendor out when its score on the 0–5 scale is below the minimum or it "
             "is unanswered. Ranking: vendors not knocked out by total, then knocked-out vendors; ties by name.",
             f"Too close to call: the top two totals differ by less than {CLOSE_CALL_POINTS:g} points. Sensitivity: "
-            f"{self.r.sensitivity.draws:,} seeded random weightings and a ±{STABILITY_RANGE:.0%} scan of each "
-            "section's weight, so the figures are the same every time.",
+            f"{self.r.sensitivity.draws:,} seeded random weightings (section weights drawn from a Dirichlet "
+            f"distribution centred on the agreed weights, concentration {self.r.sensitivity.concentration:g}) and a "
+            f"±{STABILITY_RANGE:.0%} scan of each section's weight, so the figures are the same every time.",
             "Evaluators score blind: nobody sees the others' scores until they submit their own. Disagreements of "
             "2 points or more on the 0–5 scale are marked for discussion.",
         ]

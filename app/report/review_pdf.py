@@ -14,6 +14,7 @@ from reportlab.platypus import Flowable, KeepInFrame, Spacer, TableStyle
 from app.domain.flags import RedFlag
 from app.domain.models import Direction
 from app.domain.oversight import (
+    TOLERANCE_WHY,
     MetricTrack,
     MilestoneProgress,
     MilestoneState,
@@ -22,6 +23,7 @@ from app.domain.oversight import (
     TimelineComparison,
     add_months,
     month_end,
+    tolerance_words,
 )
 from app.report import charts
 from app.report.common import (
@@ -112,9 +114,7 @@ def build_review_pdf(
     items.append(markup("1 · Are we hitting the metrics?", st.h2))
     items.append(_metrics_table(data, w))
     items.append(Spacer(1, 1 * mm))
-    items.append(para("Expected: the straight line from baseline at kickoff to target on the target date; on track "
-                      "within 10 % of the baseline-to-target distance. Trend: actuals (line), expected (dotted).",
-                      st.cell_muted))
+    items.append(para(_tolerance_note(data), st.cell_muted))
     items.append(Spacer(1, 3 * mm))
     items.append(_questions(data, w))
     items.append(markup("Open red flags", st.h2))
@@ -242,6 +242,18 @@ def _question_style() -> Any:
 
     h2 = styles().h2
     return ParagraphStyle("question", parent=h2, fontSize=9.5, leading=12.5, spaceBefore=4, spaceAfter=3)
+
+
+def _tolerance_note(data: ReviewReport) -> str:
+    """How the status is decided, with each metric's margin in its own unit (not "10 %" of the value)."""
+    margins = [
+        f"{t.metric.name} {tolerance_words(t.metric, why=False)}"
+        for t in data.tracks
+        if t.metric.baseline is not None and t.metric.target is not None
+    ]
+    on_track = f" On track means {'; '.join(margins)} ({TOLERANCE_WHY})." if margins else ""
+    return ("Expected: the straight line from baseline at kickoff to target on the target date." + on_track
+            + " Trend: actuals (line), expected (dotted).")
 
 
 def _flags(data: ReviewReport, w: float) -> list[Flowable]:
