@@ -5,12 +5,36 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.domain.bank import Bank, QuestionType
+from app.domain.bank import Bank, Question, QuestionType, Reading
 from app.domain.flags import Acknowledgement, Lexicons, RedFlag, vendor_flags
 from app.domain.models import Answer, Organization, UseCase, Vendor
 from app.domain.scoring import Comparison, ScoreBoard, VendorScore, compare
 from app.domain.sensitivity import Sensitivity, analyse
 from app.domain.text import Synonyms
+
+
+def read_edit(
+    question: Question, old: Answer | None, value: object, note: str | None, *, vendor: str = "", evaluator: str = ""
+) -> tuple[Reading, Answer | None]:
+    """The answer rule, with the reading of the value (for the score board).
+
+    The value is read by the question's type (AnswerError when it does not fit); `note=None`
+    keeps the old note; an empty value without a note means no answer at all (None). Vendor and
+    evaluator come from `old` when there is one.
+    """
+    reading = question.read(value)
+    new_note = (old.note if old is not None else "") if note is None else note
+    if reading.kind == "empty" and not new_note:
+        return reading, None
+    who = (old.vendor, old.evaluator) if old is not None else (vendor, evaluator)
+    return reading, Answer(who[0], who[1], question.id, reading.value, new_note)
+
+
+def edit_answer(
+    question: Question, old: Answer | None, value: object, note: str | None, *, vendor: str = "", evaluator: str = ""
+) -> Answer | None:
+    """What an answer becomes when `value` and `note` are entered over `old` (see `read_edit`)."""
+    return read_edit(question, old, value, note, vendor=vendor, evaluator=evaluator)[1]
 
 
 @dataclass(frozen=True)

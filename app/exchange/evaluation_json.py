@@ -16,6 +16,7 @@ from typing import Any
 
 from app.domain.bank import Bank, format_number, make_question
 from app.domain.errors import AnswerError, BankError, DomainError
+from app.domain.evaluation import edit_answer
 from app.domain.models import (
     Access,
     Answer,
@@ -371,14 +372,13 @@ def parse_document(data: Any) -> EvaluationDocument:
             value = r.get(ad, "value", ap)
             if value is not None and not isinstance(value, str | int | float) or isinstance(value, bool):
                 raise ExchangeError(f"{ap}.value", f"expected text or a number, found {_kind(value)}")
+            note = r.string(ad, "note", ap)
             try:
-                reading = questions[qid].read(value)
+                answer = edit_answer(questions[qid], None, value, note, vendor=vendor.name, evaluator=evaluator)
             except AnswerError as exc:
                 raise ExchangeError(f"{ap}.value", exc.detail) from None
-            note = r.string(ad, "note", ap)
-            if reading.kind == "empty" and not note:
-                continue
-            answers.append(Answer(vendor.name, evaluator, qid, reading.value, note))
+            if answer is not None:
+                answers.append(answer)
     engagement = None
     if top.get("engagement") is not None:
         engagement = read_engagement(r, top["engagement"], use_case, vendors)

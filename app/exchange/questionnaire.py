@@ -16,6 +16,7 @@ from typing import Any
 
 from app.domain.bank import Bank, Question, QuestionType, format_number, parse_bool
 from app.domain.errors import AnswerError
+from app.domain.evaluation import edit_answer
 from app.domain.models import Milestone, Pricing, Reference, Stage, Timeline, Vendor
 from app.exchange.bank_files import (
     cell_text,
@@ -479,12 +480,11 @@ def read_answers(raw: RawQuestionnaire, bank: Bank, current: Vendor) -> FilledQu
             raise SpreadsheetError(raw.where(QUESTIONS_SHEET, r, cols["id"], "id"), f"question {qid!r} also appears on row {seen[q.id.casefold()]}")
         seen[q.id.casefold()] = r
         try:
-            reading = q.read(_answer_value(value) if q.type is not QuestionType.TEXT else (clean_text(value) if isinstance(value, str) else value))
+            answer = edit_answer(q, None, _answer_value(value) if q.type is not QuestionType.TEXT else (clean_text(value) if isinstance(value, str) else value), comment)
         except AnswerError as exc:
             raise SpreadsheetError(raw.where(QUESTIONS_SHEET, r, cols["answer"], "answer"), exc.detail) from None
-        stored = "" if reading.kind == "empty" else reading.value
-        if stored or comment:
-            answers.append(FilledAnswer(r, q.id, stored, comment))
+        if answer is not None:
+            answers.append(FilledAnswer(r, q.id, answer.value, comment))
     answered = {a.question for a in answers if a.value}
     unanswered = [q.id for q in bank.questions if q.id not in answered]
     missing = [q.id for q in bank.questions if q.id.casefold() not in seen]

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from app.domain.bank import Reading
 from app.domain.errors import AnswerError, DomainError
-from app.domain.evaluation import EvaluationSnapshot, EvaluatorInfo, Results, evaluate
+from app.domain.evaluation import EvaluationSnapshot, EvaluatorInfo, Results, evaluate, read_edit
 from app.domain.flags import Acknowledgement
 from app.domain.models import Answer, Vendor
 from app.services import knowledge
@@ -109,8 +109,8 @@ def create_evaluation(
         s.add(row)
         s.flush()
         assert row.id is not None
-        for i, e in enumerate(names):
-            s.add(EvaluatorRow(evaluation_id=row.id, name=e, position=i))
+        for e in names:
+            repo.add_evaluator(s, row.id, e)
         repo.audit(s, actor or current_user(), "evaluation created", "evaluation", row.id, after={"name": name})
         return row.id
 
@@ -198,45 +198,56 @@ def save_vendor(ws: Workspace, evaluation: str | int, vendor: Vendor, old_name: 
                    before=_vendor_json(before) if before else None, after=_vendor_json(vendor))
 
 
-def delete_vendor(ws: Workspace, evaluation: str | int, name: str, actor: str | None = None) -> None:
+@dataclass(frozen=True)
+class DeletedVendor:
+    """Everything "Remove vendor" took away, captured inside its transaction, so undo restores it exactly."""
+
+    vendor: Vendor
+    position: int  # its place in the evaluation's vendor list
+    answers: list[repo.StoredAnswer]  # with their source and time, in the order they were written
+    acknowledgements: dict[tuple[str, str], Acknowledgement]
+
+
+def delete_vendor(ws: Workspace, evaluation: str | int, name: str, actor: str | None = None) -> DeletedVendor:
+    """Remove a vendor with its answers and acknowledgements; what was removed, for `restore_vendor`."""
     with ws.session() as s:
         ev = _evaluation(s, evaluation)
         assert ev.id is not None
         row = _vendor_row(s, ev.id, name)
+        assert row.id is not None
+        acks = {k: a for k, a in repo.acknowledgements(s, evaluation_id=ev.id).items() if k[0] == name}
+        deleted = DeletedVendor(repo.vendor_from_row(s, row), row.position, repo.stored_answers(s, row.id), acks)
         repo.audit(s, actor or current_user(), "vendor removed", "vendor", row.id, before={"name": name})
         for ack in s.exec(select(FlagAckRow).where(FlagAckRow.evaluation_id == ev.id, FlagAckRow.vendor == name)).all():
             s.delete(ack)
         s.delete(row)
+        return deleted
 
 
-def restore_vendor(
-    ws: Workspace,
-    evaluation: str | int,
-    vendor: Vendor,
-    answers: list[Answer],
-    acknowledgements: dict[tuple[str, str], Acknowledgement] | None = None,
-    actor: str | None = None,
-) -> None:
-    """Put a removed vendor back with its answers and acknowledgements in ONE transaction
-    (the undo of "Remove vendor"): either everything comes back or nothing does."""
+def restore_vendor(ws: Workspace, evaluation: str | int, deleted: DeletedVendor, actor: str | None = None) -> None:
+    """Put a removed vendor back in its place with its answers (source and time kept) and
+    acknowledgements in ONE transaction (the undo of "Remove vendor"): everything or nothing."""
+    vendor = deleted.vendor
     with ws.session() as s:
         ev = _evaluation(s, evaluation)
         assert ev.id is not None
         if s.exec(select(VendorRow).where(VendorRow.evaluation_id == ev.id, VendorRow.name == vendor.name)).first():
             raise InputError(f"a vendor named {vendor.name!r} is already in this evaluation")
         row = repo.write_vendor(s, ev.id, vendor)
-        evaluators = {e.name: e.id for e in repo.evaluator_rows(s, ev.id)}
-        for a in answers:
-            if a.vendor != vendor.name or a.evaluator not in evaluators:
-                continue
-            s.add(AnswerRow(vendor_id=row.id or 0, evaluator_id=evaluators[a.evaluator] or 0, qid=a.question,
-                            value=a.value, note=a.note, source="restore"))
-        for (vname, rule), ack in (acknowledgements or {}).items():
+        row.position = deleted.position
+        s.add(row)
+        assert row.id is not None
+        evaluators = {e.name: e.id or 0 for e in repo.evaluator_rows(s, ev.id)}
+        restored = repo.add_answers(
+            s, row.id, evaluators,
+            (a for a in deleted.answers if a.answer.vendor == vendor.name and a.answer.evaluator in evaluators),
+        )
+        for (vname, rule), ack in deleted.acknowledgements.items():
             if vname == vendor.name:
                 s.add(FlagAckRow(evaluation_id=ev.id, vendor=vname, rule=rule, rationale=ack.rationale, by=ack.by,
                                  at=datetime.fromisoformat(ack.at)))
         repo.audit(s, actor or current_user(), "vendor restored", "vendor", row.id,
-                   after={"name": vendor.name, "answers": len(answers)})
+                   after={"name": vendor.name, "answers": restored})
 
 
 def _vendor_json(v: Vendor) -> dict[str, object]:
@@ -250,9 +261,20 @@ def _vendor_json(v: Vendor) -> dict[str, object]:
 
 @dataclass(frozen=True)
 class AnswerChange:
+    """What `record_answer` saved: the reading (for the score board), the answer now stored
+    (None: there is none), and what was there before (for undo)."""
+
     reading: Reading
+    answer: Answer | None
     before: str | None
     before_note: str | None
+
+
+def _evaluator_row(s: Session, evaluation_id: int, name: str) -> EvaluatorRow:
+    row = repo.evaluator_by_name(s, evaluation_id, name)
+    if row is None:
+        raise InputError(f"{name!r} is not an evaluator of this evaluation")
+    return row
 
 
 def record_answer(
@@ -279,46 +301,32 @@ def record_answer(
             question = bank.question(qid)
         except KeyError:
             raise InputError(f"there is no question {qid!r} in this evaluation's bank") from None
+        v = _vendor_row(s, ev.id, vendor)
+        e = _evaluator_row(s, ev.id, evaluator)
+        assert v.id is not None and e.id is not None
+        row = repo.answer_row(s, v.id, e.id, qid)
+        old = Answer(vendor, evaluator, qid, row.value, row.note) if row is not None else None
         try:
-            reading = question.read(value)
+            reading, answer = read_edit(question, old, value, note, vendor=vendor, evaluator=evaluator)
         except AnswerError as exc:
             raise InputError(exc.detail, f"question {qid}") from None
-        v = _vendor_row(s, ev.id, vendor)
-        e = s.exec(select(EvaluatorRow).where(EvaluatorRow.evaluation_id == ev.id, EvaluatorRow.name == evaluator)).first()
-        if e is None:
-            raise InputError(f"{evaluator!r} is not an evaluator of this evaluation")
-        row = s.exec(
-            select(AnswerRow).where(AnswerRow.vendor_id == v.id, AnswerRow.evaluator_id == e.id, AnswerRow.qid == qid)
-        ).first()
-        before = row.value if row else None
-        before_note = row.note if row else None
-        new_note = (row.note if row else "") if note is None else note
-        if reading.kind == "empty" and not new_note:
-            if row is not None:
-                s.delete(row)
-        else:
-            if row is None:
-                assert v.id is not None and e.id is not None
-                row = AnswerRow(vendor_id=v.id, evaluator_id=e.id, qid=qid, value="")
-            row.value = reading.value
-            row.note = new_note
-            row.source = source
-            row.updated_at = utcnow()
-            s.add(row)
-        if before != (reading.value if reading.kind != "empty" else None) or before_note != new_note:
+        repo.write_answer(s, v.id, e.id, qid, answer, source)
+        before = old.value if old else None
+        before_note = old.note if old else None
+        after_note = answer.note if answer else ""
+        if before != (answer.value if answer else None) or before_note != after_note:
             repo.audit(
                 s, evaluator, "answer changed", "answer", f"{ev.name}/{vendor}/{evaluator}/{qid}",
-                before={"value": before, "note": before_note}, after={"value": reading.value or None, "note": new_note},
+                before={"value": before, "note": before_note}, after={"value": reading.value or None, "note": after_note},
             )
-        return AnswerChange(reading, before, before_note)
+        return AnswerChange(reading, answer, before, before_note)
 
 
 def set_submitted(ws: Workspace, evaluation: str | int, evaluator: str, submitted: bool = True) -> None:
     with ws.session() as s:
         ev = _evaluation(s, evaluation)
-        e = s.exec(select(EvaluatorRow).where(EvaluatorRow.evaluation_id == ev.id, EvaluatorRow.name == evaluator)).first()
-        if e is None:
-            raise InputError(f"{evaluator!r} is not an evaluator of this evaluation")
+        assert ev.id is not None
+        e = _evaluator_row(s, ev.id, evaluator)
         e.submitted_at = utcnow() if submitted else None
         s.add(e)
         repo.audit(s, evaluator, "scoring submitted" if submitted else "scoring reopened", "evaluator", e.id)
@@ -331,10 +339,9 @@ def add_evaluator(ws: Workspace, evaluation: str | int, name: str) -> None:
     with ws.session() as s:
         ev = _evaluation(s, evaluation)
         assert ev.id is not None
-        if s.exec(select(EvaluatorRow).where(EvaluatorRow.evaluation_id == ev.id, EvaluatorRow.name == name)).first():
+        if repo.evaluator_by_name(s, ev.id, name) is not None:
             raise InputError(f"{name!r} is already an evaluator of this evaluation")
-        n = len(repo.evaluator_rows(s, ev.id))
-        s.add(EvaluatorRow(evaluation_id=ev.id, name=name, position=n))
+        repo.add_evaluator(s, ev.id, name)
         repo.audit(s, current_user(), "evaluator added", "evaluation", ev.id, after={"evaluator": name})
 
 
@@ -342,9 +349,8 @@ def remove_evaluator(ws: Workspace, evaluation: str | int, name: str) -> None:
     """Remove an evaluator who has not answered anything (the undo of "Add evaluator")."""
     with ws.session() as s:
         ev = _evaluation(s, evaluation)
-        e = s.exec(select(EvaluatorRow).where(EvaluatorRow.evaluation_id == ev.id, EvaluatorRow.name == name)).first()
-        if e is None:
-            raise InputError(f"{name!r} is not an evaluator of this evaluation")
+        assert ev.id is not None
+        e = _evaluator_row(s, ev.id, name)
         if s.exec(select(AnswerRow.id).where(AnswerRow.evaluator_id == e.id)).first() is not None:
             raise InputError(f"{name!r} has already answered questions; their answers would be lost")
         repo.audit(s, current_user(), "evaluator removed", "evaluation", ev.id, before={"evaluator": name})

@@ -11,6 +11,7 @@ from app.domain.evaluation import (
     Results,
     build_board,
     counts_as_score,
+    read_edit,
     results_from_board,
 )
 from app.domain.models import Answer, Vendor
@@ -112,14 +113,12 @@ class LiveEvaluation:
         the note, an empty value without a note removes the answer.
         """
         question = self.snapshot.bank.question(qid)
-        reading = question.read(value)
         key = (vendor, evaluator, qid)
-        old = self._answers.get(key)
-        new_note = (old.note if old else "") if note is None else note
-        if reading.kind == "empty" and not new_note:
+        reading, answer = read_edit(question, self._answers.get(key), value, note, vendor=vendor, evaluator=evaluator)
+        if answer is None:
             self._answers.pop(key, None)
         else:
-            self._answers[key] = Answer(vendor, evaluator, qid, reading.value, new_note)
+            self._answers[key] = answer
         self.snapshot.answers = list(self._answers.values())
         self.seen = view.visible_snapshot(self.snapshot, self.evaluator)
         counts = counts_as_score(Answer(vendor, evaluator, qid, reading.value), self.snapshot.bank)

@@ -252,7 +252,7 @@ def export_questionnaire(ws: object, evaluation: str | int, vendor: str, out: Pa
     from app.services.errors import NotFound
     from app.services.transfer import write_atomically
     from app.store import repo
-    from app.store.tables import AnswerRow, BankRow, BankVersionRow, EvaluatorRow, VendorRow
+    from app.store.tables import AnswerRow, BankRow, BankVersionRow, VendorRow
 
     with ws.session() as s:  # type: ignore[attr-defined]
         ev = repo.evaluation_by_ref(s, evaluation)
@@ -269,8 +269,7 @@ def export_questionnaire(ws: object, evaluation: str | int, vendor: str, out: Pa
         bank = repo.bank_from_version_cached(s, version)
         profile = repo.vendor_from_row(s, vrow)
         org = repo.get_organization(s)
-        erow = s.exec(select(EvaluatorRow).where(EvaluatorRow.evaluation_id == ev.id,
-                                                 EvaluatorRow.name == (evaluator or SELF_ASSESSMENT))).first()
+        erow = repo.evaluator_by_name(s, ev.id, evaluator or SELF_ASSESSMENT)
         previous: dict[str, tuple[str, str]] = {}
         if erow is not None:
             for a in s.exec(select(AnswerRow).where(AnswerRow.vendor_id == vrow.id, AnswerRow.evaluator_id == erow.id)).all():
@@ -296,11 +295,12 @@ def import_answers(ws: object, path: Path, evaluation: str | int, evaluator: str
     from sqlalchemy import delete, or_
     from sqlmodel import select
 
+    from app.domain.models import Answer
     from app.exchange.questionnaire import read_answers, read_raw
     from app.exchange.spreadsheet_safety import SpreadsheetError
     from app.services.errors import NotFound
     from app.store import repo
-    from app.store.tables import AnswerRow, BankVersionRow, EvaluatorRow, VendorRow
+    from app.store.tables import AnswerRow, BankVersionRow, VendorRow
     from app.store.workspace import current_user
 
     path = Path(path)
@@ -334,16 +334,14 @@ def import_answers(ws: object, path: Path, evaluation: str | int, evaluator: str
         except SpreadsheetError as exc:
             raise _input_error(exc) from None
         name = (evaluator or "").strip() or SELF_ASSESSMENT
-        erow = s.exec(select(EvaluatorRow).where(EvaluatorRow.evaluation_id == ev.id, EvaluatorRow.name == name)).first()
+        erow = repo.evaluator_by_name(s, ev.id, name)
         created = False
         if erow is None:
             if evaluator and name != SELF_ASSESSMENT:
                 names = ", ".join(repr(e.name) for e in repo.evaluator_rows(s, ev.id))
                 raise InputError(f"{name!r} is not an evaluator of {ev.name!r} (evaluators: {names}); "
                                  f"leave --evaluator out to import as {SELF_ASSESSMENT!r}")
-            erow = EvaluatorRow(evaluation_id=ev.id, name=name, position=len(repo.evaluator_rows(s, ev.id)))
-            s.add(erow)
-            s.flush()
+            erow = repo.add_evaluator(s, ev.id, name)
             created = True
             repo.audit(s, actor or current_user(), "evaluator added", "evaluation", ev.id, after={"evaluator": name})
         assert erow.id is not None and vrow.id is not None
@@ -356,11 +354,10 @@ def import_answers(ws: object, path: Path, evaluation: str | int, evaluator: str
             or_(AnswerRow.source == QUESTIONNAIRE_SOURCE, AnswerRow.qid.in_(new_ids)),  # type: ignore[arg-type, attr-defined]
         ))
         s.flush()
-        s.bulk_insert_mappings(
-            AnswerRow,
-            [{"vendor_id": vrow.id, "evaluator_id": erow.id, "qid": a.question, "value": a.value,
-              "note": a.comment, "source": QUESTIONNAIRE_SOURCE} for a in filled.answers],
-        )
+        repo.add_answers(s, vrow.id, {name: erow.id}, (
+            repo.StoredAnswer(Answer(vrow.name, name, a.question, a.value, a.comment), QUESTIONNAIRE_SOURCE)
+            for a in filled.answers
+        ))
         repo.write_vendor(s, ev.id, filled.vendor, vrow)
         from dataclasses import asdict
 

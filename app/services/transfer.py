@@ -25,11 +25,9 @@ from app.services import engagements as engagement_service
 from app.services.errors import InputError
 from app.store import repo
 from app.store.tables import (
-    AnswerRow,
     EngagementMetricRow,
     EngagementRow,
     EvaluationRow,
-    EvaluatorRow,
     MonthlyReviewRow,
     OrganizationRow,
     ReviewActualRow,
@@ -85,23 +83,11 @@ def import_document(ws: Workspace, doc: EvaluationDocument, source: str = "", ac
         s.add(ev)
         s.flush()
         assert ev.id is not None
-        evaluator_ids = {}
-        for i, name in enumerate(doc.evaluators):
-            e = EvaluatorRow(evaluation_id=ev.id, name=name, position=i)
-            s.add(e)
-            s.flush()
-            evaluator_ids[name] = e.id
-        vendor_ids = {}
+        evaluator_ids = {name: repo.add_evaluator(s, ev.id, name).id or 0 for name in doc.evaluators}
         for v in doc.vendors:
-            vendor_ids[v.name] = repo.write_vendor(s, ev.id, v).id
-        s.bulk_insert_mappings(  # type: ignore[arg-type]
-            AnswerRow,
-            [
-                {"vendor_id": vendor_ids[a.vendor], "evaluator_id": evaluator_ids[a.evaluator], "qid": a.question,
-                 "value": a.value, "note": a.note, "source": "import"}
-                for a in doc.answers
-            ],
-        )
+            vendor_id = repo.write_vendor(s, ev.id, v).id or 0
+            repo.add_answers(s, vendor_id, evaluator_ids,
+                             (repo.StoredAnswer(a, "import") for a in doc.answers if a.vendor == v.name))
         engagement_name = None
         if doc.engagement is not None:
             engagement_name = _import_engagement(ws, s, doc, doc.engagement, ev.id, who)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import delete, func
@@ -45,6 +46,7 @@ from app.store.tables import (
     SuccessMetricRow,
     UseCaseRow,
     VendorRow,
+    now,
 )
 
 
@@ -314,6 +316,78 @@ def vendor_rows(s: Session, evaluation_id: int) -> Sequence[VendorRow]:
 
 def evaluator_rows(s: Session, evaluation_id: int) -> Sequence[EvaluatorRow]:
     return s.exec(select(EvaluatorRow).where(EvaluatorRow.evaluation_id == evaluation_id).order_by(col(EvaluatorRow.position), col(EvaluatorRow.id))).all()
+
+
+def evaluator_by_name(s: Session, evaluation_id: int, name: str) -> EvaluatorRow | None:
+    return s.exec(select(EvaluatorRow).where(EvaluatorRow.evaluation_id == evaluation_id, EvaluatorRow.name == name)).first()
+
+
+def add_evaluator(s: Session, evaluation_id: int, name: str) -> EvaluatorRow:
+    """A new evaluator after the existing ones (flushed, so it has its id)."""
+    row = EvaluatorRow(evaluation_id=evaluation_id, name=name, position=len(evaluator_rows(s, evaluation_id)))
+    s.add(row)
+    s.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """An answer as stored: where it came from (app, import, questionnaire …) and when it last changed."""
+
+    answer: Answer
+    source: str
+    updated_at: dt.datetime | None = None  # None: now
+
+
+def answer_row(s: Session, vendor_id: int, evaluator_id: int, qid: str) -> AnswerRow | None:
+    return s.exec(
+        select(AnswerRow).where(AnswerRow.vendor_id == vendor_id, AnswerRow.evaluator_id == evaluator_id, AnswerRow.qid == qid)
+    ).first()
+
+
+def write_answer(s: Session, vendor_id: int, evaluator_id: int, qid: str, answer: Answer | None, source: str) -> AnswerRow | None:
+    """Store `answer` (from `domain.evaluation.edit_answer`) in place of the current one; None deletes it."""
+    row = answer_row(s, vendor_id, evaluator_id, qid)
+    if answer is None:
+        if row is not None:
+            s.delete(row)
+        return None
+    if row is None:
+        row = AnswerRow(vendor_id=vendor_id, evaluator_id=evaluator_id, qid=qid, value="")
+    row.value = answer.value
+    row.note = answer.note
+    row.source = source
+    row.updated_at = now()
+    s.add(row)
+    return row
+
+
+def add_answers(s: Session, vendor_id: int, evaluator_ids: dict[str, int], answers: Iterable[StoredAnswer]) -> int:
+    """Insert new answers of one vendor in one statement (imports, restore); how many were added."""
+    rows = [
+        {"vendor_id": vendor_id, "evaluator_id": evaluator_ids[a.answer.evaluator], "qid": a.answer.question,
+         "value": a.answer.value, "note": a.answer.note, "source": a.source, "updated_at": a.updated_at or now()}
+        for a in answers
+    ]
+    if rows:
+        s.bulk_insert_mappings(AnswerRow, rows)
+    return len(rows)
+
+
+def stored_answers(s: Session, vendor_id: int) -> list[StoredAnswer]:
+    """Every answer of one vendor with its source and time, in the order they were written."""
+    stmt = (
+        select(AnswerRow, EvaluatorRow.name)
+        .join(EvaluatorRow, col(AnswerRow.evaluator_id) == EvaluatorRow.id)
+        .where(AnswerRow.vendor_id == vendor_id)
+        .order_by(col(AnswerRow.id))
+    )
+    vendor = s.get(VendorRow, vendor_id)
+    vname = vendor.name if vendor is not None else ""
+    return [
+        StoredAnswer(Answer(vname, evaluator, r.qid, r.value, r.note), r.source, r.updated_at)
+        for r, evaluator in s.exec(stmt).all()
+    ]
 
 
 def answers_of(s: Session, evaluation_id: int) -> list[tuple[Answer, str]]:

@@ -107,13 +107,10 @@ def test_acknowledgements_follow_a_renamed_vendor(demo) -> None:  # type: ignore
 def test_remove_then_restore_vendor_brings_everything_back_at_once(demo) -> None:  # type: ignore[no-untyped-def]
     evaluations.acknowledge_flag(demo, DEMO_EVALUATION, "OmniAI Solutions", "generalist", "Checked references")
     before = evaluations.score(demo, DEMO_EVALUATION, with_sensitivity=False)
-    snap = evaluations.load_snapshot(demo, DEMO_EVALUATION)
     name = "OmniAI Solutions"
-    answers = [a for a in snap.answers if a.vendor == name]
-    acks = {k: v for k, v in snap.acknowledgements.items() if k[0] == name}
-    evaluations.delete_vendor(demo, DEMO_EVALUATION, name)
+    removed = evaluations.delete_vendor(demo, DEMO_EVALUATION, name)
     assert db(demo).execute("select count(*) from flag_ack").fetchone() == (0,)
-    evaluations.restore_vendor(demo, DEMO_EVALUATION, snap.vendor(name), answers, acks)
+    evaluations.restore_vendor(demo, DEMO_EVALUATION, removed)
     after = evaluations.score(demo, DEMO_EVALUATION, with_sensitivity=False)
     assert {v.vendor: v.total for v in after.ranking} == {v.vendor: v.total for v in before.ranking}
     assert next(f for f in after.flags[name] if f.rule == "generalist").acknowledged

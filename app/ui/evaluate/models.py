@@ -342,6 +342,13 @@ class RowsModel(QAbstractTableModel):
         self._rows = new
         self.endResetModel()
 
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        """Other columns: the rows go too (they no longer fit); `set_rows` brings new ones."""
+        self.beginResetModel()
+        self.columns = list(columns)
+        self._rows = []
+        self.endResetModel()
+
     def rows(self) -> list[list[Any]]:
         return [list(r) for r in self._rows]
 

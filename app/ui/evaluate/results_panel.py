@@ -147,9 +147,7 @@ class ResultsPanel(QGroupBox):
             for short, e in zip(column_names(everyone), snap.evaluators, strict=True)
         ]
         if self.progress_model.columns != columns:
-            self.progress_model.beginResetModel()
-            self.progress_model.columns = columns
-            self.progress_model.endResetModel()
+            self.progress_model.set_columns(columns)
             header = self.progress_view.horizontalHeader()
             header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.progress_title.setText(

@@ -133,7 +133,6 @@ class VendorsTab(QWidget):
         if eid is None or snap is None or item is None:
             return False
         name = item.text()
-        vendor = snap.vendor(name)
         answers = [a for a in snap.answers if a.vendor == name]
         if (
             QMessageBox.question(
@@ -147,17 +146,17 @@ class VendorsTab(QWidget):
         ):
             return False
         ws = page.ctx.workspace
+        # What the service removed, captured in its transaction: undo puts back exactly that
+        # (each answer's source and time, the vendor's place in the list).
+        removed: list[evaluations.DeletedVendor] = []
 
-        acks = {k: v for k, v in snap.acknowledgements.items() if k[0] == name}
-
-        def restore() -> None:
-            # One transaction: the profile, every answer and acknowledgement come back together.
-            evaluations.restore_vendor(ws, eid, vendor, answers, acks)
+        def apply() -> None:
+            removed[:] = [evaluations.delete_vendor(ws, eid, name)]
 
         error = page.push(
             self.tr("Remove vendor %1").replace("%1", name),
-            lambda: evaluations.delete_vendor(ws, eid, name),
-            restore,
+            apply,
+            lambda: evaluations.restore_vendor(ws, eid, removed[0]),
             lambda undone: self._after_vendor(eid, name if undone else None),
         )
         return error is None
