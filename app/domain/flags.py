@@ -23,8 +23,9 @@ class Lexicons:
     vague_timeline: tuple[str, ...] = ()
     generalist_claims: tuple[str, ...] = ()
     generic_phrases: tuple[str, ...] = ()
-    concrete_objects: tuple[str, ...] = ()
-    decision_verbs: tuple[str, ...] = ()
+    abstract_nouns: tuple[str, ...] = ()
+    vague_verbs: tuple[str, ...] = ()
+    other_language_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

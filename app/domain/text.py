@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 _SPACE = re.compile(r"\s+")
-_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+# A word: letters (any script, accents included) or digits, joined by inner hyphens or apostrophes
+# ("late-shipment", "patient's", "we've"); "4.0" and "50,000" stay one token.
+_WORD = re.compile(r"[^\W_]+(?:(?:[-'][^\W_]+)|(?:[.,]\d+))*")
+# Typographic apostrophes and hyphens people paste from word processors.
+PLAIN_PUNCTUATION = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-"})
 
 
 def norm(text: str) -> str:
@@ -16,14 +21,68 @@ def norm(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(norm(text).replace("\u2019", "'"))
+    """The words of `text`, lower-cased, with typographic apostrophes and hyphens made plain."""
+    return _WORD.findall(unicodedata.normalize("NFKC", norm(text)).translate(PLAIN_PUNCTUATION))
+
+
+def stem(word: str) -> str:
+    """A crude, deterministic stem so inflections meet: 'transforming', 'transformed' and
+    'transform' give one stem, as do 'sprints'/'sprint', 'agreed'/'agree', 'customer's'/'customer'.
+    Both sides of every comparison go through it, so it only has to be consistent, not linguistic."""
+    w = american_spelling(word)
+    for tail in ("'s", "'"):
+        if w.endswith(tail):
+            w = w[: -len(tail)]
+    if len(w) <= 3:
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("ing") and len(w) > 5:
+        w = w[:-3]
+    elif w.endswith("ed") and len(w) > 4:
+        w = w[:-2]
+    elif w.endswith("es") and len(w) > 4 and w[-3] in "sxzh":
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":  # committ -> commit, plann -> plan
+        w = w[:-1]
+    if len(w) > 3 and w.endswith("e"):
+        w = w[:-1]
+    return w
+
+
+_BRITISH = ((re.compile(r"(?<=\w{3})is(e|es|ed|ing|ation|ations)$"), r"iz\1"), (re.compile(r"(?<=\w{3})yse(s|d)?$"), r"yze\1"),
+            (re.compile(r"(?<=\w{3})our(s)?$"), r"or\1"), (re.compile(r"(?<=\w{3})tre(s)?$"), r"ter\1"))
+
+
+def american_spelling(word: str) -> str:
+    """American spelling of a British word form ('prioritising' -> 'prioritizing', 'colour' -> 'color')."""
+    for pattern, repl in _BRITISH:
+        word = pattern.sub(repl, word)
+    return word
+
+
+def stems(text: str) -> list[str]:
+    return [stem(w) for w in words(text)]
+
+
+def find_phrases(text: str | Sequence[str], phrases: Iterable[str]) -> list[str]:
+    """The lexicon `phrases` found in `text` on word boundaries, inflections and British or
+    American spellings matched ('leveraging AI' finds 'leverage ai'), contained matches dropped
+    ('we can do anything' reports itself, not 'can do anything' too)."""
+    hay = " " + " ".join(stems(text) if isinstance(text, str) else [stem(w) for w in text]) + " "
+    found: dict[str, str] = {}  # stemmed needle -> the first lexicon entry with it
+    for p in phrases:
+        needle = " ".join(stems(p))
+        if needle and f" {needle} " in hay:
+            found.setdefault(needle, p)
+    return [p for n, p in found.items() if not any(n != m and f" {n} " in f" {m} " for m in found)]
 
 
 def contains_phrase(text: str, phrase: str) -> bool:
-    """True when `phrase` occurs in `text` on word boundaries, case-insensitively."""
-    hay = " " + " ".join(words(text)) + " "
-    needle = " ".join(words(phrase))
-    return bool(needle) and f" {needle} " in hay
+    """True when `phrase` occurs in `text` on word boundaries, case-insensitively, any inflection."""
+    return bool(find_phrases(text, (phrase,)))
 
 
 def parse_lexicon(text: str) -> tuple[str, ...]:

@@ -26,8 +26,9 @@ def lexicons() -> Lexicons:
         vague_timeline=parse_lexicon(_read(d / "vague_timeline.txt")),
         generalist_claims=parse_lexicon(_read(d / "generalist_claims.txt")),
         generic_phrases=parse_lexicon(_read(d / "generic_phrases.txt")),
-        concrete_objects=parse_lexicon(_read(d / "concrete_objects.txt")),
-        decision_verbs=parse_lexicon(_read(d / "decision_verbs.txt")),
+        abstract_nouns=parse_lexicon(_read(d / "abstract_nouns.txt")),
+        vague_verbs=parse_lexicon(_read(d / "vague_verbs.txt")),
+        other_language_words=parse_lexicon(_read(d / "other_language_words.txt")),
     )
 
 

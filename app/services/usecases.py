@@ -36,6 +36,15 @@ class DeletedUseCase:
     evaluations: tuple[int, ...]
 
 
+def prepare() -> None:
+    """Load what the specificity check reads (the English word list, about half a second) ahead
+    of the first check; the app calls it on a worker thread at start-up."""
+    from app.domain import english
+
+    english.load()
+    knowledge.lexicons()
+
+
 def check(uc: UseCase) -> SpecificityResult:
     return check_use_case(uc, knowledge.lexicons())
 

@@ -18,8 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services import usecases as usecase_service
 from app.ui.context import AppContext
 from app.ui.icons import icon
+from app.ui.tasks import Task
 
 __all__ = ["EXTENSIONS", "PAGES", "MainWindow", "PageSpec", "icon"]
 
@@ -131,6 +133,10 @@ class MainWindow(QMainWindow):
         self._warm_timer.setInterval(150)
         self._warm_timer.timeout.connect(self._warm_up)
         self._warm_timer.start()
+        # The specificity check's word list takes about half a second to read: read it on a
+        # worker now, so the Use cases page never waits for it on the GUI thread.
+        self._prepare = Task(self)
+        self._prepare.run(usecase_service.prepare, lambda _result: None)
         self.read_only_badge = QLabel(self.tr("Read-only"))
         self.read_only_badge.setObjectName("readOnlyBadge")
         self.read_only_badge.setToolTip(
