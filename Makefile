@@ -7,7 +7,7 @@ WORKSPACE ?=
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test bench fuzz lint package clean deps-debian screenshots
+.PHONY: run test bench fuzz lint package clean deps-debian screenshots soak
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -65,6 +65,14 @@ package: $(STAMP) deps-debian
 	$(BIN)/pip install --quiet pyinstaller
 	$(BIN)/pyinstaller --noconfirm --clean packaging/diligence.spec
 	$(BIN)/python packaging/smoke_test.py dist/diligence
+
+# The real app under Xvfb, driven from the keyboard (xdotool) for SOAK_MINUTES (default 10):
+# page switches, answers, undo/redo; prints switches, answers, duration, None refs and memory.
+SOAK_MINUTES ?= 10
+soak: $(STAMP) deps-debian
+	@command -v xdotool >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq xdotool >/dev/null; }
+	xvfb-run -a -s "-screen 0 1366x768x24" $(BIN)/python scripts/soak.py --minutes $(SOAK_MINUTES)
 
 # Screenshots of every page (light and dark) into docs/screenshots/, on a virtual X display.
 screenshots: $(STAMP) deps-debian

@@ -11,6 +11,31 @@ from PySide6.QtWidgets import QApplication
 from app import __version__
 
 
+def bindings_problem() -> str | None:
+    """Why this Python and PySide6 cannot run the app for long, or None when they can.
+
+    PySide6 6.12.0 drops a reference to None on every Qt call that returns None. Python 3.12+
+    never frees None (it is immortal), but on 3.11 the app would abort ("none_dealloc") after a
+    few thousand such calls, in the middle of someone's scoring. So: measure, then refuse to
+    start with a message that says what to install (docs/design-decisions.md, Stability).
+    """
+    from PySide6 import __version__ as pyside_version
+    from PySide6.QtCore import QObject
+
+    probe = QObject()
+    before = sys.getrefcount(None)
+    for _ in range(20):
+        probe.setObjectName("")  # returns None
+    if sys.getrefcount(None) >= before:
+        return None
+    return (
+        f"PySide6 {pyside_version} loses track of Python's None on Python "
+        f"{sys.version_info.major}.{sys.version_info.minor} and would crash this app within "
+        "minutes. Install another PySide6 version (pip install 'PySide6!=6.12.0') or use "
+        "Python 3.12 or newer."
+    )
+
+
 def _app() -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
@@ -29,6 +54,10 @@ def _app() -> QApplication:
 def run(workspace: str | None = None, smoke: bool = False, demo_if_empty: bool = False) -> int:
     from app.store.workspace import WorkspaceError
 
+    problem = bindings_problem()
+    if problem is not None:
+        print(f"diligence: {problem}", file=sys.stderr)
+        return 2
     app = _app()
     from app.ui.workspace_actions import open_for_window, remember
 
@@ -62,6 +91,9 @@ def run(workspace: str | None = None, smoke: bool = False, demo_if_empty: bool =
     window.restore_state(settings)
     remember(ws.location, settings)
     window.show()
+    from app.ui import stats
+
+    stats.start(window.sidebar, window)  # only with DILIGENCE_STATS set (make soak)
     # The first paint happens before any page exists: pages load SQLAlchemy and numpy, which
     # start-up defers so the window is up in a fraction of a second (docs/performance.md).
     window.repaint()
