@@ -88,8 +88,8 @@ def test_hundreds_of_keyboard_answers_with_undo_and_redo_keep_none_alive(qtbot, 
     show_page(qtbot, window, evaluate)
     page = window.page("evaluations")
     stack = window.ctx.undo_stack
-    view = page.answers
-    model = page.answers_model
+    view = page.answers_tab.answers
+    model = page.answers_tab.answers_model
     questions = [q for section in model._questions for q in section]
     scale = [q for q in questions if q.type.value == "scale"][:6]
     assert scale, "the demo bank has 0–5 scale questions"
