@@ -545,23 +545,40 @@ def content_hash(questions: Sequence[Question]) -> str:
 
 
 @dataclass(frozen=True)
+class FieldChange:
+    """One field of one question, before and after (the bank file's text for both)."""
+
+    qid: str
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
 class BankDiff:
     added: tuple[str, ...]
     removed: tuple[str, ...]
     changed: tuple[tuple[str, tuple[str, ...]], ...]  # (id, fields changed)
+    changes: tuple[FieldChange, ...] = ()  # every changed field with its old and new text
+
+    def changes_of(self, qid: str) -> list[FieldChange]:
+        return [c for c in self.changes if c.qid == qid]
 
 
 def diff_banks(old: Bank, new: Bank) -> BankDiff:
     o = {q.id: q.as_row() for q in old.questions}
     n = {q.id: q.as_row() for q in new.questions}
     changed = []
+    changes: list[FieldChange] = []
     for qid in n:
         if qid in o:
             fields = tuple(f for f in FIELDS if o[qid][f] != n[qid][f])
             if fields:
                 changed.append((qid, fields))
+                changes += [FieldChange(qid, f, o[qid][f], n[qid][f]) for f in fields]
     return BankDiff(
         added=tuple(q for q in n if q not in o),
         removed=tuple(q for q in o if q not in n),
         changed=tuple(changed),
+        changes=tuple(changes),
     )

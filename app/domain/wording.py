@@ -36,6 +36,16 @@ RULE_TITLES: dict[str, str] = {
 }
 
 
+# The answer types as a person names them (bank editor, questionnaires).
+TYPE_WORDS: dict[QuestionType, str] = {
+    QuestionType.YES_NO: "yes / no",
+    QuestionType.SCALE: "scale 0–5",
+    QuestionType.NUMBER: "number",
+    QuestionType.CHOICE: "choice",
+    QuestionType.TEXT: "text",
+}
+
+
 def plural(n: int, one: str, many: str | None = None) -> str:
     """A count with its noun: `1 review`, `2 reviews`, `0 reviews` (`many` for irregular nouns)."""
     word = one if n == 1 else (many if many is not None else one + "s")
@@ -59,6 +69,11 @@ def num(value: float) -> str:
 
 def _points(value: float) -> str:
     return f"{num(value)} point" if value == 1 else f"{num(value)} points"
+
+
+def points_of_5(value: float) -> str:
+    """A choice's worth: "5 of 5 points", "1 of 5 points"."""
+    return f"{num(value)} of 5 points"
 
 
 _OP_WORDS = {
@@ -144,3 +159,19 @@ def flag_rule_words(flag: FlagRule) -> str:
 def share_words(value: float) -> str:
     """A fraction as a whole percentage: 0.1 → "10 %"."""
     return f"{round(100 * value):g} %" if math.isfinite(value) else "—"
+
+
+def options_words(q: Question) -> str:
+    """A choice's options with their points, or a scale's rubric, in words."""
+    if q.type is QuestionType.CHOICE:
+        return "; ".join(f"{label}: {points_of_5(p)}" for label, p in q.choices)
+    if q.type is QuestionType.SCALE and q.rubric:
+        return "; ".join(f"{level} = {meaning}" for level, meaning in sorted(q.rubric.items()))
+    return q.options
+
+
+def flag_words(q: Question) -> str:
+    """A question's own red flag in words, with its message: "a high red flag when …: Weak rollback"."""
+    if q.flag is None:
+        return ""
+    return f"{flag_rule_words(q.flag).capitalize()}: {q.flag.message}"

@@ -18,6 +18,7 @@ from app.domain.bank import Bank, Question, QuestionType, format_number, parse_b
 from app.domain.errors import AnswerError
 from app.domain.evaluation import edit_answer
 from app.domain.models import Milestone, Pricing, Reference, Stage, Timeline, Vendor
+from app.domain.wording import TYPE_WORDS
 from app.exchange.bank_files import (
     cell_text,
     clean_text,
@@ -43,13 +44,7 @@ REFERENCE_ROWS = 30
 MILESTONE_ROWS = 20
 MILESTONES_HEADER_ROW = 5
 
-TYPE_LABELS = {
-    QuestionType.YES_NO: "yes / no",
-    QuestionType.SCALE: "scale 0–5",
-    QuestionType.NUMBER: "number",
-    QuestionType.CHOICE: "choice",
-    QuestionType.TEXT: "text",
-}
+TYPE_LABELS = TYPE_WORDS
 
 # (label shown in column A, key) — the label is how a row is found again on import.
 PROFILE_ROWS: tuple[tuple[str, str, str], ...] = (

@@ -48,6 +48,9 @@ def _app() -> QApplication:
     from app.ui.theme import NaturalSortArrows
 
     app.setStyle(NaturalSortArrows())  # the platform style, sort arrows pointing the natural way
+    from app.ui.i18n import install_translations
+
+    install_translations(app)
     return app
 
 

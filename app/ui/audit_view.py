@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -40,6 +39,7 @@ from PySide6.QtWidgets import (
 from app.services import backups
 from app.services.errors import InputError
 from app.store.workspace import Workspace, WorkspaceError
+from app.ui.save_dialog import ask_save_path
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -247,7 +247,7 @@ class AuditDialog(QDialog):
         entries = _audit().query(self.workspace, self.current_filter())
         self.model.set_entries(entries)
         if entries:
-            self.count.setText(self.tr("%n entries", "", len(entries)))
+            self.count.setText(self.tr("%n entry(s)", "", len(entries)))
         else:
             self.count.setText(self.tr("No entries match these filters."))
         self.export_button.setEnabled(bool(entries))
@@ -255,17 +255,18 @@ class AuditDialog(QDialog):
     @Slot()
     def export_csv(self, path: str | None = None) -> Path | None:
         if not path:
-            path, _ = QFileDialog.getSaveFileName(
-                self, self.tr("Export audit trail"), "audit-trail.csv", self.tr("CSV files (*.csv)")
+            chosen = ask_save_path(
+                self, self.tr("Export audit trail"), "audit-trail.csv", self.tr("CSV files (*.csv)"), ".csv"
             )
-        if not path:
-            return None
+            if chosen is None:
+                return None
+            path = str(chosen)
         try:
             n = _audit().export_csv(self.workspace, Path(path), self.current_filter())
         except InputError as exc:
             QMessageBox.warning(self, self.tr("Export audit trail"), str(exc))
             return None
-        self.count.setText(self.tr("Exported %n entries to ", "", n) + path)
+        self.count.setText(self.tr("Exported %n entry(s) to ", "", n) + path)
         return Path(path)
 
 

@@ -8,14 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QInputDialog,
     QLabel,
     QMessageBox,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.context import AppContext
+from app.ui.save_dialog import ask_save_path
 from app.ui.tasks import Cancelled, Progress, Task, TaskCancelled
 
 if TYPE_CHECKING:
@@ -81,18 +81,17 @@ class PdfPreview(QDialog):
 
     def save_as(self, target: str | None = None) -> Path | None:
         """Copy the PDF where the person chooses (`target` skips the dialog, for tests and scripts)."""
-        if not target:
-            target, _ = QFileDialog.getSaveFileName(
-                self,
-                self.tr("Save PDF as"),
-                str(Path.home() / self.path.name),
-                self.tr("PDF files (*.pdf)"),
-            )
-        if not target:
-            return None
-        dest = Path(target)
-        if dest.suffix.lower() != ".pdf":
-            dest = dest.with_suffix(".pdf")
+        if target:
+            dest = Path(target)
+            if dest.suffix.lower() != ".pdf":
+                dest = dest.with_suffix(".pdf")
+        else:
+            chosen = ask_save_path(self, self.tr("Save PDF as"), self.path.name, self.tr("PDF files (*.pdf)"), ".pdf")
+            if chosen is None:
+                return None
+            dest = chosen
+        if dest.resolve() == self.path.resolve():
+            return dest
         try:
             tmp = dest.with_name(f".{dest.name}.part")
             shutil.copyfile(self.path, tmp)
@@ -180,24 +179,20 @@ class ExportJob(QObject):
         self.export_failed.emit("cancelled")
 
 
-def _exports_folder() -> Path:
-    folder = (
-        Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation))
-        / "exports"
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def _file_name(text: str) -> str:
     cleaned = re.sub(r"[^\w\- ]+", "", text, flags=re.UNICODE).strip().replace(" ", "-")
     return (cleaned or "report")[:80]
 
 
+def _ask_pdf_path(parent: QWidget, title: str, name: str) -> Path | None:
+    return ask_save_path(parent, title, f"{name}.pdf", tr("PDF files (*.pdf)"), ".pdf")
+
+
 def export_evaluation_pdf(
-    parent: QWidget, ctx: AppContext, evaluation_id: int, summary: bool = False
-) -> ExportJob:
-    """Build the executive comparison PDF of an evaluation on a worker, then preview it."""
+    parent: QWidget, ctx: AppContext, evaluation_id: int, summary: bool = False, out: Path | None = None
+) -> ExportJob | None:
+    """Ask where to save (unless `out` is given), build the executive comparison PDF of an
+    evaluation there on a worker, then preview it. None when the person cancels the Save dialog."""
     from app.services import evaluations
     from app.services.reports import evaluation_report
 
@@ -205,7 +200,10 @@ def export_evaluation_pdf(
         (e.name for e in evaluations.list_evaluations(ctx.workspace) if e.id == evaluation_id),
         str(evaluation_id),
     )
-    out = _exports_folder() / f"{_file_name(name)}{'-summary' if summary else ''}.pdf"
+    title = tr("Partner comparison — %1").replace("%1", name)
+    out = out or _ask_pdf_path(parent, title, f"{_file_name(name)}{'-summary' if summary else ''}")
+    if out is None:
+        return None
     ws = ctx.workspace
 
     def build(
@@ -215,20 +213,24 @@ def export_evaluation_pdf(
             ws, evaluation_id, target, summary=summary, progress=progress, cancel=cancel
         )
 
-    job = ExportJob(parent, tr("Partner comparison — %1").replace("%1", name), build, out)
+    job = ExportJob(parent, title, build, out)
     job.export_finished.connect(lambda p: ctx.say(tr("PDF ready: %1").replace("%1", p)))
     return job.start()
 
 
 def export_review_pdf(
-    parent: QWidget, ctx: AppContext, engagement_id: int, month: str | None = None
-) -> ExportJob:
-    """Build the one-page monthly review PDF of an engagement (latest month by default), then preview it."""
+    parent: QWidget, ctx: AppContext, engagement_id: int, month: str | None = None, out: Path | None = None
+) -> ExportJob | None:
+    """Ask where to save (unless `out` is given), build the one-page monthly review PDF of an
+    engagement (latest month by default) there, then preview it. None when the person cancels."""
     from app.services import engagements
     from app.services.reports import review_report
 
     snap = engagements.load(ctx.workspace, engagement_id)
-    out = _exports_folder() / f"{_file_name(snap.name)}-review-{month or 'latest'}.pdf"
+    title = tr("Monthly review — %1").replace("%1", snap.name)
+    out = out or _ask_pdf_path(parent, title, f"{_file_name(snap.name)}-review-{month or 'latest'}")
+    if out is None:
+        return None
     ws = ctx.workspace
 
     def build(
@@ -236,7 +238,7 @@ def export_review_pdf(
     ) -> None:
         review_report(ws, engagement_id, target, month=month, progress=progress, cancel=cancel)
 
-    job = ExportJob(parent, tr("Monthly review — %1").replace("%1", snap.name), build, out)
+    job = ExportJob(parent, title, build, out)
     job.export_finished.connect(lambda p: ctx.say(tr("PDF ready: %1").replace("%1", p)))
     return job.start()
 

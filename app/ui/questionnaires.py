@@ -37,6 +37,7 @@ from app.domain.bank import FIELDS
 from app.services import spreadsheets as sheets
 from app.services.errors import InputError
 from app.store.workspace import WorkspaceError
+from app.ui.save_dialog import ask_save_path
 
 if TYPE_CHECKING:
     from app.ui.context import AppContext
@@ -309,12 +310,12 @@ class _MappingPage(QWizardPage):
             n = pv.questions_count
             if pv.errors:
                 self.count.setText(
-                    self.tr("%1 questions read; fix the %2 error(s) below to import")
-                    .replace("%1", str(n))
-                    .replace("%2", str(len(pv.errors)))
+                    self.tr("%n question(s) read", "", n)
+                    + self.tr("; ")
+                    + self.tr("fix the %n error(s) below to import", "", len(pv.errors))
                 )
             else:
-                self.count.setText(self.tr("%1 questions will be imported").replace("%1", str(n)))
+                self.count.setText(self.tr("%n question(s) will be imported", "", n))
             error_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical)
             warn_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
             for e in pv.errors:
@@ -362,9 +363,7 @@ class _NamePage(QWizardPage):
         pv = self.w.preview
         n = pv.questions_count if pv else 0
         self.summary.setText(
-            self.tr("%1 questions from %2.")
-            .replace("%1", str(n))
-            .replace("%2", self.w.path.name if self.w.path else "")
+            self.tr("%n question(s) from %1.", "", n).replace("%1", self.w.path.name if self.w.path else "")
         )
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
@@ -526,14 +525,9 @@ class ExportQuestionnaireDialog(QDialog):
         default = f"{self.vendor.currentText()} — {self.evaluation.currentText()}.xlsx".replace(
             "/", "-"
         )
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save questionnaire"), default, self.tr("Excel workbook (*.xlsx)")
-        )
-        if path:
-            if not path.lower().endswith(".xlsx"):
-                path += ".xlsx"
-            if self.export_to(Path(path)):
-                self.accept()
+        path = ask_save_path(self, self.tr("Save questionnaire"), default, self.tr("Excel workbook (*.xlsx)"), ".xlsx")
+        if path is not None and self.export_to(path):
+            self.accept()
 
     def export_to(self, path: Path) -> bool:
         ev = self.evaluation.currentData()

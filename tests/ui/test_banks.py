@@ -78,7 +78,14 @@ def test_valid_edit_saved_as_new_version_keeps_v1(qtbot, page, workspace) -> Non
     qtbot.addWidget(dialog)
     texts = [dialog.tree.topLevelItem(i).text(0) for i in range(3)]
     assert texts == ["Added (1)", "Removed (0)", "Changed (1)"]
-    assert dialog.tree.topLevelItem(2).child(0).text(1) == "Weight"
+    # Each changed field shows its old and new value, under the question it belongs to.
+    changed = dialog.tree.topLevelItem(2).child(0)
+    assert changed.text(0) == "TR02" and changed.text(3) == v2.question("TR02").question
+    weight = changed.child(0)
+    old_weight = f"{v1.question('TR02').weight:g}"
+    assert [weight.text(c) for c in range(4)] == ["", "Weight", old_weight, "2.5"]
+    assert dialog.tree.topLevelItem(0).child(0).text(0) == "NEW1"
+    assert dialog.summary.text() == "Differences in 2 questions."
 
 
 def test_draft_edits_undo_and_redo(page) -> None:  # type: ignore[no-untyped-def]
@@ -97,3 +104,50 @@ def test_models_pass_the_model_tester(qtmodeltester, page) -> None:  # type: ign
     standalone.set_rows(page.questions.rows()[:3])
     qtmodeltester.check(standalone)
     assert isinstance(page.versions, VersionsModel)
+
+
+def _edit(qtbot, p: Page, qid: str, field: str):  # type: ignore[no-untyped-def]
+    """Open a cell's editor the way a double-click does; returns the editor widget."""
+    from PySide6.QtWidgets import QComboBox, QPlainTextEdit
+
+    view_index = p.proxy.mapFromSource(_cell(p, qid, field))
+    p.table.setCurrentIndex(view_index)
+    p.table.edit(view_index)
+    editors = [
+        w
+        for kind in (QComboBox, QPlainTextEdit, QLineEdit)
+        for w in p.table.viewport().findChildren(kind, options=Qt.FindChildOption.FindDirectChildrenOnly)
+        if w.isVisible()
+    ]
+    assert len(editors) == 1
+    return editors[0]
+
+
+def test_rules_show_in_words_and_type_is_picked_from_a_list(qtbot, page, workspace) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QComboBox
+
+    assert _cell(page, "TR01", "scoring").data() == (
+        "5 points for 5 or more, 4 points for 3 to under 5, 2 points for 1 to under 3, 0 points otherwise."
+    )
+    assert _cell(page, "TR01", "scoring").data(Qt.ItemDataRole.EditRole) == ">=5:5; >=3:4; >=1:2; else:0"
+    assert _cell(page, "SO03", "flag_rule").data().startswith("A high red flag when the score is less than 2 of 5: ")
+    assert _cell(page, "CL04", "knockout_min").data() == "below 3 of 5"
+    assert _cell(page, "TR02", "type").data() == "yes / no"
+    editor = _edit(qtbot, page, "TR02", "type")
+    assert isinstance(editor, QComboBox)
+    assert [editor.itemText(i) for i in range(editor.count())] == ["yes / no", "scale 0–5", "number", "choice", "text"]
+    editor.setCurrentIndex(editor.findData("scale"))
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _cell(page, "TR02", "type").data() == "scale 0–5")
+    assert page.is_draft() and page.questions.rows()[1]["type"] == "scale"
+
+
+def test_long_text_is_edited_over_several_lines(qtbot, page) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    editor = _edit(qtbot, page, "DR01", "guidance")
+    assert isinstance(editor, QPlainTextEdit)
+    assert editor.height() >= 5 * editor.fontMetrics().height()  # several lines, not one row's height
+    editor.setPlainText("Good: a dated plan.\nBad: 'we will see'.")
+    page.table.commitData(editor)
+    assert _cell(page, "DR01", "guidance").data(Qt.ItemDataRole.EditRole) == "Good: a dated plan.\nBad: 'we will see'."

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
+    QFileDialog,
     QInputDialog,
     QLineEdit,
     QTableView,
@@ -263,7 +264,7 @@ def window(qtbot: Any, ws: Workspace) -> Iterator[MainWindow]:
 
 
 def test_procurement_lead_from_profile_to_pdf(
-    qtbot: Any, window: MainWindow, ws: Workspace
+    qtbot: Any, window: MainWindow, ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert not window.isWindowModified()
 
@@ -648,7 +649,18 @@ def test_procurement_lead_from_profile_to_pdf(
     action = window.findChild(QAction, "action-export-evaluation-pdf")
     assert action is not None and action in window.file_menu.actions()
     assert window.ctx.current_evaluation == eid  # the evaluation being worked on is exported
+    asked: list[str] = []
+    chosen = tmp_path / "for the board"
+    (Path.home() / "Documents").mkdir(exist_ok=True)
+
+    def save_dialog(parent: Any, title: str, start: str, file_filter: str) -> tuple[str, str]:
+        asked.append(start)
+        return str(chosen), file_filter
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
     action.trigger()
+    # The Save dialog opened in Documents (never a hidden cache folder), the PDF went where chosen.
+    assert Path(asked[0]).parent.name == "Documents" and ".cache" not in asked[0]
     job = window.last_export  # type: ignore[attr-defined]
     qtbot.waitUntil(
         lambda: job.preview is not None or job.error is not None or job.cancelled,

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.bank import Question, QuestionType
+from app.domain.wording import flag_rule_words, knockout_words, points_of_5, scoring_words
 from app.ui.evaluate.models import AnswersModel, question_help
 
 Index = QModelIndex | QPersistentModelIndex
@@ -257,10 +258,10 @@ def question_html(q: Question, tr: Any) -> str:
             else f"<p>{e(tr('Type a whole number from 0 to 5.'))}</p>"
         )
     elif q.type is QuestionType.CHOICE:
-        items = "".join(f"<li>{e(label)} — {points:g}/5</li>" for label, points in q.choices)
+        items = "".join(f"<li>{e(label)} — {e(points_of_5(points))}</li>" for label, points in q.choices)
         parts.append(f"<p><i>{e(tr('Options'))}:</i></p><ul>{items}</ul>")
     elif q.type is QuestionType.NUMBER:
-        parts.append(f"<p><i>{e(tr('A number; scoring'))}:</i> {e(q.scoring)}</p>")
+        parts.append(f"<p><i>{e(tr('A number'))}:</i> {e(scoring_words(q))}</p>")
     elif q.type is QuestionType.YES_NO:
         parts.append(
             f"<p>{e(tr('Type y or n.'))}{e(tr(' A “no” is the good answer.') if q.inverted else '')}</p>"
@@ -272,8 +273,13 @@ def question_html(q: Question, tr: Any) -> str:
         extra.append(tr("weight %1").replace("%1", f"{q.weight:g}"))
     if q.allow_na:
         extra.append(tr("n/a allowed"))
-    if q.knockout_min is not None:
-        extra.append(tr("knockout below %1 of 5").replace("%1", f"{q.knockout_min:g}"))
     if extra:
         parts.append(f"<p>{e(' · '.join(extra))}</p>")
+    rules = []
+    if q.knockout_min is not None:
+        rules.append(knockout_words(q.knockout_min))
+    if q.flag is not None:
+        rules.append(flag_rule_words(q.flag))
+    if rules:
+        parts.append(f"<p><i>{e(tr('Rules'))}:</i> {e('; '.join(rules))}.</p>")
     return "".join(parts)

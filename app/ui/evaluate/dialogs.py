@@ -42,7 +42,7 @@ class NewEvaluationDialog(QDialog):
         self.bank.setAccessibleName(self.tr("Question bank"))
         for b in banks.list_banks(ws):
             self.bank.addItem(
-                self.tr("%1 (%2 questions)").replace("%1", b.name).replace("%2", str(b.questions)),
+                self.tr("%1 (%n question(s))", "", b.questions).replace("%1", b.name),
                 b.id,
             )
         self.version = QComboBox()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.flags import RedFlag
 from app.ui.evaluate.models import FlagsModel
+from app.ui.i18n import rule_title
 from app.ui.widgets.tables import ROW_ROLE, SORT_ROLE
 
 
@@ -76,7 +77,7 @@ def flag_html(flag: RedFlag, tr: object) -> str:
     t = tr if callable(tr) else (lambda s: s)
     e = html.escape
     parts = [
-        f"<p><b>{e(flag.severity.value.upper())}</b> · {e(flag.vendor)} · <code>{e(flag.rule)}</code></p>",
+        f"<p><b>{e(flag.severity.value.upper())}</b> · {e(flag.vendor)} · {e(rule_title(flag.rule))}</p>",
         f"<p>{e(flag.message)}</p>",
     ]
     if flag.evidence:

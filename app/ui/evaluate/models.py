@@ -16,6 +16,7 @@ from PySide6.QtGui import QFont
 
 from app.domain.bank import Question, QuestionType
 from app.domain.flags import RedFlag
+from app.domain.wording import knockout_words, points_of_5, scoring_words
 from app.services.evaluation_view import RankingRow
 from app.ui.evaluate.severity import severity_color, severity_icon
 from app.ui.widgets.tables import DISPLAY, EDIT, ROW_ROLE, SORT_ROLE, Index
@@ -288,11 +289,9 @@ def question_help(q: Question, tr: Callable[[str], str]) -> str:
         lines += ["", tr("Scale 0–5:")]
         lines += [f"{k} = {v}" for k, v in sorted(q.rubric.items())] or ["0 = none … 5 = excellent"]
     elif q.type is QuestionType.CHOICE:
-        lines += ["", tr("Options:")] + [
-            f"• {label} ({points:g} of 5)" for label, points in q.choices
-        ]
+        lines += ["", tr("Options:")] + [f"• {label} ({points_of_5(points)})" for label, points in q.choices]
     elif q.type is QuestionType.NUMBER:
-        lines += ["", tr("A number. Scoring: ") + q.scoring]
+        lines += ["", tr("A number. ") + scoring_words(q)]
     elif q.type is QuestionType.YES_NO:
         lines += ["", tr("Yes or no") + (tr(" (a “no” is the good answer)") if q.inverted else "")]
     else:
@@ -300,9 +299,7 @@ def question_help(q: Question, tr: Callable[[str], str]) -> str:
     if q.allow_na:
         lines.append(tr("n/a is allowed"))
     if q.knockout_min is not None:
-        lines.append(
-            tr("Knockout: below %1 of 5 rules the vendor out").replace("%1", f"{q.knockout_min:g}")
-        )
+        lines.append(tr("Knockout: ") + knockout_words(q.knockout_min))
     return "\n".join(lines)
 
 

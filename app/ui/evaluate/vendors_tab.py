@@ -138,9 +138,8 @@ class VendorsTab(QWidget):
             QMessageBox.question(
                 self,
                 self.tr("Remove vendor"),
-                self.tr("Remove %1 and its %2 answers? You can undo this.")
-                .replace("%1", name)
-                .replace("%2", str(len(answers))),
+                self.tr("Remove %1 and its %n answer(s)? You can undo this.", "", len(answers))
+                .replace("%1", name),
             )
             != QMessageBox.StandardButton.Yes
         ):

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.domain.models import SuccessMetric
 from app.domain.oversight import MilestoneState, add_months
 from app.services.engagements import Oversight
+from app.ui.i18n import rule_title
 from app.ui.oversee.charts import MetricChart
 from app.ui.widgets.page import hint
 from app.ui.widgets.verdict import VerdictChip
@@ -236,7 +237,8 @@ class Dashboard(QScrollArea):
             top = QHBoxLayout()
             chip = VerdictChip(f.severity.value, self.tr(f.severity.value))
             top.addWidget(chip)
-            rule = QLabel(f.rule)
+            rule = QLabel(rule_title(f.rule))
+            rule.setObjectName("flagTitle")
             font = QFont(rule.font())
             font.setBold(True)
             rule.setFont(font)

@@ -232,11 +232,10 @@ class Page(QWidget):
         self.oversight = o
         e = o.engagement
         self.summary.setText(
-            self.tr("{vendor} · {uc} · kickoff {k} · {n} reviews")
+            self.tr("{vendor} · {uc} · kickoff {k} · %n review(s)", "", len(e.reviews))
             .replace("{vendor}", e.vendor)
             .replace("{uc}", e.use_case_title or self.tr("no use case"))
             .replace("{k}", e.kickoff.isoformat())
-            .replace("{n}", str(len(e.reviews)))
         )
         self.dashboard.show_oversight(o, changes)
         self.review_form.set_engagement(e)

@@ -394,12 +394,11 @@ class ReviewForm(QScrollArea):
             return
         reached = sum(1 for m in self.milestones if m.reached_on is not None)
         overdue = sum(1 for m in self.milestones if m.state is MilestoneState.OVERDUE)
-        summary = self.tr("At the end of {m}: {r} of {n} milestones reached, {o} overdue.")
+        summary = self.tr("At the end of {m}: {r} of %n milestone(s) reached, {o} overdue.", "", len(self.milestones))
         self.milestone_layout.addWidget(
             QLabel(
                 summary.replace("{m}", month)
                 .replace("{r}", str(reached))
-                .replace("{n}", str(len(self.milestones)))
                 .replace("{o}", str(overdue))
             )
         )

@@ -27,8 +27,11 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QTreeWidget,
     QTreeWidgetItem,
@@ -36,8 +39,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.bank import FIELDS, Bank, BankDiff, make_question
+from app.domain.bank import FIELDS, Bank, BankDiff, Question, QuestionType, make_question
 from app.domain.errors import BankError
+from app.domain.models import Layer
+from app.domain.wording import TYPE_WORDS, flag_words, num, options_words, scoring_words
 from app.services import banks as service
 from app.services.banks import VersionInfo
 from app.ui.context import AppContext
@@ -62,6 +67,8 @@ HEADERS = {
     "allow_na": "N/A allowed",
 }
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+# Cells edited in a multi-line editor.
+LONG_FIELDS = ("question", "guidance", "options")
 
 
 class VersionsModel(QAbstractTableModel):
@@ -127,6 +134,7 @@ class QuestionsModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[dict[str, str]] = []
         self._errors: dict[tuple[str, str], str] = {}  # (question id, field) → last refusal
+        self._parsed: dict[int, Question | None] = {}
         self.on_edit: Any = None  # Callable[[list[dict[str, str]], str], bool]
         self.editable = True
 
@@ -136,7 +144,34 @@ class QuestionsModel(QAbstractTableModel):
     def set_rows(self, rows: list[dict[str, str]]) -> None:
         self.beginResetModel()
         self._rows = [dict(r) for r in rows]
+        self._parsed.clear()
         self.endResetModel()
+
+    def _question(self, row: int) -> Question | None:
+        """The row as a question (cached), to say its rules in words; None while a cell is invalid."""
+        if row not in self._parsed:
+            try:
+                self._parsed[row] = make_question(dict(self._rows[row]))
+            except BankError:
+                self._parsed[row] = None
+        return self._parsed[row]
+
+    def _words(self, row: int, field: str, text: str) -> str:
+        """What a cell shows: the rules in words (the syntax stays for editing), the type by name."""
+        q = self._question(row)
+        if q is None or not text:
+            return text
+        if field == "type":
+            return self.tr(TYPE_WORDS[q.type])
+        if field == "scoring":
+            return scoring_words(q)
+        if field == "options":
+            return options_words(q)
+        if field == "flag_rule":
+            return flag_words(q)
+        if field == "knockout_min" and q.knockout_min is not None:
+            return self.tr("below %1 of 5").replace("%1", num(q.knockout_min))
+        return text
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self._rows)
@@ -163,11 +198,15 @@ class QuestionsModel(QAbstractTableModel):
         row = self._rows[index.row()]
         field = FIELDS[index.column()]
         text = row.get(field, "")
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role == Qt.ItemDataRole.EditRole:
             return text
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._words(index.row(), field, text)
         if role == Qt.ItemDataRole.ToolTipRole:
             error = self._errors.get((row["id"], field))
-            return self.tr("Refused: %s") % error if error else (text or None)
+            if error:
+                return self.tr("Refused: %s") % error
+            return self._words(index.row(), field, text) or None
         if role == SORT_ROLE:
             # Sorting by section keeps the bank's own order inside each section.
             if field == "section":
@@ -226,6 +265,53 @@ class QuestionsModel(QAbstractTableModel):
         return bool(self.on_edit(rows, text))
 
 
+class CellEditor(QStyledItemDelegate):
+    """Type and layer are picked from a list; long text is edited over several lines."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:  # noqa: N802
+        field = FIELDS[index.column()]
+        if field in ("type", "layer"):
+            combo = QComboBox(parent)
+            combo.setAccessibleName(self.tr(HEADERS[field]))
+            if field == "type":
+                for t in QuestionType:
+                    combo.addItem(self.tr(TYPE_WORDS[t]), t.value)
+            else:
+                for layer in Layer:
+                    combo.addItem(self.tr(layer.value), layer.value)
+            return combo
+        if field in LONG_FIELDS:
+            editor = QPlainTextEdit(parent)
+            editor.setAccessibleName(self.tr(HEADERS[field]))
+            editor.setTabChangesFocus(True)
+            return editor
+        return super().createEditor(parent, option, index)
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
+        text = str(index.data(Qt.ItemDataRole.EditRole) or "")
+        if isinstance(editor, QComboBox):
+            editor.setCurrentIndex(max(0, editor.findData(text)))
+        elif isinstance(editor, QPlainTextEdit):
+            editor.setPlainText(text)
+        else:
+            super().setEditorData(editor, index)
+
+    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:  # noqa: N802
+        if isinstance(editor, QComboBox):
+            model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+        elif isinstance(editor, QPlainTextEdit):
+            model.setData(index, editor.toPlainText().strip(), Qt.ItemDataRole.EditRole)
+        else:
+            super().setModelData(editor, model, index)
+
+    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: Index) -> None:  # noqa: N802
+        rect = option.rect
+        if isinstance(editor, QPlainTextEdit):
+            # Room for several lines of the long text, over the rows below.
+            rect = rect.adjusted(0, 0, max(0, 320 - rect.width()), 6 * option.fontMetrics.height())
+        editor.setGeometry(rect)
+
+
 class DiffDialog(QDialog):
     """The difference between two versions of a bank: added, removed, changed fields."""
 
@@ -253,9 +339,16 @@ class DiffDialog(QDialog):
         self.old.setCurrentIndex(max(0, self.old.findData(old)))
         self.new.setCurrentIndex(max(0, self.new.findData(new)))
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels([self.tr("Question"), self.tr("Change")])
+        self.tree.setHeaderLabels([self.tr("Question"), self.tr("Field"), self.tr("Before"), self.tr("After")])
         self.tree.setAccessibleName(self.tr("Differences"))
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.summary = QLabel()
         pick = QFormLayout()
         row = QHBoxLayout()
@@ -273,7 +366,7 @@ class DiffDialog(QDialog):
         layout.addWidget(buttons)
         self.old.currentIndexChanged.connect(self.update_diff)
         self.new.currentIndexChanged.connect(self.update_diff)
-        self.resize(640, 460)
+        self.resize(860, 520)
         self.update_diff()
 
     def update_diff(self) -> None:
@@ -281,26 +374,50 @@ class DiffDialog(QDialog):
             self.ws, self.bank, int(self.old.currentData()), int(self.new.currentData())
         )
         self.tree.clear()
-        groups = (
-            (self.tr("Added (%d)") % len(d.added), [(q, self.tr("new question")) for q in d.added]),
+        new_bank = service.get_bank(self.ws, self.bank, int(self.new.currentData()))
+        old_bank = service.get_bank(self.ws, self.bank, int(self.old.currentData()))
+
+        def text_of(bank: Bank, qid: str) -> str:
+            try:
+                return bank.question(qid).question
+            except KeyError:
+                return ""
+
+        def line(*cells: str) -> QTreeWidgetItem:
+            item = QTreeWidgetItem(list(cells))
+            for c, text in enumerate(cells):
+                if text:
+                    item.setToolTip(c, text)
+            return item
+
+        groups: list[tuple[str, list[QTreeWidgetItem]]] = [
+            (
+                self.tr("Added (%d)") % len(d.added),
+                [line(q, self.tr("Question"), "", text_of(new_bank, q)) for q in d.added],
+            ),
             (
                 self.tr("Removed (%d)") % len(d.removed),
-                [(q, self.tr("removed")) for q in d.removed],
+                [line(q, self.tr("Question"), text_of(old_bank, q), self.tr("removed")) for q in d.removed],
             ),
-            (
-                self.tr("Changed (%d)") % len(d.changed),
-                [(q, ", ".join(self.tr(HEADERS[f]) for f in fields)) for q, fields in d.changed],
-            ),
-        )
+        ]
+        changed: list[QTreeWidgetItem] = []
+        for qid, _fields in d.changed:
+            parent = line(qid, "", "", text_of(new_bank, qid))
+            for c in d.changes_of(qid):
+                # Old → new for each field, as the bank file writes it (long text wraps; tooltips hold it all).
+                parent.addChild(line("", self.tr(HEADERS[c.field]), c.old or "—", c.new or "—"))
+            changed.append(parent)
+        groups.append((self.tr("Changed (%d)") % len(d.changed), changed))
         for title, items in groups:
-            top = QTreeWidgetItem([title, ""])
-            for qid, what in items:
-                top.addChild(QTreeWidgetItem([qid, what]))
+            top = QTreeWidgetItem([title, "", "", ""])
+            top.addChildren(items)
             self.tree.addTopLevelItem(top)
             top.setExpanded(True)
+            for item in items:
+                item.setExpanded(True)
         total = len(d.added) + len(d.removed) + len(d.changed)
         self.summary.setText(
-            self.tr("No differences.") if total == 0 else self.tr("%d questions differ.") % total
+            self.tr("No differences.") if total == 0 else self.tr("Differences in %n question(s).", "", total)
         )
 
 
@@ -355,6 +472,7 @@ class Page(QWidget):
         self.proxy.setSortRole(SORT_ROLE)
         self.table = QTableView()
         self.table.setModel(self.proxy)
+        self.table.setItemDelegate(CellEditor(self.table))
         self.table.setAccessibleName(self.tr("Questions"))
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
@@ -434,7 +552,9 @@ class Page(QWidget):
         for b in service.list_banks(self.ctx.workspace):
             item = QListWidgetItem(b.name)
             item.setToolTip(
-                self.tr("%s — latest v%d, %d questions") % (b.name, b.version, b.questions)
+                self.tr("%1 — latest v%2, %n question(s)", "", b.questions)
+                .replace("%1", b.name)
+                .replace("%2", str(b.version))
             )
             item.setData(Qt.ItemDataRole.UserRole, b.name)
             self.bank_list.addItem(item)
@@ -532,11 +652,10 @@ class Page(QWidget):
             )
         else:
             n = len(self.base.questions)
-            text = self.tr("v%d · %d questions · %d sections · hash %s") % (
-                self.base.version,
-                n,
-                len(self.base.sections),
-                self.base.hash[:12],
+            text = (
+                self.tr("v%1 · %n question(s)", "", n).replace("%1", str(self.base.version))
+                + self.tr(" · %n section(s)", "", len(self.base.sections))
+                + self.tr(" · hash %1").replace("%1", self.base.hash[:12])
             )
             if self.last_saved and self.last_saved[0] == self.base.version:
                 text = (

@@ -1,0 +1,135 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en">
+  <context>
+    <name>AuditDialog</name>
+    <message numerus="yes">
+      <source>%n entry(s)</source>
+      <translation>
+        <numerusform>%n entry</numerusform>
+        <numerusform>%n entries</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>Exported %n entry(s) to </source>
+      <translation>
+        <numerusform>Exported %n entry to </numerusform>
+        <numerusform>Exported %n entries to </numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>DiffDialog</name>
+    <message numerus="yes">
+      <source>Differences in %n question(s).</source>
+      <translation>
+        <numerusform>Differences in %n question.</numerusform>
+        <numerusform>Differences in %n questions.</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>NewEvaluationDialog</name>
+    <message numerus="yes">
+      <source>%1 (%n question(s))</source>
+      <translation>
+        <numerusform>%1 (%n question)</numerusform>
+        <numerusform>%1 (%n questions)</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>Page</name>
+    <message numerus="yes">
+      <source>{vendor} · {uc} · kickoff {k} · %n review(s)</source>
+      <translation>
+        <numerusform>{vendor} · {uc} · kickoff {k} · %n review</numerusform>
+        <numerusform>{vendor} · {uc} · kickoff {k} · %n reviews</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%1 — latest v%2, %n question(s)</source>
+      <translation>
+        <numerusform>%1 — latest v%2, %n question</numerusform>
+        <numerusform>%1 — latest v%2, %n questions</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>v%1 · %n question(s)</source>
+      <translation>
+        <numerusform>v%1 · %n question</numerusform>
+        <numerusform>v%1 · %n questions</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source> · %n section(s)</source>
+      <translation>
+        <numerusform> · %n section</numerusform>
+        <numerusform> · %n sections</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>PdfPreview</name>
+    <message numerus="yes">
+      <source>%n page(s) · %1</source>
+      <translation>
+        <numerusform>%n page · %1</numerusform>
+        <numerusform>%n pages · %1</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>ReviewForm</name>
+    <message numerus="yes">
+      <source>At the end of {m}: {r} of %n milestone(s) reached, {o} overdue.</source>
+      <translation>
+        <numerusform>At the end of {m}: {r} of %n milestone reached, {o} overdue.</numerusform>
+        <numerusform>At the end of {m}: {r} of %n milestones reached, {o} overdue.</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>VendorsTab</name>
+    <message numerus="yes">
+      <source>Remove %1 and its %n answer(s)? You can undo this.</source>
+      <translation>
+        <numerusform>Remove %1 and its %n answer? You can undo this.</numerusform>
+        <numerusform>Remove %1 and its %n answers? You can undo this.</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>_MappingPage</name>
+    <message numerus="yes">
+      <source>%n question(s) read</source>
+      <translation>
+        <numerusform>%n question read</numerusform>
+        <numerusform>%n questions read</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>fix the %n error(s) below to import</source>
+      <translation>
+        <numerusform>fix the %n error below to import</numerusform>
+        <numerusform>fix the %n errors below to import</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n question(s) will be imported</source>
+      <translation>
+        <numerusform>%n question will be imported</numerusform>
+        <numerusform>%n questions will be imported</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>_NamePage</name>
+    <message numerus="yes">
+      <source>%n question(s) from %1.</source>
+      <translation>
+        <numerusform>%n question from %1.</numerusform>
+        <numerusform>%n questions from %1.</numerusform>
+      </translation>
+    </message>
+  </context>
+</TS>
