@@ -20,6 +20,7 @@ from typing import Any
 from app.domain.bank import Bank, Question, QuestionType
 
 GENERATOR_VERSION = 1
+SCORECARD_VERSION = 2
 ROOT = Path(__file__).resolve().parent
 CACHE = ROOT / ".cache"
 DATA = ROOT.parent / "data"
@@ -349,6 +350,59 @@ def bank_xlsx(questions: int = 5000) -> Path:
     sheet.append(header)
     for row in bank_rows(questions, seed=5):
         sheet.append([row[h] for h in header])
+    tmp = path.with_suffix(".tmp.xlsx")
+    wb.save(tmp)
+    tmp.rename(path)
+    return path
+
+
+def scorecard_xlsx(vendors: int = 10, questions: int = 100, evaluators: int = 3) -> Path:
+    """The report benchmark's content as the scorecard workbook a team would otherwise keep.
+
+    A ranking sheet (vendor, answers given, mean score by section) and a question sheet
+    (each question with its section, weight and every vendor's mean answer): the tables the
+    executive report lays out, so LibreOffice converting this workbook to PDF is a fair
+    same-machine baseline for `diligence report` (docs/performance.md).
+    """
+    path = CACHE / f"scorecard-v{GENERATOR_VERSION}.{SCORECARD_VERSION}-{vendors}x{questions}x{evaluators}.xlsx"
+    if path.exists():
+        return path
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    doc = exchange_document(vendors, questions, evaluators)
+    rows = {str(r["id"]): r for r in doc["bank"]["questions"]}
+    sections = sorted({str(r["section"]) for r in rows.values()})
+    means: dict[str, dict[str, float | None]] = {}
+    for vendor in doc["vendors"]:
+        given: dict[str, list[float]] = {}
+        for a in vendor["answers"]:
+            value = str(a["value"])
+            if value.isdigit():
+                given.setdefault(a["question"], []).append(float(value))
+        means[vendor["name"]] = {qid: round(sum(v) / len(v), 2) if v else None for qid, v in given.items()}
+    wb = Workbook()
+    ranking = wb.active
+    ranking.title = "Ranking"
+    ranking.append(["Vendor", "Answers", *sections])
+    for vendor in doc["vendors"]:
+        by_section = {s: [m for qid, m in means[vendor["name"]].items()
+                          if m is not None and rows[qid]["section"] == s] for s in sections}
+        ranking.append([vendor["name"], len(vendor["answers"]),
+                        *[round(sum(v) / len(v), 2) if v else None for v in by_section.values()]])
+    sheet = wb.create_sheet("Questions")
+    sheet.append(["ID", "Section", "Question", "Weight", *[v["name"] for v in doc["vendors"]]])
+    for qid, row in rows.items():
+        sheet.append([qid, row["section"], row["question"], row["weight"],
+                      *[means[v["name"]].get(qid) for v in doc["vendors"]]])
+    sheet.column_dimensions["C"].width = 50
+    for cell in sheet["C"]:
+        cell.alignment = Alignment(wrap_text=True)
+    for ws in (ranking, sheet):
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.page_setup.orientation = "landscape"
+    CACHE.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.xlsx")
     wb.save(tmp)
     tmp.rename(path)
