@@ -7,12 +7,12 @@ changing one answer updates one cell and a full rescore is a handful of vector o
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
 
-from app.domain.bank import Bank, Question, Reading
+from app.domain.bank import Bank, Question, QuestionType, Reading
 from app.domain.errors import DomainError
 from app.domain.models import Answer
 
@@ -94,7 +94,12 @@ class ScoreBoard:
         self._section_of = np.array([self._sections.index(q.section) for q in self.questions], dtype=int)
         self._layers = list(dict.fromkeys(q.layer.value for q in self.questions))
         self._layer_of = np.array([self._layers.index(q.layer.value) for q in self.questions], dtype=int)
-        self._cache: dict[str, object] | None = None
+        # Derived arrays, and each vendor's result, cached; an edit marks only its vendor dirty
+        # (a vendor's scores depend on its own answers alone), so a rescore after one edit
+        # recomputes one row instead of the whole board (docs/performance.md).
+        self._cache: dict[str, FloatArray | BoolArray] | None = None
+        self._dirty: set[int] = set()
+        self._scores: dict[int, VendorScore] = {}
 
     # ----- input -------------------------------------------------------------------------
 
@@ -124,7 +129,12 @@ class ScoreBoard:
             self.text[(v, e, q)] = reading.value
         else:
             self.text.pop((v, e, q), None)
-        self._cache = None
+        self._changed(v)
+
+    def _changed(self, *vendors: int) -> None:
+        self._dirty.update(vendors)
+        for v in vendors:
+            self._scores.pop(v, None)
 
     def set_answer(self, vendor: str, evaluator: str, qid: str, value: object) -> Reading:
         """Record (or clear, with an empty value) one answer; raises AnswerError when invalid."""
@@ -134,20 +144,73 @@ class ScoreBoard:
         return reading
 
     def load(self, answers: Iterable[Answer]) -> None:
+        """Record many answers at once, as `set_answer` would one by one (later ones win).
+
+        Opening a large evaluation reads hundreds of thousands of answers that repeat a few
+        values per question, so each distinct (question, value) is read once, and the arrays
+        are filled in one vectorised assignment. Raises AnswerError or DomainError, changing
+        nothing, when any answer is invalid.
+        """
+        vi, ei, qi = self._vi, self._ei, self._qi
+        reading_of: dict[tuple[int, str], int] = {}
+        readings: list[Reading] = []
+        vs: list[int] = []
+        es: list[int] = []
+        qs: list[int] = []
+        rs: list[int] = []
         for a in answers:
-            self.set_answer(a.vendor, a.evaluator, a.question, a.value)
+            try:
+                q = qi[a.question]
+                vs.append(vi[a.vendor])
+                es.append(ei[a.evaluator])
+            except KeyError:
+                self.question_index(a.question), self.vendor_index(a.vendor), self.evaluator_index(a.evaluator)
+                raise  # unreachable: one of the lookups above raises DomainError
+            r = reading_of.get((q, a.value))
+            if r is None:
+                r = reading_of[(q, a.value)] = len(readings)
+                readings.append(self.questions[q].read(a.value))
+            qs.append(q)
+            rs.append(r)
+        if not rs:
+            return
+        index = (np.array(vs, dtype=np.intp), np.array(es, dtype=np.intp), np.array(qs, dtype=np.intp))
+        which = np.array(rs, dtype=np.intp)
+        score_of = np.array([r.score if r.kind == "score" and r.score is not None else np.nan for r in readings])
+        self.values[index] = score_of[which]
+        self.na[index] = np.array([r.kind == "na" for r in readings], dtype=bool)[which]
+        # Only a text question's cells ever hold text; walk just those, in order, so a later
+        # empty answer clears an earlier text exactly as one-by-one recording would.
+        text_question = np.array([q.type is QuestionType.TEXT for q in self.questions], dtype=bool)
+        for k in np.flatnonzero(text_question[index[2]]):
+            reading = readings[rs[k]]
+            if reading.kind == "text":
+                self.text[(vs[k], es[k], qs[k])] = reading.value
+            else:
+                self.text.pop((vs[k], es[k], qs[k]), None)
+        self._changed(*set(vs))
 
     # ----- derived arrays ----------------------------------------------------------------
 
-    def _derived(self) -> dict[str, object]:
-        if self._cache is not None:
-            return self._cache
-        vals = self.values
+    def _derived(self) -> dict[str, FloatArray | BoolArray]:
+        if self._cache is None:
+            self._cache = self._derive(self.values, self.na)
+            self._dirty.clear()
+        elif self._dirty:
+            rows = np.array(sorted(self._dirty), dtype=np.intp)
+            part = self._derive(self.values[rows], self.na[rows])
+            for key, array in part.items():
+                self._cache[key][rows] = array
+            self._dirty.clear()
+        return self._cache
+
+    def _derive(self, vals: FloatArray, na: BoolArray) -> dict[str, FloatArray | BoolArray]:
+        """Per vendor × question arrays for the vendors (rows) given."""
         answered = ~np.isnan(vals)
         count = answered.sum(axis=1)  # V × Q
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = np.where(count > 0, np.nansum(vals, axis=1) / np.maximum(count, 1), np.nan)
-        any_na = self.na.any(axis=1)
+        any_na = na.any(axis=1)
         is_na = (count == 0) & any_na  # n/a only when nobody gave a score
         scored_q = self.weights > 0
         eff_w = np.where(is_na, 0.0, self.weights[None, :])  # V × Q
@@ -158,7 +221,7 @@ class ScoreBoard:
         big = np.where(answered, vals, -np.inf).max(axis=1, initial=-np.inf)
         small = np.where(answered, vals, np.inf).min(axis=1, initial=np.inf)
         spread = np.where(count >= 2, big - small, 0.0)
-        self._cache = {
+        return {
             "mean": mean,
             "count": count,
             "is_na": is_na,
@@ -167,7 +230,6 @@ class ScoreBoard:
             "has_score": has_score,
             "spread": spread,
         }
-        return self._cache
 
     def _group_scores(self, group_of: npt.NDArray[np.int_], n_groups: int) -> FloatArray:
         d = self._derived()
@@ -229,50 +291,52 @@ class ScoreBoard:
     # ----- results -----------------------------------------------------------------------
 
     def vendor_scores(self) -> list[VendorScore]:
-        """Every vendor's result, ranked."""
+        """Every vendor's result, ranked (fresh objects; unchanged vendors come from the cache)."""
         d = self._derived()
+        missing = [vi for vi in range(len(self.vendors)) if vi not in self._scores]
+        if missing:
+            totals = self.totals()
+            sections = self._group_scores(self._section_of, len(self._sections))
+            layers = self._group_scores(self._layer_of, len(self._layers))
+            for vi in missing:
+                self._scores[vi] = self._vendor_score(vi, d, totals[vi], sections[vi], layers[vi])
+        return rank(_copy(self._scores[vi]) for vi in range(len(self.vendors)))
+
+    def _vendor_score(self, vi: int, d: dict[str, FloatArray | BoolArray], total: float | None,
+                      sections: FloatArray, layers: FloatArray) -> VendorScore:
         mean, count, is_na, spread = d["mean"], d["count"], d["is_na"], d["spread"]
-        assert isinstance(mean, np.ndarray) and isinstance(count, np.ndarray)
-        assert isinstance(is_na, np.ndarray) and isinstance(spread, np.ndarray)
-        totals = self.totals()
-        sections = self._group_scores(self._section_of, len(self._sections))
-        layers = self._group_scores(self._layer_of, len(self._layers))
-        out = []
-        for vi, name in enumerate(self.vendors):
-            gaps, disagreements, na, reasons = [], [], [], []
-            qscores: dict[str, float | None] = {}
-            for qi, q in enumerate(self.questions):
-                answered = count[vi, qi] > 0
-                qscores[q.id] = float(mean[vi, qi]) if answered else None
-                if is_na[vi, qi]:
-                    na.append(q.id)
-                elif q.scored and not answered:
-                    gaps.append(q.id)
-                if spread[vi, qi] >= DISAGREEMENT_SPREAD - _EPS:
-                    disagreements.append(q.id)
-                if q.knockout_min is not None and not is_na[vi, qi]:
-                    if not answered:
-                        reasons.append(f"{q.id}: unanswered (minimum {q.knockout_min:g} of 5)")
-                    elif mean[vi, qi] * 5.0 < q.knockout_min - _EPS:
-                        reasons.append(
-                            f"{q.id}: scored {mean[vi, qi] * 5.0:.1f} of 5, below the minimum {q.knockout_min:g}"
-                        )
-            out.append(
-                VendorScore(
-                    vendor=name,
-                    total=totals[vi],
-                    knocked_out=bool(reasons),
-                    knockout_reasons=reasons,
-                    # Nothing scorable: no total, and no section or layer score either (—, not 0).
-                    sections={s: None if totals[vi] is None else _opt(sections[vi, k]) for k, s in enumerate(self._sections)},
-                    layers={lay: None if totals[vi] is None else _opt(layers[vi, k]) for k, lay in enumerate(self._layers)},
-                    gaps=gaps,
-                    disagreements=disagreements,
-                    question_scores=qscores,
-                    na=na,
-                )
-            )
-        return rank(out)
+        name = self.vendors[vi]
+        gaps, disagreements, na, reasons = [], [], [], []
+        qscores: dict[str, float | None] = {}
+        for qi, q in enumerate(self.questions):
+            answered = count[vi, qi] > 0
+            qscores[q.id] = float(mean[vi, qi]) if answered else None
+            if is_na[vi, qi]:
+                na.append(q.id)
+            elif q.scored and not answered:
+                gaps.append(q.id)
+            if spread[vi, qi] >= DISAGREEMENT_SPREAD - _EPS:
+                disagreements.append(q.id)
+            if q.knockout_min is not None and not is_na[vi, qi]:
+                if not answered:
+                    reasons.append(f"{q.id}: unanswered (minimum {q.knockout_min:g} of 5)")
+                elif mean[vi, qi] * 5.0 < q.knockout_min - _EPS:
+                    reasons.append(
+                        f"{q.id}: scored {mean[vi, qi] * 5.0:.1f} of 5, below the minimum {q.knockout_min:g}"
+                    )
+        return VendorScore(
+            vendor=name,
+            total=total,
+            knocked_out=bool(reasons),
+            knockout_reasons=reasons,
+            # Nothing scorable: no total, and no section or layer score either (—, not 0).
+            sections={s: None if total is None else _opt(sections[k]) for k, s in enumerate(self._sections)},
+            layers={lay: None if total is None else _opt(layers[k]) for k, lay in enumerate(self._layers)},
+            gaps=gaps,
+            disagreements=disagreements,
+            question_scores=qscores,
+            na=na,
+        )
 
     def contributions(self, vendor: str) -> list[Contribution]:
         """Per question weight × score; the points add up to the vendor's total."""
@@ -296,6 +360,20 @@ class ScoreBoard:
                 pts = 100.0 * q.weight * score / wsum if wsum > 0 else 0.0
             out.append(Contribution(q.id, q.section, q.layer.value, q.weight, score, pts, status))
         return out
+
+
+def _copy(score: VendorScore) -> VendorScore:
+    """A caller's own copy: what it changes never reaches the board's cache."""
+    return replace(
+        score,
+        knockout_reasons=list(score.knockout_reasons),
+        sections=dict(score.sections),
+        layers=dict(score.layers),
+        gaps=list(score.gaps),
+        disagreements=list(score.disagreements),
+        question_scores=dict(score.question_scores),
+        na=list(score.na),
+    )
 
 
 def _opt(x: float) -> float | None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import delete, func
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
@@ -409,13 +410,27 @@ def answers_of(s: Session, evaluation_id: int) -> list[tuple[Answer, str]]:
         .where(VendorRow.evaluation_id == evaluation_id)
         .order_by(col(VendorRow.position), col(VendorRow.id), col(EvaluatorRow.position), col(AnswerRow.id))
     )
-    # Fetched in slices: a single fetch of every row holds the GIL for tens of ms, stalling the
-    # GUI thread while the app loads an evaluation on a worker.
-    return [
-        (Answer(vn, en, qid, value, note), source)
-        for part in s.exec(stmt).partitions(500)
-        for vn, en, qid, value, note, source in part
-    ]
+    # Plain text columns need no result processing, so the rows come straight from the
+    # driver's cursor: SQLAlchemy's Row objects cost more than the query itself on an
+    # evaluation of 400,000 answers (docs/performance.md). Fetched in slices: a single fetch
+    # of every row holds the GIL for tens of ms, stalling the GUI thread while the app loads
+    # an evaluation on a worker.
+    conn = s.connection()
+    compiled = stmt.compile(dialect=conn.dialect)
+    params = compiled.construct_params()
+    args: Any = [params[k] for k in compiled.positiontup or ()] if compiled.positional else params
+    dbapi_error = conn.dialect.loaded_dbapi.Error
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled), args)
+        out: list[tuple[Answer, str]] = []
+        while part := cursor.fetchmany(500):
+            out.extend((Answer(vn, en, qid, value, note), source) for vn, en, qid, value, note, source in part)
+        return out
+    except dbapi_error as exc:  # the driver's own error, wrapped as SQLAlchemy would wrap it
+        raise DBAPIError.instance(str(compiled), args, exc, dbapi_error) from exc
+    finally:
+        cursor.close()
 
 
 def acknowledgements(s: Session, evaluation_id: int | None = None, engagement_id: int | None = None) -> dict[tuple[str, str], Acknowledgement]:
