@@ -6,7 +6,7 @@ import importlib
 from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -42,6 +42,7 @@ EXTENSIONS: tuple[str, ...] = (
     "app.ui.export",  # File: export PDF reports
     "app.ui.questionnaires",  # File: bank import wizard, questionnaires out and in (menu, drag-and-drop)
     "app.ui.audit_view",  # Tools: audit trail, backups
+    "app.ui.help",  # Help: the three steps, F1 on each page, shortcuts, About
 )
 
 PAGES: tuple[PageSpec, ...] = (
@@ -149,7 +150,17 @@ class MainWindow(QMainWindow):
         ctx.undo_stack.cleanChanged.connect(self._on_clean_changed)
         ctx.workspace_changed.connect(self._on_workspace_changed)
         self._update_title()
-        self.resize(1280, 820)
+        self.fit_to_screen()
+
+    def fit_to_screen(self) -> None:
+        """A first-run size that fits the screen's free area (a 1366×768 laptop included), at most 1280×820."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1280, 820)
+            return
+        free = screen.availableGeometry()
+        # Leave room for the title bar and frame, which the window's size does not include.
+        self.resize(min(1280, int(free.width() * 0.96)), min(820, int(free.height() * 0.92)))
 
     # ----- pages -------------------------------------------------------------------------
 
