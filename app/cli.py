@@ -288,19 +288,25 @@ def cmd_bank_export(args: argparse.Namespace) -> int:
 
 
 def cmd_bank_import(args: argparse.Namespace) -> int:
-    from app.services.spreadsheets import import_bank_file
+    from app.services import spreadsheets
 
-    ws = _open(args)
-    summary = import_bank_file(
-        ws,
-        Path(args.file),
-        name=args.name,
-        sheet=args.sheet,
+    options = dict(
+        sheet=args.sheet or None,
         header_row=args.header_row,
         mapping=args.map or [],
         default_type=args.default_type,
         default_weight=args.default_weight,
+        type_map=args.type_map or [],
+        section_from=args.section_from,
     )
+    if args.dry_run:
+        dry = spreadsheets.dry_run_bank_file(Path(args.file), **options)  # type: ignore[arg-type]
+        for w in dry.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+        print("\n".join(dry.lines()))
+        return EXIT_OK
+    ws = _open(args)
+    summary = spreadsheets.import_bank_file(ws, Path(args.file), name=args.name, **options)  # type: ignore[arg-type]
     for w in summary.warnings:
         print(f"warning: {w}", file=sys.stderr)
     print(summary.message)
@@ -398,14 +404,19 @@ def build_parser() -> argparse.ArgumentParser:
     be = add("export", cmd_bank_export, "export a bank to CSV or XLSX", bsub)
     be.add_argument("bank")
     be.add_argument("file")
-    bi = add("import", cmd_bank_import, "import a bank from CSV/XLSX, or a foreign questionnaire", bsub)
+    bi = add("import", cmd_bank_import, "import a bank from CSV, XLSX, ODS or JSON: ours or any questionnaire", bsub)
     bi.add_argument("file")
     bi.add_argument("--name")
-    bi.add_argument("--sheet")
+    bi.add_argument("--sheet", action="append", help="the sheet to read; repeat it to build one bank from several sheets")
     bi.add_argument("--header-row", type=int)
     bi.add_argument("--map", action="append", metavar="field=Column")
-    bi.add_argument("--default-type")
+    bi.add_argument("--type-map", action="append", metavar="VALUE=TYPE",
+                    help="what a value of the type column means, e.g. TXT=text or YNNA=yes_no+na")
+    bi.add_argument("--default-type", help="type of questions without one (yes_no, yes_no+na, scale, number, choice, text)")
     bi.add_argument("--default-weight", type=float)
+    bi.add_argument("--section-from", choices=["sheet", "id-prefix"],
+                    help="take sections from the sheet name or the question id's prefix")
+    bi.add_argument("--dry-run", action="store_true", help="show what would be imported; write nothing")
     add("check", cmd_check, "workspace integrity and schema version")
     bk = add("backup", cmd_backup, "write a backup copy of the workspace")
     bk.add_argument("--out")

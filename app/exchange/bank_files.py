@@ -13,28 +13,25 @@ import datetime as dt
 import io
 import math
 import re
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.domain.bank import FIELDS, Bank, Question, QuestionType, format_number, make_question
+from app.domain.bank import FIELDS, Bank, Question, format_number, make_question
 from app.domain.errors import BankError
+from app.exchange.sheets import MAX_READ_COLUMNS, SheetExtras, Workbook, open_workbook
 from app.exchange.spreadsheet_safety import (
     MAX_ROWS,
     SheetInfo,
     SpreadsheetError,
-    WorkbookInfo,
-    check_xlsx,
     column_index,
     column_letter,
 )
 
 MAX_CSV_BYTES = 50 * 1024 * 1024
-MAX_READ_COLUMNS = 200  # columns beyond this are never part of a questionnaire
 HEADER_SCAN_ROWS = 30
-MAX_PREVIEW_ERRORS = 200
+MAX_ERRORS = 50  # problems reported at once
 REQUIRED_OUR_FORMAT = ("id", "section", "layer", "question", "type")
 
 # ----- text hygiene ------------------------------------------------------------------------
@@ -125,6 +122,9 @@ class Table:
     sheets: tuple[str, ...] = ()
     hidden_sheets: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
+    extras: SheetExtras = field(default_factory=SheetExtras)
+    offered: dict[int, tuple[str, ...]] = field(default_factory=dict)  # row → answers a JSON question offers
+    codes: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # answer code → (kind, answers)
 
     def where(self, row: int | None = None, column: int | None = None, fieldname: str | None = None) -> str:
         parts = [self.file]
@@ -144,27 +144,32 @@ class Table:
 
 
 def read_table(path: Path, sheet: str | None = None) -> Table:
+    return read_tables(path, [sheet] if sheet else [])[0]
+
+
+def read_tables(path: Path, sheets: Sequence[str] = ()) -> list[Table]:
+    """The tables of a bank file: one per sheet read (XLSX, ODS), or one (CSV, JSON)."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix in {".xlsx", ".xlsm"}:
-        return read_xlsx_table(path, sheet)
-    if suffix in {".xls", ".ods", ".numbers"}:
-        raise SpreadsheetError(path.name, f"{suffix} files are not read; save the file as .xlsx (Excel Workbook) or .csv")
-    if sheet:
-        try:
-            head = path.open("rb").read(4)
-        except OSError:
-            head = b""
-        if not head.startswith(b"PK"):
-            raise SpreadsheetError(path.name, "--sheet applies to .xlsx workbooks only")
-    # A workbook saved under another name is still a workbook.
+    if suffix in {".xlsx", ".xlsm", ".ods"}:
+        return read_workbook_tables(path, sheets)
+    if suffix in {".xls", ".numbers"}:
+        raise SpreadsheetError(path.name, f"{suffix} files are not read; save the file as .xlsx (Excel Workbook), .ods or .csv")
     try:
         with path.open("rb") as fh:
-            if fh.read(2) == b"PK":
-                return read_xlsx_table(path, sheet)
+            head = fh.read(4096)
     except OSError as exc:
         raise SpreadsheetError(path.name, f"cannot read the file ({exc.strerror or exc})") from None
-    return read_csv_table(path)
+    # A workbook saved under another name is still a workbook.
+    if head.startswith(b"PK"):
+        return read_workbook_tables(path, sheets)
+    if sheets:
+        raise SpreadsheetError(path.name, "--sheet applies to .xlsx and .ods workbooks only")
+    if suffix == ".json" or head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[", b"/"):
+        from app.exchange.json_questionnaires import read_json_table
+
+        return [read_json_table(path)]
+    return [read_csv_table(path)]
 
 
 def decode_text(data: bytes, where: str) -> tuple[str, str, list[str]]:
@@ -232,102 +237,144 @@ def read_csv_table(path: Path) -> Table:
     return Table(where, None, rows, warnings=warns)
 
 
-def load_workbook_safely(path: Path) -> tuple[Any, WorkbookInfo]:
-    """Check, then open read-only with cached values (formulas are never evaluated)."""
-    info = check_xlsx(path)
-    import openpyxl
-
-    # We open the file ourselves: when openpyxl fails half-way through a damaged package it
-    # leaves its own file handle open; ours is closed on every path.
-    fh = open(path, "rb")  # noqa: SIM115 - closed on error here, or with the workbook
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about features it drops; not the user's concern
-            wb = openpyxl.load_workbook(fh, read_only=True, data_only=True, keep_links=False)
-    except Exception as exc:  # noqa: BLE001 - any parser failure on an untrusted file is a bad file
-        fh.close()
-        raise SpreadsheetError(path.name, f"the workbook cannot be read ({_describe(exc)}); open it in Excel and save it again") from None
-    close_archive = wb.close
-
-    def close() -> None:
-        try:
-            close_archive()
-        finally:
-            fh.close()
-
-    wb.close = close
-    return wb, info
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"{type(exc).__name__}: {text[:160]}" if text else type(exc).__name__
-
-
-def sheet_rows(wb: Any, info: SheetInfo, file: str) -> list[list[object]]:
-    """Cell values of one sheet, merged ranges filled down, trailing blank rows dropped."""
-    where = f'{file}, sheet "{info.name}"'
-    rows: list[list[object]] = []
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ws = wb[info.name]
-            for n, row in enumerate(ws.iter_rows(values_only=True, max_col=MAX_READ_COLUMNS), start=1):
-                if n > MAX_ROWS:
-                    raise SpreadsheetError(where, f"the sheet has more than {MAX_ROWS:,} rows; refused")
-                values = list(row)
-                while values and (values[-1] is None or values[-1] == ""):
-                    values.pop()
-                rows.append(values)
-    except SpreadsheetError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a damaged sheet is a bad file, never a crash
-        raise SpreadsheetError(where, f"the sheet cannot be read ({_describe(exc)})") from None
-    while rows and not rows[-1]:
-        rows.pop()
-    _fill_merged(rows, info.merged)
-    return rows
-
-
-def _fill_merged(rows: list[list[object]], merged: Sequence[tuple[int, int, int, int]]) -> None:
-    # Only ranges spanning several rows are filled: a title merged across columns stays one cell,
-    # so a section-header row still reads as a single label.
-    for r1, c1, r2, c2 in merged:
-        if r2 <= r1 or r1 > len(rows):
-            continue
-        top = rows[r1 - 1]
-        value = top[c1 - 1] if c1 - 1 < len(top) else None
-        if value is None or c1 > MAX_READ_COLUMNS:
-            continue
-        for r in range(r1, min(r2, len(rows)) + 1):
-            row = rows[r - 1]
-            for c in range(c1, min(c2, MAX_READ_COLUMNS) + 1):
-                while len(row) < c:
-                    row.append(None)
-                if row[c - 1] is None or row[c - 1] == "":
-                    row[c - 1] = value
-
-
 def read_xlsx_table(path: Path, sheet: str | None = None) -> Table:
-    wb, info = load_workbook_safely(path)
-    try:
-        visible = [s for s in info.sheets if s.visible]
+    """One sheet of a workbook (XLSX or ODS): the named one, or the one holding the questions."""
+    return read_workbook_tables(path, [sheet] if sheet else [])[0]
+
+
+def read_workbook_tables(path: Path, sheets: Sequence[str] = ()) -> list[Table]:
+    """The named sheets of a workbook, or the one sheet that holds questions.
+
+    Without names, a workbook with one visible sheet gives that sheet; otherwise every visible
+    sheet is looked at and the one with a question column and the most question rows is read.
+    When several sheets hold comparable numbers of questions, the choice is the user's: the
+    error names the candidates.
+    """
+    with open_workbook(path) as book:
+        info = book.info
+        all_names = tuple(s.name for s in info.sheets)
         hidden = tuple(s.name for s in info.sheets if not s.visible)
-        if sheet:
-            chosen = info.sheet(sheet)
-            if chosen is None:
-                names = ", ".join(f'"{s.name}"' for s in info.sheets)
-                raise SpreadsheetError(path.name, f'there is no sheet "{sheet}" (sheets: {names})')
-        else:
-            # A hidden first sheet (lookup lists, macros' scratch space) is never the questionnaire.
-            chosen = visible[0] if visible else info.sheets[0]
-        rows = sheet_rows(wb, chosen, path.name)
-    finally:
-        wb.close()
-    table = Table(path.name, chosen.name, rows, tuple(s.name for s in info.sheets), hidden)
-    if hidden and not sheet and chosen.name != info.sheets[0].name:
-        table.warnings.append(f'{path.name}: hidden sheet(s) {", ".join(repr(h) for h in hidden)} skipped; read sheet "{chosen.name}"')
+        tables: list[Table] = []
+        if sheets:
+            for name in sheets:
+                chosen = info.sheet(name)
+                if chosen is None:
+                    names = ", ".join(f'"{s.name}"' for s in info.sheets)
+                    raise SpreadsheetError(path.name, f'there is no sheet "{name}" (sheets: {names})')
+                if any(t.sheet == chosen.name for t in tables):
+                    continue
+                tables.append(_sheet_table(book, chosen, all_names, hidden))
+            _attach_codes(book, tables)
+            return tables
+        visible = [s for s in info.sheets if s.visible] or list(info.sheets)
+        chosen = visible[0]
+        note = ""
+        if len(visible) > 1:
+            chosen, note = _choose_sheet(book, visible, path.name)
+        table = _sheet_table(book, chosen, all_names, hidden)
+        if note:
+            table.warnings.append(note)
+        elif hidden and chosen.name != info.sheets[0].name:
+            table.warnings.append(f'{path.name}: hidden sheet(s) {", ".join(repr(h) for h in hidden)} skipped; read sheet "{chosen.name}"')
+        _attach_codes(book, [table])
+        return [table]
+
+
+_CODE_TYPE_HEADERS = {"question_type", "question type", "answer type", "answer_type", "type"}
+_CODE_CHOICE_HEADERS = {"question_choices", "question choices", "choices", "answer choices", "answers", "options"}
+
+
+def _attach_codes(book: Workbook, tables: list[Table]) -> None:
+    """Answer codes defined on another sheet (ciso-assistant's `answers_content`: YNANA → Yes/No/Alternate/N/A)."""
+    read = {t.sheet for t in tables}
+    codes: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for sheet in book.sheets:
+        if sheet.name in read or not sheet.rows or sheet.rows > 2000:
+            continue
+        rows = book.rows(sheet)
+        if not rows:
+            continue
+        head = [header_key(v) if isinstance(v, str) else "" for v in rows[0]]
+        if "id" not in head:
+            continue
+        ti = next((i for i, h in enumerate(head) if h in _CODE_TYPE_HEADERS), None)
+        ci = next((i for i, h in enumerate(head) if h in _CODE_CHOICE_HEADERS), None)
+        if ti is None or ci is None:
+            continue
+        ii = head.index("id")
+        for row in rows[1:]:
+            code = cell_text(row[ii]).strip() if ii < len(row) else ""
+            if not code:
+                continue
+            kind = cell_text(row[ti]).strip() if ti < len(row) else ""
+            answers = tuple(x.strip() for x in cell_text(row[ci]).splitlines() if x.strip()) if ci < len(row) else ()
+            codes.setdefault(header_key(code), (header_key(kind), answers))
+    for t in tables:
+        t.codes = codes
+
+
+def code_kind(code: tuple[str, tuple[str, ...]]) -> tuple[str, bool, str] | None:
+    """What an answer code's definition makes a question."""
+    kind, answers = code
+    if kind in {"unique_choice", "single_choice", "choice", "radio", "select"} and answers:
+        return classify_answers(answers)
+    if kind in {"multiple_choice", "multi_choice", "checkbox", "text", "date", "string", "textarea"}:
+        return "text", False, ""
+    if kind in {"number", "integer", "decimal", "float", "numeric"}:
+        return "number", False, ""
+    if kind in {"boolean", "bool", "yes_no", "yesno"}:
+        return "yes_no", False, ""
+    return None
+
+
+def _sheet_table(book: Workbook, sheet: SheetInfo, names: tuple[str, ...], hidden: tuple[str, ...]) -> Table:
+    rows = book.rows(sheet)
+    extras = book.extras(sheet)
+    table = Table(book.path.name, sheet.name, rows, names, hidden, extras=extras)
+    if extras.uncached:
+        cells = ", ".join(f"{column_letter(c)}{r}" for r, c, _ in extras.uncached[:10])
+        more = f" … ({len(extras.uncached)} in all)" if len(extras.uncached) > 10 else ""
+        table.warnings.append(
+            f'{book.path.name}, sheet "{sheet.name}": formula cell(s) {cells}{more} have no saved result and read as empty; '
+            "open the file in Excel or LibreOffice and save it again to keep their values"
+        )
     return table
+
+
+def question_rows(rows: Sequence[Sequence[object]]) -> int:
+    """How many rows below the detected header have text in a question column (0: no such column)."""
+    header = detect_header_row(rows)
+    if header is None:
+        return 0
+    ranked = sorted((found[1], i) for i, c in enumerate(rows[header - 1])
+                    if isinstance(c, str) and (found := field_rank(c)) is not None and found[0] == "question")
+    if not ranked:
+        return 0
+    col = ranked[0][1]
+    return sum(1 for r in rows[header:] if col < len(r) and _question_like(cell_text(r[col])))
+
+
+def _question_like(text: str) -> bool:
+    text = text.strip()
+    return text.endswith("?") or len(text.split()) >= 4
+
+
+def _choose_sheet(book: Workbook, visible: Sequence[SheetInfo], file: str) -> tuple[SheetInfo, str]:
+    counts = [(question_rows(book.rows(s)), i, s) for i, s in enumerate(visible)]
+    ranked = sorted((c for c in counts if c[0] > 0), key=lambda c: (-c[0], c[1]))
+    if not ranked:
+        return visible[0], ""
+    best = ranked[0]
+    close = [c for c in ranked[1:] if c[0] * 4 >= best[0]]
+    if close:
+        listed = ", ".join(f'"{s.name}" ({n} rows)' for n, _, s in ranked[:12])
+        raise SpreadsheetError(
+            file,
+            f"several sheets hold questions: {listed}; choose one with --sheet, or repeat --sheet to import several into one bank",
+        )
+    if best[2].name == visible[0].name:
+        return best[2], ""
+    return best[2], f'{file}: read sheet "{best[2].name}", the one holding the questions (the first sheet, "{visible[0].name}", holds none)'
 
 
 # ----- header and mapping ------------------------------------------------------------------
@@ -335,9 +382,10 @@ def read_xlsx_table(path: Path, sheet: str | None = None) -> Table:
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "id": ("id", "ref", "ref.", "ref #", "ref no", "ref no.", "reference", "no", "no.", "nr", "#", "number",
            "question id", "question no", "question no.", "question number", "q#", "q no", "q no.", "qid",
-           "item", "item no", "item no.", "code", "req id", "requirement id", "question ref"),
+           "item", "item no", "item no.", "code", "req id", "requirement id", "question ref", "ref_id", "ref id",
+           "control id", "question ref id"),
     "section": ("section", "category", "area", "domain", "topic", "group", "heading", "theme", "chapter",
-                "section name", "category name"),
+                "section name", "category name", "domain title", "ccm domain title", "control domain", "domain name"),
     "layer": ("layer",),
     "question": ("question", "questions", "question text", "requirement", "requirements", "description",
                  "criterion", "criteria", "query", "questionnaire item", "requirement description"),
@@ -355,6 +403,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 _EXACT = {f: {f, f.replace("_", " ")} for f in FIELDS}
 
 TYPE_WORDS: dict[str, str] = {
+    "yes/no/n/a": "yes_no+na", "yes/no/na": "yes_no+na", "yes / no / n/a": "yes_no+na", "yes / no / na": "yes_no+na",
+    "yes, no, n/a": "yes_no+na", "y/n/na": "yes_no+na", "y/n/n/a": "yes_no+na", "yes/no/not applicable": "yes_no+na",
     "yes/no": "yes_no", "y/n": "yes_no", "yes no": "yes_no", "yes or no": "yes_no", "boolean": "yes_no",
     "0-5": "scale", "0–5": "scale", "0 - 5": "scale", "rating": "scale", "score": "scale", "score 0-5": "scale",
     "scale 0-5": "scale", "1-5": "scale",
@@ -376,14 +426,32 @@ LAYER_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-def field_name(text: str) -> str | None:
-    key = header_key(text).replace(" ", "_")
-    if key in FIELDS:
-        return key
+# Headers that merely contain one of these words, when no synonym matched exactly
+# ("CCM Domain Title", "Control domain", "Question text (EN)").
+_CONTAINS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("section", ("domain", "category", "section", "topic")),
+    ("question", ("question", "requirement")),
+)
+
+
+def field_rank(text: str) -> tuple[str, int] | None:
+    """(bank field, rank) a header names; a lower rank is a better match ("questions" beats "description")."""
+    key = header_key(text)
+    if key.replace(" ", "_") in FIELDS:
+        return key.replace(" ", "_"), 0
     for f, words in SYNONYMS.items():
-        if header_key(text) in words:
-            return f
+        if key in words:
+            return f, 1 + words.index(key)
+    words_in = set(re.split(r"[^a-z0-9]+", key))
+    for f, parts in _CONTAINS:
+        if any(p in words_in for p in parts) and not words_in & {"id", "no", "ref", "number", "type", "answer", "choices", "choice", "options", "format"}:
+            return f, 100
     return None
+
+
+def field_name(text: str) -> str | None:
+    found = field_rank(text)
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)
@@ -433,6 +501,9 @@ class Analysis:
     questions: list[Question] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     errors: list[SpreadsheetError] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (row number, reason)
+    section_rows: list[tuple[int, str]] = field(default_factory=list)  # (row number, section label)
+    filled_down: int = 0  # questions whose section came from a section cell above them
 
     def bank(self, name: str) -> Bank:
         return Bank(name, tuple(self.questions))
@@ -449,15 +520,21 @@ def analyse(
     default_type: str | None = None,
     default_weight: float | None = None,
     collect: bool = False,
+    type_map: Sequence[str] = (),
+    section_from: str | None = None,
 ) -> Analysis:
-    """Turn a table into questions. Raises the first SpreadsheetError unless `collect`."""
+    """Turn a table into questions. Raises the first SpreadsheetError unless `collect`.
+
+    `section_from` is "sheet" or "id-prefix" to take sections from there instead of the file's
+    section column or section rows.
+    """
     errors: list[SpreadsheetError] = []
 
     def fail(err: SpreadsheetError) -> None:
         if not collect:
             raise err
         errors.append(err)
-        if len(errors) >= MAX_PREVIEW_ERRORS:
+        if len(errors) >= MAX_ERRORS:
             raise _Stop
 
     explicit = _parse_mapping(mapping, table)
@@ -479,7 +556,7 @@ def analyse(
     ]
     try:
         _map_columns(analysis, explicit)
-        _read_rows(analysis, default_type, default_weight, fail)
+        _read_rows(analysis, default_type, default_weight, fail, parse_type_map(type_map, table.file), section_from)
     except _Stop:
         pass
     except SpreadsheetError as exc:
@@ -534,13 +611,25 @@ def _map_columns(a: Analysis, explicit: list[tuple[str, str]]) -> None:
             )
     exact = {k: f for f in FIELDS for k in _EXACT[f]}
     a.our_format = not any(col for _, col in explicit) and all(k in by_key for k in ("id", "question", "type"))
+    best: dict[str, tuple[int, int]] = {}  # field → (rank, column)
     for c in a.columns:
         if not c.header:
             continue
         key = header_key(c.header)
-        f = exact.get(key) if a.our_format else field_name(c.header)
-        if f is not None and f not in mapping and f not in excluded and c.index not in mapping.values():
-            mapping[f] = c.index
+        if a.our_format:
+            f, rank = exact.get(key), 0
+        else:
+            found = field_rank(c.header)
+            f, rank = found if found else (None, 0)
+        if f is None or f in mapping or f in excluded or c.index in mapping.values():
+            continue
+        if f not in best or rank < best[f][0]:
+            best[f] = (rank, c.index)
+    taken = set(mapping.values())
+    for f, (_rank, index) in sorted(best.items(), key=lambda kv: kv[1]):
+        if index not in taken:
+            mapping[f] = index
+            taken.add(index)
     a.mapping = mapping
     used = set(mapping.values())
     ignored = [c for c in a.columns if c.header and c.index not in used]
@@ -575,28 +664,184 @@ def _guess_layer(section: str) -> str:
     return "people"
 
 
-def _read_rows(a: Analysis, default_type: str | None, default_weight: float | None, fail: Any) -> None:
+_TYPES = ("yes_no", "scale", "number", "choice", "text")
+_TYPE_CHOICES = "yes_no, yes_no+na, scale, scale+na, number, choice, text"
+_NA_WORDS = {"na", "n/a", "n.a.", "n.a", "n / a", "not applicable", "none applicable"}
+_YES_WORDS = {"yes", "y", "true"}
+_NO_WORDS = {"no", "n", "false"}
+# Words a repeated header or a section row carries in its answer columns ("AI Policy | Answer | …").
+_HEADER_WORDS = {"answer", "answers", "response", "responses", "vendor response", "additional information",
+                 "comment", "comments", "notes", "guidance", "evidence", "yes/no", "yes/no/na", "explanation"}
+# A row without question text but with an id and one of these names a section (ciso-assistant's
+# converted libraries: "1.0 | Qualifying Questions | …" above the questions 1.1, 1.2 …).
+_TITLE_HEADERS = {"name", "title", "heading", "section title", "control title", "requirement title"}
+_GENERIC_SHEETS = {"sheet", "sheet1", "questions", "questionnaire", "bank", "data", "import", "export", "feuil1", "tabelle1"}
+
+
+def parse_type(text: str) -> tuple[str, bool] | None:
+    """('yes_no', allow n/a) for 'yes_no+na', 'Yes/No/N/A', 'Free text' …; None when not a type."""
+    key = header_key(text)
+    word = TYPE_WORDS.get(key, key)
+    na = False
+    for suffix in ("+na", "+n/a", " + na", "_na", "/na"):
+        if word.endswith(suffix) and word[: -len(suffix)].replace("-", "_").replace(" ", "_") in _TYPES + ("yesno",):
+            word, na = word[: -len(suffix)], True
+            break
+    word = word.strip().replace("-", "_").replace(" ", "_")
+    if word in {"yesno", "boolean", "bool"}:
+        word = "yes_no"
+    return (word, na) if word in _TYPES else None
+
+
+def parse_type_map(items: Sequence[str], file: str) -> dict[str, tuple[str, bool]]:
+    """`--type-map VALUE=TYPE` items: the type column's value (any case) → (type, allow n/a)."""
+    out: dict[str, tuple[str, bool]] = {}
+    for item in items:
+        value, sep, typ = item.rpartition("=")
+        if not sep or not value.strip():
+            raise SpreadsheetError(file, f"--type-map {item!r} needs the form VALUE=TYPE, e.g. --type-map TXT=text")
+        parsed = parse_type(typ)
+        if parsed is None:
+            raise SpreadsheetError(file, f"--type-map {item!r}: {typ.strip()!r} is not one of {_TYPE_CHOICES}")
+        out[header_key(value)] = parsed
+    return out
+
+
+def classify_answers(values: Sequence[str]) -> tuple[str, bool, str] | None:
+    """What a list of offered answers makes a question: (type, allow n/a, choice options).
+
+    Yes/No (and N/A) make a yes/no question; any other list of two or more answers a choice whose
+    points run evenly from 5 (first answer) to 0 (last), n/a kept apart.
+    """
+    keys = [header_key(v) for v in values]
+    na = any(k in _NA_WORDS for k in keys)
+    rest = [v for v, k in zip(values, keys, strict=True) if k not in _NA_WORDS and k]
+    rkeys = {header_key(v) for v in rest}
+    if rkeys and rkeys <= _YES_WORDS | _NO_WORDS and rkeys & _YES_WORDS and rkeys & _NO_WORDS:
+        return "yes_no", na, ""
+    labels: list[str] = []
+    for v in rest:
+        label = v.replace("|", "/").strip()
+        if label.casefold() not in {x.casefold() for x in labels}:
+            labels.append(label)
+    if len(labels) < 2:
+        return None
+    n = len(labels) - 1
+    options = "|".join(f"{label}={format_number(round(5 * (n - i) / n, 2))}" for i, label in enumerate(labels))
+    return "choice", na, options
+
+
+def id_prefix(qid: str) -> str:
+    """'A&A-01.1' → 'A&A'; 'GOV 3' → 'GOV'; '1.2' → ''."""
+    m = re.match(r"\s*(.*?[^\W\d_&]+[^\s\d]*?)[\s._-]*\d", qid)
+    return m.group(1).strip(" .-_") if m else ""
+
+
+def _sheet_section(t: Table) -> str:
+    if t.sheet and header_key(t.sheet).replace(" ", "") not in _GENERIC_SHEETS:
+        return t.sheet.strip()
+    return ""
+
+
+def _answer_columns(a: Analysis) -> list[int]:
+    """Columns a vendor answers in: headed Answer/Response first, then the rest right of the question."""
+    used = set(a.mapping.values())
+    q = a.mapping.get("question", -1)
+    named, others = [], []
+    for c in a.columns:
+        if c.index in used:
+            continue
+        words = set(re.split(r"[^a-z0-9]+", header_key(c.header)))
+        if words & {"answer", "answers", "response", "responses"}:
+            named.append(c.index)
+        elif c.index > q:
+            others.append(c.index)
+    return named + others
+
+
+def _code_column(a: Analysis) -> int | None:
+    """The unmapped column whose values are (mostly) answer codes of `a.table.codes`."""
+    t = a.table
+    start = a.header_row or 1
+    for c in a.columns:
+        if c.index in a.mapping.values():
+            continue
+        values = [cell_text(r[c.index]).strip() for r in t.rows[start : start + 300] if c.index < len(r)]
+        values = [v for v in values if v]
+        if values and sum(1 for v in values if header_key(v.splitlines()[0]) in t.codes) >= 0.8 * len(values):
+            return c.index
+    return None
+
+
+def _section_label(values: list[str], qid: str, qtext: str, header_words: set[str], m: dict[str, int]) -> str | None:
+    """The section a row introduces, or None for an ordinary row ('' for a repeated header row)."""
+    nonempty = [v for v in values if v]
+    if not nonempty:
+        return None
+    distinct = set(nonempty)
+    if (not qid or not qtext) and len(distinct) == 1:
+        label = nonempty[0]
+        only_question = "id" not in m and qtext == label
+        if not only_question or (not label.endswith("?") and len(label.split()) <= 8):
+            return label
+        return None
+    words = {v for v in distinct if header_key(v) in header_words}
+    rest = distinct - words
+    if not words:
+        return None
+    if not rest:
+        return ""  # the header repeated inside the table
+    label = qtext or sorted(rest, key=values.index)[0]
+    if rest <= {qid, label} and not label.endswith("?") and (not qid or qid == label or not any(ch.isdigit() for ch in qid)):
+        return label
+    return None
+
+
+def _read_rows(a: Analysis, default_type: str | None, default_weight: float | None, fail: Any,
+               type_map: dict[str, tuple[str, bool]] | None = None, section_from: str | None = None) -> None:
     t = a.table
     m = a.mapping
     foreign = not a.our_format
+    type_map = type_map or {}
+    if section_from not in (None, "sheet", "id-prefix"):
+        raise SpreadsheetError(t.file, f"--section-from {section_from!r} is not one of sheet, id-prefix")
+    dna = False
     if default_type is not None:
-        dtype = _normal_type(default_type).strip().lower().replace("-", "_").replace(" ", "_")
-        if dtype not in {q.value for q in QuestionType}:
-            raise SpreadsheetError(t.file, f"--default-type {default_type!r} is not one of yes_no, scale, number, choice, text")
+        parsed = parse_type(default_type)
+        if parsed is None:
+            raise SpreadsheetError(t.file, f"--default-type {default_type!r} is not one of {_TYPE_CHOICES}")
+        dtype, dna = parsed
     else:
         dtype = "scale"
     if default_weight is not None and (not math.isfinite(default_weight) or default_weight < 0):
         raise SpreadsheetError(t.file, f"--default-weight {format_number(default_weight) if math.isfinite(default_weight) else default_weight}: weights must be 0 or more")
+    if foreign and "type" not in m and t.codes:
+        code_col = _code_column(a)
+        if code_col is not None:
+            m["type"] = code_col
+            a.warnings.append(f"{t.where(a.header_row)}: column {column_letter(code_col + 1)} holds answer codes defined on another sheet; "
+                              "question types come from their definitions")
+    offers = bool(t.offered or t.extras.dropdowns)
     if foreign:
         if "type" not in m:
-            a.warnings.append(f"{t.where()}: no type column; every question is {dtype!r}" + ("" if default_type else " (change it with --default-type, or the default answer type)"))
+            if offers:
+                a.warnings.append(f"{t.where()}: no type column; questions with a list of answers (a dropdown) take their type from it, the others are {dtype!r}")
+            else:
+                a.warnings.append(f"{t.where()}: no type column; every question is {dtype!r}" + ("" if default_type else " (change it with --default-type, or the default answer type)"))
         if "id" not in m:
             a.warnings.append(f"{t.where()}: no id column; ids were made from row numbers (R12 is row 12)")
     header_row = a.header_row or 1
+    header_words = set(_HEADER_WORDS)
+    if foreign and header_row - 1 < len(t.rows):
+        header_words |= {header_key(v) for v in t.rows[header_row - 1] if isinstance(v, str) and v.strip()}
+    answer_cols = _answer_columns(a) if foreign and t.extras.dropdowns else []
+    title_cols = [c.index for c in a.columns if header_key(c.header) in _TITLE_HEADERS and c.index not in m.values()]
+    fallback = _sheet_section(t) or "General"
     current_section = ""
-    skipped: list[int] = []
     guessed_layers: dict[str, str] = {}
     seen: dict[str, int] = {}
+    unknown_types: dict[str, list[int]] = {}
+    spread = unscored = 0
 
     def get(row: list[object], fname: str) -> str:
         i = m.get(fname)
@@ -607,20 +852,33 @@ def _read_rows(a: Analysis, default_type: str | None, default_weight: float | No
 
     for rownum in range(header_row + 1, len(t.rows) + 1):
         row = t.rows[rownum - 1]
-        if all(cell_text(v).strip() == "" for v in row):
+        if all(v is None or cell_text(v).strip() == "" for v in row):
             continue
         qid, qtext = get(row, "id"), get(row, "question")
         if foreign:
             values = [straighten(cell_text(v)).strip() for v in row]
-            distinct = {v for v in values if v}
-            if (not qid or not qtext) and len(distinct) == 1:
-                label = next(iter(distinct))
-                only_question = "id" not in m and qtext == label
-                if not only_question or (not label.endswith("?") and len(label.split()) <= 8):
-                    current_section = label
+            label = _section_label(values, qid, qtext, header_words, m)
+            if label == "":
+                a.skipped.append((rownum, "the header row repeated"))
+                continue
+            if label is not None:
+                current_section = label
+                a.section_rows.append((rownum, label))
+                continue
+            if not qtext:
+                title = next((values[i] for i in title_cols if i < len(values) and values[i]), "")
+                if title and (qid or "id" not in m):
+                    if get(row, "type"):
+                        qtext = title  # an answerable item whose only wording is its title
+                    else:
+                        current_section = title
+                        a.section_rows.append((rownum, title))
+                        continue
+                else:
+                    a.skipped.append((rownum, "no question text"))
                     continue
-            if not qtext or ("id" in m and not qid):
-                skipped.append(rownum)
+            if "id" in m and not qid:
+                a.skipped.append((rownum, "no id"))
                 continue
             if "id" not in m:
                 qid = f"R{rownum}"
@@ -628,13 +886,59 @@ def _read_rows(a: Analysis, default_type: str | None, default_weight: float | No
         d["id"] = qid
         if foreign:
             d["question"] = qtext
-            section = str(d.get("section") or "") or current_section or "General"
+            own = str(d.get("section") or "")
+            if own:
+                current_section = own
+            elif current_section and "section" in m:
+                a.filled_down += 1
+            if section_from == "sheet":
+                section = _sheet_section(t) or t.sheet or "General"
+            elif section_from == "id-prefix":
+                section = id_prefix(qid) or current_section or fallback
+            else:
+                section = current_section or fallback
             d["section"] = section
             if not d.get("layer"):
                 d["layer"] = guessed_layers.setdefault(section, _guess_layer(section))
-            d["type"] = _normal_type(str(d.get("type") or "")) or dtype
+            raw_type = str(d.get("type") or "").strip()
+            offered = t.offered.get(rownum)
+            if offered is None and answer_cols:
+                for answer_col in answer_cols:
+                    dd = t.extras.dropdown_at(rownum, answer_col + 1)
+                    if dd is not None:
+                        offered = dd.values
+                        break
+            kind: tuple[str, bool, str] | None = None
+            if raw_type:
+                first_code = header_key(raw_type.splitlines()[0]) if raw_type else ""
+                found = type_map.get(header_key(raw_type)) or type_map.get(first_code) or parse_type(raw_type)
+                coded = code_kind(t.codes[first_code]) if found is None and first_code in t.codes else None
+                if found is None and coded is None:
+                    unknown_types.setdefault(raw_type, []).append(rownum)
+                    continue
+                if found is not None:
+                    kind = (found[0], found[1], "")
+                    if found[0] == "choice" and not d.get("options") and offered:
+                        guess = classify_answers(offered)
+                        if guess is not None and guess[0] == "choice":
+                            kind = ("choice", found[1] or guess[1], guess[2])
+                else:
+                    kind = coded
+            elif offered:
+                kind = classify_answers(offered)
+            if kind is None:
+                kind = (dtype, dna, "")
+            d["type"] = kind[0]
+            if kind[1] and not str(d.get("allow_na") or "").strip():
+                d["allow_na"] = "yes"
+            if kind[2] and not str(d.get("options") or "").strip():
+                d["options"] = kind[2]
+                spread += 1
             w = str(d.get("weight") or "").strip().rstrip("%").strip()
             d["weight"] = WEIGHT_WORDS.get(w.casefold(), w)
+            if kind[0] == "text" and d["weight"] not in ("", "0"):
+                d["weight"] = "0"  # a text answer is read, never scored
+                unscored += 1
         if not d.get("type") and not a.our_format:
             d["type"] = dtype
         if not str(d.get("weight") or "").strip():
@@ -654,35 +958,111 @@ def _read_rows(a: Analysis, default_type: str | None, default_weight: float | No
         seen[key] = rownum
         a.rows.append((rownum, d))
         a.questions.append(q)
-    if skipped:
-        shown = ", ".join(str(r) for r in skipped[:30]) + (f" … ({len(skipped)} in all)" if len(skipped) > 30 else "")
-        a.warnings.append(f"{t.where()}: skipped {len(skipped)} row(s) without an id or question: row(s) {shown}")
+    for value, rows in unknown_types.items():
+        shown = ", ".join(str(r) for r in rows[:10]) + (f" … ({len(rows)} rows)" if len(rows) > 10 else "")
+        fail(SpreadsheetError(
+            t.where(rows[0], m.get("type"), "type"),
+            f"{value!r} is not an answer type (row{'s' if len(rows) > 1 else ''} {shown}); "
+            f"map it with --type-map {_quote_arg(value)}=TYPE ({_TYPE_CHOICES})",
+        ))
+    if a.skipped:
+        shown = ", ".join(str(r) for r, _ in a.skipped[:30]) + (f" … ({len(a.skipped)} in all)" if len(a.skipped) > 30 else "")
+        n = len(a.skipped)
+        a.warnings.append(f"{t.where()}: skipped {n} row{'s' if n != 1 else ''} without a question (or without an id): row{'s' if n != 1 else ''} {shown}")
+    if spread:
+        a.warnings.append(
+            f"{t.where()}: {spread} question{'s' if spread != 1 else ''} offer{'' if spread != 1 else 's'} a list of answers; "
+            "their points run evenly from 5 (first answer) to 0 (last): check them in the bank"
+        )
+    if unscored:
+        a.warnings.append(f"{t.where()}: {unscored} text question{'s' if unscored != 1 else ''} had a weight; "
+                          "text answers are read, never scored, so their weight is 0")
     if guessed_layers:
         a.warnings.append(
             f"{t.where()}: no layer column; layers guessed from section names: "
             + "; ".join(f"{s} → {layer}" for s, layer in guessed_layers.items())
         )
-    if not a.questions and not a.errors:
+    if not a.questions and not a.errors and not unknown_types:
         raise SpreadsheetError(t.where(header_row), "no questions below the header row")
+
+
+def _quote_arg(value: str) -> str:
+    import shlex
+
+    return shlex.quote(value)
 
 
 def norm_type(text: str) -> str:
     return _normal_type(text).strip().lower().replace("-", "_").replace(" ", "_")
 
 
+class SpreadsheetProblems(SpreadsheetError):
+    """Several problems in one file, all reported at once (at most MAX_ERRORS)."""
+
+    def __init__(self, file: str, problems: Sequence[SpreadsheetError]) -> None:
+        self.problems = list(problems)
+        if len(self.problems) == 1:
+            only = self.problems[0]
+            super().__init__(only.where, only.detail)
+            return
+        more = " (the first 50 are listed)" if len(self.problems) >= MAX_ERRORS else ""
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(file, f"{len(self.problems)} problems{more}; nothing was imported:\n{lines}")
+
+
+@dataclass
+class BankReading:
+    """A whole bank file read: one analysis per sheet (one for CSV and JSON)."""
+
+    analyses: list[Analysis]
+
+    @property
+    def questions(self) -> list[Question]:
+        return [q for a in self.analyses for q in a.questions]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for a in self.analyses for w in a.warnings]
+
+    @property
+    def errors(self) -> list[SpreadsheetError]:
+        return [e for a in self.analyses for e in a.errors]
+
+    def bank(self, name: str) -> Bank:
+        return Bank(name, tuple(self.questions))
+
+
 def read_bank(
     path: Path,
     name: str,
-    sheet: str | None = None,
+    sheet: str | Sequence[str] | None = None,
     header_row: int | None = None,
     mapping: Sequence[str] = (),
     default_type: str | None = None,
     default_weight: float | None = None,
-) -> tuple[Bank, Analysis]:
-    """Read and validate a whole bank file; raises SpreadsheetError at the first problem."""
-    table = read_table(Path(path), sheet)
-    a = analyse(table, header_row, mapping, default_type, default_weight)
-    return a.bank(name), a
+    type_map: Sequence[str] = (),
+    section_from: str | None = None,
+) -> tuple[Bank, BankReading]:
+    """Read and validate a whole bank file; raises SpreadsheetProblems listing every problem."""
+    path = Path(path)
+    sheets = [sheet] if isinstance(sheet, str) else list(sheet or [])
+    tables = read_tables(path, sheets)
+    reading = BankReading([])
+    seen: dict[str, str] = {}
+    problems: list[SpreadsheetError] = []
+    for t in tables:
+        a = analyse(t, header_row, mapping, default_type, default_weight, collect=True, type_map=type_map,
+                    section_from=section_from)
+        for rownum, q in zip((r for r, _ in a.rows), list(a.questions), strict=True):
+            key = q.id.casefold()
+            if key in seen:
+                a.errors.append(SpreadsheetError(t.where(rownum, a.mapping.get("id"), "id"), f"id {q.id!r} is also used in {seen[key]}"))
+            seen[key] = t.where(rownum)
+        reading.analyses.append(a)
+        problems.extend(a.errors)
+    if problems:
+        raise SpreadsheetProblems(path.name, problems[:MAX_ERRORS])
+    return reading.bank(name), reading
 
 
 # ----- writing our format ------------------------------------------------------------------

@@ -23,11 +23,10 @@ from app.exchange.bank_files import (
     cell_text,
     clean_text,
     header_key,
-    load_workbook_safely,
     set_text,
-    sheet_rows,
     straighten,
 )
+from app.exchange.sheets import open_workbook
 from app.exchange.spreadsheet_safety import SpreadsheetError, column_letter
 
 FORMAT = "diligence-questionnaire"
@@ -388,9 +387,8 @@ class RawQuestionnaire:
 def read_raw(path: Path) -> RawQuestionnaire:
     """Open a returned questionnaire and read which evaluation, vendor and bank it belongs to."""
     path = Path(path)
-    wb, info = load_workbook_safely(path)
-    try:
-        names = {s.name: s for s in info.sheets}
+    with open_workbook(path) as book:
+        names = {s.name: s for s in book.sheets}
         if META_SHEET not in names:
             raise SpreadsheetError(
                 path.name,
@@ -400,9 +398,7 @@ def read_raw(path: Path) -> RawQuestionnaire:
         sheets = {}
         for name in (META_SHEET, QUESTIONS_SHEET, PROFILE_SHEET, REFERENCES_SHEET, TIMELINE_SHEET):
             if name in names:
-                sheets[name] = sheet_rows(wb, names[name], path.name)
-    finally:
-        wb.close()
+                sheets[name] = book.rows(names[name])
     meta_map: dict[str, str] = {}
     for row in sheets[META_SHEET]:
         if len(row) >= 2 and isinstance(row[0], str):

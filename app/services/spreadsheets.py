@@ -16,7 +16,7 @@ from app.domain.evaluation import SELF_ASSESSMENT
 from app.services.errors import InputError
 
 if TYPE_CHECKING:
-    from app.exchange.bank_files import Table
+    from app.exchange.bank_files import BankReading, Table
 
 
 @dataclass(frozen=True)
@@ -68,13 +68,30 @@ def _default_name(path: Path) -> str:
 def read_bank_file(
     path: Path,
     name: str | None = None,
-    sheet: str | None = None,
+    sheet: str | Sequence[str] | None = None,
     header_row: int | None = None,
     mapping: Sequence[str] = (),
     default_type: str | None = None,
     default_weight: float | None = None,
+    type_map: Sequence[str] = (),
+    section_from: str | None = None,
 ) -> tuple[Bank, list[str]]:
     """Read and validate a bank file without storing it: (bank, warnings)."""
+    bank, reading = _read_bank(path, name, sheet, header_row, mapping, default_type, default_weight, type_map, section_from)
+    return bank, reading.warnings
+
+
+def _read_bank(
+    path: Path,
+    name: str | None,
+    sheet: str | Sequence[str] | None,
+    header_row: int | None,
+    mapping: Sequence[str],
+    default_type: str | None,
+    default_weight: float | None,
+    type_map: Sequence[str],
+    section_from: str | None,
+) -> tuple[Bank, BankReading]:
     from app.exchange.bank_files import read_bank
     from app.exchange.spreadsheet_safety import SpreadsheetError
 
@@ -83,29 +100,94 @@ def read_bank_file(
         raise InputError("no such file", str(path))
     bank_name = (name or "").strip() or _default_name(path)
     try:
-        bank, analysis = read_bank(path, bank_name, sheet, header_row, list(mapping), default_type, default_weight)
+        return read_bank(path, bank_name, sheet, header_row, list(mapping), default_type, default_weight,
+                         list(type_map), section_from)
     except SpreadsheetError as exc:
         raise _input_error(exc) from None
     except RecursionError:
         raise InputError("the file is too deeply nested to read", path.name) from None
-    return bank, analysis.warnings
+
+
+@dataclass(frozen=True)
+class DryRun:
+    """What `bank import --dry-run` shows: the counts, and the rows left out with their reasons."""
+
+    questions: int
+    by_section: list[tuple[str, int]]
+    by_type: list[tuple[str, int]]
+    sheets: list[str]
+    section_rows: list[str]
+    skipped: list[str]
+    warnings: list[str]
+
+    def lines(self) -> list[str]:
+        out = [f"Would import {self.questions} question{'s' if self.questions != 1 else ''}"
+               + (f" from sheet{'s' if len(self.sheets) != 1 else ''} " + ", ".join(f'"{s}"' for s in self.sheets) if self.sheets else "")
+               + "; nothing was written."]
+        out.append(f"Sections ({len(self.by_section)}):")
+        out += [f"  {n:>5}  {s}" for s, n in self.by_section]
+        out.append("Types:")
+        out += [f"  {n:>5}  {t}" for t, n in self.by_type]
+        if self.section_rows:
+            out.append(f"Section rows ({len(self.section_rows)}):")
+            out += [f"  {s}" for s in self.section_rows]
+        if self.skipped:
+            out.append(f"Skipped rows ({len(self.skipped)}):")
+            out += [f"  {s}" for s in self.skipped]
+        return out
+
+
+TYPE_LABELS = {"yes_no": "yes/no", "scale": "0–5 scale", "number": "number", "choice": "choice", "text": "text"}
+
+
+def dry_run_bank_file(
+    path: Path,
+    sheet: str | Sequence[str] | None = None,
+    header_row: int | None = None,
+    mapping: Sequence[str] = (),
+    default_type: str | None = None,
+    default_weight: float | None = None,
+    type_map: Sequence[str] = (),
+    section_from: str | None = None,
+) -> DryRun:
+    """Everything `bank import` would do, without storing anything."""
+    from collections import Counter
+
+    bank, reading = _read_bank(path, None, sheet, header_row, mapping, default_type, default_weight, type_map, section_from)
+    sections = Counter(q.section for q in bank.questions)
+    types: Counter[str] = Counter()
+    for q in bank.questions:
+        label = TYPE_LABELS.get(q.type.value, q.type.value)
+        types[label + (" (n/a allowed)" if q.allow_na else "")] += 1
+    skipped, section_rows = [], []
+    for a in reading.analyses:
+        for r, reason in a.skipped:
+            skipped.append(f"{a.table.where(r)}: {reason}")
+        for r, label in a.section_rows:
+            section_rows.append(f"{a.table.where(r)}: {label}")
+    return DryRun(
+        len(bank.questions), list(sections.items()), types.most_common(),
+        [a.table.sheet for a in reading.analyses if a.table.sheet], section_rows, skipped, reading.warnings,
+    )
 
 
 def import_bank_file(
     ws: object,
     path: Path,
     name: str | None = None,
-    sheet: str | None = None,
+    sheet: str | Sequence[str] | None = None,
     header_row: int | None = None,
     mapping: Sequence[str] = (),
     default_type: str | None = None,
     default_weight: float | None = None,
     actor: str | None = None,
+    type_map: Sequence[str] = (),
+    section_from: str | None = None,
 ) -> BankImportSummary:
     """Validate the whole file, then save it as the next version of the bank in one transaction."""
     from app.services import banks
 
-    bank, warns = read_bank_file(path, name, sheet, header_row, mapping, default_type, default_weight)
+    bank, warns = read_bank_file(path, name, sheet, header_row, mapping, default_type, default_weight, type_map, section_from)
     version_id, version, created = banks.save(ws, bank, note=f"imported from {Path(path).name}", actor=actor)  # type: ignore[arg-type]
     if created:
         msg = f"Imported {len(bank.questions)} questions into bank {bank.name!r} v{version} ({bank.hash[:12]})"

@@ -139,6 +139,20 @@ def huge_dimension(path: Path, rows: int = 200_000) -> Path:
     return replace_part(base, "xl/worksheets/sheet1.xml", data.encode("utf-8"))
 
 
+def value_at(path: Path, cells: Sequence[str], styled: Sequence[str] = ()) -> Path:
+    """Our 3-question bank plus a value in each of `cells` (e.g. "A200000") and an empty styled
+    cell in each of `styled`, written straight into the sheet XML as Excel would."""
+    base = write_xlsx(path, {"Questions": our_rows()})
+    data = zipfile.ZipFile(base).read("xl/worksheets/sheet1.xml").decode("utf-8")
+    extra = []
+    for ref in sorted([*cells, *styled], key=lambda r: int(re.sub(r"[A-Z]", "", r))):
+        row = re.sub(r"[A-Z]", "", ref)
+        body = f'<c r="{ref}" t="n"><v>1</v></c>' if ref in cells else f'<c r="{ref}" s="0"/>'
+        extra.append(f'<row r="{row}">{body}</row>')
+    data = data.replace("</sheetData>", "".join(extra) + "</sheetData>")
+    return replace_part(base, "xl/worksheets/sheet1.xml", data.encode("utf-8"))
+
+
 def random_bytes(path: Path, size: int = 4096) -> Path:
     path.write_bytes(os.urandom(size))
     return path

@@ -16,6 +16,7 @@ from tests.exchange.builders import (
     huge_dimension,
     our_rows,
     random_bytes,
+    value_at,
     write_xlsx,
     zip_bomb,
 )
@@ -80,9 +81,21 @@ def test_random_bytes_named_xlsx(ws: Path, tmp_path: Path) -> None:
     assert "noise.xlsx" in msg and "not an Excel .xlsx workbook" in msg
 
 
-def test_absurd_row_count_in_sheet_dimension(ws: Path, tmp_path: Path) -> None:
-    msg = _refused(ws, huge_dimension(tmp_path / "tall.xlsx", rows=200_000))
-    assert 'tall.xlsx, sheet "Questions"' in msg and "200,000 rows" in msg
+def test_a_sheet_claiming_a_million_rows_is_judged_by_what_it_holds(ws: Path, tmp_path: Path) -> None:
+    # Real questionnaires (HECVAT) claim 1,048,576 rows because one styled cell sits there.
+    claims = huge_dimension(tmp_path / "claims.xlsx", rows=1_048_576)
+    styled = value_at(tmp_path / "styled.xlsx", [], styled=["A1048576"])
+    for f in (claims, styled):
+        r = _cli("bank", "import", str(f), workspace=ws)
+        assert r.returncode == 0, r.stderr
+        assert "Imported 3 questions" in r.stdout
+
+
+def test_values_really_far_down_or_across_are_refused(ws: Path, tmp_path: Path) -> None:
+    msg = _refused(ws, value_at(tmp_path / "tall.xlsx", ["A200000"]))
+    assert 'tall.xlsx, sheet "Questions"' in msg and "row 200,000" in msg and "100,000 rows" in msg
+    msg = _refused(ws, value_at(tmp_path / "wide.xlsx", ["XFD1", "A1000"]))
+    assert 'wide.xlsx, sheet "Questions"' in msg and "16,384 columns" in msg and "5,000,000 cells" in msg
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])

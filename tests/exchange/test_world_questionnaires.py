@@ -1,0 +1,190 @@
+"""The world's questionnaires in: every question, the right sections and types, or every problem at once."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from app.services.errors import InputError
+from app.services.spreadsheets import dry_run_bank_file, read_bank_file
+from tests.exchange import world
+from tests.exchange.builders import with_formulas, write_xlsx
+
+
+def _cli(*args: str, workspace: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "app", *args, "--workspace", str(workspace)],
+                          capture_output=True, text=True, timeout=120)
+
+
+def _questions_in_db(workspace: Path) -> int:
+    con = sqlite3.connect(next(workspace.glob("*.sqlite*")))
+    try:
+        return int(con.execute("select count(*) from question").fetchone()[0])
+    finally:
+        con.close()
+
+
+def test_caiq_domains_fill_down_and_yes_no_na_dropdowns_become_yes_no(tmp_path: Path) -> None:
+    p = world.caiq(tmp_path / "caiq.xlsx")
+    bank, warns = read_bank_file(p, name="CAIQ")
+    ids = world.caiq_ids()
+    assert len(bank.questions) == len(ids) == 261
+    # The domain cell is filled only on each domain's first row: every question keeps its domain.
+    assert [(q.id, q.section) for q in bank.questions] == ids
+    assert len({q.section for q in bank.questions}) == 17
+    assert {q.type.value for q in bank.questions} == {"yes_no"} and all(q.allow_na for q in bank.questions)
+    assert any('read sheet "CAIQv4.0.3"' in w for w in warns)  # the intro sheet holds no questions
+
+
+def test_hecvat_needs_a_sheet_choice_and_reads_section_rows_inside_the_table(tmp_path: Path) -> None:
+    p = world.hecvat(tmp_path / "hecvat.xlsx")
+    with pytest.raises(InputError) as err:
+        read_bank_file(p)
+    msg = str(err.value)
+    assert "several sheets hold questions" in msg and '"AI" (15 rows)' in msg and '"Privacy" (9 rows)' in msg
+    assert "--sheet" in msg
+    bank, _ = read_bank_file(p, sheet="AI")
+    assert len(bank.questions) == world.hecvat_count("AI")
+    assert Counter(q.section for q in bank.questions) == {"AI Policy": 6, "AI Data Protection": 5, "AI Model Security": 4}
+    assert {(q.type.value, q.allow_na) for q in bank.questions} == {("yes_no", False)}
+    both, _ = read_bank_file(p, sheet=["AI", "Privacy"])
+    assert len(both.questions) == world.hecvat_count("AI") + world.hecvat_count("Privacy")
+    assert Counter(q.section for q in both.questions)["Data Subject Rights"] == 4
+
+
+def test_converted_cisa_library_skips_metadata_sheets_and_reads_answer_codes(tmp_path: Path) -> None:
+    p = world.cisa_library(tmp_path / "cisa.xlsx")
+    bank, warns = read_bank_file(p)
+    assert len(bank.questions) == world.cisa_count()
+    assert [q.id for q in bank.questions[:3]] == ["1.1", "1.2", "1.3"]
+    assert Counter(q.section for q in bank.questions) == {t: n for _, t, n in world.CISA_SECTIONS}
+    kinds = Counter((q.type.value, q.allow_na) for q in bank.questions)
+    # YNANA: Yes/No/Alternate/N/A is a choice with n/a; TXT is text; YNA: Yes/No/N/A is yes/no with n/a.
+    assert kinds == {("choice", True): 6, ("text", False): 7, ("yes_no", True): 7}
+    choice = next(q for q in bank.questions if q.type.value == "choice")
+    assert choice.options == "Yes=5|No=2.5|Alternate=0"
+    assert any('read sheet "questionnaire_content"' in w for w in warns)
+    assert any("points run evenly from 5" in w for w in warns)
+
+
+def test_vsaq_json_blocks_become_sections(tmp_path: Path) -> None:
+    bank, _ = read_bank_file(world.vsaq(tmp_path / "webapp.json"))
+    got = [(q.id, q.section, q.type.value) for q in bank.questions]
+    assert got == [
+        ("application_name", "Application", "text"),
+        ("application_vm_contact", "Application", "yes_no"),
+        ("application_ssl", "Transport security", "choice"),
+        ("tls_certificates", "Transport security", "text"),
+        ("tls_protocols", "Transport security", "text"),
+    ]
+
+
+@pytest.mark.parametrize("shape", ["list", "object"])
+def test_json_question_lists_go_through_the_same_mapping(tmp_path: Path, shape: str) -> None:
+    items = [
+        {"Ref": "G1", "Category": "Governance", "Question": "Do you have an AI policy?", "Type": "Yes/No/N/A"},
+        {"Ref": "G2", "Category": "Governance", "Question": "How mature is your model review?",
+         "options": ["Not started", "Piloting", "In production"]},
+        {"Ref": "D1", "Category": "Data", "Question": "Where is our data stored?", "Type": "TXT"},
+    ]
+    p = tmp_path / "q.json"
+    p.write_text(json.dumps(items if shape == "list" else {"questions": items}), encoding="utf-8")
+    bank, _ = read_bank_file(p, type_map=["TXT=text"])
+    got = [(q.id, q.section, q.type.value, q.allow_na, q.options) for q in bank.questions]
+    assert got == [
+        ("G1", "Governance", "yes_no", True, ""),
+        ("G2", "Governance", "choice", False, "Not started=5|Piloting=2.5|In production=0"),
+        ("D1", "Data", "text", False, ""),
+    ]
+
+
+def test_ods_reads_like_xlsx_and_ignores_a_million_repeated_empty_rows(tmp_path: Path) -> None:
+    p = world.ods(tmp_path / "bank.ods", {
+        "Notes": [["Read me first"]],
+        "Questions": [["Ref", "Domain", "Question", "Answer type"],
+                      ["1", "Security", "Is data encrypted at rest and in transit?", "Yes/No"],
+                      ["2", None, "Do you run yearly penetration tests on the product?", "Yes/No"],
+                      ["3", "Commercial", "What are your payment terms for this work?", "Free text"]],
+    })
+    bank, _ = read_bank_file(p)
+    assert [(q.id, q.section, q.type.value) for q in bank.questions] == [
+        ("1", "Security", "yes_no"), ("2", "Security", "yes_no"), ("3", "Commercial", "text")]
+
+
+def test_type_map_and_every_unknown_type_reported_at_once(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["ID", "Question", "Answer type"]]
+    rows += [[f"Q{i}", f"Is requirement number {i} met by your product?", ["TXT", "YNANA", "odd", "Yes/No"][i % 4]]
+             for i in range(1, 13)]
+    p = write_xlsx(tmp_path / "codes.xlsx", {"Questions": rows})
+    with pytest.raises(InputError) as err:
+        read_bank_file(p)
+    msg = str(err.value)
+    # One problem per unknown value, each naming its rows; nothing read.
+    assert "3 problems; nothing was imported" in msg
+    assert "'TXT' is not an answer type (rows 5, 9" in msg and "--type-map TXT=TYPE" in msg
+    assert 'codes.xlsx, sheet "Questions", row 2, column C (type)' in msg
+    bank, _ = read_bank_file(p, type_map=["TXT=text", "ynana=yes_no+na", "odd=scale"])
+    kinds = Counter((q.type.value, q.allow_na) for q in bank.questions)
+    assert kinds == {("text", False): 3, ("yes_no", True): 3, ("scale", False): 3, ("yes_no", False): 3}
+    with pytest.raises(InputError, match="'sometimes' is not one of yes_no"):
+        read_bank_file(p, type_map=["TXT=sometimes"])
+
+
+def test_default_type_and_section_from_id_prefix(tmp_path: Path) -> None:
+    rows = [["ID", "Question"], ["GOV-1", "Is there an owner for AI risk in the company?"],
+            ["GOV-2", "Is the AI policy reviewed every year by the board?"], ["DAT-1", "Is training data kept apart from ours?"]]
+    p = write_xlsx(tmp_path / "q.xlsx", {"Questions": rows})
+    bank, _ = read_bank_file(p, default_type="yes_no+na", section_from="id-prefix")
+    assert [(q.section, q.type.value, q.allow_na) for q in bank.questions] == [
+        ("GOV", "yes_no", True), ("GOV", "yes_no", True), ("DAT", "yes_no", True)]
+    named = write_xlsx(tmp_path / "n.xlsx", {"Model risk": rows})
+    bank, _ = read_bank_file(named)
+    assert {q.section for q in bank.questions} == {"Model risk"}  # no section column: the sheet's name
+
+
+def test_every_problem_is_listed_up_to_fifty_and_nothing_is_written(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["Ref", "Category", "Requirement", "Weighting"]]
+    rows += [[f"R{i}", "Data", f"Requirement number {i} for the vendor?", -1] for i in range(1, 81)]
+    p = write_xlsx(tmp_path / "bad.xlsx", {"RFP": rows})
+    ws = tmp_path / "ws"
+    r = _cli("bank", "import", str(p), workspace=ws)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert "50 problems (the first 50 are listed); nothing was imported" in lines[0]
+    assert len([ln for ln in lines if "column D (weight)" in ln]) == 50
+    assert 'bad.xlsx, sheet "RFP", row 2, column D (weight)' in lines[1]
+    assert _questions_in_db(ws) == _questions_in_db_default(tmp_path)
+
+
+def _questions_in_db_default(tmp_path: Path) -> int:
+    fresh = tmp_path / "fresh"
+    _cli("bank", "list", workspace=fresh)
+    return _questions_in_db(fresh)
+
+
+def test_dry_run_counts_by_section_and_type_and_lists_skipped_rows(tmp_path: Path) -> None:
+    p = world.hecvat(tmp_path / "hecvat.xlsx")
+    ws = tmp_path / "ws"
+    r = _cli("bank", "import", str(p), "--sheet", "AI", "--dry-run", workspace=ws)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert "Would import 15 questions from sheet \"AI\"; nothing was written." in out
+    assert "      6  AI Policy" in out and "     15  yes/no" in out
+    assert 'row 2: AI Policy' in out  # the section row, shown
+    assert not ws.exists() or _questions_in_db(ws) == _questions_in_db_default(tmp_path)
+    dry = dry_run_bank_file(world.cisa_library(tmp_path / "cisa.xlsx"))
+    assert any("row 5: no question text" in s for s in dry.skipped)  # the "OR" connector row
+
+
+def test_uncached_formula_is_named_in_a_warning(tmp_path: Path) -> None:
+    rows = [["ID", "Section", "Question"], ["Q1", "Data", None], ["Q2", "Data", "Is data encrypted at rest?"]]
+    p = with_formulas(tmp_path / "f.xlsx", rows, {"C2": ('CONCATENATE("Is data ","kept?")', "")})
+    bank, warns = read_bank_file(p)
+    assert [q.id for q in bank.questions] == ["Q2"]
+    assert any("formula cell(s) C2 have no saved result" in w for w in warns)

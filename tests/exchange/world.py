@@ -1,0 +1,210 @@
+"""Questionnaires shaped like the ones the field publishes, built here (their licences vary).
+
+Each reproduces the structure that broke imports of the real file: CAIQ's domain cell filled only
+on a domain's first row and its Yes/No/NA dropdowns; HECVAT's topic sheets with section rows
+inside the table and a styled cell at row 1,048,576; a ciso-assistant library converted from
+CISA's supply-chain questionnaire (metadata first, answer codes on another sheet); VSAQ's nested
+JSON blocks.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import openpyxl
+from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
+
+CAIQ_DOMAINS = (
+    ("A&A", "Audit & Assurance", 15), ("AIS", "Application & Interface Security", 16),
+    ("BCR", "Business Continuity Management and Operational Resilience", 17), ("CCC", "Change Control and Configuration Management", 14),
+    ("CEK", "Cryptography, Encryption & Key Management", 21), ("DCS", "Datacenter Security", 16),
+    ("DSP", "Data Security and Privacy Lifecycle Management", 19), ("GRC", "Governance, Risk and Compliance", 14),
+    ("HRS", "Human Resources", 13), ("IAM", "Identity & Access Management", 16),
+    ("IPY", "Interoperability & Portability", 12), ("IVS", "Infrastructure & Virtualization Security", 13),
+    ("LOG", "Logging and Monitoring", 17), ("SEF", "Security Incident Management, E-Discovery, & Cloud Forensics", 15),
+    ("STA", "Supply Chain Management, Transparency, and Accountability", 16), ("TVM", "Threat & Vulnerability Management", 11),
+    ("UEM", "Universal Endpoint Management", 16),
+)  # 17 domains, 261 questions
+CAIQ_HEADER = ["Question ID", "Question", "CSP CAIQ Answer", "SSRM Control Ownership",
+               "CSP Implementation Description (Optional/Recommended)", "CCM Control ID", "CCM Domain Title"]
+
+
+def caiq_ids() -> list[tuple[str, str]]:
+    """(question id, domain title) in file order."""
+    out = []
+    for code, title, n in CAIQ_DOMAINS:
+        for i in range(1, n + 1):
+            out.append((f"{code}-{(i + 1) // 2:02d}.{(i + 1) % 2 + 1}", title))
+    return out
+
+
+def caiq(path: Path, answers: dict[str, tuple[object, str]] | None = None) -> Path:
+    """A CAIQ-like workbook: an intro sheet, then the questions with the domain on each domain's
+    first row only, Yes/No/NA and ownership dropdowns. `answers` fills it in (a vendor's copy)."""
+    wb = openpyxl.Workbook()
+    intro = wb.active
+    intro.title = "Introduction"
+    intro["A1"] = "Consensus Assessments Initiative Questionnaire (a test copy)"
+    intro["A3"] = "Answer every question with Yes, No or NA, and describe your implementation."
+    ws = wb.create_sheet("CAIQv4.0.3")
+    ws["A1"] = "CAIQ v4.0.3 — a test copy"
+    ws.append([])
+    ws.append(CAIQ_HEADER)
+    last_domain = ""
+    for n, (qid, domain) in enumerate(caiq_ids()):
+        answer, note = (answers or {}).get(qid, (None, ""))
+        ws.append([qid, f"Is control {qid} documented, approved, communicated and applied? ({n})",
+                   answer, "Shared CSP and CSC" if n % 3 else "CSP-owned", note or None, qid.split(".")[0],
+                   domain if domain != last_domain else None])
+        last_domain = domain
+    end = 3 + len(caiq_ids())
+    yn = DataValidation(type="list", formula1='"Yes,No,NA"', allow_blank=True)
+    yn.add(f"C4:C{end}")
+    own = DataValidation(type="list", formula1='"CSP-owned,CSC-owned,Shared CSP and CSC,Third-party outsourced"')
+    own.add(f"D4:D{end}")
+    ws.add_data_validation(yn)
+    ws.add_data_validation(own)
+    wb.save(path)
+    return path
+
+
+HECVAT_TOPICS = {
+    "AI": [("AI Policy", 6), ("AI Data Protection", 5), ("AI Model Security", 4)],
+    "Privacy": [("Privacy Policy", 5), ("Data Subject Rights", 4)],
+}
+
+
+def hecvat(path: Path) -> Path:
+    """A HECVAT-like workbook: instruction sheets, then one topic a sheet whose section rows sit
+    inside the table (" AI Policy | Answer | Additional Information"), Yes/No dropdowns, and a
+    styled cell at row 1,048,576 that makes each topic sheet claim a million rows."""
+    wb = openpyxl.Workbook()
+    start = wb.active
+    start.title = "START HERE"
+    start["A1"] = "Higher Education Community Vendor Assessment Toolkit (a test copy)"
+    start["A2"] = "Complete every topic sheet that applies to your product."
+    summary = wb.create_sheet("Summary")
+    summary.append(["Topic", "Score"])
+    summary.append(["AI", "=COUNTIF(AI!C:C,\"Yes\")"])
+    for topic, sections in HECVAT_TOPICS.items():
+        ws = wb.create_sheet(topic)
+        ws.append(["ID", "Question", "Answer", "Additional Information"])
+        n = 0
+        for title, count in sections:
+            ws.append([None, f" {title}", "Answer", "Additional Information"])
+            for _ in range(count):
+                n += 1
+                ws.append([f"{topic[:2].upper()}{title[:2].upper()}-{n:02d}",
+                           f"Does your {title.lower()} cover item {n} of the {topic} topic?", None, None])
+        dv = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True)
+        dv.add(f"C2:C{ws.max_row}")
+        ws.add_data_validation(dv)
+        ws.cell(1_048_576, 1).font = Font(bold=True)  # formatting down to the last row Excel has
+    wb.save(path)
+    return path
+
+
+def hecvat_count(topic: str) -> int:
+    return sum(n for _, n in HECVAT_TOPICS[topic])
+
+
+CISA_SECTIONS = [("1.0", "Qualifying Questions", 4), ("2.0", "Supply Chain Management and Supplier Governance", 9),
+                 ("3.0", "Secure Design and Engineering", 7)]
+
+
+def cisa_library(path: Path) -> Path:
+    """A ciso-assistant library converted from CISA's questionnaire: metadata sheets first, the
+    questions on `questionnaire_content` (ref_id / name / questions / answer code), the codes
+    defined on `answers_content`, and an "OR" connector row between questions."""
+    wb = openpyxl.Workbook()
+    meta = wb.active
+    meta.title = "library_meta"
+    for k, v in (("type", "library"), ("urn", "urn:test:library:cisa-scrm"), ("version", 1), ("ref_id", "cisa-scrm"),
+                 ("name", "VENDOR SUPPLY CHAIN RISK MANAGEMENT TEMPLATE"), ("description", "A test copy of the template"),
+                 ("provider", "Test"), ("packager", "test")):
+        meta.append([k, v])
+    qmeta = wb.create_sheet("questionnaire_meta")
+    for k, v in (("type", "framework"), ("ref_id", "cisa-scrm"), ("name", "VENDOR SCRM"),
+                 ("description", "The following questions help an organisation judge a supplier")):
+        qmeta.append([k, v])
+    content = wb.create_sheet("questionnaire_content")
+    content.append(["assessable", "depth", "implementation_groups", "ref_id", "name", "description", "questions", "answer"])
+    codes = ["YNANA", "TXT", "YNA"]
+    n = 0
+    for ref, title, count in CISA_SECTIONS:
+        content.append(["x", 1, "IG1", ref, title, "Answer the questions of this part."])
+        for i in range(1, count + 1):
+            n += 1
+            content.append(["x", 2, "IG1", f"{ref[0]}.{i}", None, None,
+                            f"Does your organisation meet supply chain requirement {n} of part {ref[0]}?", codes[n % 3]])
+            if i == 2:
+                content.append([None, 2, "IG1", None, "OR"])
+    answers = wb.create_sheet("answers_content")
+    answers.append(["id", "question_type", "question_choices"])
+    answers.append(["YNANA", "unique_choice", "Yes\nNo\nAlternate\nN/A"])
+    answers.append(["TXT", "text"])
+    answers.append(["YNA", "unique_choice", "Yes\nNo\nN/A"])
+    wb.save(path)
+    return path
+
+
+def cisa_count() -> int:
+    return sum(n for _, _, n in CISA_SECTIONS)
+
+
+def vsaq(path: Path) -> Path:
+    """VSAQ-style JSON: a licence header in // comments, nested blocks, info and tip items."""
+    doc = {"questionnaire": [{"type": "block", "text": "Web Application Security Questionnaire", "items": [
+        {"type": "block", "text": "Application", "id": "block_application", "items": [
+            {"type": "line", "text": "The name of the application:", "id": "application_name"},
+            {"type": "info", "text": "Tell us about the application."},
+            {"type": "radiogroup", "text": "Do you have a way for researchers to report vulnerabilities?",
+             "id": "application_vm_contact", "choices": [{"application_vm_contact_yes": "Yes"}, {"application_vm_contact_no": "No"}]},
+            {"type": "tip", "text": "Make it easy to report issues.", "why": "…"},
+        ]},
+        {"type": "block", "text": "Transport security", "id": "block_tls", "items": [
+            {"type": "radiogroup", "text": "Select the option that best describes your web application:",
+             "choices": [{"application_ssl_exclusively": "HTTPS only"}, {"application_ssl_mixed": "HTTP and HTTPS"},
+                         {"application_ssl_none": "HTTP only"}]},
+            {"type": "box", "text": "Describe your certificate management.", "id": "tls_certificates"},
+            {"type": "checkgroup", "text": "Which protocols do you support?", "id": "tls_protocols",
+             "choices": [{"tls_12": "TLS 1.2"}, {"tls_13": "TLS 1.3"}]},
+        ]},
+    ]}]}
+    text = json.dumps(doc, indent=2).replace('"Describe your certificate management."',
+                                             '"Describe your certificate " +\n    "management."')  # VSAQ's JS-style strings
+    path.write_text("// Copyright: a test file\n// Licensed for tests only.\n\n" + text, encoding="utf-8")
+    return path
+
+
+def ods(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    """A minimal OpenDocument spreadsheet, as LibreOffice lays it out (repeated empty rows included)."""
+    def cell(v: object) -> str:
+        if v is None:
+            return "<table:table-cell/>"
+        if isinstance(v, int | float):
+            return f'<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p></table:table-cell>'
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(str(v))}</text:p></table:table-cell>'
+
+    tables = []
+    for name, rows in sheets.items():
+        body = "".join(f"<table:table-row>{''.join(cell(v) for v in row)}</table:table-row>" for row in rows)
+        body += '<table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+        tables.append(f'<table:table table:name="{escape(name)}">{body}</table:table>')
+    content = ('<?xml version="1.0" encoding="UTF-8"?>'
+               '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+               f'<office:body><office:spreadsheet>{"".join(tables)}</office:spreadsheet></office:body></office:document-content>')
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+        z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return path
