@@ -102,11 +102,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _fmt_total(total: float | None) -> str:
-    return "—" if total is None else f"{total:.1f}"
-
-
 def cmd_score(args: argparse.Namespace) -> int:
+    from app.domain.evaluation import format_points, format_total
+    from app.domain.sensitivity import CLOSE_CALL_POINTS, STABILITY_RANGE
     from app.services import evaluations
 
     ws = _open(args, create=False)
@@ -124,28 +122,24 @@ def cmd_score(args: argparse.Namespace) -> int:
     width = max([len(v.vendor) for v in results.ranking] + [6])
     print(f"  #  {'Vendor':<{width}}  Total  Flags")
     for v in results.ranking:
-        flags = results.flags.get(v.vendor, [])
-        counts = []
-        for sev in ("critical", "high", "medium"):
-            n = sum(1 for f in flags if f.severity.value == sev and not f.acknowledged)
-            if n:
-                counts.append(f"{n} {sev}")
+        counts = [f"{n} {sev}" for sev, n in results.flag_counts(v.vendor).open.items() if n]
         note = "  KNOCKED OUT" if v.knocked_out else ""
-        print(f"{v.rank:>3}  {v.vendor:<{width}}  {_fmt_total(v.total):>5}  {', '.join(counts) or '—'}{note}")
+        print(f"{v.rank:>3}  {v.vendor:<{width}}  {format_total(v.total):>5}  {', '.join(counts) or '—'}{note}")
     sens = results.sensitivity
     print()
-    if sens.too_close_to_call:
-        print(f"TOO CLOSE TO CALL: the top two are {sens.margin:.1f} points apart (less than 3).")
+    if sens.too_close_to_call and sens.margin is not None:
+        print(f"TOO CLOSE TO CALL: the top two are {format_points(sens.margin)} points apart "
+              f"(less than {CLOSE_CALL_POINTS:g}).")
     elif sens.margin is not None:
-        print(f"Lead: {sens.margin:.1f} points.")
+        print(f"Lead: {format_points(sens.margin)} points.")
     if sens.win_share:
         shares = sorted(sens.win_share.items(), key=lambda kv: -kv[1])
-        print("Wins in 10,000 weight draws: " + ", ".join(f"{k} {v:.0%}" for k, v in shares if v > 0))
-    fragile = {k: v for k, v in sens.weight_stability.items() if v is not None}
+        print(f"Wins in {sens.draws:,} weight draws: " + ", ".join(f"{k} {v:.0%}" for k, v in shares if v > 0))
+    fragile = results.fragile_sections
     if fragile:
-        print("Winner changes if a section weight moves by: " + ", ".join(f"{k} {v:+.0%}".replace("+", "±") for k, v in sorted(fragile.items(), key=lambda kv: kv[1])))
+        print("Winner changes if a section weight moves by: " + ", ".join(f"{k} {v:+.0%}".replace("+", "±") for k, v in fragile))
     else:
-        print("Winner is stable within ±50 % of every section weight.")
+        print(f"Winner is stable within ±{round(STABILITY_RANGE * 100)} % of every section weight.")
     for v in results.ranking:
         if v.knocked_out:
             print(f"\n{v.vendor} is knocked out:")

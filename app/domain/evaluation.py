@@ -7,10 +7,46 @@ from typing import Any
 
 from app.domain.bank import Bank, Question, QuestionType, Reading
 from app.domain.flags import Acknowledgement, Lexicons, RedFlag, vendor_flags
-from app.domain.models import Answer, Organization, UseCase, Vendor
+from app.domain.models import Answer, Organization, Severity, UseCase, Vendor
 from app.domain.scoring import Comparison, ScoreBoard, VendorScore, compare
 from app.domain.sensitivity import Sensitivity, analyse
 from app.domain.text import Synonyms
+
+NO_TOTAL = "—"
+
+
+def format_total(total: float | None) -> str:
+    """How a person reads a 0–100 total or score: one decimal, or a dash when nothing is scorable."""
+    return NO_TOTAL if total is None else f"{total:.1f}"
+
+
+def format_points(points: float) -> str:
+    """A gap between totals (a margin, a lead) in points: one decimal."""
+    return f"{points:.1f}"
+
+
+@dataclass(frozen=True)
+class FlagCounts:
+    """A vendor's red flags: the open ones by severity, and how many were acknowledged."""
+
+    open: dict[str, int]  # severity value ("critical", "high", "medium") → open flags, worst first
+    acknowledged: int
+
+    @property
+    def total_open(self) -> int:
+        return sum(self.open.values())
+
+
+def open_flags(flags: list[RedFlag]) -> list[RedFlag]:
+    """The flags nobody has acknowledged yet."""
+    return [f for f in flags if not f.acknowledged]
+
+
+def flag_counts(flags: list[RedFlag]) -> FlagCounts:
+    counts = {s.value: 0 for s in Severity}
+    for f in open_flags(flags):
+        counts[f.severity.value] += 1
+    return FlagCounts(counts, sum(1 for f in flags if f.acknowledged))
 
 
 def read_edit(
@@ -76,6 +112,27 @@ class Results:
     @property
     def leader(self) -> VendorScore | None:
         return self.ranking[0] if self.ranking and self.ranking[0].total is not None else None
+
+    @property
+    def contenders(self) -> list[VendorScore]:
+        """Vendors still in the race: a total, and not knocked out; best first."""
+        return [v for v in self.ranking if v.total is not None and not v.knocked_out]
+
+    @property
+    def runner_up(self) -> VendorScore | None:
+        """The second contender: the one the margin and "too close to call" compare the leader with."""
+        contenders = self.contenders
+        return contenders[1] if len(contenders) >= 2 else None
+
+    @property
+    def fragile_sections(self) -> list[tuple[str, float]]:
+        """(section, smallest relative weight change that changes the winner), most fragile first;
+        sections where the winner holds within the searched range are left out."""
+        stability = self.sensitivity.weight_stability
+        return sorted(((s, c) for s, c in stability.items() if c is not None), key=lambda sc: sc[1])
+
+    def flag_counts(self, vendor: str) -> FlagCounts:
+        return flag_counts(self.flags.get(vendor, []))
 
     def comparison(self, a: str, b: str) -> Comparison:
         return compare(self.board, a, b)

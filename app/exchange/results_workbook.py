@@ -55,7 +55,7 @@ def write_results(results: Results, answer_sources: dict[tuple[str, str, str], s
     for i, v in enumerate(results.ranking, start=2):
         flags = results.flags.get(v.vendor, [])
         row = [v.rank, v.vendor, _round(v.total), "yes" if v.knocked_out else "no", "; ".join(v.knockout_reasons),
-               len(v.gaps), len(v.disagreements), len(flags), sum(1 for f in flags if not f.acknowledged),
+               len(v.gaps), len(v.disagreements), len(flags), results.flag_counts(v.vendor).total_open,
                _round(win.get(v.vendor), 3) if win else None]
         for j, value in enumerate(row, start=1):
             _put(rk, i, j, value)

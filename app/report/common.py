@@ -29,6 +29,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.domain.evaluation import format_total
 from app.paths import resources_dir
 
 FONT = "DiligenceSans"
@@ -116,9 +117,8 @@ def esc(text: object, limit: int | None = None) -> str:
     return escape(clean(text, limit)).replace("\n", "<br/>")
 
 
-def fmt1(value: float | None) -> str:
-    """Totals and scores as people read them: one decimal, or an em dash when there is none."""
-    return "—" if value is None else f"{value:.1f}"
+# Totals and scores as people read them: the domain's one formatter (one decimal, or a dash).
+fmt1 = format_total
 
 
 def pct(value: float | None) -> str:

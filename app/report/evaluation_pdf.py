@@ -19,7 +19,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.domain.evaluation import Results
+from app.domain.evaluation import Results, flag_counts, open_flags
 from app.domain.flags import INDUSTRY_AVERAGE_MONTHS, RedFlag
 from app.domain.models import Answer, Vendor
 from app.domain.scoring import VendorScore
@@ -118,23 +118,11 @@ def _subject(r: Results) -> str:
     return f"Which AI implementation partner for: {uc.title}" if uc else "Which AI implementation partner"
 
 
-def _open(flags: list[RedFlag]) -> list[RedFlag]:
-    return [f for f in flags if not f.acknowledged]
-
-
-def _counts(flags: list[RedFlag]) -> dict[str, int]:
-    out = dict.fromkeys(SEVERITIES, 0)
-    for f in _open(flags):
-        out[f.severity.value] += 1
-    return out
-
-
 def _count_text(flags: list[RedFlag]) -> str:
-    c = _counts(flags)
-    parts = [f"{n} {s}" for s, n in c.items() if n]
-    acked = len(flags) - len(_open(flags))
-    if acked:
-        parts.append(f"{acked} acknowledged")
+    counts = flag_counts(flags)
+    parts = [f"{n} {s}" for s, n in counts.open.items() if n]
+    if counts.acknowledged:
+        parts.append(f"{counts.acknowledged} acknowledged")
     return ", ".join(parts) if parts else "no red flags"
 
 
@@ -153,8 +141,7 @@ class _View:
         self.by_vendor = {v.vendor: v for v in self.r.ranking}
         leader = self.r.leader
         self.leader = leader if leader is not None and not leader.knocked_out else None
-        contenders = [v for v in self.r.ranking if v.total is not None and not v.knocked_out]
-        self.runner_up = contenders[1] if len(contenders) >= 2 else None
+        self.runner_up = self.r.runner_up
         self.notes: dict[tuple[str, str], list[Answer]] = {}
         for a in self.snap.answers:
             self.notes.setdefault((a.vendor, a.question), []).append(a)
@@ -262,13 +249,13 @@ class _View:
 
     def _stability_sentence(self) -> str:
         sens = self.r.sensitivity
-        fragile = {k: v for k, v in sens.weight_stability.items() if v is not None}
+        fragile = self.r.fragile_sections
         if self.runner_up is None:
             return "With a single contender there is no ranking to stress-test."
         if not fragile:
             return (f"The lead holds if any one section's weight changes by up to ±{STABILITY_RANGE:.0%}. "
                     "Sensitivity details are in the report.")
-        section, change = min(fragile.items(), key=lambda kv: kv[1])
+        section, change = fragile[0]
         way = "raising" if sens.stability_direction.get(section, 0) > 0 else "lowering"
         return (f"<b>The lead is sensitive to weighting:</b> {way} the weight of {esc(section)} by {change:.0%} "
                 "changes the winner.")
@@ -285,8 +272,7 @@ class _View:
         rows: list[list[object]] = [["#", "VENDOR", "TOTAL", "CRITICAL", "HIGH", "MEDIUM", "STATUS"]]
         extra: list[tuple[Any, ...]] = []
         for i, v in enumerate(shown, start=1):
-            flags = self.r.flags.get(v.vendor, [])
-            c = _counts(flags)
+            c = self.r.flag_counts(v.vendor).open
             if v.knocked_out:
                 reasons = "; ".join(v.knockout_reasons)
                 status = markup(f'<font color="{hexcolor(SEVERITY["critical"])}"><b>Knocked out</b></font> · '
@@ -335,11 +321,11 @@ class _View:
         serious = [
             f
             for v in self.r.ranking
-            for f in _open(self.r.flags.get(v.vendor, []))
+            for f in open_flags(self.r.flags.get(v.vendor, []))
             if f.severity.value in ("critical", "high")
         ]
         serious.sort(key=lambda f: (f.severity.rank, order.get(f.vendor, 0), f.rule))
-        total_open = sum(len(_open(fl)) for fl in self.r.flags.values())
+        total_open = sum(len(open_flags(fl)) for fl in self.r.flags.values())
         if not serious:
             text = "No open critical or high red flags." if total_open == 0 else (
                 f"No open critical or high red flags; {plural(total_open, 'medium flag')} "
@@ -378,7 +364,7 @@ class _View:
             if vendor is not None and vendor.pricing.amount:
                 price = (f" The quoted price is {money(vendor.pricing.amount, vendor.pricing.currency)}"
                          f"{' (' + esc(vendor.pricing.model, 80) + ')' if vendor.pricing.model.strip() else ''}.")
-            critical = [f for f in _open(r.flags.get(self.leader.vendor, [])) if f.severity.value == "critical"]
+            critical = [f for f in open_flags(r.flags.get(self.leader.vendor, [])) if f.severity.value == "critical"]
             if sens.too_close_to_call and self.runner_up is not None:
                 head = f"Choose between {lv} and {esc(self.runner_up.vendor, 100)}"
                 body = ("The scores do not separate them. Ask for reference calls and a paid two-week pilot on our "
@@ -444,7 +430,7 @@ class _View:
         rows: list[list[object]] = [head]
         extra: list[tuple[Any, ...]] = [("FONT", (2, 1), (2, -1), FONT_BOLD, 8)]
         for i, v in enumerate(self.r.ranking, start=1):
-            c = _counts(self.r.flags.get(v.vendor, []))
+            c = self.r.flag_counts(v.vendor).open
             label = para(v.vendor, st.cell)
             if v.knocked_out:
                 label = markup(f"{esc(v.vendor)} <font color=\"{hexcolor(SEVERITY['critical'])}\">(knocked out)</font>", st.cell)

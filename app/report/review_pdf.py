@@ -11,6 +11,7 @@ from typing import Any, BinaryIO
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepInFrame, Spacer, TableStyle
 
+from app.domain.evaluation import open_flags
 from app.domain.flags import RedFlag
 from app.domain.models import Direction
 from app.domain.oversight import (
@@ -130,7 +131,7 @@ def _status_strip(data: ReviewReport, w: float) -> Flowable:
     points = [t.points[-1] for t in data.tracks if t.points]
     on = sum(1 for p in points if p.status is Status.ON_TRACK)
     off = sum(1 for p in points if p.status is Status.OFF_TRACK)
-    open_flags = [f for f in data.flags if not f.acknowledged]
+    unacknowledged = open_flags(data.flags)
     tl = data.timeline
     if tl.promised_months is None:
         time_big, time_label = f"{tl.elapsed_months:g}", "months since kickoff; no promised date"
@@ -142,9 +143,9 @@ def _status_strip(data: ReviewReport, w: float) -> Flowable:
             time_label = "months elapsed / promised to production" + (" — LATE" if tl.late else "")
     big = st.big_number
     cells = [
-        [markup(f"{on} of {len(points)}", big), markup(str(len(open_flags)), big), markup(time_big, big)],
+        [markup(f"{on} of {len(points)}", big), markup(str(len(unacknowledged)), big), markup(time_big, big)],
         [markup("metrics on track" + (f"; {off} off track" if off else ""), st.muted),
-         markup("open red flags" if len(open_flags) != 1 else "open red flag", st.muted),
+         markup("open red flags" if len(unacknowledged) != 1 else "open red flag", st.muted),
          markup(esc(time_label), st.muted)],
     ]
     t = layout_table(cells, [w / 3] * 3)
@@ -158,7 +159,7 @@ def _status_strip(data: ReviewReport, w: float) -> Flowable:
     ]
     if off:
         cmds.append(("TEXTCOLOR", (0, 0), (0, 0), SEVERITY["critical"]))
-    if open_flags:
+    if unacknowledged:
         cmds.append(("BACKGROUND", (1, 0), (1, -1), SEVERITY_WASH["critical"]))
     if tl.late:
         cmds.append(("BACKGROUND", (2, 0), (2, -1), SEVERITY_WASH["high"]))

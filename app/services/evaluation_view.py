@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from app.domain.evaluation import SELF_ASSESSMENT, EvaluationSnapshot, Results, evaluate
-from app.domain.models import Answer, Severity
+from app.domain.evaluation import (
+    NO_TOTAL,
+    SELF_ASSESSMENT,
+    EvaluationSnapshot,
+    Results,
+    evaluate,
+    format_total,
+)
+from app.domain.models import Answer
 from app.services import knowledge
 
-NO_TOTAL = "—"
-
-
-def format_total(total: float | None) -> str:
-    """How a person sees a 0–100 total: one decimal, or a dash when nothing is scorable."""
-    return NO_TOTAL if total is None else f"{total:.1f}"
+__all__ = ["NO_TOTAL", "format_total"]  # the domain's formatter, for the app's views
 
 
 def has_submitted(snapshot: EvaluationSnapshot, evaluator: str) -> bool:
@@ -107,11 +109,7 @@ class RankingRow:
 def ranking_rows(res: Results) -> list[RankingRow]:
     rows = []
     for v in res.ranking:
-        flags = res.flags.get(v.vendor, [])
-        counts = {s.value: 0 for s in Severity}
-        for f in flags:
-            if not f.acknowledged:
-                counts[f.severity.value] += 1
+        counts = res.flag_counts(v.vendor)
         rows.append(
             RankingRow(
                 v.rank,
@@ -119,8 +117,8 @@ def ranking_rows(res: Results) -> list[RankingRow]:
                 v.total,
                 v.knocked_out,
                 tuple(v.knockout_reasons),
-                counts,
-                sum(1 for f in flags if f.acknowledged),
+                counts.open,
+                counts.acknowledged,
             )
         )
     return rows

@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.evaluation import EvaluationSnapshot, Results
+from app.domain.evaluation import EvaluationSnapshot, Results, format_points, format_total
+from app.domain.sensitivity import CLOSE_CALL_POINTS, DRAWS, STABILITY_RANGE
 from app.services import evaluation_view as view
 from app.services import live
 from app.services.errors import NotFound
@@ -259,7 +260,9 @@ class Page(QWidget):
 
     def _build_sensitivity(self) -> QWidget:
         w = QWidget()
-        self.win_box = QGroupBox(self.tr("Win share in 10,000 random section-weight draws"))
+        self.win_box = QGroupBox(
+            self.tr("Win share in %1 random section-weight draws").replace("%1", f"{DRAWS:,}")
+        )
         self.win_layout = QGridLayout(self.win_box)
         self.stability = RowsModel(
             [Column(self.tr("Section")), Column(self.tr("Winner holds when its weight moves"))],
@@ -628,13 +631,13 @@ class Page(QWidget):
             self.margin_label.setText(
                 self.tr("%1 leads by %2 points.")
                 .replace("%1", leader.vendor)
-                .replace("%2", f"{sens.margin:.1f}")
+                .replace("%2", format_points(sens.margin))
             )
         self.close_banner.setText(
             self.tr(
-                "Too close to call: the top two are less than 3 points apart. Treat them as equal and decide on "
+                "Too close to call: the top two are less than %1 points apart. Treat them as equal and decide on "
                 "references, red flags and the demo."
-            )
+            ).replace("%1", f"{CLOSE_CALL_POINTS:g}")
         )
         self.close_banner.setVisible(sens.too_close_to_call)
         # Rows are reused: creating 30 label + bar pairs at every what-if step costs ~30 ms.
@@ -660,7 +663,9 @@ class Page(QWidget):
         rows = []
         for st in view.stability(res):
             if st.change is None:
-                text = self.tr("stable within ±50 %")
+                text = self.tr("stable within ±%1 %").replace(
+                    "%1", str(round(STABILITY_RANGE * 100))
+                )
             else:
                 pct = round(st.change * 100) * (1 if st.direction >= 0 else -1)
                 text = self.tr("winner changes at %1 %").replace(
@@ -702,9 +707,9 @@ class Page(QWidget):
             text = (
                 self.tr("%1 scores %2, %3 scores %4: a difference of %5 points.")
                 .replace("%1", a)
-                .replace("%2", view.format_total(c.a_total))
+                .replace("%2", format_total(c.a_total))
                 .replace("%3", b)
-                .replace("%4", view.format_total(c.b_total))
+                .replace("%4", format_total(c.b_total))
                 .replace("%5", f"{diff:+.1f}")
             )
             if lead is not None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.evaluation import flag_counts
 from app.domain.flags import RedFlag
 from app.ui.evaluate.models import FlagsModel
 from app.ui.i18n import rule_title
@@ -173,11 +174,11 @@ class FlagsPanel(QWidget):
         self.vendor_filter.setCurrentIndex(max(self.vendor_filter.findData(chosen or ""), 0))
         self.vendor_filter.blockSignals(False)
         self._filter()
-        open_flags = [f for f in flags if not f.acknowledged]
+        counts = flag_counts(flags)
         self.summary.setText(
             self.tr("%1 open, %2 acknowledged")
-            .replace("%1", str(len(open_flags)))
-            .replace("%2", str(len(flags) - len(open_flags)))
+            .replace("%1", str(counts.total_open))
+            .replace("%2", str(counts.acknowledged))
         )
         if key is None or not self.select(*key):
             if self.proxy.rowCount():

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.evaluation import EvaluationSnapshot, Results
+from app.domain.evaluation import EvaluationSnapshot, Results, open_flags
 from app.domain.flags import RedFlag, sort_flags
 from app.services import evaluations
 from app.services.errors import NotFound
@@ -236,7 +236,7 @@ class Page(QWidget):
         flags: list[RedFlag] = sort_flags([f for fl in live.results.flags.values() for f in fl])
         self.flags.read_only = self.ctx.read_only
         self.flags.set_flags(flags, [v.name for v in live.snapshot.vendors])
-        open_count = sum(1 for f in flags if not f.acknowledged)
+        open_count = len(open_flags(flags))
         self.tabs.setTabText(FLAGS_TAB, self.tr("Red &flags (%1)").replace("%1", str(open_count)))
         self.answers_tab.show_vendor_progress(live)
 
