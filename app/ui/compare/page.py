@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -41,6 +40,7 @@ from app.ui.compare.models import ComparisonModel, DisagreementsModel, MatrixMod
 from app.ui.context import AppContext
 from app.ui.evaluate.models import Column, RankingModel, RowsModel
 from app.ui.tasks import Task
+from app.ui.widgets.eliding import ElidingComboBox
 from app.ui.widgets.evaluation_picker import EvaluationPicker
 from app.ui.widgets.page import empty_state, heading, page_layout
 from app.ui.widgets.tables import ROW_ROLE, compact_rows, sortable_table
@@ -287,9 +287,9 @@ class Page(QWidget):
 
     def _build_why(self) -> QWidget:
         w = QWidget()
-        self.vendor_a = QComboBox()
+        self.vendor_a = ElidingComboBox()
         self.vendor_a.setAccessibleName(self.tr("Vendor A"))
-        self.vendor_b = QComboBox()
+        self.vendor_b = ElidingComboBox()
         self.vendor_b.setAccessibleName(self.tr("Vendor B"))
         self.vendor_a.activated.connect(lambda _i: self._update_why())
         self.vendor_b.activated.connect(lambda _i: self._update_why())

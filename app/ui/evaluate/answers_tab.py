@@ -25,6 +25,7 @@ from app.services.live import LiveEvaluation
 from app.ui import theme
 from app.ui.evaluate.answers_view import AnswersView, question_html
 from app.ui.evaluate.models import AnswerCell, AnswersModel
+from app.ui.widgets.eliding import ElidingComboBox
 from app.ui.widgets.page import hint
 
 if TYPE_CHECKING:
@@ -39,10 +40,10 @@ class AnswersTab(QWidget):
         self.page = page
         # (evaluation, evaluator, vendor) whose answers the model holds.
         self._key: tuple[int, str, str] | None = None
-        self.evaluator = QComboBox()
+        self.evaluator = ElidingComboBox()
         self.evaluator.setAccessibleName(self.tr("I am (evaluator)"))
         self.evaluator.activated.connect(lambda _i: self.selection_changed())
-        self.answer_vendor = QComboBox()
+        self.answer_vendor = ElidingComboBox()
         self.answer_vendor.setAccessibleName(self.tr("Vendor to score"))
         self.answer_vendor.activated.connect(lambda _i: self.selection_changed())
         self.progress = QProgressBar()

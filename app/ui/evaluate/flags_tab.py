@@ -7,7 +7,6 @@ import html
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -26,6 +25,7 @@ from app.domain.evaluation import flag_counts
 from app.domain.flags import RedFlag
 from app.ui.evaluate.models import FlagsModel
 from app.ui.i18n import rule_title
+from app.ui.widgets.eliding import ElidingComboBox
 from app.ui.widgets.tables import ROW_ROLE, SORT_ROLE
 
 
@@ -108,7 +108,7 @@ class FlagsPanel(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterKeyColumn(FlagsModel.VENDOR)
-        self.vendor_filter = QComboBox()
+        self.vendor_filter = ElidingComboBox()
         self.vendor_filter.setAccessibleName(self.tr("Show flags of"))
         self.vendor_filter.currentIndexChanged.connect(self._filter)
         self.summary = QLabel()

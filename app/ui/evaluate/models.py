@@ -510,8 +510,12 @@ class RankingModel(QAbstractTableModel):
             if col == self.STATUS:
                 return int(r.knocked_out)
             return r.flag_counts[("critical", "high", "medium")[col - self.CRITICAL]]
-        if role == Qt.ItemDataRole.ToolTipRole and r.knocked_out:
-            return self.tr("Knocked out:") + "\n" + "\n".join(r.knockout_reasons)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # The full name (a long one ends in "…" in the column), and why a vendor is out.
+            tip = r.vendor if col == self.VENDOR else ""
+            if r.knocked_out:
+                tip += ("\n\n" if tip else "") + self.tr("Knocked out:") + "\n" + "\n".join(r.knockout_reasons)
+            return tip or None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if col in (self.RANK, self.TOTAL) or col >= self.CRITICAL:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

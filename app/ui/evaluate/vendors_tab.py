@@ -68,7 +68,9 @@ class VendorsTab(QWidget):
             self.vendor_list.blockSignals(True)
             self.vendor_list.clear()
             for n in names:
-                self.vendor_list.addItem(QListWidgetItem(n))
+                item = QListWidgetItem(n)
+                item.setToolTip(n)  # a long name ends in "…" in the list
+                self.vendor_list.addItem(item)
             self.vendor_list.blockSignals(False)
             row = names.index(current) if current in names else (0 if names else -1)
             self.vendor_list.setCurrentRow(row)

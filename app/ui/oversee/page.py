@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -27,6 +26,7 @@ from app.ui.oversee.dialogs import AcknowledgeDialog, ChangeMetricDialog, Select
 from app.ui.oversee.review import ReviewForm
 from app.ui.tasks import Task
 from app.ui.undo import try_push
+from app.ui.widgets.eliding import ElidingComboBox
 from app.ui.widgets.page import empty_state, heading, page_layout
 
 
@@ -107,7 +107,7 @@ class Page(QWidget):
         )
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Engagement")))
-        self.picker = QComboBox()
+        self.picker = ElidingComboBox()
         self.picker.setObjectName("engagementPicker")
         self.picker.setAccessibleName(self.tr("Engagement"))
         self.picker.setMinimumWidth(260)

@@ -7,9 +7,10 @@ from PySide6.QtWidgets import QComboBox, QWidget
 
 from app.services import evaluations
 from app.ui.context import AppContext
+from app.ui.widgets.eliding import ElidingComboBox
 
 
-class EvaluationPicker(QComboBox):
+class EvaluationPicker(ElidingComboBox):
     """Lists the workspace's evaluations as "name — use case"; `picked(id)` when the person chooses one.
 
     Choosing one also makes it the app's current evaluation, so every page follows.
@@ -22,7 +23,7 @@ class EvaluationPicker(QComboBox):
         self.ctx = ctx
         self.setAccessibleName(self.tr("Evaluation"))
         self.setMinimumWidth(300)
-        # Long "evaluation — use case" labels elide in the combo instead of pushing the bar wide.
+        # Long "evaluation — use case" labels end in "…" instead of pushing the bar wide.
         self.setMinimumContentsLength(30)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.activated.connect(self._activated)
