@@ -11,23 +11,29 @@ workspace is open and being written. Copies live in the workspace's backups fold
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from app.services.errors import InputError
 from app.store.workspace import (
+    HEAD,
     KNOWN_REVISIONS,
+    LOCK_WAIT_SECONDS,
     Workspace,
     WorkspaceError,
     acquire_lock,
     backup_copy,
     backup_dir,
+    connect,
     database_path,
+    online_copy,
+    open_workspace,
+    sqlite_uri,
 )
 
 KEEP_AUTOMATIC = 10  # rolling automatic backups kept per workspace (documented in docs/reliability.md)
@@ -62,29 +68,16 @@ def _db(where: Workspace | Path | str) -> Path:
 
 
 def _online_copy(src: Path, target: Path) -> None:
-    """Copy `src` into a temporary file with the backup API, check it, then rename into place."""
-    tmp = target.with_name(f".{target.name}.part")
-    tmp.unlink(missing_ok=True)
+    """A proved copy of `src` at `target` (see store.workspace.online_copy), errors for a person."""
     try:
-        source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
-        dest = sqlite3.connect(tmp)
+        source = connect(src, read_only=True)
         try:
-            source.backup(dest)
-            dest.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
-            (result,) = dest.execute("PRAGMA quick_check").fetchone()
+            online_copy(source, src, target)
         finally:
-            dest.close()
             source.close()
-        if result != "ok":
-            raise WorkspaceError(f"the backup of {src} failed its integrity check ({result}); the workspace may be damaged")
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
     except sqlite3.DatabaseError as exc:
-        tmp.unlink(missing_ok=True)
         raise WorkspaceError(f"{src} could not be backed up ({exc}); it may be damaged") from None
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise InputError(f"cannot write the backup there ({exc.strerror})", str(target)) from None
 
 
@@ -164,7 +157,7 @@ def check_backup(path: Path) -> str:
     if not path.is_file():
         raise WorkspaceError(f"{path} does not exist")
     try:
-        con = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+        con = connect(path, immutable=True)
         try:
             (result,) = con.execute("PRAGMA quick_check").fetchone()
             row = con.execute("select version_num from alembic_version").fetchone()
@@ -180,16 +173,18 @@ def check_backup(path: Path) -> str:
 
 
 def restore(location: Path | str, backup_path: Path | str) -> Path | None:
-    """Replace the workspace at `location` with a backup; the current file is kept first.
+    """Replace the workspace at `location` with a backup; the current contents are kept first.
 
-    The workspace must be closed (in this process and every other). A healthy current file
-    is saved as a `before-restore` backup and then overwritten through the backup API in one
-    transaction; a damaged one is moved aside (renamed `…damaged-<stamp>`) and never deleted.
+    The workspace must be closed in every Diligence window. The write lock is taken FIRST and
+    held to the end: the `before-restore` copy and the replacement happen in one transaction,
+    so an import committing meanwhile is either in the copy (it came before) or waits and
+    lands on top of the restored data (it came after); it is never lost between the two. A
+    damaged current file is moved aside (renamed `…damaged-<stamp>`) and never deleted.
     Returns the path where the previous contents were kept (None when there were none).
     """
     db = database_path(Path(location).expanduser())
     source = Path(backup_path).expanduser()
-    check_backup(source)
+    revision = check_backup(source)
     db.parent.mkdir(parents=True, exist_ok=True)
     lock = acquire_lock(db)
     if not lock.held:
@@ -198,25 +193,59 @@ def restore(location: Path | str, backup_path: Path | str) -> Path | None:
         if not db.exists() or db.stat().st_size == 0:
             _online_copy(source, db)
             return None
-        try:
-            kept: Path = backup_copy(db, BEFORE_RESTORE)
-        except sqlite3.DatabaseError:
-            kept = _move_aside(db)
-            _online_copy(source, db)
-            return kept
-        src = sqlite3.connect(f"file:{source}?immutable=1", uri=True)
-        dst = sqlite3.connect(db)
-        try:
-            dst.execute("PRAGMA busy_timeout=5000")
-            # Writing through SQLite (not copying bytes over a live file) keeps the WAL consistent
-            # and makes the replacement a single transaction: a crash leaves the old or the new.
-            src.backup(dst)
-        finally:
-            dst.close()
-            src.close()
+        with tempfile.TemporaryDirectory(prefix="diligence-restore-") as scratch:
+            if revision != HEAD:  # bring the backup's rows to this schema on a scratch copy first
+                source = _migrated_copy(source, Path(scratch))
+            try:
+                dst = connect(db, timeout=LOCK_WAIT_SECONDS)
+            except sqlite3.DatabaseError:
+                return _replace_damaged(db, source)
+            try:
+                try:
+                    dst.execute("ATTACH DATABASE ? AS restored", (sqlite_uri(source, immutable="1"),))
+                    dst.execute("BEGIN IMMEDIATE")  # the write lock before anything else
+                    # Read through a second connection: with the write lock held here, what it
+                    # sees is final (a connection cannot copy while it holds the write lock).
+                    kept = backup_copy(db, BEFORE_RESTORE)
+                except (sqlite3.DatabaseError, WorkspaceError) as exc:
+                    if dst.in_transaction:
+                        dst.rollback()
+                    if "locked" in str(exc) or "busy" in str(exc):
+                        raise WorkspaceError(f"{db} is busy (another program is writing to it); nothing was "
+                                             "changed, try again in a moment") from None
+                    dst.close()
+                    return _replace_damaged(db, source)
+                _copy_rows(dst)
+                dst.commit()
+            finally:
+                dst.close()
         return kept
     finally:
         lock.release()
+
+
+def _replace_damaged(db: Path, source: Path) -> Path:
+    kept = _move_aside(db)
+    _online_copy(source, db)
+    return kept
+
+
+def _migrated_copy(backup_file: Path, scratch: Path) -> Path:
+    """A copy of an older backup upgraded to this version's schema, in `scratch`."""
+    copy = scratch / "restored.sqlite"
+    _online_copy(backup_file, copy)
+    open_workspace(copy, create=False).close()
+    return copy
+
+
+def _copy_rows(dst: sqlite3.Connection) -> None:
+    """Replace every table of `main` with the rows of the attached `restored` database."""
+    tables = [r[0] for r in dst.execute("select name from main.sqlite_master where type='table' and name not like 'sqlite_%'")]
+    for table in tables:
+        q = '"' + table.replace('"', '""') + '"'
+        cols = ", ".join('"' + r[1].replace('"', '""') + '"' for r in dst.execute(f"PRAGMA main.table_info({q})"))
+        dst.execute(f"DELETE FROM main.{q}")
+        dst.execute(f"INSERT INTO main.{q} ({cols}) SELECT {cols} FROM restored.{q}")
 
 
 def _move_aside(db: Path) -> Path:

@@ -32,6 +32,9 @@ HEAD = "0001"
 KNOWN_REVISIONS = ("0001",)
 ENV_VAR = "DILIGENCE_WORKSPACE"
 MIGRATIONS = Path(__file__).parent / "migrations"
+# How long a write waits for another process's transaction (a CLI import of a large file, a
+# backup) before giving up; saves that still find the workspace busy say so (docs/reliability.md).
+LOCK_WAIT_SECONDS = 30.0
 DAMAGED_HINT = "restore a backup (Tools ▸ Restore from backup…, or copy one from the backups folder)"
 
 
@@ -64,6 +67,37 @@ def backup_dir(db: Path) -> Path:
     return db.with_name(db.name + ".backups")
 
 
+def sqlite_uri(db: Path, **params: str) -> str:
+    """An SQLite URI for `db` with every character of the path quoted.
+
+    A path goes into a URI only through here: SQLite stops reading a file name at an unquoted
+    `#` or `?` and decodes `%`, so `f"file:{db}"` opens (and creates) some other file.
+    """
+    from urllib.parse import urlencode
+
+    uri = Path(os.path.abspath(db)).as_uri()
+    return f"{uri}?{urlencode(params)}" if params else uri
+
+
+def connect(db: Path, *, read_only: bool = False, immutable: bool = False,
+            timeout: float = LOCK_WAIT_SECONDS) -> sqlite3.Connection:
+    """A plain sqlite3 connection to exactly `db` (URI-quoted), checked to be that file.
+
+    `immutable` reads a file no one writes without creating -wal/-shm files. SQLite reports
+    the file it opened; anything but `db` itself is refused before a row is read or written.
+    """
+    params = {"immutable": "1"} if immutable else {"mode": "ro"} if read_only else {}
+    con = sqlite3.connect(sqlite_uri(db, **params), uri=True, timeout=timeout, check_same_thread=False)
+    try:
+        opened = next((row[2] for row in con.execute("PRAGMA database_list") if row[1] == "main"), "")
+        if not opened or not os.path.exists(opened) or not os.path.samefile(opened, db):
+            raise WorkspaceError(f"{db}: SQLite opened another file ({opened or 'none'}); nothing was changed")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
 def _check_header(db: Path, header: bytes) -> None:
     """Refuse a file cut short: SQLite's header states how many pages the file must hold."""
     if len(header) < 100:
@@ -76,6 +110,13 @@ def _check_header(db: Path, header: bytes) -> None:
     # The page count is only meaningful when written by SQLite 3.7+ in the same transaction.
     if pages and change_counter == valid_for and db.stat().st_size < pages * page_size:
         raise WorkspaceError(f"{db} is damaged (the file is cut short); {DAMAGED_HINT}")
+
+
+def _page_size(db: Path) -> int:
+    with open(db, "rb") as fh:
+        header = fh.read(100)
+    size = int.from_bytes(header[16:18], "big") if len(header) >= 18 else 0
+    return 65536 if size == 1 else max(size, 512)
 
 
 def _read_revision(db: Path) -> tuple[str | None, int]:
@@ -93,9 +134,9 @@ def _read_revision(db: Path) -> tuple[str | None, int]:
     wal = db.with_name(db.name + "-wal")
     # Without a -wal file everything is in the main file, and `immutable` reads it without
     # creating -wal/-shm files: a workspace we then refuse stays exactly as it was.
-    mode = "mode=ro" if wal.exists() and wal.stat().st_size > 0 else "immutable=1"
+    has_wal = wal.exists() and wal.stat().st_size > 0
     try:
-        con = sqlite3.connect(f"file:{db}?{mode}", uri=True)
+        con = connect(db, read_only=True, immutable=not has_wal)
         try:
             tables = {r[0] for r in con.execute("select name from sqlite_master where type='table'")}
             if "alembic_version" not in tables:
@@ -110,16 +151,18 @@ def _read_revision(db: Path) -> tuple[str | None, int]:
 
 def _on_connect(dbapi_con: sqlite3.Connection, _record: object) -> None:
     dbapi_con.execute("PRAGMA foreign_keys=ON")
-    dbapi_con.execute("PRAGMA busy_timeout=5000")
+    dbapi_con.execute(f"PRAGMA busy_timeout={int(LOCK_WAIT_SECONDS * 1000)}")
     dbapi_con.execute("PRAGMA synchronous=FULL")
 
 
 def make_engine(db: Path, read_only: bool = False) -> Engine:
     from sqlalchemy import event
+    from sqlalchemy.pool import QueuePool
     from sqlmodel import create_engine
 
-    url = f"sqlite:///file:{db}?mode=ro&uri=true" if read_only else f"sqlite:///{db}"
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+    # The connection is made here, not from a URL: SQLAlchemy decodes `%` in a URL's path and
+    # cuts it at `?`, so a path can only travel safely as a quoted SQLite URI (see sqlite_uri).
+    engine = create_engine("sqlite://", creator=lambda: connect(db, read_only=read_only), poolclass=QueuePool)
     event.listen(engine, "connect", _on_connect)
     return engine
 
@@ -135,27 +178,69 @@ def migrate(db: Path, engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+def row_counts(con: sqlite3.Connection) -> dict[str, int]:
+    """Rows in every table of the connection's main database (in its current read snapshot)."""
+    names = [r[0] for r in con.execute("select name from sqlite_master where type='table' and name not like 'sqlite_%'")]
+    return {n: con.execute(f'select count(*) from "{n.replace(chr(34), chr(34) * 2)}"').fetchone()[0] for n in names}
+
+
+def online_copy(source: sqlite3.Connection, src_name: Path, target: Path) -> int:
+    """Copy the database behind `source` into `target` and prove the copy; the rows copied.
+
+    The copy is written beside `target` and renamed into place only after it has been opened
+    again and found whole: integrity check `ok` and, table by table, as many rows as the source
+    held in the same snapshot. A source without tables is refused: there is nothing to keep.
+    Raises WorkspaceError when the copy cannot be proved, OSError or sqlite3.Error as they come.
+    """
+    tmp = target.with_name(f".{target.name}.part")
+    tmp.unlink(missing_ok=True)
+    began = source.in_transaction is False
+    try:
+        if began:
+            source.execute("BEGIN")  # one read snapshot for the counts and the copy
+        expected = row_counts(source)
+        if not expected:
+            raise WorkspaceError(f"{src_name} holds no tables; there is nothing to back up")
+        dest = connect(tmp)
+        try:
+            source.backup(dest)
+            dest.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
+        finally:
+            dest.close()
+        if began:
+            source.rollback()
+        check = connect(tmp, immutable=True)
+        try:
+            (result,) = check.execute("PRAGMA quick_check").fetchone()
+            found = row_counts(check)
+        finally:
+            check.close()
+        if result != "ok" or found != expected:
+            raise WorkspaceError(
+                f"the backup of {src_name} did not come out whole ({result if result != 'ok' else 'rows differ'}); "
+                "nothing was replaced")
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())  # the copy must be on disk before anything relies on it
+        os.replace(tmp, target)
+        return sum(found.values())
+    except BaseException:
+        if began and source.in_transaction:
+            source.rollback()
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def backup_copy(db: Path, label: str) -> Path:
-    """Copy the database with SQLite's online backup API into the backups folder."""
+    """A proved copy of the database (SQLite's online backup API) in its backups folder."""
     folder = backup_dir(db)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"{db.stem}-{label}-{stamp}.sqlite"
-    tmp = target.with_suffix(".tmp")
-    src = sqlite3.connect(db)
-    dst = sqlite3.connect(tmp)
+    con = connect(db, read_only=True)
     try:
-        src.backup(dst)
-    except BaseException:
-        dst.close()
-        tmp.unlink(missing_ok=True)
-        raise
+        online_copy(con, db, target)
     finally:
-        dst.close()
-        src.close()
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())  # the copy must be on disk before anything relies on it
-    os.replace(tmp, target)
+        con.close()
     return target
 
 
@@ -310,6 +395,10 @@ def open_workspace(
             f"{db} was made by a newer version of Diligence (schema {revision}); "
             "update Diligence to open it. The file was not changed."
         )
+    if exists and revision is None and tables == 0 and db.stat().st_size > _page_size(db):
+        # Creating would delete this file: a database with pages but no tables is one we
+        # failed to read, never an empty workspace (a new one is at most one page).
+        raise WorkspaceError(f"{db} holds data that cannot be read as a workspace; it was not changed. {DAMAGED_HINT}")
     if exists and revision is None and tables > 0:
         raise WorkspaceError(
             f"{db} is an SQLite database but not a Diligence workspace (or its creation was interrupted); "
@@ -353,7 +442,7 @@ def open_workspace(
 def _ensure_wal(db: Path) -> None:
     """Put the database in WAL mode with the standard library (no SQLAlchemy at start-up)."""
     try:
-        con = sqlite3.connect(db, timeout=5.0)
+        con = connect(db)
         try:
             con.execute("PRAGMA journal_mode=WAL")
         finally:

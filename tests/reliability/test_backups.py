@@ -171,3 +171,34 @@ def test_restore_refuses_a_file_that_is_not_a_backup(demo_path: Path, tmp_path: 
     with pytest.raises(WorkspaceError):
         backups.restore(demo_path, bogus)
     assert _count(demo_path / "diligence.sqlite", "evaluation") == 1
+
+
+def test_restore_takes_the_write_lock_before_its_safety_copy(demo_path: Path) -> None:
+    """An import committing while a restore starts is kept in the before-restore copy (#19, item 5)."""
+    import threading
+
+    ws = open_workspace(demo_path)
+    saved = backups.backup(ws)
+    ws.close()
+    db = demo_path / "diligence.sqlite"
+    writer = sqlite3.connect(db, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another program's import, in the middle of its transaction
+    writer.execute("update evaluation set name = 'Imported meanwhile'")
+    result: list[Path | None] = []
+    restoring = threading.Thread(target=lambda: result.append(backups.restore(demo_path, saved)))
+    restoring.start()
+    folder = demo_path / "backups"
+    # Give the restore the chance to (wrongly) copy before it has the lock; it is not timed.
+    for _ in range(40):
+        if any(folder.glob("*before-restore*")):
+            break
+        restoring.join(0.05)
+    writer.execute("COMMIT")  # the import succeeds, as it reports
+    writer.close()
+    restoring.join(60)
+    assert result and result[0] is not None
+    kept = result[0]
+    con = sqlite3.connect(kept)
+    assert con.execute("select name from evaluation").fetchall() == [("Imported meanwhile",)]
+    con.close()
+    assert _count(db, "evaluation") == 1
