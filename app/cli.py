@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from app import __version__
-from app.domain.wording import plural
+from app.domain.wording import plural, share_words
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
@@ -134,7 +134,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         print(f"Lead: {format_points(sens.margin)} points.")
     if sens.win_share:
         shares = sorted(sens.win_share.items(), key=lambda kv: -kv[1])
-        print(f"Wins in {sens.draws:,} weight draws: " + ", ".join(f"{k} {v:.0%}" for k, v in shares if v > 0))
+        print(f"Wins in {sens.draws:,} weight draws: " + ", ".join(f"{k} {share_words(v)}" for k, v in shares if v > 0))
     fragile = results.fragile_sections
     if fragile:
         print("Winner changes if a section weight moves by: " + ", ".join(f"{k} {v:+.0%}".replace("+", "±") for k, v in fragile))

@@ -156,9 +156,16 @@ def flag_rule_words(flag: FlagRule) -> str:
     return f"a {flag.severity.value} red flag when the score is {condition_words(flag.op, flag.threshold)} of 5"
 
 
-def share_words(value: float) -> str:
-    """A fraction as a whole percentage: 0.1 → "10 %"."""
-    return f"{round(100 * value):g} %" if math.isfinite(value) else "—"
+def share_words(value: float | None) -> str:
+    """A share as a whole percentage that never claims more certainty than it has: 0.1 → "10 %",
+    0.9996 → ">99 %" (not "100 %"), 0.0004 → "<1 %"."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    if 0 < value < 0.005:
+        return "<1 %"
+    if 0.995 < value < 1:
+        return ">99 %"
+    return f"{100 * value:.0f} %"
 
 
 def options_words(q: Question) -> str:

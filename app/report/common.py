@@ -30,6 +30,7 @@ from reportlab.platypus import (
 )
 
 from app.domain.evaluation import format_total
+from app.domain.wording import share_words
 from app.paths import resources_dir
 
 FONT = "DiligenceSans"
@@ -121,14 +122,7 @@ def esc(text: object, limit: int | None = None) -> str:
 fmt1 = format_total
 
 
-def pct(value: float | None) -> str:
-    if value is None:
-        return "—"
-    if 0 < value < 0.005:
-        return "<1 %"
-    if 0.995 < value < 1:
-        return ">99 %"
-    return f"{100 * value:.0f} %"
+pct = share_words  # one way to print a share, shared with the app and the CLI
 
 
 def signed(value: float) -> str:

@@ -67,6 +67,13 @@
         <numerusform> · %n sections</numerusform>
       </translation>
     </message>
+    <message numerus="yes">
+      <source>%n open critical red flag(s)</source>
+      <translation>
+        <numerusform>%n open critical red flag</numerusform>
+        <numerusform>%n open critical red flags</numerusform>
+      </translation>
+    </message>
   </context>
   <context>
     <name>PdfPreview</name>

@@ -126,3 +126,31 @@ def test_matrix_sorts_on_raw_values(page: Page) -> None:
     proxy = view.model()
     totals = [proxy.index(r, 0).data(SORT_ROLE) for r in range(proxy.rowCount())]
     assert totals == sorted(totals)
+
+
+def test_headline_gives_page_ones_winner_margin_robustness_and_critical_flags(page: Page, demo, tmp_path) -> None:
+    from app.services.reports import evaluation_report
+    from tests.report.helpers import flat, page_texts
+
+    text = page.headline.text()
+    assert page.headline.isVisible()
+    assert "<b>Signal &amp; Scale Partners</b> leads with 81.1, 7.5 points ahead of Vectorworks Platform (73.6)" in text
+    assert "Wins >99 % of 10,000 random weightings; stable within ±50 % of every section weight." in text
+    assert text.endswith("No open critical red flags.")
+    # The same facts as the PDF's first page.
+    out = tmp_path / "report.pdf"
+    evaluation_report(demo, DEMO_EVALUATION, out, summary=True)
+    first = flat(page_texts(out)[0])
+    assert "Recommendation: Signal & Scale Partners" in first and "81.1" in first and "+7.5" in first
+    assert ">99 %" in first
+
+
+def test_headline_counts_the_winners_open_critical_flags(qtbot, page: Page, demo) -> None:
+    from dataclasses import replace
+
+    snap = evaluations.load_snapshot(demo, DEMO_EVALUATION)
+    leader = snap.vendor("Signal & Scale Partners")
+    evaluations.save_vendor(demo, DEMO_EVALUATION, replace(leader, references=[]), old_name=leader.name)
+    page.open_evaluation(page.evaluation_id)
+    qtbot.waitUntil(lambda: not page.busy and "critical" in page.headline.text() and "No open" not in page.headline.text())
+    assert page.headline.text().endswith("<b>1 open critical red flag</b>.")

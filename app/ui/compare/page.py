@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import importlib
 import importlib.util
 from collections.abc import Callable
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.evaluation import EvaluationSnapshot, Results, format_points, format_total
 from app.domain.sensitivity import CLOSE_CALL_POINTS, DRAWS, STABILITY_RANGE
+from app.domain.wording import share_words
 from app.services import evaluation_view as view
 from app.services import live
 from app.services.errors import NotFound
@@ -127,6 +129,12 @@ class Page(QWidget):
         top.addWidget(self.export_button)
         top.addWidget(self.select_button)
 
+        # Page 1 of the PDF in one paragraph: winner, margin, robustness, open critical flags.
+        self.headline = QLabel()
+        self.headline.setObjectName("compareHeadline")
+        self.headline.setWordWrap(True)
+        self.headline.setTextFormat(Qt.TextFormat.RichText)
+        self.headline.setAccessibleName(self.tr("The result in one paragraph"))
         self.whatif_banner = _banner("needs work")
         self.close_banner = _banner("high")
         self.open_banner = _banner("")
@@ -202,6 +210,7 @@ class Page(QWidget):
             )
         )
         layout.addLayout(top)
+        layout.addWidget(self.headline)
         layout.addWidget(self.whatif_banner)
         layout.addWidget(self.close_banner)
         layout.addWidget(self.open_banner)
@@ -400,6 +409,7 @@ class Page(QWidget):
         wanted = self.picker.reload()
         self.empty.setVisible(wanted is None)
         self.body.setVisible(wanted is not None)
+        self.headline.setVisible(wanted is not None)
         for button in (self.whatif_button, self.export_button, self.select_button):
             button.setEnabled(wanted is not None)
         if wanted is None:
@@ -618,9 +628,52 @@ class Page(QWidget):
         if self._stages:
             QTimer.singleShot(0, self._next_stage)
 
+    def headline_text(self, res: Results) -> str:
+        """The winner, the margin, how robust the lead is and the winner's open critical red flags
+        (the facts of the PDF's first page, from app.domain), as rich text."""
+        e = html.escape
+        sens = res.sensitivity
+        leader = res.leader
+        if leader is None or leader.knocked_out:
+            return e(self.tr("No winner yet: no vendor has a total that is not knocked out."))
+        text = self.tr("<b>%1</b> leads with %2").replace("%1", e(leader.vendor)).replace(
+            "%2", format_total(leader.total)
+        )
+        runner_up = res.runner_up
+        if runner_up is not None and sens.margin is not None:
+            text += self.tr(", %1 points ahead of %2 (%3)").replace("%1", format_points(sens.margin)).replace(
+                "%2", e(runner_up.vendor)
+            ).replace("%3", format_total(runner_up.total))
+            if sens.too_close_to_call:
+                text += self.tr(": too close to call")
+        text += ". "
+        share = sens.win_share.get(leader.vendor)
+        if share is not None and runner_up is not None:
+            text += self.tr("Wins %1 of %2 random weightings").replace("%1", share_words(share)).replace(
+                "%2", f"{sens.draws:,}"
+            )
+            fragile = res.fragile_sections
+            if fragile:
+                section, change = fragile[0]
+                text += self.tr("; the winner changes if the weight of %1 moves by %2 %").replace(
+                    "%1", e(section)
+                ).replace("%2", str(round(change * 100)))
+            else:
+                text += self.tr("; stable within ±%1 % of every section weight").replace(
+                    "%1", str(round(STABILITY_RANGE * 100))
+                )
+            text += ". "
+        critical = res.flag_counts(leader.vendor).open.get("critical", 0)
+        if critical:
+            text += "<b>" + self.tr("%n open critical red flag(s)", "", critical) + "</b>."
+        else:
+            text += self.tr("No open critical red flags.")
+        return text
+
     def _show_sensitivity(self) -> None:
         res = self.results
         assert res is not None
+        self.headline.setText(self.headline_text(res))
         sens = res.sensitivity
         leader = res.leader
         if sens.margin is None or leader is None:
