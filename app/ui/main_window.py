@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -117,8 +118,19 @@ class MainWindow(QMainWindow):
             placeholder = QLabel()
             placeholder.setObjectName(f"placeholder-{spec.key}")
             self.stack.addWidget(placeholder)
+        from app.ui.widgets.checklist import FlowChecklist
+
+        self.checklist = FlowChecklist(ctx, self.show_page)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.setSpacing(0)
+        side_layout.addWidget(self.sidebar, 1)
+        side_layout.addWidget(self.checklist)
+        side.setMinimumWidth(150)
+        side.setMaximumWidth(220)
         splitter = QSplitter()
-        splitter.addWidget(self.sidebar)
+        splitter.addWidget(side)
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
@@ -198,6 +210,8 @@ class MainWindow(QMainWindow):
             return
         widget = self.page(PAGES[index].key)
         self.stack.setCurrentWidget(widget)
+        if PAGES[index].key == "compare":
+            self.checklist.mark_compared()
         refresh = getattr(widget, "refresh", None)
         if callable(refresh):
             refresh()

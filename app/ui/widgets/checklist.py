@@ -1,0 +1,85 @@
+"""The flow as a visible checklist under the sidebar: profile → use case → vendors → answers
+submitted → compare → select; a click on a step opens the page where it is done."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app.services import progress
+from app.ui.context import AppContext
+
+COMPARED_KEY = "flow/compared"
+
+
+class FlowChecklist(QWidget):
+    def __init__(self, ctx: AppContext, go_to: Callable[[str], object], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("flowChecklist")
+        self.setAccessibleName(self.tr("Your progress"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 4, 6)
+        layout.setSpacing(0)
+        title = QLabel(self.tr("<b>Your progress</b>"))
+        layout.addWidget(title)
+        self.buttons: dict[str, QPushButton] = {}
+        for key, label, page in progress.STEPS:
+            button = QPushButton(self.tr(label))
+            button.setObjectName(f"step-{key}")
+            button.setFlat(True)
+            button.setStyleSheet("text-align: left; padding: 2px 2px;")
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.clicked.connect(lambda _=False, p=page: go_to(p))
+            layout.addWidget(button)
+            self.buttons[key] = button
+        self.steps: list[progress.FlowStep] = []
+        ctx.data_changed.connect(self.refresh)
+        ctx.evaluation_selected.connect(self.refresh)
+        ctx.workspace_changed.connect(self.refresh)
+        # After the first paint: the window shows before the database is read (start-up time).
+        QTimer.singleShot(0, self.refresh)
+
+    def _compared_key(self) -> str:
+        return f"{self.ctx.workspace.location}#{self.ctx.current_evaluation}"
+
+    def compared(self) -> bool:
+        seen = QSettings().value(COMPARED_KEY, [], list) or []
+        return self._compared_key() in seen
+
+    def mark_compared(self) -> None:
+        """The person looks at the comparison of the current evaluation (counted once everyone submitted)."""
+        if self.ctx.current_evaluation is None:
+            return
+        self.refresh()
+        if not any(s.key == "submitted" and s.done for s in self.steps):
+            return  # a look at provisional results is not yet the comparison
+        seen = list(QSettings().value(COMPARED_KEY, [], list) or [])
+        if self._compared_key() not in seen:
+            QSettings().setValue(COMPARED_KEY, [*seen, self._compared_key()][-200:])
+        self.refresh()
+
+    def refresh(self, *_args: object) -> None:
+        try:
+            self.steps = progress.flow(self.ctx.workspace, self.ctx.current_evaluation, self.compared())
+        except Exception:  # noqa: BLE001 - a checklist must never break the window (e.g. a closing workspace)
+            return
+        for step in self.steps:
+            button = self.buttons[step.key]
+            mark = "✓" if step.done else "○"
+            button.setText(f"{mark}  {self.tr(step.label)}")
+            tip = self.tr("Done") if step.done else self.tr("To do")
+            if step.detail:
+                tip += f" — {step.detail}"
+            button.setToolTip(tip)
+            button.setAccessibleName(f"{self.tr(step.label)}: {tip}")
+            font = button.font()
+            font.setBold(False)
+            button.setFont(font)
+        nxt = next((s for s in self.steps if not s.done), None)
+        if nxt is not None:
+            font = self.buttons[nxt.key].font()
+            font.setBold(True)  # the next thing to do
+            self.buttons[nxt.key].setFont(font)

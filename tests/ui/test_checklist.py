@@ -1,0 +1,78 @@
+"""The flow checklist under the sidebar: each step ticks when the workspace says it is done."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from app.services import evaluations
+from app.ui.context import AppContext
+from app.ui.main_window import MainWindow
+from app.ui.tasks import wait_for_workers
+from tests.conftest import DEMO_EVALUATION
+
+
+def _window(qtbot: Any, ws: Any) -> MainWindow:
+    win = MainWindow(AppContext(ws))
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def _marks(win: MainWindow) -> dict[str, bool]:
+    return {key: b.text().startswith("✓") for key, b in win.checklist.buttons.items()}
+
+
+def test_a_new_workspace_starts_with_the_profile(qtbot: Any, workspace: Any) -> None:
+    win = _window(qtbot, workspace)
+    qtbot.waitUntil(lambda: bool(win.checklist.steps))
+    assert not any(_marks(win).values())
+    assert win.checklist.buttons["profile"].font().bold()  # the next thing to do
+    assert [b.text()[3:] for b in win.checklist.buttons.values()] == [
+        "Organization profile", "Use case", "Vendors", "Answers submitted", "Compare", "Partner selected"]
+    qtbot.mouseClick(win.checklist.buttons["use_case"], Qt.MouseButton.LeftButton)
+    assert win.stack.currentWidget() is win.page("usecases")
+    wait_for_workers()
+
+
+def test_the_demo_has_a_partner_selected_but_not_every_answer_submitted(qtbot: Any, demo: Any) -> None:
+    win = _window(qtbot, demo)
+    eid = evaluations.evaluation_id(demo, DEMO_EVALUATION)
+    win.ctx.select_evaluation(eid)
+    qtbot.waitUntil(lambda: bool(win.checklist.steps))
+    marks = _marks(win)
+    assert marks == {"profile": True, "use_case": True, "vendors": True, "submitted": False,
+                     "compare": True, "select": True}
+    assert win.checklist.buttons["submitted"].toolTip() == "To do — 0 of 2 evaluators"
+    evaluations.set_submitted(demo, eid, "Maya Chen (RevOps)")
+    evaluations.set_submitted(demo, eid, "Daniel Okafor (Data)")
+    win.ctx.changed(f"evaluation:{eid}")
+    assert all(_marks(win).values())
+    wait_for_workers()
+
+
+def test_compare_ticks_once_everyone_submitted_and_the_comparison_was_seen(qtbot: Any, workspace: Any) -> None:
+    from app.domain.models import Organization, Vendor
+    from app.services import banks, organization
+
+    organization.save(workspace, Organization(name="Acme Freight", industry="logistics"))
+    bank = banks.list_banks(workspace)[0]
+    eid = evaluations.create_evaluation(workspace, "Dispatch partner", bank.version_id, ["Ana"])
+    for name in ("Northwind AI", "Fjord Analytics"):
+        evaluations.save_vendor(workspace, eid, Vendor(name=name))
+    win = _window(qtbot, workspace)
+    win.ctx.select_evaluation(eid)
+    qtbot.waitUntil(lambda: bool(win.checklist.steps))
+    assert _marks(win) == {"profile": True, "use_case": False, "vendors": True, "submitted": False,
+                           "compare": False, "select": False}
+    win.show_page("compare")  # looked at before everyone submitted: not yet a comparison
+    assert not _marks(win)["compare"]
+    evaluations.set_submitted(workspace, eid, "Ana")
+    win.ctx.changed(f"evaluation:{eid}")
+    win.show_page("organization")
+    assert _marks(win)["submitted"] and not _marks(win)["compare"]
+    assert win.checklist.buttons["use_case"].font().bold()
+    win.show_page("compare")
+    assert _marks(win)["compare"] and not _marks(win)["select"]
+    wait_for_workers()
