@@ -185,6 +185,20 @@ def cmd_oversight(args: argparse.Namespace) -> int:
         return EXIT_OK
     e = o.engagement
     print(f"{e.name} — {e.vendor}, kickoff {e.kickoff.isoformat()}")
+    print(f"This month's conversation: {o.conversation.words}")
+    now = o.situation
+    if now is not None and now.open_decisions:
+        print("\nBlocked on you: decisions waiting")
+        for month, d in now.open_decisions:
+            who = f"{d.owner}, " if d.owner else ""
+            due = f"due {d.due.isoformat()}, " if d.due else ""
+            print(f"  {d.text} ({who}{due}raised {month})")
+    if now is not None and now.spend_to_date is not None:
+        quote = e.promises.quote
+        against = (f" against {now.quote_to_date:,.0f} {quote.currency} of the quote pro rata ({quote.amount:,.0f} in all)"
+                   if quote is not None and now.quote_to_date is not None else "")
+        currency = quote.currency if quote else ""
+        print(f"\nSpend to date: {now.spend_to_date:,.0f} {currency}".rstrip() + against)
     for t in o.tracks:
         m = t.metric
         better = "higher is better" if m.direction is Direction.UP else "lower is better"
@@ -201,7 +215,7 @@ def cmd_oversight(args: argparse.Namespace) -> int:
     for ms in o.milestones:
         due = f"month {ms.promised_month}, due {ms.due.isoformat()}" if ms.due else "no month"
         late = f", {ms.late_text}" if ms.late_text else ""
-        reached = f", reached {ms.reached_on.isoformat()}" if ms.reached_on else ""
+        reached = f" on {ms.reached_on.isoformat()}" if ms.reached_on else ""
         print(f"  {ms.name} ({due}): {ms.state.value}{late}{reached}")
     print("\nRed flags")
     for f in o.flags:

@@ -43,10 +43,11 @@ class Severity(StrEnum):
     CRITICAL = "critical"
     HIGH = "high"
     MEDIUM = "medium"
+    LOW = "low"  # shown as yellow
 
     @property
     def rank(self) -> int:
-        return {"critical": 0, "high": 1, "medium": 2}[self.value]
+        return {"critical": 0, "high": 1, "medium": 2, "low": 3}[self.value]
 
 
 @dataclass

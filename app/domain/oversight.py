@@ -95,8 +95,8 @@ def tolerance_words(metric: SuccessMetric, expected: float | None = None, why: b
 
     `why=False` leaves out the parenthesis, for a list that says it once (`TOLERANCE_WHY`).
     """
-    of = "the expected value" if expected is None else f"the expected {_short(expected)}"
-    text = f"within {_short(tolerance(metric))}{_unit_words(metric.unit)} of {of}"
+    of = "the expected value" if expected is None else f"the expected {short_number(expected)}"
+    text = f"within {short_number(tolerance(metric))}{_unit_words(metric.unit)} of {of}"
     return f"{text} ({TOLERANCE_WHY})" if why else text
 
 
@@ -114,12 +114,35 @@ def status(metric: SuccessMetric, kickoff: date, month: str, actual: float | Non
 
 
 @dataclass(frozen=True)
+class Money:
+    amount: float
+    currency: str = "USD"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision a review needs from us: who owns it, by when, and the day it was taken."""
+
+    text: str
+    owner: str = ""
+    due: date | None = None
+    decided_on: date | None = None
+
+    def open_on(self, day: date) -> bool:
+        return self.decided_on is None or self.decided_on > day
+
+
+@dataclass(frozen=True)
 class Review:
     month: str
     actuals: dict[str, float | None]
     blockers: str = ""
     decisions_needed: str = ""
     recovery_plan: str = ""
+    minutes: float | None = None  # how long the review took; None when not recorded
+    explained: bool = True  # whether the partner explained progress clearly
+    spend: Money | None = None  # the month's spend
+    decisions: tuple[Decision, ...] = ()
 
     @property
     def has_recovery_plan(self) -> bool:
@@ -192,7 +215,7 @@ def track(kickoff: date, metrics: Sequence[SuccessMetric], reviews: Sequence[Rev
     return out
 
 
-def _short(value: float) -> str:
+def short_number(value: float) -> str:
     """At most two decimals, no trailing zeros: 9.340659 → 9.34, 9.0 → 9."""
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
@@ -214,8 +237,8 @@ def off_track_flags(
             ):
                 unit = f" {t.metric.unit}" if t.metric.unit else ""
                 evidence = (
-                    f"{prev.month}: actual {prev.actual:g}{unit}, expected {_short(prev.expected)}{unit}",
-                    f"{cur.month}: actual {cur.actual:g}{unit}, expected {_short(cur.expected)}{unit}",
+                    f"{prev.month}: actual {prev.actual:g}{unit}, expected {short_number(prev.expected)}{unit}",
+                    f"{cur.month}: actual {cur.actual:g}{unit}, expected {short_number(cur.expected)}{unit}",
                     f"{cur.month}: no recovery plan recorded",
                 )
                 message = (

@@ -34,7 +34,7 @@ from app.domain.models import (
     UseCase,
     Vendor,
 )
-from app.domain.oversight import Review, month_end, validate_reviews
+from app.domain.oversight import Decision, Money, Review, month_end, validate_reviews
 
 FORMAT = "diligence-evaluation"
 VERSION = 1
@@ -54,6 +54,8 @@ class EngagementDoc:
     vendor: str
     kickoff: date
     reviews: list[Review] = field(default_factory=list)
+    # (milestone, reached on); None: the chosen vendor's timeline milestones, none reached yet
+    milestones: list[tuple[Milestone, date | None]] | None = None
 
 
 @dataclass
@@ -387,7 +389,7 @@ def parse_document(data: Any) -> EvaluationDocument:
 
 def read_engagement(r: _Reader, value: Any, use_case: UseCase, vendors: list[Vendor]) -> EngagementDoc:
     p = "engagement"
-    d = r.obj(value, p, dict.fromkeys(["name", "vendor", "kickoff", "reviews"]))
+    d = r.obj(value, p, dict.fromkeys(["name", "vendor", "kickoff", "milestones", "reviews"]))
     name = r.string(d, "name", p).strip()
     if not name:
         raise ExchangeError(f"{p}.name", "the engagement needs a name")
@@ -400,10 +402,22 @@ def read_engagement(r: _Reader, value: Any, use_case: UseCase, vendors: list[Ven
     for i, m in enumerate(use_case.success_metrics):
         if m.baseline is None or m.target is None:
             raise ExchangeError(f"use_case.success_metrics[{i}]", "an engagement needs every metric's baseline and target")
+    milestones = None
+    if d.get("milestones") is not None:
+        milestones = []
+        for i, item in enumerate(r.items(d, "milestones", p)):
+            mp = f"{p}.milestones[{i}]"
+            md = r.obj(item, mp, dict.fromkeys(["name", "due_month", "reached_on"]))
+            due = r.number(md, "due_month", mp, None, nullable=True)
+            if due is not None and (not float(due).is_integer() or due < 0):
+                raise ExchangeError(f"{mp}.due_month", f"expected whole months after kickoff, found {due!r}")
+            milestones.append((Milestone(r.string(md, "name", mp, _MISSING), None if due is None else int(due)),
+                               r.day(md, "reached_on", mp)))
     reviews = []
     for i, item in enumerate(r.items(d, "reviews", p)):
         rp = f"{p}.reviews[{i}]"
-        rd = r.obj(item, rp, dict.fromkeys(["month", "actuals", "blockers", "decisions_needed", "recovery_plan"]))
+        rd = r.obj(item, rp, dict.fromkeys(["month", "actuals", "blockers", "decisions_needed", "recovery_plan",
+                                             "minutes", "explained", "spend", "decisions"]))
         month = r.string(rd, "month", rp, _MISSING)
         try:
             month_end(month)
@@ -420,14 +434,29 @@ def read_engagement(r: _Reader, value: Any, use_case: UseCase, vendors: list[Ven
             if v is not None and (isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v)):
                 raise ExchangeError(f"{ap}.{key}", f"expected a number, found {_kind(v)}")
             actuals[key] = None if v is None else float(v)
+        minutes = r.number(rd, "minutes", rp, None, nullable=True)
+        if minutes is not None and minutes < 0:
+            raise ExchangeError(f"{rp}.minutes", "a review cannot take negative minutes")
+        spend = None
+        if rd.get("spend") is not None:
+            sd = r.obj(rd["spend"], f"{rp}.spend", dict.fromkeys(["amount", "currency"]))
+            spend = Money(float(r.number(sd, "amount", f"{rp}.spend", _MISSING)), r.string(sd, "currency", f"{rp}.spend", "USD"))
+        decisions = []
+        for j, dec in enumerate(r.items(rd, "decisions", rp)):
+            dp = f"{rp}.decisions[{j}]"
+            dd = r.obj(dec, dp, dict.fromkeys(["text", "owner", "due", "decided_on"]))
+            decisions.append(Decision(r.string(dd, "text", dp, _MISSING), r.string(dd, "owner", dp),
+                                      r.day(dd, "due", dp), r.day(dd, "decided_on", dp)))
         reviews.append(
-            Review(month, actuals, r.string(rd, "blockers", rp), r.string(rd, "decisions_needed", rp), r.string(rd, "recovery_plan", rp))
+            Review(month, actuals, r.string(rd, "blockers", rp), r.string(rd, "decisions_needed", rp),
+                   r.string(rd, "recovery_plan", rp), None if minutes is None else float(minutes),
+                   r.boolean(rd, "explained", rp, True), spend, tuple(decisions))
         )
         try:
             validate_reviews(kickoff, use_case.success_metrics, reviews)
         except DomainError as exc:
             raise ExchangeError(rp, str(exc)) from None
-    return EngagementDoc(name, vendor, kickoff, reviews)
+    return EngagementDoc(name, vendor, kickoff, reviews, milestones)
 
 
 def load_file(path: Path) -> EvaluationDocument:
@@ -546,9 +575,20 @@ def document_json(doc: EvaluationDocument) -> dict[str, Any]:
             "name": e.name,
             "vendor": e.vendor,
             "kickoff": e.kickoff.isoformat(),
+            "milestones": [
+                {"name": m.name, "due_month": m.month, "reached_on": reached.isoformat() if reached else None}
+                for m, reached in (e.milestones or [])
+            ],
             "reviews": [
                 {"month": r.month, "actuals": {k: _num(x) for k, x in r.actuals.items()},
-                 "blockers": r.blockers, "decisions_needed": r.decisions_needed, "recovery_plan": r.recovery_plan}
+                 "blockers": r.blockers, "decisions_needed": r.decisions_needed, "recovery_plan": r.recovery_plan,
+                 "minutes": _num(r.minutes), "explained": r.explained,
+                 "spend": None if r.spend is None else {"amount": _num(r.spend.amount), "currency": r.spend.currency},
+                 "decisions": [
+                     {"text": d.text, "owner": d.owner, "due": d.due.isoformat() if d.due else None,
+                      "decided_on": d.decided_on.isoformat() if d.decided_on else None}
+                     for d in r.decisions
+                 ]}
                 for r in e.reviews
             ],
         }

@@ -51,11 +51,13 @@ SEVERITY = {
     "critical": colors.HexColor("#A4262C"),
     "high": colors.HexColor("#B9631B"),
     "medium": colors.HexColor("#8C7A2B"),
+    "low": colors.HexColor("#A08A00"),  # yellow: the lowest severity
 }
 SEVERITY_WASH = {
     "critical": colors.HexColor("#F8E9EA"),
     "high": colors.HexColor("#FAEFE4"),
     "medium": colors.HexColor("#F5F1E3"),
+    "low": colors.HexColor("#FBF7DA"),
 }
 # Vendors in charts, leader first: navy, then quieter tones so the leader stands out.
 SERIES = [

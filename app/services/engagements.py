@@ -8,12 +8,15 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
+from app.domain.conversations import Conversation, Promises, Situation, promises_from, situation
 from app.domain.errors import DomainError
 from app.domain.flags import RedFlag
 from app.domain.models import Direction, Milestone, SuccessMetric
 from app.domain.oversight import (
+    Decision,
     MetricTrack,
     MilestoneProgress,
+    Money,
     Review,
     Status,
     TimelineComparison,
@@ -37,6 +40,7 @@ from app.store.tables import (
     FlagAckRow,
     MonthlyReviewRow,
     ReviewActualRow,
+    ReviewDecisionRow,
 )
 from app.store.workspace import Workspace, current_user
 
@@ -54,6 +58,7 @@ class EngagementSnapshot:
     milestones: list[tuple[Milestone, date | None]]
     reviews: list[Review]
     evaluation_id: int | None = None
+    promises: Promises = field(default_factory=Promises)
 
 
 @dataclass
@@ -64,12 +69,18 @@ class Oversight:
     timeline: TimelineComparison
     acknowledged: dict[tuple[str, str], object] = field(default_factory=dict)
     milestones: list[MilestoneProgress] = field(default_factory=list)
+    situation: Situation | None = None
+
+    @property
+    def conversation(self) -> Conversation:
+        return self.situation.conversation if self.situation else Conversation.ON_TRACK
 
     def to_json(self) -> dict[str, object]:
         from app.domain.evaluation import flag_json
 
         return {
             "engagement": self.engagement.name,
+            "conversation": self.conversation.value,
             "metrics": [
                 {
                     "name": t.metric.name,
@@ -123,6 +134,8 @@ def create_engagement(
     evaluation_id: int | None = None,
     actor: str | None = None,
     session: Session | None = None,
+    promises: Promises | None = None,
+    reached: list[date | None] | None = None,
 ) -> int:
     """Lock the metrics at kickoff; they change later only with a reason (audit log)."""
     if not name.strip():
@@ -136,9 +149,13 @@ def create_engagement(
     def work(s: Session) -> int:
         if s.exec(select(EngagementRow).where(EngagementRow.name == name.strip())).first():
             raise InputError(f"an engagement named {name.strip()!r} already exists")
+        p = promises or Promises()
         row = EngagementRow(
             name=name.strip(), vendor=vendor, kickoff=kickoff, promised_months=promised_months,
             use_case_title=use_case_title, evaluation_id=evaluation_id,
+            quote_amount=p.quote.amount if p.quote else None, quote_currency=p.quote.currency if p.quote else "",
+            cost_growth_pct=p.cost_growth_pct, cost_threshold=p.cost_threshold,
+            adoption_promises=[list(x) for x in p.adoption],
         )
         s.add(row)
         s.flush()
@@ -150,7 +167,8 @@ def create_engagement(
                 direction=m.direction.value, target_date=m.target_date, method=m.method, owner=m.owner, position=i,
             ))
         for i, ms in enumerate(milestones or []):
-            s.add(EngagementMilestoneRow(engagement_id=row.id, name=ms.name, month=ms.month, position=i))
+            on = reached[i] if reached is not None and i < len(reached) else None
+            s.add(EngagementMilestoneRow(engagement_id=row.id, name=ms.name, month=ms.month, reached_on=on, position=i))
         repo.audit(s, actor or current_user(), "engagement created (metrics locked)", "engagement", row.id,
                    after={"vendor": vendor, "kickoff": kickoff.isoformat(), "metrics": [m.name for m in metrics]})
         return row.id
@@ -167,8 +185,19 @@ def snapshot_in(s: Session, row: EngagementRow) -> EngagementSnapshot:
     ms = s.exec(select(EngagementMilestoneRow).where(EngagementMilestoneRow.engagement_id == row.id).order_by(EngagementMilestoneRow.position)).all()
     reviews = []
     for r in s.exec(select(MonthlyReviewRow).where(MonthlyReviewRow.engagement_id == row.id).order_by(MonthlyReviewRow.month)).all():
-        actuals = {by_id[a.metric_id]: a.value for a in s.exec(select(ReviewActualRow).where(ReviewActualRow.review_id == r.id)).all()}
-        reviews.append(Review(r.month, actuals, r.blockers, r.decisions_needed, r.recovery_plan))
+        actuals: dict[str, float | None] = {
+            by_id[a.metric_id]: a.value for a in s.exec(select(ReviewActualRow).where(ReviewActualRow.review_id == r.id)).all()
+        }
+        decisions = tuple(
+            Decision(d.text, d.owner, d.due, d.decided_on)
+            for d in s.exec(select(ReviewDecisionRow).where(ReviewDecisionRow.review_id == r.id).order_by(ReviewDecisionRow.position)).all()
+        )
+        spend = None if r.spend_amount is None else Money(r.spend_amount, r.spend_currency or "USD")
+        reviews.append(Review(r.month, actuals, r.blockers, r.decisions_needed, r.recovery_plan,
+                              r.minutes, bool(r.explained), spend, decisions))
+    quote = None if row.quote_amount is None else Money(row.quote_amount, row.quote_currency or "USD")
+    promises = Promises(quote, row.cost_growth_pct, tuple((str(a), str(b)) for a, b in (row.adoption_promises or [])),
+                        row.cost_threshold)
     return EngagementSnapshot(
         id=row.id or 0,
         name=row.name,
@@ -181,6 +210,7 @@ def snapshot_in(s: Session, row: EngagementRow) -> EngagementSnapshot:
         milestones=[(Milestone(m.name, m.month), m.reached_on) for m in ms],
         reviews=reviews,
         evaluation_id=row.evaluation_id,
+        promises=promises,
     )
 
 
@@ -204,14 +234,18 @@ def oversight(ws: Workspace, ref: str | int, today: date | None = None, month: s
         snap = replace(snap, reviews=[r for r in snap.reviews if r.month <= month])
         if snap.production_date is not None and snap.production_date > today:
             snap = replace(snap, production_date=None)
+    today = today or date.today()
+    now = situation(snap.kickoff, snap.metrics, snap.reviews, snap.milestones, snap.promised_months,
+                    snap.promises, snap.vendor, today)
     flags = [
         replace(f, acknowledgement=acks.get(f.key))
-        for f in off_track_flags(snap.kickoff, snap.metrics, snap.reviews, snap.vendor)
+        for f in [*off_track_flags(snap.kickoff, snap.metrics, snap.reviews, snap.vendor), *now.flags]
     ]
-    today = today or date.today()
+    flags.sort(key=lambda f: f.severity.rank)
     timeline = compare_timeline(snap.kickoff, snap.promised_months, snap.production_date, today)
     milestones = milestones_as_of(snap.kickoff, snap.milestones, today)
-    return Oversight(snap, track(snap.kickoff, snap.metrics, snap.reviews), flags, timeline, milestones=milestones)
+    return Oversight(snap, track(snap.kickoff, snap.metrics, snap.reviews), flags, timeline, milestones=milestones,
+                     situation=now)
 
 
 def save_review(ws: Workspace, ref: str | int, review: Review, replace: bool = False, actor: str | None = None) -> None:
@@ -233,16 +267,59 @@ def save_review(ws: Workspace, ref: str | int, review: Review, replace: bool = F
         if existing is not None:
             s.delete(existing)
             s.flush()
-        r = MonthlyReviewRow(engagement_id=row.id or 0, month=review.month, blockers=review.blockers,
-                             decisions_needed=review.decisions_needed, recovery_plan=review.recovery_plan)
-        s.add(r)
-        s.flush()
-        for name, value in review.actuals.items():
-            if value is None:
-                continue
-            s.add(ReviewActualRow(review_id=r.id or 0, metric_id=metric_ids[name] or 0, value=float(value)))
+        write_review(s, row.id or 0, review, metric_ids)
         repo.audit(s, actor or current_user(), "review saved", "engagement", row.id,
                    after={"month": review.month, "actuals": dict(review.actuals)})
+
+
+def write_review(s: Session, engagement_id: int, review: Review, metric_ids: dict[str, int | None]) -> MonthlyReviewRow:
+    """The rows of one review: the review, its actuals and its decisions (save and import share this)."""
+    r = MonthlyReviewRow(
+        engagement_id=engagement_id, month=review.month, blockers=review.blockers,
+        decisions_needed=review.decisions_needed, recovery_plan=review.recovery_plan,
+        minutes=review.minutes, explained=review.explained,
+        spend_amount=review.spend.amount if review.spend else None,
+        spend_currency=review.spend.currency if review.spend else "",
+    )
+    s.add(r)
+    s.flush()
+    for name, value in review.actuals.items():
+        if value is not None:
+            s.add(ReviewActualRow(review_id=r.id or 0, metric_id=metric_ids[name] or 0, value=float(value)))
+    for i, d in enumerate(review.decisions):
+        s.add(ReviewDecisionRow(review_id=r.id or 0, text=d.text, owner=d.owner, due=d.due, decided_on=d.decided_on, position=i))
+    return r
+
+
+def set_decided(ws: Workspace, ref: str | int, month: str, index: int, decided_on: date | None, actor: str | None = None) -> None:
+    """Record that a decision raised in `month`'s review was taken (or, with None, that it is open again)."""
+    with ws.session() as s:
+        row = _row(s, ref)
+        review = s.exec(select(MonthlyReviewRow).where(MonthlyReviewRow.engagement_id == row.id, MonthlyReviewRow.month == month)).first()
+        if review is None:
+            raise InputError(f"there is no review for {month!r}")
+        decisions = s.exec(select(ReviewDecisionRow).where(ReviewDecisionRow.review_id == review.id).order_by(ReviewDecisionRow.position)).all()
+        if not 0 <= index < len(decisions):
+            raise InputError(f"the {month} review has no decision number {index + 1}")
+        d = decisions[index]
+        before = _plain(d.decided_on)
+        d.decided_on = decided_on
+        s.add(d)
+        repo.audit(s, actor or current_user(), "decision updated", "engagement", row.id,
+                   before={"decision": d.text, "decided_on": before}, after={"decided_on": _plain(decided_on)})
+
+
+def set_cost_threshold(ws: Workspace, ref: str | int, threshold: float, actor: str | None = None) -> None:
+    """How far (a share, 0.25 = 25 %) cumulative spend may run over the quote pro rata before cost_overrun."""
+    if not math.isfinite(threshold) or threshold < 0:
+        raise InputError("the cost threshold must be zero or a positive share, e.g. 0.25 for 25 %")
+    with ws.session() as s:
+        row = _row(s, ref)
+        before = row.cost_threshold
+        row.cost_threshold = threshold
+        s.add(row)
+        repo.audit(s, actor or current_user(), "cost threshold changed", "engagement", row.id,
+                   before={"cost_threshold": before}, after={"cost_threshold": threshold})
 
 
 _CHANGEABLE = ("unit", "baseline", "target", "direction", "target_date", "method", "owner")
@@ -488,7 +565,8 @@ class PartnerProposal:
     promised_months: float | None
     milestones: list[Milestone]
     default_name: str
-    problems: list[str]  # why the engagement cannot be created yet (metrics without baseline/target …)
+    problems: list[str]
+    promises: Promises = field(default_factory=Promises)  # why the engagement cannot be created yet (metrics without baseline/target …)
 
 
 def partner_proposal(ws: Workspace, evaluation_ref: str | int, vendor: str) -> PartnerProposal:
@@ -521,6 +599,7 @@ def partner_proposal(ws: Workspace, evaluation_ref: str | int, vendor: str) -> P
         milestones=list(v.timeline.milestones),
         default_name=f"{v.name} — {title}" if title else v.name,
         problems=problems,
+        promises=promises_from(v, snap.answers, snap.bank.questions),
     )
 
 
@@ -533,7 +612,7 @@ def select_partner(
         raise InputError("; ".join(p.problems))
     return create_engagement(
         ws, name, p.vendor, kickoff, p.metrics, promised_months=p.promised_months, milestones=p.milestones,
-        use_case_title=p.use_case_title, evaluation_id=p.evaluation_id, actor=actor,
+        use_case_title=p.use_case_title, evaluation_id=p.evaluation_id, actor=actor, promises=p.promises,
     )
 
 

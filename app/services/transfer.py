@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from app.domain.conversations import promises_from
 from app.domain.models import UseCase
 from app.domain.oversight import validate_reviews
 from app.exchange.evaluation_json import (
@@ -28,9 +29,7 @@ from app.store.tables import (
     EngagementMetricRow,
     EngagementRow,
     EvaluationRow,
-    MonthlyReviewRow,
     OrganizationRow,
-    ReviewActualRow,
     UseCaseRow,
 )
 from app.store.workspace import Workspace, current_user
@@ -99,20 +98,18 @@ def import_document(ws: Workspace, doc: EvaluationDocument, source: str = "", ac
 def _import_engagement(ws: Workspace, s: Session, doc: EvaluationDocument, e: EngagementDoc, evaluation_id: int, who: str) -> str:
     vendor = next(v for v in doc.vendors if v.name == e.vendor)
     validate_reviews(e.kickoff, doc.use_case.success_metrics, e.reviews)
+    milestones = [m for m, _ in e.milestones] if e.milestones is not None else vendor.timeline.milestones
     eid = engagement_service.create_engagement(
         ws, e.name, e.vendor, e.kickoff, doc.use_case.success_metrics,
         promised_months=vendor.timeline.kickoff_to_production_months,
-        milestones=vendor.timeline.milestones, use_case_title=doc.use_case.title,
+        milestones=milestones, use_case_title=doc.use_case.title,
         evaluation_id=evaluation_id, actor=who, session=s,
+        promises=promises_from(vendor, doc.answers, doc.bank.questions),
+        reached=[r for _, r in e.milestones] if e.milestones is not None else None,
     )
     metric_ids = {m.name: m.id for m in s.exec(select(EngagementMetricRow).where(EngagementMetricRow.engagement_id == eid)).all()}
     for r in e.reviews:
-        row = MonthlyReviewRow(engagement_id=eid, month=r.month, blockers=r.blockers, decisions_needed=r.decisions_needed, recovery_plan=r.recovery_plan)
-        s.add(row)
-        s.flush()
-        for name, value in r.actuals.items():
-            if value is not None:
-                s.add(ReviewActualRow(review_id=row.id or 0, metric_id=metric_ids[name] or 0, value=value))
+        engagement_service.write_review(s, eid, r, metric_ids)
     return e.name
 
 
@@ -130,7 +127,7 @@ def export_document(ws: Workspace, ref: str | int) -> EvaluationDocument:
         row = s.exec(select(EngagementRow).where(EngagementRow.evaluation_id == ev.id).order_by(EngagementRow.id)).first()
         if row is not None:
             es = engagement_service.snapshot_in(s, row)
-            engagement = EngagementDoc(es.name, es.vendor, es.kickoff, es.reviews)
+            engagement = EngagementDoc(es.name, es.vendor, es.kickoff, es.reviews, es.milestones)
     return EvaluationDocument(
         organization=snap.organization,
         use_case=snap.use_case or UseCase(title=""),

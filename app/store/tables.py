@@ -200,6 +200,12 @@ class EngagementRow(SQLModel, table=True):
     promised_months: float | None = None
     production_date: date | None = None
     locked_at: datetime = Field(default_factory=now)
+    # Promises copied from the evaluation at selection (schema 0002).
+    quote_amount: float | None = None
+    quote_currency: str = ""
+    cost_growth_pct: float | None = None
+    cost_threshold: float = 0.25
+    adoption_promises: list[list[str]] = _json()
 
 
 class EngagementMetricRow(SQLModel, table=True):
@@ -237,6 +243,21 @@ class MonthlyReviewRow(SQLModel, table=True):
     decisions_needed: str = ""
     recovery_plan: str = ""
     created_at: datetime = Field(default_factory=now)
+    minutes: float | None = None
+    explained: bool = True
+    spend_amount: float | None = None
+    spend_currency: str = ""
+
+
+class ReviewDecisionRow(SQLModel, table=True):
+    __tablename__ = "review_decision"
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="monthly_review.id", index=True, ondelete="CASCADE")
+    text: str
+    owner: str = ""
+    due: date | None = None
+    decided_on: date | None = None
+    position: int = 0
 
 
 class ReviewActualRow(SQLModel, table=True):

@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
 DB_NAME = "diligence.sqlite"
 APPLICATION_ID = 0x44494C49  # "DILI"
-HEAD = "0001"
-KNOWN_REVISIONS = ("0001",)
+HEAD = "0002"
+KNOWN_REVISIONS = ("0001", "0002")
 ENV_VAR = "DILIGENCE_WORKSPACE"
 MIGRATIONS = Path(__file__).parent / "migrations"
 # How long a write waits for another process's transaction (a CLI import of a large file, a

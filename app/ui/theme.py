@@ -10,6 +10,7 @@ _HUES = {
     "critical": 0,
     "high": 22,
     "medium": 42,
+    "low": 56,  # yellow
     "good": 135,
     "slogan": 0,
     "needs work": 38,

@@ -29,8 +29,9 @@ def test_oversight_json_has_the_documented_shape_and_flags_conversion(demo_path:
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
     # DESIGN.md: {"engagement", "metrics": [{"name", "reviews": [{"month","actual","expected","status"}]}], "flags"}
-    assert set(data) == {"engagement", "metrics", "milestones", "flags"}
-    assert [(m["due"], m["state"]) for m in data["milestones"]][:1] == [("2026-08-01", "overdue")]
+    assert set(data) == {"engagement", "conversation", "metrics", "milestones", "flags"}
+    assert data["conversation"] == "value_not_materializing"
+    assert [(m["due"], m["state"]) for m in data["milestones"]][:1] == [("2026-08-01", "reached")]
     assert data["engagement"] == DEMO_ENGAGEMENT
     assert [m["name"] for m in data["metrics"]] == [
         "Lead-to-meeting conversion",
@@ -38,17 +39,20 @@ def test_oversight_json_has_the_documented_shape_and_flags_conversion(demo_path:
     ]
     for m in data["metrics"]:
         assert set(m) == {"name", "reviews"}
-        assert [p["month"] for p in m["reviews"]] == ["2026-08", "2026-09", "2026-10"]
+        assert [p["month"] for p in m["reviews"]] == ["2026-08", "2026-09", "2026-10", "2026-11"]
         for p in m["reviews"]:
             assert set(p) == {"month", "actual", "expected", "status"}
             assert isinstance(p["actual"], float) and isinstance(p["expected"], float)
             assert p["status"] in {"on track", "off track", "no data"}
     conversion = data["metrics"][0]["reviews"]
-    assert [p["status"] for p in conversion] == ["on track", "off track", "off track"]
-    assert [p["actual"] for p in conversion] == [8.4, 8.3, 8.5]
+    assert [p["status"] for p in conversion] == ["on track", "off track", "off track", "off track"]
+    assert [p["actual"] for p in conversion] == [8.4, 8.3, 8.5, 8.5]
     assert conversion[1]["expected"] == pytest.approx(9.0)
-    assert [p["status"] for p in data["metrics"][1]["reviews"]] == ["on track"] * 3
-    assert len(data["flags"]) == 1
+    assert [p["status"] for p in data["metrics"][1]["reviews"]] == ["on track"] * 4
+    assert [(f["rule"], f["severity"]) for f in data["flags"]] == [
+        ("metrics_off_track", "high"), ("value_not_materializing", "high"), ("review_overrun", "low"),
+    ]
+    assert "milestones met, value not materialising" in data["flags"][1]["message"]
     flag = data["flags"][0]
     assert set(flag) == {"rule", "severity", "message", "evidence", "acknowledged"}
     assert flag["rule"] == "metrics_off_track"

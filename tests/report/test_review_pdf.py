@@ -26,8 +26,8 @@ def test_latest_month_on_one_page(demo: object, review_pdf: Path) -> None:
     text = flat(pages[0])
     snap = engagements.load(demo, DEMO_ENGAGEMENT)
     latest = max(r.month for r in snap.reviews)
-    assert latest == "2026-10"
-    assert "MONTHLY REVIEW · OCTOBER 2026" in text
+    assert latest == "2026-11"
+    assert "MONTHLY REVIEW · NOVEMBER 2026" in text
     assert DEMO_ENGAGEMENT in text and snap.vendor in text
     for m in snap.metrics:
         assert m.name in text
@@ -42,7 +42,7 @@ def test_latest_month_on_one_page(demo: object, review_pdf: Path) -> None:
 def test_review_texts_flags_and_milestones_appear(demo: object, review_pdf: Path) -> None:
     text = stream_text(review_pdf)
     snap = engagements.load(demo, DEMO_ENGAGEMENT)
-    review = next(r for r in snap.reviews if r.month == "2026-10")
+    review = next(r for r in snap.reviews if r.month == "2026-11")
     assert flat(review.blockers) in text
     assert flat(review.decisions_needed) in text
     o = engagements.oversight(demo, DEMO_ENGAGEMENT)
@@ -88,10 +88,10 @@ def test_markup_in_review_text_prints_literally(demo: object, tmp_path: Path) ->
 
     snap = engagements.load(demo, DEMO_ENGAGEMENT)
     actuals = {m.name: 9.0 if m.unit == "%" else 7.0 for m in snap.metrics}
-    engagements.save_review(demo, DEMO_ENGAGEMENT, Review("2026-11", actuals, "<b>Data & access</b> " + "z " * 5000,
+    engagements.save_review(demo, DEMO_ENGAGEMENT, Review("2026-12", actuals, "<b>Data & access</b> " + "z " * 5000,
                                                           "Approve <i>budget</i>", "Plan: 🚀 שלום"))
     out = tmp_path / "nov.pdf"
-    review_report(demo, DEMO_ENGAGEMENT, out, month="2026-11")
+    review_report(demo, DEMO_ENGAGEMENT, out, month="2026-12")
     pages = page_texts(out)
     assert len(pages) == 1  # ten thousand characters still fit: shortened, never a second page
     text = stream_text(out)

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from app.services import evaluations
-from app.store.workspace import NewerWorkspaceError, WorkspaceError, open_workspace
+from app.store.workspace import HEAD, NewerWorkspaceError, WorkspaceError, open_workspace
 from tests.conftest import DEMO_EVALUATION
 
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "schemas" / "0001.sqlite"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "schemas" / f"{HEAD}.sqlite"
 
 
 def _workspace(tmp_path: Path) -> Path:
@@ -139,7 +139,7 @@ def test_interrupted_creation_leaves_nothing_half_made(tmp_path: Path) -> None:
         assert ws.created
         assert not (folder / "diligence.sqlite.creating").exists()
         with ws.engine.connect() as con:
-            assert con.exec_driver_sql("select version_num from alembic_version").scalar() == "0001"
+            assert con.exec_driver_sql("select version_num from alembic_version").scalar() == HEAD
     finally:
         ws.close()
 

@@ -66,12 +66,13 @@ def test_schema_fixture_opens_migrated_with_data_intact(fixture: Path, tmp_path:
         ws.close()
 
 
-NEXT_MIGRATION = '''"""A stand-in for the next release's migration (test only)."""
+NEXT = f"{int(HEAD) + 1:04d}"
+NEXT_MIGRATION = f'''"""A stand-in for the next release's migration (test only)."""
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0002"
-down_revision = "0001"
+revision = "{NEXT}"
+down_revision = "{HEAD}"
 branch_labels = None
 depends_on = None
 
@@ -83,14 +84,14 @@ def upgrade() -> None:
 
 @pytest.fixture
 def next_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Pretend this build knows one more schema (0002) than the fixture on disk."""
+    """Pretend this build knows one more schema than the newest fixture on disk."""
     scripts = tmp_path / "migrations"
     shutil.copytree(wsmod.MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_test_marker.py").write_text(NEXT_MIGRATION, encoding="utf-8")
+    (scripts / "versions" / f"{NEXT}_test_marker.py").write_text(NEXT_MIGRATION, encoding="utf-8")
     monkeypatch.setattr(wsmod, "MIGRATIONS", scripts)
-    monkeypatch.setattr(wsmod, "HEAD", "0002")
-    monkeypatch.setattr(wsmod, "KNOWN_REVISIONS", (*KNOWN_REVISIONS, "0002"))
-    return "0002"
+    monkeypatch.setattr(wsmod, "HEAD", NEXT)
+    monkeypatch.setattr(wsmod, "KNOWN_REVISIONS", (*KNOWN_REVISIONS, NEXT))
+    return NEXT
 
 
 def test_upgrade_writes_a_backup_first_and_keeps_the_data(next_release: str, tmp_path: Path) -> None:
@@ -134,5 +135,5 @@ def test_a_failed_upgrade_names_the_backup(next_release: str, tmp_path: Path) ->
     con.execute("alter table vendor add column test_marker varchar")  # the upgrade will collide with it
     con.commit()
     con.close()
-    with pytest.raises(WorkspaceError, match="could not be upgraded.*before-migration-from-0001"):
+    with pytest.raises(WorkspaceError, match=f"could not be upgraded.*before-migration-from-{HEAD}"):
         open_workspace(folder)

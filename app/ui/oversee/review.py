@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
@@ -439,11 +440,19 @@ class ReviewForm(QScrollArea):
             self.plan.toPlainText().strip(),
         )
 
+    def _kept(self, review: Review) -> Review:
+        """What the form does not edit yet (minutes, explained, spend, decisions) is kept on an edit."""
+        assert self.snapshot is not None
+        old = next((r for r in self.snapshot.reviews if r.month == review.month), None) if self.editing else None
+        if old is None:
+            return review
+        return replace(review, minutes=old.minutes, explained=old.explained, spend=old.spend, decisions=old.decisions)
+
     def save(self) -> bool:
         if self.snapshot is None:
             return False
         try:
-            review = self.review()
+            review = self._kept(self.review())
         except InputError as exc:
             self.show_error(str(exc)[0].upper() + str(exc)[1:] + ".")
             return False
