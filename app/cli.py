@@ -258,10 +258,61 @@ def cmd_answers_import(args: argparse.Namespace) -> int:
     from app.services.spreadsheets import import_answers
 
     ws = _open(args, create=False)
-    summary = import_answers(ws, Path(args.file), args.evaluation, evaluator=args.evaluator)
+    summary = import_answers(ws, Path(args.file), args.evaluation, evaluator=args.evaluator, vendor=args.vendor,
+                             sheet=args.sheet, header_row=args.header_row, mapping=args.map or [])
     for w in getattr(summary, "warnings", []):
         print(f"warning: {w}", file=sys.stderr)
     print(summary)
+    return EXIT_OK
+
+
+def cmd_evaluation_create(args: argparse.Namespace) -> int:
+    from app.domain.wording import plural
+    from app.services import evaluations
+
+    ws = _open(args)
+    e = evaluations.start_evaluation(ws, args.name, args.bank, version=args.version, use_case=args.use_case,
+                                     vendors=args.vendor or [], evaluators=args.evaluator or [])
+    print(f"Created evaluation {e.name!r} on bank {e.bank!r} v{e.bank_version}: "
+          f"{plural(e.vendors, 'vendor')}, {plural(e.evaluators, 'evaluator')}"
+          + (f", use case {e.use_case!r}" if e.use_case else ""))
+    if e.vendors:
+        print(f"Next: diligence questionnaire {_quote(e.name)} --vendor VENDOR --out FILE.xlsx")
+    return EXIT_OK
+
+
+def cmd_evaluation_list(args: argparse.Namespace) -> int:
+    from app.services import evaluations
+
+    ws = _open(args)
+    rows = evaluations.list_evaluations(ws)
+    if not rows:
+        print("No evaluations yet (diligence evaluation create NAME --bank BANK)")
+        return EXIT_OK
+    width = max(len(e.name) for e in rows)
+    bwidth = max(len(f"{e.bank} v{e.bank_version}") for e in rows)
+    print(f"{'Evaluation':<{width}}  {'Bank':<{bwidth}}  Vendors  Evaluators  Use case")
+    for e in rows:
+        print(f"{e.name:<{width}}  {e.bank + ' v' + str(e.bank_version):<{bwidth}}  {e.vendors:>7}  {e.evaluators:>10}  {e.use_case or '—'}")
+    return EXIT_OK
+
+
+def cmd_evaluation_rebase(args: argparse.Namespace) -> int:
+    from app.domain.wording import plural
+    from app.services import evaluations
+
+    ws = _open(args, create=False)
+    r = evaluations.rebase(ws, args.evaluation, args.version)
+    if r.old_version == r.new_version:
+        print(f"{r.evaluation!r} is already on bank {r.bank!r} v{r.new_version}; nothing changed")
+        return EXIT_OK
+    print(f"Moved {r.evaluation!r} from bank {r.bank!r} v{r.old_version} to v{r.new_version}: "
+          f"{plural(r.carried, 'answer')} carried by question id, {len(r.left_behind)} left behind")
+    if r.left_behind:
+        print("Left behind (kept in the audit log):")
+        for a in r.left_behind:
+            value = a.value or "(note only)"
+            print(f"  {a.vendor} / {a.evaluator} / {a.question}: {value} — {a.reason}")
     return EXIT_OK
 
 
@@ -406,6 +457,24 @@ def build_parser() -> argparse.ArgumentParser:
     ai.add_argument("file")
     ai.add_argument("--evaluation", required=True)
     ai.add_argument("--evaluator")
+    ai.add_argument("--vendor", help="whose answers these are (required for a vendor's own copy of a questionnaire)")
+    ai.add_argument("--sheet", help="the sheet holding the answers (a vendor's own copy)")
+    ai.add_argument("--header-row", type=int)
+    ai.add_argument("--map", action="append", metavar="id|answer|note=Column",
+                    help="the column holding question ids, answers or notes, by header or letter")
+    ev = add("evaluation", lambda a: _sub_help(ev), "evaluations")
+    evsub = ev.add_subparsers(dest="evaluation_command", parser_class=_Parser)
+    ec = add("create", cmd_evaluation_create, "a new evaluation on a question bank", evsub)
+    ec.add_argument("name")
+    ec.add_argument("--bank", required=True)
+    ec.add_argument("--version", type=int, help="bank version (default: the latest)")
+    ec.add_argument("--use-case", metavar="TITLE")
+    ec.add_argument("--vendor", action="append", metavar="V", help="repeat for each vendor")
+    ec.add_argument("--evaluator", action="append", metavar="E", help="repeat for each evaluator")
+    add("list", cmd_evaluation_list, "list evaluations", evsub)
+    er = add("rebase", cmd_evaluation_rebase, "move an evaluation to another version of its bank", evsub)
+    er.add_argument("evaluation")
+    er.add_argument("--version", type=int, required=True)
     b = add("bank", lambda a: _sub_help(b), "question banks")
     bsub = b.add_subparsers(dest="bank_command", parser_class=_Parser)
     add("list", cmd_bank_list, "list question banks", bsub)

@@ -147,12 +147,16 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
     return read_tables(path, [sheet] if sheet else [])[0]
 
 
-def read_tables(path: Path, sheets: Sequence[str] = ()) -> list[Table]:
-    """The tables of a bank file: one per sheet read (XLSX, ODS), or one (CSV, JSON)."""
+def read_tables(path: Path, sheets: Sequence[str] = (), choose: bool = True) -> list[Table]:
+    """The tables of a file: one per sheet read (XLSX, ODS), or one (CSV, JSON).
+
+    Without sheet names a workbook gives the sheet holding the questions, or with `choose=False`
+    every visible sheet (the caller picks).
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm", ".ods"}:
-        return read_workbook_tables(path, sheets)
+        return read_workbook_tables(path, sheets, choose)
     if suffix in {".xls", ".numbers"}:
         raise SpreadsheetError(path.name, f"{suffix} files are not read; save the file as .xlsx (Excel Workbook), .ods or .csv")
     try:
@@ -162,7 +166,7 @@ def read_tables(path: Path, sheets: Sequence[str] = ()) -> list[Table]:
         raise SpreadsheetError(path.name, f"cannot read the file ({exc.strerror or exc})") from None
     # A workbook saved under another name is still a workbook.
     if head.startswith(b"PK"):
-        return read_workbook_tables(path, sheets)
+        return read_workbook_tables(path, sheets, choose)
     if sheets:
         raise SpreadsheetError(path.name, "--sheet applies to .xlsx and .ods workbooks only")
     if suffix == ".json" or head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[", b"/"):
@@ -242,7 +246,7 @@ def read_xlsx_table(path: Path, sheet: str | None = None) -> Table:
     return read_workbook_tables(path, [sheet] if sheet else [])[0]
 
 
-def read_workbook_tables(path: Path, sheets: Sequence[str] = ()) -> list[Table]:
+def read_workbook_tables(path: Path, sheets: Sequence[str] = (), choose: bool = True) -> list[Table]:
     """The named sheets of a workbook, or the one sheet that holds questions.
 
     Without names, a workbook with one visible sheet gives that sheet; otherwise every visible
@@ -267,6 +271,8 @@ def read_workbook_tables(path: Path, sheets: Sequence[str] = ()) -> list[Table]:
             _attach_codes(book, tables)
             return tables
         visible = [s for s in info.sheets if s.visible] or list(info.sheets)
+        if not choose:
+            return [_sheet_table(book, s, all_names, hidden) for s in visible]
         chosen = visible[0]
         note = ""
         if len(visible) > 1:

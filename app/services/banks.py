@@ -77,16 +77,7 @@ def _bank_row(s, ref: str | int) -> BankRow:  # type: ignore[no-untyped-def]
 
 
 def get_bank(ws: Workspace, ref: str | int, version: int | None = None) -> Bank:
-    with ws.session() as s:
-        bank = _bank_row(s, ref)
-        assert bank.id is not None
-        if version is None:
-            v = latest_version(s, bank.id)
-        else:
-            v = s.exec(select(BankVersionRow).where(BankVersionRow.bank_id == bank.id, BankVersionRow.version == version)).first()
-        if v is None:
-            raise NotFound(f"bank {bank.name!r} has no version {version}")
-        return bank_from_version(s, v)
+    return get_bank_version(ws, version_id(ws, ref, version))
 
 
 def get_bank_version(ws: Workspace, version_id: int) -> Bank:
@@ -125,3 +116,17 @@ def ensure_default_bank(ws: Workspace) -> None:
         if s.exec(select(BankRow.id)).first() is not None:
             return
     save(ws, default_bank(), note="bundled default bank", actor="diligence")
+
+
+def version_id(ws: Workspace, ref: str | int, version: int | None = None) -> int:
+    """The id of a bank's version (the latest when `version` is None)."""
+    with ws.session() as s:
+        bank = _bank_row(s, ref)
+        assert bank.id is not None
+        if version is None:
+            v = latest_version(s, bank.id)
+        else:
+            v = s.exec(select(BankVersionRow).where(BankVersionRow.bank_id == bank.id, BankVersionRow.version == version)).first()
+        if v is None or v.id is None:
+            raise NotFound(f"bank {bank.name!r} has no version {version}")
+        return v.id

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.domain.bank import Reading
 from app.domain.errors import AnswerError, DomainError
@@ -391,3 +391,118 @@ def check_snapshot(snapshot: EvaluationSnapshot) -> None:
     names = [v.name for v in snapshot.vendors]
     if len(set(names)) != len(names):
         raise DomainError("vendor names must be unique")
+
+
+# ----- from the command line: start an evaluation on a bank, move it to another bank version ------
+
+
+def start_evaluation(
+    ws: Workspace,
+    name: str,
+    bank: str | int,
+    version: int | None = None,
+    use_case: str | None = None,
+    vendors: list[str] | None = None,
+    evaluators: list[str] | None = None,
+    actor: str | None = None,
+) -> EvaluationSummary:
+    """A new evaluation on a version of a bank (the latest by default), with its first vendors and evaluators."""
+    from app.services import banks, usecases
+
+    vendor_names = [v.strip() for v in vendors or []]
+    if any(not v for v in vendor_names):
+        raise InputError("a vendor needs a name")
+    if len({v.casefold() for v in vendor_names}) != len(vendor_names):
+        raise InputError("vendor names must be different")
+    version_id = banks.version_id(ws, bank, version)
+    use_case_id = None
+    if use_case:
+        found = [u for u in usecases.list_use_cases(ws) if u.title.strip().casefold() == use_case.strip().casefold()]
+        if not found:
+            titles = ", ".join(repr(u.title) for u in usecases.list_use_cases(ws)) or "none yet"
+            raise NotFound(f"there is no use case titled {use_case!r} (use cases: {titles})")
+        use_case_id = found[0].id
+    eid = create_evaluation(ws, name, version_id, list(evaluators or []), use_case_id, actor)
+    for v in vendor_names:
+        save_vendor(ws, eid, Vendor(v), actor=actor)
+    return next(e for e in list_evaluations(ws) if e.id == eid)
+
+
+@dataclass(frozen=True)
+class LeftBehind:
+    """An answer that cannot follow an evaluation to another bank version (it stays in the audit log)."""
+
+    vendor: str
+    evaluator: str
+    question: str
+    value: str
+    note: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Rebase:
+    evaluation: str
+    bank: str
+    old_version: int
+    new_version: int
+    carried: int
+    left_behind: list[LeftBehind]
+
+
+def rebase(ws: Workspace, evaluation: str | int, version: int, actor: str | None = None) -> Rebase:
+    """Move an evaluation to another version of its bank, answers carried by question id.
+
+    An answer to a question the new version no longer has, or whose value the new question does
+    not accept (its type changed), is taken out of the evaluation and written to the audit log
+    with its value and note: nothing is dropped silently.
+    """
+    with ws.session() as s:
+        ev = _evaluation(s, evaluation)
+        assert ev.id is not None
+        current = s.get(BankVersionRow, ev.bank_version_id)
+        assert current is not None
+        bank_row = s.get(BankRow, current.bank_id)
+        assert bank_row is not None
+        target = s.exec(select(BankVersionRow).where(BankVersionRow.bank_id == current.bank_id,
+                                                     BankVersionRow.version == version)).first()
+        if target is None:
+            have = ", ".join(str(v) for v in s.exec(select(BankVersionRow.version).where(
+                BankVersionRow.bank_id == current.bank_id).order_by(BankVersionRow.version)).all())
+            raise NotFound(f"bank {bank_row.name!r} has no version {version} (versions: {have})")
+        if target.id == current.id:
+            return Rebase(ev.name, bank_row.name, current.version, target.version, 0, [])
+        new_bank = repo.bank_from_version(s, target)
+        questions = {q.id: q for q in new_bank.questions}
+        vendors = {v.id: v.name for v in repo.vendor_rows(s, ev.id)}
+        evaluators = {e.id: e.name for e in repo.evaluator_rows(s, ev.id)}
+        rows = s.exec(select(AnswerRow).where(col(AnswerRow.vendor_id).in_(list(vendors)))).all()
+        left: list[LeftBehind] = []
+        carried = 0
+        who = actor or current_user()
+        for a in rows:
+            q = questions.get(a.qid)
+            reason = ""
+            if q is None:
+                reason = "the question is not in the new version"
+            elif a.value:
+                try:
+                    q.read(a.value)
+                except AnswerError as exc:
+                    reason = f"the new version's question does not accept it ({exc.detail})"
+            if not reason:
+                carried += 1
+                continue
+            item = LeftBehind(vendors.get(a.vendor_id, "?"), evaluators.get(a.evaluator_id, "?"), a.qid, a.value, a.note, reason)
+            left.append(item)
+            repo.audit(s, who, "answer left behind by rebase", "answer", f"{ev.name}/{item.vendor}/{item.evaluator}/{a.qid}",
+                       before={"value": a.value, "note": a.note, "source": a.source, "bank_version": current.version},
+                       after={"reason": reason, "bank_version": target.version})
+            s.delete(a)
+        ev.bank_version_id = target.id  # type: ignore[assignment]
+        s.add(ev)
+        repo.audit(s, who, "evaluation rebased", "evaluation", ev.id,
+                   before={"bank": bank_row.name, "version": current.version, "hash": current.hash},
+                   after={"bank": bank_row.name, "version": target.version, "hash": target.hash,
+                          "answers carried": carried, "answers left behind": len(left)})
+        return Rebase(ev.name, bank_row.name, current.version, target.version, carried, left)

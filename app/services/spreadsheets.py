@@ -13,10 +13,15 @@ from typing import TYPE_CHECKING
 
 from app.domain.bank import Bank
 from app.domain.evaluation import SELF_ASSESSMENT
+from app.domain.wording import plural
 from app.services.errors import InputError
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from app.exchange.bank_files import BankReading, Table
+    from app.exchange.questionnaire import FilledAnswer
+    from app.store.tables import EvaluationRow, VendorRow
 
 
 @dataclass(frozen=True)
@@ -137,9 +142,6 @@ class DryRun:
         return out
 
 
-TYPE_LABELS = {"yes_no": "yes/no", "scale": "0–5 scale", "number": "number", "choice": "choice", "text": "text"}
-
-
 def dry_run_bank_file(
     path: Path,
     sheet: str | Sequence[str] | None = None,
@@ -153,11 +155,13 @@ def dry_run_bank_file(
     """Everything `bank import` would do, without storing anything."""
     from collections import Counter
 
+    from app.domain.wording import TYPE_WORDS
+
     bank, reading = _read_bank(path, None, sheet, header_row, mapping, default_type, default_weight, type_map, section_from)
     sections = Counter(q.section for q in bank.questions)
     types: Counter[str] = Counter()
     for q in bank.questions:
-        label = TYPE_LABELS.get(q.type.value, q.type.value)
+        label = TYPE_WORDS[q.type]
         types[label + (" (n/a allowed)" if q.allow_na else "")] += 1
     skipped, section_rows = [], []
     for a in reading.analyses:
@@ -315,15 +319,27 @@ class AnswersImportSummary:
     evaluator_created: bool
     profile_changed: bool = False
     warnings: list[str] = field(default_factory=list)
+    own_copy: bool = False  # the vendor's own copy of a questionnaire, not one made by Diligence
+    unanswered_ids: list[str] = field(default_factory=list)
+    unmatched_ids: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         extra = f", {self.replaced} earlier questionnaire answers replaced" if self.replaced else ""
         created = f" (evaluator {self.evaluator!r} added)" if self.evaluator_created else ""
-        return (
-            f"Imported {self.answers} answers for {self.vendor!r} in {self.evaluation!r} as {self.evaluator!r}{created}; "
-            f"{self.unanswered} unanswered{extra}"
-            + ("; vendor profile updated" if self.profile_changed else "; vendor profile unchanged")
-        )
+        head = (f"Imported {plural(self.answers, 'answer')} for {self.vendor!r} in {self.evaluation!r} as "
+                f"{self.evaluator!r}{created}; {self.unanswered} unanswered{extra}")
+        if not self.own_copy:
+            return head + ("; vendor profile updated" if self.profile_changed else "; vendor profile unchanged")
+        lines = [head]
+        if self.unanswered_ids:
+            lines.append(f"Unanswered ({len(self.unanswered_ids)}): {_id_list(self.unanswered_ids)}")
+        if self.unmatched_ids:
+            lines.append(f"Not in the bank, not imported ({len(self.unmatched_ids)}): {_id_list(self.unmatched_ids)}")
+        return "\n".join(lines)
+
+
+def _id_list(ids: Sequence[str], limit: int = 40) -> str:
+    return ", ".join(ids[:limit]) + (f" … ({len(ids)} in all)" if len(ids) > limit else "")
 
 
 def export_questionnaire(ws: object, evaluation: str | int, vendor: str, out: Path, evaluator: str | None = None) -> Path:
@@ -365,8 +381,14 @@ def export_questionnaire(ws: object, evaluation: str | int, vendor: str, out: Pa
 
 
 def import_answers(ws: object, path: Path, evaluation: str | int, evaluator: str | None = None,
-                   actor: str | None = None) -> AnswersImportSummary:
-    """Read a filled questionnaire back: all answers and the profile in one transaction, or nothing.
+                   actor: str | None = None, vendor: str | None = None, sheet: str | None = None,
+                   header_row: int | None = None, mapping: Sequence[str] = ()) -> AnswersImportSummary:
+    """Read a filled questionnaire back: all answers in one transaction, or nothing.
+
+    A questionnaire made by `diligence questionnaire` names its evaluation and vendor, and
+    brings the vendor's profile too. Any other file is the vendor's own completed copy of a
+    questionnaire (`vendor` is then required): answers are matched by question id
+    (`app/exchange/vendor_copy.py`).
 
     Answers are stored for `evaluator` (an existing evaluator, who adopts them as their scores),
     or by default as the vendor's own response under "Vendor (self-assessment)", added to the
@@ -374,30 +396,46 @@ def import_answers(ws: object, path: Path, evaluation: str | int, evaluator: str
     itself (its text answers do feed the red-flag rules). Importing again replaces that
     vendor's questionnaire answers for that evaluator.
     """
-    from sqlalchemy import delete, or_
-    from sqlmodel import select
-
-    from app.domain.models import Answer
-    from app.exchange.questionnaire import read_answers, read_raw
-    from app.exchange.spreadsheet_safety import SpreadsheetError
-    from app.services.errors import NotFound
-    from app.store import repo
-    from app.store.tables import AnswerRow, BankVersionRow, VendorRow
-    from app.store.workspace import current_user
-
     path = Path(path)
     if not path.is_file():
         raise InputError("no such file", str(path))
+    target = questionnaire_target(path) if _is_zip(path) and path.suffix.lower() != ".ods" else None
+    if target is None:
+        if not (vendor or "").strip():
+            raise InputError("this is not a questionnaire made by Diligence; say whose answers these are with --vendor", path.name)
+        return _import_vendor_copy(ws, path, evaluation, vendor or "", evaluator, actor, sheet, header_row, mapping)
+    if vendor and vendor != target[1]:
+        raise InputError(f"this questionnaire was made for vendor {target[1]!r}, not {vendor!r}", path.name)
+    if sheet or header_row or mapping:
+        raise InputError("--sheet, --header-row and --map apply to a vendor's own copy, not to a questionnaire made by Diligence", path.name)
+    return _import_diligence_questionnaire(ws, path, evaluation, evaluator, actor)
+
+
+def _is_zip(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(2) == b"PK"
+    except OSError:
+        return False
+
+
+def _import_diligence_questionnaire(ws: object, path: Path, evaluation: str | int, evaluator: str | None,
+                                    actor: str | None) -> AnswersImportSummary:
+    from sqlmodel import select
+
+    from app.exchange.questionnaire import read_answers, read_raw
+    from app.exchange.spreadsheet_safety import SpreadsheetError
+    from app.store import repo
+    from app.store.tables import BankVersionRow, VendorRow
+    from app.store.workspace import current_user
+
     try:
         raw = read_raw(path)
     except SpreadsheetError as exc:
         raise _input_error(exc) from None
     meta = raw.meta
     with ws.session() as s:  # type: ignore[attr-defined]
-        ev = repo.evaluation_by_ref(s, evaluation)
-        if ev is None:
-            raise NotFound(f"there is no evaluation named {evaluation!r}")
-        assert ev.id is not None
+        ev = _evaluation_row(s, evaluation)
         version = s.get(BankVersionRow, ev.bank_version_id)
         assert version is not None
         if (meta.evaluation != ev.name and meta.evaluation_id != ev.id) or meta.bank_hash != version.hash:
@@ -415,48 +453,110 @@ def import_answers(ws: object, path: Path, evaluation: str | int, evaluator: str
             filled = read_answers(raw, bank, before)
         except SpreadsheetError as exc:
             raise _input_error(exc) from None
-        name = (evaluator or "").strip() or SELF_ASSESSMENT
-        erow = repo.evaluator_by_name(s, ev.id, name)
-        created = False
-        if erow is None:
-            if evaluator and name != SELF_ASSESSMENT:
-                names = ", ".join(repr(e.name) for e in repo.evaluator_rows(s, ev.id))
-                raise InputError(f"{name!r} is not an evaluator of {ev.name!r} (evaluators: {names}); "
-                                 f"leave --evaluator out to import as {SELF_ASSESSMENT!r}")
-            erow = repo.add_evaluator(s, ev.id, name)
-            created = True
-            repo.audit(s, actor or current_user(), "evaluator added", "evaluation", ev.id, after={"evaluator": name})
-        assert erow.id is not None and vrow.id is not None
-        new_ids = [a.question for a in filled.answers]
-        old = s.exec(select(AnswerRow).where(AnswerRow.vendor_id == vrow.id, AnswerRow.evaluator_id == erow.id,
-                                             AnswerRow.source == QUESTIONNAIRE_SOURCE)).all()
-        s.execute(delete(AnswerRow).where(
-            AnswerRow.vendor_id == vrow.id,
-            AnswerRow.evaluator_id == erow.id,
-            or_(AnswerRow.source == QUESTIONNAIRE_SOURCE, AnswerRow.qid.in_(new_ids)),  # type: ignore[arg-type, attr-defined]
-        ))
-        s.flush()
-        repo.add_answers(s, vrow.id, {name: erow.id}, (
-            repo.StoredAnswer(Answer(vrow.name, name, a.question, a.value, a.comment), QUESTIONNAIRE_SOURCE)
-            for a in filled.answers
-        ))
-        repo.write_vendor(s, ev.id, filled.vendor, vrow)
+        who = actor or current_user()
+        name, created, replaced = _store_answers(s, ev, vrow, evaluator, filled.answers, who, path.name,
+                                                 len(filled.unanswered), version.hash)
+        repo.write_vendor(s, ev.id, filled.vendor, vrow)  # type: ignore[arg-type]
         from dataclasses import asdict
 
-        who = actor or current_user()
         profile_changed = asdict(before) != asdict(filled.vendor)
         if profile_changed:
             repo.audit(s, who, "vendor profile updated from questionnaire", "vendor", vrow.id,
                        before=asdict(before), after=asdict(filled.vendor))
         answered = sum(1 for a in filled.answers if a.value)
-        repo.audit(
-            s, who, "questionnaire imported", "vendor", f"{ev.name}/{vrow.name}",
-            before={"questionnaire answers": len(old)},
-            after={"file": path.name, "evaluator": name, "answers": answered, "unanswered": len(filled.unanswered),
-                   "bank_hash": version.hash},
-        )
-        return AnswersImportSummary(ev.name, vrow.name, name, answered, len(filled.unanswered), len(old), created,
+        return AnswersImportSummary(ev.name, vrow.name, name, answered, len(filled.unanswered), replaced, created,
                                     profile_changed, list(filled.warnings))
+
+
+def _import_vendor_copy(ws: object, path: Path, evaluation: str | int, vendor: str, evaluator: str | None,
+                        actor: str | None, sheet: str | None, header_row: int | None,
+                        mapping: Sequence[str]) -> AnswersImportSummary:
+    from sqlmodel import select
+
+    from app.exchange.spreadsheet_safety import SpreadsheetError
+    from app.exchange.vendor_copy import read_vendor_copy
+    from app.store import repo
+    from app.store.tables import BankVersionRow, VendorRow
+    from app.store.workspace import current_user
+
+    with ws.session() as s:  # type: ignore[attr-defined]
+        ev = _evaluation_row(s, evaluation)
+        vrow = s.exec(select(VendorRow).where(VendorRow.evaluation_id == ev.id, VendorRow.name == vendor.strip())).first()
+        if vrow is None:
+            names = ", ".join(repr(v.name) for v in repo.vendor_rows(s, ev.id)) or "none yet"  # type: ignore[arg-type]
+            raise InputError(f"there is no vendor {vendor!r} in evaluation {ev.name!r} (vendors: {names})")
+        version = s.get(BankVersionRow, ev.bank_version_id)
+        assert version is not None
+        bank = repo.bank_from_version_cached(s, version)
+        try:
+            copy = read_vendor_copy(path, bank, sheet, header_row, mapping)
+        except SpreadsheetError as exc:
+            raise _input_error(exc) from None
+        except RecursionError:
+            raise InputError("the file is too deeply nested to read", path.name) from None
+        name, created, replaced = _store_answers(s, ev, vrow, evaluator, copy.answers, actor or current_user(),
+                                                 path.name, len(copy.unanswered), version.hash)
+        answered = sum(1 for a in copy.answers if a.value)
+        where = f'{copy.file}, sheet "{copy.sheet}"' if copy.sheet else copy.file
+        warnings = [*copy.warnings, f"{where}: read " + "; ".join(f"{role} from column {label}" for role, label in copy.columns.items())]
+        return AnswersImportSummary(ev.name, vrow.name, name, answered, len(copy.unanswered), replaced, created,
+                                    False, warnings, True, copy.unanswered, copy.unmatched)
+
+
+def _evaluation_row(s: Session, evaluation: str | int) -> EvaluationRow:
+    from app.services.errors import NotFound
+    from app.store import repo
+
+    ev = repo.evaluation_by_ref(s, evaluation)
+    if ev is None:
+        raise NotFound(f"there is no evaluation named {evaluation!r}")
+    assert ev.id is not None
+    return ev
+
+
+def _store_answers(s: Session, ev: EvaluationRow, vrow: VendorRow, evaluator: str | None, answers: Sequence[FilledAnswer], who: str,
+                   file: str, unanswered: int, bank_hash: str) -> tuple[str, bool, int]:
+    """Replace the vendor's questionnaire answers for one evaluator: (evaluator, created, replaced)."""
+    from sqlalchemy import delete, or_
+    from sqlmodel import col, select
+
+    from app.domain.models import Answer
+    from app.store import repo
+    from app.store.tables import AnswerRow
+
+    assert ev.id is not None and vrow.id is not None
+    name = (evaluator or "").strip() or SELF_ASSESSMENT
+    erow = repo.evaluator_by_name(s, ev.id, name)
+    created = False
+    if erow is None:
+        if evaluator and name != SELF_ASSESSMENT:
+            names = ", ".join(repr(e.name) for e in repo.evaluator_rows(s, ev.id))
+            raise InputError(f"{name!r} is not an evaluator of {ev.name!r} (evaluators: {names}); "
+                             f"leave --evaluator out to import as {SELF_ASSESSMENT!r}")
+        erow = repo.add_evaluator(s, ev.id, name)
+        created = True
+        repo.audit(s, who, "evaluator added", "evaluation", ev.id, after={"evaluator": name})
+    assert erow.id is not None and vrow.id is not None and ev.id is not None
+    new_ids = [a.question for a in answers]
+    old = s.exec(select(AnswerRow).where(col(AnswerRow.vendor_id) == vrow.id, col(AnswerRow.evaluator_id) == erow.id,
+                                         col(AnswerRow.source) == QUESTIONNAIRE_SOURCE)).all()
+    s.execute(delete(AnswerRow).where(
+        col(AnswerRow.vendor_id) == vrow.id,
+        col(AnswerRow.evaluator_id) == erow.id,
+        or_(col(AnswerRow.source) == QUESTIONNAIRE_SOURCE, col(AnswerRow.qid).in_(new_ids)),
+    ))
+    s.flush()
+    repo.add_answers(s, vrow.id, {name: erow.id}, (
+        repo.StoredAnswer(Answer(vrow.name, name, a.question, a.value, a.comment), QUESTIONNAIRE_SOURCE)
+        for a in answers
+    ))
+    answered = sum(1 for a in answers if a.value)
+    repo.audit(
+        s, who, "questionnaire imported", "vendor", f"{ev.name}/{vrow.name}",
+        before={"questionnaire answers": len(old)},
+        after={"file": file, "evaluator": name, "answers": answered, "unanswered": unanswered, "bank_hash": bank_hash},
+    )
+    return name, created, len(old)
 
 
 def export_results_workbook(ws: object, evaluation: str | int, out: Path) -> Path:

@@ -175,7 +175,7 @@ def test_dry_run_counts_by_section_and_type_and_lists_skipped_rows(tmp_path: Pat
     assert r.returncode == 0, r.stderr
     out = r.stdout
     assert "Would import 15 questions from sheet \"AI\"; nothing was written." in out
-    assert "      6  AI Policy" in out and "     15  yes/no" in out
+    assert "      6  AI Policy" in out and "     15  yes / no" in out
     assert 'row 2: AI Policy' in out  # the section row, shown
     assert not ws.exists() or _questions_in_db(ws) == _questions_in_db_default(tmp_path)
     dry = dry_run_bank_file(world.cisa_library(tmp_path / "cisa.xlsx"))

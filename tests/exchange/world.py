@@ -208,3 +208,30 @@ def ods(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
         z.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
         z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
     return path
+
+
+def with_hyperlink(path: Path, sheet_part: str, ref: str, url: str, text: str) -> Path:
+    """Put `=HYPERLINK(url, text)` with its cached text into cell `ref`, as Excel saves it."""
+    import re
+
+    src = zipfile.ZipFile(path)
+    parts = {i.filename: src.read(i) for i in src.infolist()}
+    src.close()
+    xml = parts[sheet_part].decode("utf-8")
+    cell = f'<c r="{ref}" t="str"><f>HYPERLINK("{escape(url)}","{escape(text)}")</f><v>{escape(text)}</v></c>'
+    xml, n = re.subn(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)', cell, xml, count=1)
+    assert n == 1, ref
+    parts[sheet_part] = xml.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def caiq_answers() -> dict[str, tuple[object, str]]:
+    """A vendor's answers: Yes 107, No 122, NA 32, with implementation descriptions."""
+    out: dict[str, tuple[object, str]] = {}
+    for n, (qid, _domain) in enumerate(caiq_ids()):
+        value = "Yes" if n < 107 else ("No" if n < 229 else "NA")
+        out[qid] = (value, f"Implementation of {qid}" if n % 2 == 0 else "")
+    return out
