@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,7 +29,7 @@ SIZES = {"1366x768": (1366, 768), "1920x1080": (1920, 1080)}
 
 def shoot_all(out: Path) -> list[Path]:
     from PySide6.QtCore import QRect, Qt
-    from PySide6.QtGui import QScreen
+    from PySide6.QtGui import QAction, QScreen
 
     from app.services import evaluations
     from app.services.banks import ensure_default_bank
@@ -91,10 +92,24 @@ def shoot_all(out: Path) -> list[Path]:
                     compare.tabs.setCurrentIndex(i)
                     save(name)
                 oversee = window.show_page("oversee")
-                settle(oversee)
+                deadline = time.monotonic() + 20
+                while "review" not in oversee.summary.text() and time.monotonic() < deadline:
+                    application.processEvents()
+                    time.sleep(0.01)
                 save("oversee")
+                oversee.tabs.setCurrentIndex(1)
+                save("oversee-review")
+                oversee.tabs.setCurrentIndex(0)
                 window.show_page("banks")
                 save("banks")
+                for action, name in (("action-help-about", "help-about"), ("action-help-shortcuts", "help-shortcuts"),
+                                     ("action-help-page", "help-page")):
+                    window.findChild(QAction, action).trigger()
+                    settle()
+                    path = out / f"{name}-{suffix}.png"
+                    window.help_dialog.grab().save(str(path))
+                    saved.append(path)
+                    window.help_dialog.close()
                 window.close()
                 ws.close()
     return saved

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -95,6 +96,11 @@ PAGES: tuple[PageSpec, ...] = (
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
+        from app.ui.i18n import install_translations
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            install_translations(app)  # counted strings read "1 review", whoever made the application
         self.ctx = ctx
         self.setObjectName("MainWindow")
         # The logo in the accent colour; the other icons follow the text colour.

@@ -157,3 +157,9 @@ def test_oversee_counts_reviews_in_words(qtbot: Any, window: Any) -> None:
     assert "· 3 reviews" in page.summary.text()
     titles = [b.findChild(QLabel, "flagTitle").text() for b in page.dashboard.flag_boxes]
     assert titles == ["Metrics off track"]
+    # The review form says the margin in the metric's unit, as a share of the way, not "10 % tolerance".
+    row = page.review_form.rows["Lead-to-meeting conversion"]
+    qtbot.waitUntil(lambda: bool(row.status.toolTip()))
+    tip = row.status.toolTip()
+    assert tip.startswith("On track: within 0.4 percentage points of the expected ")
+    assert tip.endswith("(10 % of the way from baseline to target)")

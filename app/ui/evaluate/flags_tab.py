@@ -127,7 +127,9 @@ class FlagsPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(FlagsModel.SEVERITY, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(FlagsModel.VENDOR, QHeaderView.ResizeMode.ResizeToContents)
+        # A long vendor name ends in "…" (the tooltip names it whole) rather than squeezing the message.
+        header.setSectionResizeMode(FlagsModel.VENDOR, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(FlagsModel.VENDOR, 190)
         header.setSectionResizeMode(FlagsModel.MESSAGE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(FlagsModel.STATUS, QHeaderView.ResizeMode.ResizeToContents)
         # Widths from the first rows: measuring every flag of a large evaluation would stall.

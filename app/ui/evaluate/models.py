@@ -636,7 +636,7 @@ class FlagsModel(QAbstractTableModel):
             font.setItalic(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
-            tip = f.message + "\n\n" + "\n".join(f"• {e}" for e in f.evidence)
+            tip = f"{f.vendor}\n\n{f.message}\n\n" + "\n".join(f"• {e}" for e in f.evidence)
             if f.acknowledgement is not None:
                 tip += "\n\n" + self.tr("Acknowledged by %1 on %2: %3").replace(
                     "%1", f.acknowledgement.by

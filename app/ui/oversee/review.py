@@ -31,6 +31,7 @@ from app.domain.oversight import (
     milestones_as_of,
     month_end,
     month_of,
+    tolerance_words,
 )
 from app.services import engagements
 from app.services.engagements import EngagementSnapshot, ReviewPreview
@@ -114,9 +115,9 @@ class ReviewForm(QScrollArea):
         outer.addWidget(
             hint(
                 self.tr(
-                    "Thirty minutes, three questions. Type each metric's actual value: the expected value and the "
-                    "status follow the straight line from baseline at kickoff to target at the target date, with "
-                    "10 % tolerance."
+                    "Thirty minutes, three questions. Type each metric's actual value: the expected value follows "
+                    "the straight line from baseline at kickoff to target at the target date, and a metric is on "
+                    "track within 10 % of the way from baseline to target of it (hover over a status for the margin)."
                 )
             )
         )
@@ -318,6 +319,12 @@ class ReviewForm(QScrollArea):
                 row.trend.set_values([])
                 continue
             row.expected.setText(f"{mp.expected:.3g}")
+            metric = next((m for m in snap.metrics if m.name == name), None)
+            if metric is not None:
+                # The margin in the metric's own unit: "within 0.4 percentage points of the expected 9.67 (…)".
+                tip = self.tr("On track: %1").replace("%1", tolerance_words(metric, mp.expected))
+                row.status.setToolTip(tip)
+                row.expected.setToolTip(tip)
             if name in unreadable:
                 row.status.set_kind("off track", self.tr("not a number"))
             else:
