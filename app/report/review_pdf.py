@@ -11,6 +11,7 @@ from typing import Any, BinaryIO
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepInFrame, Spacer, TableStyle
 
+from app.domain.conversations import REVIEW_MINUTES, Conversation, Promises, Situation
 from app.domain.evaluation import open_flags
 from app.domain.flags import RedFlag
 from app.domain.models import Direction
@@ -67,6 +68,8 @@ class ReviewReport:
     flags: list[RedFlag]  # raised by the reviews up to `month`, with any acknowledgement
     timeline: TimelineComparison
     milestones: list[MilestoneProgress]  # as of the month's last day
+    situation: Situation | None = None  # the conversation, open decisions and spend as of the month
+    promises: Promises | None = None
 
 
 def month_label(month: str) -> str:
@@ -95,7 +98,8 @@ def build_review_pdf(
             subject=f"Monthly review of {data.vendor} for: {data.use_case or data.engagement}",
             keywords="monthly review, success metrics, Diligence",
         ),
-        PageFrame(data.engagement, f"Monthly review · {month_label(data.month)}", long_date(end)),
+        # The first line of the page says which conversation this month is.
+        PageFrame(_conversation(data).words, f"{data.engagement} · {month_label(data.month)}", long_date(end)),
         pdf_date(end),
         progress,
         cancel,
@@ -110,7 +114,9 @@ def build_review_pdf(
         sub.append(f"<b>Use case</b> · {esc(data.use_case, 200)}")
     sub.append(f"<b>Kickoff</b> · {long_date(data.kickoff)}")
     items.append(markup("<br/>".join(sub), st.subtitle))
-    items.append(Spacer(1, 4 * mm))
+    items.append(Spacer(1, 2 * mm))
+    items.append(_conversation_line(data))
+    items.append(Spacer(1, 2 * mm))
     items.append(_status_strip(data, w))
     items.append(markup("1 · Are we hitting the metrics?", st.h2))
     items.append(_metrics_table(data, w))
@@ -118,12 +124,55 @@ def build_review_pdf(
     items.append(para(_tolerance_note(data), st.cell_muted))
     items.append(Spacer(1, 3 * mm))
     items.append(_questions(data, w))
+    items.append(Spacer(1, 2 * mm))
+    items.append(_meeting_and_money(data))
     items.append(markup("Open red flags", st.h2))
     items += _flags(data, w)
     items.append(markup("Promise against delivery", st.h2))
     items += _promise(data, w)
     # One page for the meeting, whatever was typed into the review: shrink rather than spill.
     doc.build_story([KeepInFrame(w, doc.portrait_height - 2, items, mode="shrink")])
+
+
+def _conversation(data: ReviewReport) -> Conversation:
+    return data.situation.conversation if data.situation else Conversation.ON_TRACK
+
+
+def _conversation_line(data: ReviewReport) -> Flowable:
+    c = _conversation(data)
+    colour = GOOD if c is Conversation.ON_TRACK else SEVERITY["high"]
+    return markup(f'<font color="{hexcolor(colour)}"><b>This month\'s conversation: {esc(c.words)}</b></font>',
+                  styles().small)
+
+
+def _meeting_and_money(data: ReviewReport) -> Flowable:
+    """The 30-minute rule, the month's spend against the quote, and decisions still waiting on us."""
+    st = styles()
+    r = data.review
+    bits = []
+    if r.minutes is not None:
+        over = r.minutes > REVIEW_MINUTES
+        took = f"The review took <b>{r.minutes:g} minutes</b>" + (f" (over {REVIEW_MINUTES})" if over else "")
+        bits.append(took)
+    else:
+        bits.append("Review length not recorded")
+    bits[-1] += "; progress explained clearly." if r.explained else \
+        f'; <font color="{hexcolor(SEVERITY["high"])}"><b>progress not explained</b></font>.'
+    now = data.situation
+    if r.spend is not None:
+        line = f"Spend this month <b>{r.spend.amount:,.0f} {esc(r.spend.currency)}</b>"
+        if now is not None and now.spend_to_date is not None:
+            line += f"; {now.spend_to_date:,.0f} to date"
+            if now.quote_to_date is not None:
+                line += f" against {now.quote_to_date:,.0f} of the quote pro rata"
+        bits.append(line + ".")
+    waiting = [(m, d) for m, d in (now.open_decisions if now else []) if m < r.month]
+    if waiting:
+        listed = "; ".join(
+            f"{esc(d.text, 90)} ({esc(d.owner, 40) + ', ' if d.owner else ''}raised {m})" for m, d in waiting[:3]
+        )
+        bits.append(f"<b>Still waiting on us:</b> {listed}" + (f" and {len(waiting) - 3} more" if len(waiting) > 3 else ""))
+    return markup(" ".join(bits), st.small)
 
 
 def _status_strip(data: ReviewReport, w: float) -> Flowable:
@@ -220,7 +269,7 @@ def _questions(data: ReviewReport, w: float) -> Flowable:
     plan_missing = any_off and not r.has_recovery_plan
     cols = [
         block("2 · What is blocking progress?", r.blockers, "No blockers recorded."),
-        block("3 · What decisions are needed?", r.decisions_needed, "No decision needed this month."),
+        block("3 · What decisions are needed?", _decisions_text(r), "No decision needed this month."),
         block("Recovery plan", r.recovery_plan if r.has_recovery_plan else "",
               "None recorded, with a metric off track." if plan_missing else "None needed.", warn=plan_missing),
     ]
@@ -236,6 +285,19 @@ def _questions(data: ReviewReport, w: float) -> Flowable:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
     ]))
     return t
+
+
+def _decisions_text(r: Review) -> str:
+    """The review's decisions-needed text, then each decision item with its owner and due date."""
+    lines = [r.decisions_needed.strip()] if r.decisions_needed.strip() else []
+    for d in r.decisions:
+        tail = ", ".join(x for x in (d.owner, f"due {d.due.isoformat()}" if d.due else "",
+                                     f"decided {d.decided_on.isoformat()}" if d.decided_on else "open") if x)
+        if d.text.strip() != r.decisions_needed.strip():
+            lines.append(f"• {d.text} ({tail})")
+        else:
+            lines.append(f"({tail})")
+    return "\n".join(lines)
 
 
 def _question_style() -> Any:

@@ -158,6 +158,8 @@ def review_report(
         flags=o.flags,
         timeline=o.timeline,
         milestones=o.milestones,
+        situation=o.situation,
+        promises=o.engagement.promises,
     )
     _write(out, lambda buf: build_review_pdf(data, buf, progress=progress, cancel=cancel))
     _say(progress, 1.0, "Done")

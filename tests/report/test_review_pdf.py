@@ -97,3 +97,21 @@ def test_markup_in_review_text_prints_literally(demo: object, tmp_path: Path) ->
     text = stream_text(out)
     assert "<b>Data & access</b>" in text
     assert "Approve <i>budget</i>" in text
+
+
+def test_first_line_names_the_conversation_and_the_page_holds_time_spend_and_decisions(
+    demo: object, review_pdf: Path, tmp_path: Path
+) -> None:
+    pages = page_texts(review_pdf)
+    assert len(pages) == 1
+    first = pages[0].splitlines()[0]
+    assert first.startswith("Milestones met, value not materialising")
+    text = stream_text(review_pdf)
+    assert "The review took 30 minutes; progress explained clearly." in text
+    assert "Spend this month 34,000 USD; 123,000 to date against" in text
+    assert "Still waiting on us: Fund a near-real-time usage feed" in text and "(CFO, raised 2026-10)" in text
+    assert "LOW" in text and "the review took 42 minutes (the limit is 30)" in text
+    # September reads as it did then: on track, nothing waiting.
+    out = tmp_path / "sep.pdf"
+    review_report(demo, DEMO_ENGAGEMENT, out, month="2026-09")
+    assert page_texts(out)[0].splitlines()[0].startswith("On track: milestones met and value arriving")
