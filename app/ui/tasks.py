@@ -28,6 +28,32 @@ def share_gil_finely() -> None:
         sys.setswitchinterval(SWITCH_INTERVAL)
 
 
+# A full garbage collection holds the GIL (so stalls the GUI thread too) for ~50 ms on a large
+# heap, and a task that loads thousands of objects triggers one. While any task runs, the heap
+# that existed when the first one started is frozen: the collector skips it (reference counting
+# still frees it). When the last task ends it is thawed, so cyclic garbage that was frozen is
+# collected as usual and memory stays flat over a long session (tests/reliability/test_memory.py).
+_freeze_lock = threading.Lock()
+_running = 0
+
+
+def _freeze_heap() -> None:
+    global _running
+    with _freeze_lock:
+        if _running == 0:
+            gc.collect(1)  # young garbage first (cheap), so little of it is frozen meanwhile
+            gc.freeze()
+        _running += 1
+
+
+def _thaw_heap() -> None:
+    global _running
+    with _freeze_lock:
+        _running -= 1
+        if _running == 0:
+            gc.unfreeze()
+
+
 class TaskCancelled(Exception):
     """Raised by a task function that noticed `cancelled()`; the task then reports nothing."""
 
@@ -69,12 +95,7 @@ class _Runnable(QRunnable):
 
     def _run(self) -> None:
         gen, relay = self.generation, self.relay
-        # A full garbage collection holds the GIL (so stalls the GUI thread too) for ~50 ms on
-        # a large heap, and loading thousands of objects triggers one. Frozen objects are
-        # skipped by the collector (still freed by reference counting); the cost is that
-        # cyclic garbage existing right now is never collected — small, and bounded per task.
-        gc.collect(1)  # young garbage first (cheap), so little of it is frozen for good
-        gc.freeze()
+        _freeze_heap()
         try:
             if self.wants:
                 result = self.fn(
@@ -91,6 +112,8 @@ class _Runnable(QRunnable):
                 relay.cancelled.emit(gen)
             else:
                 relay.done.emit(gen, result)
+        finally:
+            _thaw_heap()
 
 
 class Task(QObject):
