@@ -308,6 +308,23 @@ def cost_flag(
     return RedFlag("cost_overrun", Severity.HIGH, message, tuple(evidence), vendor), total, quote_to_date
 
 
+def spend_series(
+    kickoff: date, promised_months: float | None, reviews: Sequence[Review], promises: Promises
+) -> list[tuple[str, float, float | None]]:
+    """(month, cumulative spend, quote pro rata at that month's end) for each review with a spend
+    in the quote's currency: what the dashboard charts."""
+    quote = promises.quote
+    total = 0.0
+    out = []
+    for r in sorted(reviews, key=lambda r: r.month):
+        if r.spend is None or (quote is not None and r.spend.currency != quote.currency):
+            continue
+        total += r.spend.amount
+        due = quote_pro_rata(quote, kickoff, promised_months, month_end(r.month)) if quote and quote.amount > 0 else None
+        out.append((r.month, total, due))
+    return out
+
+
 # ----- decisions waiting on us ---------------------------------------------------------------
 
 
@@ -394,5 +411,6 @@ __all__ = [
     "quote_pro_rata",
     "review_overrun_flags",
     "situation",
+    "spend_series",
     "stalled_metrics",
 ]

@@ -12,6 +12,7 @@ from app.domain.conversations import (
     open_decisions,
     review_overrun_flags,
     situation,
+    spend_series,
     stalled_metrics,
 )
 from app.domain.models import Direction, Milestone, Severity, SuccessMetric
@@ -133,6 +134,12 @@ def test_running_cost_growing_faster_than_promised() -> None:
         "Monthly spend grew 22 % from 2027-01 (5,000 USD) to 2027-02 (6,100 USD); the partner promised "
         "running costs would grow 20 % at most",
     )
+
+
+def test_spend_series_is_cumulative_against_the_quote_pro_rata() -> None:
+    series = spend_series(KICKOFF, 12, spend(5_000, 6_000), QUOTE)
+    assert [(m, total) for m, total, _ in series] == [("2027-01", 5_000), ("2027-02", 11_000)]
+    assert series[1][2] == 120_000 * (58 / 30.4375) / 12  # 58 days to 28 February
 
 
 def test_spend_in_another_currency_is_not_added_to_the_quote() -> None:

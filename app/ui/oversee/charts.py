@@ -144,6 +144,84 @@ class MetricChart(QChartView):
         super().changeEvent(event)
 
 
+class SpendChart(QChartView):
+    """Cumulative spend against the quote pro rata and the overrun limit, month by month."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setMinimumHeight(230)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._points: list[tuple[str, float, float | None]] = []
+        self._threshold = 0.25
+        self._currency = ""
+        self.setChart(QChart())
+
+    def show_spend(self, points: list[tuple[str, float, float | None]], threshold: float, currency: str) -> None:
+        self._points, self._threshold, self._currency = points, threshold, currency
+        self._build()
+
+    def series_names(self) -> list[str]:
+        return [s.name() for s in self.chart().series()]
+
+    def _build(self) -> None:
+        pal = self.palette()
+        text = pal.color(QPalette.ColorRole.Text)
+        chart = QChart()
+        chart.setBackgroundBrush(pal.color(QPalette.ColorRole.Base))
+        chart.setMargins(chart.margins() * 0)
+        chart.setTitle(self.tr("Spend to date against the quote") + (f" ({self._currency})" if self._currency else ""))
+        chart.setTitleBrush(text)
+        chart.legend().setLabelColor(text)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        spent, quoted, limit = QLineSeries(), QLineSeries(), QLineSeries()
+        spent.setName(self.tr("Spent"))
+        quoted.setName(self.tr("Quote, pro rata"))
+        limit.setName(self.tr("Limit (+{n} %)").replace("{n}", f"{self._threshold * 100:g}"))
+        spent.setPen(QPen(text, 2))
+        quoted.setPen(QPen(pal.color(QPalette.ColorRole.Highlight), 2, Qt.PenStyle.DotLine))
+        limit.setPen(QPen(theme.tone("critical", pal), 1.5, Qt.PenStyle.DashLine))
+        values: list[float] = [0.0]
+        for month, total, due in self._points:
+            x = _ms(month_end(month))
+            spent.append(x, total)
+            values.append(total)
+            if due is not None:
+                quoted.append(x, due)
+                limit.append(x, due * (1 + self._threshold))
+                values.append(due * (1 + self._threshold))
+        series = [s for s in (spent, quoted, limit) if s.count()]
+        for s in series:
+            chart.addSeries(s)
+        if self._points:
+            x_axis = QDateTimeAxis()
+            x_axis.setFormat("MMM yy")
+            first, last = month_end(self._points[0][0]), month_end(self._points[-1][0])
+            x_axis.setRange(QDateTime(datetime.combine(first, time(0))), QDateTime(datetime.combine(last, time(23))))
+            x_axis.setTickCount(max(2, min(6, len(self._points))))
+            y_axis = QValueAxis()
+            y_axis.setRange(0, max(values) * 1.1 or 1.0)
+            y_axis.setLabelFormat("%.0f")
+            y_axis.applyNiceNumbers()
+            for axis in (x_axis, y_axis):
+                axis.setLabelsColor(text)
+                axis.setGridLineColor(theme.mix(pal.color(QPalette.ColorRole.Base), text, 0.12))
+            chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+            chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+            for s in series:
+                s.attachAxis(x_axis)
+                s.attachAxis(y_axis)
+        old = self.chart()
+        self.setChart(chart)
+        if old is not None:
+            old.deleteLater()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.ApplicationPaletteChange:
+            self._build()
+        super().changeEvent(event)
+
+
 class Sparkline(QWidget):
     """A few months of a metric at a glance; the last point in the colour of its status."""
 

@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.conversations import Conversation, spend_series
 from app.domain.models import SuccessMetric
 from app.domain.oversight import MilestoneState, add_months
 from app.services.engagements import Oversight
 from app.ui.i18n import rule_title
-from app.ui.oversee.charts import MetricChart
+from app.ui.oversee.charts import MetricChart, SpendChart
 from app.ui.widgets.page import hint
 from app.ui.widgets.verdict import VerdictChip
 
@@ -92,6 +93,7 @@ class Dashboard(QScrollArea):
     withdraw_requested = Signal(str)  # rule
     milestone_edited = Signal(str, object)  # milestone name, date | None
     production_edited = Signal(object)  # date | None
+    decision_decided = Signal(str, int)  # the review month that raised it, its position there
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -108,6 +110,7 @@ class Dashboard(QScrollArea):
         self.flag_boxes: list[QFrame] = []
         self.milestone_dates: dict[str, OptionalDateEdit] = {}
         self.production: OptionalDateEdit | None = None
+        self.spend_chart: SpendChart | None = None
         self.changes: list[MetricChange] = []
 
     def _clear(self) -> None:
@@ -125,7 +128,12 @@ class Dashboard(QScrollArea):
         self.oversight = o
         self.changes = changes or []
         self._clear()
-        # What needs attention first (status and flags), then the evidence (charts), then the promise.
+        # What needs attention first (the conversation, decisions blocked on the executive, status and
+        # flags), then the evidence (charts), then the promises.
+        self.layout_.addWidget(self._conversation(o))
+        blocked = self._blocked(o)
+        if blocked is not None:
+            self.layout_.addWidget(blocked)
         self.layout_.addWidget(_row(self._status_grid(o), self._flags(o)))
         charts = QWidget()
         grid = QGridLayout(charts)
@@ -133,8 +141,91 @@ class Dashboard(QScrollArea):
         for i, t in enumerate(o.tracks):
             grid.addWidget(self._metric_card(o, t.metric), i // 2, i % 2)
         self.layout_.addWidget(charts)
-        self.layout_.addWidget(self._timeline(o))
+        self.layout_.addWidget(_row(self._timeline(o), self._costs(o)))
         self.layout_.addStretch(1)
+
+    # ----- the conversation and decisions waiting on us ----------------------------------
+
+    def _conversation(self, o: Oversight) -> QWidget:
+        holder = QWidget()
+        h = QHBoxLayout(holder)
+        h.setContentsMargins(0, 0, 0, 4)
+        h.addWidget(QLabel(self.tr("This month's conversation:")))
+        c = o.conversation
+        chip = VerdictChip("on track" if c is Conversation.ON_TRACK else "high", self.tr(c.words))
+        chip.setObjectName("conversation")
+        h.addWidget(chip)
+        h.addStretch(1)
+        return holder
+
+    def _blocked(self, o: Oversight) -> QGroupBox | None:
+        waiting = o.situation.open_decisions if o.situation else []
+        if not waiting:
+            return None
+        box = QGroupBox(self.tr("Blocked on you: decisions waiting"))
+        box.setObjectName("blockedOnYou")
+        v = QVBoxLayout(box)
+        by_month = {r.month: r for r in o.engagement.reviews}
+        for month, d in waiting:
+            line = QHBoxLayout()
+            parts = [d.owner] if d.owner else []
+            if d.due:
+                parts.append(self.tr("due {d}").replace("{d}", d.due.isoformat()))
+            parts.append(self.tr("raised in the {m} review").replace("{m}", month))
+            text = QLabel(f"{d.text} — {', '.join(parts)}")
+            text.setObjectName("waitingDecision")
+            text.setWordWrap(True)
+            line.addWidget(text, 1)
+            button = QPushButton(self.tr("Decided"))
+            button.setObjectName("decide")
+            button.setAccessibleName(self.tr("Mark decided: {d}").replace("{d}", d.text))
+            index = by_month[month].decisions.index(d)
+            button.clicked.connect(lambda _=False, m=month, i=index: self.decision_decided.emit(m, i))
+            line.addWidget(button)
+            v.addLayout(line)
+        return box
+
+    # ----- costs and the other promises --------------------------------------------------
+
+    def _costs(self, o: Oversight) -> QGroupBox:
+        box = QGroupBox(self.tr("Promised against delivered: price, cost growth, adoption"))
+        box.setObjectName("promises")
+        v = QVBoxLayout(box)
+        e = o.engagement
+        p = e.promises
+        points = spend_series(e.kickoff, e.promised_months, e.reviews, p)
+        lines = []
+        if p.quote is not None:
+            lines.append(self.tr("Quoted price: {a} {c} to production.").replace("{a}", f"{p.quote.amount:,.0f}")
+                         .replace("{c}", p.quote.currency))
+        else:
+            lines.append(self.tr("No price was quoted."))
+        if points:
+            month, total, due = points[-1]
+            spent = self.tr("Spent {a} by {m}").replace("{a}", f"{total:,.0f}").replace("{m}", month)
+            if due is not None:
+                spent += self.tr(", against {q} of the quote pro rata (the limit is {t} % over).").replace(
+                    "{q}", f"{due:,.0f}").replace("{t}", f"{p.cost_threshold * 100:g}")
+            lines.append(spent)
+        else:
+            lines.append(self.tr("No spend recorded yet: record it with each monthly review."))
+        if p.cost_growth_pct is not None:
+            lines.append(self.tr("Promised running-cost growth, pilot to production: {g} % at most.")
+                         .replace("{g}", f"{p.cost_growth_pct:g}"))
+        summary = QLabel("\n".join(lines))
+        summary.setObjectName("spendSummary")
+        summary.setWordWrap(True)
+        v.addWidget(summary)
+        if points:
+            self.spend_chart = SpendChart()
+            self.spend_chart.show_spend(points, p.cost_threshold, p.quote.currency if p.quote else "")
+            v.addWidget(self.spend_chart)
+        for question, answer in p.adoption:
+            item = QLabel(f"{question}\n→ {answer}")
+            item.setObjectName("adoptionPromise")
+            item.setWordWrap(True)
+            v.addWidget(item)
+        return box
 
     # ----- status by month -------------------------------------------------------------
 

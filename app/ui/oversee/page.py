@@ -148,6 +148,7 @@ class Page(QWidget):
         self.dashboard.withdraw_requested.connect(self._withdraw)
         self.dashboard.milestone_edited.connect(self._milestone)
         self.dashboard.production_edited.connect(self._production)
+        self.dashboard.decision_decided.connect(self._decided)
         ctx.data_changed.connect(self._data_changed)
 
     def _go_to(self, key: str) -> None:
@@ -334,6 +335,16 @@ class Page(QWidget):
             self.tr("Mark milestone reached") if reached else self.tr("Mark milestone not reached"),
             lambda: engagements.set_milestone_reached(ws, eid, name, reached),
             lambda: engagements.set_milestone_reached(ws, eid, name, before),
+        )
+
+    def _decided(self, month: str, index: int) -> None:
+        assert self.oversight is not None
+        ws, eid = self.ctx.workspace, self.oversight.engagement.id
+        today = date.today()
+        self._run(
+            self.tr("Mark decision taken"),
+            lambda: engagements.set_decided(ws, eid, month, index, today),
+            lambda: engagements.set_decided(ws, eid, month, index, None),
         )
 
     def _production(self, day: date | None) -> None:

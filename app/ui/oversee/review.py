@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
@@ -40,6 +39,7 @@ from app.ui import theme
 from app.ui.oversee.charts import Sparkline
 from app.ui.oversee.dashboard import milestone_kind, retire
 from app.ui.oversee.dialogs import error_label
+from app.ui.oversee.meeting import MeetingBox
 from app.ui.widgets.page import hint
 from app.ui.widgets.verdict import VerdictChip
 
@@ -181,6 +181,8 @@ class ReviewForm(QScrollArea):
         self.milestone_layout = QVBoxLayout(self.milestone_box)
         pair2.addWidget(self.milestone_box, 2)
         outer.addLayout(pair2)
+        self.meeting = MeetingBox()
+        outer.addWidget(self.meeting)
 
         bottom = QHBoxLayout()
         self.error = error_label()
@@ -217,6 +219,8 @@ class ReviewForm(QScrollArea):
     def set_engagement(self, snapshot: EngagementSnapshot) -> None:
         changed = self.snapshot is None or self.snapshot.id != snapshot.id
         self.snapshot = snapshot
+        quote = snapshot.promises.quote
+        self.meeting.set_currency(quote.currency if quote else "USD")
         if changed or set(self.rows) != {m.name for m in snapshot.metrics}:
             for row in self.rows.values():
                 for w in (row.label, row.expected, row.actual, row.status, row.trend):
@@ -250,6 +254,7 @@ class ReviewForm(QScrollArea):
             row.actual.clear()
         for edit in (self.blockers, self.decisions, self.plan):
             edit.clear()
+        self.meeting.load(None)
         self.set_month(month or engagements.default_month(self.snapshot))
         self._loading = False
         self.error.hide()
@@ -281,6 +286,7 @@ class ReviewForm(QScrollArea):
         self.blockers.setPlainText(saved.blockers)
         self.decisions.setPlainText(saved.decisions_needed)
         self.plan.setPlainText(saved.recovery_plan)
+        self.meeting.load(saved)
         self.editing = True
         self._loading = False
         self._update()
@@ -395,6 +401,7 @@ class ReviewForm(QScrollArea):
             end = month_end(month)
         except Exception:  # noqa: BLE001 - a malformed month is reported above
             return
+        self.meeting.show_earlier(self.snapshot.reviews, month)
         # As of the reviewed month's last day: the same state the dashboard and the PDF show.
         self.milestones = milestones_as_of(self.snapshot.kickoff, self.snapshot.milestones, end)
         if not self.milestones:
@@ -445,21 +452,14 @@ class ReviewForm(QScrollArea):
             self.blockers.toPlainText().strip(),
             self.decisions.toPlainText().strip(),
             self.plan.toPlainText().strip(),
+            *self.meeting.values(),
         )
-
-    def _kept(self, review: Review) -> Review:
-        """What the form does not edit yet (minutes, explained, spend, decisions) is kept on an edit."""
-        assert self.snapshot is not None
-        old = next((r for r in self.snapshot.reviews if r.month == review.month), None) if self.editing else None
-        if old is None:
-            return review
-        return replace(review, minutes=old.minutes, explained=old.explained, spend=old.spend, decisions=old.decisions)
 
     def save(self) -> bool:
         if self.snapshot is None:
             return False
         try:
-            review = self._kept(self.review())
+            review = self.review()
         except InputError as exc:
             self.show_error(str(exc)[0].upper() + str(exc)[1:] + ".")
             return False
