@@ -361,6 +361,88 @@ def decision_flags(reviews: Sequence[Review], vendor: str = "") -> list[RedFlag]
     return flags
 
 
+# ----- closing the loop: promises and section scores beside what happened ------------------
+
+
+@dataclass(frozen=True)
+class RetroLine:
+    promise: str  # what was promised, in words
+    promised: str
+    delivered: str
+    kept: bool | None  # None while it cannot be told yet
+
+
+@dataclass(frozen=True)
+class Retrospective:
+    conversation: Conversation
+    promises: list[RetroLine]
+    sections: list[tuple[str, float | None]]  # the chosen vendor's section scores at selection
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "conversation": self.conversation.value,
+            "promises": [
+                {"promise": p.promise, "promised": p.promised, "delivered": p.delivered, "kept": p.kept}
+                for p in self.promises
+            ],
+            "sections": [{"section": name, "score": score} for name, score in self.sections],
+        }
+
+
+def retrospective(
+    kickoff: date,
+    promised_months: float | None,
+    production_date: date | None,
+    today: date,
+    reviews: Sequence[Review],
+    now: Situation,
+    promises: Promises,
+    sections: Sequence[tuple[str, float | None]] = (),
+) -> Retrospective:
+    """Each promise beside what happened, and the evaluation's section scores beside the outcome."""
+    lines: list[RetroLine] = []
+    if promised_months is not None:
+        if production_date is not None:
+            took = _months_since(kickoff, production_date)
+            lines.append(RetroLine("Time to production", f"{promised_months:g} months",
+                                   f"in production after {took:.1f} months", took <= promised_months + 1e-9))
+        else:
+            gone = _months_since(kickoff, today)
+            late = gone > promised_months + 1e-9
+            lines.append(RetroLine("Time to production", f"{promised_months:g} months",
+                                   f"not in production after {gone:.1f} months", False if late else None))
+    for m in now.milestones:
+        promised = f"month {m.promised_month} ({m.due.isoformat()})" if m.due else "no month"
+        delivered = m.state.value + (f" on {m.reached_on.isoformat()}" if m.reached_on else "")
+        if m.late_text:
+            delivered += f", {m.late_text}"
+        kept = {MilestoneState.REACHED: True, MilestoneState.REACHED_LATE: False, MilestoneState.OVERDUE: False}.get(m.state)
+        lines.append(RetroLine(f"Milestone: {m.name}", promised, delivered, kept))
+    if promises.quote is not None:
+        q = promises.quote
+        if now.spend_to_date is None:
+            lines.append(RetroLine("Price", f"{q.amount:,.0f} {q.currency}", "no spend recorded", None))
+        else:
+            due = now.quote_to_date or 0.0
+            kept = now.spend_to_date <= due * (1 + promises.cost_threshold) + 1e-9
+            lines.append(RetroLine("Price", f"{q.amount:,.0f} {q.currency}",
+                                   f"{now.spend_to_date:,.0f} spent against {due:,.0f} pro rata", kept))
+    if promises.cost_growth_pct is not None:
+        series = [r.spend for r in sorted(reviews, key=lambda r: r.month) if r.spend is not None]
+        if len(series) >= 2 and series[0].amount > 0:
+            growth = (series[-1].amount / series[0].amount - 1) * 100
+            lines.append(RetroLine("Running-cost growth", f"{promises.cost_growth_pct:g} % at most",
+                                   f"{growth:.0f} % so far", growth <= promises.cost_growth_pct + 1e-9))
+        else:
+            lines.append(RetroLine("Running-cost growth", f"{promises.cost_growth_pct:g} % at most",
+                                   "not enough spend recorded yet", None))
+    value = now.conversation in (Conversation.ON_TRACK, Conversation.MILESTONES_MISSED)
+    for question, answer in promises.adoption:
+        lines.append(RetroLine(question, answer, "value arriving" if value else "value not materialising",
+                               None if len(reviews) < 2 else value))
+    return Retrospective(now.conversation, lines, list(sections))
+
+
 # ----- all of it -----------------------------------------------------------------------------
 
 
@@ -410,6 +492,7 @@ __all__ = [
     "overran",
     "quote_pro_rata",
     "review_overrun_flags",
+    "retrospective",
     "situation",
     "spend_series",
     "stalled_metrics",

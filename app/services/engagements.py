@@ -8,7 +8,15 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
-from app.domain.conversations import Conversation, Promises, Situation, promises_from, situation
+from app.domain.conversations import (
+    Conversation,
+    Promises,
+    Retrospective,
+    Situation,
+    promises_from,
+    retrospective,
+    situation,
+)
 from app.domain.errors import DomainError
 from app.domain.flags import RedFlag
 from app.domain.models import Direction, Milestone, SuccessMetric
@@ -70,6 +78,7 @@ class Oversight:
     acknowledged: dict[tuple[str, str], object] = field(default_factory=dict)
     milestones: list[MilestoneProgress] = field(default_factory=list)
     situation: Situation | None = None
+    retrospective: Retrospective | None = None
 
     @property
     def conversation(self) -> Conversation:
@@ -103,6 +112,7 @@ class Oversight:
                 for ms in self.milestones
             ],
             "flags": [flag_json(f) for f in self.flags],
+            "retrospective": self.retrospective.to_json() if self.retrospective else None,
         }
 
 
@@ -244,8 +254,24 @@ def oversight(ws: Workspace, ref: str | int, today: date | None = None, month: s
     flags.sort(key=lambda f: f.severity.rank)
     timeline = compare_timeline(snap.kickoff, snap.promised_months, snap.production_date, today)
     milestones = milestones_as_of(snap.kickoff, snap.milestones, today)
+    retro = retrospective(snap.kickoff, snap.promised_months, snap.production_date, today, snap.reviews, now,
+                          snap.promises, _section_scores(ws, snap))
     return Oversight(snap, track(snap.kickoff, snap.metrics, snap.reviews), flags, timeline, milestones=milestones,
-                     situation=now)
+                     situation=now, retrospective=retro)
+
+
+def _section_scores(ws: Workspace, snap: EngagementSnapshot) -> list[tuple[str, float | None]]:
+    """The chosen vendor's section scores in the evaluation it was selected from (none if gone)."""
+    if snap.evaluation_id is None:
+        return []
+    from app.services.evaluations import score
+
+    try:
+        results = score(ws, snap.evaluation_id, with_sensitivity=False)
+    except NotFound:
+        return []
+    mine = next((v for v in results.ranking if v.vendor == snap.vendor), None)
+    return list(mine.sections.items()) if mine else []
 
 
 def save_review(ws: Workspace, ref: str | int, review: Review, replace: bool = False, actor: str | None = None) -> None:

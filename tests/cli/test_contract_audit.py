@@ -444,7 +444,7 @@ def test_oversight_status_at_the_tolerance_edge_and_the_off_track_flag(tmp_path:
     r = run("oversight", "Go", "--json", workspace=ws)
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
-    assert set(data) == {"engagement", "conversation", "metrics", "milestones", "flags"} and data["engagement"] == "Go"
+    assert set(data) == {"engagement", "conversation", "metrics", "milestones", "flags", "retrospective"} and data["engagement"] == "Go"
     status = {m["name"]: [p["status"] for p in m["reviews"]] for m in data["metrics"]}
     assert status == {
         "Up": ["on track", "off track", "off track", "off track", "on track"],

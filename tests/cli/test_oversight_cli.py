@@ -29,8 +29,20 @@ def test_oversight_json_has_the_documented_shape_and_flags_conversion(demo_path:
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
     # DESIGN.md: {"engagement", "metrics": [{"name", "reviews": [{"month","actual","expected","status"}]}], "flags"}
-    assert set(data) == {"engagement", "conversation", "metrics", "milestones", "flags"}
+    assert set(data) == {"engagement", "conversation", "metrics", "milestones", "flags", "retrospective"}
     assert data["conversation"] == "value_not_materializing"
+    retro = data["retrospective"]
+    assert retro["conversation"] == "value_not_materializing"
+    by_promise = {p["promise"]: p for p in retro["promises"]}
+    assert by_promise["Milestone: SDR pilot with two pods"] == {
+        "promise": "Milestone: SDR pilot with two pods", "promised": "month 4 (2026-11-01)",
+        "delivered": "reached on 2026-10-30", "kept": True,
+    }
+    assert by_promise["Price"]["promised"] == "145,000 USD" and by_promise["Price"]["kept"] is True
+    assert by_promise["Running-cost growth"]["delivered"] == "17 % so far"
+    assert by_promise["Are training and change management included in the price?"]["kept"] is False
+    assert {s["section"] for s in retro["sections"]} >= {"Delivery & timeline", "Adoption & change"}
+    assert all(isinstance(s["score"], float) for s in retro["sections"])
     assert [(m["due"], m["state"]) for m in data["milestones"]][:1] == [("2026-08-01", "reached")]
     assert data["engagement"] == DEMO_ENGAGEMENT
     assert [m["name"] for m in data["metrics"]] == [

@@ -10,6 +10,7 @@ from app.domain.conversations import (
     cost_flag,
     decision_flags,
     open_decisions,
+    retrospective,
     review_overrun_flags,
     situation,
     spend_series,
@@ -167,3 +168,21 @@ def test_decided_on_the_last_day_of_the_second_review_month_is_not_overdue() -> 
     assert open_decisions(later) == []
     # …but as of February it was still open.
     assert open_decisions(later[:2]) == [("2027-01", ask)]
+
+
+def test_retrospective_sets_each_promise_beside_what_happened() -> None:
+    rs = [Review("2027-01", {"Conversion": 10.5}, spend=Money(10_000, "USD")),
+          Review("2027-02", {"Conversion": 10.5}, spend=Money(13_000, "USD")),
+          Review("2027-03", {"Conversion": 10.5}, spend=Money(12_000, "USD"))]
+    promises = Promises(Money(120_000, "USD"), 20, (("Is training included?", "yes"),))
+    now = situation(KICKOFF, [UP], rs, MILESTONES, 12, promises)
+    retro = retrospective(KICKOFF, 12, None, date(2027, 3, 31), rs, now, promises, [("Adoption", 80.0)])
+    lines = {p.promise: p for p in retro.promises}
+    assert lines["Milestone: Data signed off"].kept is True
+    assert lines["Milestone: Pilot live"].kept is None  # due 1 April: too early to say on 31 March
+    assert lines["Running-cost growth"].delivered == "20 % so far" and lines["Running-cost growth"].kept is True
+    assert lines["Is training included?"].delivered == "value not materialising"
+    assert lines["Is training included?"].kept is False
+    assert lines["Time to production"].kept is None
+    assert retro.to_json()["sections"] == [{"section": "Adoption", "score": 80.0}]
+    assert retro.to_json()["conversation"] == "value_not_materializing"

@@ -108,3 +108,18 @@ def test_review_form_records_minutes_clarity_spend_and_decisions(qtbot: Any, dem
     flags = {(f.rule, f.subject): f.severity.value for f in page.oversight.flags}
     assert flags[("review_overrun", "2026-12")] == "low"
     assert isinstance(page.dashboard.findChild(QWidget, "blockedOnYou"), QGroupBox)
+
+
+def test_retrospective_tab_sets_promises_and_section_scores_beside_what_happened(qtbot: Any, demo_path: Any) -> None:
+    _window, page, _ws = open_demo(qtbot, demo_path)
+    page.tabs.setCurrentWidget(page.retrospective)
+    view = page.retrospective
+    assert view.outcome.text() == "Outcome so far: Milestones met, value not materialising"
+    table = view.promises
+    lines = {table.item(r, 0).text(): (table.item(r, 2).text(), table.cellWidget(r, 3).text()) for r in range(table.rowCount())}
+    assert lines["Milestone: SDR pilot with two pods"] == ("reached on 2026-10-30", "kept")
+    assert lines["Milestone: Production for all 12 SDRs"] == ("not due yet", "too early")
+    assert lines["Price"][0].startswith("123,000 spent against") and lines["Price"][1] == "kept"
+    assert lines["Are training and change management included in the price?"] == ("value not materialising", "not kept")
+    sections = [view.sections.item(r, 0).text() for r in range(view.sections.rowCount())]
+    assert "Adoption & change" in sections

@@ -23,6 +23,7 @@ from app.services.errors import InputError, NotFound
 from app.ui.context import AppContext
 from app.ui.oversee.dashboard import Dashboard
 from app.ui.oversee.dialogs import AcknowledgeDialog, ChangeMetricDialog, SelectPartnerDialog
+from app.ui.oversee.retrospective import RetrospectiveView
 from app.ui.oversee.review import ReviewForm
 from app.ui.tasks import Task
 from app.ui.undo import try_push
@@ -141,6 +142,8 @@ class Page(QWidget):
         self.review_form = ReviewForm(self._save_review)
         self.tabs.addTab(self.dashboard, self.tr("Dashboard"))
         self.tabs.addTab(self.review_form, self.tr("Monthly review"))
+        self.retrospective = RetrospectiveView()
+        self.tabs.addTab(self.retrospective, self.tr("Retrospective"))
         layout.addWidget(self.tabs, 1)
 
         self.dashboard.change_metric_requested.connect(self._change_metric)
@@ -240,6 +243,7 @@ class Page(QWidget):
         )
         self.dashboard.show_oversight(o, changes)
         self.review_form.set_engagement(e)
+        self.retrospective.show_retrospective(o.retrospective)
 
     def _data_changed(self, what: str) -> None:
         # Another page changed an engagement (or the workspace): show it; our own edits reload via on_done.
