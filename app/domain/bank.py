@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from app.domain.errors import AnswerError, BankError
 from app.domain.models import Layer, Severity
-from app.domain.text import norm
+from app.domain.text import find_phrases, norm
 
 FIELDS: tuple[str, ...] = (
     "id",
@@ -189,11 +189,10 @@ class FlagRule:
         return bool(self.op) and _compare(self.op, score5, self.threshold)
 
     def fires_on_text(self, text: str) -> str | None:
-        low = norm(text)
-        for phrase in self.phrases:
-            if phrase in low:
-                return phrase
-        return None
+        """The first phrase found in `text` as words, not as a substring: any inflection,
+        British or American spelling, typographic apostrophes ('customer’s') and case."""
+        found = find_phrases(text, self.phrases)
+        return found[0] if found else None
 
 
 def parse_flag_rule(text: str) -> FlagRule:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 
 from app.domain.bank import QuestionType
 from app.domain.models import Organization, Severity, Vendor
 from app.domain.scoring import ScoreBoard
-from app.domain.text import Synonyms, contains_phrase, norm
+from app.domain.text import Synonyms, find_phrases, norm, stem, words
 from app.domain.wording import condition_words
 
 INDUSTRY_AVERAGE_MONTHS = 8
@@ -23,6 +24,7 @@ class Lexicons:
     vague_timeline: tuple[str, ...] = ()
     generalist_claims: tuple[str, ...] = ()
     generic_phrases: tuple[str, ...] = ()
+    dependency_hedges: tuple[str, ...] = ()
     abstract_nouns: tuple[str, ...] = ()
     vague_verbs: tuple[str, ...] = ()
     other_language_words: tuple[str, ...] = ()
@@ -58,11 +60,6 @@ class RedFlag:
     def key(self) -> tuple[str, str]:
         """What an acknowledgement is attached to: the vendor and the rule (and its subject)."""
         return (self.vendor, self.ack_id)
-
-
-def _outermost(phrases: list[str]) -> list[str]:
-    """Drop phrases contained in another matched phrase ('can do anything' in 'we can do anything')."""
-    return [p for p in phrases if not any(p != q and f" {p} " in f" {q} " for q in phrases)]
 
 
 def sort_flags(flags: Sequence[RedFlag]) -> list[RedFlag]:
@@ -117,7 +114,13 @@ def check_timeline(vendor: Vendor, lex: Lexicons) -> RedFlag | None:
         evidence.append("kickoff to production: not given")
     if not any(m.month is not None for m in t.milestones):
         evidence.append("milestones with a month: none")
-    vague = _outermost([p for p in lex.vague_timeline if contains_phrase(t.description, p)])
+    vague = find_phrases(t.description, (*lex.vague_timeline, *lex.dependency_hedges))
+    dated_plan = not evidence  # months to production and at least one dated milestone
+    hedges = set(find_phrases(t.description, lex.dependency_hedges))
+    if dated_plan and len(vague) == 1 and vague[0] in hedges and _dependency_is_dated(t.description, vague[0]):
+        # "Production in month 5, depending on read access in week 1": an honest, dated plan
+        # that names its dependency is a commitment, not a vague one.
+        return None
     if vague:
         evidence.append(f"timeline says {t.description.strip()!r} (vague: {', '.join(vague)})")
     if not evidence:
@@ -136,26 +139,91 @@ def check_timeline(vendor: Vendor, lex: Lexicons) -> RedFlag | None:
     return RedFlag("vague_timeline", severity, message, tuple(evidence), vendor.name)
 
 
+_TIME_WORDS = {"day", "days", "week", "weeks", "month", "months", "sprint", "sprints", "q1", "q2", "q3", "q4"}
+
+
+def _dependency_is_dated(text: str, hedge: str) -> bool:
+    """Whether the words right after `hedge` say when ('depending on read access in week 1')."""
+    ws, needle = [stem(w) for w in words(text)], [stem(w) for w in words(hedge)]
+    for i in range(len(ws) - len(needle) + 1):
+        if ws[i : i + len(needle)] == needle and _names_a_time(words(text)[i + len(needle) : i + len(needle) + 8]):
+            return True
+    return False
+
+
+def _names_a_time(ws: list[str]) -> bool:
+    """'in week 1', 'by 15 March', 'month 2': a number next to a unit of time, or a date."""
+    return any(w.isdigit() and ({ws[i - 1] if i else "", ws[i + 1] if i + 1 < len(ws) else ""} & _TIME_WORDS
+                                or (i + 1 < len(ws) and ws[i + 1][:3] in _MONTHS)) for i, w in enumerate(ws))
+
+
+_MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+
+
+class Fit(StrEnum):
+    HAVE = "have"
+    OTHER_PRODUCT = "other product"  # we have that kind of system, but another product
+    MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class InfrastructureNeed:
+    """One system or capability a vendor's plan or price assumes, and how it fits ours."""
+
+    item: str
+    source: str  # "plan" or "price"
+    fit: Fit
+    ours: tuple[str, ...] = ()  # for OTHER_PRODUCT: our systems of the same kind
+
+
+def infrastructure_needs(org: Organization, vendor: Vendor, syn: Synonyms) -> list[InfrastructureNeed]:
+    """Named systems are compared by name first (HubSpot is not Salesforce); only then by the
+    kind of system (a CRM), which is a weaker match; a kind we lack altogether is missing."""
+    ours = [x.strip() for x in [*org.infrastructure, *org.systems] if x.strip()]
+    our_names = {norm(x) for x in ours}
+    our_kinds = {syn.kind_of(x) for x in ours}
+    out: list[InfrastructureNeed] = []
+    seen: set[str] = set()
+    for source, items in (("plan", vendor.assumed_infrastructure), ("price", vendor.pricing.assumes)):
+        for raw in items:
+            item = raw.strip()
+            if not item or norm(item) in seen:
+                continue
+            seen.add(norm(item))
+            kind = syn.kind_of(item)
+            if norm(item) in our_names:
+                out.append(InfrastructureNeed(item, source, Fit.HAVE))
+            elif syn.product_kind(item) is not None:
+                same = tuple(x for x in ours if syn.kind_of(x) == kind)
+                out.append(InfrastructureNeed(item, source, Fit.OTHER_PRODUCT if same else Fit.MISSING, same))
+            else:
+                out.append(InfrastructureNeed(item, source, Fit.HAVE if kind in our_kinds else Fit.MISSING))
+    return out
+
+
 def check_infrastructure(org: Organization, vendor: Vendor, syn: Synonyms) -> RedFlag | None:
-    ours = syn.canonical_set("capability", [*org.infrastructure, *org.systems])
-    evidence: list[str] = []
-    missing: list[str] = []
-    for source, items in (
-        ("assumed infrastructure", vendor.assumed_infrastructure),
-        ("pricing assumes", vendor.pricing.assumes),
-    ):
-        for item in items:
-            c = syn.canonical("capability", item)
-            if c and c not in ours and item.strip() not in missing:
-                missing.append(item.strip())
-                evidence.append(f"{source}: {item.strip()} (we do not have it)")
-    if not missing:
-        return None
-    message = (
-        f"{vendor.name}'s plan and price assume infrastructure we do not have: "
-        f"{', '.join(missing)}. Building it adds cost and time that the quote does not show."
+    needs = infrastructure_needs(org, vendor, syn)
+    label = {"plan": "assumed infrastructure", "price": "pricing assumes"}
+    missing = [n for n in needs if n.fit is Fit.MISSING]
+    other = [n for n in needs if n.fit is Fit.OTHER_PRODUCT]
+    evidence = tuple(
+        [f"{label[n.source]}: {n.item} (we do not have it)" for n in missing]
+        + [f"{label[n.source]}: {n.item} (we use {', '.join(n.ours)} instead)" for n in other]
     )
-    return RedFlag("infrastructure_mismatch", Severity.HIGH, message, tuple(evidence), vendor.name)
+    if missing:
+        message = (
+            f"{vendor.name}'s plan and price assume infrastructure we do not have: "
+            f"{', '.join(n.item for n in missing)}. Building it adds cost and time that the quote does not show."
+        )
+        return RedFlag("infrastructure_mismatch", Severity.HIGH, message, evidence, vendor.name)
+    if other:
+        pairs = "; ".join(f"{n.item}, where we use {' and '.join(n.ours)}" for n in other)
+        message = (
+            f"{vendor.name}'s plan assumes a different product of a kind we have ({pairs}); "
+            "ask what changes in their connectors, plan and price."
+        )
+        return RedFlag("infrastructure_mismatch", Severity.MEDIUM, message, evidence, vendor.name)
+    return None
 
 
 def check_generalist(vendor: Vendor, lex: Lexicons, syn: Synonyms) -> RedFlag | None:
@@ -166,7 +234,7 @@ def check_generalist(vendor: Vendor, lex: Lexicons, syn: Synonyms) -> RedFlag | 
     distinct = syn.canonical_set("industry", vendor.industries)
     if len(distinct) >= GENERALIST_INDUSTRY_COUNT:
         evidence.append(f"serves {len(distinct)} different industries: {', '.join(sorted(distinct))}")
-    phrases = _outermost([p for p in lex.generalist_claims if contains_phrase(vendor.claims, p)])
+    phrases = find_phrases(vendor.claims, lex.generalist_claims)
     if phrases:
         evidence.append(f"claims: {', '.join(repr(p) for p in phrases)}")
     if not evidence:
@@ -185,7 +253,7 @@ def check_track_record(org: Organization, vendor: Vendor) -> RedFlag | None:
     shown = "not given" if n is None else "0"
     message = (
         f"{vendor.name} has no production deployments in {org.industry or 'our industry'}; "
-        "48 % of AI projects never reach production."
+        "in Gartner's 2024 survey only about half of AI projects (48 %) reached production."
     )
     return RedFlag(
         "no_production_track_record",

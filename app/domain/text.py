@@ -80,11 +80,6 @@ def find_phrases(text: str | Sequence[str], phrases: Iterable[str]) -> list[str]
     return [p for n, p in found.items() if not any(n != m and f" {n} " in f" {m} " for m in found)]
 
 
-def contains_phrase(text: str, phrase: str) -> bool:
-    """True when `phrase` occurs in `text` on word boundaries, case-insensitively, any inflection."""
-    return bool(find_phrases(text, (phrase,)))
-
-
 def parse_lexicon(text: str) -> tuple[str, ...]:
     """One entry per line; blank lines and `#` comments ignored."""
     out: list[str] = []
@@ -125,3 +120,14 @@ class Synonyms:
 
     def canonical_set(self, kind: str, names: Iterable[str]) -> set[str]:
         return {self.canonical(kind, n) for n in names if norm(n)}
+
+    def product_kind(self, name: str) -> str | None:
+        """The kind of system a named product is ('hubspot' -> 'crm'), or None for a name that
+        is not a listed product (a kind itself, or a product the file does not know)."""
+        n = norm(name)
+        kind = self.table.get("product", {}).get(n)
+        return kind if kind and kind != n else None
+
+    def kind_of(self, name: str) -> str:
+        """The kind of system `name` is: its product kind, else its capability's canonical name."""
+        return self.product_kind(name) or self.canonical("capability", name)

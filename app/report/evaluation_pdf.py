@@ -20,7 +20,7 @@ from reportlab.platypus import (
 )
 
 from app.domain.evaluation import Results, flag_counts, open_flags
-from app.domain.flags import INDUSTRY_AVERAGE_MONTHS, RedFlag
+from app.domain.flags import INDUSTRY_AVERAGE_MONTHS, Fit, RedFlag, infrastructure_needs
 from app.domain.models import Answer, Vendor
 from app.domain.scoring import VendorScore
 from app.domain.sensitivity import CLOSE_CALL_POINTS, STABILITY_RANGE
@@ -742,24 +742,20 @@ class _View:
         price = money(p.amount, p.currency) if p.amount else "no amount quoted"
         model = f" · {esc(p.model, 120)}" if p.model.strip() else ""
         out.append(markup(f"<b>{esc(price)}</b>{model}", st.small))
-        ours = syn.canonical_set("capability", [*org.infrastructure, *org.systems])
-        needs: list[tuple[str, str]] = []
-        seen: set[str] = set()
-        for source, items in (("price", p.assumes), ("plan", vendor.assumed_infrastructure)):
-            for item in items:
-                key = syn.canonical("capability", item)
-                if key and key not in seen:
-                    seen.add(key)
-                    needs.append((item, source))
+        needs = infrastructure_needs(org, vendor, syn)
         if not needs:
             out.append(para("Assumes no particular infrastructure on our side.", st.cell_muted))
             return out
         lines = []
-        for item, source in needs[:10]:
-            have = syn.canonical("capability", item) in ours
-            mark = (f'<font color="{hexcolor(GOOD)}"><b>we have it</b></font>' if have else
-                    f'<font color="{hexcolor(SEVERITY["high"])}"><b>we do not have it</b></font>')
-            lines.append(f"{esc(item, 80)} <font color=\"{hexcolor(MUTED)}\">({source})</font> — {mark}")
+        for n in needs[:10]:
+            if n.fit is Fit.HAVE:
+                mark = f'<font color="{hexcolor(GOOD)}"><b>we have it</b></font>'
+            elif n.fit is Fit.OTHER_PRODUCT:
+                mark = (f'<font color="{hexcolor(SEVERITY["medium"])}"><b>we use '
+                        f'{esc(" and ".join(n.ours), 80)} instead</b></font>')
+            else:
+                mark = f'<font color="{hexcolor(SEVERITY["high"])}"><b>we do not have it</b></font>'
+            lines.append(f"{esc(n.item, 80)} <font color=\"{hexcolor(MUTED)}\">({n.source})</font> — {mark}")
         if len(needs) > 10:
             lines.append(f"… {len(needs) - 10} more")
         out.append(Spacer(1, 1.5 * mm))

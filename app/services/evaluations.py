@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app.domain import placeholders
 from app.domain.bank import Reading
 from app.domain.errors import AnswerError, DomainError
 from app.domain.evaluation import EvaluationSnapshot, EvaluatorInfo, Results, evaluate, read_edit
@@ -103,8 +104,10 @@ def create_evaluation(
     with ws.session() as s:
         if s.exec(select(EvaluationRow).where(EvaluationRow.name == name)).first():
             raise InputError(f"an evaluation named {name!r} already exists")
-        if s.get(BankVersionRow, bank_version_id) is None:
+        version = s.get(BankVersionRow, bank_version_id)
+        if version is None:
             raise NotFound(f"there is no bank version {bank_version_id}")
+        bank_version_id = _fill_from_profile(s, version, actor)
         row = EvaluationRow(name=name, bank_version_id=bank_version_id, use_case_id=use_case_id)
         s.add(row)
         s.flush()
@@ -113,6 +116,25 @@ def create_evaluation(
             repo.add_evaluator(s, row.id, e)
         repo.audit(s, actor or current_user(), "evaluation created", "evaluation", row.id, after={"name": name})
         return row.id
+
+
+def _fill_from_profile(s: Session, version: BankVersionRow, actor: str | None) -> int:
+    """The bank version the evaluation pins: `version` itself, or, when its questions name
+    {systems}, {industry} … , a version with them filled from the organization profile, kept as
+    its own bank ("<bank> — <organization>") so the template stays reusable and the evaluation
+    keeps the words it was created with."""
+    assert version.id is not None
+    bank = repo.bank_from_version(s, version)
+    if not placeholders.has_placeholders(bank):
+        return version.id
+    org = repo.get_organization(s)
+    filled = placeholders.filled_bank(bank, org)
+    filled = replace(filled, name=f"{bank.name} — {org.name.strip() or 'our organization'}")
+    row, _created = repo.save_bank(
+        s, filled, note=f"{bank.name} v{version.version}, filled from the organization profile", actor=actor or current_user()
+    )
+    assert row.id is not None
+    return row.id
 
 
 def delete_evaluation(ws: Workspace, ref: str | int, actor: str | None = None) -> None:

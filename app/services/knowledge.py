@@ -25,6 +25,7 @@ def lexicons() -> Lexicons:
     return Lexicons(
         vague_timeline=parse_lexicon(_read(d / "vague_timeline.txt")),
         generalist_claims=parse_lexicon(_read(d / "generalist_claims.txt")),
+        dependency_hedges=parse_lexicon(_read(d / "dependency_hedges.txt")),
         generic_phrases=parse_lexicon(_read(d / "generic_phrases.txt")),
         abstract_nouns=parse_lexicon(_read(d / "abstract_nouns.txt")),
         vague_verbs=parse_lexicon(_read(d / "vague_verbs.txt")),
@@ -37,5 +38,7 @@ def synonyms() -> Synonyms:
     text = _read(data_dir() / "synonyms.csv")
     rows = []
     for row in csv.DictReader(io.StringIO(text)):
+        if (row.get("kind") or "").lstrip().startswith("#"):
+            continue  # a comment line
         rows.append((row.get("kind") or "", row.get("canonical") or "", row.get("synonyms") or ""))
     return Synonyms.from_rows(rows)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.flags import Acknowledgement, Lexicons, vendor_flags
+from app.domain.flags import (
+    Acknowledgement,
+    Lexicons,
+    check_infrastructure,
+    check_timeline,
+    vendor_flags,
+)
 from app.domain.models import (
     Milestone,
     Organization,
@@ -16,7 +22,7 @@ from app.domain.models import (
     Vendor,
 )
 from app.domain.scoring import ScoreBoard
-from app.domain.text import Synonyms
+from app.domain.text import Synonyms, find_phrases
 from tests.domain.helpers import bank, q
 
 LEX = Lexicons(
@@ -106,6 +112,34 @@ def test_infrastructure_mismatch_lists_missing_capabilities() -> None:
     assert not any("CRM" in e for e in f.evidence)
 
 
+class TestNamedSystems:
+    """With the shipped synonyms file: named systems are compared by name, kind only as fallback."""
+
+    ORG = Organization("Us", "Logistics", Stage.ENTERPRISE, ["Salesforce", "Snowflake"], ["Data engineering team"], [])
+
+    def flag(self, *assumed: str):  # type: ignore[no-untyped-def]
+        from app.services.knowledge import synonyms
+
+        return check_infrastructure(self.ORG, good_vendor(assumed_infrastructure=list(assumed), pricing=Pricing()), synonyms())
+
+    def test_the_same_named_system_fits(self) -> None:
+        assert self.flag("salesforce", "Snowflake") is None
+
+    def test_another_product_of_a_kind_we_have_is_a_lower_severity_flag(self) -> None:
+        f = self.flag("HubSpot", "BigQuery")
+        assert f is not None and f.severity is Severity.MEDIUM
+        assert "HubSpot (we use Salesforce instead)" in " ".join(f.evidence)
+        assert "BigQuery (we use Snowflake instead)" in " ".join(f.evidence)
+
+    def test_a_kind_we_lack_is_high_and_named(self) -> None:
+        f = self.flag("HubSpot", "Kubernetes")
+        assert f is not None and f.severity is Severity.HIGH
+        assert "Kubernetes" in f.message and "HubSpot" not in f.message
+
+    def test_a_kind_we_declared_covers_its_generic_wording(self) -> None:
+        assert self.flag("data engineers", "cloud data warehouse", "CRM") is None
+
+
 class TestGeneralist:
     def test_any_industry(self) -> None:
         assert rules(good_vendor(industries=["Any"]))["generalist"].severity is Severity.MEDIUM
@@ -154,3 +188,89 @@ def test_flags_sorted_by_severity() -> None:
     v = good_vendor(references=[], production_deployments_in_industry=0, claims="we can do anything")
     severities = [f.severity for f in vendor_flags(ORG, v, None, LEX, SYN)]
     assert severities == sorted(severities, key=lambda s: s.rank)
+
+
+# Realistic phrasings from proposals, matched with the shipped lexicons (inflections included).
+VAGUE_TIMELINES = [
+    "Go-live subject to the outcome of discovery.",
+    "Production is contingent on data availability.",
+    "Timeline to be agreed after discovery.",
+    "We usually need a few sprints to get there.",
+    "Weeks, not months.",
+    "ASAP once we start.",
+    "It depends on your data.",
+    "Dates TBD after kickoff.",
+    "We move fast; you will be live soon.",
+    "Delivery in the coming months.",
+    "A couple of sprints for the MVP, then we'll see.",
+    "Indicative timeline only, no firm date.",
+    "We'll fast-track it.",
+    "Roughly a quarter, ballpark.",
+    "As quickly as possible.",
+    "Phased, with dates to follow.",
+    "Flexible; we adapt to you.",
+    "Production in short order.",
+    "Eventually everything will be automated.",
+]
+GENERALIST_CLAIMS = [
+    "We are industry-agnostic.",
+    "Our platform serves every vertical.",
+    "We've done it all.",
+    "We can do anything with AI.",
+    "No matter the industry, we deliver.",
+    "Cross-industry expertise.",
+    "We work across all industries.",
+    "A one-size-fits-all solution for any business.",
+    "From retail to healthcare and beyond.",
+    "Whatever your industry, whatever you need.",
+    "We are domain-agnostic by design.",
+    "Any domain, any data, any scale.",
+    "We have done it all before.",
+    "A universal solution for any challenge.",
+    "Sector-agnostic AI.",
+    "We serve all verticals.",
+]
+
+
+def test_the_timeline_lexicon_catches_realistic_hedges() -> None:
+    from app.services.knowledge import lexicons
+
+    lex = lexicons()
+    missed = [t for t in VAGUE_TIMELINES if not find_phrases(t, (*lex.vague_timeline, *lex.dependency_hedges))]
+    assert missed == []
+
+
+def test_the_generalist_lexicon_catches_realistic_claims() -> None:
+    from app.services.knowledge import lexicons
+
+    missed = [c for c in GENERALIST_CLAIMS if not find_phrases(c, lexicons().generalist_claims)]
+    assert missed == []
+
+
+def test_specific_claims_are_not_generalist() -> None:
+    from app.services.knowledge import lexicons
+
+    for claim in ("We build demand forecasting for grocery retailers.", "Twelve hospital deployments since 2021."):
+        assert find_phrases(claim, lexicons().generalist_claims) == []
+
+
+class TestDatedPlanWithADependency:
+    def flag(self, description: str, months: int | None = 5):  # type: ignore[no-untyped-def]
+        from app.services.knowledge import lexicons
+
+        v = good_vendor(timeline=Timeline(months, [Milestone("Pilot", 2), Milestone("Production", 5)], description),
+                        demo_rating=4.5)
+        return check_timeline(v, lexicons())
+
+    def test_an_honest_dated_plan_naming_its_dependency_is_not_flagged(self) -> None:
+        assert self.flag("Pilot in month 2, production in month 5, depending on read access in week 1.") is None
+
+    def test_a_dependency_with_no_date_is_still_vague(self) -> None:
+        f = self.flag("Production in month 5, depending on your data.")
+        assert f is not None and f.severity is Severity.CRITICAL
+
+    def test_two_hedges_outweigh_the_dates(self) -> None:
+        assert self.flag("Month 5, subject to discovery and depending on access in week 1.") is not None
+
+    def test_the_same_words_without_a_dated_plan_are_flagged(self) -> None:
+        assert self.flag("Depending on read access in week 1.", months=None) is not None

@@ -28,8 +28,14 @@ VENDOR = "Acme AI"
 
 @pytest.fixture
 def setup(workspace: object) -> object:
-    bank = banks.list_banks(workspace)[0]  # type: ignore[arg-type]
-    evaluations.create_evaluation(workspace, EVAL, bank.version_id, ["Maya"])  # type: ignore[arg-type]
+    # The default bank asks for evidence, never yes/no; add a yes/no question that allows n/a,
+    # as a bank of the buyer's own may well have, so every answer type goes through the workbook.
+    from app.domain.bank import Bank, make_question
+
+    yes_no = make_question({"id": "YN01", "section": "Checks", "layer": "systems", "type": "yes_no", "weight": "1",
+                            "question": "Is the model hosted in the EU?", "allow_na": "yes"})
+    version_id, _, _ = banks.save(workspace, Bank("Questionnaire bank", (*banks.default_bank().questions, yes_no)))  # type: ignore[arg-type]
+    evaluations.create_evaluation(workspace, EVAL, version_id, ["Maya"])  # type: ignore[arg-type]
     evaluations.save_vendor(workspace, EVAL, Vendor(VENDOR, industries=["retail"], claims="We do lead scoring",  # type: ignore[arg-type]
                                                     references=[Reference("Shopco", "retail", "scale-up", True, True)]))
     return workspace

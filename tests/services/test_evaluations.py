@@ -80,13 +80,14 @@ def test_new_evaluation_pins_the_bank_version(workspace) -> None:  # type: ignor
 
     summary = banks.list_banks(workspace)[0]
     eid = evaluations.create_evaluation(workspace, "Pinned", summary.version_id, ["A", "B"])
+    asked = evaluations.load_snapshot(workspace, eid).bank
     bank_v1 = banks.get_bank(workspace, summary.name)
     rows = [dict(r) for r in bank_v1.rows()]
     rows[0]["weight"] = "9"
     _, version, created = banks.save(workspace, Bank(bank_v1.name, tuple(make_question(r) for r in rows)))
     assert created and version == 2
     pinned = evaluations.load_snapshot(workspace, eid).bank
-    assert pinned.version == 1 and pinned.hash == summary.hash
+    assert pinned.hash == asked.hash and pinned.questions[0].weight == bank_v1.questions[0].weight != 9
 
 
 def test_list_evaluations(demo) -> None:  # type: ignore[no-untyped-def]
@@ -127,3 +128,26 @@ def test_exported_files_get_the_usual_permissions(tmp_path) -> None:  # type: ig
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask
+
+
+def test_a_new_evaluation_asks_the_default_bank_in_our_own_words(workspace) -> None:  # type: ignore[no-untyped-def]
+    from app.domain.models import Organization, Stage
+    from app.services import banks, organization
+    from app.services.banks import DEFAULT_BANK_NAME
+
+    organization.save(workspace, Organization("Hafenlog", "logistics", Stage.ENTERPRISE, ["SAP S/4HANA", "ServiceNow"]))
+    template = banks.versions(workspace, DEFAULT_BANK_NAME)[-1]
+    eid = evaluations.create_evaluation(workspace, "Carrier exceptions", template.id, ["Ana"])
+    bank = evaluations.load_snapshot(workspace, eid).bank
+    assert "(SAP S/4HANA and ServiceNow)" in bank.question("IN01").question
+    assert "logistics" in bank.question("TR01").question
+    # the template is unchanged and stays the default bank's only version
+    assert [v.version for v in banks.versions(workspace, DEFAULT_BANK_NAME)] == [template.version]
+    assert "{systems}" in banks.get_bank(workspace, DEFAULT_BANK_NAME).question("IN01").question
+    # a later profile change does not rewrite what this evaluation asked
+    organization.save(workspace, Organization("Hafenlog", "logistics", Stage.ENTERPRISE, ["Oracle TMS"]))
+    assert "(SAP S/4HANA and ServiceNow)" in evaluations.load_snapshot(workspace, eid).bank.question("IN01").question
+    row = db(workspace).execute(
+        "select b.name from evaluation e join bank_version v on v.id=e.bank_version_id join bank b on b.id=v.bank_id where e.id=?",
+        (eid,)).fetchone()
+    assert row == (f"{DEFAULT_BANK_NAME} — Hafenlog",)

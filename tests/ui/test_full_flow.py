@@ -365,9 +365,12 @@ def test_procurement_lead_from_profile_to_pdf(
     settle(qtbot, ev)
     eid = ev.evaluation_id
     assert eid is not None and window.ctx.current_evaluation == eid
-    assert sql(ws, "SELECT id, name, use_case_id, bank_version_id FROM evaluation") == [
-        (eid, EVALUATION, uid, list_banks(ws)[0].version_id)
+    # The evaluation pins the default bank with {systems}, {industry} … filled from the profile.
+    assert sql(ws, "SELECT e.id, e.name, e.use_case_id, b.name FROM evaluation e JOIN bank_version v "
+                   "ON v.id = e.bank_version_id JOIN bank b ON b.id = v.bank_id") == [
+        (eid, EVALUATION, uid, f"{list_banks(ws)[0].name} — Acme Revenue Cloud")
     ]
+    assert "(Salesforce and Snowflake)" in evaluations.load_snapshot(ws, eid).bank.question("IN01").question
     assert sql(ws, "SELECT name FROM evaluator WHERE evaluation_id = ? ORDER BY position", eid) == [
         (ANA,),
         (BEN,),
@@ -411,34 +414,35 @@ def test_procurement_lead_from_profile_to_pdf(
         ws, "SELECT timeline_description, demo_rating FROM vendor WHERE name = ?", LEADER
     ) == [("ASAP", 5.0)]
 
-    # Answers, from the keyboard: digits for scales, y/n for yes/no, Enter to open a number or
-    # choice editor (a combo takes arrow keys). Knockout questions answered so both stay in.
+    # Answers, from the keyboard: digits for scales, Enter to open a number or choice editor (a
+    # combo takes arrow keys). Knockout questions answered so both stay in. The default bank
+    # asks for evidence on scales, never yes/no.
     # (qid, Ana's and Ben's keys per vendor); "#" = typed into an editor, "v" = combo choice.
     plan: dict[str, list[tuple[str, str, str]]] = {
         LEADER: [
-            ("TR01", "#6", "#4"),  # number: production systems in our industry
-            ("TR02", "y", "y"),
-            ("TR03", "4", "5"),  # scale
+            ("TR01", "4", "3"),  # scale: production deployments in our industry
+            ("TR02", "4", "4"),
+            ("TR03", "4", "5"),
             ("DR01", "4", "3"),
-            ("DR02", "y", "y"),
-            ("SO01", "y", "y"),  # knockout: must be yes
-            ("CL04", "v0", "v0"),  # choice: "We own data, models and code"
-            ("CL05", "n", "n"),  # knockout, inverted: "no" is good
-            ("CM04", "4", "5"),  # knockout below 2
+            ("DR03", "#6", "#4"),  # number: weeks of data preparation
+            ("SO01", "4", "4"),  # knockout below 2
+            ("CT02", "v0", "v0"),  # choice: "We own data, models and deliverables"
+            ("CT01", "4", "5"),  # knockout below 3
+            ("CT04", "4", "5"),
         ],
         RUNNER_UP: [
-            ("TR01", "#1", "#2"),
-            ("TR02", "n", "y"),
+            ("TR01", "1", "2"),
+            ("TR02", "2", "3"),
             ("TR03", "2", "2"),
             ("DR01", "3", "2"),
-            ("DR02", "n", "n"),
-            ("SO01", "y", "y"),
-            ("CL04", "v0", "v0"),
-            ("CL05", "n", "n"),
-            ("CM04", "2", "3"),
+            ("DR03", "#1", "#0"),
+            ("SO01", "3", "3"),
+            ("CT02", "v0", "v0"),
+            ("CT01", "3", "3"),
+            ("CT04", "2", "3"),
         ],
     }
-    expected_values = {"y": "yes", "n": "no", "v0": "We own data, models and code"}
+    expected_values = {"v0": "We own data, models and deliverables"}
     click_tab(qtbot, ev.tabs, 0)  # Answers
     answers = ev.answers_tab.answers
     for column, evaluator in ((1, ANA), (2, BEN)):
@@ -447,7 +451,7 @@ def test_procurement_lead_from_profile_to_pdf(
         settle(qtbot, ev)
         for vendor in (LEADER, RUNNER_UP):
             arrow_to(qtbot, ev.answers_tab.answer_vendor, vendor)
-            assert ev.answers_tab.progress.text() == "0 / 50 answered"
+            assert ev.answers_tab.progress.text() == "0 / 57 answered"
             for qid, *keys in plan[vendor]:
                 key = keys[column - 1]
                 answers.setFocus()
@@ -465,7 +469,7 @@ def test_procurement_lead_from_profile_to_pdf(
                         qtbot.keyClick(combo, Qt.Key.Key_Down)
                     qtbot.keyClick(combo, Qt.Key.Key_Return)
                     qtbot.keyClick(focused(), Qt.Key.Key_Escape)
-                else:  # a digit or y/n answers and moves on
+                else:  # a digit answers and moves on
                     qtbot.keyClick(answers, key)
                     moved = ev.answers_tab.answers_model.question_at(answers.currentIndex())
                     assert moved is not None and moved.id != qid
@@ -473,11 +477,11 @@ def test_procurement_lead_from_profile_to_pdf(
                 assert answer(ws, vendor, evaluator, qid) == value, (vendor, evaluator, qid)
             assert ev.answers_tab.error.text() == ""
             n = len(plan[vendor])
-            assert ev.answers_tab.progress.text() == f"{n} / 50 answered"
-            assert f"({n}/50)" in ev.answers_tab.answer_vendor.currentText()
+            assert ev.answers_tab.progress.text() == f"{n} / 57 answered"
+            assert f"({n}/57)" in ev.answers_tab.answer_vendor.currentText()
         # The progress table counts this evaluator's answers for both vendors.
         table = ev.results_panel.progress_model
-        assert [table.index(r, column).data() for r in range(2)] == ["9/50", "9/50"]
+        assert [table.index(r, column).data() for r in range(2)] == ["9/57", "9/57"]
     assert sql(ws, "SELECT COUNT(*) FROM answer") == [(36,)]
     assert ev.answers_tab.answers_model.cell("TR03").value == "2"  # Ben's answer for the runner-up
 
