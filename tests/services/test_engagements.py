@@ -398,3 +398,20 @@ def test_an_acknowledgement_covers_only_its_metric_and_month(demo: Workspace) ->
     flags = {f.subject: f for f in engagements.oversight(demo, DEMO_ENGAGEMENT).flags}
     assert flags["Lead-to-meeting conversion@2026-10"].acknowledged
     assert not flags["Lead-to-meeting conversion@2026-12"].acknowledged
+
+
+def test_cost_overrun_on_the_demo_and_a_configurable_threshold(demo: Workspace) -> None:
+    from app.domain.oversight import Money
+
+    with pytest.raises(InputError, match="cost threshold"):
+        engagements.set_cost_threshold(demo, DEMO_ENGAGEMENT, -0.1)
+    # December: 60,000 more makes 183,000 against the whole quote of 145,000: 26 % over.
+    engagements.save_review(demo, DEMO_ENGAGEMENT, Review("2026-12", {CONVERSION: 9.5}, spend=Money(60_000, "USD")))
+    o = engagements.oversight(demo, DEMO_ENGAGEMENT, today=date(2026, 12, 31))
+    (flag,) = [f for f in o.flags if f.rule == "cost_overrun"]
+    assert "183,000 USD by 2026-12" in flag.evidence[0] and "the limit is 25 %" in flag.evidence[0]
+    assert "Monthly spend grew 107 % from 2026-08" in flag.evidence[1]  # promised 30 % at most
+    engagements.set_cost_threshold(demo, DEMO_ENGAGEMENT, 0.30)
+    o = engagements.oversight(demo, DEMO_ENGAGEMENT, today=date(2026, 12, 31))
+    (flag,) = [f for f in o.flags if f.rule == "cost_overrun"]
+    assert len(flag.evidence) == 1  # within 30 %: only the growth is left

@@ -54,6 +54,18 @@ def test_dashboard_says_the_conversation_and_shows_what_is_blocked_on_you_first(
     summary = dash.findChild(QLabel, "spendSummary")
     assert summary is not None and "Quoted price: 145,000 USD" in summary.text()
     assert "Spent 123,000 by 2026-11" in summary.text()
+    # The cost threshold is the engagement's own (123,000 spent is below the quote pro rata, so
+    # only the limit line moves).
+    assert dash.threshold is not None and dash.threshold.value() == 25
+    dash.threshold.setValue(10)
+    dash.threshold.editingFinished.emit()
+    assert rows(ws, "SELECT cost_threshold FROM engagement") == [(0.10,)]
+    qtbot.waitUntil(lambda: page.dashboard.spend_chart is not None
+                    and "Limit (+10 %)" in page.dashboard.spend_chart.series_names(), timeout=10000)
+    window.ctx.undo_stack.undo()
+    assert rows(ws, "SELECT cost_threshold FROM engagement") == [(0.25,)]
+    dash = page.dashboard
+    boxes = [w for w in dash.body.findChildren(QGroupBox) if w.parent() is dash.body]
     # Deciding takes the decision off the list, and undo puts it back.
     qtbot.mouseClick(boxes[0].findChildren(QPushButton, "decide")[0], Qt.MouseButton.LeftButton)
     assert rows(ws, "SELECT decided_on FROM review_decision WHERE text LIKE 'Fund%'") == [(date.today().isoformat(),)]

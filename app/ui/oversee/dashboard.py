@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -94,6 +95,7 @@ class Dashboard(QScrollArea):
     milestone_edited = Signal(str, object)  # milestone name, date | None
     production_edited = Signal(object)  # date | None
     decision_decided = Signal(str, int)  # the review month that raised it, its position there
+    threshold_edited = Signal(float)  # the cost_overrun threshold, a share (0.25 = 25 %)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -111,6 +113,7 @@ class Dashboard(QScrollArea):
         self.milestone_dates: dict[str, OptionalDateEdit] = {}
         self.production: OptionalDateEdit | None = None
         self.spend_chart: SpendChart | None = None
+        self.threshold: QSpinBox | None = None
         self.changes: list[MetricChange] = []
 
     def _clear(self) -> None:
@@ -216,6 +219,19 @@ class Dashboard(QScrollArea):
         summary.setObjectName("spendSummary")
         summary.setWordWrap(True)
         v.addWidget(summary)
+        limit_row = QHBoxLayout()
+        limit_row.addWidget(QLabel(self.tr("Raise a cost overrun flag when spend runs more than")))
+        self.threshold = QSpinBox()
+        self.threshold.setObjectName("costThreshold")
+        self.threshold.setAccessibleName(self.tr("Cost overrun threshold, percent over the quote pro rata"))
+        self.threshold.setRange(0, 500)
+        self.threshold.setSuffix(" %")
+        self.threshold.setValue(round(p.cost_threshold * 100))
+        self.threshold.editingFinished.connect(self._threshold_edited)
+        limit_row.addWidget(self.threshold)
+        limit_row.addWidget(QLabel(self.tr("over the quote pro rata")))
+        limit_row.addStretch(1)
+        v.addLayout(limit_row)
         if points:
             self.spend_chart = SpendChart()
             self.spend_chart.show_spend(points, p.cost_threshold, p.quote.currency if p.quote else "")
@@ -471,6 +487,12 @@ class Dashboard(QScrollArea):
         current = next((ms.reached_on for ms in self.oversight.milestones if ms.name == name), None)
         if editor.value() != current:
             self.milestone_edited.emit(name, editor.value())
+
+    def _threshold_edited(self) -> None:
+        assert self.oversight is not None and self.threshold is not None
+        share = self.threshold.value() / 100
+        if abs(share - self.oversight.engagement.promises.cost_threshold) > 1e-9:
+            self.threshold_edited.emit(share)
 
     def _production_edited(self) -> None:
         assert self.oversight is not None and self.production is not None

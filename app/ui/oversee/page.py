@@ -152,6 +152,7 @@ class Page(QWidget):
         self.dashboard.milestone_edited.connect(self._milestone)
         self.dashboard.production_edited.connect(self._production)
         self.dashboard.decision_decided.connect(self._decided)
+        self.dashboard.threshold_edited.connect(self._threshold)
         ctx.data_changed.connect(self._data_changed)
 
     def _go_to(self, key: str) -> None:
@@ -349,6 +350,16 @@ class Page(QWidget):
             self.tr("Mark decision taken"),
             lambda: engagements.set_decided(ws, eid, month, index, today),
             lambda: engagements.set_decided(ws, eid, month, index, None),
+        )
+
+    def _threshold(self, share: float) -> None:
+        assert self.oversight is not None
+        ws, eid = self.ctx.workspace, self.oversight.engagement.id
+        before = self.oversight.engagement.promises.cost_threshold
+        self._run(
+            self.tr("Change the cost overrun threshold"),
+            lambda: engagements.set_cost_threshold(ws, eid, share),
+            lambda: engagements.set_cost_threshold(ws, eid, before),
         )
 
     def _production(self, day: date | None) -> None:
