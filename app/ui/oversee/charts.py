@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 
 from PySide6.QtCharts import (
     QChart,
@@ -124,24 +125,34 @@ class MetricChart(QChartView):
         y.setRange(lo - pad, hi + pad)
         y.setLabelFormat("%.4g")
         y.applyNiceNumbers()
-        for axis in (x, y):
-            axis.setLabelsColor(text)
-            axis.setGridLineColor(theme.mix(pal.color(QPalette.ColorRole.Base), text, 0.12))
-            axis.setLinePenColor(faint)
-        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-        for s in series:
-            s.attachAxis(x)
-            s.attachAxis(y)
-        old = self.chart()
-        self.setChart(chart)
-        if old is not None:
-            old.deleteLater()
+        _attach(chart, series, x, y, pal, faint)
+        _replace_chart(self, chart)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             self._build()
         super().changeEvent(event)
+
+
+def _attach(chart: QChart, series: list[Any], x: QDateTimeAxis, y: QValueAxis, pal: QPalette, line: QColor) -> None:
+    """Axes in the palette's colours, below and left, with every series attached to both."""
+    text = pal.color(QPalette.ColorRole.Text)
+    for axis in (x, y):
+        axis.setLabelsColor(text)
+        axis.setGridLineColor(theme.mix(pal.color(QPalette.ColorRole.Base), text, 0.12))
+        axis.setLinePenColor(line)
+    chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+    for s in series:
+        s.attachAxis(x)
+        s.attachAxis(y)
+
+
+def _replace_chart(view: QChartView, chart: QChart) -> None:
+    old = view.chart()
+    view.setChart(chart)
+    if old is not None:
+        old.deleteLater()
 
 
 class SpendChart(QChartView):
@@ -203,18 +214,8 @@ class SpendChart(QChartView):
             y_axis.setRange(0, max(values) * 1.1 or 1.0)
             y_axis.setLabelFormat("%.0f")
             y_axis.applyNiceNumbers()
-            for axis in (x_axis, y_axis):
-                axis.setLabelsColor(text)
-                axis.setGridLineColor(theme.mix(pal.color(QPalette.ColorRole.Base), text, 0.12))
-            chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
-            chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
-            for s in series:
-                s.attachAxis(x_axis)
-                s.attachAxis(y_axis)
-        old = self.chart()
-        self.setChart(chart)
-        if old is not None:
-            old.deleteLater()
+            _attach(chart, series, x_axis, y_axis, pal, theme.mix(pal.color(QPalette.ColorRole.Base), text, 0.45))
+        _replace_chart(self, chart)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.ApplicationPaletteChange:
