@@ -127,16 +127,21 @@ def cmd_score(args: argparse.Namespace) -> int:
         print(f"{v.rank:>3}  {v.vendor:<{width}}  {format_total(v.total):>5}  {', '.join(counts) or '—'}{note}")
     sens = results.sensitivity
     print()
-    if sens.too_close_to_call and sens.margin is not None:
+    thin = results.thin_data()
+    if thin is not None:
+        print(thin)
+    elif sens.too_close_to_call and sens.margin is not None:
         print(f"TOO CLOSE TO CALL: the top two are {format_points(sens.margin)} points apart "
               f"(less than {CLOSE_CALL_POINTS:g}).")
     elif sens.margin is not None:
         print(f"Lead: {format_points(sens.margin)} points.")
-    if sens.win_share:
+    if thin is None and sens.win_share:
         shares = sorted(sens.win_share.items(), key=lambda kv: -kv[1])
         print(f"Wins in {sens.draws:,} weight draws: " + ", ".join(f"{k} {share_words(v)}" for k, v in shares if v > 0))
     fragile = results.fragile_sections
-    if fragile:
+    if thin is not None:
+        pass  # a single contender (or none) has no ranking to stress-test
+    elif fragile:
         print("Winner changes if a section weight moves by: " + ", ".join(f"{k} {v:+.0%}".replace("+", "±") for k, v in fragile))
     else:
         print(f"Winner is stable within ±{round(STABILITY_RANGE * 100)} % of every section weight.")

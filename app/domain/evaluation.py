@@ -119,6 +119,27 @@ class Results:
         return [v for v in self.ranking if v.total is not None and not v.knocked_out]
 
     @property
+    def comparable(self) -> bool:
+        """At least two contenders: only then is there a ranking to recommend from or stress-test."""
+        return len(self.contenders) >= 2
+
+    def thin_data(self) -> str | None:
+        """What a reader must be told instead of a recommendation, or None when two vendors compare."""
+        if self.comparable:
+            return None
+        contenders = self.contenders
+        if contenders:
+            others = len(self.ranking) - 1
+            if not others:
+                return f"Only {contenders[0].vendor} is in this evaluation; add and score another vendor to compare."
+            return f"Only {contenders[0].vendor} has a total so far; score another vendor before comparing or choosing."
+        if not self.ranking:
+            return "No vendor has been added to this evaluation yet."
+        if all(v.total is None for v in self.ranking):
+            return "No vendor has a total yet: nothing has been scored."
+        return "Every scored vendor is knocked out by at least one minimum requirement."
+
+    @property
     def runner_up(self) -> VendorScore | None:
         """The second contender: the one the margin and "too close to call" compare the leader with."""
         contenders = self.contenders

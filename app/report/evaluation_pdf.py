@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, BinaryIO
@@ -67,6 +67,9 @@ NOTE_LIMIT = 300
 EVIDENCE_LIMIT = 400
 EVIDENCE_ITEMS = 8
 SEVERITIES = ("critical", "high", "medium")
+# The score matrix puts sections across while each gets this many points; else it turns (sections down).
+MATRIX_MIN_COLUMN = 48.0
+MATRIX_VENDOR_COLUMN = 64.0
 
 
 @dataclass
@@ -152,7 +155,7 @@ class _View:
         st = self.st
         items: list[Flowable] = []
         items.append(markup(f"PARTNER RECOMMENDATION · {esc(long_date(self.data.as_of)).upper()}", st.kicker))
-        if self.leader is not None:
+        if self.leader is not None and self.r.comparable:
             items.append(markup(f"Recommendation: {esc(self.leader.vendor, 220)}", st.title))
         else:
             items.append(markup("No recommendation yet", st.title))
@@ -180,13 +183,9 @@ class _View:
         st, r = self.st, self.r
         sens = r.sensitivity
         w = self.w
-        if self.leader is None:
-            if not r.ranking:
-                text = "No vendor has been added to this evaluation yet."
-            elif all(v.total is None for v in r.ranking):
-                text = "Nothing has been scored yet, so no vendor can be recommended."
-            else:
-                text = "Every scored vendor is knocked out by at least one minimum requirement (see the ranking)."
+        thin = r.thin_data()
+        if self.leader is None or thin is not None:
+            text = thin or ""
             box = layout_table([[markup(f"<b>{esc(text)}</b>", st.callout)]], [w])
             box.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), WASH), ("BOX", (0, 0), (-1, -1), 0.6, RULE),
                                      ("LEFTPADDING", (0, 0), (-1, -1), 10), ("TOPPADDING", (0, 0), (-1, -1), 9),
@@ -279,7 +278,7 @@ class _View:
                                 f"{esc(self._reason_text(reasons), 160)}", st.cell)
             elif v.total is None:
                 status = markup("Nothing scored yet", st.cell_muted)
-            elif self.leader is not None and v.vendor == self.leader.vendor:
+            elif self.leader is not None and v.vendor == self.leader.vendor and self.r.comparable:
                 status = markup(f'<font color="{hexcolor(ACCENT)}"><b>Recommended</b></font>', st.cell)
             elif self.runner_up is not None and v.vendor == self.runner_up.vendor:
                 status = markup("Runner-up", st.cell)
@@ -354,9 +353,10 @@ class _View:
         sens = r.sensitivity
         uc = self.snap.use_case
         purpose = f" for “{esc(uc.title, 140)}”" if uc else ""
-        if self.leader is None:
+        if self.leader is None or not r.comparable:
             head = "No decision yet"
-            body = "Complete the scoring (every evaluator submits) before a partner can be chosen."
+            body = ("Complete the scoring (every evaluator submits) before a partner can be chosen. "
+                    + (r.thin_data() or ""))
         else:
             lv = esc(self.leader.vendor, 100)
             vendor = self._vendor(self.leader.vendor)
@@ -420,12 +420,19 @@ class _View:
         sections = self.bank.sections
         out: list[Flowable] = [NextPageTemplate("landscape"), PageBreak(), markup("HOW THEY COMPARE", st.kicker),
                                markup("Score matrix", st.h1),
-                               para("Every vendor by section, out of 100. Darker cells score higher; the last "
-                                    "columns count open red flags.", st.muted), Spacer(1, 3 * mm)]
+                               ]
         w = self.wide
         fixed = [16, 150, 36]
         flag_w = 3 * 40
         sec_w = (w - sum(fixed) - flag_w) / max(1, len(sections))
+        turned = sec_w < MATRIX_MIN_COLUMN
+        out += [para("Every vendor by section, out of 100. Darker cells score higher; the last "
+                     + ("rows" if turned else "columns") + " count open red flags.", st.muted), Spacer(1, 3 * mm)]
+        if turned:
+            # Too many sections to stand side by side (CAIQ has 17): sections down, vendors across.
+            out += self._matrix_by_section(sections)
+            out.append(NextPageTemplate("portrait"))
+            return out
         head: list[object] = ["#", "VENDOR", "TOTAL", *sections, "CRITICAL", "HIGH", "MEDIUM"]
         rows: list[list[object]] = [head]
         extra: list[tuple[Any, ...]] = [("FONT", (2, 1), (2, -1), FONT_BOLD, 8)]
@@ -451,6 +458,46 @@ class _View:
         out.append(table(rows, [*fixed, *([sec_w] * len(sections)), 40, 40, 40], extra=extra,
                          right=range(2, len(head))))
         out.append(NextPageTemplate("portrait"))
+        return out
+
+    def _matrix_by_section(self, sections: Sequence[str]) -> list[Flowable]:
+        """The score matrix transposed: one row a section, one column a vendor, in ranking order."""
+        st = self.st
+        label_w = 190.0
+        per = max(1, int((self.wide - label_w) // MATRIX_VENDOR_COLUMN))
+        ranking = list(self.r.ranking)
+        out: list[Flowable] = []
+        for start in range(0, len(ranking), per):
+            chunk = ranking[start : start + per]
+            col_w = min((self.wide - label_w) / len(chunk), 110.0)
+            head: list[object] = ["SECTION"]
+            for v in chunk:
+                name = esc(v.vendor, 60)
+                if v.knocked_out:
+                    name += f'<br/><font color="{hexcolor(SEVERITY["critical"])}">knocked out</font>'
+                head.append(markup(f"<b>{v.rank}.</b> {name}", st.cell))
+            rows: list[list[object]] = [head, [markup("<b>Total</b>", st.cell), *[fmt1(v.total) for v in chunk]]]
+            extra: list[tuple[Any, ...]] = [("FONT", (1, 1), (-1, 1), FONT_BOLD, 8), ("LINEBELOW", (0, 1), (-1, 1), 0.6, RULE)]
+            for i, sec in enumerate(sections, start=2):
+                row: list[object] = [para(sec, st.cell)]
+                for k, v in enumerate(chunk, start=1):
+                    value = v.sections.get(sec) if v.total is not None else None  # nothing scored: "—", never 0
+                    row.append(fmt1(value))
+                    if value is not None:
+                        extra.append(("BACKGROUND", (k, i), (k, i), _heat(value)))
+                rows.append(row)
+            first_flag = len(rows)
+            for sev in SEVERITIES:
+                row = [para(f"Open {sev} red flags", st.cell_muted)]
+                for k, v in enumerate(chunk, start=1):
+                    n = self.r.flag_counts(v.vendor).open[sev]
+                    row.append(str(n) if n else "–")
+                    extra.append(("TEXTCOLOR", (k, len(rows)), (k, len(rows)), SEVERITY[sev] if n else RULE))
+                rows.append(row)
+            extra.append(("LINEABOVE", (0, first_flag), (-1, first_flag), 0.6, RULE))
+            if start:
+                out.append(Spacer(1, 5 * mm))
+            out.append(table(rows, [label_w, *([col_w] * len(chunk))], extra=extra, right=range(1, len(chunk) + 1)))
         return out
 
     # ----- red flags -------------------------------------------------------------------------

@@ -55,10 +55,32 @@ def test_caiq_from_bank_to_report_with_the_vendors_own_copy(tmp_path: Path) -> N
     assert _sql(ws, "select count(*) from audit_log where action = 'questionnaire imported'")[0][0] == 1
 
     score = _ok("score", "Cloud 2026", workspace=ws)
-    assert "Acme" in score
+    # The vendor's self-assessment is not a score: nothing is ranked, and nothing is claimed.
+    assert "No vendor has a total yet" in score and "Winner is stable" not in score and "Wins in" not in score
+
+    # Dana adopts Acme's answers as her scores; Globex is still unscored.
+    _ok("answers", "import", str(copy), "--evaluation", "Cloud 2026", "--vendor", "Acme", "--evaluator", "Dana",
+        workspace=ws)
+    score = _ok("score", "Cloud 2026", workspace=ws)
+    assert "Only Acme has a total so far" in score
+    assert "Winner is stable" not in score and "Wins in" not in score
+
     _ok("report", "Cloud 2026", "--out", str(tmp_path / "r.pdf"), workspace=ws)
     with pdfplumber.open(tmp_path / "r.pdf") as pdf:
-        assert "Cloud 2026" in pdf.pages[0].extract_text()
+        first = pdf.pages[0].extract_text()
+        assert "No recommendation yet" in first and "Recommended" not in first and "Recommendation:" not in first
+        assert "Only Acme has a total so far" in first
+        matrix = next(p for p in pdf.pages if "Score matrix" in (p.extract_text() or ""))
+        text = matrix.extract_text()
+        # 17 sections: one a row, each name readable, numbers apart (not "100.0100.0").
+        for _code, title, _n in world.CAIQ_DOMAINS[:8]:
+            assert title.split(",")[0].split(" and ")[0] in text.replace("\n", " ")
+        assert "100.0100.0" not in text and "100.0 —" in text
+        words = matrix.extract_words()
+        for a in words:
+            for b in words:
+                if a is not b and abs(a["top"] - b["top"]) < 2:
+                    assert a["x1"] <= b["x0"] + 0.5 or b["x1"] <= a["x0"] + 0.5, (a["text"], b["text"])
 
 
 def test_vendor_copy_lists_unmatched_and_unanswered_ids_and_reports_every_bad_value(tmp_path: Path) -> None:

@@ -636,6 +636,9 @@ class Page(QWidget):
         leader = res.leader
         if leader is None or leader.knocked_out:
             return e(self.tr("No winner yet: no vendor has a total that is not knocked out."))
+        if not res.comparable:
+            return e(self.tr("Only %1 has a total so far: score another vendor before comparing or choosing.").replace(
+                "%1", leader.vendor))
         text = self.tr("<b>%1</b> leads with %2").replace("%1", e(leader.vendor)).replace(
             "%2", format_total(leader.total)
         )
