@@ -365,6 +365,14 @@ def _question_like(text: str) -> bool:
     return text.endswith("?") or len(text.split()) >= 4
 
 
+class SheetChoiceNeeded(SpreadsheetError):
+    """Several sheets hold questions; `candidates` are (sheet, question rows), most first."""
+
+    def __init__(self, where: str, message: str, candidates: list[tuple[str, int]]) -> None:
+        super().__init__(where, message)
+        self.candidates = candidates
+
+
 def _choose_sheet(book: Workbook, visible: Sequence[SheetInfo], file: str) -> tuple[SheetInfo, str]:
     counts = [(question_rows(book.rows(s)), i, s) for i, s in enumerate(visible)]
     ranked = sorted((c for c in counts if c[0] > 0), key=lambda c: (-c[0], c[1]))
@@ -374,9 +382,10 @@ def _choose_sheet(book: Workbook, visible: Sequence[SheetInfo], file: str) -> tu
     close = [c for c in ranked[1:] if c[0] * 4 >= best[0]]
     if close:
         listed = ", ".join(f'"{s.name}" ({n} rows)' for n, _, s in ranked[:12])
-        raise SpreadsheetError(
+        raise SheetChoiceNeeded(
             file,
             f"several sheets hold questions: {listed}; choose one with --sheet, or repeat --sheet to import several into one bank",
+            [(s.name, n) for n, _, s in ranked],
         )
     if best[2].name == visible[0].name:
         return best[2], ""

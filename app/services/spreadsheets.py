@@ -52,6 +52,11 @@ class Preview:
     questions_count: int
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    candidates: list[tuple[str, int]] = field(default_factory=list)  # sheets holding questions, when one must be chosen
+    by_section: list[tuple[str, int]] = field(default_factory=list)
+    by_type: list[tuple[str, int]] = field(default_factory=list)
+    section_rows: list[tuple[int, str]] = field(default_factory=list)  # (row, label) found inside the table
+    filled_down: int = 0  # questions whose section was filled down from a cell above
 
     @property
     def ok(self) -> bool:
@@ -208,31 +213,47 @@ def preview_bank_file(
     default_type: str | None = None,
     default_weight: float | None = None,
     max_rows: int = 50,
+    type_map: Sequence[str] = (),
 ) -> Preview:
     """Everything the wizard needs to show; problems in rows are listed, not raised.
 
     File-level problems (not a workbook, zip bomb, no such sheet, bad --map) raise InputError.
+    When several sheets hold questions and none is chosen, the one with most is previewed and
+    the choice is asked for in `errors` (`candidates` lists them).
     """
-    from app.exchange.bank_files import analyse, cell_text, read_table
+    from collections import Counter
+
+    from app.domain.wording import TYPE_WORDS
+    from app.exchange.bank_files import SheetChoiceNeeded, analyse, cell_text, read_table
     from app.exchange.spreadsheet_safety import SpreadsheetError
 
     path = Path(path)
     if not path.is_file():
         raise InputError("no such file", str(path))
+    candidates: list[tuple[str, int]] = []
+    choose: list[str] = []
     try:
-        table = _cached_table(path, sheet, read_table)
+        try:
+            table = _cached_table(path, sheet, read_table)
+        except SheetChoiceNeeded as exc:
+            candidates = exc.candidates
+            choose = [str(exc)]
+            table = _cached_table(path, candidates[0][0], read_table)
     except SpreadsheetError as exc:
         raise _input_error(exc) from None
     rows = [[cell_text(v) for v in r] for r in table.rows[:max_rows]]
     base = dict(
         sheets=list(table.sheets), hidden_sheets=list(table.hidden_sheets), sheet=table.sheet, rows=rows,
-        total_rows=len(table.rows),
+        total_rows=len(table.rows), candidates=candidates,
     )
     try:
-        a = analyse(table, header_row, list(mapping), default_type, default_weight, collect=True)
+        a = analyse(table, header_row, list(mapping), default_type, default_weight, collect=True, type_map=list(type_map))
     except SpreadsheetError as exc:
         return Preview(**base, detected_header_row=None, header_row=header_row, columns=[], mapping={},  # type: ignore[arg-type]
-                       our_format=False, questions_count=0, warnings=list(table.warnings), errors=[str(exc)])
+                       our_format=False, questions_count=0, warnings=list(table.warnings), errors=[*choose, str(exc)])
+    types: Counter[str] = Counter()
+    for q in a.questions:
+        types[TYPE_WORDS[q.type] + (" (n/a allowed)" if q.allow_na else "")] += 1
     return Preview(
         **base,  # type: ignore[arg-type]
         detected_header_row=a.detected_header_row,
@@ -242,7 +263,11 @@ def preview_bank_file(
         our_format=a.our_format,
         questions_count=len(a.questions),
         warnings=list(a.warnings),
-        errors=[str(e) for e in a.errors],
+        errors=[*choose, *(str(e) for e in a.errors)],
+        by_section=list(Counter(q.section for q in a.questions).items()),
+        by_type=types.most_common(),
+        section_rows=list(a.section_rows),
+        filled_down=a.filled_down,
     )
 
 

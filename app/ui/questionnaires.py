@@ -99,7 +99,7 @@ class _FilePage(QWizardPage):
         browse.clicked.connect(self._browse)
         self.sheet_combo = QComboBox()
         self.sheet_combo.setAccessibleName(self.tr("Sheet"))
-        self.sheet_combo.currentTextChanged.connect(self._sheet_changed)
+        self.sheet_combo.currentIndexChanged.connect(self._sheet_changed)
         self.header_spin = QSpinBox()
         self.header_spin.setAccessibleName(self.tr("Header row"))
         self.header_spin.setRange(1, 1)
@@ -138,15 +138,16 @@ class _FilePage(QWizardPage):
             self,
             self.tr("Import question bank"),
             str(self.w.path.parent) if self.w.path else "",
-            self.tr("Spreadsheets (*.xlsx *.xlsm *.csv *.tsv *.txt);;All files (*)"),
+            self.tr("Questionnaires (*.xlsx *.xlsm *.ods *.csv *.tsv *.txt *.json);;All files (*)"),
         )
         if path:
             self.w.set_file(Path(path))
 
-    def _sheet_changed(self, name: str) -> None:
+    def _sheet_changed(self, _index: int) -> None:
+        name = self.sheet_combo.currentData()
         if self._loading or not name:
             return
-        self.w.sheet = name
+        self.w.sheet = str(name)
         self.w.header_row = None
         self.w.reset_mapping()
         self.w.refresh()
@@ -165,10 +166,16 @@ class _FilePage(QWizardPage):
             self.path_edit.setText(str(self.w.path or ""))
             self.sheet_combo.clear()
             if pv is not None and pv.sheets:
+                found = dict(pv.candidates)
+                choosing = bool(pv.candidates) and self.w.sheet is None
+                if choosing:
+                    self.sheet_combo.addItem(self.tr("Choose the sheet to import…"), None)
                 for name in pv.sheets:
-                    hidden = name in pv.hidden_sheets
-                    self.sheet_combo.addItem(name + (self.tr(" (hidden)") if hidden else ""), name)
-                idx = self.sheet_combo.findData(pv.sheet)
+                    label = name + (self.tr(" (hidden)") if name in pv.hidden_sheets else "")
+                    if name in found:
+                        label += " — " + self.tr("%n question row(s)", "", found[name])
+                    self.sheet_combo.addItem(label, name)
+                idx = 0 if choosing else self.sheet_combo.findData(pv.sheet)
                 self.sheet_combo.setCurrentIndex(max(idx, 0))
             self.sheet_combo.setEnabled(bool(pv and pv.sheets))
             rows = pv.rows[:PREVIEW_ROWS] if pv else []
@@ -199,7 +206,9 @@ class _FilePage(QWizardPage):
                     self.table.selectRow(header - 1)
                 det = pv.detected_header_row
                 self.detected.setText(
-                    self.tr("detected: row %1").replace("%1", str(det))
+                    self.tr("Several sheets hold questions: choose one.")
+                    if pv.candidates and self.w.sheet is None
+                    else self.tr("detected: row %1").replace("%1", str(det))
                     if det
                     else self.tr("no header detected")
                 )
@@ -208,7 +217,8 @@ class _FilePage(QWizardPage):
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
-        return self.w.preview is not None and self.w.file_error is None
+        pv = self.w.preview
+        return pv is not None and self.w.file_error is None and not (pv.candidates and self.w.sheet is None)
 
 
 class _MappingPage(QWizardPage):
@@ -243,6 +253,15 @@ class _MappingPage(QWizardPage):
         self.weight_spin.valueChanged.connect(self._defaults_changed)
         form.addRow(self.tr("Default answer type:"), self.type_combo)
         form.addRow(self.tr("Default weight:"), self.weight_spin)
+        self.type_values = QLineEdit()
+        self.type_values.setObjectName("typeValues")
+        self.type_values.setAccessibleName(self.tr("What the type column's values mean"))
+        self.type_values.setPlaceholderText(self.tr("e.g. TXT=text, YNANA=yes_no+na"))
+        self.type_values.setToolTip(self.tr(
+            "Values of the type column and the answer type each means: yes_no, yes_no+na, scale, "
+            "scale+na, number, choice or text, separated by commas."))
+        self.type_values.editingFinished.connect(self._type_values_changed)
+        form.addRow(self.tr("Type values:"), self.type_values)
         self.count = QLabel()
         self.count.setObjectName("questionsCount")
         font = self.count.font()
@@ -256,8 +275,13 @@ class _MappingPage(QWizardPage):
         left = QWidget()
         left.setLayout(form)
         layout.addWidget(left)
+        self.breakdown = QLabel()
+        self.breakdown.setObjectName("breakdown")
+        self.breakdown.setWordWrap(True)
+        self.breakdown.setTextFormat(Qt.TextFormat.PlainText)
         right = QVBoxLayout()
         right.addWidget(self.count)
+        right.addWidget(self.breakdown)
         right.addWidget(self.problems, 1)
         layout.addLayout(right, 1)
         self._loading = False
@@ -277,6 +301,12 @@ class _MappingPage(QWizardPage):
             mapping.append(f"{f}={column_letter(int(col) + 1)}" if col is not None else f"{f}=")
         self.w.mapping = mapping
         self.w.refresh()
+
+    def _type_values_changed(self) -> None:
+        items = [p.strip() for p in self.type_values.text().split(",") if p.strip()]
+        if items != self.w.type_map:
+            self.w.type_map = items
+            self.w.refresh()
 
     def _defaults_changed(self, *_args: object) -> None:
         if self._loading:
@@ -316,6 +346,7 @@ class _MappingPage(QWizardPage):
                 )
             else:
                 self.count.setText(self.tr("%n question(s) will be imported", "", n))
+            self.breakdown.setText(self.breakdown_text(pv))
             error_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical)
             warn_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
             for e in pv.errors:
@@ -323,6 +354,21 @@ class _MappingPage(QWizardPage):
             for w in pv.warnings:
                 self.problems.addItem(QListWidgetItem(warn_icon, w))
         self.completeChanged.emit()
+
+    def breakdown_text(self, pv: sheets.Preview) -> str:
+        """What would come in, before anything is written: sections, types, section rows, fill-down."""
+        if not pv.questions_count:
+            return ""
+        lines = [self.tr("%n section(s): ", "", len(pv.by_section))
+                 + ", ".join(f"{name} ({n})" for name, n in pv.by_section[:12])
+                 + (" …" if len(pv.by_section) > 12 else "")]
+        lines.append(self.tr("Types: ") + ", ".join(f"{t} ({n})" for t, n in pv.by_type))
+        if pv.section_rows:
+            lines.append(self.tr("%n section row(s) found inside the table (rows %1)", "", len(pv.section_rows)).replace(
+                "%1", ", ".join(str(r) for r, _ in pv.section_rows[:10]) + (" …" if len(pv.section_rows) > 10 else "")))
+        if pv.filled_down:
+            lines.append(self.tr("%n question(s) take the section from a cell above them", "", pv.filled_down))
+        return "\n".join(lines)
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
         return self.w.preview is not None and self.w.preview.ok
@@ -388,6 +434,7 @@ class BankImportWizard(QWizard):
         self.sheet: str | None = None
         self.header_row: int | None = None
         self.mapping: list[str] = []
+        self.type_map: list[str] = []
         self.default_type: str | None = None
         self.default_weight: float | None = None
         self.preview: sheets.Preview | None = None
@@ -406,6 +453,7 @@ class BankImportWizard(QWizard):
     def set_file(self, path: Path) -> None:
         self.path = Path(path)
         self.sheet = None
+        self.type_map = []
         self.header_row = None
         self.reset_mapping()
         self.refresh()
@@ -425,6 +473,7 @@ class BankImportWizard(QWizard):
                 self.mapping,
                 self.default_type,
                 self.default_weight,
+                type_map=self.type_map,
             )
             self.file_error = None
         except InputError as exc:
@@ -448,6 +497,7 @@ class BankImportWizard(QWizard):
                 mapping=self.mapping,
                 default_type=self.default_type,
                 default_weight=self.default_weight,
+                type_map=self.type_map,
             )
         except (InputError, WorkspaceError) as exc:
             report(self, self.tr("Import question bank"), str(exc), error=True)

@@ -106,6 +106,16 @@
     </message>
   </context>
   <context>
+    <name>_FilePage</name>
+    <message numerus="yes">
+      <source>%n question row(s)</source>
+      <translation>
+        <numerusform>%n question row</numerusform>
+        <numerusform>%n question rows</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
     <name>_MappingPage</name>
     <message numerus="yes">
       <source>%n question(s) read</source>
@@ -126,6 +136,27 @@
       <translation>
         <numerusform>%n question will be imported</numerusform>
         <numerusform>%n questions will be imported</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n section(s): </source>
+      <translation>
+        <numerusform>%n section: </numerusform>
+        <numerusform>%n sections: </numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n section row(s) found inside the table (rows %1)</source>
+      <translation>
+        <numerusform>%n section row found inside the table (rows %1)</numerusform>
+        <numerusform>%n section rows found inside the table (rows %1)</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n question(s) take the section from a cell above them</source>
+      <translation>
+        <numerusform>%n question take the section from a cell above them</numerusform>
+        <numerusform>%n questions take the section from a cell above them</numerusform>
       </translation>
     </message>
   </context>

@@ -147,7 +147,7 @@ def test_dropping_a_filled_questionnaire_imports_it(window: MainWindow, qtbot: A
     snap = evaluations.load_snapshot(window.ctx.workspace, DEMO_EVALUATION)
     assert "Vendor (self-assessment)" in [e.name for e in snap.evaluators]
     box = window.findChild(QMessageBox)
-    assert box is not None and box.text().startswith("Imported 1 answers for 'Signal & Scale Partners'")
+    assert box is not None and box.text().startswith("Imported 1 answer for 'Signal & Scale Partners'")
 
 
 def test_dropping_a_broken_questionnaire_reports_the_precise_error(window: MainWindow, qtbot: Any, tmp_path: Path) -> None:
@@ -174,3 +174,42 @@ def test_dropping_a_foreign_workbook_opens_the_bank_wizard(window: MainWindow, q
     qtbot.waitUntil(lambda: window.findChild(BankImportWizard) is not None, timeout=5000)
     wizard = window.findChild(BankImportWizard)
     assert wizard.path == tmp_path / "northwind.xlsx" and wizard.file_page.header_spin.value() == 3
+
+
+def test_wizard_asks_for_the_sheet_shows_sections_and_maps_type_values(window: MainWindow, qtbot: Any, tmp_path: Path) -> None:
+    from tests.exchange import world
+
+    wizard = _wizard(window)
+    wizard.set_file(world.hecvat(tmp_path / "hecvat.xlsx"))
+    page = wizard.file_page
+    # Two topic sheets hold questions: the wizard lists every sheet, asks for one, and waits.
+    labels = [page.sheet_combo.itemText(i) for i in range(page.sheet_combo.count())]
+    assert labels[0] == "Choose the sheet to import…" and "AI — 15 question rows" in labels
+    assert "Privacy — 9 question rows" in labels and "START HERE" in labels
+    assert "choose one" in page.detected.text()
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    page.sheet_combo.setCurrentIndex(page.sheet_combo.findData("AI"))
+    assert wizard.sheet == "AI" and page.table.item(1, 1).text() == " AI Policy"  # the preview follows
+    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    mp = wizard.mapping_page
+    assert mp.count.text() == "15 questions will be imported"
+    text = mp.breakdown.text()
+    assert "3 sections: AI Policy (6), AI Data Protection (5), AI Model Security (4)" in text
+    assert "Types: yes / no (15)" in text and "3 section rows found inside the table (rows 2, 9, 15)" in text
+
+    codes = write_xlsx(tmp_path / "codes.xlsx", {"Model risk": [
+        ["ID", "Question", "Answer type"],
+        ["M1", "Is every model in production listed with an owner?", "YNANA"],
+        ["M2", "Describe how models are retired at the end of their life.", "TXT"]]})
+    wizard.restart()
+    wizard.set_file(codes)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    problems = [mp.problems.item(i).text() for i in range(mp.problems.count())]
+    assert any("'YNANA' is not an answer type" in p for p in problems)
+    mp.type_values.setText("YNANA=yes_no+na, TXT=text")
+    mp.type_values.editingFinished.emit()
+    assert mp.count.text() == "2 questions will be imported"
+    assert "Types: yes / no (n/a allowed) (1), text (1)" in mp.breakdown.text()
+    assert "1 section: Model risk (2)" in mp.breakdown.text()
