@@ -505,6 +505,29 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _os_message(exc: OSError) -> str:
+    import errno
+
+    where = f"{exc.filename}: " if exc.filename else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return f"{where}the disk is full (or the file is larger than allowed); nothing was changed"
+    return f"{where}{exc.strerror or exc}"
+
+
+def _database_message(args: argparse.Namespace, exc: Exception) -> str | None:
+    """A person's message for an SQLite failure met outside a workspace session, or None."""
+    import sqlite3
+
+    from app.store.workspace import database_path, default_location, explain
+
+    cause = getattr(exc, "orig", None) or exc
+    if not isinstance(cause, sqlite3.Error):
+        return None
+    where = getattr(args, "workspace", None)
+    found = explain(database_path(Path(where).expanduser() if where else default_location()), cause)
+    return None if found is None else str(found)
+
+
 def _sub_help(parser: argparse.ArgumentParser) -> int:
     parser.print_help(sys.stderr)
     return EXIT_INPUT
@@ -537,8 +560,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # a file we were told to read or write: the person can act on it
+        print(f"diligence: {_os_message(exc)}", file=sys.stderr)
+        return EXIT_INPUT
     except Exception as exc:  # noqa: BLE001 - the last line of defence prints a clear message
-        print(f"diligence: internal error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        explained = _database_message(args, exc)
+        if explained is not None:
+            print(f"diligence: {explained}", file=sys.stderr)
+            return EXIT_INPUT
+        # A database error's text carries its SQL and parameters: only the driver's own words.
+        detail = getattr(exc, "orig", None) or exc
+        print(f"diligence: internal error: {exc.__class__.__name__}: {detail}", file=sys.stderr)
         if __import__("os").environ.get("DILIGENCE_DEBUG"):
             traceback.print_exc()
         return EXIT_INTERNAL

@@ -30,7 +30,9 @@ from app.store.workspace import (
     backup_copy,
     backup_dir,
     connect,
+    content_digest,
     database_path,
+    explain,
     online_copy,
     open_workspace,
     sqlite_uri,
@@ -76,6 +78,8 @@ def _online_copy(src: Path, target: Path) -> None:
         finally:
             source.close()
     except sqlite3.DatabaseError as exc:
+        if "full" in str(exc) or "locked" in str(exc) or "busy" in str(exc):
+            raise InputError(f"no backup was written ({explain(target, exc)})", str(target)) from None
         raise WorkspaceError(f"{src} could not be backed up ({exc}); it may be damaged") from None
     except OSError as exc:
         raise InputError(f"cannot write the backup there ({exc.strerror})", str(target)) from None
@@ -123,10 +127,18 @@ def list_backups(where: Workspace | Path | str) -> list[BackupInfo]:
     return sorted(found, key=lambda b: (b.created, b.path.name), reverse=True)
 
 
-def _changed_since(db: Path, when: datetime) -> bool:
-    files = [db, db.with_name(db.name + "-wal")]
-    newest = max((f.stat().st_mtime for f in files if f.exists()), default=0.0)
-    return newest > when.timestamp()
+def _changed_since(db: Path, backup_file: Path) -> bool:
+    """Whether the workspace's rows differ from the backup's (compared by content, not file times:
+    the -wal file's time moves whenever the app runs, even when nothing was edited)."""
+    try:
+        current, previous = connect(db, read_only=True), connect(backup_file, immutable=True)
+        try:
+            return content_digest(current) != content_digest(previous)
+        finally:
+            current.close()
+            previous.close()
+    except sqlite3.DatabaseError:
+        return True  # an unreadable previous copy is no reason to skip a new one
 
 
 def automatic_backup(ws: Workspace, keep: int = KEEP_AUTOMATIC) -> Path | None:
@@ -134,7 +146,7 @@ def automatic_backup(ws: Workspace, keep: int = KEEP_AUTOMATIC) -> Path | None:
     if ws.read_only or not ws.db.exists():
         return None
     autos = [b for b in list_backups(ws) if b.kind == AUTO]
-    if autos and not _changed_since(ws.db, autos[0].created):
+    if autos and not _changed_since(ws.db, autos[0].path):
         return None
     path = _into_folder(ws.db, AUTO)
     prune(ws, keep)

@@ -46,6 +46,10 @@ class NewerWorkspaceError(WorkspaceError):
     pass
 
 
+class DiskFullError(WorkspaceError):
+    """The disk is full: the data is as it was, and reading still works."""
+
+
 def default_location() -> Path:
     env = os.environ.get(ENV_VAR)
     if env:
@@ -98,7 +102,7 @@ def connect(db: Path, *, read_only: bool = False, immutable: bool = False,
     return con
 
 
-def _check_header(db: Path, header: bytes) -> None:
+def _check_header(db: Path, header: bytes, wal_holds_pages: bool = False) -> None:
     """Refuse a file cut short: SQLite's header states how many pages the file must hold."""
     if len(header) < 100:
         raise WorkspaceError(f"{db} is damaged (the file is cut short); {DAMAGED_HINT}")
@@ -108,7 +112,7 @@ def _check_header(db: Path, header: bytes) -> None:
     if page_size < 512 or page_size & (page_size - 1):
         raise WorkspaceError(f"{db} is damaged (its header is not valid); {DAMAGED_HINT}")
     # The page count is only meaningful when written by SQLite 3.7+ in the same transaction.
-    if pages and change_counter == valid_for and db.stat().st_size < pages * page_size:
+    if pages and change_counter == valid_for and not wal_holds_pages and db.stat().st_size < pages * page_size:
         raise WorkspaceError(f"{db} is damaged (the file is cut short); {DAMAGED_HINT}")
 
 
@@ -130,11 +134,13 @@ def _read_revision(db: Path) -> tuple[str | None, int]:
         raise WorkspaceError(f"{db} is not a Diligence workspace (it is not an SQLite database)")
     if not header:
         return None, 0
-    _check_header(db, header)
     wal = db.with_name(db.name + "-wal")
     # Without a -wal file everything is in the main file, and `immutable` reads it without
     # creating -wal/-shm files: a workspace we then refuse stays exactly as it was.
     has_wal = wal.exists() and wal.stat().st_size > 0
+    # With one, a checkpoint stopped by a full disk leaves a header counting pages the main
+    # file could not grow to, while the -wal still holds them: whole, not cut short.
+    _check_header(db, header, wal_holds_pages=has_wal)
     try:
         con = connect(db, read_only=True, immutable=not has_wal)
         try:
@@ -155,14 +161,15 @@ def _on_connect(dbapi_con: sqlite3.Connection, _record: object) -> None:
     dbapi_con.execute("PRAGMA synchronous=FULL")
 
 
-def make_engine(db: Path, read_only: bool = False) -> Engine:
+def make_engine(db: Path, read_only: bool = False, immutable: bool = False) -> Engine:
     from sqlalchemy import event
     from sqlalchemy.pool import QueuePool
     from sqlmodel import create_engine
 
     # The connection is made here, not from a URL: SQLAlchemy decodes `%` in a URL's path and
     # cuts it at `?`, so a path can only travel safely as a quoted SQLite URI (see sqlite_uri).
-    engine = create_engine("sqlite://", creator=lambda: connect(db, read_only=read_only), poolclass=QueuePool)
+    engine = create_engine("sqlite://", creator=lambda: connect(db, read_only=read_only, immutable=immutable),
+                           poolclass=QueuePool)
     event.listen(engine, "connect", _on_connect)
     return engine
 
@@ -182,6 +189,19 @@ def row_counts(con: sqlite3.Connection) -> dict[str, int]:
     """Rows in every table of the connection's main database (in its current read snapshot)."""
     names = [r[0] for r in con.execute("select name from sqlite_master where type='table' and name not like 'sqlite_%'")]
     return {n: con.execute(f'select count(*) from "{n.replace(chr(34), chr(34) * 2)}"').fetchone()[0] for n in names}
+
+
+def content_digest(con: sqlite3.Connection) -> str:
+    """A fingerprint of every row of every table: equal digests, equal data (file times say nothing)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    names = sorted(r[0] for r in con.execute("select name from sqlite_master where type='table' and name not like 'sqlite_%'"))
+    for name in names:
+        digest.update(f"\0table {name}\0".encode())
+        for row in con.execute(f'select * from "{name.replace(chr(34), chr(34) * 2)}" order by rowid'):
+            digest.update(repr(tuple(row)).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def online_copy(source: sqlite3.Connection, src_name: Path, target: Path) -> int:
@@ -312,12 +332,17 @@ class Workspace:
         self.read_only = read_only
         self.lock = lock
         self.created = False
+        self.unwritable = False  # read-only because the file or its folder cannot be written
+        self.disk_full = False  # … because the disk is full
 
     @property
     def engine(self) -> Engine:
         """The SQLAlchemy engine, made on first use so that opening a workspace stays cheap."""
         if self._engine is None:
-            self._engine = make_engine(self.db, read_only=self.read_only)
+            wal = self.db.with_name(self.db.name + "-wal")
+            # Where no -wal/-shm file can be made, a file without pending changes is read as immutable.
+            immutable = self.unwritable and not (wal.exists() and wal.stat().st_size > 0)
+            self._engine = make_engine(self.db, read_only=self.read_only, immutable=immutable)
         return self._engine
 
     @contextlib.contextmanager
@@ -349,6 +374,12 @@ class Workspace:
                 raise
 
     def _refuse_write(self, *_args: object) -> None:
+        if self.disk_full:
+            raise _disk_full(self.db)
+        if self.unwritable:
+            raise WorkspaceError(
+                f"{self.location} is read-only (the file, its folder or its disk cannot be written); "
+                "nothing was changed. Copy the workspace to a folder you can write to make changes.")
         raise WorkspaceError(
             f"{self.location} is open read-only (it is open in another Diligence window, or was opened "
             "read-only); nothing was changed. Close the other window and reopen the workspace to make changes."
@@ -361,9 +392,7 @@ class Workspace:
                 self._refuse_write()
             except WorkspaceError as refusal:
                 return refusal
-        if "malformed" in text or "not a database" in text or "disk i/o" in text:
-            return WorkspaceError(f"{self.db} is damaged ({exc.orig}); {DAMAGED_HINT}")
-        return exc
+        return explain(self.db, exc.orig or exc) or exc
 
     def close(self) -> None:
         if self._engine is not None:
@@ -404,6 +433,13 @@ def open_workspace(
             f"{db} is an SQLite database but not a Diligence workspace (or its creation was interrupted); "
             f"{DAMAGED_HINT}"
         )
+    # A workspace on a read-only disk or in a folder we may not write is still readable: it
+    # opens read-only, says why, and is read without creating any file beside it.
+    unwritable = exists and not read_only and not _writable(db)
+    if unwritable and revision != HEAD:
+        raise WorkspaceError(f"{db} needs an upgrade, but it or its folder is read-only; nothing was changed")
+    read_only = read_only or unwritable
+    full = False
     workspace_lock = acquire_lock(db) if lock and not read_only and db.parent.exists() else None
     if revision != HEAD:
         if read_only:
@@ -435,8 +471,23 @@ def open_workspace(
         ws.created = revision is None
         return ws
     if not read_only:
-        _ensure_wal(db)
-    return Workspace(loc, db, None, read_only, workspace_lock)
+        try:
+            _ensure_wal(db)
+        except DiskFullError:
+            wal = db.with_name(db.name + "-wal")
+            if wal.exists() and wal.stat().st_size > 0:
+                raise
+            # Not even the -shm file can be made: read the file as it stands, write nothing.
+            read_only = unwritable = True
+            full = True
+    ws = Workspace(loc, db, None, read_only, workspace_lock)
+    ws.unwritable = unwritable
+    ws.disk_full = full
+    return ws
+
+
+def _writable(db: Path) -> bool:
+    return all(os.access(p, os.W_OK) for p in (db, db.parent))
 
 
 def _ensure_wal(db: Path) -> None:
@@ -448,10 +499,53 @@ def _ensure_wal(db: Path) -> None:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        text = str(exc).lower()
-        if "malformed" in text or "not a database" in text or "disk i/o" in text:
-            raise WorkspaceError(f"{db} is damaged ({exc}); {DAMAGED_HINT}") from None
-        raise
+        raise (explain(db, exc) or exc) from None
+
+
+# SQLite's codes for a write the disk refused (full, over a size limit, quota): no damage.
+_WRITE_FAILURES = frozenset({
+    "SQLITE_FULL", "SQLITE_IOERR_WRITE", "SQLITE_IOERR_FSYNC", "SQLITE_IOERR_TRUNCATE",
+    "SQLITE_IOERR_SHMSIZE", "SQLITE_IOERR_SHMOPEN", "SQLITE_IOERR_SHMMAP",
+})
+
+
+def explain(db: Path, exc: BaseException) -> WorkspaceError | None:
+    """A message for a person for an SQLite failure (never SQL or parameters); None if unknown.
+
+    A busy workspace, a full disk and a read-only file are conditions, not damage: the data
+    is as it was, so they never suggest restoring a backup.
+    """
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return WorkspaceError(
+            f"{db} is busy: another program (a command-line import, another window) kept it locked for "
+            f"over {LOCK_WAIT_SECONDS:.0f} seconds. Nothing was changed; try again when it has finished.")
+    name = getattr(exc, "sqlite_errorname", "")
+    if "full" in text or name in _WRITE_FAILURES or (("disk i/o" in text or "i/o error" in text) and _no_space(db)):
+        return _disk_full(db)
+    if "unique constraint" in text:
+        return WorkspaceError(
+            f"{db} was changed by another program at the same moment (something with the same name was "
+            "saved first). Nothing was changed; look at the workspace and try again.")
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return WorkspaceError(
+            f"{db} cannot be written (the file or its folder is read-only). Nothing was changed.")
+    if "malformed" in text or "not a database" in text or "disk i/o" in text:
+        return WorkspaceError(f"{db} is damaged ({exc}); {DAMAGED_HINT}")
+    return None
+
+
+def _disk_full(db: Path) -> DiskFullError:
+    return DiskFullError(
+        f"the disk holding {db} is full (or refuses to let the file grow). Nothing was changed and the workspace is as it was; "
+        "free some space and try again.")
+
+
+def _no_space(db: Path) -> bool:
+    try:
+        return shutil.disk_usage(db.parent).free < 1024 * 1024
+    except OSError:
+        return False
 
 
 def _create(db: Path) -> None:

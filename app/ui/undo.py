@@ -7,13 +7,15 @@ Use `push()` (or `set_value()`, or `try_push()` for the refusal message) from an
          revert=lambda: usecases.update(ws, uid, old),
          changed="usecase", on_done=self.reload)
 
-Each call of `apply`/`revert` is one service call, hence one transaction. When the first
-`apply` fails with a person-readable error (InputError, DomainError), the command is dropped
-from the stack, the message goes to the status bar, and `push` returns False.
+Each call of `apply`/`revert` is one service call, hence one transaction. When any `apply`
+or `revert` fails, for whatever reason (a refused value, a busy or read-only workspace, a full
+disk), nothing was saved: the command is dropped from the stack (no phantom undo step), the
+message goes to the status bar, and `push` returns False.
 """
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -21,10 +23,22 @@ from PySide6.QtGui import QUndoCommand
 
 from app.domain.errors import DomainError
 from app.services.errors import InputError
+from app.store.workspace import WorkspaceError
 from app.ui.context import AppContext
 
 # Qt merges consecutive commands that share an id(); the key then decides (same field only).
 MERGE_ID = 0x4449
+
+
+def failure_message(ctx: AppContext, exc: Exception, *, undoing: bool) -> str:
+    """What a person reads when a save fails: the service's own words, never SQL or a traceback."""
+    if isinstance(exc, (InputError, DomainError, WorkspaceError)):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return ctx.tr("The change was not saved (%1).").replace("%1", exc.strerror or str(exc))
+    traceback.print_exception(exc)  # for a bug report; the person gets a sentence
+    return ctx.tr("The change was not saved because of an unexpected error (%1); nothing else was changed.").replace(
+        "%1", type(exc).__name__)
 
 
 class ServiceCommand(QUndoCommand):
@@ -57,22 +71,26 @@ class ServiceCommand(QUndoCommand):
         self._first = True
 
     def redo(self) -> None:
+        first, self._first = self._first, False
         try:
             self.apply()
-        except (InputError, DomainError) as exc:
-            if not self._first:
-                raise
-            # Refused on first try: nothing was saved, so the command must not enter the stack.
-            self.error = str(exc)
+        except Exception as exc:  # noqa: BLE001 - every failure reaches the person, none the event loop
+            # Nothing was saved (one transaction per call), so the step leaves the stack:
+            # Qt deletes a command made obsolete during redo/undo.
+            self.error = failure_message(self.ctx, exc, undoing=False)
             self.setObsolete(True)
-            self.ctx.say(self.error)
+            self.ctx.say(self.error if first else self.ctx.tr("Redo failed: %1").replace("%1", self.error))
             return
-        finally:
-            self._first = False
         self._announce(undone=False)
 
     def undo(self) -> None:
-        self.revert()
+        try:
+            self.revert()
+        except Exception as exc:  # noqa: BLE001 - as in redo
+            self.error = failure_message(self.ctx, exc, undoing=True)
+            self.setObsolete(True)
+            self.ctx.say(self.ctx.tr("Undo failed: %1").replace("%1", self.error))
+            return
         self._announce(undone=True)
 
     def _announce(self, undone: bool) -> None:

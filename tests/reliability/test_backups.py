@@ -202,3 +202,22 @@ def test_restore_takes_the_write_lock_before_its_safety_copy(demo_path: Path) ->
     assert con.execute("select name from evaluation").fetchall() == [("Imported meanwhile",)]
     con.close()
     assert _count(db, "evaluation") == 1
+
+
+def test_automatic_backups_do_not_rotate_when_only_file_times_move(demo: Workspace) -> None:
+    """The app keeps the -wal file fresh while it runs: 13 idle sessions once left 10 equal copies (#19, item 6)."""
+    import os
+    import time
+
+    _answer(demo, "2")
+    first = backups.automatic_backup(demo)
+    assert first is not None
+    for _ in range(backups.KEEP_AUTOMATIC + 3):  # sessions without an edit
+        later = time.time() + 3600
+        for f in (demo.db, demo.db.with_name(demo.db.name + "-wal")):
+            if f.exists():
+                os.utime(f, (later, later))
+        assert backups.automatic_backup(demo) is None
+    assert [b.path for b in backups.list_backups(demo) if b.kind == "auto"] == [first]
+    _answer(demo, "3")  # a real edit is still caught
+    assert backups.automatic_backup(demo) is not None
