@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _SPACE = re.compile(r"\s+")
 # A word: letters (any script, accents included) or digits, joined by inner hyphens or apostrophes
@@ -25,6 +26,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFKC", norm(text)).translate(PLAIN_PUNCTUATION))
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude, deterministic stem so inflections meet: 'transforming', 'transformed' and
     'transform' give one stem, as do 'sprints'/'sprint', 'agreed'/'agree', 'customer's'/'customer'.
@@ -71,13 +73,25 @@ def find_phrases(text: str | Sequence[str], phrases: Iterable[str]) -> list[str]
     """The lexicon `phrases` found in `text` on word boundaries, inflections and British or
     American spellings matched ('leveraging AI' finds 'leverage ai'), contained matches dropped
     ('we can do anything' reports itself, not 'can do anything' too)."""
-    hay = " " + " ".join(stems(text) if isinstance(text, str) else [stem(w) for w in text]) + " "
+    hay = _haystack(text) if isinstance(text, str) else " " + " ".join(stem(w) for w in text) + " "
     found: dict[str, str] = {}  # stemmed needle -> the first lexicon entry with it
     for p in phrases:
-        needle = " ".join(stems(p))
+        needle = _needle(p)
         if needle and f" {needle} " in hay:
             found.setdefault(needle, p)
     return [p for n, p in found.items() if not any(n != m and f" {n} " in f" {m} " for m in found)]
+
+
+# Every answer edit re-runs the red-flag rules on every vendor, each rule looking for dozens of
+# phrases in the same few texts: a text is stemmed once, not once per phrase (docs/performance.md).
+@lru_cache(maxsize=4096)
+def _haystack(text: str) -> str:
+    return " " + " ".join(stems(text)) + " "
+
+
+@lru_cache(maxsize=16384)
+def _needle(phrase: str) -> str:
+    return " ".join(stems(phrase))
 
 
 def parse_lexicon(text: str) -> tuple[str, ...]:
