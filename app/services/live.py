@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from app.domain.bank import Bank
+from app.domain.bank import Bank, Reading
 from app.domain.evaluation import (
     EvaluationSnapshot,
     Results,
@@ -115,6 +115,14 @@ class LiveEvaluation:
         question = self.snapshot.bank.question(qid)
         key = (vendor, evaluator, qid)
         reading, answer = read_edit(question, self._answers.get(key), value, note, vendor=vendor, evaluator=evaluator)
+        return self.apply_saved(vendor, evaluator, qid, reading, answer)
+
+    def apply_saved(
+        self, vendor: str, evaluator: str, qid: str, reading: Reading, answer: Answer | None
+    ) -> Results:
+        """Put what the service saved (its reading and the stored answer, None: removed) into the
+        ScoreBoard as it is, without reading the value again; ranking and flags follow."""
+        key = (vendor, evaluator, qid)
         if answer is None:
             self._answers.pop(key, None)
         else:

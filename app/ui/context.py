@@ -1,10 +1,15 @@
-"""What every page shares: the open workspace, the undo stack, and change notifications."""
+"""What every page shares: the open workspace, the undo stack, and change notifications.
+
+`changes` is the thin Qt adapter of `app.services.changes.Changes`: whatever saves something
+announces what it changed, and each page redraws only what it shows of that.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from app.services.changes import Changes
 from app.store.workspace import Workspace
 
 
@@ -12,9 +17,7 @@ class AppContext(QObject):
     """Pages talk to services through the workspace and announce changes through these signals."""
 
     workspace_changed = Signal()  # a different workspace was opened
-    data_changed = Signal(
-        str
-    )  # something was saved; the argument names what ("evaluation:3", "organization" …)
+    changes = Signal(object)  # a Changes: something was saved, and what
     status_message = Signal(str)  # a short message for the status bar
     evaluation_selected = Signal(int)  # the evaluation the user is working on
 
@@ -41,8 +44,8 @@ class AppContext(QObject):
         self.current_evaluation = evaluation_id
         self.evaluation_selected.emit(evaluation_id)
 
-    def changed(self, what: str) -> None:
-        self.data_changed.emit(what)
+    def announce(self, changes: Changes) -> None:
+        self.changes.emit(changes)
 
     def say(self, message: str) -> None:
         self.status_message.emit(message)

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.bank import FIELDS
 from app.services import spreadsheets as sheets
+from app.services.changes import Changes
 from app.services.errors import InputError
 from app.store.workspace import WorkspaceError
 from app.ui.save_dialog import ask_save_path
@@ -502,7 +503,7 @@ class BankImportWizard(QWizard):
         except (InputError, WorkspaceError) as exc:
             report(self, self.tr("Import question bank"), str(exc), error=True)
             return False
-        self.ctx.changed("banks")
+        self.ctx.announce(Changes(banks=True))
         self.ctx.say(self.summary.message)
         return True
 
@@ -616,9 +617,9 @@ def import_filled_questionnaire(
 
     try:
         ev_id = evaluations.evaluation_id(ctx.workspace, summary.evaluation)
-        ctx.changed(f"evaluation:{ev_id}")
+        ctx.announce(Changes(evaluation=ev_id, answers=True, vendors=True, evaluators=True))
     except InputError:
-        ctx.changed("evaluations")
+        ctx.announce(Changes(evaluations=True))
     ctx.say(str(summary))
     report(window, title, str(summary), details="\n".join(summary.warnings))
     return summary

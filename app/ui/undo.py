@@ -5,7 +5,7 @@ Use `push()` (or `set_value()`, or `try_push()` for the refusal message) from an
     push(ctx, self.tr("Rename use case"),
          apply=lambda: usecases.update(ws, uid, new),
          revert=lambda: usecases.update(ws, uid, old),
-         changed="usecase", on_done=self.reload)
+         changes=Changes(use_cases=True).by(self), on_done=self.reload)
 
 Each call of `apply`/`revert` is one service call, hence one transaction. When any `apply`
 or `revert` fails, for whatever reason (a refused value, a busy or read-only workspace, a full
@@ -22,6 +22,7 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from app.domain.errors import DomainError
+from app.services.changes import Changes
 from app.services.errors import InputError
 from app.store.workspace import WorkspaceError
 from app.ui.context import AppContext
@@ -42,7 +43,7 @@ def failure_message(ctx: AppContext, exc: Exception, *, undoing: bool) -> str:
 
 
 class ServiceCommand(QUndoCommand):
-    """redo() calls `apply`, undo() calls `revert`; both then announce the change.
+    """redo() calls `apply`, undo() calls `revert`; both then announce `changes` (what they touch).
 
     `merge_key`: consecutive commands with the same key merge into one undo step (typing
     into one field), keeping the first command's `revert` and the latest `apply`.
@@ -56,7 +57,7 @@ class ServiceCommand(QUndoCommand):
         apply: Callable[[], Any],
         revert: Callable[[], Any],
         *,
-        changed: str = "",
+        changes: Changes | None = None,
         merge_key: Hashable | None = None,
         on_done: Callable[[bool], None] | None = None,
     ) -> None:
@@ -64,7 +65,7 @@ class ServiceCommand(QUndoCommand):
         self.ctx = ctx
         self.apply = apply
         self.revert = revert
-        self.changed = changed
+        self.changes = changes
         self.merge_key = merge_key
         self.on_done = on_done
         self.error: str | None = None
@@ -94,8 +95,8 @@ class ServiceCommand(QUndoCommand):
         self._announce(undone=True)
 
     def _announce(self, undone: bool) -> None:
-        if self.changed:
-            self.ctx.changed(self.changed)
+        if self.changes is not None:
+            self.ctx.announce(self.changes)
         if self.on_done is not None:
             self.on_done(undone)
 
@@ -119,13 +120,13 @@ def push(
     apply: Callable[[], Any],
     revert: Callable[[], Any],
     *,
-    changed: str = "",
+    changes: Changes | None = None,
     merge_key: Hashable | None = None,
     on_done: Callable[[bool], None] | None = None,
 ) -> bool:
     """Apply an edit through the undo stack; False (with a status message) when refused."""
     return (
-        try_push(ctx, text, apply, revert, changed=changed, merge_key=merge_key, on_done=on_done)
+        try_push(ctx, text, apply, revert, changes=changes, merge_key=merge_key, on_done=on_done)
         is None
     )
 
@@ -136,7 +137,7 @@ def try_push(
     apply: Callable[[], Any],
     revert: Callable[[], Any],
     *,
-    changed: str = "",
+    changes: Changes | None = None,
     merge_key: Hashable | None = None,
     on_done: Callable[[bool], None] | None = None,
 ) -> str | None:
@@ -146,7 +147,7 @@ def try_push(
         ctx.say(message)
         return message
     command = ServiceCommand(
-        ctx, text, apply, revert, changed=changed, merge_key=merge_key, on_done=on_done
+        ctx, text, apply, revert, changes=changes, merge_key=merge_key, on_done=on_done
     )
     ctx.undo_stack.push(command)
     return command.error
@@ -159,7 +160,7 @@ def set_value(
     put: Callable[[Any], Any],
     value: Any,
     *,
-    changed: str = "",
+    changes: Changes | None = None,
     merge_key: Hashable | None = None,
     on_done: Callable[[bool], None] | None = None,
 ) -> bool:
@@ -172,7 +173,7 @@ def set_value(
         text,
         lambda: put(value),
         lambda: put(before),
-        changed=changed,
+        changes=changes,
         merge_key=merge_key,
         on_done=on_done,
     )

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.changes import EVERYTHING
 from app.store.workspace import Workspace, WorkspaceError, open_workspace
 
 if TYPE_CHECKING:
@@ -122,7 +123,7 @@ def load_demo(window: MainWindow) -> bool:
     QGuiApplication.restoreOverrideCursor()
     # Loading is not undoable: the stack's earlier commands may no longer apply cleanly.
     ctx.undo_stack.clear()
-    ctx.changed("*")
+    ctx.announce(EVERYTHING)
     window.refresh_pages()
     ctx.say(
         window.tr("Demo loaded: evaluation “%s” with %d vendors.")

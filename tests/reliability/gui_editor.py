@@ -17,6 +17,7 @@ def main(location: str, seed: int) -> int:
 
     from app.services import evaluations
     from app.services.banks import ensure_default_bank
+    from app.services.changes import Changes
     from app.services.transfer import load_demo, workspace_is_empty
     from app.store.workspace import open_workspace
     from app.ui.context import AppContext
@@ -52,7 +53,7 @@ def main(location: str, seed: int) -> int:
                 ws, evaluation, v, e, q, val, nt),
             revert=lambda v=vendor, e=evaluator, q=qid, b=before: evaluations.record_answer(
                 ws, evaluation, v, e, q, b.value if b else "", b.note if b else ""),
-            changed=f"evaluation:{snap.name}",
+            changes=Changes(evaluation=evaluations.evaluation_id(ws, evaluation), answers=True),
         )
         assert ok, "the edit was refused"
         app.processEvents()

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from app.services import evaluations
+from app.services.changes import Changes
 from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
 from app.ui.tasks import wait_for_workers
@@ -47,7 +48,7 @@ def test_the_demo_has_a_partner_selected_but_not_every_answer_submitted(qtbot: A
     assert win.checklist.buttons["submitted"].toolTip() == "To do — 0 of 2 evaluators"
     evaluations.set_submitted(demo, eid, "Maya Chen (RevOps)")
     evaluations.set_submitted(demo, eid, "Daniel Okafor (Data)")
-    win.ctx.changed(f"evaluation:{eid}")
+    win.ctx.announce(Changes(evaluation=eid, evaluators=True))
     assert all(_marks(win).values())
     wait_for_workers()
 
@@ -69,7 +70,7 @@ def test_compare_ticks_once_everyone_submitted_and_the_comparison_was_seen(qtbot
     win.show_page("compare")  # looked at before everyone submitted: not yet a comparison
     assert not _marks(win)["compare"]
     evaluations.set_submitted(workspace, eid, "Ana")
-    win.ctx.changed(f"evaluation:{eid}")
+    win.ctx.announce(Changes(evaluation=eid, evaluators=True))
     win.show_page("organization")
     assert _marks(win)["submitted"] and not _marks(win)["compare"]
     assert win.checklist.buttons["use_case"].font().bold()

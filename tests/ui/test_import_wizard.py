@@ -141,9 +141,10 @@ def test_dropping_a_filled_questionnaire_imports_it(window: MainWindow, qtbot: A
     yes_no_row = next(r for r, q in enumerate(bank.questions, start=2) if q.type.value == "yes_no")
     ws.cell(yes_no_row, 7, "yes")
     wb.save(out)
-    with qtbot.waitSignal(window.ctx.data_changed, timeout=5000) as changed:
+    with qtbot.waitSignal(window.ctx.changes, timeout=5000) as changed:
         _drop(window, out)
-    assert changed.args[0].startswith("evaluation:")
+    eid = evaluations.evaluation_id(window.ctx.workspace, DEMO_EVALUATION)
+    assert changed.args[0].evaluation == eid and changed.args[0].answers
     snap = evaluations.load_snapshot(window.ctx.workspace, DEMO_EVALUATION)
     assert "Vendor (self-assessment)" in [e.name for e in snap.evaluators]
     box = window.findChild(QMessageBox)

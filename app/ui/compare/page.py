@@ -35,6 +35,7 @@ from app.domain.sensitivity import CLOSE_CALL_POINTS, DRAWS, STABILITY_RANGE
 from app.domain.wording import share_words
 from app.services import evaluation_view as view
 from app.services import live
+from app.services.changes import Changes
 from app.services.errors import NotFound
 from app.ui import theme
 from app.ui.compare.chart import SectionChart
@@ -221,7 +222,7 @@ class Page(QWidget):
         layout.addWidget(self.body, 1)
         self.export_button.setVisible(_exists("app.ui.export"))
         self.select_button.setVisible(_exists("app.ui.oversee.page"))
-        ctx.data_changed.connect(self._data_changed)
+        ctx.changes.connect(self._on_changes)
         ctx.workspace_changed.connect(self.refresh)
 
     # ----- building ---------------------------------------------------------------------
@@ -422,9 +423,13 @@ class Page(QWidget):
             return
         self.open_evaluation(wanted)
 
-    def _data_changed(self, what: str) -> None:
-        # Another page saved something: reload only when this page is on screen.
-        if self.isVisible() and self.evaluation_id is not None:
+    def _on_changes(self, changes: Changes) -> None:
+        # Another page saved something this page shows: reload, when this page is on screen.
+        if not self.isVisible() or self.evaluation_id is None:
+            return
+        if changes.touches_evaluation_list():
+            self.picker.reload()
+        if changes.touches_evaluation(self.evaluation_id):
             self.open_evaluation(self.evaluation_id, keep_factors=True)
 
     def open_evaluation(self, evaluation_id: int, keep_factors: bool = False) -> None:

@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import evaluation_view as view
-from app.services import evaluations
+from app.services.changes import Changes
 from app.services.live import LiveEvaluation
+from app.services.session import EvaluationSession
 from app.ui import theme
 from app.ui.evaluate.answers_view import AnswersView, question_html
 from app.ui.evaluate.models import AnswerCell, AnswersModel
@@ -229,36 +230,32 @@ class AnswersTab(QWidget):
     def record(self, qid: str, value: str, note: str | None) -> bool:
         """Save one answer through the undo stack; a refused value shows the service's message."""
         page = self.page
-        evaluator, vendor, eid = self.current_evaluator(), self.current_vendor(), page.evaluation_id
-        if not evaluator or not vendor or eid is None:
+        evaluator, vendor, session = self.current_evaluator(), self.current_vendor(), page.session
+        if not evaluator or not vendor or session is None:
             return False
-        ws = page.ctx.workspace
         previous: dict[str, Any] = {}
+        # Whether the session put the saved answer into the scores in memory (no load pending).
+        applied: dict[str, bool] = {}
 
         def apply() -> None:
-            change = evaluations.record_answer(ws, eid, vendor, evaluator, qid, value or None, note)
+            applied["now"] = session.current
+            change, _changes = session.record_answer(vendor, evaluator, qid, value or None, note)
             previous.setdefault("value", change.before)
             previous.setdefault("note", change.before_note)
 
         def revert() -> None:
-            evaluations.record_answer(
-                ws, eid, vendor, evaluator, qid, previous["value"], previous["note"] or ""
-            )
+            applied["now"] = session.current
+            session.record_answer(vendor, evaluator, qid, previous["value"], previous["note"] or "")
 
         def done(undone: bool) -> None:
-            # What was just saved, mirrored in memory: the same arguments the service got.
-            if undone:
-                self._answer_saved(
-                    eid, vendor, evaluator, qid, previous["value"], previous["note"] or "", True
-                )
-            else:
-                self._answer_saved(eid, vendor, evaluator, qid, value or None, note, False)
+            self._answer_saved(session, vendor, evaluator, qid, undone, applied.get("now", False))
 
         error = page.push(
             self.tr("Answer %1 for %2").replace("%1", qid).replace("%2", vendor),
             apply,
             revert,
             done,
+            Changes(evaluation=session.evaluation_id, answers=True),
         )
         self.error.setText(
             self.tr("%1: %2").replace("%1", qid).replace("%2", error) if error else ""
@@ -266,25 +263,17 @@ class AnswersTab(QWidget):
         return error is None
 
     def _answer_saved(
-        self,
-        eid: int,
-        vendor: str,
-        evaluator: str,
-        qid: str,
-        value: str | None,
-        note: str | None,
-        undone: bool,
+        self, session: EvaluationSession, vendor: str, evaluator: str, qid: str, undone: bool, applied: bool
     ) -> None:
         page = self.page
-        if eid != page.evaluation_id:
+        if session is not page.session:
             return
-        live = page.live
-        if live is None or page.busy:
+        live = session.live
+        if live is None or not applied:
             # A load in flight may have read the database before this edit: read again.
             page.reload()
             return
-        # One cell of the ScoreBoard changes; ranking and flags follow in a few milliseconds.
-        live.apply_answer(vendor, evaluator, qid, value, note)
+        # The session put the saved answer into one cell of the ScoreBoard; show it.
         if (vendor, evaluator) == (self.current_vendor(), self.current_evaluator()):
             mine = live.answer(vendor, evaluator, qid)
             self.answers_model.set_answer(
@@ -324,12 +313,14 @@ class AnswersTab(QWidget):
         eid = page.evaluation_id
         if eid is None:
             return False
-        ws = page.ctx.workspace
+        session = page.session
+        assert session is not None
         error = page.push(
             self.tr("Submit %1's scoring").replace("%1", evaluator),
-            lambda: evaluations.set_submitted(ws, eid, evaluator, submitted),
-            lambda: evaluations.set_submitted(ws, eid, evaluator, not submitted),
+            lambda: session.set_submitted(evaluator, submitted),
+            lambda: session.set_submitted(evaluator, not submitted),
             lambda _u: page.reload() if eid == page.evaluation_id else None,
+            Changes(evaluation=eid, evaluators=True),
         )
         return error is None
 

@@ -1,6 +1,7 @@
 """Evaluate page: the evaluation picker, the Answers / Vendors / Red flags tabs, and live results.
 
-The page owns the open evaluation (loaded and rescored off the GUI thread by services.live) and
+The open evaluation is an `EvaluationSession` (services.session): every edit goes through it,
+and it keeps the scores in memory (loaded off the GUI thread). The page holds the session and
 the undo push; each tab (answers_tab, vendors_tab, flags_tab) owns its widgets and its edits.
 """
 
@@ -27,8 +28,10 @@ from PySide6.QtWidgets import (
 from app.domain.evaluation import EvaluationSnapshot, Results, open_flags
 from app.domain.flags import RedFlag, sort_flags
 from app.services import evaluations
+from app.services.changes import Changes
 from app.services.errors import NotFound
 from app.services.live import LiveEvaluation
+from app.services.session import EvaluationSession
 from app.ui.context import AppContext
 from app.ui.evaluate.answers_tab import AnswersTab
 from app.ui.evaluate.dialogs import NewEvaluationDialog
@@ -47,9 +50,8 @@ class Page(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.evaluation_id: int | None = None
-        # The evaluation in memory, loaded and rescored off the GUI thread (services.live).
-        self.live: LiveEvaluation | None = None
+        # The open evaluation: its edits and its scores in memory (None: nothing open).
+        self.session: EvaluationSession | None = None
         self.loader = Task(self)
 
         # --- evaluation picker
@@ -123,8 +125,23 @@ class Page(QWidget):
         layout.addWidget(split, 1)
         self.body = split
         ctx.workspace_changed.connect(self.refresh)
+        ctx.changes.connect(self._on_changes)
 
     # ----- loading ----------------------------------------------------------------------
+
+    @property
+    def evaluation_id(self) -> int | None:
+        return self.session.evaluation_id if self.session is not None else None
+
+    @property
+    def live(self) -> LiveEvaluation | None:
+        """The open evaluation in memory, as the current evaluator sees it."""
+        return self.session.live if self.session is not None else None
+
+    @live.setter
+    def live(self, live: LiveEvaluation | None) -> None:
+        if self.session is not None:
+            self.session.live = live
 
     @property
     def snapshot(self) -> EvaluationSnapshot | None:
@@ -147,8 +164,7 @@ class Page(QWidget):
         self.add_evaluator_button.setEnabled(not ro and wanted is not None)
         if wanted is None:
             self.loader.cancel()
-            self.evaluation_id = None
-            self.live = None
+            self.session = None
             self.empty.show()
             self.body.hide()
             return
@@ -161,10 +177,19 @@ class Page(QWidget):
     def open_evaluation(self, evaluation_id: int) -> None:
         if evaluation_id != self.evaluation_id:
             # Nothing of the previous evaluation may be edited while the new one loads.
-            self.live = None
-        self.evaluation_id = evaluation_id
+            self.session = EvaluationSession(self.ctx.workspace, evaluation_id)
         self.answers_tab.forget()
         self.reload()
+
+    def _on_changes(self, changes: Changes) -> None:
+        # Another part of the app saved something (an import, a bank, the demo): redraw what
+        # this page shows of it. Its own edits redraw through their undo commands.
+        if changes.origin is self or not self.isVisible():
+            return
+        if changes.touches_evaluation_list() or changes.everything:
+            self.refresh()
+        elif changes.touches_evaluation(self.evaluation_id):
+            self.reload()
 
     def reload(self, then: Callable[[], None] | None = None) -> None:
         """Re-read the evaluation on a worker, then redisplay everything that may have changed.
@@ -191,6 +216,8 @@ class Page(QWidget):
         self.loader.run(fn, on_done, self._load_failed)
 
     def set_busy(self, busy: bool) -> None:
+        if self.session is not None:
+            self.session.loading = busy
         self.loading.setVisible(busy)
         # Until the first result arrives there is nothing valid to edit; a reload of the same
         # evaluation keeps the page usable (an edit meanwhile restarts the reload).
@@ -201,7 +228,7 @@ class Page(QWidget):
         self.set_busy(False)
         if isinstance(exc, NotFound):
             self.ctx.current_evaluation = None
-            self.live = None
+            self.session = None
             self.refresh()
             return
         self.ctx.say(self.tr("Could not load the evaluation: %1").replace("%1", str(exc)))
@@ -241,44 +268,34 @@ class Page(QWidget):
         self.answers_tab.show_vendor_progress(live)
 
     def acknowledge(self, flag: RedFlag, rationale: str) -> bool:
-        eid = self.evaluation_id
-        if eid is None:
+        session = self.session
+        if session is None:
             return False
-        ws = self.ctx.workspace
+        eid = session.evaluation_id
         by = self.answers_tab.current_evaluator()
         old = flag.acknowledgement
-
-        def revert() -> None:
-            if old is None:
-                evaluations.withdraw_acknowledgement(ws, eid, flag.vendor, flag.rule, by=by)
-            else:
-                evaluations.acknowledge_flag(
-                    ws, eid, flag.vendor, flag.rule, old.rationale, by=old.by
-                )
-
         error = self.push(
             self.tr("Acknowledge flag"),
-            lambda: evaluations.acknowledge_flag(ws, eid, flag.vendor, flag.rule, rationale, by=by),
-            revert,
+            lambda: session.acknowledge(flag.vendor, flag.rule, rationale, by),
+            lambda: session.restore_acknowledgement(flag.vendor, flag.rule, old, by),
             lambda _u: self._after_flag(eid, flag),
+            Changes(evaluation=eid, acknowledgements=True),
         )
         return error is None
 
     def withdraw(self, flag: RedFlag) -> bool:
-        eid = self.evaluation_id
+        session = self.session
         ack = flag.acknowledgement
-        if eid is None or ack is None:
+        if session is None or ack is None:
             return False
-        ws = self.ctx.workspace
+        eid = session.evaluation_id
+        by = self.answers_tab.current_evaluator()
         error = self.push(
             self.tr("Withdraw acknowledgement"),
-            lambda: evaluations.withdraw_acknowledgement(
-                ws, eid, flag.vendor, flag.rule, by=self.answers_tab.current_evaluator()
-            ),
-            lambda: evaluations.acknowledge_flag(
-                ws, eid, flag.vendor, flag.rule, ack.rationale, by=ack.by
-            ),
+            lambda: session.withdraw(flag.vendor, flag.rule, by),
+            lambda: session.restore_acknowledgement(flag.vendor, flag.rule, ack, by),
             lambda _u: self._after_flag(eid, flag),
+            Changes(evaluation=eid, acknowledgements=True),
         )
         return error is None
 
@@ -290,8 +307,8 @@ class Page(QWidget):
     # ----- evaluations ------------------------------------------------------------------
 
     def add_evaluator(self, name: str | None = None) -> bool:
-        eid = self.evaluation_id
-        if eid is None:
+        session = self.session
+        if session is None:
             return False
         if name is None:
             name, ok = QInputDialog.getText(
@@ -300,12 +317,12 @@ class Page(QWidget):
             if not ok:
                 return False
         name = name.strip()
-        ws = self.ctx.workspace
         error = self.push(
             self.tr("Add evaluator %1").replace("%1", name),
-            lambda: evaluations.add_evaluator(ws, eid, name),
-            lambda: evaluations.remove_evaluator(ws, eid, name),
+            lambda: session.add_evaluator(name),
+            lambda: session.remove_evaluator(name),
             lambda undone: self.reload(),
+            Changes(evaluation=session.evaluation_id, evaluators=True),
         )
         if error:
             QMessageBox.warning(self, self.tr("Add evaluator"), error)
@@ -338,6 +355,7 @@ class Page(QWidget):
             apply,
             lambda: evaluations.delete_evaluation(ws, created["id"]),
             done,
+            Changes(evaluations=True),
         )
         if error:
             QMessageBox.warning(self, self.tr("New evaluation"), error)
@@ -351,13 +369,8 @@ class Page(QWidget):
         apply: Callable[[], Any],
         revert: Callable[[], Any],
         on_done: Callable[[bool], None],
+        changes: Changes,
     ) -> str | None:
-        """Apply through the undo stack; the service's message when it refuses, else None."""
-        return try_push(
-            self.ctx,
-            text,
-            apply,
-            revert,
-            changed=f"evaluation:{self.evaluation_id}",
-            on_done=on_done,
-        )
+        """Apply through the undo stack, announcing `changes` as this page's; the service's
+        message when it refuses, else None."""
+        return try_push(self.ctx, text, apply, revert, changes=changes.by(self), on_done=on_done)

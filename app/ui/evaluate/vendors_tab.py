@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 
 from app.domain.evaluation import EvaluationSnapshot
 from app.domain.models import Vendor
-from app.services import evaluations
+from app.services.changes import Changes
+from app.services.evaluations import DeletedVendor
 from app.ui.evaluate.vendor_editor import VendorEditor
 
 if TYPE_CHECKING:
@@ -109,20 +110,21 @@ class VendorsTab(QWidget):
 
     def add_vendor(self, name: str | None = None) -> bool:
         page = self.page
-        eid = page.evaluation_id
-        if eid is None:
+        session = page.session
+        if session is None:
             return False
+        eid = session.evaluation_id
         if name is None:
             name, ok = QInputDialog.getText(self, self.tr("Add vendor"), self.tr("Vendor name:"))
             if not ok:
                 return False
         name = name.strip()
-        ws = page.ctx.workspace
         error = page.push(
             self.tr("Add vendor %1").replace("%1", name),
-            lambda: evaluations.save_vendor(ws, eid, Vendor(name)),
-            lambda: evaluations.delete_vendor(ws, eid, name),
+            lambda: session.save_vendor(Vendor(name)),
+            lambda: session.remove_vendor(name),
             lambda undone: self._after_vendor(eid, None if undone else name),
+            Changes(evaluation=eid, vendors=True),
         )
         if error:
             QMessageBox.warning(self, self.tr("Add vendor"), error)
@@ -130,10 +132,11 @@ class VendorsTab(QWidget):
 
     def remove_vendor(self) -> bool:
         page = self.page
-        eid, snap = page.evaluation_id, self.snapshot
+        session, snap = page.session, self.snapshot
         item = self.vendor_list.currentItem()
-        if eid is None or snap is None or item is None:
+        if session is None or snap is None or item is None:
             return False
+        eid = session.evaluation_id
         name = item.text()
         answers = [a for a in snap.answers if a.vendor == name]
         if (
@@ -146,56 +149,60 @@ class VendorsTab(QWidget):
             != QMessageBox.StandardButton.Yes
         ):
             return False
-        ws = page.ctx.workspace
         # What the service removed, captured in its transaction: undo puts back exactly that
         # (each answer's source and time, the vendor's place in the list).
-        removed: list[evaluations.DeletedVendor] = []
+        removed: list[DeletedVendor] = []
 
         def apply() -> None:
-            removed[:] = [evaluations.delete_vendor(ws, eid, name)]
+            deleted, _changes = session.remove_vendor(name)
+            removed[:] = [deleted]
 
         error = page.push(
             self.tr("Remove vendor %1").replace("%1", name),
             apply,
-            lambda: evaluations.restore_vendor(ws, eid, removed[0]),
+            lambda: session.restore_vendor(removed[0]),
             lambda undone: self._after_vendor(eid, name if undone else None),
+            Changes(evaluation=eid, vendors=True, answers=True, acknowledgements=True),
         )
         return error is None
 
     def save_vendor(self, old_name: str, new: Vendor) -> bool:
         page = self.page
-        eid, snap = page.evaluation_id, self.snapshot
-        if eid is None or snap is None:
+        session, snap = page.session, self.snapshot
+        if session is None or snap is None:
             return False
+        eid = session.evaluation_id
         old = snap.vendor(old_name)
-        ws = page.ctx.workspace
         error = page.push(
             self.tr("Edit vendor %1").replace("%1", new.name or old_name),
-            lambda: evaluations.save_vendor(ws, eid, new, old_name=old_name),
-            lambda: evaluations.save_vendor(ws, eid, old, old_name=new.name.strip()),
+            lambda: session.save_vendor(new, old_name=old_name),
+            lambda: session.save_vendor(old, old_name=new.name.strip()),
             lambda undone: self._profile_saved(
-                eid, new.name.strip(), old if undone else new, undone
+                eid, new.name.strip() if undone else old_name, old if undone else new
             ),
+            Changes(evaluation=eid, vendors=True),
         )
         if error:
             self.vendor_editor.set_vendor(old)
             page.ctx.say(error)
         return error is None
 
-    def _profile_saved(self, eid: int, name: str, vendor: Vendor, undone: bool) -> None:
-        # A profile edit under the same name changes flags only: update them in memory, now,
-        # and leave the form alone (the person may already be typing in the next field).
+    def _profile_saved(self, eid: int, old_name: str, vendor: Vendor) -> None:
+        """`vendor` was just saved over the vendor called `old_name`."""
+        # A profile edit under the same name changes flags only: the session has put it into
+        # memory; redraw now and leave the form alone (the person may be typing in the next field).
         page = self.page
-        live = page.live
-        if eid == page.evaluation_id and live is not None and not page.busy:
-            if live.replace_vendor(name, vendor):
-                shown = self.vendor_editor.vendor
-                if shown is not None and shown.name == name:
-                    # As after any save: the form shows what is saved now (tables rely on it).
-                    self.vendor_editor.set_vendor(live.snapshot.vendor(name))
-                page.update_results()
-                return
-        self._after_vendor(eid, vendor.name.strip())
+        session = page.session
+        name = vendor.name.strip()
+        if eid == page.evaluation_id and session is not None and session.current and name == old_name:
+            assert session.live is not None
+            shown = self.vendor_editor.vendor
+            if shown is not None and shown.name == name:
+                # As after any save: the form shows what is saved now (tables rely on it).
+                self.vendor_editor.set_vendor(session.live.snapshot.vendor(name))
+            page.update_results()
+            return
+        self._after_vendor(eid, name)
 
     def _after_vendor(self, eid: int, select: str | None) -> None:
         if eid != self.page.evaluation_id:

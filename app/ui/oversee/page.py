@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.oversight import Review
 from app.services import engagements
+from app.services.changes import Changes
 from app.services.engagements import Oversight
 from app.services.errors import InputError, NotFound
 from app.ui.context import AppContext
@@ -52,7 +53,7 @@ def select_partner(parent: QWidget, ctx: AppContext, evaluation_id: int, vendor:
             ctx.tr("Select {vendor} as partner").replace("{vendor}", vendor),
             apply,
             lambda: engagements.delete_engagement(ws, clean),
-            changed="engagement",
+            changes=Changes(engagements=True),
         )
 
     dialog = SelectPartnerDialog(proposal, submit, parent)
@@ -153,7 +154,7 @@ class Page(QWidget):
         self.dashboard.production_edited.connect(self._production)
         self.dashboard.decision_decided.connect(self._decided)
         self.dashboard.threshold_edited.connect(self._threshold)
-        ctx.data_changed.connect(self._data_changed)
+        ctx.changes.connect(self._on_changes)
 
     def _go_to(self, key: str) -> None:
         show = getattr(self.window(), "show_page", None)
@@ -246,9 +247,9 @@ class Page(QWidget):
         self.review_form.set_engagement(e)
         self.retrospective.show_retrospective(o.retrospective)
 
-    def _data_changed(self, what: str) -> None:
+    def _on_changes(self, changes: Changes) -> None:
         # Another page changed an engagement (or the workspace): show it; our own edits reload via on_done.
-        if what.startswith("engagement") and self.isVisible():
+        if changes.touches_engagements() and changes.origin is not self and self.isVisible():
             self.refresh()
 
     # ----- edits (each an undoable command calling a service) ----------------------------

@@ -45,6 +45,7 @@ from app.domain.models import Layer
 from app.domain.wording import TYPE_WORDS, flag_words, num, options_words, scoring_words
 from app.services import banks as service
 from app.services.banks import VersionInfo
+from app.services.changes import Changes
 from app.ui.context import AppContext
 from app.ui.icons import icon
 from app.ui.undo import push
@@ -541,7 +542,7 @@ class Page(QWidget):
             )
         )
         layout.addWidget(splitter, 1)
-        ctx.data_changed.connect(self._on_data_changed)
+        ctx.changes.connect(self._on_changes)
 
     # ----- loading ------------------------------------------------------------------------
 
@@ -627,8 +628,8 @@ class Page(QWidget):
         self.questions.set_rows(self.base.rows())
         self._update_draft_state()
 
-    def _on_data_changed(self, what: str) -> None:
-        if (what == "*" or what.startswith("bank")) and self.isVisible():
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.touches_banks() and changes.origin is not self and self.isVisible():
             self.refresh()
 
     # ----- the draft ----------------------------------------------------------------------
@@ -770,7 +771,7 @@ class Page(QWidget):
         _vid, number, created = service.save(self.ctx.workspace, bank, note=note.strip())
         digest = bank.hash
         self.last_saved = (number, digest)
-        self.ctx.changed(f"bank:{bank.name}")
+        self.ctx.announce(Changes(banks=True).by(self))
         self._load_bank(bank.name, number)
         message = (
             self.tr(

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.models import Organization, Stage
 from app.services import organization as org_service
+from app.services.changes import Changes
 from app.ui.context import AppContext
 from app.ui.undo import set_value
 from app.ui.widgets.page import PAGE_MARGINS, callout, heading, hint
@@ -145,7 +146,7 @@ class Page(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
-        ctx.data_changed.connect(self._on_data_changed)
+        ctx.changes.connect(self._on_changes)
 
     @staticmethod
     def _with_hint(widget: QWidget, text: str) -> QWidget:
@@ -192,8 +193,8 @@ class Page(QWidget):
         ):
             w.setEnabled(editable)
 
-    def _on_data_changed(self, what: str) -> None:
-        if what == "organization" and self.isVisible():
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.touches_organization() and changes.origin is not self and self.isVisible():
             self.refresh()
 
     def _save(self, **changes: Any) -> None:
@@ -208,7 +209,7 @@ class Page(QWidget):
             lambda: org_service.get(ws),
             lambda org: org_service.save(ws, org),
             new,
-            changed="organization",
+            changes=Changes(organization=True).by(self),
             on_done=lambda _undone: self._after_save(),
         )
 

@@ -44,6 +44,7 @@ from app.domain.models import (
 from app.domain.specificity import BAD_EXAMPLE, GOOD_EXAMPLE, SpecificityResult
 from app.services import organization as org_service
 from app.services import usecases as service
+from app.services.changes import Changes
 from app.services.usecases import DeletedUseCase, UseCaseSummary
 from app.ui import theme
 from app.ui.context import AppContext
@@ -410,7 +411,7 @@ class Page(QWidget):
             )
         )
         layout.addWidget(splitter, 1)
-        ctx.data_changed.connect(self._on_data_changed)
+        ctx.changes.connect(self._on_changes)
 
     def _group(
         self, title: str, text: str, view: QTableView, add: QPushButton, remove: QPushButton
@@ -497,8 +498,8 @@ class Page(QWidget):
         self.editor_stack.setCurrentIndex(1)
         self.feedback.show_result(service.check(uc))
 
-    def _on_data_changed(self, what: str) -> None:
-        if what in ("*", "usecase") and self.isVisible():
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.touches_use_cases() and changes.origin is not self and self.isVisible():
             self.refresh()
 
     # ----- live feedback ------------------------------------------------------------------
@@ -525,7 +526,7 @@ class Page(QWidget):
             lambda: service.get(ws, uid),
             lambda uc: service.update(ws, uid, uc),
             new,
-            changed="usecase",
+            changes=Changes(use_cases=True).by(self),
             on_done=lambda _undone: self._after(uid),
         )
         if not ok and self._uc is not None:
@@ -617,7 +618,7 @@ class Page(QWidget):
         def done(undone: bool) -> None:
             self.refresh() if undone else self._after_add(state["id"])
 
-        push(self.ctx, self.tr("Add use case"), apply, revert, changed="usecase", on_done=done)
+        push(self.ctx, self.tr("Add use case"), apply, revert, changes=Changes(use_cases=True).by(self), on_done=done)
 
     def _after_add(self, use_case_id: int) -> None:
         self.list_model.set_rows(service.list_use_cases(self.ctx.workspace))
@@ -646,6 +647,6 @@ class Page(QWidget):
             self.refresh()
 
         if push(
-            self.ctx, self.tr("Delete use case"), apply, revert, changed="usecase", on_done=done
+            self.ctx, self.tr("Delete use case"), apply, revert, changes=Changes(use_cases=True).by(self), on_done=done
         ):
             self.ctx.say(self.tr("Use case deleted (Ctrl+Z brings it back)."))

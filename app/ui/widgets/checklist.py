@@ -36,7 +36,7 @@ class FlowChecklist(QWidget):
             layout.addWidget(button)
             self.buttons[key] = button
         self.steps: list[progress.FlowStep] = []
-        ctx.data_changed.connect(self.refresh)
+        ctx.changes.connect(lambda _changes: self.refresh())
         ctx.evaluation_selected.connect(self.refresh)
         ctx.workspace_changed.connect(self.refresh)
         # After the first paint: the window shows before the database is read (start-up time).

@@ -1,0 +1,65 @@
+"""What a saved edit changed, as a typed value (Anki's OpChanges): pages redraw only that.
+
+Every edit of the app returns or announces a `Changes`. A page asks `touches_*` and redraws
+what it shows of that kind, and skips changes it made itself (`origin`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+
+@dataclass(frozen=True)
+class Changes:
+    evaluation: int | None = None  # the evaluation whose data changed (answers … flags below)
+    answers: bool = False
+    vendors: bool = False
+    evaluators: bool = False  # added, removed, submitted or reopened
+    acknowledgements: bool = False
+    evaluations: bool = False  # the list of evaluations (created, deleted, imported)
+    banks: bool = False
+    organization: bool = False
+    use_cases: bool = False
+    engagements: bool = False
+    everything: bool = False  # a workspace-wide change (the demo loaded, a backup restored)
+    origin: object | None = None  # who made the change (a page), so it can skip its own
+
+    def __or__(self, other: Changes) -> Changes:
+        merged = {
+            f.name: getattr(self, f.name) or getattr(other, f.name)
+            for f in fields(self)
+            if f.name not in ("evaluation", "origin")
+        }
+        evaluation = self.evaluation if self.evaluation == other.evaluation else None
+        if self.evaluation is not None and other.evaluation is not None and evaluation is None:
+            merged["everything"] = True  # two evaluations: whoever shows either must redraw
+        return Changes(evaluation=evaluation or self.evaluation or other.evaluation,
+                       origin=self.origin if self.origin is other.origin else None, **merged)
+
+    def by(self, origin: object) -> Changes:
+        """The same changes, made by `origin`."""
+        return replace(self, origin=origin)
+
+    def touches_evaluation(self, evaluation_id: int | None) -> bool:
+        """Whether what is shown of evaluation `evaluation_id` may have changed."""
+        if self.everything or self.banks or self.organization:
+            return True
+        return evaluation_id is not None and self.evaluation == evaluation_id
+
+    def touches_evaluation_list(self) -> bool:
+        return self.everything or self.evaluations or self.use_cases
+
+    def touches_banks(self) -> bool:
+        return self.everything or self.banks
+
+    def touches_organization(self) -> bool:
+        return self.everything or self.organization
+
+    def touches_use_cases(self) -> bool:
+        return self.everything or self.use_cases
+
+    def touches_engagements(self) -> bool:
+        return self.everything or self.engagements or self.use_cases
+
+
+EVERYTHING = Changes(everything=True)

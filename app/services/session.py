@@ -1,0 +1,93 @@
+"""The open evaluation: one owner for its edits and for the scores kept in memory.
+
+`EvaluationSession` is what the Evaluate page holds. Each method runs the one-transaction
+service, applies what the service returns to the in-memory evaluation (`LiveEvaluation`)
+without deriving it again, and returns a typed `Changes` saying what changed. Qt-free: the app
+announces the Changes (AppContext.changes) and the CLI could drive the same session.
+"""
+
+from __future__ import annotations
+
+from app.domain.flags import Acknowledgement
+from app.domain.models import Vendor
+from app.services import evaluations
+from app.services.changes import Changes
+from app.services.evaluations import AnswerChange, DeletedVendor
+from app.services.live import LiveEvaluation
+from app.store.workspace import Workspace
+
+
+class EvaluationSession:
+    def __init__(self, ws: Workspace, evaluation_id: int) -> None:
+        self.ws = ws
+        self.evaluation_id = evaluation_id
+        # The evaluation in memory once loaded (on a worker); None while nothing valid is held.
+        self.live: LiveEvaluation | None = None
+        # While a load runs, the memory copy may predate an edit: edits then wait for the load.
+        self.loading = False
+
+    def _changes(self, **kinds: bool) -> Changes:
+        return Changes(evaluation=self.evaluation_id, **kinds)
+
+    @property
+    def current(self) -> bool:
+        """Whether `live` holds every saved edit (no load is pending)."""
+        return self.live is not None and not self.loading
+
+    # ----- answers ------------------------------------------------------------------------
+
+    def record_answer(
+        self, vendor: str, evaluator: str, qid: str, value: object, note: str | None
+    ) -> tuple[AnswerChange, Changes]:
+        """Save one answer; the saved reading goes straight into the score board."""
+        change = evaluations.record_answer(self.ws, self.evaluation_id, vendor, evaluator, qid, value, note)
+        if self.current:
+            assert self.live is not None
+            self.live.apply_saved(vendor, evaluator, qid, change.reading, change.answer)
+        return change, self._changes(answers=True)
+
+    def set_submitted(self, evaluator: str, submitted: bool) -> Changes:
+        evaluations.set_submitted(self.ws, self.evaluation_id, evaluator, submitted)
+        return self._changes(evaluators=True)
+
+    # ----- flags --------------------------------------------------------------------------
+
+    def acknowledge(self, vendor: str, rule: str, rationale: str, by: str | None) -> Changes:
+        evaluations.acknowledge_flag(self.ws, self.evaluation_id, vendor, rule, rationale, by=by)
+        return self._changes(acknowledgements=True)
+
+    def withdraw(self, vendor: str, rule: str, by: str | None) -> Changes:
+        evaluations.withdraw_acknowledgement(self.ws, self.evaluation_id, vendor, rule, by=by)
+        return self._changes(acknowledgements=True)
+
+    def restore_acknowledgement(self, vendor: str, rule: str, ack: Acknowledgement | None, by: str | None) -> Changes:
+        """Put an acknowledgement back as it was (None: there was none)."""
+        if ack is None:
+            return self.withdraw(vendor, rule, by)
+        return self.acknowledge(vendor, rule, ack.rationale, ack.by)
+
+    # ----- vendors and evaluators ---------------------------------------------------------
+
+    def save_vendor(self, vendor: Vendor, old_name: str | None = None) -> Changes:
+        """Add or edit a vendor; a profile edit under the same name is applied in memory at once."""
+        evaluations.save_vendor(self.ws, self.evaluation_id, vendor, old_name=old_name)
+        if old_name is not None and self.current:
+            assert self.live is not None
+            self.live.replace_vendor(old_name, vendor)  # False when renamed: a reload follows
+        return self._changes(vendors=True)
+
+    def remove_vendor(self, name: str) -> tuple[DeletedVendor, Changes]:
+        deleted = evaluations.delete_vendor(self.ws, self.evaluation_id, name)
+        return deleted, self._changes(vendors=True, answers=True, acknowledgements=True)
+
+    def restore_vendor(self, deleted: DeletedVendor) -> Changes:
+        evaluations.restore_vendor(self.ws, self.evaluation_id, deleted)
+        return self._changes(vendors=True, answers=True, acknowledgements=True)
+
+    def add_evaluator(self, name: str) -> Changes:
+        evaluations.add_evaluator(self.ws, self.evaluation_id, name)
+        return self._changes(evaluators=True)
+
+    def remove_evaluator(self, name: str) -> Changes:
+        evaluations.remove_evaluator(self.ws, self.evaluation_id, name)
+        return self._changes(evaluators=True)
