@@ -330,6 +330,15 @@ def _language_is_english(title: str, lex: Lexicons) -> bool:
     return not (has_marker and foreign >= 2 and foreign > english)
 
 
+# The score follows the verdict, so a bar never contradicts its chip.
+_BANDS = {Verdict.SPECIFIC: (70, 100), Verdict.NEEDS_WORK: (40, 69), Verdict.SLOGAN: (0, 35), Verdict.NOT_JUDGED: (0, 100)}
+
+
+def _within_band(score: float, verdict: Verdict) -> int:
+    low, high = _BANDS[verdict]
+    return int(round(max(low, min(high, score))))
+
+
 def _is_cadence(detail: str) -> bool:
     """'daily', 'every half hour', 'each Monday', 'per shift': the decision repeats."""
     last = detail.rsplit(" ", 1)[-1]
@@ -403,8 +412,7 @@ def check_title(title: str, lex: Lexicons) -> SpecificityResult:
     score = 10 + 25 * bool(s.actions) + 25 * bool(s.things) + 20 * bool(s.details)
     score += 5 * min(4, len(set(s.details))) - 20 * len(s.generic) - 15 * s.question
     score += 10 * bool(s.content) - 5 * bool(s.vague and not s.actions)
-    bounds = {Verdict.SPECIFIC: (70, 100), Verdict.NEEDS_WORK: (40, 69), Verdict.SLOGAN: (0, 35)}[verdict]
-    score = max(bounds[0], min(bounds[1], score))
+    score = _within_band(score, verdict)
     if verdict is Verdict.SPECIFIC and not reasons:
         reasons.append(
             f"It names the action ({_quote(s.actions)}), the things it acts on ({_quote(s.things)}) "
@@ -463,13 +471,13 @@ def check_use_case(uc: UseCase, lex: Lexicons) -> SpecificityResult:
         reasons.append("Give at least one success metric a baseline and a different target.")
     else:
         reasons.append("Add at least one success metric with a baseline and a target.")
-    points = int(round(max(0.0, min(100.0, score))))
     if title.verdict is Verdict.SPECIFIC and has_sources and metrics:
         verdict = Verdict.SPECIFIC
     elif title.verdict in (Verdict.SLOGAN, Verdict.NOT_JUDGED):
         verdict = title.verdict
     else:
         verdict = Verdict.NEEDS_WORK
+    points = _within_band(score, verdict)
     if verdict is Verdict.SPECIFIC and not reasons:
         reasons.append("It names the decision, who acts, the data it needs and how success is measured.")
     return SpecificityResult(verdict, points, tuple(reasons))

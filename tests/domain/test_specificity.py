@@ -78,28 +78,23 @@ def test_the_old_false_passes_are_caught() -> None:
     assert any("“for every employee”" in r for r in copilot.reasons)
 
 
-def test_a_question_about_concrete_things_needs_work_and_says_how_to_restate_it() -> None:
-    r = check_title("Which invoices are likely to be paid late?", lexicons())
-    assert r.verdict is Verdict.NEEDS_WORK
-    assert any("It is a question" in reason for reason in r.reasons)
-
-
-def test_missing_detail_is_named() -> None:
-    r = check_title("Classify documents", lexicons())
-    assert r.verdict is Verdict.NEEDS_WORK
-    assert any("for whom or by whom" in reason and "cadence" in reason for reason in r.reasons)
-
-
-def test_vague_verb_is_quoted_back() -> None:
-    r = check_title("Improving discharge letters", lexicons())
-    assert r.verdict is Verdict.NEEDS_WORK
-    assert any("“improving” says what you hope for" in reason for reason in r.reasons)
-
-
-def test_inflected_buzzwords_count_as_generic() -> None:
-    r = check_title("Transforming finance by leveraging AI", lexicons())
-    assert r.verdict is Verdict.SLOGAN
-    assert any("generic language" in reason and "“transform”" in reason for reason in r.reasons)
+@pytest.mark.parametrize(
+    ("title", "verdict", "reason"),
+    [
+        # a question about concrete things says how to restate it
+        ("Which invoices are likely to be paid late?", Verdict.NEEDS_WORK, "It is a question"),
+        # a missing detail is named, with examples of each kind
+        ("Classify documents", Verdict.NEEDS_WORK, "for whom or by whom (“for our dispatchers”), a scope"),
+        # a vague verb is quoted back
+        ("Improving discharge letters", Verdict.NEEDS_WORK, "“improving” says what you hope for"),
+        # inflected buzzwords count as generic language
+        ("Transforming finance by leveraging AI", Verdict.SLOGAN, "generic language (“leverage ai”, “transform”)"),
+    ],
+)
+def test_reasons_are_concrete_and_actionable(title: str, verdict: Verdict, reason: str) -> None:
+    r = check_title(title, lexicons())
+    assert r.verdict is verdict
+    assert any(reason in given for given in r.reasons), r.reasons
 
 
 @pytest.mark.parametrize(
