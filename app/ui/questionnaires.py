@@ -90,7 +90,7 @@ class _FilePage(QWizardPage):
         self.w = wizard
         self.setTitle(self.tr("Choose the spreadsheet"))
         self.setSubTitle(
-            self.tr("A question bank in our format, or any questionnaire in CSV or Excel (.xlsx).")
+            self.tr("A question bank in our format, or any questionnaire: Excel (.xlsx), OpenDocument (.ods), CSV or JSON.")
         )
         self.path_edit = QLineEdit()
         self.path_edit.setAccessibleName(self.tr("File"))
@@ -257,7 +257,7 @@ class _MappingPage(QWizardPage):
         self.type_values = QLineEdit()
         self.type_values.setObjectName("typeValues")
         self.type_values.setAccessibleName(self.tr("What the type column's values mean"))
-        self.type_values.setPlaceholderText(self.tr("e.g. TXT=text, YNANA=yes_no+na"))
+        self.type_values.setPlaceholderText(self.tr("e.g. TXT=text"))
         self.type_values.setToolTip(self.tr(
             "Values of the type column and the answer type each means: yes_no, yes_no+na, scale, "
             "scale+na, number, choice or text, separated by commas."))
