@@ -216,16 +216,23 @@ def detect_delimiter(text: str) -> str:
     return best
 
 
-def read_csv_table(path: Path) -> Table:
+def read_text_file(path: Path, kind: str) -> tuple[str, list[str]]:
+    """(text, warnings) of a CSV or JSON file, within the size limit, decoded as `decode_text` does."""
     where = path.name
     try:
         size = path.stat().st_size
         if size > MAX_CSV_BYTES:
-            raise SpreadsheetError(where, f"the file is {size // (1024 * 1024)} MB; CSV files over {MAX_CSV_BYTES // (1024 * 1024)} MB are refused")
+            raise SpreadsheetError(where, f"the file is {size // (1024 * 1024)} MB; {kind} files over {MAX_CSV_BYTES // (1024 * 1024)} MB are refused")
         data = path.read_bytes()
     except OSError as exc:
         raise SpreadsheetError(where, f"cannot read the file ({exc.strerror or exc})") from None
     text, _enc, warns = decode_text(data, where)
+    return text, warns
+
+
+def read_csv_table(path: Path) -> Table:
+    where = path.name
+    text, warns = read_text_file(path, "CSV")
     if not text.strip():
         raise SpreadsheetError(where, "the file is empty")
     delimiter = detect_delimiter(text)

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from app.exchange.bank_files import MAX_CSV_BYTES, Table, decode_text
+from app.exchange.bank_files import Table, read_text_file
 from app.exchange.spreadsheet_safety import MAX_ROWS, SpreadsheetError
 
 MAX_DEPTH = 20
@@ -28,14 +28,7 @@ _VSAQ_SKIP = {"info", "tip", "spacer"}
 
 def read_json_table(path: Path) -> Table:
     where = path.name
-    try:
-        size = path.stat().st_size
-        if size > MAX_CSV_BYTES:
-            raise SpreadsheetError(where, f"the file is {size // (1024 * 1024)} MB; files over {MAX_CSV_BYTES // (1024 * 1024)} MB are refused")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SpreadsheetError(where, f"cannot read the file ({exc.strerror or exc})") from None
-    text, _enc, warns = decode_text(data, where)
+    text, warns = read_text_file(path, "JSON")
     lines = text.splitlines()
     body = "\n".join("" if ln.lstrip().startswith("//") else ln for ln in lines)
     # VSAQ splits long texts JavaScript-style: "first part " + "second part".

@@ -211,16 +211,7 @@ def _sheets(zf: zipfile.ZipFile, path: Path, parts: dict[str, bytes]) -> list[Sh
         if part and (part in parts or part in zf.namelist()):
             data = parts[part] if part in parts else zf.read(part)
             rows, columns = used_extent(data)
-            sheet_where = f'{where}, sheet "{name}"'
-            if rows > MAX_ROWS:
-                raise SpreadsheetError(sheet_where, f"the sheet holds values down to row {rows:,}; more than {MAX_ROWS:,} rows are refused")
-            if columns > MAX_COLUMNS:
-                raise SpreadsheetError(sheet_where, "the sheet's cell references are malformed")
-            if rows * columns > MAX_CELLS:
-                raise SpreadsheetError(
-                    sheet_where,
-                    f"the sheet's values span {rows:,} rows × {columns:,} columns; more than {MAX_CELLS:,} cells are refused",
-                )
+            check_extent(f'{where}, sheet "{name}"', rows, columns)
             for mm in (_MERGE.finditer(data) if b"mergeCell" in data else ()):
                 rng = parse_range(mm.group(1).decode("ascii", "replace"))
                 if rng is not None:
@@ -269,14 +260,7 @@ def check_ods(path: Path) -> WorkbookInfo:
         name = unescape(m.group(1).decode("utf-8", "replace"))
         end = tables[i + 1].start() if i + 1 < len(tables) else len(data)
         rows, columns = _ods_extent(data, m.end(), end)
-        sheet_where = f'{where}, sheet "{name}"'
-        if rows > MAX_ROWS:
-            raise SpreadsheetError(sheet_where, f"the sheet holds values down to row {rows:,}; more than {MAX_ROWS:,} rows are refused")
-        if rows * columns > MAX_CELLS:
-            raise SpreadsheetError(
-                sheet_where,
-                f"the sheet's values span {rows:,} rows × {columns:,} columns; more than {MAX_CELLS:,} cells are refused",
-            )
+        check_extent(f'{where}, sheet "{name}"', rows, columns)
         out.append(SheetInfo(name, "visible", "content.xml", rows))
     if not out:
         raise SpreadsheetError(where, "the spreadsheet has no sheets")
@@ -301,6 +285,18 @@ def _ods_extent(data: bytes, start: int, end: int) -> tuple[int, int]:
         if last_col:
             rows, columns = row, max(columns, last_col)
     return rows, columns
+
+
+def check_extent(where: str, rows: int, columns: int) -> None:
+    """Refuse a sheet whose values reach too far down, or span too many cells."""
+    if rows > MAX_ROWS:
+        raise SpreadsheetError(where, f"the sheet holds values down to row {rows:,}; more than {MAX_ROWS:,} rows are refused")
+    if columns > MAX_COLUMNS:
+        raise SpreadsheetError(where, "the sheet's cell references are malformed")
+    if rows * columns > MAX_CELLS:
+        raise SpreadsheetError(
+            where, f"the sheet's values span {rows:,} rows × {columns:,} columns; more than {MAX_CELLS:,} cells are refused"
+        )
 
 
 def used_extent(data: bytes) -> tuple[int, int]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.domain.bank import Bank
+from app.domain.bank import Bank, Question
 from app.domain.evaluation import SELF_ASSESSMENT
 from app.domain.wording import plural
 from app.services.errors import InputError
@@ -118,6 +118,16 @@ def _read_bank(
         raise InputError("the file is too deeply nested to read", path.name) from None
 
 
+def question_counts(questions: Sequence[Question]) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """(questions by section in file order, by answer type most first) as the import shows them."""
+    from collections import Counter
+
+    from app.domain.wording import TYPE_WORDS
+
+    types: Counter[str] = Counter(TYPE_WORDS[q.type] + (" (n/a allowed)" if q.allow_na else "") for q in questions)
+    return list(Counter(q.section for q in questions).items()), types.most_common()
+
+
 @dataclass(frozen=True)
 class DryRun:
     """What `bank import --dry-run` shows: the counts, and the rows left out with their reasons."""
@@ -158,16 +168,8 @@ def dry_run_bank_file(
     section_from: str | None = None,
 ) -> DryRun:
     """Everything `bank import` would do, without storing anything."""
-    from collections import Counter
-
-    from app.domain.wording import TYPE_WORDS
-
     bank, reading = _read_bank(path, None, sheet, header_row, mapping, default_type, default_weight, type_map, section_from)
-    sections = Counter(q.section for q in bank.questions)
-    types: Counter[str] = Counter()
-    for q in bank.questions:
-        label = TYPE_WORDS[q.type]
-        types[label + (" (n/a allowed)" if q.allow_na else "")] += 1
+    by_section, by_type = question_counts(bank.questions)
     skipped, section_rows = [], []
     for a in reading.analyses:
         for r, reason in a.skipped:
@@ -175,7 +177,7 @@ def dry_run_bank_file(
         for r, label in a.section_rows:
             section_rows.append(f"{a.table.where(r)}: {label}")
     return DryRun(
-        len(bank.questions), list(sections.items()), types.most_common(),
+        len(bank.questions), by_section, by_type,
         [a.table.sheet for a in reading.analyses if a.table.sheet], section_rows, skipped, reading.warnings,
     )
 
@@ -221,9 +223,6 @@ def preview_bank_file(
     When several sheets hold questions and none is chosen, the one with most is previewed and
     the choice is asked for in `errors` (`candidates` lists them).
     """
-    from collections import Counter
-
-    from app.domain.wording import TYPE_WORDS
     from app.exchange.bank_files import SheetChoiceNeeded, analyse, cell_text, read_table
     from app.exchange.spreadsheet_safety import SpreadsheetError
 
@@ -251,9 +250,7 @@ def preview_bank_file(
     except SpreadsheetError as exc:
         return Preview(**base, detected_header_row=None, header_row=header_row, columns=[], mapping={},  # type: ignore[arg-type]
                        our_format=False, questions_count=0, warnings=list(table.warnings), errors=[*choose, str(exc)])
-    types: Counter[str] = Counter()
-    for q in a.questions:
-        types[TYPE_WORDS[q.type] + (" (n/a allowed)" if q.allow_na else "")] += 1
+    by_section, by_type = question_counts(a.questions)
     return Preview(
         **base,  # type: ignore[arg-type]
         detected_header_row=a.detected_header_row,
@@ -264,8 +261,8 @@ def preview_bank_file(
         questions_count=len(a.questions),
         warnings=list(a.warnings),
         errors=[*choose, *(str(e) for e in a.errors)],
-        by_section=list(Counter(q.section for q in a.questions).items()),
-        by_type=types.most_common(),
+        by_section=by_section,
+        by_type=by_type,
         section_rows=list(a.section_rows),
         filled_down=a.filled_down,
     )
