@@ -110,6 +110,12 @@ class Milestone:
     month: int | None = None
 
 
+# The largest values a vendor profile holds: imports refuse more, and the app's fields show
+# every accepted value unclamped (docs/reliability.md). 100 years; a trillion.
+MAX_MONTHS = 1200.0
+MAX_AMOUNT = 1e12
+
+
 @dataclass
 class Timeline:
     kickoff_to_production_months: float | None = None

@@ -13,6 +13,7 @@ from app.domain.bank import Reading
 from app.domain.errors import AnswerError, DomainError
 from app.domain.evaluation import EvaluationSnapshot, EvaluatorInfo, Results, evaluate, read_edit
 from app.domain.flags import Acknowledgement
+from app.domain.merge import Conflict, merge
 from app.domain.models import Answer, Vendor
 from app.services import knowledge
 from app.services.errors import InputError, NotFound
@@ -195,8 +196,14 @@ def _vendor_row(s: Session, evaluation_id: int, name: str) -> VendorRow:
     return row
 
 
-def save_vendor(ws: Workspace, evaluation: str | int, vendor: Vendor, old_name: str | None = None, actor: str | None = None) -> None:
-    """Add a vendor, or replace the profile of the vendor called `old_name`."""
+def save_vendor(ws: Workspace, evaluation: str | int, vendor: Vendor, old_name: str | None = None,
+                actor: str | None = None, base: Vendor | None = None) -> Vendor:
+    """Add a vendor, or replace the profile of the vendor called `old_name`; the profile saved.
+
+    With `base` (the profile as the editor loaded it), only the fields that differ from it
+    are written, over what is saved now: changes saved meanwhile (the command line, another
+    window) are kept. A field changed both there and here is refused with both values.
+    """
     name = vendor.name.strip()
     if not name:
         raise InputError("a vendor needs a name")
@@ -210,6 +217,10 @@ def save_vendor(ws: Workspace, evaluation: str | int, vendor: Vendor, old_name: 
         if existing is not None and (row is None or existing.id != row.id):
             raise InputError(f"a vendor named {name!r} is already in this evaluation")
         before = repo.vendor_from_row(s, row) if row is not None else None
+        if base is not None and before is not None:
+            vendor, conflicts = merge(base, vendor, before)
+            if conflicts:
+                raise InputError(_conflict_message(before.name, conflicts))
         row = repo.write_vendor(s, ev.id, vendor, row)
         if before is not None and before.name != name:
             # Acknowledgements follow the vendor through a rename.
@@ -218,6 +229,31 @@ def save_vendor(ws: Workspace, evaluation: str | int, vendor: Vendor, old_name: 
                 s.add(ack)
         repo.audit(s, actor or current_user(), "vendor saved" if before else "vendor added", "vendor", row.id,
                    before=_vendor_json(before) if before else None, after=_vendor_json(vendor))
+    return vendor
+
+
+_FIELD_WORDS = {
+    "name": "name", "industries": "industries", "claims": "claims", "references": "references",
+    "production_deployments_in_industry": "production deployments", "timeline.kickoff_to_production_months":
+    "months to production", "timeline.milestones": "milestones", "timeline.description": "timeline description",
+    "pricing.model": "pricing model", "pricing.amount": "price", "pricing.currency": "currency",
+    "pricing.assumes": "what the price assumes", "assumed_infrastructure": "assumed infrastructure",
+    "demo_rating": "demo rating",
+}
+
+
+def _conflict_message(vendor: str, conflicts: list[Conflict]) -> str:
+    def show(value: object) -> str:
+        if value is None or value == "" or value == []:
+            return "(empty)"
+        text = ", ".join(map(str, value)) if isinstance(value, list) else f"{value:,.10g}" if isinstance(value, float) else str(value)
+        text = " ".join(text.split())
+        return repr(text if len(text) <= 60 else text[:59] + "…")
+
+    parts = [f"{_FIELD_WORDS.get(c.path, c.path.replace('_', ' '))}: saved meanwhile {show(c.theirs)}, yours {show(c.mine)}"
+             for c in conflicts]
+    return (f"{vendor} was changed elsewhere while you edited it ({'; '.join(parts)}). Nothing was saved; "
+            "the form now shows the saved values, so enter yours again if they should win.")
 
 
 @dataclass(frozen=True)

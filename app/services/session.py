@@ -68,12 +68,15 @@ class EvaluationSession:
 
     # ----- vendors and evaluators ---------------------------------------------------------
 
-    def save_vendor(self, vendor: Vendor, old_name: str | None = None) -> Changes:
-        """Add or edit a vendor; a profile edit under the same name is applied in memory at once."""
-        evaluations.save_vendor(self.ws, self.evaluation_id, vendor, old_name=old_name)
+    def save_vendor(self, vendor: Vendor, old_name: str | None = None, base: Vendor | None = None) -> Changes:
+        """Add or edit a vendor; a profile edit under the same name is applied in memory at once.
+
+        With `base` only the fields edited since `base` are written (evaluations.save_vendor).
+        """
+        saved = evaluations.save_vendor(self.ws, self.evaluation_id, vendor, old_name=old_name, base=base)
         if old_name is not None and self.current:
             assert self.live is not None
-            self.live.replace_vendor(old_name, vendor)  # False when renamed: a reload follows
+            self.live.replace_vendor(old_name, saved)  # False when renamed: a reload follows
         return self._changes(vendors=True)
 
     def remove_vendor(self, name: str) -> tuple[DeletedVendor, Changes]:

@@ -25,7 +25,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.models import Milestone, Pricing, Reference, Timeline, Vendor
+from app.domain.merge import merge
+from app.domain.models import (
+    MAX_AMOUNT,
+    MAX_MONTHS,
+    Milestone,
+    Pricing,
+    Reference,
+    Timeline,
+    Vendor,
+)
 from app.ui.evaluate.models import Column, RowsModel
 from app.ui.widgets.tags import TagEditor
 
@@ -118,6 +127,7 @@ class VendorEditor(QScrollArea):
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.vendor: Vendor | None = None
+        self._shown = Vendor("")
         self._loading = False
         body = QWidget()
         self.setWidget(body)
@@ -140,7 +150,7 @@ class VendorEditor(QScrollArea):
         self.claims.editing_finished.connect(self._save)
         form.addRow(self.tr("&Claims"), self.claims)
         self.deployments = QSpinBox()
-        self.deployments.setRange(-1, 10_000)
+        self.deployments.setRange(-1, 2_147_483_647)  # every count an import accepts
         self.deployments.setSpecialValueText(self.tr("not given"))
         self.deployments.setAccessibleName(self.tr("Production deployments in our industry"))
         self.deployments.editingFinished.connect(self._save)
@@ -178,8 +188,8 @@ class VendorEditor(QScrollArea):
         tl = QGroupBox(self.tr("Timeline"))
         tform = QFormLayout(tl)
         self.months = QDoubleSpinBox()
-        self.months.setRange(-1, 240)
-        self.months.setDecimals(1)
+        self.months.setRange(-1, MAX_MONTHS)  # what an import accepts (app.domain.models)
+        self.months.setDecimals(2)
         self.months.setSingleStep(1)
         self.months.setSpecialValueText(self.tr("not given"))
         self.months.setSuffix(self.tr(" months"))
@@ -212,8 +222,8 @@ class VendorEditor(QScrollArea):
         self.pricing_model.lineEdit().editingFinished.connect(self._save)
         self.pricing_model.activated.connect(lambda _i: self._save())
         self.amount = QDoubleSpinBox()
-        self.amount.setRange(0, 1e10)
-        self.amount.setDecimals(0)
+        self.amount.setRange(0, MAX_AMOUNT)
+        self.amount.setDecimals(2)
         self.amount.setGroupSeparatorShown(True)
         self.amount.setAccessibleName(self.tr("Price amount"))
         self.amount.setMinimumWidth(80)
@@ -298,10 +308,23 @@ class VendorEditor(QScrollArea):
             self.currency.setCurrentText(v.pricing.currency)
             self.assumes.set_tags(v.pricing.assumes)
             self.infrastructure.set_tags(v.assumed_infrastructure)
+            # What the widgets show may be rounded or clamped (a spin box's decimals and range,
+            # CRLF in a text box): remembered so that only fields a person edits are written.
+            self._shown = self._from_widgets()
         finally:
             self._loading = False
 
     def form_vendor(self, **changes: Any) -> Vendor:
+        """The loaded vendor with the fields edited in the form (or emitted as `changes`) replaced.
+
+        A field left alone keeps its saved value exactly, whatever the widget shows for it.
+        """
+        edited = self._from_widgets(**changes)
+        if self.vendor is None:
+            return edited
+        return merge(self._shown, edited, self.vendor)[0]
+
+    def _from_widgets(self, **changes: Any) -> Vendor:
         """The vendor as the form shows it, with `changes` (a list a table or tag editor emitted)."""
         refs = changes.get("references", self.references.rows())
         miles = changes.get("milestones", self.milestones.rows())

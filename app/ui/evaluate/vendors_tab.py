@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from app.domain.evaluation import EvaluationSnapshot
 from app.domain.models import Vendor
 from app.services.changes import Changes
-from app.services.evaluations import DeletedVendor
+from app.services.evaluations import DeletedVendor, load_snapshot
 from app.ui.evaluate.vendor_editor import VendorEditor
 
 if TYPE_CHECKING:
@@ -175,17 +175,26 @@ class VendorsTab(QWidget):
         old = snap.vendor(old_name)
         error = page.push(
             self.tr("Edit vendor %1").replace("%1", new.name or old_name),
-            lambda: session.save_vendor(new, old_name=old_name),
-            lambda: session.save_vendor(old, old_name=new.name.strip()),
+            # Only the fields edited here are written (base = as loaded): changes saved meanwhile
+            # by the command line or another window stay, and a clash is refused with both values.
+            lambda: session.save_vendor(new, old_name=old_name, base=old),
+            lambda: session.save_vendor(old, old_name=new.name.strip(), base=new),
             lambda undone: self._profile_saved(
                 eid, new.name.strip() if undone else old_name, old if undone else new
             ),
             Changes(evaluation=eid, vendors=True),
         )
         if error:
-            self.vendor_editor.set_vendor(old)
+            # The form shows what is saved now (after a clash: the other side's values).
+            self.vendor_editor.set_vendor(self._saved_vendor(eid, old_name) or old)
             page.ctx.say(error)
         return error is None
+
+    def _saved_vendor(self, eid: int, name: str) -> Vendor | None:
+        try:
+            return load_snapshot(self.page.ctx.workspace, eid).vendor(name)
+        except Exception:  # noqa: BLE001 - the form then keeps what it had; the message is already shown
+            return None
 
     def _profile_saved(self, eid: int, old_name: str, vendor: Vendor) -> None:
         """`vendor` was just saved over the vendor called `old_name`."""
