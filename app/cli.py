@@ -51,7 +51,7 @@ def _print_json(obj: object) -> None:
 def cmd_gui(args: argparse.Namespace) -> int:
     from app.ui.application import run
 
-    return run(workspace=args.workspace, smoke=args.smoke, demo_if_empty=args.demo_if_empty)
+    return int(run(workspace=args.workspace, smoke=args.smoke, demo_if_empty=args.demo_if_empty))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -364,13 +364,13 @@ def cmd_bank_import(args: argparse.Namespace) -> int:
         section_from=args.section_from,
     )
     if args.dry_run:
-        dry = spreadsheets.dry_run_bank_file(Path(args.file), **options)  # type: ignore[arg-type]
+        dry = spreadsheets.dry_run_bank_file(Path(args.file), **options)
         for w in dry.warnings:
             print(f"warning: {w}", file=sys.stderr)
         print("\n".join(dry.lines()))
         return EXIT_OK
     ws = _open(args)
-    summary = spreadsheets.import_bank_file(ws, Path(args.file), name=args.name, **options)  # type: ignore[arg-type]
+    summary = spreadsheets.import_bank_file(ws, Path(args.file), name=args.name, **options)
     for w in summary.warnings:
         print(f"warning: {w}", file=sys.stderr)
     print(summary.message)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import select
+from sqlmodel import Session, col, select
 
 from app.domain.bank import Bank, BankDiff, diff_banks
 from app.paths import data_dir
@@ -56,7 +56,7 @@ def list_banks(ws: Workspace) -> list[BankSummary]:
 def versions(ws: Workspace, ref: str | int) -> list[VersionInfo]:
     with ws.session() as s:
         bank = _bank_row(s, ref)
-        rows = s.exec(select(BankVersionRow).where(BankVersionRow.bank_id == bank.id).order_by(BankVersionRow.version)).all()
+        rows = s.exec(select(BankVersionRow).where(BankVersionRow.bank_id == bank.id).order_by(col(BankVersionRow.version))).all()
         out = []
         for v in rows:
             assert v.id is not None
@@ -65,7 +65,7 @@ def versions(ws: Workspace, ref: str | int) -> list[VersionInfo]:
         return out
 
 
-def _bank_row(s, ref: str | int) -> BankRow:  # type: ignore[no-untyped-def]
+def _bank_row(s: Session, ref: str | int) -> BankRow:
     row = None
     if isinstance(ref, int) or str(ref).isdigit():
         row = s.get(BankRow, int(ref))

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.domain.conversations import (
     Conversation,
@@ -129,7 +129,7 @@ def _row(s: Session, ref: str | int) -> EngagementRow:
 
 def list_engagements(ws: Workspace) -> list[tuple[int, str, str]]:
     with ws.session() as s:
-        return [(e.id or 0, e.name, e.vendor) for e in s.exec(select(EngagementRow).order_by(EngagementRow.id)).all()]
+        return [(e.id or 0, e.name, e.vendor) for e in s.exec(select(EngagementRow).order_by(col(EngagementRow.id))).all()]
 
 
 def create_engagement(
@@ -190,9 +190,9 @@ def create_engagement(
 
 
 def snapshot_in(s: Session, row: EngagementRow) -> EngagementSnapshot:
-    metrics = s.exec(select(EngagementMetricRow).where(EngagementMetricRow.engagement_id == row.id).order_by(EngagementMetricRow.position)).all()
+    metrics = s.exec(select(EngagementMetricRow).where(EngagementMetricRow.engagement_id == row.id).order_by(col(EngagementMetricRow.position))).all()
     by_id = {m.id: m.name for m in metrics}
-    ms = s.exec(select(EngagementMilestoneRow).where(EngagementMilestoneRow.engagement_id == row.id).order_by(EngagementMilestoneRow.position)).all()
+    ms = s.exec(select(EngagementMilestoneRow).where(EngagementMilestoneRow.engagement_id == row.id).order_by(col(EngagementMilestoneRow.position))).all()
     reviews = []
     for r in s.exec(select(MonthlyReviewRow).where(MonthlyReviewRow.engagement_id == row.id).order_by(MonthlyReviewRow.month)).all():
         actuals: dict[str, float | None] = {
@@ -200,7 +200,7 @@ def snapshot_in(s: Session, row: EngagementRow) -> EngagementSnapshot:
         }
         decisions = tuple(
             Decision(d.text, d.owner, d.due, d.decided_on)
-            for d in s.exec(select(ReviewDecisionRow).where(ReviewDecisionRow.review_id == r.id).order_by(ReviewDecisionRow.position)).all()
+            for d in s.exec(select(ReviewDecisionRow).where(ReviewDecisionRow.review_id == r.id).order_by(col(ReviewDecisionRow.position))).all()
         )
         spend = None if r.spend_amount is None else Money(r.spend_amount, r.spend_currency or "USD")
         reviews.append(Review(r.month, actuals, r.blockers, r.decisions_needed, r.recovery_plan,
@@ -324,7 +324,7 @@ def set_decided(ws: Workspace, ref: str | int, month: str, index: int, decided_o
         review = s.exec(select(MonthlyReviewRow).where(MonthlyReviewRow.engagement_id == row.id, MonthlyReviewRow.month == month)).first()
         if review is None:
             raise InputError(f"there is no review for {month!r}")
-        decisions = s.exec(select(ReviewDecisionRow).where(ReviewDecisionRow.review_id == review.id).order_by(ReviewDecisionRow.position)).all()
+        decisions = s.exec(select(ReviewDecisionRow).where(ReviewDecisionRow.review_id == review.id).order_by(col(ReviewDecisionRow.position))).all()
         if not 0 <= index < len(decisions):
             raise InputError(f"the {month} review has no decision number {index + 1}")
         d = decisions[index]
@@ -414,7 +414,7 @@ def metric_changes(ws: Workspace, ref: str | int) -> list[tuple[str, str, str, d
         rows = s.exec(
             select(AuditRow)
             .where(AuditRow.entity == "engagement_metric", AuditRow.entity_id.in_(list(names)))  # type: ignore[attr-defined]
-            .order_by(AuditRow.id)
+            .order_by(col(AuditRow.id))
         ).all()
         return [
             (repo.iso(a.at) or "", a.actor, names[a.entity_id], dict(a.before or {}), dict(a.after or {}), a.reason)

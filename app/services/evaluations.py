@@ -54,17 +54,17 @@ def _evaluation(s: Session, ref: str | int) -> EvaluationRow:
 def list_evaluations(ws: Workspace) -> list[EvaluationSummary]:
     with ws.session() as s:
         vendor_counts = dict(
-            s.exec(select(VendorRow.evaluation_id, func.count()).group_by(VendorRow.evaluation_id)).all()
+            s.exec(select(VendorRow.evaluation_id, func.count()).group_by(col(VendorRow.evaluation_id))).all()
         )
         evaluator_counts = dict(
-            s.exec(select(EvaluatorRow.evaluation_id, func.count()).group_by(EvaluatorRow.evaluation_id)).all()
+            s.exec(select(EvaluatorRow.evaluation_id, func.count()).group_by(col(EvaluatorRow.evaluation_id))).all()
         )
         stmt = (
             select(EvaluationRow, BankRow.name, BankVersionRow.version, UseCaseRow.title)
             .join(BankVersionRow, EvaluationRow.bank_version_id == BankVersionRow.id)  # type: ignore[arg-type]
             .join(BankRow, BankVersionRow.bank_id == BankRow.id)  # type: ignore[arg-type]
             .join(UseCaseRow, EvaluationRow.use_case_id == UseCaseRow.id, isouter=True)  # type: ignore[arg-type]
-            .order_by(EvaluationRow.created_at.desc(), EvaluationRow.id.desc())  # type: ignore[attr-defined]
+            .order_by(col(EvaluationRow.created_at).desc(), col(EvaluationRow.id).desc())
         )
         return [
             EvaluationSummary(
@@ -73,8 +73,8 @@ def list_evaluations(ws: Workspace) -> list[EvaluationSummary]:
                 title or "",
                 bname,
                 ver,
-                int(vendor_counts.get(e.id, 0)),
-                int(evaluator_counts.get(e.id, 0)),
+                int(vendor_counts.get(e.id or 0, 0)),
+                int(evaluator_counts.get(e.id or 0, 0)),
                 e.created_at.isoformat(timespec="seconds"),
             )
             for e, bname, ver, title in s.exec(stmt).all()
@@ -526,7 +526,7 @@ def rebase(ws: Workspace, evaluation: str | int, version: int, actor: str | None
                                                      BankVersionRow.version == version)).first()
         if target is None:
             have = ", ".join(str(v) for v in s.exec(select(BankVersionRow.version).where(
-                BankVersionRow.bank_id == current.bank_id).order_by(BankVersionRow.version)).all())
+                BankVersionRow.bank_id == current.bank_id).order_by(col(BankVersionRow.version))).all())
             raise NotFound(f"bank {bank_row.name!r} has no version {version} (versions: {have})")
         if target.id == current.id:
             return Rebase(ev.name, bank_row.name, current.version, target.version, 0, [])

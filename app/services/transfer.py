@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.domain.conversations import promises_from
 from app.domain.models import UseCase
@@ -124,7 +124,7 @@ def export_document(ws: Workspace, ref: str | int) -> EvaluationDocument:
         ev = _evaluation(s, ref)
         snap = snapshot_in(s, ev)
         engagement = None
-        row = s.exec(select(EngagementRow).where(EngagementRow.evaluation_id == ev.id).order_by(EngagementRow.id)).first()
+        row = s.exec(select(EngagementRow).where(EngagementRow.evaluation_id == ev.id).order_by(col(EngagementRow.id))).first()
         if row is not None:
             es = engagement_service.snapshot_in(s, row)
             engagement = EngagementDoc(es.name, es.vendor, es.kickoff, es.reviews, es.milestones)

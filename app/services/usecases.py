@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import update as sql_update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.domain.models import UseCase
 from app.domain.specificity import SpecificityResult, check_title, check_use_case
@@ -90,7 +90,7 @@ def as_json(uc: UseCase) -> dict[str, Any]:
 def list_use_cases(ws: Workspace) -> list[UseCaseSummary]:
     out = []
     with ws.session() as s:
-        rows = s.exec(select(UseCaseRow).order_by(UseCaseRow.position, UseCaseRow.id)).all()
+        rows = s.exec(select(UseCaseRow).order_by(col(UseCaseRow.position), col(UseCaseRow.id))).all()
         for row in rows:
             assert row.id is not None
             result = check(repo.use_case_from_row(s, row))
