@@ -336,7 +336,7 @@ def restore_into(window: MainWindow, backup_path: Path) -> bool:
     return True
 
 
-class _Backups(QObject):
+class Backups(QObject):
     """Owned by the window so Qt drops the quit connection when the window goes."""
 
     def __init__(self, window: MainWindow) -> None:
@@ -388,8 +388,8 @@ class _Backups(QObject):
 
 
 def install(window: MainWindow) -> None:
-    helper = _Backups(window)
-    window.audit_backups = helper  # type: ignore[attr-defined] - tests and other extensions reach it here
+    helper = Backups(window)
+    window.audit_backups = helper  # tests and other extensions reach it here
     menu = window.tools_menu
     menu.addAction(window.tr("Audit trail…"), helper.show_audit).setObjectName("action-audit-trail")
     menu.addSeparator()

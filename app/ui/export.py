@@ -289,12 +289,12 @@ def install(window: MainWindow) -> None:
     def evaluation() -> None:
         ev = _choose_evaluation(window)
         if ev is not None:
-            window.last_export = export_evaluation_pdf(window, window.ctx, ev)  # type: ignore[attr-defined]
+            window.last_export = export_evaluation_pdf(window, window.ctx, ev)
 
     def review() -> None:
         eng = _choose_engagement(window)
         if eng is not None:
-            window.last_export = export_review_pdf(window, window.ctx, eng)  # type: ignore[attr-defined]
+            window.last_export = export_review_pdf(window, window.ctx, eng)
 
     menu = window.file_menu
     menu.addSeparator()
@@ -307,4 +307,4 @@ def install(window: MainWindow) -> None:
     rev.triggered.connect(review)
     menu.addAction(pdf)
     menu.addAction(rev)
-    window.export_actions = (pdf, rev)  # type: ignore[attr-defined]
+    window.export_actions = (pdf, rev)

@@ -172,19 +172,19 @@ def install(window: MainWindow) -> None:
     menu = window.help_menu
 
     def guide() -> None:
-        window.help_dialog = _TextDialog(tr("The three steps"), [tr(p) for p in GUIDE], window)  # type: ignore[attr-defined]
-        window.help_dialog.open()  # type: ignore[attr-defined]
+        window.help_dialog = _TextDialog(tr("The three steps"), [tr(p) for p in GUIDE], window)
+        window.help_dialog.open()
 
     def page_help() -> None:
-        window.help_dialog = show_page_help(window)  # type: ignore[attr-defined]
+        window.help_dialog = show_page_help(window)
 
     def shortcuts() -> None:
-        window.help_dialog = ShortcutsDialog(window)  # type: ignore[attr-defined]
-        window.help_dialog.open()  # type: ignore[attr-defined]
+        window.help_dialog = ShortcutsDialog(window)
+        window.help_dialog.open()
 
     def about() -> None:
-        window.help_dialog = _TextDialog(tr("About Diligence"), about_text(window), window)  # type: ignore[attr-defined]
-        window.help_dialog.open()  # type: ignore[attr-defined]
+        window.help_dialog = _TextDialog(tr("About Diligence"), about_text(window), window)
+        window.help_dialog.open()
 
     entries = (
         ("action-help-page", tr("&Help on this page"), QKeySequence(QKeySequence.StandardKey.HelpContents), page_help),

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
@@ -24,6 +27,10 @@ from app.services import usecases as usecase_service
 from app.ui.context import AppContext
 from app.ui.icons import icon
 from app.ui.tasks import Task
+
+if TYPE_CHECKING:
+    from app.ui.audit_view import Backups
+    from app.ui.export import ExportJob
 
 __all__ = ["EXTENSIONS", "PAGES", "MainWindow", "PageSpec", "icon"]
 
@@ -37,8 +44,8 @@ class PageSpec:
     hint: str = ""  # what the step is for, shown as the sidebar tooltip
 
 
-# Modules that add menu actions, drop handling or dialogs to the window. Each defines
-# `install(window: MainWindow) -> None`; a missing module is skipped.
+# Modules that add menu actions, drop handling or dialogs to the window, in menu order. Each
+# defines `install(window: MainWindow) -> None`; `MainWindow._install_extensions` calls them.
 EXTENSIONS: tuple[str, ...] = (
     "app.ui.workspace_actions",  # File: new / open / recent workspaces, first run
     "app.ui.export",  # File: export PDF reports
@@ -102,6 +109,18 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             install_translations(app)  # counted strings read "1 review", whoever made the application
         self.ctx = ctx
+        # Installed by the extensions (EXTENSIONS), declared here so they are typed.
+        self.new_workspace_action: QAction
+        self.open_workspace_action: QAction
+        self.recent_menu: QMenu
+        self.load_demo_action: QAction
+        self.quit_action: QAction
+        self.export_actions: tuple[QAction, QAction]
+        self.last_export: ExportJob | None = None  # the latest PDF export (tests follow it)
+        self.questionnaire_actions: tuple[QAction, QAction, QAction]
+        self.drop_filter: QObject
+        self.audit_backups: Backups
+        self.help_dialog: QDialog | None = None
         self.setObjectName("MainWindow")
         # The logo in the accent colour; the other icons follow the text colour.
         self.setWindowIcon(icon("diligence.svg", QPalette.ColorRole.Highlight))
@@ -245,20 +264,15 @@ class MainWindow(QMainWindow):
         self.help_menu = bar.addMenu(self.tr("&Help"))
 
     def _install_extensions(self) -> None:
-        for name in EXTENSIONS:
-            try:
-                module = importlib.import_module(name)
-            except ModuleNotFoundError as exc:
-                if exc.name != name:
-                    raise
-                continue
+        # Imported here, not at the top: each imports this module for its type hints.
+        from app.ui import audit_view, export, help, questionnaires, workspace_actions
+
+        for module in (workspace_actions, export, questionnaires, audit_view, help):
             module.install(self)
-        quit_action = getattr(self, "quit_action", None)
-        if isinstance(quit_action, QAction):
-            # Extensions append to File; Quit belongs at the very bottom.
-            self.file_menu.removeAction(quit_action)
-            self.file_menu.addSeparator()
-            self.file_menu.addAction(quit_action)
+        # Extensions append to File; Quit belongs at the very bottom.
+        self.file_menu.removeAction(self.quit_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
 
     def _update_title(self) -> None:
         ws = self.ctx.workspace

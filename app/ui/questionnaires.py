@@ -688,10 +688,10 @@ def install(window: MainWindow) -> None:
     filled.triggered.connect(lambda: _choose_filled(window))
     for action in (imp, exp, filled):
         menu.addAction(action)
-    window.questionnaire_actions = (imp, exp, filled)  # type: ignore[attr-defined]
+    window.questionnaire_actions = (imp, exp, filled)
     window.setAcceptDrops(True)
-    window.drop_filter = _DropFilter(window)  # type: ignore[attr-defined]
-    window.installEventFilter(window.drop_filter)  # type: ignore[attr-defined]
+    window.drop_filter = _DropFilter(window)
+    window.installEventFilter(window.drop_filter)
 
     def update_enabled(*_args: object) -> None:
         for action in (imp, filled):

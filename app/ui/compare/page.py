@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import html
-import importlib
-import importlib.util
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPalette
@@ -49,24 +46,6 @@ from app.ui.widgets.page import empty_state, heading, page_layout
 from app.ui.widgets.tables import ROW_ROLE, compact_rows, sortable_table
 
 SLIDER_MIN, SLIDER_MAX = 0, 200  # percent of each section's weight in what-if mode
-
-
-def _exists(module: str) -> bool:
-    """Whether another part of the app is there, without importing it (page start-up stays fast)."""
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-def _optional(module: str, name: str) -> Any:
-    """A function another part of the app may provide; None while it does not exist."""
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return None
-        raise
 
 
 def _banner(kind: str) -> QLabel:
@@ -220,8 +199,6 @@ class Page(QWidget):
         self.body.setLayout(body)
         body.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.body, 1)
-        self.export_button.setVisible(_exists("app.ui.export"))
-        self.select_button.setVisible(_exists("app.ui.oversee.page"))
         ctx.changes.connect(self._on_changes)
         ctx.workspace_changed.connect(self.refresh)
 
@@ -810,12 +787,14 @@ class Page(QWidget):
         self.export_button.setEnabled(self.evaluation_id is not None)
 
     def export_pdf(self) -> None:
-        fn = _optional("app.ui.export", "export_evaluation_pdf")
-        if fn is not None and self.evaluation_id is not None:
-            fn(self, self.ctx, self.evaluation_id)
+        from app.ui.export import export_evaluation_pdf  # on use: start-up stays fast
+
+        if self.evaluation_id is not None:
+            export_evaluation_pdf(self, self.ctx, self.evaluation_id)
 
     def select_partner(self) -> None:
-        fn = _optional("app.ui.oversee.page", "select_partner")
+        from app.ui.oversee import page as oversee  # on use: start-up stays fast
+
         vendor = self.selected_vendor()
-        if fn is not None and self.evaluation_id is not None and vendor:
-            fn(self, self.ctx, self.evaluation_id, vendor)
+        if self.evaluation_id is not None and vendor:
+            oversee.select_partner(self, self.ctx, self.evaluation_id, vendor)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -74,18 +73,6 @@ def select_partner(parent: QWidget, ctx: AppContext, evaluation_id: int, vendor:
     return engagement_id
 
 
-def _review_exporter() -> Callable[..., Any] | None:
-    """The review PDF export lives in another module; without it the button stays hidden."""
-    try:
-        module = importlib.import_module("app.ui.export")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("app.ui.export", "app.services.reports"):
-            raise
-        return None
-    fn = getattr(module, "export_review_pdf", None)
-    return fn if callable(fn) else None
-
-
 class Page(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,7 +109,6 @@ class Page(QWidget):
         self.export_button = QPushButton(self.tr("Export review PDF…"))
         self.export_button.setObjectName("exportReview")
         self.export_button.clicked.connect(self._export)
-        self.export_button.setVisible(_review_exporter() is not None)
         top.addWidget(self.export_button)
         layout.addLayout(top)
 
@@ -374,8 +360,9 @@ class Page(QWidget):
         )
 
     def _export(self) -> None:
-        exporter = _review_exporter()
-        if exporter is None or self.engagement_id is None:
+        from app.ui.export import export_review_pdf  # on use: start-up stays fast
+
+        if self.engagement_id is None:
             return
         months = [r.month for r in self.oversight.engagement.reviews] if self.oversight else []
         month = (
@@ -383,7 +370,7 @@ class Page(QWidget):
             if self.review_form.current_month() in months
             else (max(months) if months else None)
         )
-        exporter(self, self.ctx, self.engagement_id, month)
+        export_review_pdf(self, self.ctx, self.engagement_id, month)
 
 
 def _field(metric: Any, key: str) -> object:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any
 
 from PySide6.QtCore import (
@@ -434,7 +433,6 @@ class Page(QWidget):
         self.diff_button.clicked.connect(self.show_diff)
         self.import_button = QPushButton(self.tr("Import from spreadsheet…"))
         self.import_button.clicked.connect(self._import)
-        self.import_button.setVisible(importlib.util.find_spec("app.ui.questionnaires") is not None)
         self.bank_list = QListWidget()
         self.bank_list.setWordWrap(True)
         self.bank_list.setMaximumHeight(110)
@@ -801,12 +799,7 @@ class Page(QWidget):
         DiffDialog(self.ctx.workspace, self.bank_name, versions, old, new, self).exec()
 
     def _import(self) -> None:
-        try:
-            module = importlib.import_module("app.ui.questionnaires")
-        except ModuleNotFoundError:
-            self.import_button.hide()
-            return
-        opener = getattr(module, "open_bank_import_wizard", None)
-        if callable(opener):
-            opener(self, self.ctx)
-            self.refresh()
+        from app.ui.questionnaires import open_bank_import_wizard  # on use: start-up stays fast
+
+        open_bank_import_wizard(self, self.ctx)
+        self.refresh()
