@@ -108,12 +108,17 @@ def _band(rule: NumberRule, earlier: list[NumberRule]) -> str:
     if not earlier or not (up or down) or any((r.op in (">=", ">")) != up or r.op == "=" for r in earlier):
         return condition_words(rule.op, rule.threshold)
     if up:
-        # Earlier "at least" rules took everything from their threshold upwards.
+        # Earlier "at least" rules took everything from their threshold upwards (">=" at a tie).
         bound = min(earlier, key=lambda r: (r.threshold, r.op == ">"))
+        if bound.threshold == rule.threshold and bound.op == ">" and rule.op == ">=":
+            return f"exactly {num(rule.threshold)}"
         if bound.threshold <= rule.threshold:
             return condition_words(rule.op, rule.threshold)
         return _range(rule.threshold, rule.op == ">=", bound.threshold, bound.op == ">")
-    bound = max(earlier, key=lambda r: (r.threshold, r.op == "<"))
+    # Earlier "at most" rules took everything from their threshold downwards ("<=" at a tie).
+    bound = max(earlier, key=lambda r: (r.threshold, r.op == "<="))
+    if bound.threshold == rule.threshold and bound.op == "<" and rule.op == "<=":
+        return f"exactly {num(rule.threshold)}"
     if bound.threshold >= rule.threshold:
         return condition_words(rule.op, rule.threshold)
     return _range(bound.threshold, bound.op == "<", rule.threshold, rule.op == "<=")

@@ -48,6 +48,11 @@ def test_every_rule_has_a_title_in_words() -> None:
         ("<=4:5; <=8:3; else:0", "5 points for 4 or less, 3 points for more than 4 up to 8, 0 points otherwise"),
         (">10:5; >5:3; else:1", "5 points for more than 10, 3 points for more than 5 up to 10, 1 point otherwise"),
         ("=0:5; else:0", "5 points for exactly 0, 0 points otherwise"),
+        ("<1:0; <=1:2; <=8:5; <=12:3; else:1",
+         "0 points for less than 1, 2 points for exactly 1, 5 points for more than 1 up to 8, "
+         "3 points for more than 8 up to 12, 1 point otherwise"),
+        (">5:5; >=5:4; >=2:1; else:0",
+         "5 points for more than 5, 4 points for exactly 5, 1 point for 2 to under 5, 0 points otherwise"),
         ("else:2.5", "always 2.5 points"),
     ],
 )

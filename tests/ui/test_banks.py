@@ -126,20 +126,27 @@ def _edit(qtbot, p: Page, qid: str, field: str):  # type: ignore[no-untyped-def]
 def test_rules_show_in_words_and_type_is_picked_from_a_list(qtbot, page, workspace) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QComboBox
 
-    assert _cell(page, "TR01", "scoring").data() == (
-        "5 points for 5 or more, 4 points for 3 to under 5, 2 points for 1 to under 3, 0 points otherwise."
-    )
-    assert _cell(page, "TR01", "scoring").data(Qt.ItemDataRole.EditRole) == ">=5:5; >=3:4; >=1:2; else:0"
-    assert _cell(page, "SO03", "flag_rule").data().startswith("A high red flag when the score is less than 2 of 5: ")
-    assert _cell(page, "CL04", "knockout_min").data() == "below 3 of 5"
-    assert _cell(page, "TR02", "type").data() == "yes / no"
-    editor = _edit(qtbot, page, "TR02", "type")
+    from app.domain.wording import knockout_words, num, scoring_words
+
+    bank = banks.get_bank(workspace, DEFAULT_BANK_NAME)
+    number = next(q for q in bank.questions if q.type.value == "number")
+    assert _cell(page, number.id, "scoring").data() == scoring_words(number)
+    assert _cell(page, number.id, "scoring").data().endswith(" otherwise.")
+    assert _cell(page, number.id, "scoring").data(Qt.ItemDataRole.EditRole) == number.scoring  # the syntax, to edit
+    knockout = next(q for q in bank.questions if q.knockout_min is not None)
+    assert _cell(page, knockout.id, "knockout_min").data() == f"below {num(knockout.knockout_min)} of 5"
+    assert knockout_words(knockout.knockout_min).startswith("a score below ")
+    scale = next(q for q in bank.questions if q.type.value == "scale" and not q.flag_rule)
+    assert page.questions.setData(_cell(page, scale.id, "flag_rule"), "<2:high:Weak plan")
+    assert _cell(page, scale.id, "flag_rule").data() == "A high red flag when the score is less than 2 of 5: Weak plan"
+    assert _cell(page, scale.id, "type").data() == "scale 0–5"
+    editor = _edit(qtbot, page, scale.id, "type")
     assert isinstance(editor, QComboBox)
     assert [editor.itemText(i) for i in range(editor.count())] == ["yes / no", "scale 0–5", "number", "choice", "text"]
-    editor.setCurrentIndex(editor.findData("scale"))
+    editor.setCurrentIndex(editor.findData("yes_no"))
     qtbot.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: _cell(page, "TR02", "type").data() == "scale 0–5")
-    assert page.is_draft() and page.questions.rows()[1]["type"] == "scale"
+    qtbot.waitUntil(lambda: _cell(page, scale.id, "type").data() == "yes / no")
+    assert page.is_draft() and next(r for r in page.questions.rows() if r["id"] == scale.id)["type"] == "yes_no"
 
 
 def test_long_text_is_edited_over_several_lines(qtbot, page) -> None:  # type: ignore[no-untyped-def]
