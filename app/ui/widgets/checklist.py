@@ -9,6 +9,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.services import progress
+from app.services.changes import Changes
 from app.ui.context import AppContext
 
 COMPARED_KEY = "flow/compared"
@@ -36,11 +37,24 @@ class FlowChecklist(QWidget):
             layout.addWidget(button)
             self.buttons[key] = button
         self.steps: list[progress.FlowStep] = []
-        ctx.changes.connect(lambda _changes: self.refresh())
+        ctx.changes.connect(self._on_changes)
         ctx.evaluation_selected.connect(self.refresh)
         ctx.workspace_changed.connect(self.refresh)
         # After the first paint: the window shows before the database is read (start-up time).
         QTimer.singleShot(0, self.refresh)
+
+    def _on_changes(self, changes: Changes) -> None:
+        # Answers (most edits) tick nothing here: skip the queries for them.
+        if (
+            changes.everything
+            or changes.organization
+            or changes.use_cases
+            or changes.evaluations
+            or changes.vendors
+            or changes.evaluators
+            or changes.engagements
+        ):
+            self.refresh()
 
     def _compared_key(self) -> str:
         return f"{self.ctx.workspace.location}#{self.ctx.current_evaluation}"
