@@ -100,8 +100,25 @@ def shoot_all(out: Path) -> list[Path]:
                 oversee.tabs.setCurrentIndex(1)
                 save("oversee-review")
                 oversee.tabs.setCurrentIndex(0)
-                window.show_page("banks")
+                banks_page = window.show_page("banks")
                 save("banks")
+                # A second version with one changed field, to show the diff (old → new per field).
+                from app.services import banks
+
+                bank = banks.list_banks(ws)[0]
+                v1 = banks.get_bank(ws, bank.name)
+                first = v1.questions[0]
+                changed = replace(first, weight=first.weight + 1, guidance=first.guidance + " Ask for the contract clause.")
+                banks.save(ws, replace(v1, questions=(changed, *v1.questions[1:])), note="screenshot")
+                from app.ui.pages.banks import DiffDialog
+
+                dialog = DiffDialog(ws, bank.name, [1, 2], 1, 2, banks_page)
+                dialog.show()
+                settle()
+                path = out / f"bank-diff-{suffix}.png"
+                dialog.grab().save(str(path))
+                saved.append(path)
+                dialog.close()
                 for action, name in (("action-help-about", "help-about"), ("action-help-shortcuts", "help-shortcuts"),
                                      ("action-help-page", "help-page")):
                     window.findChild(QAction, action).trigger()

@@ -190,14 +190,17 @@ class MainWindow(QMainWindow):
         self.fit_to_screen()
 
     def fit_to_screen(self) -> None:
-        """A first-run size that fits the screen's free area (a 1366×768 laptop included), at most 1280×820."""
+        """A first-run size from the screen's free area: all of a 1366×768 laptop's but the frame,
+        about 80 % of a large screen (at least 1280×820 where that fits, at most 1600×1000)."""
         screen = self.screen() or QGuiApplication.primaryScreen()
         if screen is None:
             self.resize(1280, 820)
             return
         free = screen.availableGeometry()
         # Leave room for the title bar and frame, which the window's size does not include.
-        self.resize(min(1280, int(free.width() * 0.96)), min(820, int(free.height() * 0.92)))
+        width = min(int(free.width() * 0.96), max(1280, int(free.width() * 0.8)), 1600)
+        height = min(int(free.height() * 0.92), max(820, int(free.height() * 0.85)), 1000)
+        self.resize(width, height)
 
     # ----- pages -------------------------------------------------------------------------
 

@@ -82,4 +82,4 @@ def test_default_window_fits_a_1366_by_768_screen(window: MainWindow, monkeypatc
     big = QRect(0, 0, 1920, 1050)
     monkeypatch.setattr(QScreen, "availableGeometry", lambda self: big)
     window.fit_to_screen()
-    assert (window.width(), window.height()) == (1280, 820)
+    assert (window.width(), window.height()) == (1536, 892)  # about 80 % of a large screen
