@@ -123,8 +123,9 @@ def cmd_score(args: argparse.Namespace) -> int:
     print(f"  #  {'Vendor':<{width}}  Total  Flags")
     for v in results.ranking:
         counts = [f"{n} {sev}" for sev, n in results.flag_counts(v.vendor).open.items() if n]
-        note = "  KNOCKED OUT" if v.knocked_out else ""
-        print(f"{v.rank:>3}  {v.vendor:<{width}}  {format_total(v.total):>5}  {', '.join(counts) or '—'}{note}")
+        note = "  KNOCKED OUT" if v.knocked_out else "  not scored yet" if v.not_scored_yet else ""
+        rank = "" if v.rank is None else v.rank
+        print(f"{rank:>3}  {v.vendor:<{width}}  {format_total(v.total):>5}  {', '.join(counts) or '—'}{note}")
     sens = results.sensitivity
     print()
     thin = results.thin_data()

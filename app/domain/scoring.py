@@ -37,7 +37,12 @@ class VendorScore:
     disagreements: list[str]
     question_scores: dict[str, float | None]  # mean 0..1, None when unanswered or n/a
     na: list[str] = field(default_factory=list)
-    rank: int = 0
+    rank: int | None = 0  # None: not ranked, because nobody has scored the vendor yet
+    scored: bool = True  # False until an evaluator scores (or marks n/a) a weighted question
+
+    @property
+    def not_scored_yet(self) -> bool:
+        return not self.scored
 
 
 @dataclass(frozen=True)
@@ -51,8 +56,9 @@ class Contribution:
     status: str  # "scored" | "gap" | "n/a"
 
 
-def rank_key(v: VendorScore) -> tuple[int, int, float, str]:
+def rank_key(v: VendorScore) -> tuple[int, int, int, float, str]:
     return (
+        1 if v.not_scored_yet else 0,
         1 if v.knocked_out else 0,
         1 if v.total is None else 0,
         -(v.total or 0.0),
@@ -61,10 +67,13 @@ def rank_key(v: VendorScore) -> tuple[int, int, float, str]:
 
 
 def rank(scores: Iterable[VendorScore]) -> list[VendorScore]:
-    """Not knocked out by total descending, then knocked out by total; ties by name."""
+    """Not knocked out by total descending, then knocked out by total; ties by name.
+
+    Vendors nobody has scored yet come last, by name, without a rank.
+    """
     ordered = sorted(scores, key=rank_key)
     for i, v in enumerate(ordered, start=1):
-        v.rank = i
+        v.rank = None if v.not_scored_yet else i
     return ordered
 
 
@@ -306,6 +315,10 @@ class ScoreBoard:
                       sections: FloatArray, layers: FloatArray) -> VendorScore:
         mean, count, is_na, spread = d["mean"], d["count"], d["is_na"], d["spread"]
         name = self.vendors[vi]
+        # Someone has judged the vendor once a weighted question has a score or an n/a.
+        judged = ((count[vi] > 0) | self.na[vi].any(axis=0)) & (self.weights > 0)
+        if not judged.any():
+            return self._not_scored_yet(name, vi, d)
         gaps, disagreements, na, reasons = [], [], [], []
         qscores: dict[str, float | None] = {}
         for qi, q in enumerate(self.questions):
@@ -336,6 +349,26 @@ class ScoreBoard:
             disagreements=disagreements,
             question_scores=qscores,
             na=na,
+        )
+
+    def _not_scored_yet(self, name: str, vi: int, d: dict[str, FloatArray | BoolArray]) -> VendorScore:
+        """Nobody has scored this vendor: no total, no knockout, no gaps, no rank."""
+        mean, count, is_na = d["mean"], d["count"], d["is_na"]
+        return VendorScore(
+            vendor=name,
+            total=None,
+            knocked_out=False,
+            knockout_reasons=[],
+            sections=dict.fromkeys(self._sections),
+            layers=dict.fromkeys(self._layers),
+            gaps=[],
+            disagreements=[],
+            question_scores={
+                q.id: float(mean[vi, qi]) if count[vi, qi] > 0 else None
+                for qi, q in enumerate(self.questions)
+            },
+            na=[q.id for qi, q in enumerate(self.questions) if is_na[vi, qi]],
+            scored=False,
         )
 
     def contributions(self, vendor: str) -> list[Contribution]:

@@ -286,7 +286,7 @@ class _View:
                 status = markup("", st.cell)
             name_style = st.cell_bold if self.leader is not None and v.vendor == self.leader.vendor else st.cell
             rows.append([
-                str(v.rank),
+                "—" if v.rank is None else str(v.rank),
                 para(v.vendor, name_style),
                 fmt1(v.total),
                 *(self._count_cell(c[s], s) for s in SEVERITIES),
@@ -441,7 +441,7 @@ class _View:
             label = para(v.vendor, st.cell)
             if v.knocked_out:
                 label = markup(f"{esc(v.vendor)} <font color=\"{hexcolor(SEVERITY['critical'])}\">(knocked out)</font>", st.cell)
-            row: list[object] = [str(v.rank), label, fmt1(v.total)]
+            row: list[object] = ["—" if v.rank is None else str(v.rank), label, fmt1(v.total)]
             for k, s in enumerate(sections, start=3):
                 value = v.sections.get(s) if v.total is not None else None  # nothing scored: "—", never 0
                 row.append(fmt1(value))
@@ -630,7 +630,10 @@ class _View:
         st = self.st
         vendor = self._vendor(v.vendor)
         flags = self.r.flags.get(v.vendor, [])
-        out: list[Flowable] = [PageBreak(), markup(f"VENDOR PROFILE · RANK {v.rank} OF {len(self.r.ranking)}", st.kicker),
+        out: list[Flowable] = [PageBreak(), markup(
+            "VENDOR PROFILE · NOT SCORED YET" if v.rank is None
+            else f"VENDOR PROFILE · RANK {v.rank} OF {sum(x.rank is not None for x in self.r.ranking)}",
+            st.kicker),
                                para(v.vendor, st.h1)]
         facts = [f"<b>Total {fmt1(v.total)}</b>", esc(_count_text(flags))]
         if vendor is not None and vendor.demo_rating is not None:

@@ -93,7 +93,7 @@ def progress_table(snapshot: EvaluationSnapshot) -> dict[tuple[str, str], Progre
 
 @dataclass(frozen=True)
 class RankingRow:
-    rank: int
+    rank: int | None  # None: nobody has scored the vendor yet (not ranked, not knocked out)
     vendor: str
     total: float | None
     knocked_out: bool
@@ -104,6 +104,10 @@ class RankingRow:
     @property
     def total_text(self) -> str:
         return format_total(self.total)
+
+    @property
+    def not_scored_yet(self) -> bool:
+        return self.rank is None
 
 
 def ranking_rows(res: Results) -> list[RankingRow]:

@@ -167,7 +167,10 @@ def test_an_evaluation_without_evaluators_scores(tmp_path: Path) -> None:
     """Regression: scoring crashed (exit 1, numpy reduction over zero evaluators)."""
     ws = imported(tmp_path, doc([q("Q1")], [good_vendor("V")], evaluators=()))
     data = scored(ws)
-    assert data["ranking"][0]["total"] is None and data["ranking"][0]["gaps"] == ["Q1"]
+    # Nobody can have scored it: not scored yet (no total, no rank, no gaps, not knocked out).
+    entry = data["ranking"][0]
+    assert entry["total"] is None and entry["rank"] is None and entry["gaps"] == []
+    assert entry["knocked_out"] is False
     assert run("score", "Audit", workspace=ws).returncode == 0
 
 

@@ -92,6 +92,32 @@ class TestKnockout:
         assert [v.rank for v in ranking] == [1, 2]
 
 
+class TestNotScoredYet:
+    """A vendor nobody has scored is "not scored yet": not ranked, not knocked out, no gaps."""
+
+    def test_an_unscored_vendor_is_neither_knocked_out_nor_ranked(self) -> None:
+        b = bank(q("Q1", knockout_min=5), q("Q2", knockout_min=3), q("Q3"))
+        ranking = board(b, vendors=("A", "B", "C"), answers=[("B", "e1", "Q3", "4")]).vendor_scores()
+        by_name = {v.vendor: v for v in ranking}
+        for name in ("A", "C"):
+            v = by_name[name]
+            assert v.not_scored_yet and v.rank is None and v.total is None
+            assert not v.knocked_out and v.knockout_reasons == [] and v.gaps == []
+        # B has one score: it is scored, so the knockout rule and gaps apply as DESIGN says.
+        assert by_name["B"].rank == 1 and by_name["B"].knocked_out and by_name["B"].gaps == ["Q1", "Q2"]
+        assert [v.vendor for v in ranking] == ["B", "A", "C"]  # unranked last, by name
+
+    def test_an_empty_evaluation_ranks_nobody(self) -> None:
+        b = bank(q("Q1", knockout_min=5), q("T", type_="text", weight=0))
+        ranking = board(b, answers=[("A", "e1", "T", "we handle everything")]).vendor_scores()
+        assert [(v.rank, v.knocked_out, v.not_scored_yet) for v in ranking] == [(None, False, True)] * 2
+
+    def test_an_n_a_is_a_judgement(self) -> None:
+        b = bank(q("Q1", allow_na="yes"), q("Q2", knockout_min=2))
+        a = by_vendor(board(b, answers=[("A", "e1", "Q1", "n/a")]))["A"]
+        assert not a.not_scored_yet and a.rank == 1 and a.knocked_out  # Q2 unanswered
+
+
 def test_ties_are_broken_by_name() -> None:
     sb = board(bank(q("Q1")), vendors=("beta", "Alpha"), answers=[("beta", "e1", "Q1", "3"), ("Alpha", "e1", "Q1", "3")])
     assert [v.vendor for v in sb.vendor_scores()] == ["Alpha", "beta"]

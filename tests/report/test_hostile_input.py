@@ -97,7 +97,10 @@ def test_thirty_vendors_build_and_print_every_name_literally(hostile: object, ho
     assert all(font_files(out).values())
     # one page per vendor plus the fixed pages
     pages = page_texts(out)
-    assert sum("VENDOR PROFILE · RANK" in p for p in pages) == 34
+    assert sum("VENDOR PROFILE ·" in p for p in pages) == 34
+    unscored = sum(v.rank is None for v in results.ranking)
+    assert sum("VENDOR PROFILE · NOT SCORED YET" in p for p in pages) == unscored
+    assert sum(f"VENDOR PROFILE · RANK 1 OF {34 - unscored}" in p for p in pages) == 1
     assert len(render_all(out, tmp_path / "png")) == len(pages)
 
 
@@ -111,8 +114,9 @@ def test_nothing_scored_shows_a_dash_not_zero(hostile: object, hostile_pdf: Path
     full = hostile_pdf
     matrix = [p for p in page_texts(full) if "Score matrix" in p]
     assert matrix
-    line = next(ln for p in page_texts(full) for ln in p.splitlines() if ln.startswith("34 " + NOTHING))
-    assert "—" in line and " 0.0" not in line
+    # Nobody scored it: no rank (a dash), last, and dashes where scores would be.
+    line = next(ln for p in page_texts(full) for ln in p.splitlines() if ln.startswith("— " + NOTHING))
+    assert "—" in line[2:] and " 0.0" not in line
 
 
 def test_acknowledged_flag_shows_who_when_and_why(hostile_pdf: Path) -> None:

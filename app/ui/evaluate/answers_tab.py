@@ -187,15 +187,12 @@ class AnswersTab(QWidget):
         live = self.page.live
         evaluator, vendor = self.current_evaluator(), self.current_vendor()
         if live is None or not evaluator or not vendor:
-            self.progress.setRange(0, 1)
-            self.progress.setValue(0)
+            # Nothing to measure yet: no bar (a "0 / 1 answered" would be made up).
+            self.progress.setVisible(False)
             self.submit.setEnabled(False)
-            self.blind.setText(
-                self.tr("Add a vendor (Vendors tab) and evaluators to start scoring.")
-                if live is not None
-                else ""
-            )
+            self.blind.setText(self._missing_text(live))
             return
+        self.progress.setVisible(True)
         snap = live.snapshot
         p = live.progress.get((evaluator, vendor), view.Progress(0, len(snap.bank.questions)))
         self.progress.setRange(0, max(p.total, 1))
@@ -210,6 +207,21 @@ class AnswersTab(QWidget):
                 "Blind scoring: you see only your own answers and totals until you press “Submit my scoring”."
             )
         )
+
+    def _missing_text(self, live: LiveEvaluation | None) -> str:
+        """What scoring still needs, naming only what is really missing."""
+        if live is None:
+            return ""
+        no_vendors, no_evaluators = not live.snapshot.vendors, not live.snapshot.evaluators
+        if no_vendors and no_evaluators:
+            return self.tr(
+                "Add a vendor (Vendors tab) and an evaluator (Add evaluator…) to start scoring."
+            )
+        if no_vendors:
+            return self.tr("Add a vendor on the Vendors tab to start scoring.")
+        if no_evaluators:
+            return self.tr("Add an evaluator (Add evaluator…) to start scoring.")
+        return self.tr("Choose who you are and which vendor you are scoring.")
 
     def show_vendor_progress(self, live: LiveEvaluation) -> None:
         """Each vendor in the combo with how far the current evaluator has got."""

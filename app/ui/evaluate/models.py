@@ -492,17 +492,19 @@ class RankingModel(QAbstractTableModel):
             return r
         if role == DISPLAY:
             if col == self.RANK:
-                return str(r.rank)
+                return "" if r.rank is None else str(r.rank)
             if col == self.VENDOR:
                 return r.vendor
             if col == self.TOTAL:
                 return r.total_text
             if col == self.STATUS:
+                if r.not_scored_yet:
+                    return self.tr("not scored yet")
                 return self.tr("knocked out") if r.knocked_out else ""
             return str(r.flag_counts[("critical", "high", "medium")[col - self.CRITICAL]] or "")
         if role == SORT_ROLE:
             if col == self.RANK:
-                return r.rank
+                return len(self._rows) + 1 if r.rank is None else r.rank  # unranked last
             if col == self.VENDOR:
                 return r.vendor.casefold()
             if col == self.TOTAL:
@@ -515,6 +517,10 @@ class RankingModel(QAbstractTableModel):
             tip = r.vendor if col == self.VENDOR else ""
             if r.knocked_out:
                 tip += ("\n\n" if tip else "") + self.tr("Knocked out:") + "\n" + "\n".join(r.knockout_reasons)
+            elif r.not_scored_yet:
+                tip += ("\n\n" if tip else "") + self.tr(
+                    "Nobody has scored this vendor yet, so it has no total and no rank."
+                )
             return tip or None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if col in (self.RANK, self.TOTAL) or col >= self.CRITICAL:
@@ -522,6 +528,10 @@ class RankingModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.ForegroundRole and col == self.STATUS and r.knocked_out:
             return severity_color("critical")
+        if role == Qt.ItemDataRole.FontRole and col == self.STATUS and r.not_scored_yet:
+            font = QFont()
+            font.setItalic(True)  # a state, not an alarm (as "hidden until you submit")
+            return font
         if role == Qt.ItemDataRole.FontRole and col == self.TOTAL:
             font = QFont()
             font.setBold(True)

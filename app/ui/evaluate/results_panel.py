@@ -114,11 +114,20 @@ class ResultsPanel(QGroupBox):
         snap = live.snapshot
         ranked = view.ranking_rows(live.results)
         self.ranking.set_rows(ranked)
-        self.results_note.setText(
-            self.tr("Totals from your answers only (blind until you submit).")
-            if live.blind
-            else self.tr("Totals from every evaluator's answers.")
-        )
+        if not ranked:
+            note = self.tr("No vendors yet: totals appear here once vendors are scored.")
+        elif all(r.not_scored_yet for r in ranked):
+            # Blind: the totals are this evaluator's own, so only they are known to be missing.
+            note = (
+                self.tr("You have not scored a vendor yet: no totals, no ranking.")
+                if live.blind
+                else self.tr("Nobody has scored a vendor yet: no totals, no ranking.")
+            )
+        elif live.blind:
+            note = self.tr("Totals from your answers only (blind until you submit).")
+        else:
+            note = self.tr("Totals from every evaluator's answers.")
+        self.results_note.setText(note)
         out = [
             f"<b>{r.vendor}</b> {self.tr('knocked out')}: " + "; ".join(r.knockout_reasons)
             for r in ranked
