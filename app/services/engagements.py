@@ -18,8 +18,9 @@ from app.domain.conversations import (
     situation,
 )
 from app.domain.errors import DomainError
+from app.domain.evaluation import Results
 from app.domain.flags import RedFlag
-from app.domain.models import Direction, Milestone, SuccessMetric
+from app.domain.models import Direction, Milestone, Severity, SuccessMetric
 from app.domain.oversight import (
     Decision,
     MetricTrack,
@@ -39,6 +40,7 @@ from app.domain.oversight import (
     track,
     validate_reviews,
 )
+from app.domain.wording import plural
 from app.services.errors import InputError, NotFound
 from app.store import repo
 from app.store.tables import (
@@ -591,21 +593,31 @@ class PartnerProposal:
     promised_months: float | None
     milestones: list[Milestone]
     default_name: str
-    problems: list[str]
-    promises: Promises = field(default_factory=Promises)  # why the engagement cannot be created yet (metrics without baseline/target …)
+    problems: list[str]  # why the engagement cannot be created yet (metrics without baseline/target …)
+    promises: Promises = field(default_factory=Promises)
+    # The vendor's open (unacknowledged) critical and high red flags: choosing it anyway takes a
+    # written reason, kept in the audit log.
+    serious_flags: list[RedFlag] = field(default_factory=list)
+    # What to know before choosing: results still provisional, too close to call, not the leader.
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def needs_reason(self) -> bool:
+        return bool(self.serious_flags)
 
 
 def partner_proposal(ws: Workspace, evaluation_ref: str | int, vendor: str) -> PartnerProposal:
-    from app.services.evaluations import evaluation_id, load_snapshot
+    from app.services.evaluations import evaluation_id, load_snapshot, results_for
 
     snap = load_snapshot(ws, evaluation_ref)
     try:
         v = snap.vendor(vendor)
     except KeyError:
         raise NotFound(f"there is no vendor {vendor!r} in this evaluation") from None
+    results = results_for(snap)
     use_case = snap.use_case
     metrics = list(use_case.success_metrics) if use_case else []
-    problems = []
+    problems = _standing_problems(results, v.name)
     if use_case is None:
         problems.append("the evaluation has no use case, so there are no success metrics to lock")
     elif not metrics:
@@ -626,20 +638,88 @@ def partner_proposal(ws: Workspace, evaluation_ref: str | int, vendor: str) -> P
         default_name=f"{v.name} — {title}" if title else v.name,
         problems=problems,
         promises=promises_from(v, snap.answers, snap.bank.questions),
+        serious_flags=[
+            f
+            for f in results.flags.get(v.name, [])
+            if not f.acknowledged and f.severity in (Severity.CRITICAL, Severity.HIGH)
+        ],
+        warnings=_selection_warnings(results, v.name),
     )
 
 
+def _standing_problems(results: Results, vendor: str) -> list[str]:
+    """A vendor nobody has scored, or one knocked out, cannot be chosen."""
+    row = next(r for r in results.ranking if r.vendor == vendor)
+    if row.not_scored_yet:
+        return [f"nobody has scored {vendor} yet"]
+    if row.knocked_out:
+        return [f"{vendor} is knocked out: " + "; ".join(row.knockout_reasons)]
+    return []
+
+
+def _selection_warnings(results: Results, vendor: str) -> list[str]:
+    """What a person choosing `vendor` should know about the results it is chosen on."""
+    from app.services.evaluation_view import submission_status
+
+    _, waiting = submission_status(results.snapshot)
+    if waiting:
+        # Provisional results: say who is still scoring, never the values (blind scoring).
+        who = " and ".join([", ".join(waiting[:-1]), waiting[-1]] if len(waiting) > 1 else waiting)
+        verb = "has" if len(waiting) == 1 else "have"
+        return [f"The results are provisional: {who} {verb} not submitted their scoring yet, so the ranking may still change."]
+    out = []
+    ranked = [r for r in results.ranking if r.rank is not None and not r.knocked_out]
+    row = next(r for r in results.ranking if r.vendor == vendor)
+    sens = results.sensitivity
+    top_two = {r.vendor for r in ranked[:2]}
+    if sens.too_close_to_call and sens.margin is not None and vendor in top_two:
+        out.append(
+            f"Too close to call: the top two are {sens.margin:.1f} points apart (less than 3), "
+            "so a small change of weights or answers would swap them."
+        )
+    if ranked and ranked[0].vendor != vendor and row.total is not None and ranked[0].total is not None:
+        out.append(
+            f"{vendor} is not the leader: it ranks {row.rank} of {len(ranked)}, "
+            f"{ranked[0].total - row.total:.1f} points behind {ranked[0].vendor}."
+        )
+    return out
+
+
 def select_partner(
-    ws: Workspace, evaluation_ref: str | int, vendor: str, name: str, kickoff: date, actor: str | None = None
+    ws: Workspace,
+    evaluation_ref: str | int,
+    vendor: str,
+    name: str,
+    kickoff: date,
+    actor: str | None = None,
+    reason: str = "",
 ) -> int:
     """Create the engagement from the evaluation's vendor and use case; the metrics are copied and locked."""
     p = partner_proposal(ws, evaluation_ref, vendor)
     if p.problems:
         raise InputError("; ".join(p.problems))
-    return create_engagement(
-        ws, name, p.vendor, kickoff, p.metrics, promised_months=p.promised_months, milestones=p.milestones,
-        use_case_title=p.use_case_title, evaluation_id=p.evaluation_id, actor=actor, promises=p.promises,
-    )
+    why = reason.strip()
+    if p.needs_reason and not why:
+        flags = "; ".join(f"{f.severity.value}: {f.message}" for f in p.serious_flags)
+        raise InputError(
+            f"{p.vendor} has {plural(len(p.serious_flags), 'open critical or high red flag')} ({flags}); "
+            "give a reason for choosing it anyway"
+        )
+    who = actor or current_user()
+    with ws.session() as s:
+        eid = create_engagement(
+            ws, name, p.vendor, kickoff, p.metrics, promised_months=p.promised_months, milestones=p.milestones,
+            use_case_title=p.use_case_title, evaluation_id=p.evaluation_id, actor=who, promises=p.promises,
+            session=s,
+        )
+        # What the person saw when they chose, and why they chose anyway.
+        repo.audit(s, who, "partner selected", "engagement", eid, reason=why, after={
+            "evaluation": p.evaluation,
+            "vendor": p.vendor,
+            "open_flags": [{"rule": f.rule, "severity": f.severity.value, "message": f.message} for f in p.serious_flags],
+            "warnings": list(p.warnings),
+        })
+        return eid
 
 
 def delete_engagement(ws: Workspace, ref: str | int, actor: str | None = None) -> None:

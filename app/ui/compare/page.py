@@ -568,8 +568,10 @@ class Page(QWidget):
         selected = self.selected_vendor()
         rows = view.ranking_rows(res)
         self.ranking.set_rows(rows)
-        if selected:
-            self.select_vendor(selected)
+        # The leader is selected by default, so "Select this partner…" is ready for it.
+        leader = next((r.vendor for r in rows if r.rank is not None and not r.knocked_out), None)
+        if selected or leader:
+            self.select_vendor(selected or leader or "")
         ko = [
             f"<b>{r.vendor}</b> — {self.tr('knocked out')}: " + "; ".join(r.knockout_reasons)
             for r in rows
@@ -778,13 +780,29 @@ class Page(QWidget):
             if self.ranking_view.currentIndex().isValid()
             else None
         )
-        self.select_button.setEnabled(
-            row is not None
-            and not row.knocked_out
-            and row.total is not None
-            and not self.ctx.read_only
+        why_not = self._why_not_selectable(row)
+        self.select_button.setEnabled(why_not is None)
+        # Never silently disabled: the tooltip says what is missing.
+        self.select_button.setToolTip(
+            why_not
+            or self.tr("Start an engagement with %1 (its open red flags are shown first)").replace(
+                "%1", row.vendor if row is not None else ""
+            )
         )
         self.export_button.setEnabled(self.evaluation_id is not None)
+
+    def _why_not_selectable(self, row: view.RankingRow | None) -> str | None:
+        if self.ctx.read_only:
+            return self.tr("This workspace is open read-only.")
+        if row is None:
+            return self.tr("Select a vendor in the ranking first.")
+        if row.not_scored_yet:
+            return self.tr("Nobody has scored %1 yet.").replace("%1", row.vendor)
+        if row.knocked_out:
+            return self.tr("%1 is knocked out, so it cannot be chosen.").replace("%1", row.vendor)
+        if row.total is None:
+            return self.tr("%1 has no total.").replace("%1", row.vendor)
+        return None
 
     def export_pdf(self) -> None:
         from app.ui.export import export_evaluation_pdf  # on use: start-up stays fast

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from datetime import date
 
@@ -17,6 +18,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QTableWidget,
     QTableWidgetItem,
@@ -25,8 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.models import SuccessMetric
+from app.domain.wording import rule_title
 from app.services.engagements import PartnerProposal
 from app.ui import theme
+from app.ui.evaluate.severity import severity_icon
+from app.ui.widgets.page import callout
 
 # Returns an error message to show in the dialog, or None when the work was done.
 Submit = Callable[..., str | None]
@@ -104,8 +110,14 @@ class SelectPartnerDialog(QDialog):
         self.setWindowTitle(
             self.tr("Select {vendor} as the partner").replace("{vendor}", proposal.vendor)
         )
-        self.resize(900, 560)
+        self.resize(900, 700 if proposal.serious_flags or proposal.warnings else 560)
         layout = QVBoxLayout(self)
+        self.warnings: QWidget | None = None
+        if proposal.warnings:
+            # Before anything else: what the choice rests on (provisional, too close to call …).
+            self.warnings = callout("<br>".join(html.escape(w) for w in proposal.warnings))
+            self.warnings.setObjectName("selectionWarnings")
+            layout.addWidget(self.warnings)
 
         form = QFormLayout()
         self.name = QLineEdit(proposal.default_name)
@@ -149,6 +161,51 @@ class SelectPartnerDialog(QDialog):
         self.promise.setWordWrap(True)
         layout.addWidget(self.promise)
 
+        self.flags = QListWidget()
+        self.flags.setObjectName("openFlags")
+        self.reason = QPlainTextEdit()
+        self.reason.setObjectName("selectionReason")
+        if proposal.serious_flags:
+            count = len(proposal.serious_flags)
+            heading = QLabel(
+                self.tr("<b>{vendor} has {n} open critical or high red flags.</b> Read them before you choose.")
+                if count != 1
+                else self.tr("<b>{vendor} has an open critical or high red flag.</b> Read it before you choose.")
+            )
+            heading.setText(
+                heading.text().replace("{vendor}", html.escape(proposal.vendor)).replace("{n}", str(count))
+            )
+            heading.setWordWrap(True)
+            layout.addWidget(heading)
+            for f in proposal.serious_flags:
+                item = QListWidgetItem(
+                    severity_icon(f.severity.value),
+                    f"{f.severity.value.capitalize()} · {rule_title(f.rule)}: {f.message}",
+                )
+                item.setToolTip("\n".join([f.message, *f.evidence]))
+                self.flags.addItem(item)
+            self.flags.setWordWrap(True)
+            self.flags.setMaximumHeight(min(30 * count + 8, 130))
+            self.flags.setAccessibleName(self.tr("Open red flags"))
+            layout.addWidget(self.flags)
+            ask = QLabel(
+                self.tr("Why choose {vendor} anyway? (required; kept in the audit log)").replace(
+                    "{vendor}", proposal.vendor
+                )
+            )
+            ask.setTextFormat(Qt.TextFormat.PlainText)
+            ask.setBuddy(self.reason)
+            layout.addWidget(ask)
+            self.reason.setPlaceholderText(
+                self.tr("For example: the references were checked by phone; the timeline is in the contract.")
+            )
+            self.reason.setAccessibleName(self.tr("Reason for choosing this partner"))
+            self.reason.setMaximumHeight(70)
+            layout.addWidget(self.reason)
+        else:
+            self.flags.hide()
+            self.reason.hide()
+
         self.error = error_label()
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(
@@ -178,7 +235,12 @@ class SelectPartnerDialog(QDialog):
         return day
 
     def accept(self) -> None:
-        error = self.submit(self.name.text(), self.kickoff_date())
+        reason = self.reason.toPlainText().strip()
+        if self.proposal.needs_reason and not reason:
+            self.show_error(self.tr("Give a reason for choosing this partner despite its red flags."))
+            self.reason.setFocus()
+            return
+        error = self.submit(self.name.text(), self.kickoff_date(), reason)
         if error:
             self.show_error(error)
             return

@@ -41,11 +41,13 @@ def select_partner(parent: QWidget, ctx: AppContext, evaluation_id: int, vendor:
         return None
     created: dict[str, int] = {}
 
-    def submit(name: str, kickoff: date) -> str | None:
+    def submit(name: str, kickoff: date, reason: str = "") -> str | None:
         clean = name.strip()
 
         def apply() -> None:
-            created["id"] = engagements.select_partner(ws, evaluation_id, vendor, clean, kickoff)
+            created["id"] = engagements.select_partner(
+                ws, evaluation_id, vendor, clean, kickoff, reason=reason
+            )
 
         return try_push(
             ctx,

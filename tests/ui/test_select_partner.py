@@ -1,0 +1,78 @@
+""""Select this partner…": ready for the leader, says why when it cannot, and shows the flags first."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from app.services import evaluations
+from app.store.workspace import Workspace
+from app.ui.compare.page import Page as ComparePage
+from app.ui.context import AppContext
+from app.ui.main_window import MainWindow
+from app.ui.oversee.dialogs import SelectPartnerDialog
+from app.ui.oversee.page import select_partner
+from app.ui.tasks import wait_for_workers
+from tests.conftest import DEMO_EVALUATION
+from tests.services.test_engagements import import_fresh_evaluation
+from tests.ui.test_oversee import with_dialog
+
+OMNI = "OmniAI Solutions"
+
+
+def rows(ws: Workspace, query: str) -> list[tuple]:
+    with ws.engine.connect() as con:
+        return [tuple(r) for r in con.exec_driver_sql(query).fetchall()]
+
+
+def test_compare_selects_the_leader_and_says_why_the_button_is_off(qtbot: Any, demo: Workspace) -> None:
+    ctx = AppContext(demo)
+    ctx.current_evaluation = evaluations.evaluation_id(demo, DEMO_EVALUATION)
+    page = ComparePage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1200, 800)
+    page.show()
+    page.refresh()
+    qtbot.waitUntil(lambda: not page.busy and page.results is not None)
+    # Nothing clicked yet: the leader is selected and the button is ready for it.
+    assert page.selected_vendor() == "Signal & Scale Partners"
+    assert page.select_button.isEnabled()
+    page.select_vendor("Fresh Ridge Labs")
+    assert not page.select_button.isEnabled()
+    assert page.select_button.toolTip() == "Fresh Ridge Labs is knocked out, so it cannot be chosen."
+    wait_for_workers()
+
+
+def test_choosing_a_flagged_vendor_lists_its_flags_and_needs_a_reason(qtbot: Any, workspace: Workspace) -> None:
+    window = MainWindow(AppContext(workspace))
+    qtbot.addWidget(window)
+    window.show()
+    ev = evaluations.evaluation_id(workspace, import_fresh_evaluation(workspace))
+    seen: dict[str, Any] = {}
+
+    def choose(d: SelectPartnerDialog) -> None:
+        seen["flags"] = [d.flags.item(i).text() for i in range(d.flags.count())]
+        assert d.warnings is not None and d.warnings.isVisible()
+        seen["warning"] = d.warnings.findChildren(type(d.error))[0].text()
+        assert d.reason.isVisible()
+        qtbot.mouseClick(d.ok, Qt.MouseButton.LeftButton)  # no reason yet: refused, dialog stays
+        assert d.isVisible() and d.error.isVisible()
+        seen["error"] = d.error.text()
+        assert rows(workspace, "SELECT COUNT(*) FROM engagement") == [(0,)]
+        qtbot.keyClicks(d.reason, "References confirmed by phone; timeline now in the contract.")
+        qtbot.mouseClick(d.ok, Qt.MouseButton.LeftButton)
+
+    errors = with_dialog(SelectPartnerDialog, choose)
+    eid = select_partner(window, window.ctx, ev, OMNI)
+    assert not errors, errors
+    assert eid is not None
+    assert len(seen["flags"]) == 2
+    assert seen["flags"][0].startswith("Critical · ") and any(f.startswith("High · ") for f in seen["flags"])
+    assert "provisional" in seen["warning"] and "not submitted" in seen["warning"]
+    assert seen["error"] == "Give a reason for choosing this partner despite its red flags."
+    (reason, after), = rows(workspace, "SELECT reason, after FROM audit_log WHERE action = 'partner selected'")
+    assert reason == "References confirmed by phone; timeline now in the contract."
+    assert len(json.loads(after)["open_flags"]) == 2
+    wait_for_workers()
