@@ -30,28 +30,26 @@ def make(workspace):  # type: ignore[no-untyped-def]
     return workspace, evaluation
 
 
-def evaluate_page(qtbot, ws, eid: int) -> EvaluatePage:  # type: ignore[no-untyped-def]
+def open_page(qtbot, cls, ws, eid: int):  # type: ignore[no-untyped-def]
+    """A page of `cls` on evaluation `eid`, shown once its worker has loaded it."""
     ctx = AppContext(ws)
     ctx.current_evaluation = eid
-    page = EvaluatePage(ctx)
+    page = cls(ctx)
     qtbot.addWidget(page)
     page.resize(1200, 800)
     page.show()
     page.refresh()
-    qtbot.waitUntil(lambda: not page.busy and page.live is not None)
+    loaded = (lambda: page.live is not None) if cls is EvaluatePage else (lambda: page.results is not None)
+    qtbot.waitUntil(lambda: not page.busy and loaded())
     return page
+
+
+def evaluate_page(qtbot, ws, eid: int) -> EvaluatePage:  # type: ignore[no-untyped-def]
+    return open_page(qtbot, EvaluatePage, ws, eid)  # type: ignore[no-any-return]
 
 
 def compare_page(qtbot, ws, eid: int) -> ComparePage:  # type: ignore[no-untyped-def]
-    ctx = AppContext(ws)
-    ctx.current_evaluation = eid
-    page = ComparePage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1200, 800)
-    page.show()
-    page.refresh()
-    qtbot.waitUntil(lambda: not page.busy and page.results is not None)
-    return page
+    return open_page(qtbot, ComparePage, ws, eid)  # type: ignore[no-any-return]
 
 
 def column(model, col: int) -> list[str]:  # type: ignore[no-untyped-def]

@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 
 from app.services import evaluations
 from app.store.workspace import Workspace
-from app.ui.compare.page import Page as ComparePage
 from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
 from app.ui.oversee.dialogs import SelectPartnerDialog
@@ -17,6 +16,7 @@ from app.ui.oversee.page import select_partner
 from app.ui.tasks import wait_for_workers
 from tests.conftest import DEMO_EVALUATION
 from tests.services.test_engagements import import_fresh_evaluation
+from tests.ui.test_empty_evaluation import compare_page
 from tests.ui.test_oversee import with_dialog
 
 OMNI = "OmniAI Solutions"
@@ -28,14 +28,7 @@ def rows(ws: Workspace, query: str) -> list[tuple]:
 
 
 def test_compare_selects_the_leader_and_says_why_the_button_is_off(qtbot: Any, demo: Workspace) -> None:
-    ctx = AppContext(demo)
-    ctx.current_evaluation = evaluations.evaluation_id(demo, DEMO_EVALUATION)
-    page = ComparePage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1200, 800)
-    page.show()
-    page.refresh()
-    qtbot.waitUntil(lambda: not page.busy and page.results is not None)
+    page = compare_page(qtbot, demo, evaluations.evaluation_id(demo, DEMO_EVALUATION))
     # Nothing clicked yet: the leader is selected and the button is ready for it.
     assert page.selected_vendor() == "Signal & Scale Partners"
     assert page.select_button.isEnabled()
