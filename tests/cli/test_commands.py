@@ -85,7 +85,7 @@ def test_demo_creates_two_use_cases_one_slogan(tmp_path: Path) -> None:
     assert len(titles) == 2 and "across the organization" in titles[1]
     assert con.execute("select count(*) from vendor").fetchone() == (4,)
     assert con.execute("select count(*) from evaluator").fetchone() == (2,)
-    assert con.execute("select count(*) from monthly_review").fetchone() == (3,)
+    assert con.execute("select count(*) from monthly_review").fetchone() == (4,)
 
 
 def test_cli_score_does_not_import_qt_pandas_or_reportlab(demo_path: Path) -> None:

@@ -48,7 +48,7 @@ def test_review_report_latest_and_month(demo_path: Path, tmp_path: Path) -> None
     out = tmp_path / "review.pdf"
     r = run("review-report", DEMO_ENGAGEMENT, "--workspace", str(demo_path), "--out", str(out))
     assert r.returncode == 0, r.stderr
-    assert "OCTOBER 2026" in page_texts(out)[0]
+    assert "NOVEMBER 2026" in page_texts(out)[0]
     r = run("review-report", DEMO_ENGAGEMENT, "--month", "2026-09", "--workspace", str(demo_path), "--out", str(out))
     assert r.returncode == 0, r.stderr
     assert "SEPTEMBER 2026" in page_texts(out)[0]

@@ -625,6 +625,8 @@ def test_procurement_lead_from_profile_to_pdf(
     assert ov.engagement_id == engagement_id
     assert ov.picker.currentText() == f"Lead scoring rollout — {LEADER}"
 
+    # The engagement (with its retrospective: the evaluation is scored again) loads on a worker.
+    qtbot.waitUntil(lambda: not ov.loading and ov.oversight is not None, timeout=10000)
     click_tab(qtbot, ov.tabs, ov.tabs.indexOf(ov.review_form))
     form = ov.review_form
     for month, actual in (("2026-07", "4.0"), ("2026-08", "4.1")):

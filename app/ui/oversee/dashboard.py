@@ -144,7 +144,8 @@ class Dashboard(QScrollArea):
         for i, t in enumerate(o.tracks):
             grid.addWidget(self._metric_card(o, t.metric), i // 2, i % 2)
         self.layout_.addWidget(charts)
-        self.layout_.addWidget(_row(self._timeline(o), self._costs(o)))
+        self.layout_.addWidget(self._timeline(o))
+        self.layout_.addWidget(self._costs(o))
         self.layout_.addStretch(1)
 
     # ----- the conversation and decisions waiting on us ----------------------------------
