@@ -26,7 +26,7 @@ class UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        # DESIGN.md: bad usage gets ONE message on stderr (tools read it); the usage is one --help away.
+        # docs/formats.md: bad usage gets ONE message on stderr (tools read it); the usage is one --help away.
         print(f"{self.prog}: {message} (see '{self.prog} --help')", file=sys.stderr)
         raise SystemExit(EXIT_INPUT)
 

@@ -1,4 +1,4 @@
-"""`make bench`: measure every performance budget of DESIGN.md and print one table.
+"""`make bench`: measure every performance budget of docs/performance.md and print one table.
 
 Whole-process budgets are measured as whole processes (a fresh interpreter per run, peak
 memory from the kernel's rusage of that child). In-process budgets repeat the operation and

@@ -159,7 +159,7 @@ class Results:
         return compare(self.board, a, b)
 
     def to_json(self) -> dict[str, Any]:
-        """The object `diligence score --json` prints (DESIGN.md, machine-readable results)."""
+        """The object `diligence score --json` prints (docs/formats.md, machine-readable results)."""
         bank = self.snapshot.bank
         return {
             "evaluation": self.snapshot.name,
@@ -188,7 +188,7 @@ class Results:
 
 
 def flag_json(f: RedFlag, detail: bool = False) -> dict[str, Any]:
-    """A flag as DESIGN.md's JSON shape; `detail` adds who acknowledged it, when and why."""
+    """A flag in the JSON shape of docs/formats.md; `detail` adds who acknowledged it, when and why."""
     out: dict[str, Any] = {
         "rule": f.rule,
         "severity": f.severity.value,

@@ -1,4 +1,4 @@
-"""The evaluation exchange file (DESIGN.md): strict reading with path-precise errors, and writing.
+"""The evaluation exchange file (docs/formats.md): strict reading with path-precise errors, and writing.
 
 Reading checks every key and type against the format and names the path of the first problem
 (`vendors[2].answers[5].value`). It builds plain domain objects; storing them is a service's job.

@@ -25,7 +25,7 @@ def has_submitted(snapshot: EvaluationSnapshot, evaluator: str) -> bool:
 def visible_snapshot(snapshot: EvaluationSnapshot, evaluator: str | None) -> EvaluationSnapshot:
     """The snapshot as `evaluator` may see it: only their own answers until they submit.
 
-    Blind scoring (DESIGN.md): before submitting, an evaluator sees no other evaluator's
+    Blind scoring (docs/method.md): before submitting, an evaluator sees no other evaluator's
     scores, not even folded into totals or question flags.
     """
     if evaluator is None or has_submitted(snapshot, evaluator):

@@ -1,4 +1,4 @@
-"""The command-line contract of DESIGN.md on the demo data."""
+"""The command-line contract of docs/formats.md on the demo data."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""An outside team's audit of the DESIGN.md contracts, end to end through `diligence` in a subprocess.
+"""An outside team's audit of the docs/formats.md contracts, end to end through `diligence` in a subprocess.
 
 Each test crafts its own exchange file, so the domain rules are checked on inputs built for the
 edge they test (thresholds, ties, severities), not only on the demo.

@@ -28,7 +28,7 @@ def test_oversight_json_has_the_documented_shape_and_flags_conversion(demo_path:
     r = run("oversight", DEMO_ENGAGEMENT, "--json", workspace=demo_path)
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
-    # DESIGN.md: {"engagement", "metrics": [{"name", "reviews": [{"month","actual","expected","status"}]}], "flags"}
+    # docs/oversight.md: {"engagement", "metrics": [{"name", "reviews": [{"month","actual","expected","status"}]}], "flags"}
     assert set(data) == {"engagement", "conversation", "metrics", "milestones", "flags", "retrospective"}
     assert data["conversation"] == "value_not_materializing"
     retro = data["retrospective"]

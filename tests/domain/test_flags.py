@@ -1,4 +1,4 @@
-"""The red-flag rules of DESIGN.md, each with severity, message and evidence."""
+"""The red-flag rules of docs/method.md, each with severity, message and evidence."""
 
 from __future__ import annotations
 

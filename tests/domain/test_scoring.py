@@ -1,4 +1,4 @@
-"""Scoring exactly as DESIGN.md says: means, totals, groups, gaps, n/a, knockouts, ranking."""
+"""Scoring exactly as docs/method.md says: means, totals, groups, gaps, n/a, knockouts, ranking."""
 
 from __future__ import annotations
 
