@@ -185,6 +185,11 @@ class Page(QWidget):
     def loading(self) -> bool:
         return self._load_task.busy
 
+    @property
+    def busy(self) -> bool:
+        """As the other pages say it: the screenshots and tests wait while this is true."""
+        return self.loading
+
     def _load_in_background(self) -> None:
         if self.engagement_id is None:
             self._load_task.cancel(quiet=True)

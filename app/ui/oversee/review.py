@@ -363,7 +363,7 @@ class ReviewForm(QScrollArea):
             self.plan_warning.setText(
                 self.tr(
                     "Required: {m} off track for the second review running. Without a recovery plan "
-                    "this review raises the metrics_off_track red flag."
+                    "this review raises the “Metrics off track” red flag."
                 ).replace("{m}", names)
             )
             self.plan_warning.show()
