@@ -51,8 +51,10 @@ def fresh(workspace):
     """An organization, a use case-free evaluation on the default bank, two evaluators."""
     organization.save(workspace, Organization(
         name="Acme", industry="B2B SaaS", stage=Stage.SCALE_UP, infrastructure=["CRM", "cloud data warehouse"]))
-    bank = banks.list_banks(workspace)[0]
-    eid = evaluations.create_evaluation(workspace, "Partner 2027", bank.version_id, [ANA, BEN])
+    from tests.fixtures.banks import sales_flavoured_bank
+
+    version_id, _, _ = banks.save(workspace, sales_flavoured_bank())  # every answer type in a row
+    eid = evaluations.create_evaluation(workspace, "Partner 2027", version_id, [ANA, BEN])
     return workspace, eid
 
 
