@@ -62,7 +62,9 @@ bench: $(STAMP) deps-debian deps-bench
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench
 
 fuzz: $(STAMP)
-	HYPOTHESIS_PROFILE=fuzz QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider tests/fuzz
+	HYPOTHESIS_PROFILE=fuzz QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider tests/fuzz \
+	  tests/reliability/test_adverse_conditions.py tests/reliability/test_odd_paths.py \
+	  tests/reliability/test_two_processes.py tests/cli/test_extreme_values.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests

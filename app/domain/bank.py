@@ -61,6 +61,9 @@ def _compare(op: str, left: float, right: float) -> bool:
     return math.isclose(left, right, abs_tol=1e-9)
 
 
+MAX_WEIGHT = 1_000_000.0  # per question; sums and products of scores stay finite (issue #19)
+
+
 def _number(text: str) -> float:
     value = float(text.strip().replace("\u2212", "-"))
     if not math.isfinite(value):
@@ -406,6 +409,9 @@ def make_question(row: dict[str, object]) -> Question:
         raise fail("weight", f"{weight_text!r} is not a number") from None
     if weight < 0:
         raise fail("weight", f"{weight_text} is negative; weights must be 0 or more")
+    if weight > MAX_WEIGHT:
+        # Larger weights overflow the totals to infinity and NaN (a "winner" scored nan).
+        raise fail("weight", f"{weight_text} is too large; weights must be at most {MAX_WEIGHT:,.0f}")
     if qtype is QuestionType.TEXT and weight != 0:
         raise fail("weight", "a text question is never scored, so its weight must be 0")
     options = _cell(row, "options")

@@ -19,6 +19,9 @@ TOLERANCE = 0.10
 _NO_PLAN = {"", "-", "n/a", "na", "none", "tbd", "todo", "no", "nothing", "tba", "?"}
 # Trailing punctuation does not make a plan credible: "TBD." is still no plan.
 _TRAILING = re.compile(r"[\s.!?…:;,-]+$")
+# Dates a review or an engagement may carry: month arithmetic past year 9999 fails, and no
+# engagement runs in year 0 (imports refuse such months with exit 2).
+MIN_YEAR, MAX_YEAR = 1900, 2199
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
@@ -33,6 +36,8 @@ def month_end(month: str) -> date:
     if not m:
         raise DomainError(f"{month!r} is not a month in the form YYYY-MM")
     y, mo = int(m.group(1)), int(m.group(2))
+    if not MIN_YEAR <= y <= MAX_YEAR:
+        raise DomainError(f"{month!r} is not a month between {MIN_YEAR} and {MAX_YEAR}")
     return date(y, mo, calendar.monthrange(y, mo)[1])
 
 

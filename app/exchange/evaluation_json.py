@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import stat
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -18,6 +19,8 @@ from app.domain.bank import Bank, format_number, make_question
 from app.domain.errors import AnswerError, BankError, DomainError
 from app.domain.evaluation import edit_answer
 from app.domain.models import (
+    MAX_AMOUNT,
+    MAX_MONTHS,
     Access,
     Answer,
     DataSource,
@@ -34,11 +37,23 @@ from app.domain.models import (
     UseCase,
     Vendor,
 )
-from app.domain.oversight import Decision, Money, Review, month_end, validate_reviews
+from app.domain.oversight import (
+    MAX_YEAR,
+    MIN_YEAR,
+    Decision,
+    Money,
+    Review,
+    month_end,
+    validate_reviews,
+)
 
 FORMAT = "diligence-evaluation"
 VERSION = 1
 MAX_BYTES = 50 * 1024 * 1024
+# No number in an exchange file is larger than this: beyond it sums overflow to infinity and
+# NaN (docs/exchange-format.md). Counts and months have tighter limits of their own.
+MAX_MAGNITUDE = 1e12
+MAX_COUNT = 2_147_483_647
 
 
 class ExchangeError(ValueError):
@@ -102,6 +117,16 @@ class _Reader:
             return None
         if isinstance(v, bool) or not isinstance(v, int | float) or (isinstance(v, float) and not math.isfinite(v)):
             raise ExchangeError(_join(path, key), f"expected a number, found {_kind(v)}")
+        if not -MAX_MAGNITUDE <= v <= MAX_MAGNITUDE:
+            raise ExchangeError(_join(path, key), f"{v:.6g} is out of range (at most {MAX_MAGNITUDE:,.0f} either way)")
+        return v
+
+    def bounded(self, d: dict[str, Any], key: str, path: str, high: float, what: str, whole: bool = False) -> Any:
+        """A number from 0 to `high` (whole when `whole`), or None."""
+        v = self.number(d, key, path, None, nullable=True)
+        if v is not None and (v < 0 or v > high or (whole and not float(v).is_integer())):
+            kind = "a whole number" if whole else "a number"
+            raise ExchangeError(_join(path, key), f"expected {what} as {kind} from 0 to {high:,.10g}, found {v:.6g}")
         return v
 
     def boolean(self, d: dict[str, Any], key: str, path: str, default: bool = False) -> bool:
@@ -140,9 +165,12 @@ class _Reader:
         if not isinstance(v, str):
             raise ExchangeError(_join(path, key), f"expected a date YYYY-MM-DD, found {_kind(v)}")
         try:
-            return date.fromisoformat(v)
+            day = date.fromisoformat(v)
         except ValueError:
             raise ExchangeError(_join(path, key), f"{v!r} is not a date YYYY-MM-DD") from None
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise ExchangeError(_join(path, key), f"{v!r} is not a date between {MIN_YEAR} and {MAX_YEAR}")
+        return day
 
 
 def _join(path: str, key: str) -> str:
@@ -154,6 +182,8 @@ def _kind(v: Any) -> str:
         return "null"
     if isinstance(v, bool):
         return "true/false"
+    if isinstance(v, float) and not math.isfinite(v):
+        return "NaN or infinity"
     if isinstance(v, int | float):
         return "a number"
     if isinstance(v, str):
@@ -286,25 +316,20 @@ def read_vendor(r: _Reader, value: Any, path: str) -> tuple[Vendor, list[Any]]:
                 r.boolean(rd, "contactable", p),
             )
         )
-    deployments = r.number(d, "production_deployments_in_industry", path, 0, nullable=True)
-    if deployments is not None and (deployments < 0 or not float(deployments).is_integer()):
-        raise ExchangeError(_join(path, "production_deployments_in_industry"), "expected a whole number of 0 or more")
+    deployments = r.bounded(d, "production_deployments_in_industry", path, MAX_COUNT, "the deployments", whole=True)
     tp = _join(path, "timeline")
     td = r.obj(r.get(d, "timeline", path, {}), tp, dict.fromkeys(["kickoff_to_production_months", "milestones", "description"]))
-    months = r.number(td, "kickoff_to_production_months", tp, None, nullable=True)
-    if months is not None and months < 0:
-        raise ExchangeError(_join(tp, "kickoff_to_production_months"), "must be 0 or more")
+    months = r.bounded(td, "kickoff_to_production_months", tp, MAX_MONTHS, "the months")
     milestones = []
     for i, item in enumerate(r.items(td, "milestones", tp)):
         p = f"{_join(tp, 'milestones')}[{i}]"
         md = r.obj(item, p, dict.fromkeys(["name", "month"]))
-        m = r.number(md, "month", p, None, nullable=True)
-        if m is not None and (m < 0 or not float(m).is_integer()):
-            raise ExchangeError(_join(p, "month"), "expected a whole month number of 0 or more")
+        m = r.bounded(md, "month", p, MAX_MONTHS, "the month after kickoff", whole=True)
         milestones.append(Milestone(r.string(md, "name", p), None if m is None else int(m)))
     pp = _join(path, "pricing")
     pd_ = r.obj(r.get(d, "pricing", path, {}), pp, dict.fromkeys(["model", "amount", "currency", "assumes"]))
-    pricing = Pricing(r.string(pd_, "model", pp), float(r.number(pd_, "amount", pp)), r.string(pd_, "currency", pp, "USD"), r.strings(pd_, "assumes", pp))
+    amount = r.bounded(pd_, "amount", pp, MAX_AMOUNT, "the price")
+    pricing = Pricing(r.string(pd_, "model", pp), 0.0 if amount is None else float(amount), r.string(pd_, "currency", pp, "USD"), r.strings(pd_, "assumes", pp))
     demo = r.number(d, "demo_rating", path, None, nullable=True)
     if demo is not None and not 0 <= demo <= 5:
         raise ExchangeError(_join(path, "demo_rating"), "must be between 0 and 5")
@@ -408,9 +433,7 @@ def read_engagement(r: _Reader, value: Any, use_case: UseCase, vendors: list[Ven
         for i, item in enumerate(r.items(d, "milestones", p)):
             mp = f"{p}.milestones[{i}]"
             md = r.obj(item, mp, dict.fromkeys(["name", "due_month", "reached_on"]))
-            due = r.number(md, "due_month", mp, None, nullable=True)
-            if due is not None and (not float(due).is_integer() or due < 0):
-                raise ExchangeError(f"{mp}.due_month", f"expected whole months after kickoff, found {due!r}")
+            due = r.bounded(md, "due_month", mp, MAX_MONTHS, "the months after kickoff", whole=True)
             milestones.append((Milestone(r.string(md, "name", mp, _MISSING), None if due is None else int(due)),
                                r.day(md, "reached_on", mp)))
     reviews = []
@@ -418,7 +441,7 @@ def read_engagement(r: _Reader, value: Any, use_case: UseCase, vendors: list[Ven
         rp = f"{p}.reviews[{i}]"
         rd = r.obj(item, rp, dict.fromkeys(["month", "actuals", "blockers", "decisions_needed", "recovery_plan",
                                              "minutes", "explained", "spend", "decisions"]))
-        month = r.string(rd, "month", rp, _MISSING)
+        month = r.string(rd, "month", rp, _MISSING).strip()  # stored as validated: one "2026-08", not two
         try:
             month_end(month)
         except DomainError as exc:
@@ -431,8 +454,7 @@ def read_engagement(r: _Reader, value: Any, use_case: UseCase, vendors: list[Ven
         for key, v in actuals_raw.items():
             if key not in metric_names:
                 raise ExchangeError(f"{ap}.{key}", "there is no success metric with this name")
-            if v is not None and (isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v)):
-                raise ExchangeError(f"{ap}.{key}", f"expected a number, found {_kind(v)}")
+            v = r.number(actuals_raw, key, ap, None, nullable=True)
             actuals[key] = None if v is None else float(v)
         minutes = r.number(rd, "minutes", rp, None, nullable=True)
         if minutes is not None and minutes < 0:
@@ -461,23 +483,77 @@ def read_engagement(r: _Reader, value: Any, use_case: UseCase, vendors: list[Ven
 
 def load_file(path: Path) -> EvaluationDocument:
     """Read and validate an exchange file; raises ExchangeError naming the JSON path."""
+    raw_bytes = read_bounded(path, MAX_BYTES)
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ExchangeError("", f"cannot read the file ({exc.strerror})") from None
-    if size > MAX_BYTES:
-        raise ExchangeError("", f"the file is {size // 1_048_576} MB; the limit is {MAX_BYTES // 1_048_576} MB")
-    try:
-        raw = path.read_bytes().decode("utf-8-sig")
+        raw = raw_bytes.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ExchangeError("", f"not UTF-8 text (byte {exc.start})") from None
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, object_pairs_hook=_no_repeated_keys)
     except json.JSONDecodeError as exc:
         raise ExchangeError("", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
     except RecursionError:
         raise ExchangeError("", "the JSON is nested too deeply") from None
+    except ValueError as exc:  # an integer of thousands of digits
+        raise ExchangeError("", f"not valid JSON ({exc})") from None
+    bad = _lone_surrogate(data, "")
+    if bad is not None:
+        raise ExchangeError(bad, "contains an invalid character (a lone UTF-16 surrogate escape such as \\ud800)")
     return parse_document(data)
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; ExchangeError otherwise.
+
+    The size is checked while reading, not only as reported: /dev/zero reports 0 bytes and
+    never ends, and a FIFO would wait forever, so anything but a regular file is refused.
+    """
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise ExchangeError("", f"cannot read the file ({exc.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ExchangeError("", "this is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise ExchangeError("", "this is not a regular file (a device, pipe or socket); give a file")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise ExchangeError("", f"cannot read the file ({exc.strerror})") from None
+    if len(data) > limit:
+        raise ExchangeError("", f"the file is larger than {limit // 1_048_576} MB, the limit")
+    return data
+
+
+def _no_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ExchangeError("", f"the key {key!r} appears twice in one object; keep one")
+        out[key] = value
+    return out
+
+
+def _lone_surrogate(value: Any, path: str) -> str | None:
+    """The JSON path of the first text holding a lone surrogate (SQLite cannot store it), or None."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path or "(top)"
+        return None
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found = _lone_surrogate(k, path) or _lone_surrogate(v, _join(path, str(k)))
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for i, v in enumerate(value):
+            found = _lone_surrogate(v, f"{path}[{i}]")
+            if found is not None:
+                return found
+    return None
 
 
 # ----- writing -------------------------------------------------------------------------------

@@ -94,6 +94,10 @@ def backup(ws: Workspace, out: Path | None = None) -> Path:
         out = out / f"{ws.db.stem}-{MANUAL}-{datetime.now():%Y%m%d-%H%M%S-%f}.sqlite"
     if out.exists() and out.resolve() == ws.db.resolve():
         raise InputError("a backup cannot overwrite the workspace itself", str(out))
+    if out.exists() and (out.resolve().parent == backup_dir(ws.db).resolve() or not out.is_file()
+                         or out.resolve().name.startswith(ws.db.name)):
+        raise InputError("a backup never replaces another backup, the workspace's files or a device; "
+                         "give a new file name", str(out))
     if not out.parent.is_dir():
         raise InputError("the folder does not exist", str(out.parent))
     _online_copy(ws.db, out)

@@ -279,6 +279,9 @@ def _section_scores(ws: Workspace, snap: EngagementSnapshot) -> list[tuple[str, 
 def save_review(ws: Workspace, ref: str | int, review: Review, replace: bool = False, actor: str | None = None) -> None:
     """Record a monthly review; a month before kickoff, a second review of a month, an unknown
     metric or a missing value are refused and nothing is saved."""
+    import dataclasses  # `replace` is this function's flag here
+
+    review = dataclasses.replace(review, month=review.month.strip())  # validated stripped, so stored stripped
     with ws.session() as s:
         row = _row(s, ref)
         snap = snapshot_in(s, row)

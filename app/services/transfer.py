@@ -141,8 +141,26 @@ def export_document(ws: Workspace, ref: str | int) -> EvaluationDocument:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: never a half-written file."""
+    """Write to a temporary file beside `path`, then rename: never a half-written file.
+
+    A symbolic link is followed (the file it points at is replaced, the link stays); a device
+    or pipe (/dev/stdout) is written through, never replaced; a folder, and any SQLite
+    database (a workspace or one of its backups), are refused.
+    """
     path = Path(path)
+    if path.is_symlink():
+        path = path.resolve()
+    if path.exists() and not path.is_file():
+        if path.is_dir():
+            raise InputError("this is a folder; give a file name", str(path))
+        try:
+            with open(path, "wb") as device:
+                device.write(data)
+        except OSError as exc:
+            raise InputError(f"cannot write there ({exc.strerror})", str(path)) from None
+        return
+    if _is_database(path):
+        raise InputError("this is a database (a workspace or a backup); it was not overwritten", str(path))
     folder = path.parent if str(path.parent) else Path(".")
     tmp = str(folder / f".{path.name}.{secrets.token_hex(6)}.part")
     try:
@@ -162,6 +180,14 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _is_database(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
 
 
 def export_file(ws: Workspace, ref: str | int, path: Path) -> None:
