@@ -490,6 +490,7 @@ class ReviewPreview:
     metrics: list[MetricPreview]
     plan_required_for: list[str]  # metrics off track for the second review running
     problem: str = ""  # why this review cannot be saved, or ""
+    conversation: Conversation = Conversation.ON_TRACK  # as the month would read with this review
 
     @property
     def plan_missing(self) -> bool:
@@ -513,10 +514,14 @@ def preview_review(snapshot: EngagementSnapshot, review: Review, replace: bool =
             history = [(r.month, r.actuals.get(m.name)) for r in others if r.month < review.month]
             metrics.append(MetricPreview(m.name, m.unit, review.actuals.get(m.name), expected, st, history))
         required = plan_required(snapshot.kickoff, snapshot.metrics, others, review)
+        upto = [*(r for r in others if r.month < review.month), review]
+        talk = situation(snapshot.kickoff, snapshot.metrics, upto, snapshot.milestones, snapshot.promised_months,
+                         snapshot.promises, snapshot.vendor).conversation
     except DomainError as exc:  # a malformed month: nothing to compute yet
         problem = problem or str(exc)
         metrics = []
-    return ReviewPreview(review.month, metrics, required, problem)
+        talk = Conversation.ON_TRACK
+    return ReviewPreview(review.month, metrics, required, problem, talk)
 
 
 def default_month(snapshot: EngagementSnapshot) -> str:

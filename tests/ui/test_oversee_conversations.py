@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QTableWidgetItem, QWidget
 
 from app.store.workspace import Workspace, open_workspace
@@ -80,6 +80,14 @@ def test_review_form_records_minutes_clarity_spend_and_decisions(qtbot: Any, dem
     form = page.review_form
     meeting = form.meeting
     assert form.current_month() == "2026-12"
+    # The form says the month's conversation as the typed review would make it.
+    form.month.setDate(QDate(2026, 11, 1))
+    qtbot.mouseClick(form.edit_saved, Qt.MouseButton.LeftButton)
+    assert form.conversation.text() == "Milestones met, value not materialising"
+    form.month.setDate(QDate(2026, 9, 1))
+    qtbot.mouseClick(form.edit_saved, Qt.MouseButton.LeftButton)
+    assert form.conversation.text() == "On track: milestones met and value arriving"
+    form.reset()
     form.rows[CONVERSION].actual.setText("9")
     form.rows[FIRST_TOUCH].actual.setText("6")
     form.plan.setPlainText("Weekly override review")

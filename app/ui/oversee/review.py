@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.conversations import Conversation
 from app.domain.oversight import (
     MilestoneProgress,
     MilestoneState,
@@ -111,6 +112,10 @@ class ReviewForm(QScrollArea):
         self.edit_saved.hide()
         top.addWidget(self.edit_saved)
         top.addStretch(1)
+        top.addWidget(QLabel(self.tr("This month's conversation:")))
+        self.conversation = VerdictChip("on track", "")
+        self.conversation.setObjectName("conversation")
+        top.addWidget(self.conversation)
         outer.addLayout(top)
         outer.addWidget(
             hint(
@@ -316,6 +321,8 @@ class ReviewForm(QScrollArea):
             self.plan.toPlainText(),
         )
         self.preview = p = engagements.preview_review(snap, review, replace=self.editing)
+        talk = p.conversation
+        self.conversation.set_kind("on track" if talk is Conversation.ON_TRACK else "high", self.tr(talk.words))
         by_name = {mp.name: mp for mp in p.metrics}
         for name, row in self.rows.items():
             mp = by_name.get(name)
