@@ -97,7 +97,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         from app.services import transfer
 
-        transfer.export_file(ws, args.evaluation, out)
+        notice = transfer.unsubmitted_notice(transfer.export_file(ws, args.evaluation, out))
+        if notice:
+            print(f"note: {notice}", file=sys.stderr)
     print(f"Wrote {out}")
     return EXIT_OK
 
@@ -118,6 +120,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     if snap.use_case:
         print(f"Use case: {snap.use_case.title}")
     print(f"Bank: {bank.name} v{bank.version} ({bank.hash[:12]})   Evaluators: {', '.join(e.name for e in snap.evaluators)}")
+    if results.scoring.provisional:
+        print(results.scoring.summary())
     print()
     width = max([len(v.vendor) for v in results.ranking] + [6])
     print(f"  #  {'Vendor':<{width}}  Total  Flags")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from app.domain.bank import Bank, Question, QuestionType, Reading
@@ -93,6 +94,9 @@ class EvaluationSnapshot:
     answers: list[Answer] = field(default_factory=list)
     use_case: UseCase | None = None
     acknowledgements: dict[tuple[str, str], Acknowledgement] = field(default_factory=dict)
+    # Set by visible_to: the scoring progress of the whole evaluation, counted before the
+    # answers a reader may not see were taken out (so counts stay true, values stay hidden).
+    scoring: ScoringState | None = None
 
     def vendor(self, name: str) -> Vendor:
         for v in self.vendors:
@@ -108,6 +112,11 @@ class Results:
     ranking: list[VendorScore]
     flags: dict[str, list[RedFlag]]
     sensitivity: Sensitivity
+
+    @property
+    def scoring(self) -> ScoringState:
+        """Who has submitted, who is still scoring (with progress counts): provisional or final."""
+        return scoring_state(self.snapshot)
 
     @property
     def leader(self) -> VendorScore | None:
@@ -184,6 +193,7 @@ class Results:
                 "win_share": dict(self.sensitivity.win_share),
                 "weight_stability": dict(self.sensitivity.weight_stability),
             },
+            "scoring": self.scoring.to_json(),
         }
 
 
@@ -206,6 +216,103 @@ def flag_json(f: RedFlag, detail: bool = False) -> dict[str, Any]:
 
 
 SELF_ASSESSMENT = "Vendor (self-assessment)"
+
+
+# ----- blind scoring -------------------------------------------------------------------------
+#
+# The one rule every view, report and command output goes through (DESIGN: blind scoring):
+# until an evaluator has submitted, nobody else sees their answers, nor anything computed from
+# them (totals, section scores, disagreements, question flags). An evaluator who has not
+# submitted sees only their own answers. The vendor's own questionnaire response is evidence,
+# not an evaluator's opinion: everyone sees it. The exchange JSON and backups are the owner's
+# files and keep everything; they do not go through here.
+
+TEAM: str | None = None  # a reader who is not scoring: Compare, the PDF, the workbook, `score`
+
+
+def may_see(snapshot: EvaluationSnapshot, reader: str | None, author: str) -> bool:
+    """Whether `reader` (an evaluator's name, or TEAM) may see the answers of `author`."""
+    if author == SELF_ASSESSMENT or author == reader:
+        return True
+    submitted = {e.name for e in snapshot.evaluators if e.submitted}
+    if reader is not None and reader not in submitted:
+        return False  # blind until they submit: only their own answers
+    return author in submitted
+
+
+def visible_to(snapshot: EvaluationSnapshot, reader: str | None = TEAM) -> EvaluationSnapshot:
+    """The snapshot `reader` may see: answers of hidden authors removed, progress counts kept."""
+    state = scoring_state(snapshot)
+    seen = {e.name for e in snapshot.evaluators if may_see(snapshot, reader, e.name)}
+    answers = [a for a in snapshot.answers if a.evaluator in seen or a.evaluator == SELF_ASSESSMENT]
+    return replace(snapshot, answers=answers, scoring=state)
+
+
+@dataclass(frozen=True)
+class EvaluatorProgress:
+    name: str
+    submitted: bool
+    answered: int  # questions answered, over all vendors (n/a counts as an answer)
+    expected: int  # questions × vendors
+
+
+@dataclass(frozen=True)
+class ScoringState:
+    """How far the scoring is. Results are provisional while anyone is still scoring."""
+
+    evaluators: tuple[EvaluatorProgress, ...] = ()
+
+    @property
+    def submitted(self) -> list[str]:
+        return [e.name for e in self.evaluators if e.submitted]
+
+    @property
+    def still_scoring(self) -> list[EvaluatorProgress]:
+        return [e for e in self.evaluators if not e.submitted]
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.still_scoring)
+
+    def summary(self) -> str:
+        """One plain sentence for reports and the command line (the app words its own)."""
+        if not self.provisional:
+            return ""
+        waiting = "; ".join(f"{e.name} ({e.answered} of {e.expected} answers)" for e in self.still_scoring)
+        done = len(self.submitted)
+        if not done:
+            return (
+                f"PROVISIONAL: no evaluator has submitted yet, so no score is shown. Still scoring: {waiting}."
+            )
+        return (
+            f"PROVISIONAL: {done} of {len(self.evaluators)} evaluators have submitted; scores use only their "
+            f"answers. Still scoring: {waiting}."
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "provisional": self.provisional,
+            "submitted": self.submitted,
+            "still_scoring": [
+                {"evaluator": e.name, "answered": e.answered, "of": e.expected} for e in self.still_scoring
+            ],
+        }
+
+
+def scoring_state(snapshot: EvaluationSnapshot) -> ScoringState:
+    """Progress of every evaluator (the vendor's self-assessment is not one)."""
+    if snapshot.scoring is not None:
+        return snapshot.scoring
+    qids = {q.id for q in snapshot.bank.questions}
+    done = Counter(a.evaluator for a in snapshot.answers if a.value and a.question in qids)
+    expected = len(qids) * len(snapshot.vendors)
+    return ScoringState(
+        tuple(
+            EvaluatorProgress(e.name, e.submitted, done[e.name], expected)
+            for e in snapshot.evaluators
+            if e.name != SELF_ASSESSMENT
+        )
+    )
 
 
 def counts_as_score(answer: Answer, bank: Bank) -> bool:
@@ -266,8 +373,13 @@ def evaluate(
     syn: Synonyms,
     section_factors: dict[str, float] | None = None,
     with_sensitivity: bool = True,
+    reader: str | None = TEAM,
 ) -> Results:
-    """Score, flag and stress-test an evaluation; `section_factors` gives a what-if view."""
+    """Score, flag and stress-test an evaluation as `reader` may see it (blind scoring).
+
+    `section_factors` gives a what-if view.
+    """
+    snapshot = visible_to(snapshot, reader)
     bank = snapshot.bank.with_section_weights(section_factors) if section_factors else snapshot.bank
     board = build_board(snapshot, bank)
     return results_from_board(snapshot, board, lex, syn, with_sensitivity)

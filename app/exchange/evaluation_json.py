@@ -10,7 +10,7 @@ import json
 import math
 import stat
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -83,6 +83,8 @@ class EvaluationDocument:
     vendors: list[Vendor]
     answers: list[Answer]
     engagement: EngagementDoc | None = None
+    # evaluator → when they submitted their scoring (ISO 8601); the others are still scoring
+    submitted: dict[str, str] = field(default_factory=dict)
 
 
 _MISSING = object()
@@ -364,7 +366,7 @@ def parse_document(data: Any) -> EvaluationDocument:
     org = read_organization(r, r.get(top, "organization", "", {}), "organization")
     use_case = read_use_case(r, r.get(top, "use_case", "", {}), "use_case")
     bank = read_bank(r, r.get(top, "bank", ""), "bank")
-    ed = r.obj(r.get(top, "evaluation", ""), "evaluation", dict.fromkeys(["name", "evaluators"]))
+    ed = r.obj(r.get(top, "evaluation", ""), "evaluation", dict.fromkeys(["name", "evaluators", "submitted"]))
     name = r.string(ed, "name", "evaluation").strip()
     if not name:
         raise ExchangeError("evaluation.name", "the evaluation needs a name")
@@ -374,6 +376,19 @@ def parse_document(data: Any) -> EvaluationDocument:
             raise ExchangeError(f"evaluation.evaluators[{i}]", "an evaluator needs a name")
         if e in evaluators[:i]:
             raise ExchangeError(f"evaluation.evaluators[{i}]", f"evaluator {e!r} is listed twice")
+    submitted = r.get(ed, "submitted", "evaluation", {})
+    if not isinstance(submitted, dict):
+        raise ExchangeError("evaluation.submitted", f"expected an object, found {_kind(submitted)}")
+    for who, when in submitted.items():
+        sp = f"evaluation.submitted.{who}"
+        if who not in evaluators:
+            raise ExchangeError(sp, f"{who!r} is not listed in evaluation.evaluators")
+        try:
+            if not isinstance(when, str):
+                raise ValueError
+            datetime.fromisoformat(when)
+        except ValueError:
+            raise ExchangeError(sp, f"expected the date and time of submission (2027-01-31T17:00:00), found {when!r}") from None
     vendors: list[Vendor] = []
     answers: list[Answer] = []
     questions = {q.id: q for q in bank.questions}
@@ -409,7 +424,7 @@ def parse_document(data: Any) -> EvaluationDocument:
     engagement = None
     if top.get("engagement") is not None:
         engagement = read_engagement(r, top["engagement"], use_case, vendors)
-    return EvaluationDocument(org, use_case, bank, name, evaluators, vendors, answers, engagement)
+    return EvaluationDocument(org, use_case, bank, name, evaluators, vendors, answers, engagement, dict(submitted))
 
 
 def read_engagement(r: _Reader, value: Any, use_case: UseCase, vendors: list[Vendor]) -> EngagementDoc:
@@ -613,7 +628,11 @@ def document_json(doc: EvaluationDocument) -> dict[str, Any]:
                 for q in doc.bank.questions
             ],
         },
-        "evaluation": {"name": doc.evaluation_name, "evaluators": list(doc.evaluators)},
+        "evaluation": {
+            "name": doc.evaluation_name,
+            "evaluators": list(doc.evaluators),
+            **({"submitted": dict(doc.submitted)} if doc.submitted else {}),
+        },
         "vendors": [],
     }
     for v in doc.vendors:

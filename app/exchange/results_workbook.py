@@ -67,6 +67,11 @@ def write_results(results: Results, answer_sources: dict[tuple[str, str, str], s
     if results.sensitivity is not None:
         _put(rk, info + 2, 1, "too close to call")
         _put(rk, info + 2, 2, "yes" if results.sensitivity.too_close_to_call else "no")
+    # Blind scoring: the results hold only submitted evaluators' answers (Results.snapshot is
+    # already the team's view); who is still scoring is named, with counts and no values.
+    state = results.scoring
+    _put(rk, info + 3, 1, "scoring")
+    _put(rk, info + 3, 2, state.summary() if state.provisional else "final: every evaluator has submitted")
 
     sc = wb.create_sheet("Sections")
     sections = bank.sections

@@ -167,6 +167,10 @@ class _View:
             items.append(markup(f"<b>Expected impact</b> · {impact}{who}", st.subtitle))
         else:
             items.append(markup("<b>Use case</b> · not linked to this evaluation", st.subtitle))
+        if self.r.scoring.provisional:
+            items.append(Spacer(1, 3 * mm))
+            items.append(_band(markup(self._provisional_text(), _colour_style(st.callout, SEVERITY["high"])),
+                               self.w, "high"))
         items.append(Spacer(1, 5 * mm))
         items.append(self._verdict_box())
         items.append(Spacer(1, 5 * mm))
@@ -178,6 +182,10 @@ class _View:
         items.append(self._decision_box())
         # Page 1 is one page whatever the input: shrink rather than spill (30 vendors, long names).
         return KeepInFrame(self.w, self.h - 2, items, mode="shrink")
+
+    def _provisional_text(self) -> str:
+        """Who is still scoring and how far they are; never their values (blind scoring)."""
+        return esc(self.r.scoring.summary()).replace("PROVISIONAL:", "<b>PROVISIONAL:</b>", 1)
 
     def _verdict_box(self) -> Flowable:
         st, r = self.st, self.r
@@ -353,7 +361,7 @@ class _View:
         sens = r.sensitivity
         uc = self.snap.use_case
         purpose = f" for “{esc(uc.title, 140)}”" if uc else ""
-        if self.leader is None or not r.comparable:
+        if self.leader is None or not r.comparable or r.scoring.provisional:
             head = "No decision yet"
             body = ("Complete the scoring (every evaluator submits) before a partner can be chosen. "
                     + (r.thin_data() or ""))
@@ -830,8 +838,15 @@ class _View:
         out.append(table(rows, [110, self.w - 110], header_rows=0, extra=[("TEXTCOLOR", (0, 0), (0, -1), MUTED)]))
         out.append(markup("Evaluators", _keep(st.h2)))
         rows = [["EVALUATOR", "SCORING"]]
+        progress = {e.name: e for e in self.r.scoring.still_scoring}
         for e in self.snap.evaluators:
-            status = f"submitted {e.submitted_at[:10]}" if e.submitted_at else "not submitted yet"
+            if e.submitted_at:
+                status = f"submitted {e.submitted_at[:10]}"
+            elif e.name in progress:
+                p = progress[e.name]
+                status = f"still scoring: {p.answered} of {p.expected} answers (not shown until submitted)"
+            else:
+                status = "the vendor's own response (evidence, never a score)"
             colour = GOOD if e.submitted else SEVERITY["high"]
             rows.append([para(e.name, st.cell), markup(f'<font color="{hexcolor(colour)}">{status}</font>', st.cell)])
         if len(rows) == 1:

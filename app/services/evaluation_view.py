@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from app.domain.evaluation import (
     NO_TOTAL,
@@ -11,6 +11,9 @@ from app.domain.evaluation import (
     Results,
     evaluate,
     format_total,
+    may_see,
+    scoring_state,
+    visible_to,
 )
 from app.domain.models import Answer
 from app.services import knowledge
@@ -23,15 +26,12 @@ def has_submitted(snapshot: EvaluationSnapshot, evaluator: str) -> bool:
 
 
 def visible_snapshot(snapshot: EvaluationSnapshot, evaluator: str | None) -> EvaluationSnapshot:
-    """The snapshot as `evaluator` may see it: only their own answers until they submit.
+    """The snapshot as `evaluator` (None: the team) may see it; the rule is domain's `may_see`.
 
-    Blind scoring (docs/method.md): before submitting, an evaluator sees no other evaluator's
-    scores, not even folded into totals or question flags.
+    Before submitting, an evaluator sees no other evaluator's scores, not even folded into
+    totals or question flags; nobody sees the scores of an evaluator who has not submitted.
     """
-    if evaluator is None or has_submitted(snapshot, evaluator):
-        return snapshot
-    mine = [a for a in snapshot.answers if a.evaluator in (evaluator, SELF_ASSESSMENT)]
-    return replace(snapshot, answers=mine)
+    return visible_to(snapshot, evaluator)
 
 
 def results(
@@ -39,7 +39,8 @@ def results(
     section_factors: dict[str, float] | None = None,
     with_sensitivity: bool = True,
 ) -> Results:
-    """Results of an in-memory snapshot, optionally with what-if section weight factors (not saved)."""
+    """The team's results of an in-memory snapshot (blind scoring applied), optionally with
+    what-if section weight factors (not saved)."""
     return evaluate(snapshot, knowledge.lexicons(), knowledge.synonyms(), section_factors or None, with_sensitivity)
 
 
@@ -51,15 +52,15 @@ def other_answers(snapshot: EvaluationSnapshot, vendor: str, evaluator: str) -> 
     """Other evaluators' values per question, or None while `evaluator` has not submitted.
 
     The vendor's own questionnaire response (SELF_ASSESSMENT) is what evaluators score, not
-    another evaluator's opinion, so a blind evaluator sees it too.
+    another evaluator's opinion, so a blind evaluator sees it too. A colleague who has not
+    submitted stays hidden even from an evaluator who has.
     """
     blind = not has_submitted(snapshot, evaluator)
     order = {e.name: i for i, e in enumerate(snapshot.evaluators)}
+    shown = {e.name for e in snapshot.evaluators if may_see(snapshot, evaluator, e.name)} | {SELF_ASSESSMENT}
     out: dict[str, list[tuple[str, str]]] = {}
     for a in sorted(snapshot.answers, key=lambda a: order.get(a.evaluator, 0)):
-        if a.vendor != vendor or a.evaluator == evaluator or not a.value:
-            continue
-        if blind and a.evaluator != SELF_ASSESSMENT:
+        if a.vendor != vendor or a.evaluator == evaluator or not a.value or a.evaluator not in shown:
             continue
         out.setdefault(a.question, []).append((a.evaluator, a.value))
     if blind and not out:
@@ -184,6 +185,6 @@ def section_matrix(res: Results) -> tuple[list[str], list[str], list[list[float 
 
 
 def submission_status(snapshot: EvaluationSnapshot) -> tuple[list[str], list[str]]:
-    """(evaluators who submitted, evaluators still scoring)."""
-    done = [e.name for e in snapshot.evaluators if e.submitted]
-    return done, [e.name for e in snapshot.evaluators if not e.submitted]
+    """(evaluators who submitted, evaluators still scoring); the vendor's self-assessment is neither."""
+    state = scoring_state(snapshot)
+    return state.submitted, [e.name for e in state.still_scoring]

@@ -11,8 +11,10 @@ from app.domain.evaluation import (
     Results,
     build_board,
     counts_as_score,
+    may_see,
     read_edit,
     results_from_board,
+    visible_to,
 )
 from app.domain.models import Answer, Vendor
 from app.domain.scoring import ScoreBoard
@@ -130,7 +132,7 @@ class LiveEvaluation:
         self.snapshot.answers = list(self._answers.values())
         self.seen = view.visible_snapshot(self.snapshot, self.evaluator)
         counts = counts_as_score(Answer(vendor, evaluator, qid, reading.value), self.snapshot.bank)
-        if counts and (self.seen is self.snapshot or evaluator == self.evaluator):
+        if counts and may_see(self.snapshot, self.evaluator, evaluator):
             self.board.set_reading(vendor, evaluator, qid, reading)
         self.progress = _progress(self.snapshot)
         self.results = self._quick()
@@ -196,8 +198,11 @@ class CompareView:
 def load_compare(
     ws: Workspace, evaluation_id: int, section_factors: dict[str, float] | None = None
 ) -> CompareView:
-    """Everything the Compare page needs for one evaluation (worker thread: opens its own session)."""
-    snapshot = evaluations.load_snapshot(ws, evaluation_id)
+    """Everything the Compare page needs for one evaluation (worker thread: opens its own session).
+
+    The team's view: only the answers of evaluators who have submitted (blind scoring).
+    """
+    snapshot = visible_to(evaluations.load_snapshot(ws, evaluation_id))
     board = build_board(snapshot)
     res = full_results(snapshot, board, section_factors, True)
     return CompareView(evaluation_id, snapshot, board, res, view.disagreements(res))

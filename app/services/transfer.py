@@ -6,11 +6,13 @@ import json
 import os
 import secrets
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlmodel import Session, col, select
 
 from app.domain.conversations import promises_from
+from app.domain.evaluation import SELF_ASSESSMENT
 from app.domain.models import UseCase
 from app.domain.oversight import validate_reviews
 from app.exchange.evaluation_json import (
@@ -82,7 +84,13 @@ def import_document(ws: Workspace, doc: EvaluationDocument, source: str = "", ac
         s.add(ev)
         s.flush()
         assert ev.id is not None
-        evaluator_ids = {name: repo.add_evaluator(s, ev.id, name).id or 0 for name in doc.evaluators}
+        evaluator_ids = {}
+        for name in doc.evaluators:
+            row = repo.add_evaluator(s, ev.id, name)
+            when = doc.submitted.get(name)
+            if when:
+                row.submitted_at = _utc(when)
+            evaluator_ids[name] = row.id or 0
         for v in doc.vendors:
             vendor_id = repo.write_vendor(s, ev.id, v).id or 0
             repo.add_answers(s, vendor_id, evaluator_ids,
@@ -113,6 +121,12 @@ def _import_engagement(ws: Workspace, s: Session, doc: EvaluationDocument, e: En
     return e.name
 
 
+def _utc(text: str) -> datetime:
+    """A timestamp from the file; one without a zone is taken as UTC, as the workspace stores them."""
+    when = datetime.fromisoformat(text)
+    return when if when.utcoffset() is not None else when.replace(tzinfo=UTC)
+
+
 def import_file(ws: Workspace, path: Path, actor: str | None = None) -> ImportSummary:
     return import_document(ws, read_document(path), str(path), actor)
 
@@ -137,6 +151,7 @@ def export_document(ws: Workspace, ref: str | int) -> EvaluationDocument:
         vendors=snap.vendors,
         answers=snap.answers,
         engagement=engagement,
+        submitted={e.name: e.submitted_at for e in snap.evaluators if e.submitted_at},
     )
 
 
@@ -190,8 +205,27 @@ def _is_database(path: Path) -> bool:
         return False
 
 
-def export_file(ws: Workspace, ref: str | int, path: Path) -> None:
-    write_atomically(path, dumps(export_document(ws, ref)).encode("utf-8"))
+def export_file(ws: Workspace, ref: str | int, path: Path) -> list[str]:
+    """Write the lossless exchange file; returns who in it has answers but has not submitted yet.
+
+    The file is the owner's full copy and keeps every answer, blind or not: whoever exports
+    it is told so (`unsubmitted_notice`), so it is not handed to an evaluator still scoring.
+    """
+    doc = export_document(ws, ref)
+    write_atomically(path, dumps(doc).encode("utf-8"))
+    answered = {a.evaluator for a in doc.answers}
+    return [e for e in doc.evaluators if e in answered and e not in doc.submitted and e != SELF_ASSESSMENT]
+
+
+def unsubmitted_notice(evaluators: list[str]) -> str:
+    """What the exporter is told when the file holds scores that are still blind ('' when none)."""
+    if not evaluators:
+        return ""
+    who = ", ".join(evaluators)
+    return (
+        f"This file contains unsubmitted scores: {who} {'has' if len(evaluators) == 1 else 'have'} not submitted yet. "
+        "It is the owner's full copy; do not share it with evaluators who are still scoring."
+    )
 
 
 def load_demo(ws: Workspace) -> ImportSummary:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from tests.conftest import DEMO_EVALUATION
 
+MAYA, DANIEL = "Maya Chen (RevOps)", "Daniel Okafor (Data)"
+
 
 def run(*args: str, workspace: Path | None = None) -> subprocess.CompletedProcess[str]:
     extra = ["--workspace", str(workspace)] if workspace else []
@@ -29,7 +31,8 @@ def test_score_human_output_reads_at_a_glance(demo_path: Path) -> None:
 def test_score_json_has_exactly_the_documented_shape(demo_path: Path) -> None:
     r = run("score", DEMO_EVALUATION, "--json", workspace=demo_path)
     data = json.loads(r.stdout)
-    assert set(data) == {"evaluation", "bank", "ranking", "sensitivity"}
+    assert set(data) == {"evaluation", "bank", "ranking", "sensitivity", "scoring"}
+    assert data["scoring"] == {"provisional": False, "submitted": [MAYA, DANIEL], "still_scoring": []}
     assert set(data["bank"]) == {"name", "version", "hash"} and len(data["bank"]["hash"]) == 64
     entry = data["ranking"][0]
     assert set(entry) == {"rank", "vendor", "total", "knocked_out", "knockout_reasons", "sections", "layers", "gaps", "disagreements", "flags"}

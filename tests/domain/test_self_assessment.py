@@ -16,7 +16,7 @@ def snapshot(*answers: Answer) -> EvaluationSnapshot:
         name="E",
         organization=Organization(),
         bank=BANK,
-        evaluators=[EvaluatorInfo("Maya"), EvaluatorInfo(SELF_ASSESSMENT)],
+        evaluators=[EvaluatorInfo("Maya", "2027-01-04T09:00:00+00:00"), EvaluatorInfo(SELF_ASSESSMENT)],
         vendors=[Vendor("Acme")],
         answers=list(answers),
     )

@@ -17,15 +17,22 @@ def test_format_total_one_decimal_or_dash() -> None:
 
 
 def test_blind_view_shows_only_own_answers_until_submitted(demo) -> None:
+    for who in (MAYA, DANIEL):
+        evaluations.set_submitted(demo, DEMO_EVALUATION, who, False)
     snap = evaluations.load_snapshot(demo, DEMO_EVALUATION)
     blind = view.visible_snapshot(snap, MAYA)
     assert blind.answers and {a.evaluator for a in blind.answers} == {MAYA}
     assert view.other_answers(snap, "OmniAI Solutions", MAYA) is None
     evaluations.set_submitted(demo, DEMO_EVALUATION, MAYA)
     snap = evaluations.load_snapshot(demo, DEMO_EVALUATION)
-    assert view.visible_snapshot(snap, MAYA) is snap
+    # Maya has submitted, Daniel has not: she sees none of his answers yet.
+    assert {a.evaluator for a in view.visible_snapshot(snap, MAYA).answers} == {MAYA}
+    assert view.other_answers(snap, "OmniAI Solutions", MAYA) == {}
+    evaluations.set_submitted(demo, DEMO_EVALUATION, DANIEL)
+    snap = evaluations.load_snapshot(demo, DEMO_EVALUATION)
+    assert view.visible_snapshot(snap, MAYA).answers == snap.answers
     others = view.other_answers(snap, "OmniAI Solutions", MAYA)
-    assert others is not None and all(who == DANIEL for values in others.values() for who, _ in values)
+    assert others and all(who == DANIEL for values in others.values() for who, _ in values)
 
 
 def test_progress_counts_answered_questions(demo) -> None:

@@ -154,3 +154,49 @@ def test_headline_counts_the_winners_open_critical_flags(qtbot, page: Page, demo
     page.open_evaluation(page.evaluation_id)
     qtbot.waitUntil(lambda: not page.busy and "critical" in page.headline.text() and "No open" not in page.headline.text())
     assert page.headline.text().endswith("<b>1 open critical red flag</b>.")
+
+
+MAYA, DANIEL = "Maya Chen (RevOps)", "Daniel Okafor (Data)"
+
+
+def _compare_after_reopening(qtbot, demo, *who: str) -> Page:
+    for name in who:
+        evaluations.set_submitted(demo, DEMO_EVALUATION, name, False)
+    ctx = AppContext(demo)
+    ctx.current_evaluation = evaluations.evaluation_id(demo, DEMO_EVALUATION)
+    widget = Page(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 800)
+    widget.show()
+    widget.refresh()
+    qtbot.waitUntil(lambda: not widget.busy and widget.results is not None)
+    return widget
+
+
+def test_compare_shows_no_score_of_an_evaluator_still_scoring(qtbot, demo) -> None:
+    page = _compare_after_reopening(qtbot, demo, DANIEL)
+    try:
+        # Disagreements set one evaluator's scores beside another's: none while Daniel scores.
+        assert page.disagreements.rowCount() == 0
+        assert page.tabs.tabText(3) == "Disagreements (0)"
+        banner = page.open_banner.text()
+        assert page.open_banner.isVisible() and banner.startswith("Provisional")
+        assert f"Still scoring: {DANIEL} (" in banner and " answers)" in banner
+        assert MAYA in banner
+        # The combined total is Maya's alone: not the 81.1 that folds in Daniel's scores.
+        assert ("Signal & Scale Partners", "81.1") not in ranking(page)
+    finally:
+        wait_for_workers()
+
+
+def test_compare_before_anyone_submits_shows_progress_and_no_totals(qtbot, demo) -> None:
+    page = _compare_after_reopening(qtbot, demo, MAYA, DANIEL)
+    try:
+        assert [total for _, total in ranking(page)] == ["—"] * 4
+        assert page.disagreements.rowCount() == 0
+        banner = page.open_banner.text()
+        assert "no evaluator has submitted yet, so no scores are shown" in banner
+        assert f"{MAYA} (" in banner and f"{DANIEL} (" in banner
+        assert page.matrix.index(0, 0).data() == "—"
+    finally:
+        wait_for_workers()

@@ -156,19 +156,27 @@ def test_full_flow_two_vendors_two_evaluators_from_the_keyboard(qtbot, page: Pag
     assert page.answers_tab.progress.value() == 1
     assert "4" not in (others.data() or "")
     assert "blind" in page.results_panel.results_note.text().lower()
-    # Ben submits: Ana's scores and the disagreement (4 against 1) become visible.
+    # Ben submits. Ana has not, so her answers stay hidden even from him: still no 4 in sight.
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     qtbot.mouseClick(page.answers_tab.submit, Qt.MouseButton.LeftButton)
     settle(qtbot, page)
     assert sql(ws, "SELECT submitted_at IS NOT NULL FROM evaluator WHERE name = ?", BEN) == [(1,)]
-    others = page.answers_tab.answers_model.index_of("TR03", AnswersModel.OTHERS)
-    assert others.data() == "Ana: 4"
-    assert "disagree" in others.data(Qt.ItemDataRole.ToolTipRole)
     assert not page.answers_tab.submit.isEnabled()
+    assert page.answers_tab.answers_model.index_of("TR03", AnswersModel.OTHERS).data() == ""
+    assert ANA in page.answers_tab.blind.text() and "still scoring" in page.answers_tab.blind.text()
     # Ana has not submitted, so she still sees only her own work.
     choose(page.answers_tab.evaluator, ANA)
     settle(qtbot, page)
     assert page.answers_tab.answers_model.index_of("TR03", AnswersModel.OTHERS).data() == "hidden until you submit"
+    # Ana submits: now both see each other's scores and the disagreement (4 against 1).
+    qtbot.mouseClick(page.answers_tab.submit, Qt.MouseButton.LeftButton)
+    settle(qtbot, page)
+    assert page.answers_tab.answers_model.index_of("TR03", AnswersModel.OTHERS).data() == "Ben: 1"
+    choose(page.answers_tab.evaluator, BEN)
+    settle(qtbot, page)
+    others = page.answers_tab.answers_model.index_of("TR03", AnswersModel.OTHERS)
+    assert others.data() == "Ana: 4"
+    assert "disagree" in others.data(Qt.ItemDataRole.ToolTipRole)
 
 
 def flag_rules(page: Page, vendor: str) -> dict[str, str]:

@@ -453,17 +453,7 @@ class Page(QWidget):
             slider.setValue(round(self.factors.get(s, 1.0) * 100))
             slider.blockSignals(False)
             self._label_slider(s)
-        done, waiting = view.submission_status(loaded.snapshot)
-        self.open_banner.setText(
-            self.tr(
-                "Scoring still open: %1 has not submitted yet, so these results may still move."
-            ).replace("%1", ", ".join(waiting))
-            if waiting and done
-            else self.tr("No evaluator has submitted yet: these results may still move.")
-            if waiting
-            else ""
-        )
-        self.open_banner.setVisible(bool(waiting))
+        self._show_scoring_state(loaded.results)
         self.results = loaded.results
         # Disagreements do not depend on weights: computed once, on the worker, shown once.
         self.disagreements.set_rows(loaded.disagreements)
@@ -475,6 +465,33 @@ class Page(QWidget):
         self._show_results(sensitivity_fresh=True, staged=True)
         if self.factors != factors:
             self.recompute()  # a slider moved while this was loading
+
+    def _show_scoring_state(self, res: Results) -> None:
+        """Provisional results say so, name who is still scoring and how far they are (no values)."""
+        state = res.scoring
+        waiting = ", ".join(
+            self.tr("%1 (%2 of %3 answers)")
+            .replace("%1", e.name)
+            .replace("%2", str(e.answered))
+            .replace("%3", str(e.expected))
+            for e in state.still_scoring
+        )
+        if not state.provisional:
+            text = ""
+        elif state.submitted:
+            text = (
+                self.tr(
+                    "Provisional: the scores below use only the answers of %1, who submitted. Still scoring: %2."
+                )
+                .replace("%1", ", ".join(state.submitted))
+                .replace("%2", waiting)
+            )
+        else:
+            text = self.tr(
+                "Provisional: no evaluator has submitted yet, so no scores are shown. Still scoring: %1."
+            ).replace("%1", waiting)
+        self.open_banner.setText(text)
+        self.open_banner.setVisible(bool(text))
 
     # ----- what-if ----------------------------------------------------------------------
 

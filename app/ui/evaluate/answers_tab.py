@@ -200,8 +200,16 @@ class AnswersTab(QWidget):
         submitted = view.has_submitted(snap, evaluator)
         self.submit.setEnabled(not submitted and not self.page.ctx.read_only)
         self.submit.setText(self.tr("Submitted") if submitted else self.tr("&Submit my scoring"))
+        waiting = [w for w in view.submission_status(snap)[1] if w != evaluator]
         self.blind.setText(
-            self.tr("You have submitted: other evaluators' answers and disagreements are shown.")
+            (
+                self.tr(
+                    "You have submitted. The answers of evaluators who have submitted are shown; still scoring, "
+                    "so still hidden: %1."
+                ).replace("%1", ", ".join(waiting))
+                if waiting
+                else self.tr("You have submitted: other evaluators' answers and disagreements are shown.")
+            )
             if submitted
             else self.tr(
                 "Blind scoring: you see only your own answers and totals until you press “Submit my scoring”."
