@@ -155,7 +155,9 @@ class _View:
         st = self.st
         items: list[Flowable] = []
         items.append(markup(f"PARTNER RECOMMENDATION · {esc(long_date(self.data.as_of)).upper()}", st.kicker))
-        if self.leader is not None and self.r.comparable:
+        if self.leader is not None and self.r.comparable and self.r.scoring.provisional:
+            items.append(markup(f"Leading so far: {esc(self.leader.vendor, 220)}", st.title))
+        elif self.leader is not None and self.r.comparable:
             items.append(markup(f"Recommendation: {esc(self.leader.vendor, 220)}", st.title))
         else:
             items.append(markup("No recommendation yet", st.title))
@@ -876,7 +878,8 @@ class _View:
             f"{self.r.sensitivity.draws:,} seeded random weightings (section weights drawn from a Dirichlet "
             f"distribution centred on the agreed weights, concentration {self.r.sensitivity.concentration:g}) and a "
             f"±{STABILITY_RANGE:.0%} scan of each section's weight, so the figures are the same every time.",
-            "Evaluators score blind: nobody sees the others' scores until they submit their own. Disagreements of "
+            "Evaluators score blind: nobody sees the others' scores until they submit their own, and an "
+            "evaluator's scores count in this report only once they have submitted. Disagreements of "
             "2 points or more on the 0–5 scale are marked for discussion.",
         ]
         for x in rules:

@@ -196,6 +196,7 @@ def test_pdf_is_marked_provisional_and_quotes_no_unsubmitted_note(demo_path: Pat
     whole = " ".join(pages)
     assert "PROVISIONAL" in pages[0] and f"Still scoring: {DANIEL} ({DANIEL_ANSWERS} of {EXPECTED} answers)" in pages[0]
     assert "No decision yet" in pages[0]
+    assert "Leading so far:" in pages[0] and "Recommendation:" not in pages[0]
     assert not [n for n in DANIEL_NOTES if flat(n) in whole]
     assert f"still scoring: {DANIEL_ANSWERS} of {EXPECTED} answers" in whole
 

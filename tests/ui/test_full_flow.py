@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
     QLineEdit,
+    QMessageBox,
     QTableView,
     QTabWidget,
     QWidget,
@@ -482,6 +483,13 @@ def test_procurement_lead_from_profile_to_pdf(
         # The progress table counts this evaluator's answers for both vendors.
         table = ev.results_panel.progress_model
         assert [table.index(r, column).data() for r in range(2)] == ["9/57", "9/57"]
+        # Each submits: until then nobody else sees their scores, nor totals built on them.
+        through_dialog(
+            qtbot, window, QMessageBox,
+            lambda box: click(qtbot, box.button(QMessageBox.StandardButton.Yes)), ev.submit,
+        )
+        settle(qtbot, ev)
+        assert not ev.submit.isEnabled()
     assert sql(ws, "SELECT COUNT(*) FROM answer") == [(36,)]
     assert ev.answers_tab.answers_model.cell("TR03").value == "2"  # Ben's answer for the runner-up
 
