@@ -17,7 +17,7 @@ from typing import Any
 from app.domain.bank import Bank, Question, QuestionType, format_number, parse_bool
 from app.domain.errors import AnswerError
 from app.domain.evaluation import edit_answer
-from app.domain.models import Milestone, Pricing, Reference, Stage, Timeline, Vendor
+from app.domain.models import Milestone, Organization, Pricing, Reference, Stage, Timeline, Vendor
 from app.domain.wording import TYPE_WORDS
 from app.exchange.bank_files import (
     cell_text,
@@ -37,8 +37,12 @@ QUESTIONS_SHEET = "Questionnaire"
 PROFILE_SHEET = "Profile"
 REFERENCES_SHEET = "References"
 TIMELINE_SHEET = "Timeline"
-COLUMNS = ("id", "section", "question", "guidance", "answer type", "allowed answers", "answer", "comment")
-ANSWER_COL, COMMENT_COL = 7, 8  # 1-based
+# What a vendor is asked, never what evaluators are told: no guidance (it names the answers we
+# hope for and the phrases the red-flag rules look for) and no scale rubric (it would turn
+# every scale question into self-grading). The reader finds columns by name, so older
+# workbooks that still have a "guidance" column read back the same.
+COLUMNS = ("id", "section", "question", "answer type", "allowed answers", "answer", "comment")
+ANSWER_COL, COMMENT_COL = 6, 7  # 1-based
 REFERENCE_ROWS = 30
 MILESTONE_ROWS = 20
 MILESTONES_HEADER_ROW = 5
@@ -97,18 +101,30 @@ class FilledQuestionnaire:
 # ----- writing -----------------------------------------------------------------------------
 
 
+def about_us(org: Organization) -> list[str]:
+    """The "About us" block: what the questions assume about us (our own profile, nothing more)."""
+    lines = ["About us: what the questions assume"]
+    if org.name.strip():
+        lines.append(f"Company: {org.name.strip()}")
+    lines.append(f"Industry: {org.industry.strip() or 'not stated'}")
+    lines.append(f"Stage: {org.stage.value}")
+    lines.append(f"Systems we use: {'; '.join(org.systems) or 'none named'}")
+    lines.append(f"Regulations that apply to us: {'; '.join(org.regulations) or 'none named'}")
+    return lines
+
+
 def _split_list(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"[;\n,]", text) if p.strip()]
 
 
 def _allowed_text(q: Question) -> str:
+    """The form an answer takes; for a scale, the same neutral words for every question (the
+    bank's rubric is for evaluators only)."""
     na = "\nn/a (not applicable)" if q.allow_na else ""
     if q.type is QuestionType.YES_NO:
         return "yes or no" + na
     if q.type is QuestionType.SCALE:
-        if q.rubric:
-            return "\n".join(f"{k} = {v}" for k, v in sorted(q.rubric.items())) + na
-        return "a whole number from 0 (none) to 5 (excellent)" + na
+        return "a whole number from 0 (not at all) to 5 (fully)" + na
     if q.type is QuestionType.NUMBER:
         return "a number" + na
     if q.type is QuestionType.CHOICE:
@@ -121,9 +137,12 @@ def write_questionnaire(
     bank: Bank,
     vendor: Vendor,
     answers: dict[str, tuple[str, str]] | None = None,
-    organization: str = "",
+    organization: Organization | None = None,
 ) -> bytes:
-    """The workbook as bytes; `answers` (id → (value, comment)) prefill a previous response."""
+    """The workbook as bytes; `answers` (id → (value, comment)) prefill a previous response.
+
+    `organization` (ours) fills the "About us" block: what the questions assume about us.
+    """
     import openpyxl
     from openpyxl.styles import Alignment, Font, Protection
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -144,19 +163,23 @@ def write_questionnaire(
     # Instructions
     ins = wb.active
     ins.title = "Instructions"
+    org = organization or Organization()
+    sender = org.name.strip()
     lines: list[tuple[str, Any]] = [
         (f"Questionnaire for {vendor.name}", title_font),
-        (f"Evaluation: {meta.evaluation}" + (f" — sent by {organization}" if organization else ""), None),
+        (f"Evaluation: {meta.evaluation}" + (f" — sent by {sender}" if sender else ""), None),
         ("Please return by:", bold),
         ("", None),
+        *((text, bold if k == 0 else None) for k, text in enumerate(about_us(org))),
+        ("", None),
         ("What to do", bold),
-        ("1. Answer every question on the 'Questionnaire' sheet in the 'answer' column. Use the comment column for evidence: names, numbers, links.", None),
+        ("1. Answer every question on the 'Questionnaire' sheet in the 'answer' column. In the comment column give the evidence: client names, dates, numbers, documents we may check.", None),
         ("2. Fill in the 'Profile', 'References' and 'Timeline' sheets. What we already know is filled in; correct it where it is wrong.", None),
         ("3. Save the file as .xlsx (keep its name, sheets and the order of rows) and send it back.", None),
         ("", None),
         ("How your answers are read", bold),
         ("• yes / no questions: pick yes or no from the list.", None),
-        ("• scale 0–5 questions: a whole number from 0 to 5; the 'allowed answers' column explains what each level means.", None),
+        ("• scale 0–5 questions: a whole number from 0 (not at all) to 5 (fully); say in the comment what it rests on.", None),
         ("• number questions: a plain number (no units, no ranges).", None),
         ("• choice questions: pick one of the listed answers.", None),
         ("• text questions: write freely.", None),
@@ -190,10 +213,9 @@ def write_questionnaire(
         set_text(qs.cell(i, 1), q.id)
         set_text(qs.cell(i, 2), q.section)
         set_text(qs.cell(i, 3), q.question)
-        set_text(qs.cell(i, 4), q.guidance)
-        set_text(qs.cell(i, 5), TYPE_LABELS[q.type])
-        set_text(qs.cell(i, 6), _allowed_text(q))
-        for j in (3, 4, 6):
+        set_text(qs.cell(i, 4), TYPE_LABELS[q.type])
+        set_text(qs.cell(i, 5), _allowed_text(q))
+        for j in (3, 5):
             qs.cell(i, j).alignment = wrap
         ans = qs.cell(i, ANSWER_COL)
         com = qs.cell(i, COMMENT_COL)
@@ -240,7 +262,7 @@ def write_questionnaire(
                 number_na.add(cell_ref)
             else:
                 number_plain.add(cell_ref)
-    for j, w in enumerate((9, 18, 60, 45, 11, 30, 24, 40), start=1):
+    for j, w in enumerate((9, 18, 70, 11, 30, 24, 45), start=1):
         qs.column_dimensions[column_letter(j)].width = w
     qs.freeze_panes = "D2"
     protect(qs)

@@ -396,7 +396,7 @@ def export_questionnaire(ws: object, evaluation: str | int, vendor: str, out: Pa
                 previous[a.qid] = (a.value, a.note)
         meta = QuestionnaireMeta(ev.name, ev.id, vrow.name, bank_row.name if bank_row else bank.name,
                                  version.version, version.hash)
-    data = write_questionnaire(meta, bank, profile, previous, organization=org.name)
+    data = write_questionnaire(meta, bank, profile, previous, organization=org)
     out = Path(out)
     write_atomically(out, data)
     return out

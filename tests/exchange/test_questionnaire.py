@@ -12,6 +12,7 @@ import pytest
 
 from app.domain.bank import Bank, Question, QuestionType
 from app.domain.models import Reference, Vendor
+from app.exchange.questionnaire import ANSWER_COL, COMMENT_COL
 from app.services import banks, evaluations
 from app.services.errors import InputError
 from app.services.spreadsheets import (
@@ -61,10 +62,10 @@ def _fill(path: Path, bank: Bank) -> dict[str, object]:
         qid = ws.cell(r, 1).value
         q = bank.question(qid)
         value = _answer_for(q, r)
-        cell = ws.cell(r, 7, value)
+        cell = ws.cell(r, ANSWER_COL, value)
         if isinstance(value, str) and value.startswith("="):
             cell.data_type = "s"
-        ws.cell(r, 8, f"evidence for {qid}")
+        ws.cell(r, COMMENT_COL, f"evidence for {qid}")
         given[qid] = value
     pr = wb["Profile"]
     labels = {pr.cell(r, 1).value: r for r in range(1, pr.max_row + 1)}
@@ -128,19 +129,19 @@ def test_workbook_is_protected_with_dropdowns_and_identification(setup: object, 
     assert wb.sheetnames == ["Instructions", "Questionnaire", "_lists", "Profile", "References", "Timeline", "_diligence"]
     assert wb["_diligence"].sheet_state == "hidden" and wb["_lists"].sheet_state == "hidden"
     ws = wb["Questionnaire"]
-    assert [c.value for c in ws[1]] == ["id", "section", "question", "guidance", "answer type", "allowed answers", "answer", "comment"]
+    assert [c.value for c in ws[1]] == ["id", "section", "question", "answer type", "allowed answers", "answer", "comment"]
     assert ws.protection.sheet
-    assert ws.cell(2, 7).protection.locked is False and ws.cell(2, 8).protection.locked is False
+    assert ws.cell(2, ANSWER_COL).protection.locked is False and ws.cell(2, COMMENT_COL).protection.locked is False
     assert ws.cell(2, 3).protection.locked is not False
     validated = {str(rng) for dv in ws.data_validations.dataValidation for rng in dv.sqref.ranges}
     bank = evaluations.load_snapshot(setup, EVAL).bank  # type: ignore[arg-type]
     needs = [r for r, q in enumerate(bank.questions, start=2) if q.type is not QuestionType.TEXT]
-    assert all(f"G{r}" in validated for r in needs)
+    assert all(f"F{r}" in validated for r in needs)
     kinds = {dv.type for dv in ws.data_validations.dataValidation}
     assert {"list", "decimal"} <= kinds
     na_q = next((r, q) for r, q in enumerate(bank.questions, start=2) if q.allow_na and q.type is QuestionType.YES_NO)
     lists = wb["_lists"]
-    dv = next(d for d in ws.data_validations.dataValidation if f"G{na_q[0]}" in {str(x) for x in d.sqref.ranges})
+    dv = next(d for d in ws.data_validations.dataValidation if f"F{na_q[0]}" in {str(x) for x in d.sqref.ranges})
     col = dv.formula1.split("!")[1].split(":")[0].replace("$", "")[0]
     assert [lists[f"{col}{i}"].value for i in (1, 2, 3)] == ["yes", "no", "n/a"]
     meta = {r[0].value: r[1].value for r in wb["_diligence"].iter_rows()}
@@ -165,13 +166,13 @@ def test_bad_answer_is_refused_with_its_row_and_nothing_changes(setup: object, t
     _fill(out, bank)
     row = next(r for r, q in enumerate(bank.questions, start=2) if q.type is QuestionType.YES_NO)
     wb = openpyxl.load_workbook(out)
-    wb["Questionnaire"].cell(row, 7, "maybe")
+    wb["Questionnaire"].cell(row, ANSWER_COL, "maybe")
     wb.save(out)
     before = _counts(ws)
     r = subprocess.run([sys.executable, "-m", "app", "answers", "import", str(out), "--evaluation", EVAL,
                         "--workspace", str(ws.location)], capture_output=True, text=True, timeout=60)  # type: ignore[attr-defined]
     assert r.returncode == 2
-    assert r.stderr.strip() == f"diligence: acme.xlsx, sheet \"Questionnaire\", row {row}, column G (answer): 'maybe' is not yes or no"
+    assert r.stderr.strip() == f"diligence: acme.xlsx, sheet \"Questionnaire\", row {row}, column F (answer): 'maybe' is not yes or no"
     assert _counts(ws) == before
 
 
@@ -200,9 +201,9 @@ def test_reimport_replaces_answers_and_is_audited(setup: object, tmp_path: Path)
     export_questionnaire(ws, EVAL, VENDOR, out2)
     wb = openpyxl.load_workbook(out2)
     sheet = wb["Questionnaire"]
-    assert sheet.cell(2, 7).value not in (None, "")
-    sheet.cell(2, 7).value = None
-    sheet.cell(2, 8).value = None
+    assert sheet.cell(2, ANSWER_COL).value not in (None, "")
+    sheet.cell(2, ANSWER_COL).value = None
+    sheet.cell(2, COMMENT_COL).value = None
     wb.save(out2)
     second = import_answers(ws, out2, EVAL)
     assert second.replaced == len(bank.questions) and second.answers == len(bank.questions) - 1

@@ -13,6 +13,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QWizard
 
+from app.exchange.questionnaire import ANSWER_COL
 from app.services import banks, evaluations
 from app.store.workspace import open_workspace
 from app.ui.context import AppContext
@@ -139,7 +140,7 @@ def test_dropping_a_filled_questionnaire_imports_it(window: MainWindow, qtbot: A
     ws = wb["Questionnaire"]
     bank = evaluations.load_snapshot(window.ctx.workspace, DEMO_EVALUATION).bank
     yes_no_row = next(r for r, q in enumerate(bank.questions, start=2) if q.type.value == "yes_no")
-    ws.cell(yes_no_row, 7, "yes")
+    ws.cell(yes_no_row, ANSWER_COL, "yes")
     wb.save(out)
     with qtbot.waitSignal(window.ctx.changes, timeout=5000) as changed:
         _drop(window, out)
@@ -160,13 +161,13 @@ def test_dropping_a_broken_questionnaire_reports_the_precise_error(window: MainW
     wb = openpyxl.load_workbook(out)
     bank = evaluations.load_snapshot(window.ctx.workspace, DEMO_EVALUATION).bank
     row = next(r for r, q in enumerate(bank.questions, start=2) if q.type.value == "scale")
-    wb["Questionnaire"].cell(row, 7, 9)
+    wb["Questionnaire"].cell(row, ANSWER_COL, 9)
     wb.save(out)
     before = len(evaluations.load_snapshot(window.ctx.workspace, DEMO_EVALUATION).answers)
     _drop(window, out)
     qtbot.waitUntil(lambda: window.findChild(QMessageBox) is not None, timeout=5000)
     box = window.findChild(QMessageBox)
-    assert box.text() == f"q.xlsx, sheet \"Questionnaire\", row {row}, column G (answer): '9' is not a whole number from 0 to 5"
+    assert box.text() == f"q.xlsx, sheet \"Questionnaire\", row {row}, column F (answer): '9' is not a whole number from 0 to 5"
     assert len(evaluations.load_snapshot(window.ctx.workspace, DEMO_EVALUATION).answers) == before
 
 
