@@ -7,10 +7,10 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from app.domain.bank import QuestionType
-from app.domain.models import Organization, Severity, Vendor
+from app.domain.models import Organization, Severity, Timeline, Vendor
 from app.domain.scoring import ScoreBoard
 from app.domain.text import Synonyms, find_phrases, norm, stem, words
-from app.domain.wording import condition_words
+from app.domain.wording import condition_words, plural
 
 INDUSTRY_AVERAGE_MONTHS = 8
 GENERALIST_INDUSTRY_COUNT = 6
@@ -62,6 +62,15 @@ class RedFlag:
         return (self.vendor, self.ack_id)
 
 
+def _and(parts: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def _quoted(phrases: Sequence[str]) -> str:
+    return _and([f"“{p}”" for p in phrases])
+
+
 def sort_flags(flags: Sequence[RedFlag]) -> list[RedFlag]:
     return sorted(flags, key=lambda f: (f.severity.rank, f.vendor.casefold(), f.rule))
 
@@ -86,22 +95,36 @@ def check_references(org: Organization, vendor: Vendor, syn: Synonyms) -> RedFla
     if good:
         return None
     in_industry = [r for r in refs if syn.same("industry", r.industry, org.industry)]
+    industry = org.industry.strip() or "our industry"
     if not refs:
         severity = Severity.CRITICAL
         message = f"{vendor.name} gave no customer references at all, so nobody can vouch for their work."
         evidence: tuple[str, ...] = ("references: none",)
     elif not in_industry:
         severity = Severity.HIGH
+        theirs = sorted({r.industry.strip() for r in refs if r.industry.strip()}, key=str.casefold)
+        where = f": {_and(theirs)}" if theirs else ", and none names an industry"
         message = (
-            f"None of {vendor.name}'s references is in our industry ({org.industry}); "
-            "they have not shown they can do this for a business like ours."
+            f"None of {vendor.name}'s {plural(len(refs), 'reference')} is in our industry ({industry}). "
+            f"{'It is' if len(refs) == 1 else 'They are'} in other industries{where}."
+        ) if theirs else (
+            f"None of {vendor.name}'s {plural(len(refs), 'reference')} is in our industry ({industry}): "
+            "no reference names an industry."
         )
         evidence = tuple(_ref_text(r) for r in refs)
     else:
         severity = Severity.MEDIUM
+        why = []
+        for r in in_industry:
+            reasons = []
+            if not syn.same("stage", r.stage, org.stage.value):
+                reasons.append(f"{r.stage.strip()} stage" if r.stage.strip() else "stage not given")
+            if not r.in_production:
+                reasons.append("not in production")
+            why.append(f"{r.company.strip() or 'an unnamed reference'} ({', '.join(reasons)})")
         message = (
-            f"{vendor.name} has references in {org.industry}, but none in production at a "
-            f"company of our stage ({org.stage.value})."
+            f"{vendor.name} has {plural(len(in_industry), 'reference')} in {industry}, but none is both in "
+            f"production and at a company of our stage ({org.stage.value}): {_and(why)}."
         )
         evidence = tuple(_ref_text(r) for r in refs)
     return RedFlag("no_relevant_references", severity, message, evidence, vendor.name)
@@ -125,18 +148,43 @@ def check_timeline(vendor: Vendor, lex: Lexicons) -> RedFlag | None:
         evidence.append(f"timeline says {t.description.strip()!r} (vague: {', '.join(vague)})")
     if not evidence:
         return None
+    said = _timeline_said(t, vague)
     impressive = vendor.demo_rating is not None and vendor.demo_rating >= 4
     if impressive:
         severity = Severity.CRITICAL
-        message = (
-            f"Impressive demo, vague timeline: {vendor.name} rated {vendor.demo_rating:g}/5 in the demo "
-            "but has not committed to when it will be in production."
-        )
+        joint = ", " if ", but " in said else " but "
+        message = f"Impressive demo, vague timeline: {vendor.name} rated {vendor.demo_rating:g} of 5 in the demo{joint}{said}."
         evidence.append(f"demo rating: {vendor.demo_rating:g} of 5")
     else:
         severity = Severity.HIGH
-        message = f"{vendor.name} has not committed to a concrete timeline to production."
+        message = f"{vendor.name} {said}."
     return RedFlag("vague_timeline", severity, message, tuple(evidence), vendor.name)
+
+
+def _timeline_said(t: Timeline, vague: list[str]) -> str:
+    """What the vendor committed to, then the trigger(s) that fired, in the vendor's own figures.
+
+    "committed to 6 months from kickoff to production but gave no milestone with a month".
+    """
+    done: list[str] = []
+    missing: list[str] = []
+    months = t.kickoff_to_production_months
+    if months is None:
+        missing.append("gave no time from kickoff to production")
+    else:
+        done.append(f"committed to {months:g} {'month' if months == 1 else 'months'} from kickoff to production")
+    dated = [m for m in t.milestones if m.month is not None]
+    if dated:
+        done.append(f"dated {plural(len(dated), 'milestone')}")
+    elif t.milestones:
+        missing.append(f"gave {plural(len(t.milestones), 'milestone')} but no month for any of them")
+    else:
+        missing.append("gave no milestones with a month")
+    if vague:
+        missing.append(f"describes the timeline in vague terms ({_quoted(vague)})")
+    if not done:
+        return _and(missing)
+    return f"{_and(done)}, but {_and(missing)}"
 
 
 _TIME_WORDS = {"day", "days", "week", "weeks", "month", "months", "sprint", "sprints", "q1", "q2", "q3", "q4"}
@@ -212,36 +260,46 @@ def check_infrastructure(org: Organization, vendor: Vendor, syn: Synonyms) -> Re
     )
     if missing:
         message = (
-            f"{vendor.name}'s plan and price assume infrastructure we do not have: "
-            f"{', '.join(n.item for n in missing)}. Building it adds cost and time that the quote does not show."
+            f"{vendor.name}'s {_whose(missing)} infrastructure we do not have: "
+            f"{_and([n.item for n in missing])}. Building it adds cost and time; check whether the quote covers it."
         )
         return RedFlag("infrastructure_mismatch", Severity.HIGH, message, evidence, vendor.name)
     if other:
         pairs = "; ".join(f"{n.item}, where we use {' and '.join(n.ours)}" for n in other)
         message = (
-            f"{vendor.name}'s plan assumes a different product of a kind we have ({pairs}); "
+            f"{vendor.name}'s {_whose(other)} a different product of a kind we have ({pairs}); "
             "ask what changes in their connectors, plan and price."
         )
         return RedFlag("infrastructure_mismatch", Severity.MEDIUM, message, evidence, vendor.name)
     return None
 
 
+def _whose(needs: Sequence[InfrastructureNeed]) -> str:
+    """Which of the vendor's papers named the need: its plan, its price or both."""
+    sources = {n.source for n in needs}
+    return "plan and price assume" if len(sources) == 2 else f"{next(iter(sources))} assumes"
+
+
 def check_generalist(vendor: Vendor, lex: Lexicons, syn: Synonyms) -> RedFlag | None:
     evidence: list[str] = []
+    said: list[str] = []
     any_words = [i for i in vendor.industries if norm(i) in _ANY_INDUSTRY]
     if any_words:
         evidence.append(f"industries served: {', '.join(any_words)}")
+        said.append(f"lists the industries it serves as {_quoted([i.strip() for i in any_words])}")
     distinct = syn.canonical_set("industry", vendor.industries)
     if len(distinct) >= GENERALIST_INDUSTRY_COUNT:
         evidence.append(f"serves {len(distinct)} different industries: {', '.join(sorted(distinct))}")
+        said.append(f"says it serves {len(distinct)} different industries")
     phrases = find_phrases(vendor.claims, lex.generalist_claims)
     if phrases:
         evidence.append(f"claims: {', '.join(repr(p) for p in phrases)}")
+        said.append(f"claims {_quoted(phrases)}")
     if not evidence:
         return None
     message = (
-        f"{vendor.name} presents itself as able to do anything for anyone; "
-        "specialists who have solved our exact problem before deliver more reliably."
+        f"{vendor.name} {_and(said)}. "
+        "Specialists who have solved our exact problem before deliver more reliably."
     )
     return RedFlag("generalist", Severity.MEDIUM, message, tuple(evidence), vendor.name)
 
@@ -251,9 +309,14 @@ def check_track_record(org: Organization, vendor: Vendor) -> RedFlag | None:
     if n is not None and n > 0:
         return None
     shown = "not given" if n is None else "0"
+    industry = org.industry.strip() or "our industry"
+    said = (
+        f"did not say how many production deployments it has in {industry}"
+        if n is None
+        else f"reports 0 production deployments in {industry}"
+    )
     message = (
-        f"{vendor.name} has no production deployments in {org.industry or 'our industry'}; "
-        "in Gartner's 2024 survey only about half of AI projects (48 %) reached production."
+        f"{vendor.name} {said}; in Gartner's 2024 survey only about half of AI projects (48 %) reached production."
     )
     return RedFlag(
         "no_production_track_record",
@@ -264,6 +327,12 @@ def check_track_record(org: Organization, vendor: Vendor) -> RedFlag | None:
     )
 
 
+def _sentence(text: str) -> str:
+    """The bank's flag message as a sentence of its own."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def check_questions(board: ScoreBoard, vendor: str) -> list[RedFlag]:
     flags = []
     for q in board.questions:
@@ -272,18 +341,22 @@ def check_questions(board: ScoreBoard, vendor: str) -> list[RedFlag]:
             continue
         if q.type is QuestionType.TEXT:
             hits = []
+            found: list[str] = []
             for evaluator, text in board.texts(vendor, q.id):
                 phrase = rule.fires_on_text(text)
                 if phrase:
-                    hits.append(f"{q.id} answer ({evaluator}) contains {phrase!r}: {text.strip()[:200]!r}")
+                    hits.append(f"{q.id} answer ({evaluator}) contains \u201c{phrase}\u201d: \u201c{text.strip()[:200]}\u201d")
+                    found.append(phrase)
             if hits:
-                flags.append(RedFlag(f"question:{q.id}", rule.severity, rule.message, tuple(hits), vendor))
+                message = f"{_sentence(rule.message)} The answer to {q.id} says {_quoted(list(dict.fromkeys(found)))}."
+                flags.append(RedFlag(f"question:{q.id}", rule.severity, message, tuple(hits), vendor))
             continue
         s5 = board.score5(vendor, q.id)
         if s5 is not None and rule.fires_on_score(s5):
             when = condition_words(rule.op, rule.threshold)
             evidence = (f"{q.id} \u201c{q.question}\u201d scored {s5:.1f} of 5 (flagged at {when} of 5)",)
-            flags.append(RedFlag(f"question:{q.id}", rule.severity, rule.message, evidence, vendor))
+            message = f"{_sentence(rule.message)} {q.id} scored {s5:.1f} of 5 (flagged at {when} of 5)."
+            flags.append(RedFlag(f"question:{q.id}", rule.severity, message, evidence, vendor))
     return flags
 
 

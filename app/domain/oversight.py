@@ -247,9 +247,10 @@ def off_track_flags(
                     f"{cur.month}: no recovery plan recorded",
                 )
                 message = (
-                    f"{t.metric.name} has been off track two months running ({prev.month} and "
-                    f"{cur.month}) and there is no recovery plan: time for a different conversation "
-                    "with the partner."
+                    f"{t.metric.name} has been off track two months running: {prev.actual:g}{unit} against "
+                    f"{short_number(prev.expected)}{unit} expected in {prev.month}, {cur.actual:g}{unit} against "
+                    f"{short_number(cur.expected)}{unit} in {cur.month}, and the {cur.month} review has no recovery "
+                    "plan: time for a different conversation with the partner."
                 )
                 flags.append(
                     RedFlag("metrics_off_track", Severity.HIGH, message, evidence, vendor, subject=f"{t.metric.name}@{cur.month}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.domain.flags import (
@@ -170,7 +172,8 @@ def test_question_flag_rules_on_scores_and_text() -> None:
     sb.set_answer("Good", "e2", "R1", "2")  # mean 1.5 < 2
     sb.set_answer("Good", "e1", "T1", "After kickoff We Handle Everything.")
     found = rules(good_vendor(), sb)
-    assert found["question:R1"].severity is Severity.HIGH and found["question:R1"].message == "Weak rollback procedures"
+    assert found["question:R1"].severity is Severity.HIGH
+    assert found["question:R1"].message == "Weak rollback procedures. R1 scored 1.5 of 5 (flagged at less than 2 of 5)."
     assert "1.5" in found["question:R1"].evidence[0]
     assert found["question:T1"].severity is Severity.MEDIUM
     sb.set_answer("Good", "e2", "R1", "4")  # mean 2.5: no longer below 2
@@ -274,3 +277,107 @@ class TestDatedPlanWithADependency:
 
     def test_the_same_words_without_a_dated_plan_are_flagged(self) -> None:
         assert self.flag("Depending on read access in week 1.", months=None) is not None
+
+
+# ----- every trigger branch names itself ------------------------------------------------------
+#
+# (case, vendor changes, rule, severity, words the message must hold — the trigger that fired and
+# the vendor's own figures —, words it must not hold: what the data contradicts).
+SIX = ["retail", "banking", "health", "energy", "telecom", "media"]
+BRANCHES = [
+    ("no references at all", {"references": []}, "no_relevant_references", Severity.CRITICAL,
+     ["gave no customer references"], []),
+    ("no reference in our industry", {"references": [Reference("Bank", "banking", "scale-up", True, True),
+                                                     Reference("Shop", "retail", "scale-up", True, True)]},
+     "no_relevant_references", Severity.HIGH,
+     ["None of Good's 2 references is in our industry (B2B SaaS)", "banking and retail"], []),
+    ("in our industry, wrong stage", {"references": [Reference("Big", "SaaS", "enterprise", True, True)]},
+     "no_relevant_references", Severity.MEDIUM,
+     ["1 reference in B2B SaaS", "Big (enterprise stage)"], ["not in production"]),
+    ("in our industry and stage, not in production", {"references": [Reference("Pilot", "SaaS", "scale-up", False, True)]},
+     "no_relevant_references", Severity.MEDIUM, ["Pilot (not in production)"], ["enterprise"]),
+    # The issue's own case: 6 months given, no milestones at all.
+    ("months given, no milestones", {"timeline": Timeline(6, [], "Production in month 6."), "demo_rating": 3},
+     "vague_timeline", Severity.HIGH,
+     ["committed to 6 months from kickoff to production", "but gave no milestones with a month"],
+     ["has not committed", "no time from kickoff"]),
+    ("milestones without a month", {"timeline": Timeline(6, [Milestone("Pilot", None), Milestone("Live", None)], ""),
+                                    "demo_rating": None},
+     "vague_timeline", Severity.HIGH, ["committed to 6 months", "gave 2 milestones but no month for any of them"],
+     ["has not committed"]),
+    ("months missing", {"timeline": Timeline(None, [Milestone("Pilot", 2)], "Pilot in month 2."), "demo_rating": 3},
+     "vague_timeline", Severity.HIGH, ["dated 1 milestone, but gave no time from kickoff to production"],
+     ["no milestones with a month"]),
+    ("vague words only", {"timeline": Timeline(6, [Milestone("Pilot", 2)], "It depends, ASAP"), "demo_rating": 3},
+     "vague_timeline", Severity.HIGH,
+     ["committed to 6 months from kickoff to production and dated 1 milestone, but describes the timeline in vague terms",
+      "\u201casap\u201d", "\u201cdepends\u201d"], ["gave no"]),
+    ("nothing committed", {"timeline": Timeline(None, [], "tbd"), "demo_rating": 3}, "vague_timeline", Severity.HIGH,
+     ["gave no time from kickoff to production, gave no milestones with a month and describes the timeline in vague terms (\u201ctbd\u201d)"],
+     ["committed to"]),
+    ("impressive demo", {"timeline": Timeline(6, [], ""), "demo_rating": 4.5}, "vague_timeline", Severity.CRITICAL,
+     ["Impressive demo, vague timeline: Good rated 4.5 of 5 in the demo, committed to 6 months",
+      "but gave no milestones with a month"], ["has not committed"]),
+    ("plan assumes what we lack", {"assumed_infrastructure": ["MLOps"]}, "infrastructure_mismatch", Severity.HIGH,
+     ["Good's plan assumes infrastructure we do not have: MLOps"], ["price"]),
+    ("price assumes what we lack", {"pricing": Pricing("fixed", 1, "USD", ["GPU cluster"])}, "infrastructure_mismatch",
+     Severity.HIGH, ["Good's price assumes infrastructure we do not have: GPU cluster"], ["plan"]),
+    ("plan and price assume what we lack", {"assumed_infrastructure": ["MLOps"], "pricing": Pricing("fixed", 1, "USD", ["GPU cluster"])},
+     "infrastructure_mismatch", Severity.HIGH, ["plan and price assume", "MLOps and GPU cluster"], []),
+    ("industries: any", {"industries": ["Any"]}, "generalist", Severity.MEDIUM,
+     ["lists the industries it serves as \u201cAny\u201d"], ["different industries", "claims"]),
+    ("six industries", {"industries": SIX}, "generalist", Severity.MEDIUM, ["says it serves 6 different industries"],
+     ["\u201cAny\u201d", "claims"]),
+    ("claims lexicon", {"claims": "Honestly, we can do anything you need."}, "generalist", Severity.MEDIUM,
+     ["claims \u201cwe can do anything\u201d"], ["different industries"]),
+    ("deployments not given", {"production_deployments_in_industry": None}, "no_production_track_record", Severity.HIGH,
+     ["did not say how many production deployments it has in B2B SaaS"], ["has no production", "reports 0"]),
+    ("zero deployments", {"production_deployments_in_industry": 0}, "no_production_track_record", Severity.HIGH,
+     ["reports 0 production deployments in B2B SaaS"], ["did not say"]),
+]
+
+
+def _no_internal_words(message: str) -> None:
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", message), message  # no snake_case rule ids
+    assert not re.search(r"(<=|>=|[<>=])\s?\d|contains=|:high:|:medium:|:critical:", message), message  # no rule syntax
+
+
+@pytest.mark.parametrize(("case", "changes", "rule", "severity", "says", "never"), BRANCHES, ids=[b[0] for b in BRANCHES])
+def test_each_branch_names_its_trigger(case: str, changes: dict[str, object], rule: str, severity: Severity,
+                                       says: list[str], never: list[str]) -> None:
+    found = rules(good_vendor(**changes))
+    assert set(found) == {rule}, case
+    f = found[rule]
+    assert f.severity is severity
+    for words in says:
+        assert words in f.message, (case, f.message)
+    for words in never:
+        assert words not in f.message, (case, f.message)
+    _no_internal_words(f.message)
+
+
+@pytest.mark.parametrize(
+    ("flag_rule", "answers", "says"),
+    [
+        ("<2:high:Weak rollback procedures", ["1", "2"], "Weak rollback procedures. R1 scored 1.5 of 5 (flagged at less than 2 of 5)."),
+        ("<=2:medium:Thin monitoring", ["2"], "Thin monitoring. R1 scored 2.0 of 5 (flagged at 2 or less of 5)."),
+        (">=5:medium:Too good to be true", ["5"], "Too good to be true. R1 scored 5.0 of 5 (flagged at 5 or more of 5)."),
+    ],
+)
+def test_question_score_flags_say_the_score_in_words(flag_rule: str, answers: list[str], says: str) -> None:
+    sb = ScoreBoard(bank(q("R1", flag_rule=flag_rule)), ["Good"], [f"e{i}" for i in range(len(answers))])
+    for i, value in enumerate(answers):
+        sb.set_answer("Good", f"e{i}", "R1", value)
+    f = rules(good_vendor(), sb)["question:R1"]
+    assert f.message == says
+    assert "rule" not in f.evidence[0]
+    _no_internal_words(f.message)
+
+
+def test_question_text_flags_quote_the_phrase_found() -> None:
+    b = bank(q("T1", type_="text", weight=0, flag_rule="contains=we handle everything|no failures:medium:Unrealistic"))
+    sb = ScoreBoard(b, ["Good"], ["e1"])
+    sb.set_answer("Good", "e1", "T1", "After kickoff We Handle Everything.")
+    f = rules(good_vendor(), sb)["question:T1"]
+    assert f.message == "Unrealistic. The answer to T1 says \u201cwe handle everything\u201d."
+    _no_internal_words(f.message)

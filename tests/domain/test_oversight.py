@@ -233,6 +233,11 @@ def test_two_off_track_in_a_row_without_a_plan_raise_the_flag() -> None:
     assert f.severity is Severity.HIGH
     assert f.vendor == "Acme"
     assert "Conversion" in f.message and "2027-03" in f.message and "2027-04" in f.message
+    # The message names the trigger and quotes the figures, not only the months.
+    assert f.message.startswith("Conversion has been off track two months running: 10 % against ")
+    assert " expected in 2027-03, 10 % against " in f.message
+    assert "in 2027-04, and the 2027-04 review has no recovery plan" in f.message
+    assert "_" not in f.message
     assert f.evidence[0].startswith("2027-03: actual 10 %")
     assert f.evidence[1].startswith("2027-04: actual 10 %")
     assert f.evidence[2] == "2027-04: no recovery plan recorded"

@@ -178,7 +178,8 @@ def test_select_partner_to_a_flagged_review(
     assert [f.rule for f in o.flags if f.rule != "milestones_missed"] == ["metrics_off_track"]
     messages = flag_messages(page)
     assert len(messages) == 2 and "milestone past due" in messages[1]
-    assert CONVERSION in messages[0] and "2026-08 and 2026-09" in messages[0]
+    assert CONVERSION in messages[0] and "expected in 2026-08" in messages[0]
+    assert "the 2026-09 review has no recovery plan" in messages[0]
     assert page.dashboard.chips[(CONVERSION, "2026-09")].text() == "off track"
 
     # --- undo removes the second review and with it the flag; redo restores both ---
