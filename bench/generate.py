@@ -19,7 +19,7 @@ from typing import Any
 
 from app.domain.bank import Bank, Question, QuestionType
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: the report benchmark's evaluators have submitted
 SCORECARD_VERSION = 2
 ROOT = Path(__file__).resolve().parent
 CACHE = ROOT / ".cache"
@@ -320,7 +320,10 @@ def exchange_document(vendors: int = 10, questions: int = 100, evaluators: int =
         "organization": demo["organization"],
         "use_case": demo["use_case"],
         "bank": {"name": bank.name, "questions": [{k: ("" if v is None else v) for k, v in r.items()} for r in rows]},
-        "evaluation": {"name": f"Report benchmark {vendors}x{questions}x{evaluators}", "evaluators": names},
+        # Everyone has submitted: the report shows every evaluator's scores (blind scoring hides
+        # an evaluator's answers until they submit, and the benchmark measures the full report).
+        "evaluation": {"name": f"Report benchmark {vendors}x{questions}x{evaluators}", "evaluators": names,
+                       "submitted": dict.fromkeys(names, "2026-01-15T10:00:00+00:00")},
         "vendors": doc_vendors,
     }
 

@@ -164,6 +164,7 @@ def test_full_flow_two_vendors_two_evaluators_from_the_keyboard(qtbot, page: Pag
     assert not page.answers_tab.submit.isEnabled()
     assert page.answers_tab.answers_model.index_of("TR03", AnswersModel.OTHERS).data() == ""
     assert ANA in page.answers_tab.blind.text() and "still scoring" in page.answers_tab.blind.text()
+    assert page.results_panel.results_note.text().startswith("Provisional")
     # Ana has not submitted, so she still sees only her own work.
     choose(page.answers_tab.evaluator, ANA)
     settle(qtbot, page)

@@ -486,10 +486,10 @@ def test_procurement_lead_from_profile_to_pdf(
         # Each submits: until then nobody else sees their scores, nor totals built on them.
         through_dialog(
             qtbot, window, QMessageBox,
-            lambda box: click(qtbot, box.button(QMessageBox.StandardButton.Yes)), ev.submit,
+            lambda box: click(qtbot, box.button(QMessageBox.StandardButton.Yes)), ev.answers_tab.submit,
         )
         settle(qtbot, ev)
-        assert not ev.submit.isEnabled()
+        assert not ev.answers_tab.submit.isEnabled()
     assert sql(ws, "SELECT COUNT(*) FROM answer") == [(36,)]
     assert ev.answers_tab.answers_model.cell("TR03").value == "2"  # Ben's answer for the runner-up
 

@@ -125,6 +125,8 @@ class ResultsPanel(QGroupBox):
             )
         elif live.blind:
             note = self.tr("Totals from your answers only (blind until you submit).")
+        elif live.results.scoring.provisional:
+            note = self.tr("Provisional: totals from the answers of evaluators who have submitted.")
         else:
             note = self.tr("Totals from every evaluator's answers.")
         self.results_note.setText(note)
