@@ -19,8 +19,7 @@ def sql(ws, query: str, *params: object) -> list[tuple]:
         return [tuple(r) for r in con.exec_driver_sql(query, params).fetchall()]
 
 
-@pytest.fixture
-def page(qtbot, demo) -> Page:
+def open_compare(qtbot, demo) -> Page:
     ctx = AppContext(demo)
     ctx.current_evaluation = evaluations.evaluation_id(demo, DEMO_EVALUATION)
     widget = Page(ctx)
@@ -30,7 +29,12 @@ def page(qtbot, demo) -> Page:
     widget.refresh()
     # The evaluation loads on a worker thread; the page shows it when it arrives.
     qtbot.waitUntil(lambda: not widget.busy and widget.results is not None)
-    yield widget
+    return widget
+
+
+@pytest.fixture
+def page(qtbot, demo) -> Page:
+    yield open_compare(qtbot, demo)
     wait_for_workers()  # no worker may outlive the workspace
 
 
@@ -162,15 +166,7 @@ MAYA, DANIEL = "Maya Chen (RevOps)", "Daniel Okafor (Data)"
 def _compare_after_reopening(qtbot, demo, *who: str) -> Page:
     for name in who:
         evaluations.set_submitted(demo, DEMO_EVALUATION, name, False)
-    ctx = AppContext(demo)
-    ctx.current_evaluation = evaluations.evaluation_id(demo, DEMO_EVALUATION)
-    widget = Page(ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1200, 800)
-    widget.show()
-    widget.refresh()
-    qtbot.waitUntil(lambda: not widget.busy and widget.results is not None)
-    return widget
+    return open_compare(qtbot, demo)
 
 
 def test_compare_shows_no_score_of_an_evaluator_still_scoring(qtbot, demo) -> None:
