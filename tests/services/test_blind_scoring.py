@@ -208,3 +208,23 @@ def test_pdf_before_anyone_submits_shows_progress_not_totals(demo_path: Path, tm
     first = flat(page_texts(out)[0])
     assert "no evaluator has submitted yet, so no score is shown" in first
     assert "81.1" not in first and "Recommendation:" not in first
+
+
+def test_questionnaire_import_summary_gives_counts_not_answers(demo_path: Path, tmp_path: Path) -> None:
+    """Importing a filled questionnaire as an evaluator still scoring reports counts only."""
+    from app.exchange.questionnaire import ANSWER_COL, COMMENT_COL
+
+    reopen(demo_path, DANIEL)
+    out = tmp_path / "q.xlsx"
+    vendor = "Fresh Ridge Labs"
+    assert run("questionnaire", DEMO_EVALUATION, "--vendor", vendor, "--out", str(out), workspace=demo_path).returncode == 0
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Questionnaire"]
+    ws.cell(2, ANSWER_COL, 3)  # TR01, a number
+    ws.cell(2, COMMENT_COL, "Three pilots, one live since May")
+    wb.save(out)
+    r = run("answers", "import", str(out), "--evaluation", DEMO_EVALUATION, "--evaluator", DANIEL, workspace=demo_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith(f"Imported 1 answers for '{vendor}'") or r.stdout.startswith(f"Imported 1 answer for '{vendor}'")
+    assert "Three pilots" not in r.stdout + r.stderr
+    assert not [n for n in DANIEL_NOTES if n in r.stdout + r.stderr]
