@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from app.exchange.questionnaire import ANSWER_COL, COMMENT_COL
 from app.services import evaluations
 from app.services.spreadsheets import export_questionnaire, import_answers
 from app.ui.context import AppContext
@@ -48,8 +49,8 @@ def fill(path: Path, answered: int) -> None:
     wb = openpyxl.load_workbook(path)
     sheet = wb["Questionnaire"]
     for r in range(2, sheet.max_row + 1):
-        sheet.cell(r, 7).value = None
-        sheet.cell(r, 8).value = f"evidence {r}" if r - 2 < answered else None
+        sheet.cell(r, ANSWER_COL).value = None
+        sheet.cell(r, COMMENT_COL).value = f"evidence {r}" if r - 2 < answered else None
     wb.save(path)
 
 
