@@ -15,6 +15,7 @@ from tests.services.test_engagements import count, import_fresh_evaluation
 
 OMNI = "OmniAI Solutions"  # demo: one critical and one high flag open, ranked third
 LEADER = "Signal & Scale Partners"
+DANIEL = "Daniel Okafor (Data)"  # the demo's evaluators have submitted; he reopens to make it provisional
 
 
 def rows(ws: Workspace, query: str) -> list[tuple]:
@@ -44,7 +45,7 @@ def test_open_serious_flags_are_listed_and_need_a_reason(workspace: Workspace) -
     after = json.loads(selected[0][2])
     assert after["vendor"] == OMNI
     assert sorted(f["severity"] for f in after["open_flags"]) == ["critical", "high"]
-    assert any("provisional" in w for w in after["warnings"])
+    assert any("not the leader" in w for w in after["warnings"])
 
 
 def test_a_vendor_without_open_serious_flags_needs_no_reason(workspace: Workspace) -> None:
@@ -56,8 +57,8 @@ def test_a_vendor_without_open_serious_flags_needs_no_reason(workspace: Workspac
 
 def test_provisional_results_name_who_is_still_scoring_and_give_no_values(workspace: Workspace) -> None:
     ev = import_fresh_evaluation(workspace)
-    snap = evaluations.load_snapshot(workspace, ev)
-    names = [e.name for e in snap.evaluators]
+    evaluations.set_submitted(workspace, ev, DANIEL, False)
+    names = [DANIEL]
     p = engagements.partner_proposal(workspace, ev, LEADER)
     assert len(p.warnings) == 1
     warning = p.warnings[0]

@@ -103,6 +103,7 @@ def test_partly_answered_ranks_the_scored_vendor_only(qtbot, make) -> None:  # t
     scale = [q for q in evaluations.load_snapshot(ws, eid).bank.questions if q.type.value == "scale"]
     for q in scale[:8]:
         evaluations.record_answer(ws, eid, "Bluefin Data", ANA, q.id, "4", None)
+    evaluations.set_submitted(ws, eid, ANA)  # Compare shows only submitted scores (blind scoring)
     compare = compare_page(qtbot, ws, eid)
     rows = dict(zip(column(compare.ranking, RankingModel.VENDOR), column(compare.ranking, RankingModel.STATUS), strict=True))
     ranks = dict(zip(column(compare.ranking, RankingModel.VENDOR), column(compare.ranking, RankingModel.RANK), strict=True))
