@@ -220,7 +220,7 @@ SELF_ASSESSMENT = "Vendor (self-assessment)"
 
 # ----- blind scoring -------------------------------------------------------------------------
 #
-# The one rule every view, report and command output goes through (DESIGN: blind scoring):
+# The one rule every view, report and command output goes through (docs/method.md, blind scoring):
 # until an evaluator has submitted, nobody else sees their answers, nor anything computed from
 # them (totals, section scores, disagreements, question flags). An evaluator who has not
 # submitted sees only their own answers. The vendor's own questionnaire response is evidence,

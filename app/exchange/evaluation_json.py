@@ -51,7 +51,7 @@ FORMAT = "diligence-evaluation"
 VERSION = 1
 MAX_BYTES = 50 * 1024 * 1024
 # No number in an exchange file is larger than this: beyond it sums overflow to infinity and
-# NaN (docs/exchange-format.md). Counts and months have tighter limits of their own.
+# NaN (docs/formats.md). Counts and months have tighter limits of their own.
 MAX_MAGNITUDE = 1e12
 MAX_COUNT = 2_147_483_647
 

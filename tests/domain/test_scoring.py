@@ -103,7 +103,7 @@ class TestNotScoredYet:
             v = by_name[name]
             assert v.not_scored_yet and v.rank is None and v.total is None
             assert not v.knocked_out and v.knockout_reasons == [] and v.gaps == []
-        # B has one score: it is scored, so the knockout rule and gaps apply as DESIGN says.
+        # B has one score: it is scored, so the knockout rule and gaps apply as docs/method.md says.
         assert by_name["B"].rank == 1 and by_name["B"].knocked_out and by_name["B"].gaps == ["Q1", "Q2"]
         assert [v.vendor for v in ranking] == ["B", "A", "C"]  # unranked last, by name
 

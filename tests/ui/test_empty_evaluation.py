@@ -109,7 +109,7 @@ def test_partly_answered_ranks_the_scored_vendor_only(qtbot, make) -> None:  # t
     ranks = dict(zip(column(compare.ranking, RankingModel.VENDOR), column(compare.ranking, RankingModel.RANK), strict=True))
     assert ranks == {"Bluefin Data": "1", "Northwind AI": "", "Cobalt Labs": ""}
     assert rows["Northwind AI"] == rows["Cobalt Labs"] == "not scored yet"
-    # Bluefin is scored: DESIGN's knockout rule applies to it, and only to it.
+    # Bluefin is scored: the knockout rule (docs/method.md) applies to it, and only to it.
     assert "Bluefin Data" in compare.knockouts.text()
     assert "Northwind AI" not in compare.knockouts.text() and "Cobalt" not in compare.knockouts.text()
     wait_for_workers()
