@@ -510,6 +510,26 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+class _VisibleControls:
+    """stdout that shows control and direction-override characters from names as escapes.
+
+    A vendor name holding ESC or U+202E must not recolour or reverse the person's terminal;
+    in JSON output the escape (`\u202e`) still reads back as the same character.
+    """
+
+    _TABLE = {c: f"\\u{c:04x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F),
+                                           *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C] if c not in (9, 10)}
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return int(self._stream.write(text.translate(self._TABLE)))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def _os_message(exc: OSError) -> str:
     import errno
 
@@ -550,6 +570,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from app.services.errors import InputError
     from app.store.workspace import WorkspaceError
 
+    stdout = sys.stdout
+    sys.stdout = _VisibleControls(stdout)  # type: ignore[assignment]
     try:
         code = int(args.func(args))
         if argv is None:
@@ -579,3 +601,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         if __import__("os").environ.get("DILIGENCE_DEBUG"):
             traceback.print_exc()
         return EXIT_INTERNAL
+    finally:
+        sys.stdout = stdout

@@ -295,7 +295,12 @@ def _lock_file(fh: IO[str]) -> None:
 
 
 def acquire_lock(db: Path) -> Lock:
-    """Take the workspace's advisory lock; `held` is False when another process has it."""
+    """Take the workspace's advisory lock; `held` is False when another process has it.
+
+    The lock file sits beside the real file: two paths to one database (a symlinked folder)
+    meet at one lock, so two windows never both write.
+    """
+    db = Path(os.path.realpath(db))
     path = db.with_name(db.name + ".lock")
     fh = open(path, "a+")  # noqa: SIM115 - kept open for the life of the lock
     try:

@@ -62,6 +62,7 @@ def run(workspace: str | None = None, smoke: bool = False, demo_if_empty: bool =
         print(f"diligence: {problem}", file=sys.stderr)
         return 2
     app = _app()
+    terminated = _quit_on_sigterm(app)
     from app.ui.workspace_actions import open_for_window, remember
 
     try:
@@ -110,9 +111,31 @@ def run(workspace: str | None = None, smoke: bool = False, demo_if_empty: bool =
         from app.ui.workspace_actions import offer_first_run
 
         QTimer.singleShot(0, lambda: offer_first_run(window))
+    QTimer.singleShot(0, lambda: terminated and app.quit())  # a SIGTERM during start-up
     code = app.exec()
     ctx.workspace.close()
     return int(code)
+
+
+def _quit_on_sigterm(app: QApplication) -> list[bool]:
+    """Quit normally on SIGTERM (logging out, `kill`), so the closing backup is still taken.
+
+    Python runs signal handlers only between bytecodes: a timer lets it in while Qt waits.
+    Returns a list that holds True once the signal came (checked when the event loop starts).
+    """
+    import signal
+
+    came: list[bool] = []
+
+    def on_term(*_args: object) -> None:
+        came.append(True)
+        app.quit()
+
+    signal.signal(signal.SIGTERM, on_term)
+    ticker = QTimer(app)
+    ticker.timeout.connect(lambda: None)
+    ticker.start(200)
+    return came
 
 
 def default_location() -> Path:
