@@ -221,3 +221,22 @@ def test_automatic_backups_do_not_rotate_when_only_file_times_move(demo: Workspa
     assert [b.path for b in backups.list_backups(demo) if b.kind == "auto"] == [first]
     _answer(demo, "3")  # a real edit is still caught
     assert backups.automatic_backup(demo) is not None
+
+
+def test_restoring_a_backup_from_an_older_schema_brings_its_rows(demo_path: Path, tmp_path: Path) -> None:
+    """The rows are copied after upgrading a scratch copy of the backup to this schema."""
+    import shutil
+
+    old = tmp_path / "old-backup.sqlite"
+    shutil.copyfile(Path(__file__).parents[1] / "fixtures" / "schemas" / "0001.sqlite", old)
+    expected = _count(old, "answer")
+    ws = open_workspace(demo_path)
+    ws.close()
+    kept = backups.restore(demo_path, old)
+    assert kept is not None and "before-restore" in kept.name
+    ws = open_workspace(demo_path)
+    try:
+        assert integrity_report(ws) == []
+        assert _count(ws.db, "answer") == expected
+    finally:
+        ws.close()
