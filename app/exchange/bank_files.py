@@ -27,6 +27,7 @@ from app.exchange.spreadsheet_safety import (
     SpreadsheetError,
     column_index,
     column_letter,
+    refuse_overlong_text,
 )
 
 MAX_CSV_BYTES = 50 * 1024 * 1024
@@ -1100,8 +1101,10 @@ def bank_to_csv(bank: Bank) -> str:
 
 
 def set_text(cell: Any, text: str) -> None:
-    """Write text that Excel shows and keeps as text, never as a formula."""
-    cell.value = clean_text(text)
+    """Write text that Excel shows and keeps as text, never as a formula, and never cut short."""
+    text = clean_text(text)
+    refuse_overlong_text(cell, text)
+    cell.value = text
     if text[:1] in ("=", "+", "-", "@"):
         cell.data_type = "s"
         cell.quotePrefix = True

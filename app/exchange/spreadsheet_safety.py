@@ -14,6 +14,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # the .xlsx file itself
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # all parts together, once inflated
@@ -42,6 +43,25 @@ class SpreadsheetError(ValueError):
         self.where = where
         self.detail = message
         super().__init__(f"{where}: {message}" if where else message)
+
+
+# Excel and LibreOffice keep at most this many characters in one cell; openpyxl writes more,
+# and the text is then cut silently when the file is opened, edited and read back.
+XLSX_CELL_LIMIT = 32_767
+
+
+def refuse_overlong_text(cell: Any, text: str) -> None:
+    """Refuse text longer than a cell holds (openpyxl would cut it to the limit, silently)."""
+    if len(text) > XLSX_CELL_LIMIT:
+        sheet = cell.parent
+        label = sheet.cell(cell.row, 1).value if cell.column != 1 else None
+        named = f" ({label})" if isinstance(label, str) and label.strip() else ""
+        raise SpreadsheetError(
+            f"sheet {sheet.title!r}, cell {cell.coordinate}{named}",
+            f"{len(text):,} characters, but a spreadsheet cell holds at most {XLSX_CELL_LIMIT:,}: the text "
+            "would be cut short. Shorten it, or exchange the evaluation as JSON (diligence export), which "
+            "keeps any length",
+        )
 
 
 @dataclass(frozen=True)

@@ -369,6 +369,7 @@ def export_questionnaire(ws: object, evaluation: str | int, vendor: str, out: Pa
     from sqlmodel import select
 
     from app.exchange.questionnaire import QuestionnaireMeta, write_questionnaire
+    from app.exchange.spreadsheet_safety import SpreadsheetError
     from app.services.errors import NotFound
     from app.services.transfer import write_atomically
     from app.store import repo
@@ -396,7 +397,10 @@ def export_questionnaire(ws: object, evaluation: str | int, vendor: str, out: Pa
                 previous[a.qid] = (a.value, a.note)
         meta = QuestionnaireMeta(ev.name, ev.id, vrow.name, bank_row.name if bank_row else bank.name,
                                  version.version, version.hash)
-    data = write_questionnaire(meta, bank, profile, previous, organization=org)
+    try:
+        data = write_questionnaire(meta, bank, profile, previous, organization=org)
+    except SpreadsheetError as exc:
+        raise _input_error(exc) from None
     out = Path(out)
     write_atomically(out, data)
     return out
@@ -584,6 +588,7 @@ def _store_answers(s: Session, ev: EvaluationRow, vrow: VendorRow, evaluator: st
 def export_results_workbook(ws: object, evaluation: str | int, out: Path) -> Path:
     """The analysts' comparison workbook: Ranking, Sections, Answers, Flags."""
     from app.exchange.results_workbook import write_results
+    from app.exchange.spreadsheet_safety import SpreadsheetError
     from app.services import evaluations
     from app.services.transfer import write_atomically
     from app.store import repo
@@ -594,5 +599,9 @@ def export_results_workbook(ws: object, evaluation: str | int, out: Path) -> Pat
         assert ev is not None and ev.id is not None
         sources = {(a.vendor, a.evaluator, a.question): src for a, src in repo.answers_of(s, ev.id)}
     out = Path(out)
-    write_atomically(out, write_results(results, sources))
+    try:
+        data = write_results(results, sources)
+    except SpreadsheetError as exc:
+        raise _input_error(exc) from None
+    write_atomically(out, data)
     return out

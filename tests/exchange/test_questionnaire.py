@@ -244,3 +244,16 @@ def test_results_workbook_has_the_four_sheets(demo_path: Path, tmp_path: Path) -
 def test_results_workbook_via_service(demo: object, tmp_path: Path) -> None:
     out = export_results_workbook(demo, DEMO_EVALUATION, tmp_path / "r.xlsx")
     assert openpyxl.load_workbook(out)["Sections"].cell(1, 1).value == "vendor"
+
+
+def test_text_longer_than_a_cell_holds_is_refused_not_cut(setup: object, tmp_path: Path) -> None:
+    """A spreadsheet cell keeps 32,767 characters: longer claims would come back cut short."""
+    claims = "We build and run scoring pipelines. " * 1128  # 40,608 characters
+    evaluations.save_vendor(setup, EVAL, Vendor(VENDOR, industries=["retail"], claims=claims), old_name=VENDOR)  # type: ignore[arg-type]
+    out = tmp_path / "acme.xlsx"
+    with pytest.raises(InputError) as refused:
+        export_questionnaire(setup, EVAL, VENDOR, out)
+    message = str(refused.value)
+    assert "32,767" in message and "40,608 characters" in message and "cut short" in message
+    assert "(What you do (claims))" in message  # the row is named, as the vendor reads it
+    assert not out.exists()
