@@ -616,6 +616,9 @@ def test_procurement_lead_from_profile_to_pdf(
         qtbot.keyClick(d.kickoff, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
         qtbot.keyClicks(d.kickoff, "2026-07-01")
         assert d.kickoff_date() == date(2026, 7, 1)
+        if d.proposal.needs_reason:  # open critical or high flags: listed, and a reason is required
+            assert d.flags.count() == len(d.proposal.serious_flags)
+            qtbot.keyClicks(d.reason, "Flags discussed with the vendor; fixes are in the contract")
         click(qtbot, d.ok)
 
     through_dialog(qtbot, window, SelectPartnerDialog, start, cmp.select_button)
