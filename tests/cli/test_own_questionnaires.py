@@ -61,6 +61,7 @@ def test_caiq_from_bank_to_report_with_the_vendors_own_copy(tmp_path: Path) -> N
     # Dana adopts Acme's answers as her scores; Globex is still unscored.
     _ok("answers", "import", str(copy), "--evaluation", "Cloud 2026", "--vendor", "Acme", "--evaluator", "Dana",
         workspace=ws)
+    _submit(ws, "Cloud 2026", "Dana")  # her scores count once she submits (blind scoring)
     score = _ok("score", "Cloud 2026", workspace=ws)
     assert "Only Acme has a total so far" in score
     assert "Winner is stable" not in score and "Wins in" not in score
@@ -128,3 +129,14 @@ def test_rebase_carries_answers_by_id_and_lists_those_left_behind(tmp_path: Path
     audit = _sql(ws, "select before from audit_log where action = 'answer left behind by rebase' order by id")
     assert len(audit) == 2 and '"no"' in str(audit[0][0])
     assert "Acme" in _ok("score", "E", workspace=ws)
+
+
+def _submit(ws: Path, evaluation: str, evaluator: str) -> None:
+    from app.services import evaluations
+    from app.store.workspace import open_workspace
+
+    opened = open_workspace(ws)
+    try:
+        evaluations.set_submitted(opened, evaluation, evaluator)
+    finally:
+        opened.close()
