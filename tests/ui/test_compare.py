@@ -196,3 +196,23 @@ def test_compare_before_anyone_submits_shows_progress_and_no_totals(qtbot, demo)
         assert page.matrix.index(0, 0).data() == "—"
     finally:
         wait_for_workers()
+
+
+def test_a_knocked_out_vendor_name_with_markup_shows_literally(qtbot, demo) -> None:
+    """A name is text, never HTML: '<i>' and '&' in a vendor's name are shown as typed."""
+    from dataclasses import replace
+
+    from PySide6.QtGui import QTextDocument
+
+    snapshot = evaluations.load_snapshot(demo, DEMO_EVALUATION)
+    first = open_compare(qtbot, demo)
+    out = first.ranking_proxy.index(3, RankingModel.VENDOR).data()
+    wait_for_workers()
+    vendor = next(v for v in snapshot.vendors if v.name == out)
+    hostile = "<i>Tilted</i> & <b>Bold</b> AI"
+    evaluations.save_vendor(demo, DEMO_EVALUATION, replace(vendor, name=hostile), old_name=out)
+    page = open_compare(qtbot, demo)
+    shown = QTextDocument()
+    shown.setHtml(page.knockouts.text())
+    assert hostile in shown.toPlainText()
+    wait_for_workers()

@@ -590,7 +590,8 @@ class Page(QWidget):
         if selected or leader:
             self.select_vendor(selected or leader or "")
         ko = [
-            f"<b>{r.vendor}</b> — {self.tr('knocked out')}: " + "; ".join(r.knockout_reasons)
+            f"<b>{html.escape(r.vendor)}</b> — {html.escape(self.tr('knocked out'))}: "
+            + html.escape("; ".join(r.knockout_reasons))
             for r in rows
             if r.knocked_out
         ]
