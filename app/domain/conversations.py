@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from app.domain.bank import Question
+from app.domain.bank import Question, QuestionType
 from app.domain.flags import RedFlag
 from app.domain.models import Answer, Direction, Milestone, Severity, SuccessMetric, Vendor
 from app.domain.oversight import (
@@ -78,7 +78,8 @@ def promises_from(vendor: Vendor, answers: Sequence[Answer], questions: Sequence
         if not given:
             continue
         text = q.question.casefold()
-        if growth is None and "cost" in text and "grow" in text:
+        # Only a number answer is a percentage: a 0–5 rubric score of "4" is not "4 % growth".
+        if growth is None and q.type is QuestionType.NUMBER and "cost" in text and "grow" in text:
             numbers = []
             for a in given:
                 try:

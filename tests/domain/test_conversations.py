@@ -186,3 +186,22 @@ def test_retrospective_sets_each_promise_beside_what_happened() -> None:
     assert lines["Time to production"].kept is None
     assert retro.to_json()["sections"] == [{"section": "Adoption", "score": 80.0}]
     assert retro.to_json()["conversation"] == "value_not_materializing"
+
+
+def test_selection_copies_a_cost_growth_percentage_but_never_a_rubric_score() -> None:
+    """The default bank asks for an itemised cost estimate on a 0–5 rubric: a '4' there is a
+    score, not a promise of 4 % growth; a number question in % is the promise."""
+    from app.domain.bank import make_question
+    from app.domain.conversations import promises_from
+    from app.domain.models import Answer, Pricing, Vendor
+
+    rubric = make_question({"id": "CM02", "section": "Commercials", "layer": "commercial", "type": "scale",
+                            "weight": "4", "question": "Estimate the running cost at our volumes and how it grows "
+                            "from the pilot."})
+    percent = make_question({"id": "CG01", "section": "Commercials", "layer": "commercial", "type": "number",
+                             "weight": "1", "question": "By how much (in %) will running costs grow from pilot "
+                             "to production?", "scoring": "<=20:5; else:0"})
+    vendor = Vendor("Acme", pricing=Pricing("fixed", 100_000, "EUR"))
+    answers = [Answer("Acme", "Ann", "CM02", "4"), Answer("Acme", "Ann", "CG01", "15")]
+    assert promises_from(vendor, answers[:1], [rubric]).cost_growth_pct is None
+    assert promises_from(vendor, answers, [rubric, percent]).cost_growth_pct == 15.0
