@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import func
@@ -91,7 +91,14 @@ def evaluation_as_of(ws: Workspace, ref: str | int) -> date:
                 stamps.append(stamp)
             elif isinstance(stamp, str):  # SQLite aggregates may come back as text
                 stamps.append(datetime.fromisoformat(stamp))
-    return max(x.date() for x in stamps)
+    return max(local_day(x) for x in stamps)
+
+
+def local_day(stamp: datetime) -> date:
+    """The reader's calendar day of a stored moment (stored in UTC; naive means UTC)."""
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    return stamp.astimezone().date()
 
 
 def evaluation_report(
