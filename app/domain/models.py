@@ -114,6 +114,16 @@ class Milestone:
 # every accepted value unclamped (docs/reliability.md). 100 years; a trillion.
 MAX_MONTHS = 1200.0
 MAX_AMOUNT = 1e12
+# A vendor's or evaluator's name heads table columns in the app and the PDF; longer names are
+# refused at the door rather than breaking a page later (issue #19: a 3,000-character name).
+MAX_NAME_LENGTH = 200
+
+
+def long_name_problem(name: str, what: str) -> str | None:
+    """Why `name` is too long to be `what`'s name, or None when it fits."""
+    if len(name) > MAX_NAME_LENGTH:
+        return f"{what}'s name has {len(name):,} characters; at most {MAX_NAME_LENGTH} fit"
+    return None
 
 
 @dataclass

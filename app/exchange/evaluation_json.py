@@ -36,6 +36,7 @@ from app.domain.models import (
     Timeline,
     UseCase,
     Vendor,
+    long_name_problem,
 )
 from app.domain.oversight import (
     MAX_YEAR,
@@ -305,6 +306,8 @@ def read_vendor(r: _Reader, value: Any, path: str) -> tuple[Vendor, list[Any]]:
     name = r.string(d, "name", path, _MISSING).strip()
     if not name:
         raise ExchangeError(_join(path, "name"), "a vendor needs a name")
+    if problem := long_name_problem(name, "a vendor"):
+        raise ExchangeError(_join(path, "name"), problem)
     refs = []
     for i, item in enumerate(r.items(d, "references", path)):
         p = f"{_join(path, 'references')}[{i}]"
@@ -374,6 +377,8 @@ def parse_document(data: Any) -> EvaluationDocument:
     for i, e in enumerate(evaluators):
         if not e.strip():
             raise ExchangeError(f"evaluation.evaluators[{i}]", "an evaluator needs a name")
+        if problem := long_name_problem(e.strip(), "an evaluator"):
+            raise ExchangeError(f"evaluation.evaluators[{i}]", problem)
         if e in evaluators[:i]:
             raise ExchangeError(f"evaluation.evaluators[{i}]", f"evaluator {e!r} is listed twice")
     submitted = r.get(ed, "submitted", "evaluation", {})

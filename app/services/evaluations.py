@@ -14,7 +14,7 @@ from app.domain.errors import AnswerError, DomainError
 from app.domain.evaluation import EvaluationSnapshot, EvaluatorInfo, Results, evaluate, read_edit
 from app.domain.flags import Acknowledgement
 from app.domain.merge import Conflict, merge
-from app.domain.models import Answer, Vendor
+from app.domain.models import Answer, Vendor, long_name_problem
 from app.services import knowledge
 from app.services.errors import InputError, NotFound
 from app.store import repo
@@ -100,6 +100,9 @@ def create_evaluation(
     if not name:
         raise InputError("an evaluation needs a name")
     names = [e.strip() for e in evaluators if e.strip()]
+    for e in names:
+        if problem := long_name_problem(e, "an evaluator"):
+            raise InputError(problem)
     if len(set(names)) != len(names):
         raise InputError("evaluator names must be different")
     with ws.session() as s:
@@ -207,6 +210,8 @@ def save_vendor(ws: Workspace, evaluation: str | int, vendor: Vendor, old_name: 
     name = vendor.name.strip()
     if not name:
         raise InputError("a vendor needs a name")
+    if problem := long_name_problem(name, "a vendor"):
+        raise InputError(problem)
     if vendor.demo_rating is not None and not 0 <= vendor.demo_rating <= 5:
         raise InputError("the demo rating must be between 0 and 5")
     with ws.session() as s:
@@ -394,6 +399,8 @@ def add_evaluator(ws: Workspace, evaluation: str | int, name: str) -> None:
     name = name.strip()
     if not name:
         raise InputError("an evaluator needs a name")
+    if problem := long_name_problem(name, "an evaluator"):
+        raise InputError(problem)
     with ws.session() as s:
         ev = _evaluation(s, evaluation)
         assert ev.id is not None
