@@ -571,7 +571,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from app.store.workspace import WorkspaceError
 
     stdout = sys.stdout
-    sys.stdout = _VisibleControls(stdout)  # type: ignore[assignment]
+    sys.stdout = _VisibleControls(stdout)
     try:
         code = int(args.func(args))
         if argv is None:

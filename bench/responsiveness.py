@@ -122,7 +122,8 @@ def main(large: Path, out: Path) -> int:
         def export() -> None:
             from app.ui.export import export_evaluation_pdf
 
-            jobs.append(export_evaluation_pdf(window, window.ctx, 1))
+            # A path, as the Save dialog would give: a modal dialog would wait for a person.
+            jobs.append(export_evaluation_pdf(window, window.ctx, 1, out=work / "export.pdf"))
 
         def exported() -> bool:
             job = jobs[0] if jobs else None

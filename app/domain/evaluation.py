@@ -8,6 +8,9 @@ from typing import Any
 
 from app.domain.bank import Bank, Question, QuestionType, Reading
 from app.domain.flags import Acknowledgement, Lexicons, RedFlag, vendor_flags
+from app.domain.models import (
+    SELF_ASSESSMENT as SELF_ASSESSMENT,  # re-exported: callers import it here
+)
 from app.domain.models import Answer, Organization, Severity, UseCase, Vendor
 from app.domain.scoring import Comparison, ScoreBoard, VendorScore, compare
 from app.domain.sensitivity import Sensitivity, analyse
@@ -213,9 +216,6 @@ def flag_json(f: RedFlag, detail: bool = False) -> dict[str, Any]:
             "at": f.acknowledgement.at,
         }
     return out
-
-
-SELF_ASSESSMENT = "Vendor (self-assessment)"
 
 
 # ----- blind scoring -------------------------------------------------------------------------

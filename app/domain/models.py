@@ -154,6 +154,11 @@ class Vendor:
     demo_rating: float | None = None
 
 
+# The evaluator name under which a vendor's own completed questionnaire is stored: evidence for
+# the evaluators, never a score (app.domain.evaluation.counts_as_score).
+SELF_ASSESSMENT = "Vendor (self-assessment)"
+
+
 @dataclass(frozen=True)
 class Answer:
     """One evaluator's answer to one question for one vendor; `value` as typed or read."""

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.domain.bank import Bank, Question
-from app.domain.evaluation import SELF_ASSESSMENT
+from app.domain.models import SELF_ASSESSMENT
 from app.domain.wording import plural
 from app.services.errors import InputError
 

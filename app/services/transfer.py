@@ -12,8 +12,7 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from app.domain.conversations import promises_from
-from app.domain.evaluation import SELF_ASSESSMENT
-from app.domain.models import UseCase
+from app.domain.models import SELF_ASSESSMENT, UseCase
 from app.domain.oversight import validate_reviews
 from app.exchange.evaluation_json import (
     EngagementDoc,
