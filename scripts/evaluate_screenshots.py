@@ -39,9 +39,7 @@ def shoot(ws: object, out: Path, suffix: str) -> None:
     settle(page)
     # Daniel has submitted in this shot, so the "other evaluators" column shows real content.
     page.answers_tab.evaluator.setCurrentIndex(page.answers_tab.evaluator.findData("Daniel Okafor (Data)"))
-    page._answers_selection_changed()
     page.answers_tab.answer_vendor.setCurrentIndex(page.answers_tab.answer_vendor.findData("OmniAI Solutions"))
-    page._answers_selection_changed()
     page.answers_tab.answers.go_to("DR03")
     save("evaluate-answers")
     page.tabs.setCurrentIndex(1)
