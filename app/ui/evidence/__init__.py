@@ -1,0 +1,1 @@
+"""Vendors' documents in the app: the viewer, the documents panel, citations and "Where is this answered?"."""
