@@ -47,7 +47,7 @@ run: $(STAMP) deps-debian
 test: $(STAMP) deps-debian
 	$(BIN)/lint-imports
 	$(BIN)/ruff check app tests bench scripts packaging
-	$(BIN)/mypy app/domain app/store app/exchange app/report app/services app/cli.py
+	$(BIN)/mypy app/domain app/store app/exchange app/report app/services app/cli.py app/ui
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -n 2
 
 # The report budget is a ratio to LibreOffice printing the same scorecard in the same run.
@@ -68,7 +68,7 @@ fuzz: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests
-	$(BIN)/mypy app/domain app/store app/exchange app/report app/services app/cli.py
+	$(BIN)/mypy app/domain app/store app/exchange app/report app/services app/cli.py app/ui
 
 package: $(STAMP) deps-debian
 	command -v strip >/dev/null || apt-get install -y -qq binutils >/dev/null

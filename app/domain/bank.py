@@ -10,7 +10,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -358,7 +358,7 @@ class Question:
         }
 
 
-def _cell(row: dict[str, object], key: str) -> str:
+def _cell(row: Mapping[str, object], key: str) -> str:
     value = row.get(key)
     if value is None:
         return ""
@@ -373,7 +373,7 @@ def _cell(row: dict[str, object], key: str) -> str:
     return str(value).strip()
 
 
-def make_question(row: dict[str, object]) -> Question:
+def make_question(row: Mapping[str, object]) -> Question:
     """Build and validate one question from a row of text (or typed) cells.
 
     Raises BankError naming the question and the field at fault.
@@ -499,7 +499,7 @@ class Bank:
             seen.add(key)
 
     @classmethod
-    def from_rows(cls, name: str, rows: Iterable[dict[str, object]], version: int = 1) -> Bank:
+    def from_rows(cls, name: str, rows: Iterable[Mapping[str, object]], version: int = 1) -> Bank:
         return cls(name, tuple(make_question(r) for r in rows), version)
 
     def rows(self) -> list[dict[str, str]]:

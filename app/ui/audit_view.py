@@ -1,4 +1,8 @@
-"""Tools menu: the audit trail (filter, export CSV), back up now, restore from a backup, backup on quit."""
+"""Tools menu: the audit trail (filter, export CSV), back up now, restore from a backup, backup on quit.
+
+The audit service is imported inside the methods that use it: it loads SQLAlchemy, which
+start-up defers until the dialog opens.
+"""
 
 from __future__ import annotations
 
@@ -42,19 +46,10 @@ from app.store.workspace import Workspace, WorkspaceError
 from app.ui.save_dialog import ask_save_path
 
 if TYPE_CHECKING:
-    from types import ModuleType
-
     from app.services.audit import AuditEntry, AuditFilter
     from app.ui.main_window import MainWindow
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def _audit() -> ModuleType:
-    """The audit service, imported when the dialog opens: it loads SQLAlchemy, which start-up defers."""
-    from app.services import audit
-
-    return audit
 
 
 class AuditTableModel(QAbstractTableModel):
@@ -222,19 +217,23 @@ class AuditDialog(QDialog):
         self.reload()
 
     def _fill_choices(self) -> None:
+        from app.services import audit
+
         self.action.addItem(self.tr("All actions"), None)
-        for value in _audit().distinct_values(self.workspace, "action"):
+        for value in audit.distinct_values(self.workspace, "action"):
             self.action.addItem(value, value)
         self.actor.addItem(self.tr("Everyone"), None)
-        for value in _audit().distinct_values(self.workspace, "actor"):
+        for value in audit.distinct_values(self.workspace, "actor"):
             self.actor.addItem(value, value)
 
     def current_filter(self) -> AuditFilter:
+        from app.services import audit
+
         def day(edit: QDateEdit) -> date:
             d = edit.date()
             return date(d.year(), d.month(), d.day())
 
-        return _audit().AuditFilter(
+        return audit.AuditFilter(
             action=self.action.currentData(),
             actor=self.actor.currentData(),
             since=day(self.since) if self.use_since.isChecked() else None,
@@ -244,7 +243,9 @@ class AuditDialog(QDialog):
 
     @Slot()
     def reload(self) -> None:
-        entries = _audit().query(self.workspace, self.current_filter())
+        from app.services import audit
+
+        entries = audit.query(self.workspace, self.current_filter())
         self.model.set_entries(entries)
         if entries:
             self.count.setText(self.tr("%n entry(s)", "", len(entries)))
@@ -254,6 +255,8 @@ class AuditDialog(QDialog):
 
     @Slot()
     def export_csv(self, path: str | None = None) -> Path | None:
+        from app.services import audit
+
         if not path:
             chosen = ask_save_path(
                 self, self.tr("Export audit trail"), "audit-trail.csv", self.tr("CSV files (*.csv)"), ".csv"
@@ -262,7 +265,7 @@ class AuditDialog(QDialog):
                 return None
             path = str(chosen)
         try:
-            n = _audit().export_csv(self.workspace, Path(path), self.current_filter())
+            n = audit.export_csv(self.workspace, Path(path), self.current_filter())
         except InputError as exc:
             QMessageBox.warning(self, self.tr("Export audit trail"), str(exc))
             return None

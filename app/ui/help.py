@@ -98,8 +98,9 @@ def _shortcuts(window: MainWindow) -> list[tuple[str, str]]:
                 out.append((keys, action.text().replace("&", "").rstrip("…")))
 
     for top in window.menuBar().actions():
-        if isinstance(top.menu(), QMenu):
-            walk(top.menu())
+        menu = top.menu()
+        if isinstance(menu, QMenu):
+            walk(menu)
     out += [
         (tr("Tab / Shift+Tab"), tr("Next / previous field or answer")),
         (tr("Enter"), tr("Confirm the answer and go to the next question")),

@@ -226,8 +226,9 @@ class MainWindow(QMainWindow):
             widget: QWidget = module.Page(self.ctx)
             widget.setObjectName(f"page-{key}")
             old = self.stack.widget(index)
-            self.stack.removeWidget(old)
-            old.deleteLater()
+            if old is not None:  # the placeholder shown until the page is first opened
+                self.stack.removeWidget(old)
+                old.deleteLater()
             self.stack.insertWidget(index, widget)
             self._pages[key] = widget
         return self._pages[key]
@@ -260,7 +261,7 @@ class MainWindow(QMainWindow):
         undo = self.ctx.undo_stack.createUndoAction(self, self.tr("&Undo"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.ctx.undo_stack.createRedoAction(self, self.tr("&Redo"))
-        redo.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Shift+Z")])
+        redo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Shift+Z")])
         self.edit_menu.addAction(undo)
         self.edit_menu.addAction(redo)
         self.undo_action, self.redo_action = undo, redo

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QAction, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -633,7 +633,7 @@ class _DropFilter(QObject):
         self.window = window
 
     @staticmethod
-    def _paths(event: QDragEnterEvent | QDropEvent) -> list[Path]:
+    def _paths(event: QDropEvent) -> list[Path]:
         mime = event.mimeData()
         if not mime.hasUrls():
             return []
@@ -644,14 +644,17 @@ class _DropFilter(QObject):
         ]
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if obj is self.window and event.type() in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
-            if self._paths(event) and not self.window.ctx.read_only:  # type: ignore[arg-type]
-                event.acceptProposedAction()  # type: ignore[attr-defined]
+        if obj is not self.window:
+            return False
+        # QDragMoveEvent is a QDropEvent (and QDragEnterEvent a QDragMoveEvent).
+        if isinstance(event, QDropEvent) and event.type() in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+            if self._paths(event) and not self.window.ctx.read_only:
+                event.acceptProposedAction()
                 return True
-        if obj is self.window and event.type() == QEvent.Type.Drop:
-            paths = self._paths(event)  # type: ignore[arg-type]
+        if isinstance(event, QDropEvent) and event.type() == QEvent.Type.Drop:
+            paths = self._paths(event)
             if paths:
-                event.acceptProposedAction()  # type: ignore[attr-defined]
+                event.acceptProposedAction()
                 # Handle after the drop returns so the drag source is not kept waiting on dialogs.
                 QTimer.singleShot(0, lambda: handle_dropped_files(self.window, paths))
                 return True

@@ -11,6 +11,8 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from app.ui.widgets.qt import setting_text
+
 LAST_FOLDER_KEY = "export/last_folder"
 
 
@@ -21,7 +23,7 @@ def documents_folder() -> Path:
 
 def last_folder() -> Path:
     """The folder of the last export, while it still exists; otherwise Documents."""
-    saved = QSettings().value(LAST_FOLDER_KEY, "", str)
+    saved = setting_text(LAST_FOLDER_KEY)
     if saved and Path(saved).is_dir():
         return Path(saved)
     return documents_folder()

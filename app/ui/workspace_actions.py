@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,8 +38,8 @@ def recent_workspaces(settings: QSettings | None = None) -> list[str]:
     settings = settings or QSettings()
     value = settings.value(RECENT_KEY, [])
     if isinstance(value, str):
-        value = [value] if value else []
-    return [str(x) for x in (value or [])]
+        return [value] if value else []
+    return [str(x) for x in value] if isinstance(value, list) else []
 
 
 def remember(location: Path, settings: QSettings | None = None) -> None:
@@ -235,7 +236,9 @@ def install(window: MainWindow) -> None:
     menu = window.file_menu
     first = menu.actions()[0] if menu.actions() else None
 
-    def action(text: str, slot: object, shortcut: QKeySequence | None = None) -> QAction:
+    def action(
+        text: str, slot: Callable[[], object], shortcut: QKeySequence | QKeySequence.StandardKey | None = None
+    ) -> QAction:
         act = QAction(text, window)
         if shortcut is not None:
             act.setShortcut(shortcut)

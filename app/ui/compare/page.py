@@ -347,8 +347,9 @@ class Page(QWidget):
             return
         while self.whatif_grid.count():
             item = self.whatif_grid.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.sliders, self._slider_labels = {}, {}
         for s in sections:
             label = QLabel()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -74,8 +75,8 @@ class AcknowledgeDialog(QDialog):
         return self.rationale.toPlainText().strip()
 
 
-def flag_html(flag: RedFlag, tr: object) -> str:
-    t = tr if callable(tr) else (lambda s: s)
+def flag_html(flag: RedFlag, tr: Callable[[str], str] | None = None) -> str:
+    t = tr if tr is not None else (lambda s: s)
     e = html.escape
     parts = [
         f"<p><b>{e(flag.severity.value.upper())}</b> · {e(flag.vendor)} · {e(rule_title(flag.rule))}</p>",
@@ -165,7 +166,8 @@ class FlagsPanel(QWidget):
         self._show_current()
 
     def set_flags(self, flags: list[RedFlag], vendors: list[str]) -> None:
-        key = self.current_flag().key if self.current_flag() else None
+        current = self.current_flag()
+        key = current.key if current is not None else None
         self.model.set_flags(flags)
         chosen = self.vendor_filter.currentData()
         self.vendor_filter.blockSignals(True)

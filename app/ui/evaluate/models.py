@@ -147,6 +147,8 @@ class AnswersModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, column, si + 1)
 
+    # PySide6's stubs merge QObject.parent() into this overload set, so no override of
+    # QAbstractItemModel.parent(index) can match them: a stub limitation, not a type error here.
     def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]
         if not index.isValid() or index.internalId() == self._SECTION_ID:
             return QModelIndex()

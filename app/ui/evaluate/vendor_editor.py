@@ -36,6 +36,7 @@ from app.domain.models import (
     Vendor,
 )
 from app.ui.evaluate.models import Column, RowsModel
+from app.ui.widgets.qt import line_edit
 from app.ui.widgets.tags import TagEditor
 
 PRICING_MODELS = (
@@ -129,7 +130,7 @@ class VendorEditor(QScrollArea):
         self.vendor: Vendor | None = None
         self._shown = Vendor("")
         self._loading = False
-        body = QWidget()
+        body = self.body = QWidget()
         self.setWidget(body)
         outer = QVBoxLayout(body)
 
@@ -219,7 +220,7 @@ class VendorEditor(QScrollArea):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.pricing_model.setMinimumContentsLength(8)
-        self.pricing_model.lineEdit().editingFinished.connect(self._save)
+        line_edit(self.pricing_model).editingFinished.connect(self._save)
         self.pricing_model.activated.connect(lambda _i: self._save())
         self.amount = QDoubleSpinBox()
         self.amount.setRange(0, MAX_AMOUNT)
@@ -233,7 +234,7 @@ class VendorEditor(QScrollArea):
         self.currency.setEditable(True)
         self.currency.addItems(list(CURRENCIES))
         self.currency.setAccessibleName(self.tr("Currency"))
-        self.currency.lineEdit().editingFinished.connect(self._save)
+        line_edit(self.currency).editingFinished.connect(self._save)
         self.currency.activated.connect(lambda _i: self._save())
         price_row = QHBoxLayout()
         price_row.addWidget(self.pricing_model, 2)
@@ -273,13 +274,13 @@ class VendorEditor(QScrollArea):
         )
 
     def set_read_only(self, read_only: bool) -> None:
-        self.widget().setEnabled(not read_only)
+        self.body.setEnabled(not read_only)
 
     def set_vendor(self, vendor: Vendor | None) -> None:
         self._loading = True
         try:
             self.vendor = vendor
-            self.widget().setVisible(vendor is not None)
+            self.body.setVisible(vendor is not None)
             v = vendor or Vendor("")
             if self.name.text() != v.name:
                 self.name.setText(v.name)

@@ -13,16 +13,17 @@ from PySide6.QtCharts import (
     QScatterSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDateTime, QEvent, QPointF, QSize, Qt
+from PySide6.QtCore import QEvent, QPointF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.domain.oversight import MetricTrack, Status, month_end, trajectory
 from app.ui import theme
+from app.ui.widgets.qt import qdatetime
 
 
 def _ms(d: date) -> float:
-    return float(QDateTime(datetime.combine(d, time(12))).toMSecsSinceEpoch())
+    return float(qdatetime(datetime.combine(d, time(12))).toMSecsSinceEpoch())
 
 
 class MetricChart(QChartView):
@@ -115,7 +116,7 @@ class MetricChart(QChartView):
         x = QDateTimeAxis()
         x.setFormat("MMM yy")
         x.setRange(
-            QDateTime(datetime.combine(first, time(0))), QDateTime(datetime.combine(last, time(23)))
+            qdatetime(datetime.combine(first, time(0))), qdatetime(datetime.combine(last, time(23)))
         )
         x.setTickCount(6)
         y = QValueAxis()
@@ -208,7 +209,7 @@ class SpendChart(QChartView):
             x_axis = QDateTimeAxis()
             x_axis.setFormat("MMM yy")
             first, last = month_end(self._points[0][0]), month_end(self._points[-1][0])
-            x_axis.setRange(QDateTime(datetime.combine(first, time(0))), QDateTime(datetime.combine(last, time(23))))
+            x_axis.setRange(qdatetime(datetime.combine(first, time(0))), qdatetime(datetime.combine(last, time(23))))
             x_axis.setTickCount(max(2, min(6, len(self._points))))
             y_axis = QValueAxis()
             y_axis.setRange(0, max(values) * 1.1 or 1.0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,6 +31,7 @@ from app.services.engagements import Oversight
 from app.ui.i18n import rule_title
 from app.ui.oversee.charts import MetricChart, SpendChart
 from app.ui.widgets.page import hint
+from app.ui.widgets.qt import py_date, qdate
 from app.ui.widgets.verdict import VerdictChip
 
 # (when, who, metric, before, after, reason) as engagements.metric_changes gives them.
@@ -70,22 +71,20 @@ class OptionalDateEdit(QDateEdit):
         super().__init__(parent)
         self.setCalendarPopup(True)
         self.setDisplayFormat("yyyy-MM-dd")
-        self._floor = QDate(floor - timedelta(days=1))
+        self._floor = qdate(floor - timedelta(days=1))
         self.setMinimumDate(self._floor)
         self.setSpecialValueText(text_unset)
         self.set_value(None)
 
     def set_value(self, value: date | None) -> None:
         self.blockSignals(True)
-        self.setDate(QDate(value) if value is not None else self._floor)
+        self.setDate(qdate(value) if value is not None else self._floor)
         self.blockSignals(False)
 
     def value(self) -> date | None:
         if self.date() == self._floor:
             return None
-        day = self.date().toPython()
-        assert isinstance(day, date)
-        return day
+        return py_date(self.date())
 
 
 class Dashboard(QScrollArea):

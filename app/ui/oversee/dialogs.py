@@ -33,6 +33,7 @@ from app.services.engagements import PartnerProposal
 from app.ui import theme
 from app.ui.evaluate.severity import severity_icon
 from app.ui.widgets.page import callout
+from app.ui.widgets.qt import py_date
 
 # Returns an error message to show in the dialog, or None when the work was done.
 Submit = Callable[..., str | None]
@@ -230,9 +231,7 @@ class SelectPartnerDialog(QDialog):
         self.error.show()
 
     def kickoff_date(self) -> date:
-        day = self.kickoff.date().toPython()
-        assert isinstance(day, date)
-        return day
+        return py_date(self.kickoff.date())
 
     def accept(self) -> None:
         reason = self.reason.toPlainText().strip()

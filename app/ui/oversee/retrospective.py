@@ -78,8 +78,12 @@ class RetrospectiveView(QScrollArea):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.promises.setItem(r, c, item)
-            kind, word = {True: ("on track", self.tr("kept")), False: ("off track", self.tr("not kept"))}.get(
-                line.kept, ("", self.tr("too early")))
+            if line.kept is None:
+                kind, word = "", self.tr("too early")
+            elif line.kept:
+                kind, word = "on track", self.tr("kept")
+            else:
+                kind, word = "off track", self.tr("not kept")
             self.promises.setCellWidget(r, 3, VerdictChip(kind, word))
         self.promises.resizeRowsToContents()
         self.promises.setMinimumHeight(min(420, 30 + sum(self.promises.rowHeight(i) for i in range(self.promises.rowCount()))))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QFont, QPalette
@@ -42,6 +41,7 @@ from app.ui.oversee.dashboard import milestone_kind, retire
 from app.ui.oversee.dialogs import error_label
 from app.ui.oversee.meeting import MeetingBox
 from app.ui.widgets.page import hint
+from app.ui.widgets.qt import py_date
 from app.ui.widgets.verdict import VerdictChip
 
 # Saves a checked review (replace=True when editing a saved month); returns an error or None.
@@ -270,7 +270,7 @@ class ReviewForm(QScrollArea):
         self.month.setDate(QDate(d.year, d.month, 1))
 
     def current_month(self) -> str:
-        d: date = self.month.date().toPython()  # type: ignore[assignment]
+        d = py_date(self.month.date())
         return month_of(d)
 
     def _month_changed(self) -> None:

@@ -575,12 +575,12 @@ class Page(QWidget):
             self.bank_list.setCurrentRow(row)
         editable = not self.ctx.read_only
         self.questions.editable = editable
-        for b in (
+        for button in (
             self.add_button,
             self.remove_button,
             self.import_button,
         ):
-            b.setEnabled(editable)
+            button.setEnabled(editable)
         self._update_draft_state()
 
     def _on_bank_changed(

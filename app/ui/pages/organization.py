@@ -22,6 +22,7 @@ from app.services.changes import Changes
 from app.ui.context import AppContext
 from app.ui.undo import set_value
 from app.ui.widgets.page import PAGE_MARGINS, callout, heading, hint
+from app.ui.widgets.qt import line_edit
 from app.ui.widgets.tags import TagEditor
 
 
@@ -42,9 +43,9 @@ class Page(QWidget):
         self.industry.setAccessibleName(self.tr("Industry"))
         self.industry.addItems(org_service.industries())
         self.industry.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.industry.lineEdit().setPlaceholderText(self.tr("Pick or type your industry"))
+        line_edit(self.industry).setPlaceholderText(self.tr("Pick or type your industry"))
         self.industry.activated.connect(lambda _i: self._save(industry=self.industry.currentText()))
-        self.industry.lineEdit().editingFinished.connect(
+        line_edit(self.industry).editingFinished.connect(
             lambda: self._save(industry=self.industry.currentText())
         )
 

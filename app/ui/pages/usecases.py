@@ -448,8 +448,8 @@ class Page(QWidget):
             self.remove_metric_button,
         ):
             w.setEnabled(editable)
-        for w in (self.title, self.decision, self.actors, self.impact_unit):
-            w.setReadOnly(not editable)
+        for line in (self.title, self.decision, self.actors, self.impact_unit):
+            line.setReadOnly(not editable)
         self.impact_kind.setEnabled(editable)
         self.impact_amount.setReadOnly(not editable)
         self.sources.editable = self.metrics.editable = editable
@@ -551,9 +551,13 @@ class Page(QWidget):
             "decision": self.tr("decision"),
             "actors": self.tr("who acts"),
         }
-        self._update(
-            replace(self._uc, **{field: text}), self.tr("Edit use case %s") % labels[field]
-        )
+        uc = self._uc
+        edited = {
+            "title": lambda: replace(uc, title=text),
+            "decision": lambda: replace(uc, decision=text),
+            "actors": lambda: replace(uc, actors=text),
+        }[field]()
+        self._update(edited, self.tr("Edit use case %s") % labels[field])
 
     def _save_impact(self) -> None:
         if self._uc is None or self._loading:
@@ -570,7 +574,12 @@ class Page(QWidget):
         if self._uc is None:
             return False
         name = self.tr("data sources") if field == "data_sources" else self.tr("success metrics")
-        return self._update(replace(self._uc, **{field: rows}), f"{what} ({name})")
+        edited = (
+            replace(self._uc, data_sources=rows)
+            if field == "data_sources"
+            else replace(self._uc, success_metrics=rows)
+        )
+        return self._update(edited, f"{what} ({name})")
 
     def add_source(self) -> None:
         if self._uc is None:

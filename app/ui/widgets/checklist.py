@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 from app.services import progress
 from app.services.changes import Changes
 from app.ui.context import AppContext
+from app.ui.widgets.qt import setting_list
 
 COMPARED_KEY = "flow/compared"
 
@@ -60,8 +61,7 @@ class FlowChecklist(QWidget):
         return f"{self.ctx.workspace.location}#{self.ctx.current_evaluation}"
 
     def compared(self) -> bool:
-        seen = QSettings().value(COMPARED_KEY, [], list) or []
-        return self._compared_key() in seen
+        return self._compared_key() in setting_list(COMPARED_KEY)
 
     def mark_compared(self) -> None:
         """The person looks at the comparison of the current evaluation (counted once everyone submitted)."""
@@ -70,7 +70,7 @@ class FlowChecklist(QWidget):
         self.refresh()
         if not any(s.key == "submitted" and s.done for s in self.steps):
             return  # a look at provisional results is not yet the comparison
-        seen = list(QSettings().value(COMPARED_KEY, [], list) or [])
+        seen = setting_list(COMPARED_KEY)
         if self._compared_key() not in seen:
             QSettings().setValue(COMPARED_KEY, [*seen, self._compared_key()][-200:])
         self.refresh()

@@ -177,6 +177,8 @@ class TagEditor(QWidget):
         completer = self.entry.completer()
         if completer is not None:
             # A highlighted completion has already replaced the text by now.
-            completer.popup().hide()
+            popup = completer.popup()
+            if popup is not None:
+                popup.hide()
         if self.add(self.entry.text()) or not self.entry.text().strip():
             self.entry.clear()
