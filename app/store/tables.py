@@ -281,3 +281,54 @@ class AuditRow(SQLModel, table=True):
     before: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
     after: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
     reason: str = ""
+
+
+# ----- evidence (schema 0003): vendors' documents, their pages and the answers' citations ------
+# The full-text index `evidence_fts` (FTS5, external content over evidence_page) is made by the
+# migration and used only through app/store/evidence.py.
+
+
+class EvidenceBlobRow(SQLModel, table=True):
+    """One stored file, addressed by the SHA-256 of its bytes (documents/<aa>/<sha256> on disk)."""
+
+    __tablename__ = "evidence_blob"
+    sha256: str = Field(primary_key=True)
+    size: int
+    format: str
+    pages: int
+    stored_at: datetime = Field(default_factory=now)
+
+
+class EvidencePageRow(SQLModel, table=True):
+    __tablename__ = "evidence_page"
+    __table_args__ = (UniqueConstraint("sha256", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(foreign_key="evidence_blob.sha256", ondelete="CASCADE")
+    number: int
+    text: str = ""
+
+
+class EvidenceDocumentRow(SQLModel, table=True):
+    __tablename__ = "evidence_document"
+    __table_args__ = (UniqueConstraint("vendor_id", "sha256"),)
+    id: int | None = Field(default=None, primary_key=True)
+    vendor_id: int = Field(foreign_key="vendor.id", index=True, ondelete="CASCADE")
+    sha256: str = Field(foreign_key="evidence_blob.sha256", index=True)
+    name: str
+    kind: str = "other"
+    valid_until: date | None = None
+    added_at: datetime = Field(default_factory=now)
+    added_by: str = ""
+    position: int = 0
+
+
+class EvidenceCitationRow(SQLModel, table=True):
+    __tablename__ = "evidence_citation"
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="evidence_document.id", index=True, ondelete="CASCADE")
+    qid: str
+    evaluator: str = ""
+    page: int
+    quote: str
+    cited_at: datetime = Field(default_factory=now)
+    cited_by: str = ""

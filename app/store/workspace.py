@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
 DB_NAME = "diligence.sqlite"
 APPLICATION_ID = 0x44494C49  # "DILI"
-HEAD = "0002"
-KNOWN_REVISIONS = ("0001", "0002")
+HEAD = "0003"
+KNOWN_REVISIONS = ("0001", "0002", "0003")
 ENV_VAR = "DILIGENCE_WORKSPACE"
 MIGRATIONS = Path(__file__).parent / "migrations"
 # How long a write waits for another process's transaction (a CLI import of a large file, a
@@ -69,6 +69,13 @@ def backup_dir(db: Path) -> Path:
     if db.name == DB_NAME:
         return db.parent / "backups"
     return db.with_name(db.name + ".backups")
+
+
+def documents_dir(db: Path) -> Path:
+    """Where the vendors' documents of the workspace whose database is `db` are kept."""
+    if db.name == DB_NAME:
+        return db.parent / "documents"
+    return db.with_name(db.name + ".documents")
 
 
 def sqlite_uri(db: Path, **params: str) -> str:

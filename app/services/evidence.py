@@ -1,0 +1,506 @@
+"""Evidence: attach vendors' documents to an evaluation, search their pages, cite them in answers.
+
+The API the CLI and the GUI share (plain values from app.domain.evidence in and out):
+
+    add_document(ws, evaluation, vendor, path, kind, valid_until, *, name, by, progress, cancel) -> Document
+    list_documents(ws, evaluation, vendor=None) -> list[Document]
+    find_document(ws, evaluation, vendor, ref) -> Document      ref: file name or SHA-256 prefix
+    document_file(ws, document) -> Path                          the stored bytes (for a viewer)
+    pages(ws, document) -> list[Page]  ·  page_text(ws, document, number) -> str
+    search(ws, evaluation, vendor, text, limit=10) -> list[Passage]   best first (BM25)
+    cite(ws, evaluation, vendor, question, document, page, quote, evaluator="", by=None) -> Citation
+    citations_for(ws, evaluation, vendor=None, question=None, evaluator=None) -> list[Citation]
+    load_evidence(ws, evaluation, with_text=False) -> Evidence   everything, for flags and the PDF
+    update_document(ws, document, kind=…, valid_until=…) -> Document
+    remove_document(ws, document, by=None)  ·  remove_citation(ws, citation, by=None)
+
+`document` arguments take a Document or its id. Bad input raises InputError (NotFound when
+something named does not exist); a refused file raises InputError naming the file and the
+reason, with nothing stored. Each call is one transaction. `add_document` may run on a worker
+thread: `progress(fraction, message)` is called as it goes, and `cancel()` returning True stops
+it with AddCancelled, nothing stored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import insert
+from sqlmodel import Session, col, select
+
+from app.domain.evidence import (
+    SHA_PREFIX,
+    Citation,
+    Document,
+    DocumentKind,
+    Evidence,
+    Page,
+    Passage,
+    quote_on_page,
+    tidy_quote,
+)
+from app.services.errors import InputError, NotFound
+from app.store import evidence as store
+from app.store import repo
+from app.store.tables import (
+    EvaluationRow,
+    EvaluatorRow,
+    EvidenceBlobRow,
+    EvidenceCitationRow,
+    EvidenceDocumentRow,
+    EvidencePageRow,
+    QuestionRow,
+    VendorRow,
+)
+from app.store.workspace import Workspace, current_user, documents_dir
+
+Progress = Callable[[float, str], None]
+Cancel = Callable[[], bool]
+DocumentRef = Document | int
+MIN_PREFIX = 6  # hex characters of a SHA-256 accepted as a document's name
+
+
+class AddCancelled(Exception):
+    """The person cancelled adding a document; nothing was stored."""
+
+
+def documents_folder(ws: Workspace) -> Path:
+    return documents_dir(ws.db)
+
+
+def _kind(value: DocumentKind | str) -> DocumentKind:
+    try:
+        return DocumentKind(value)
+    except ValueError:
+        raise InputError(f"unknown kind {value!r}; use one of "
+                         f"{', '.join(k.value for k in DocumentKind)}") from None
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _evaluation(s: Session, ref: str | int) -> EvaluationRow:
+    row = repo.evaluation_by_ref(s, ref)
+    if row is None:
+        raise NotFound(f"there is no evaluation named {ref!r}")
+    return row
+
+
+def _vendor(s: Session, ev: EvaluationRow, name: str) -> VendorRow:
+    row = s.exec(select(VendorRow).where(VendorRow.evaluation_id == ev.id, VendorRow.name == name)).first()
+    if row is None:
+        names = s.exec(select(VendorRow.name).where(VendorRow.evaluation_id == ev.id)
+                       .order_by(col(VendorRow.position))).all()
+        known = f" (its vendors: {', '.join(names)})" if names else " (it has no vendors yet)"
+        raise NotFound(f"there is no vendor {name!r} in evaluation {ev.name!r}{known}")
+    return row
+
+
+def _document(row: EvidenceDocumentRow, blob: EvidenceBlobRow, vendor: str, evaluation: str) -> Document:
+    return Document(
+        id=row.id or 0, evaluation=evaluation, vendor=vendor, name=row.name, sha256=row.sha256,
+        format=blob.format, kind=_kind(row.kind), size=blob.size, pages=blob.pages,
+        valid_until=row.valid_until, added_at=_aware(row.added_at), added_by=row.added_by,
+    )
+
+
+def _documents(s: Session, ev: EvaluationRow, vendor: VendorRow | None = None) -> list[Document]:
+    stmt = (select(EvidenceDocumentRow, EvidenceBlobRow, VendorRow.name)
+            .join(EvidenceBlobRow, col(EvidenceBlobRow.sha256) == col(EvidenceDocumentRow.sha256))
+            .join(VendorRow, col(VendorRow.id) == col(EvidenceDocumentRow.vendor_id))
+            .where(VendorRow.evaluation_id == ev.id)
+            .order_by(col(VendorRow.position), col(VendorRow.id), col(EvidenceDocumentRow.position),
+                      col(EvidenceDocumentRow.id)))
+    if vendor is not None:
+        stmt = stmt.where(EvidenceDocumentRow.vendor_id == vendor.id)
+    return [_document(d, b, v, ev.name) for d, b, v in s.exec(stmt).all()]
+
+
+def _document_by_id(s: Session, document_id: int) -> Document:
+    found = s.exec(select(EvidenceDocumentRow, EvidenceBlobRow, VendorRow.name, EvaluationRow.name)
+                   .join(EvidenceBlobRow, col(EvidenceBlobRow.sha256) == col(EvidenceDocumentRow.sha256))
+                   .join(VendorRow, col(VendorRow.id) == col(EvidenceDocumentRow.vendor_id))
+                   .join(EvaluationRow, col(EvaluationRow.id) == col(VendorRow.evaluation_id))
+                   .where(EvidenceDocumentRow.id == document_id)).first()
+    if found is None:
+        raise NotFound(f"there is no document {document_id} (it was removed)")
+    d, b, v, e = found
+    return _document(d, b, v, e)
+
+
+def _id(document: DocumentRef) -> int:
+    return document.id if isinstance(document, Document) else int(document)
+
+
+# ----- adding ----------------------------------------------------------------------------------
+
+
+def add_document(
+    ws: Workspace,
+    evaluation: str | int,
+    vendor: str,
+    path: Path | str,
+    kind: DocumentKind | str = DocumentKind.OTHER,
+    valid_until: date | None = None,
+    *,
+    name: str | None = None,
+    by: str | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> Document:
+    """Attach the file at `path` to a vendor: checked, stored once by its SHA-256, text indexed.
+
+    The same bytes already in the workspace (for any vendor) are not stored or read again. The
+    same bytes attached twice to one vendor are refused. Hostile or unreadable files are refused
+    with InputError (the file's name and why), and nothing is stored.
+    """
+    from app.exchange.documents import (
+        DocumentError,
+        ExtractionCancelled,
+        check_size,
+        extract,
+        format_for_name,
+    )
+
+    path = Path(path)
+    name = (name or path.name).strip()
+    doc_kind = _kind(kind)
+    actor = by or current_user()
+
+    def say(fraction: float, message: str) -> None:
+        if cancel is not None and cancel():
+            raise AddCancelled()
+        if progress is not None:
+            progress(fraction, message)
+
+    with ws.session() as s:  # fail fast on names, before reading a byte
+        ev = _evaluation(s, evaluation)
+        _vendor(s, ev, vendor)
+    try:
+        if not path.is_file():
+            raise DocumentError(name, "there is no such file" if not path.exists() else "is not a file")
+        check_size(name, path.stat().st_size)
+    except DocumentError as exc:
+        raise InputError(str(exc)) from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be read ({exc.strerror or exc}); nothing was stored") from None
+    folder = documents_folder(ws)
+    say(0.0, f"Copying {name}")
+    total = max(path.stat().st_size, 1)
+    try:
+        staged = store.stage_blob(folder, path, cancel,
+                                  lambda done: progress(0.1 * done / total, f"Copying {name}") if progress else None)
+    except InterruptedError:
+        raise AddCancelled() from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be read or stored ({exc.strerror or exc}); nothing was stored") from None
+    created = False
+    try:
+        with ws.session() as s:
+            known = s.get(EvidenceBlobRow, staged.sha256)
+            existing = s.exec(select(EvidenceDocumentRow, VendorRow.name)
+                              .join(VendorRow, col(VendorRow.id) == col(EvidenceDocumentRow.vendor_id))
+                              .where(VendorRow.evaluation_id == ev.id, VendorRow.name == vendor,
+                                     EvidenceDocumentRow.sha256 == staged.sha256)).first()
+        if existing is not None:
+            raise InputError(f"{name}: {vendor} already has this document (the same content, added as "
+                             f"{existing[0].name!r}); nothing was stored")
+        pages: tuple[str, ...] = ()
+        if known is None:
+            def scaled(fraction: float, message: str) -> None:
+                say(0.1 + 0.75 * fraction, message)
+            try:
+                extracted = extract(staged.tmp, name, scaled, cancel)
+            except DocumentError as exc:
+                raise InputError(str(exc)) from None
+            except ExtractionCancelled:
+                raise AddCancelled() from None
+            fmt, pages = extracted.format, extracted.pages
+        else:
+            fmt = known.format
+            claimed = format_for_name(name)
+            if claimed != fmt:
+                raise InputError(f"{name}: the name says {claimed.upper() if claimed else 'an unknown type'} "
+                                 f"but the content is the {fmt.upper()} already stored; nothing was stored")
+        say(0.85, f"Indexing {name}")
+        created = store.commit_blob(staged)
+        with ws.session() as s:
+            ev = _evaluation(s, evaluation)
+            v = _vendor(s, ev, vendor)
+            if s.get(EvidenceBlobRow, staged.sha256) is None:
+                if not pages:  # stored meanwhile by someone else and removed again: read it now
+                    pages = extract(store.blob_path(folder, staged.sha256), name).pages
+                s.add(EvidenceBlobRow(sha256=staged.sha256, size=staged.size, format=fmt, pages=len(pages)))
+                s.flush()
+                s.execute(insert(EvidencePageRow), [
+                    {"sha256": staged.sha256, "number": i, "text": t} for i, t in enumerate(pages, start=1)])
+                store.index_pages(s, staged.sha256)
+            position = len(s.exec(select(EvidenceDocumentRow.id)
+                                  .where(EvidenceDocumentRow.vendor_id == v.id)).all())
+            row = EvidenceDocumentRow(vendor_id=v.id or 0, sha256=staged.sha256, name=name, kind=doc_kind.value,
+                                      valid_until=valid_until, added_by=actor, position=position)
+            s.add(row)
+            s.flush()
+            repo.audit(s, actor, "document added", "evidence_document", row.id,
+                       after={"vendor": vendor, "name": name, "sha256": staged.sha256, "kind": doc_kind.value,
+                              "valid_until": valid_until.isoformat() if valid_until else None})
+            if cancel is not None and cancel():
+                raise AddCancelled()
+            blob = s.get(EvidenceBlobRow, staged.sha256)
+            assert blob is not None
+            document = _document(row, blob, vendor, ev.name)
+    except BaseException:
+        staged.discard()
+        if created:
+            _drop_file_if_unreferenced(ws, staged.sha256)
+        raise
+    if progress is not None:
+        progress(1.0, f"Added {name}")
+    return document
+
+
+def _drop_file_if_unreferenced(ws: Workspace, sha256: str) -> None:
+    with contextlib.suppress(Exception), ws.session() as s:
+        if s.get(EvidenceBlobRow, sha256) is None:
+            store.remove_blob_files(documents_folder(ws), [sha256])
+
+
+# ----- reading ---------------------------------------------------------------------------------
+
+
+def list_documents(ws: Workspace, evaluation: str | int, vendor: str | None = None) -> list[Document]:
+    """The documents of an evaluation (of one vendor when named), vendor by vendor, in the order added."""
+    with ws.session() as s:
+        ev = _evaluation(s, evaluation)
+        return _documents(s, ev, _vendor(s, ev, vendor) if vendor is not None else None)
+
+
+def get_document(ws: Workspace, document: DocumentRef) -> Document:
+    with ws.session() as s:
+        return _document_by_id(s, _id(document))
+
+
+def find_document(ws: Workspace, evaluation: str | int, vendor: str, ref: str) -> Document:
+    """A vendor's document by its file name (case-insensitive) or a prefix of its SHA-256 (at least
+    6 hex characters). A name two documents share, or a prefix two hashes share, is refused with
+    the candidates listed."""
+    docs = list_documents(ws, evaluation, vendor)
+    wanted = ref.strip()
+    by_name = [d for d in docs if d.name == wanted] or [d for d in docs if d.name.casefold() == wanted.casefold()]
+    lowered = wanted.lower()
+    by_hash = ([d for d in docs if d.sha256.startswith(lowered)]
+               if len(lowered) >= MIN_PREFIX and all(c in "0123456789abcdef" for c in lowered) else [])
+    found = {d.id: d for d in by_name + by_hash}
+    if len(found) == 1:
+        return next(iter(found.values()))
+    if not found:
+        listed = "; ".join(f"{d.name} ({d.short_hash})" for d in docs) or "none yet"
+        raise NotFound(f"{vendor} has no document named {ref!r} (its documents: {listed})")
+    listed = "; ".join(f"{d.name} ({d.short_hash})" for d in found.values())
+    raise InputError(f"{ref!r} names more than one of {vendor}'s documents ({listed}); "
+                     f"give a longer SHA-256 prefix")
+
+
+def document_file(ws: Workspace, document: DocumentRef) -> Path:
+    """The stored file of a document (open it read-only; never write to it)."""
+    doc = document if isinstance(document, Document) else get_document(ws, document)
+    return store.blob_path(documents_folder(ws), doc.sha256)
+
+
+def pages(ws: Workspace, document: DocumentRef) -> list[Page]:
+    """The extracted text of each page of a document, in order."""
+    with ws.session() as s:
+        doc = _document_by_id(s, _id(document))
+        rows = s.exec(select(EvidencePageRow.number, EvidencePageRow.text)
+                      .where(EvidencePageRow.sha256 == doc.sha256).order_by(col(EvidencePageRow.number))).all()
+        return [Page(doc.id, n, t) for n, t in rows]
+
+
+def page_text(ws: Workspace, document: DocumentRef, number: int) -> str:
+    with ws.session() as s:
+        doc = _document_by_id(s, _id(document))
+        return _page_text(s, doc, number)
+
+
+def _page_text(s: Session, doc: Document, number: int) -> str:
+    if not 1 <= number <= doc.pages:
+        raise InputError(f"{doc.name} has {doc.pages} page{'s' if doc.pages != 1 else ''}; there is no page {number}")
+    found = s.exec(select(EvidencePageRow.text).where(EvidencePageRow.sha256 == doc.sha256,
+                                                       EvidencePageRow.number == number)).first()
+    return found or ""
+
+
+def search(ws: Workspace, evaluation: str | int, vendor: str, text: str, limit: int = 10) -> list[Passage]:
+    """The pages of a vendor's documents that best answer `text`, best first (BM25).
+
+    Any word may match; pages with more of the words, and rarer ones, rank first. The text is
+    searched for as words: quotes, operators and punctuation in it mean nothing."""
+    with ws.session() as s:
+        ev = _evaluation(s, evaluation)
+        docs = {d.id: d for d in _documents(s, ev, _vendor(s, ev, vendor))}
+        hits = store.search_pages(s, list(docs), text, limit)
+    return [Passage(docs[h.document_id], h.page, h.rank, h.snippet) for h in hits]
+
+
+# ----- citations -------------------------------------------------------------------------------
+
+
+def _citation(row: EvidenceCitationRow, doc: Document) -> Citation:
+    return Citation(id=row.id or 0, evaluation=doc.evaluation, vendor=doc.vendor, question=row.qid,
+                    evaluator=row.evaluator, document=doc, page=row.page, quote=row.quote,
+                    cited_at=_aware(row.cited_at), cited_by=row.cited_by)
+
+
+def cite(
+    ws: Workspace,
+    evaluation: str | int,
+    vendor: str,
+    question: str,
+    document: DocumentRef | str,
+    page: int,
+    quote: str,
+    evaluator: str = "",
+    by: str | None = None,
+) -> Citation:
+    """Record that `quote` on `page` of a vendor's document backs the answer to `question`.
+
+    The quote must occur on that page (whitespace, case and line-end hyphens aside), the
+    question must be in the evaluation's bank, and the evaluator (when given) one of its
+    evaluators; otherwise InputError says exactly what does not match."""
+    if isinstance(document, str) and not document.isdigit():
+        document = find_document(ws, evaluation, vendor, document)
+    cleaned = tidy_quote(quote)
+    if not cleaned:
+        raise InputError("the quote is empty; copy the words from the page")
+    with ws.session() as s:
+        ev = _evaluation(s, evaluation)
+        v = _vendor(s, ev, vendor)
+        doc = _document_by_id(s, _id(document))  # type: ignore[arg-type]
+        if doc.evaluation != ev.name or doc.vendor != v.name:
+            raise InputError(f"{doc.name} is {doc.vendor}'s document, not {vendor}'s")
+        qid = question.strip()
+        if s.exec(select(QuestionRow.id).where(QuestionRow.bank_version_id == ev.bank_version_id,
+                                               QuestionRow.qid == qid)).first() is None:
+            raise NotFound(f"there is no question {question!r} in evaluation {ev.name!r}")
+        if evaluator and s.exec(select(EvaluatorRow.id).where(EvaluatorRow.evaluation_id == ev.id,
+                                                              EvaluatorRow.name == evaluator)).first() is None:
+            raise NotFound(f"there is no evaluator {evaluator!r} in evaluation {ev.name!r}")
+        text = _page_text(s, doc, page)
+        if not quote_on_page(text, cleaned):
+            shown = cleaned if len(cleaned) <= 80 else cleaned[:77] + "…"
+            where = ("the page has no text (a scanned page or an image)" if not text.strip()
+                     else "copy the words exactly as they appear on the page")
+            raise InputError(f"the quote {shown!r} is not on page {page} of {doc.name}; {where}")
+        actor = by or current_user()
+        row = EvidenceCitationRow(document_id=doc.id, qid=qid, evaluator=evaluator, page=page, quote=cleaned,
+                                  cited_by=actor)
+        s.add(row)
+        s.flush()
+        repo.audit(s, actor, "evidence cited", "evidence_citation", row.id,
+                   after={"vendor": vendor, "question": qid, "document": doc.name, "page": page, "quote": cleaned})
+        return _citation(row, doc)
+
+
+def _citations(s: Session, ev: EvaluationRow, docs: dict[int, Document]) -> list[Citation]:
+    if not docs:
+        return []
+    rows = s.exec(select(EvidenceCitationRow).where(col(EvidenceCitationRow.document_id).in_(list(docs)))
+                  .order_by(col(EvidenceCitationRow.id))).all()
+    return [_citation(r, docs[r.document_id]) for r in rows]
+
+
+def citations_for(ws: Workspace, evaluation: str | int, vendor: str | None = None, question: str | None = None,
+                  evaluator: str | None = None) -> list[Citation]:
+    """An evaluation's citations, narrowed to a vendor, a question and an evaluator when given,
+    in the order they were made."""
+    with ws.session() as s:
+        ev = _evaluation(s, evaluation)
+        docs = {d.id: d for d in _documents(s, ev, _vendor(s, ev, vendor) if vendor is not None else None)}
+        found = _citations(s, ev, docs)
+    return [c for c in found if (question is None or c.question == question)
+            and (evaluator is None or c.evaluator == evaluator)]
+
+
+def evidence_in(s: Session, ev: EvaluationRow, with_text: bool = False) -> Evidence:
+    """The evaluation's evidence inside an open session (for services building a snapshot)."""
+    docs = _documents(s, ev)
+    by_id = {d.id: d for d in docs}
+    page_rows: list[Page] = []
+    if with_text and docs:
+        by_sha: dict[str, list[Document]] = {}
+        for d in docs:
+            by_sha.setdefault(d.sha256, []).append(d)
+        rows = s.exec(select(EvidencePageRow.sha256, EvidencePageRow.number, EvidencePageRow.text)
+                      .where(col(EvidencePageRow.sha256).in_(list(by_sha)))
+                      .order_by(col(EvidencePageRow.sha256), col(EvidencePageRow.number))).all()
+        for sha, number, text in rows:
+            page_rows.extend(Page(d.id, number, text) for d in by_sha[sha])
+        page_rows.sort(key=lambda p: (p.document, p.number))
+    return Evidence(tuple(docs), tuple(_citations(s, ev, by_id)), tuple(page_rows))
+
+
+def load_evidence(ws: Workspace, evaluation: str | int, with_text: bool = False) -> Evidence:
+    """All documents and citations of an evaluation (and each page's text when `with_text`)."""
+    with ws.session() as s:
+        return evidence_in(s, _evaluation(s, evaluation), with_text)
+
+
+# ----- changing and removing ---------------------------------------------------------------------
+
+_UNCHANGED = object()
+
+
+def update_document(ws: Workspace, document: DocumentRef, kind: DocumentKind | str | None = None,
+                    valid_until: date | None | object = _UNCHANGED, by: str | None = None) -> Document:
+    """Change a document's kind or valid-until date (None clears the date)."""
+    with ws.session() as s:
+        doc = _document_by_id(s, _id(document))
+        row = s.get(EvidenceDocumentRow, doc.id)
+        assert row is not None
+        before = {"kind": row.kind, "valid_until": row.valid_until.isoformat() if row.valid_until else None}
+        if kind is not None:
+            row.kind = _kind(kind).value
+        if valid_until is not _UNCHANGED:
+            row.valid_until = valid_until  # type: ignore[assignment]
+        s.add(row)
+        repo.audit(s, by or current_user(), "document changed", "evidence_document", row.id, before=before,
+                   after={"kind": row.kind, "valid_until": row.valid_until.isoformat() if row.valid_until else None})
+        return replace(doc, kind=_kind(row.kind), valid_until=row.valid_until)
+
+
+def remove_document(ws: Workspace, document: DocumentRef, by: str | None = None) -> None:
+    """Detach a document from its vendor, with its citations; its file is deleted when no other
+    vendor refers to the same bytes."""
+    folder = documents_folder(ws)
+    with ws.session() as s:
+        doc = _document_by_id(s, _id(document))
+        row = s.get(EvidenceDocumentRow, doc.id)
+        s.delete(row)
+        s.flush()
+        repo.audit(s, by or current_user(), "document removed", "evidence_document", doc.id,
+                   before={"vendor": doc.vendor, "name": doc.name, "sha256": doc.sha256})
+        gone = store.sweep_unreferenced(s, folder)
+    store.remove_blob_files(folder, gone)
+
+
+def remove_citation(ws: Workspace, citation: Citation | int, by: str | None = None) -> None:
+    cid = citation.id if isinstance(citation, Citation) else int(citation)
+    with ws.session() as s:
+        row = s.get(EvidenceCitationRow, cid)
+        if row is None:
+            raise NotFound(f"there is no citation {cid} (it was removed)")
+        s.delete(row)
+        repo.audit(s, by or current_user(), "citation removed", "evidence_citation", cid,
+                   before={"question": row.qid, "page": row.page, "quote": row.quote})
+
+
+__all__ = [
+    "SHA_PREFIX", "AddCancelled", "add_document", "citations_for", "cite", "document_file", "documents_folder",
+    "evidence_in", "find_document", "get_document", "list_documents", "load_evidence", "page_text", "pages",
+    "remove_citation", "remove_document", "search", "update_document",
+]

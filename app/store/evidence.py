@@ -1,0 +1,228 @@
+"""Evidence in the workspace: blob files addressed by SHA-256, page rows and the full-text index.
+
+Blobs live in the workspace's `documents/` folder as `documents/<first two hex>/<sha256>`; a
+blob is written to a temporary file in `documents/.incoming/`, flushed to disk and renamed into
+place, so a blob file is always whole. Its database row is written only after that, in the
+caller's transaction: a kill in between leaves at most an unreferenced, whole file (reused by
+the next add of the same bytes, removed by `sweep_unreferenced`), never a row without its file.
+
+Full-text search is SQLite FTS5 (BM25 ranking, snippet()) over `evidence_page`; `index_pages`,
+`unindex_pages` and `search_pages` are the only code that knows it. Another database (a
+PostgreSQL tsvector, say) slots in by implementing these three functions for its dialect.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from app.domain.evidence import ELLIPSIS, HIGHLIGHT
+
+_HEX = re.compile(r"[0-9a-f]{64}")
+
+
+def blob_path(folder: Path, sha256: str) -> Path:
+    if not _HEX.fullmatch(sha256):
+        raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
+    return folder / sha256[:2] / sha256
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name == "nt":  # Windows cannot open a folder to flush it; its renames are durable
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@dataclass
+class StagedBlob:
+    """A copy of a file in `documents/.incoming/`, hashed while copied: extraction reads exactly
+    the bytes that will be stored. `commit_blob` renames it into place; `discard` deletes it."""
+
+    folder: Path
+    tmp: Path
+    sha256: str
+    size: int
+
+    def discard(self) -> None:
+        self.tmp.unlink(missing_ok=True)
+
+
+def stage_blob(folder: Path, source: Path, cancel: Callable[[], bool] | None = None,
+               chunk_done: Callable[[int], None] | None = None) -> StagedBlob:
+    """Copy `source` into the workspace's incoming folder, hashing it; flushed to disk.
+
+    `cancel()` returning True stops the copy (InterruptedError, nothing left behind);
+    `chunk_done(bytes so far)` reports progress."""
+    incoming = folder / ".incoming"
+    incoming.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=incoming, suffix=".part")
+    tmp = Path(tmp_name)
+    try:
+        digest = hashlib.sha256()
+        size = 0
+        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+            while chunk := src.read(1024 * 1024):
+                digest.update(chunk)
+                out.write(chunk)
+                size += len(chunk)
+                if cancel is not None and cancel():
+                    raise InterruptedError("cancelled")
+                if chunk_done is not None:
+                    chunk_done(size)
+            out.flush()
+            os.fsync(out.fileno())
+        return StagedBlob(folder, tmp, digest.hexdigest(), size)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def commit_blob(staged: StagedBlob) -> bool:
+    """Rename a staged copy to its address; True when the file is new. An existing blob of the
+    same digest and size is kept (same bytes, one file) and the staged copy is dropped."""
+    target = blob_path(staged.folder, staged.sha256)
+    if target.exists() and target.stat().st_size == staged.size:
+        staged.discard()
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(staged.tmp, target)
+    _fsync_dir(target.parent)
+    return True
+
+
+def write_blob(folder: Path, sha256: str, data: bytes) -> bool:
+    """Store bytes known to have this digest (a bundle being imported); True when new."""
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise ValueError("the data does not have the digest it claims")
+    incoming = folder / ".incoming"
+    incoming.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=incoming, suffix=".part")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return commit_blob(StagedBlob(folder, tmp, sha256, len(data)))
+
+
+def remove_blob_files(folder: Path, digests: Iterable[str]) -> None:
+    """Delete blob files (after the transaction that dropped their rows has committed)."""
+    for sha in digests:
+        with contextlib.suppress(OSError):
+            path = blob_path(folder, sha)
+            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                path.parent.rmdir()  # only when empty
+
+
+def stored_digests(folder: Path) -> set[str]:
+    """The digests of every blob file in the folder."""
+    if not folder.is_dir():
+        return set()
+    return {p.name for p in folder.glob("??/*") if _HEX.fullmatch(p.name)}
+
+
+def sweep_unreferenced(s: Session, folder: Path) -> list[str]:
+    """Blob rows no document refers to are dropped (with their pages and index entries); the
+    digests whose files may now be deleted, once the caller's transaction commits, are returned,
+    together with files no row refers to that are over an hour old (left by a kill between the
+    file and its row)."""
+    orphans = [r[0] for r in s.execute(text(
+        "SELECT sha256 FROM evidence_blob b WHERE NOT EXISTS "
+        "(SELECT 1 FROM evidence_document d WHERE d.sha256 = b.sha256)")).all()]
+    for sha in orphans:
+        unindex_pages(s, sha)
+        s.execute(text("DELETE FROM evidence_page WHERE sha256 = :sha"), {"sha": sha})
+        s.execute(text("DELETE FROM evidence_blob WHERE sha256 = :sha"), {"sha": sha})
+    known = {r[0] for r in s.execute(text("SELECT sha256 FROM evidence_blob")).all()}
+    return sorted(set(orphans) | {sha for sha in stored_digests(folder) - known if _stale(blob_path(folder, sha))})
+
+
+STRAY_AGE_SECONDS = 3600.0
+
+
+def _stale(path: Path) -> bool:
+    """A file without a row, old enough not to be another process's add about to write its row."""
+    import time
+
+    try:
+        return time.time() - path.stat().st_mtime > STRAY_AGE_SECONDS
+    except OSError:
+        return False
+
+
+# ----- the full-text index (SQLite FTS5) -------------------------------------------------------
+
+
+def index_pages(s: Session, sha256: str) -> None:
+    """Add a blob's pages (already in evidence_page) to the full-text index."""
+    s.execute(text("INSERT INTO evidence_fts(rowid, text) SELECT id, text FROM evidence_page "
+                   "WHERE sha256 = :sha"), {"sha": sha256})
+
+
+def unindex_pages(s: Session, sha256: str) -> None:
+    """Remove a blob's pages from the index (before their rows are deleted)."""
+    s.execute(text("INSERT INTO evidence_fts(evidence_fts, rowid, text) SELECT 'delete', id, text "
+                   "FROM evidence_page WHERE sha256 = :sha"), {"sha": sha256})
+
+
+_TERM = re.compile(r"[^\W_]+", re.UNICODE)
+MAX_TERMS = 32
+
+
+def match_expression(query: str) -> str:
+    """An FTS5 query from what a person typed: each word a quoted term, any of them may match
+    (BM25 ranks pages holding more and rarer words first). Operators and syntax in the text are
+    never interpreted; an empty string when there is no word to look for."""
+    seen: list[str] = []
+    for word in _TERM.findall(query.casefold()):
+        if word not in seen:
+            seen.append(word)
+        if len(seen) == MAX_TERMS:
+            break
+    return " OR ".join(f'"{w}"' for w in seen)
+
+
+@dataclass(frozen=True)
+class PageHit:
+    document_id: int
+    page: int
+    rank: float
+    snippet: str
+
+
+def search_pages(s: Session, document_ids: list[int], query: str, limit: int = 10,
+                 snippet_words: int = 16) -> list[PageHit]:
+    """The best pages of these documents for `query`, best first (BM25; a lower rank is better)."""
+    expression = match_expression(query)
+    if not expression or not document_ids:
+        return []
+    placeholders = ", ".join(f":d{i}" for i in range(len(document_ids)))
+    params: dict[str, object] = {f"d{i}": d for i, d in enumerate(document_ids)}
+    params.update(q=expression, limit=limit, open=HIGHLIGHT[0], close=HIGHLIGHT[1], ell=ELLIPSIS,
+                  words=snippet_words)
+    rows = s.execute(text(
+        "SELECT d.id, p.number, bm25(evidence_fts) AS rank, "
+        "snippet(evidence_fts, 0, :open, :close, :ell, :words) "
+        "FROM evidence_fts JOIN evidence_page p ON p.id = evidence_fts.rowid "
+        "JOIN evidence_document d ON d.sha256 = p.sha256 "
+        f"WHERE evidence_fts MATCH :q AND d.id IN ({placeholders}) "
+        "ORDER BY rank, d.position, d.id, p.number LIMIT :limit"), params).all()
+    return [PageHit(int(r[0]), int(r[1]), float(r[2]), str(r[3])) for r in rows]
