@@ -182,7 +182,7 @@ def test_progress_is_reported_and_cancel_leaves_nothing(demo, proposal: Path) ->
     for stop_after in (1, 3, 6):
         calls = iter(range(100))
         with pytest.raises(evidence.AddCancelled):
-            evidence.add_document(demo, DEMO_EVALUATION, SIGNAL, other, cancel=lambda: next(calls) >= stop_after)
+            evidence.add_document(demo, DEMO_EVALUATION, SIGNAL, other, cancel=lambda calls=calls, stop=stop_after: next(calls) >= stop)
     assert [d.name for d in evidence.list_documents(demo, DEMO_EVALUATION)] == ["proposal.pdf"]
     assert len(blob_files(demo)) == 1
     assert list((evidence.documents_folder(demo) / ".incoming").iterdir()) == []
