@@ -44,6 +44,7 @@ from app.services import backups
 from app.services.errors import InputError
 from app.store.workspace import Workspace, WorkspaceError
 from app.ui.save_dialog import ask_save_path
+from app.ui.widgets.tables import ROW_ROLE, SORT_ROLE
 
 if TYPE_CHECKING:
     from app.services.audit import AuditEntry, AuditFilter
@@ -53,11 +54,9 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 class AuditTableModel(QAbstractTableModel):
-    """Audit entries as rows; DisplayRole is formatted text, SORT_ROLE the raw value, ENTRY_ROLE the entry."""
+    """Audit entries as rows; DisplayRole is formatted text, SORT_ROLE the raw value, ROW_ROLE the entry."""
 
     WHEN, WHO, ACTION, ENTITY, BEFORE, AFTER, REASON = range(7)
-    ENTRY_ROLE = Qt.ItemDataRole.UserRole
-    SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -102,9 +101,9 @@ class AuditTableModel(QAbstractTableModel):
             return None
         e = self._entries[index.row()]
         c = index.column()
-        if role == self.ENTRY_ROLE:
+        if role == ROW_ROLE:
             return e
-        if role == self.SORT_ROLE:
+        if role == SORT_ROLE:
             return e.at.timestamp() if c == self.WHEN else self._text(e, c)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             text = self._text(e, c)

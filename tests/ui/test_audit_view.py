@@ -16,6 +16,7 @@ from app.ui.audit_view import AuditDialog, AuditTableModel, RestoreDialog
 from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
 from app.ui.recovery import offer_recovery
+from app.ui.widgets.tables import ROW_ROLE
 from tests.conftest import DEMO_EVALUATION
 
 VENDOR = "Signal & Scale Partners"
@@ -65,7 +66,7 @@ def test_dialog_filters_and_exports_what_it_shows(qtbot: Any, window: MainWindow
     assert everything == len(audit.query(window.ctx.workspace))
     qtbot.keyClicks(dialog.search, "reference call")
     assert dialog.model.rowCount() == 1
-    entry = dialog.model.index(0, 0).data(AuditTableModel.ENTRY_ROLE)
+    entry = dialog.model.index(0, 0).data(ROW_ROLE)
     assert entry.action == "answer changed" and entry.after["note"] == "after the reference call"
     assert "after the reference call" in dialog.model.index(0, AuditTableModel.AFTER).data()
     dialog.search.clear()

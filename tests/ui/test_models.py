@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
+from app.domain.models import Milestone
 from app.services import evaluation_view as view
 from app.services import evaluations
 from app.ui.compare.models import ComparisonModel, DisagreementsModel, MatrixModel
-from app.ui.evaluate.models import (
-    AnswerCell,
-    AnswersModel,
-    Column,
-    FlagsModel,
-    RankingModel,
-    RowsModel,
-)
-from app.ui.widgets.tables import SORT_ROLE
+from app.ui.evaluate.models import AnswerCell, AnswersModel, FlagsModel, RankingModel
+from app.ui.widgets.rows import Column, RowsModel
+from app.ui.widgets.tables import EDIT, ROW_ROLE, SORT_ROLE
 from tests.conftest import DEMO_EVALUATION
 
 
@@ -38,12 +33,33 @@ def test_answers_model(qapp, qtmodeltester, demo) -> None:
     qtmodeltester.check(model)
 
 
-def test_rows_model(qapp, qtmodeltester) -> None:
+def test_rows_model_over_sequences(qapp, qtmodeltester) -> None:
     model = RowsModel([Column("Company"), Column("Month", "int"), Column("Live", "bool")])
     qtmodeltester.check(model)
-    model.on_edit = lambda rows: True
+    edits = []
+    model.on_edit = lambda rows, what: edits.append((rows, what)) or True
     model.set_rows([["Acme", 3, True], ["Beta", None, False]])
     qtmodeltester.check(model)
+    assert model.setData(model.index(1, 1), "7")
+    assert edits[-1][0] == [["Acme", 3, True], ["Beta", 7, False]]
+    assert model.rows() == [["Acme", 3, True], ["Beta", None, False]]  # shown: what was stored
+    refused = []
+    model.refused.connect(refused.append)
+    assert not model.setData(model.index(0, 1), "soon")
+    assert refused == ["Month: 'soon' is not a number"]
+
+
+def test_rows_model_over_dataclasses(qapp, qtmodeltester) -> None:
+    """The same model shows dataclass rows by field and edits them into new rows."""
+    model = RowsModel([Column("Milestone", field="name"), Column("Month", "int", "month")])
+    model.set_rows([Milestone("Pilot live", 2), Milestone("Rollout")])
+    qtmodeltester.check(model)
+    assert model.index(0, 1).data(EDIT) == 2
+    assert model.index(1, 1).data() == ""
+    assert model.index(1, 0).data(ROW_ROLE) == Milestone("Rollout")
+    assert model.index(0, 1).data(SORT_ROLE) == 2
+    assert model.setData(model.index(1, 1), "6")  # no callback: applied locally
+    assert model.rows() == [Milestone("Pilot live", 2), Milestone("Rollout", 6)]
 
 
 def test_ranking_and_flags_models(qapp, qtmodeltester, demo) -> None:

@@ -38,11 +38,12 @@ from app.ui import theme
 from app.ui.compare.chart import SectionChart
 from app.ui.compare.models import ComparisonModel, DisagreementsModel, MatrixModel
 from app.ui.context import AppContext
-from app.ui.evaluate.models import Column, RankingModel, RowsModel
+from app.ui.evaluate.models import RankingModel
 from app.ui.tasks import Task
 from app.ui.widgets.eliding import ElidingComboBox
 from app.ui.widgets.evaluation_picker import EvaluationPicker
 from app.ui.widgets.page import empty_state, heading, page_layout
+from app.ui.widgets.rows import Column, RowsModel
 from app.ui.widgets.tables import ROW_ROLE, compact_rows, sortable_table
 
 SLIDER_MIN, SLIDER_MAX = 0, 200  # percent of each section's weight in what-if mode

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
 
 from app.services import evaluation_view as view
 from app.services.live import LiveEvaluation
-from app.ui.evaluate.models import Column, RankingModel, RowsModel
+from app.ui.evaluate.models import RankingModel
+from app.ui.widgets.rows import Column, RowsModel
 from app.ui.widgets.tables import SORT_ROLE, compact_rows, fit_rows
 
 

@@ -35,8 +35,8 @@ from app.domain.models import (
     Timeline,
     Vendor,
 )
-from app.ui.evaluate.models import Column, RowsModel
 from app.ui.widgets.qt import line_edit
+from app.ui.widgets.rows import Column, RowsModel
 from app.ui.widgets.tags import TagEditor
 
 PRICING_MODELS = (
@@ -70,11 +70,11 @@ class RowsTable(QWidget):
     """A small table with Add / Remove buttons over a RowsModel."""
 
     def __init__(
-        self, model: RowsModel, name: str, blank: Sequence[Any], parent: QWidget | None = None
+        self, model: RowsModel, name: str, blank: object, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.model = model
-        self.blank = list(blank)
+        self.blank = blank  # the row "Add" appends
         self.view = QTableView()
         self.view.setModel(model)
         self.view.setAccessibleName(name)
@@ -103,19 +103,14 @@ class RowsTable(QWidget):
         layout.addLayout(buttons)
 
     def add_row(self) -> None:
-        if self.model.on_edit is not None and self.model.on_edit(
-            [*self.model.rows(), list(self.blank)]
-        ):
+        if self.model.editable and self.model.append_row(self.blank):
             index = self.model.index(self.model.rowCount() - 1, 0)
             self.view.setCurrentIndex(index)
             self.view.edit(index)
 
     def remove_row(self) -> None:
-        row = self.view.currentIndex().row()
-        rows = self.model.rows()
-        if 0 <= row < len(rows) and self.model.on_edit is not None:
-            del rows[row]
-            self.model.on_edit(rows)
+        if self.model.editable:
+            self.model.remove_row_at(self.view.currentIndex().row())
 
 
 class VendorEditor(QScrollArea):
@@ -170,18 +165,16 @@ class VendorEditor(QScrollArea):
         rl = QVBoxLayout(refs)
         self.references = RowsModel(
             [
-                Column(self.tr("Company")),
-                Column(self.tr("Industry")),
-                Column(self.tr("Stage")),
-                Column(self.tr("Live"), "bool"),
-                Column(self.tr("Contact"), "bool"),
+                Column(self.tr("Company"), field="company"),
+                Column(self.tr("Industry"), field="industry"),
+                Column(self.tr("Stage"), field="stage"),
+                Column(self.tr("Live"), "bool", "in_production"),
+                Column(self.tr("Contact"), "bool", "contactable"),
             ],
             self,
         )
-        self.references.on_edit = lambda rows: self._save(references=rows)
-        self.references_table = RowsTable(
-            self.references, self.tr("References"), ["", "", "", False, False]
-        )
+        self.references.on_edit = lambda rows, _what: self._save(references=rows)
+        self.references_table = RowsTable(self.references, self.tr("References"), Reference(""))
         rl.addWidget(self.references_table)
         outer.addWidget(refs)
 
@@ -198,10 +191,11 @@ class VendorEditor(QScrollArea):
         self.months.editingFinished.connect(self._save)
         tform.addRow(self.tr("Kickoff to &production"), self.months)
         self.milestones = RowsModel(
-            [Column(self.tr("Milestone")), Column(self.tr("Month"), "int")], self
+            [Column(self.tr("Milestone"), field="name"), Column(self.tr("Month"), "int", "month")],
+            self,
         )
-        self.milestones.on_edit = lambda rows: self._save(milestones=rows)
-        self.milestones_table = RowsTable(self.milestones, self.tr("Milestones"), ["", None])
+        self.milestones.on_edit = lambda rows, _what: self._save(milestones=rows)
+        self.milestones_table = RowsTable(self.milestones, self.tr("Milestones"), Milestone(""))
         tform.addRow(self.tr("Milestones"), self.milestones_table)
         self.timeline_text = TextArea(self.tr("Timeline description"))
         self.timeline_text.setPlaceholderText(self.tr("How they describe the plan, in their words"))
@@ -293,15 +287,10 @@ class VendorEditor(QScrollArea):
                 else v.production_deployments_in_industry
             )
             self.demo.setCurrentIndex(0 if v.demo_rating is None else int(round(v.demo_rating)) + 1)
-            self.references.set_rows(
-                [
-                    [r.company, r.industry, r.stage, r.in_production, r.contactable]
-                    for r in v.references
-                ]
-            )
+            self.references.set_rows(v.references)
             months = v.timeline.kickoff_to_production_months
             self.months.setValue(-1 if months is None else months)
-            self.milestones.set_rows([[m.name, m.month] for m in v.timeline.milestones])
+            self.milestones.set_rows(v.timeline.milestones)
             if self.timeline_text.toPlainText() != v.timeline.description:
                 self.timeline_text.setPlainText(v.timeline.description)
             self.pricing_model.setCurrentText(v.pricing.model)
@@ -336,13 +325,11 @@ class VendorEditor(QScrollArea):
             name=self.name.text().strip(),
             industries=list(changes.get("industries", self.industries.tags())),
             claims=self.claims.toPlainText(),
-            references=[
-                Reference(str(c), str(i), str(s), bool(p), bool(k)) for c, i, s, p, k in refs
-            ],
+            references=list(refs),  # Reference rows (the table edits copies, never these)
             production_deployments_in_industry=None if deployments < 0 else deployments,
             timeline=Timeline(
                 None if months < 0 else months,
-                [Milestone(str(n), None if m is None else int(m)) for n, m in miles],
+                list(miles),
                 self.timeline_text.toPlainText(),
             ),
             pricing=Pricing(

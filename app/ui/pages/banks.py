@@ -49,6 +49,7 @@ from app.ui.context import AppContext
 from app.ui.icons import icon
 from app.ui.undo import push
 from app.ui.widgets.page import PAGE_MARGINS, heading, hint
+from app.ui.widgets.tables import SORT_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -66,7 +67,6 @@ HEADERS = {
     "flag_rule": "Flag rule",
     "allow_na": "N/A allowed",
 }
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 # Cells edited in a multi-line editor.
 LONG_FIELDS = ("question", "guidance", "options")
 

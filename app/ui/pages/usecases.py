@@ -121,12 +121,12 @@ def source_model() -> RowsModel:
     return RowsModel(
         [
             Column(
-                "system",
                 "System",
+                field="system",
                 required=True,
                 tip="Where the data lives (Salesforce, Snowflake …)",
             ),
-            Column("access", "Access", "choice", Access, tip="Do we have access to it today?"),
+            Column("Access", "choice", "access", Access, tip="Do we have access to it today?"),
         ]
     )
 
@@ -134,20 +134,20 @@ def source_model() -> RowsModel:
 def metric_model() -> RowsModel:
     return RowsModel(
         [
-            Column("name", "Metric", required=True),
-            Column("unit", "Unit"),
-            Column("baseline", "Baseline", "number", tip="Where we are today"),
-            Column("target", "Target", "number", tip="Where the partner must get us"),
+            Column("Metric", field="name", required=True),
+            Column("Unit", field="unit"),
+            Column("Baseline", "number", "baseline", tip="Where we are today"),
+            Column("Target", "number", "target", tip="Where the partner must get us"),
             Column(
-                "direction",
                 "Direction",
                 "choice",
+                "direction",
                 Direction,
                 tip="up: higher is better; down: lower is better",
             ),
-            Column("target_date", "Target date", "date", tip="YYYY-MM-DD"),
-            Column("method", "Measurement method"),
-            Column("owner", "Owner"),
+            Column("Target date", "date", "target_date", tip="YYYY-MM-DD"),
+            Column("Measurement method", field="method"),
+            Column("Owner", field="owner"),
         ]
     )
 

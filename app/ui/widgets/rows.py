@@ -1,8 +1,10 @@
-"""An editable table model over a list of dataclass rows, whose edits go through a callback.
+"""The one table model of small records: `Column` and `RowsModel`, used by every plain table.
 
-The model never writes to the database itself: `setData` builds the new list of rows and hands
-it to `on_edit(rows, description) -> bool` (typically an undo command that calls a service,
-then calls `set_rows` with what was stored). Without a callback edits apply locally.
+Rows are either dataclasses (each column names its `field`) or sequences (a column without a
+field is its position in the row). The model never writes to the database: an edit builds the
+new list of rows and hands it to `on_edit(rows, description) -> bool` (an undo command that calls
+a service, then shows what was stored with `set_rows`). Without a callback, edits apply locally.
+Roles are those of `app.ui.widgets.tables`: SORT_ROLE gives the raw value, ROW_ROLE the row.
 """
 
 from __future__ import annotations
@@ -14,20 +16,26 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-Index = QModelIndex | QPersistentModelIndex
+from app.ui.widgets.tables import DISPLAY, EDIT, RIGHT, ROW_ROLE, SORT_ROLE, Index
+
+KINDS = ("text", "number", "int", "date", "choice", "bool")
 
 
 @dataclass(frozen=True)
 class Column:
-    field: str  # attribute of the row dataclass
     title: str
-    kind: str = "text"  # text | number | int | date | choice | bool
-    choices: type[Enum] | None = None
+    kind: str = "text"  # one of KINDS
+    field: str = ""  # attribute of a dataclass row; "" when rows are sequences (by position)
+    choices: type[Enum] | None = None  # kind "choice": the allowed values
     required: bool = False
-    tip: str = ""
+    tip: str = ""  # the header's tooltip (e.g. the full name behind initials)
+    align: int = 0  # a Qt.AlignmentFlag for the cells; 0: numbers right, the rest as the view
+
+    def __post_init__(self) -> None:
+        assert self.kind in KINDS, self.kind
 
 
 def format_number(value: float | None) -> str:
@@ -37,13 +45,13 @@ def format_number(value: float | None) -> str:
 
 
 class RowsModel(QAbstractTableModel):
-    """Rows are immutable-in-place: every edit produces a new list passed to `on_edit`."""
+    """Rows are never changed in place: every edit produces a new list passed to `on_edit`."""
 
     refused = Signal(str)  # an edit was refused; the message says why
 
-    def __init__(self, columns: Sequence[Column], parent: Any = None) -> None:
+    def __init__(self, columns: Sequence[Column], parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.columns = tuple(columns)
+        self.columns = list(columns)
         self._rows: list[Any] = []
         self.on_edit: Callable[[list[Any], str], bool] | None = None
         self.editable = True
@@ -51,20 +59,40 @@ class RowsModel(QAbstractTableModel):
     # ----- data in -------------------------------------------------------------------------
 
     def rows(self) -> list[Any]:
-        return list(self._rows)
+        """The rows shown (a copy of the list; sequence rows copied too, so callers may edit it)."""
+        return [list(r) if isinstance(r, list) else r for r in self._rows]
 
     def set_rows(self, rows: Sequence[Any]) -> None:
-        """Show `rows`; same shape → dataChanged (keeps selection and scroll), else a reset."""
-        rows = list(rows)
-        if len(rows) == len(self._rows) and rows:
-            self._rows = rows
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(rows) - 1, len(self.columns) - 1)
-            )
-        elif rows != self._rows:
-            self.beginResetModel()
-            self._rows = rows
-            self.endResetModel()
+        """Show `rows`; same count → only the rows that differ repaint (selection and scroll stay)."""
+        new = list(rows)
+        if len(new) == len(self._rows):
+            changed = [i for i, (a, b) in enumerate(zip(new, self._rows, strict=True)) if a != b]
+            self._rows = new
+            for i in changed:
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.columns) - 1))
+            return
+        self.beginResetModel()
+        self._rows = new
+        self.endResetModel()
+
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        """Other columns: the rows go too (they no longer fit); `set_rows` brings new ones."""
+        self.beginResetModel()
+        self.columns = list(columns)
+        self._rows = []
+        self.endResetModel()
+
+    def value(self, row: Any, column: int) -> Any:
+        col = self.columns[column]
+        return getattr(row, col.field) if col.field else row[column]
+
+    def _with(self, row: Any, column: int, value: Any) -> Any:
+        col = self.columns[column]
+        if col.field:
+            return dataclasses.replace(row, **{col.field: value})
+        new = list(row)
+        new[column] = value
+        return new
 
     # ----- Qt model ------------------------------------------------------------------------
 
@@ -74,15 +102,13 @@ class RowsModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            if role == Qt.ItemDataRole.DisplayRole:
+            if role == DISPLAY:
                 return self.columns[section].title
-            if role == Qt.ItemDataRole.ToolTipRole and self.columns[section].tip:
-                return self.columns[section].tip
-        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.columns[section].tip or None
+        if orientation == Qt.Orientation.Vertical and role == DISPLAY:
             return str(section + 1)
         return None
 
@@ -90,30 +116,36 @@ class RowsModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self.editable:
-            if self.columns[index.column()].kind == "bool":
-                base |= Qt.ItemFlag.ItemIsUserCheckable
-            else:
-                base |= Qt.ItemFlag.ItemIsEditable
-        return base
+        if not self.editable:
+            return base
+        if self.columns[index.column()].kind == "bool":
+            return base | Qt.ItemFlag.ItemIsUserCheckable
+        return base | Qt.ItemFlag.ItemIsEditable
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
+        row = self._rows[index.row()]
+        if role == ROW_ROLE:
+            return row
         col = self.columns[index.column()]
-        value = getattr(self._rows[index.row()], col.field)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            if col.kind == "bool":
-                return None
+        value = self.value(row, index.column())
+        if role == SORT_ROLE:
+            return bool(value) if col.kind == "bool" else value
+        if col.kind == "bool":
+            if role == Qt.ItemDataRole.CheckStateRole:
+                return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
+            return None
+        if role in (DISPLAY, EDIT):
+            if col.kind == "int" and value is not None:
+                return int(value)  # a spin box edits it
             return self._text(col, value)
-        if role == Qt.ItemDataRole.CheckStateRole and col.kind == "bool":
-            return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.UserRole:
-            return value
-        if role == Qt.ItemDataRole.TextAlignmentRole and col.kind in ("number", "int"):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and col.kind == "text" and value:
-            return str(value)
+            return str(value)  # the whole text when the column elides it
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if col.align:
+                return col.align
+            return RIGHT if col.kind in ("number", "int") else None
         return None
 
     @staticmethod
@@ -128,15 +160,15 @@ class RowsModel(QAbstractTableModel):
             return str(value.value)
         return str(value)
 
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
-        if not index.isValid() or not self.editable or not (0 <= index.row() < len(self._rows)):
+    def setData(self, index: Index, value: Any, role: int = EDIT) -> bool:  # noqa: N802
+        if not index.isValid() or not self.editable or not 0 <= index.row() < len(self._rows):
             return False
         col = self.columns[index.column()]
         if col.kind == "bool":
             if role != Qt.ItemDataRole.CheckStateRole:
                 return False
-            parsed: Any = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2, True)
-        elif role != Qt.ItemDataRole.EditRole:
+            parsed: Any = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, True)
+        elif role != EDIT:
             return False
         else:
             try:
@@ -145,12 +177,11 @@ class RowsModel(QAbstractTableModel):
                 self.refused.emit(f"{col.title}: {exc}")
                 return False
         row = self._rows[index.row()]
-        if getattr(row, col.field) == parsed:
+        if self.value(row, index.column()) == parsed:
             return True
         new_rows = list(self._rows)
-        new_rows[index.row()] = dataclasses.replace(row, **{col.field: parsed})
-        ok = self.apply(new_rows, self.tr("Edit %s") % col.title.lower())
-        return ok
+        new_rows[index.row()] = self._with(row, index.column(), parsed)
+        return self.apply(new_rows, self.tr("Edit %s") % col.title.lower())
 
     def parse(self, col: Column, value: Any) -> Any:
         text = "" if value is None else str(value).strip()
@@ -162,10 +193,9 @@ class RowsModel(QAbstractTableModel):
             if not text:
                 return None
             try:
-                number = float(text.replace(",", "")) if col.kind == "number" else int(text)
+                return float(text.replace(",", "")) if col.kind == "number" else int(text)
             except ValueError:
                 raise ValueError(self.tr("%r is not a number") % text) from None
-            return number
         if col.kind == "date":
             if not text:
                 return None
@@ -201,7 +231,7 @@ class RowsModel(QAbstractTableModel):
 class ChoiceDelegate(QStyledItemDelegate):
     """A combo box editor for enum columns, so a keyboard user picks rather than types."""
 
-    def __init__(self, choices: type[Enum], parent: Any = None) -> None:
+    def __init__(self, choices: type[Enum], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.choices = choices
 
@@ -216,8 +246,8 @@ class ChoiceDelegate(QStyledItemDelegate):
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
         assert isinstance(editor, QComboBox)
-        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
+        editor.setCurrentIndex(max(0, editor.findData(index.data(EDIT))))
 
-    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:  # noqa: N802
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:  # noqa: N802
         assert isinstance(editor, QComboBox)
-        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+        model.setData(index, editor.currentData(), EDIT)
