@@ -11,6 +11,7 @@ from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from app.services import engagements, evaluations
+from app.services.changes import Changes
 from app.store.workspace import Workspace
 from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
@@ -301,11 +302,14 @@ def test_dashboard_edits_acknowledge_change_metric_and_milestones(
     change_note = dash.findChild(QWidget, "metricChange").text()  # type: ignore[union-attr]
     assert "target 12.0 → 11.0" in change_note and "Board moved the target" in change_note
 
-    # Mark a milestone reached with the date editor.
+    # Mark a milestone reached with the date editor; the rest of the app hears of it.
+    heard: list[Changes] = []
+    window.ctx.changes.connect(heard.append)
     first = "Data assessment and deduplication rules signed off"
     editor = dash.milestone_dates[first]
     editor.setDate(QDate(2026, 7, 30))
     editor.editingFinished.emit()
+    assert [(c.engagements, c.origin) for c in heard] == [(True, page)]
     assert rows(ws, "SELECT reached_on FROM engagement_milestone WHERE name = ?", first) == [
         ("2026-07-30",)
     ]

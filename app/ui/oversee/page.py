@@ -248,7 +248,11 @@ class Page(QWidget):
     # ----- edits (each an undoable command calling a service) ----------------------------
 
     def _run(self, text: str, apply: Callable[[], Any], revert: Callable[[], Any]) -> str | None:
-        error = try_push(self.ctx, text, apply, revert, on_done=self._reload)
+        # Other pages (the checklist, Compare's "partner selected") hear of it; this page redraws
+        # through on_done and skips its own announcement.
+        error = try_push(
+            self.ctx, text, apply, revert, changes=Changes(engagements=True).by(self), on_done=self._reload
+        )
         if error:
             self.ctx.say(error)
         return error
