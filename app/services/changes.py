@@ -16,6 +16,7 @@ class Changes:
     vendors: bool = False
     evaluators: bool = False  # added, removed, submitted or reopened
     acknowledgements: bool = False
+    evidence: bool = False  # vendors' documents or the citations of answers
     evaluations: bool = False  # the list of evaluations (created, deleted, imported)
     banks: bool = False
     organization: bool = False

@@ -15,6 +15,7 @@ from app.domain.evaluation import (
     scoring_state,
     visible_to,
 )
+from app.domain.evidence import Citation
 from app.domain.models import Answer
 from app.services import knowledge
 
@@ -46,6 +47,15 @@ def results(
 
 def answers_of(snapshot: EvaluationSnapshot, vendor: str, evaluator: str) -> dict[str, Answer]:
     return {a.question: a for a in snapshot.answers if a.vendor == vendor and a.evaluator == evaluator}
+
+
+def visible_citations(
+    snapshot: EvaluationSnapshot, reader: str | None, citations: list[Citation]
+) -> list[Citation]:
+    """The citations `reader` may see, by the rule answers follow (domain's `may_see`): a
+    citation made while scoring is its evaluator's, hidden as their answers are; one that backs
+    the vendor's answer as a whole (no evaluator) is evidence everyone sees."""
+    return [c for c in citations if not c.evaluator or may_see(snapshot, reader, c.evaluator)]
 
 
 def other_answers(snapshot: EvaluationSnapshot, vendor: str, evaluator: str) -> dict[str, list[tuple[str, str]]] | None:

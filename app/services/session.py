@@ -8,9 +8,14 @@ announces the Changes (AppContext.changes) and the CLI could drive the same sess
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from app.domain.evidence import Citation, Document, DocumentKind
 from app.domain.flags import Acknowledgement
 from app.domain.models import Vendor
-from app.services import evaluations
+from app.services import evaluations, evidence
 from app.services.changes import Changes
 from app.services.evaluations import AnswerChange, DeletedVendor
 from app.services.live import LiveEvaluation
@@ -94,3 +99,47 @@ class EvaluationSession:
     def remove_evaluator(self, name: str) -> Changes:
         evaluations.remove_evaluator(self.ws, self.evaluation_id, name)
         return self._changes(evaluators=True)
+
+    # ----- evidence -----------------------------------------------------------------------
+
+    def cite(
+        self, vendor: str, evaluator: str, qid: str, document: int, page: int, quote: str
+    ) -> tuple[Citation, Changes]:
+        """Back `evaluator`'s answer to `qid` with a quote from a page of the vendor's document."""
+        citation = evidence.cite(
+            self.ws, self.evaluation_id, vendor, qid, document, page, quote,
+            evaluator=evaluator, by=evaluator or None,
+        )
+        return citation, self._changes(evidence=True)
+
+    def remove_citation(self, citation: int, by: str | None = None) -> Changes:
+        evidence.remove_citation(self.ws, citation, by=by)
+        return self._changes(evidence=True)
+
+    def add_document(
+        self,
+        vendor: str,
+        path: Path,
+        kind: DocumentKind | str,
+        valid_until: date | None,
+        by: str | None = None,
+        progress: Callable[[float, str], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> tuple[Document, Changes]:
+        """Attach a file to a vendor (may run on a worker: it reads, extracts and indexes)."""
+        document = evidence.add_document(
+            self.ws, self.evaluation_id, vendor, path, kind, valid_until,
+            by=by, progress=progress, cancel=cancel,
+        )
+        # Expiry and the document-reading flags change the results: the page reloads.
+        return document, self._changes(evidence=True)
+
+    def update_document(
+        self, document: int, kind: DocumentKind | str, valid_until: date | None, by: str | None = None
+    ) -> tuple[Document, Changes]:
+        saved = evidence.update_document(self.ws, document, kind=kind, valid_until=valid_until, by=by)
+        return saved, self._changes(evidence=True)
+
+    def remove_document(self, document: int, by: str | None = None) -> Changes:
+        evidence.remove_document(self.ws, document, by=by)
+        return self._changes(evidence=True)

@@ -28,6 +28,30 @@
     </message>
   </context>
   <context>
+    <name>DocumentsPanel</name>
+    <message numerus="yes">
+      <source>Add %n file(s) to %1's documents.</source>
+      <translation>
+        <numerusform>Add %n file to %1's documents.</numerusform>
+        <numerusform>Add %n files to %1's documents.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n document(s) added.</source>
+      <translation>
+        <numerusform>%n document added.</numerusform>
+        <numerusform>%n documents added.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n file(s) could not be added.</source>
+      <translation>
+        <numerusform>%n file could not be added.</numerusform>
+        <numerusform>%n files could not be added.</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
     <name>NewEvaluationDialog</name>
     <message numerus="yes">
       <source>%1 (%n question(s))</source>

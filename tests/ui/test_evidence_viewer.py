@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor
 
 from app.ui.evidence.viewer import DocumentViewer
-from tests.fixtures.documents import make_pdf
+from tests.evidence_files import make_pdf
 
 PAGES = [
     ["Executive summary", "We are pleased to submit this proposal."],

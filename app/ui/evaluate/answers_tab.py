@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -26,6 +27,7 @@ from app.services.session import EvaluationSession
 from app.ui import theme
 from app.ui.evaluate.answers_view import AnswersView, question_html
 from app.ui.evaluate.models import AnswerCell, AnswersModel
+from app.ui.evidence.answer_evidence import AnswerEvidence
 from app.ui.widgets.eliding import ElidingComboBox
 from app.ui.widgets.page import hint
 
@@ -92,9 +94,21 @@ class AnswersTab(QWidget):
         pal = self.error.palette()
         pal.setColor(QPalette.ColorRole.WindowText, theme.tone("critical"))
         self.error.setPalette(pal)
+        # Under the questions: the guide, the answer's citations, and where the vendor's
+        # documents answer the question (app/ui/evidence/answer_evidence.py).
+        self.evidence = AnswerEvidence(self)
+        self.below = QTabWidget()
+        self.below.setDocumentMode(True)
+        self.below.addTab(self.guide, self.tr("&Guide"))
+        self.below.addTab(self.evidence.citations, self.tr("&Citations"))
+        self.below.addTab(self.evidence.passages, self.tr("&Where is this answered?"))
+        self.below.currentChanged.connect(
+            lambda i: self.evidence.set_search_wanted(self.below.widget(i) is self.evidence.passages)
+        )
+        self.evidence.citations_changed.connect(self._show_citation_count)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.answers)
-        split.addWidget(self.guide)
+        split.addWidget(self.below)
         split.setSizes([420, 150])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -169,6 +183,7 @@ class AnswersTab(QWidget):
         else:
             self.answers_model.set_others(others, disagreements)
         self.update_header()
+        self.evidence.refresh(force=force)
 
     def _evaluator_loaded(self, live: LiveEvaluation) -> None:
         page = self.page
@@ -244,6 +259,13 @@ class AnswersTab(QWidget):
     def _show_question(self) -> None:
         q = self.answers_model.question_at(self.answers.currentIndex())
         self.guide.setHtml(question_html(q, self.tr) if q else "")
+        self.evidence.refresh()
+
+    def _show_citation_count(self, count: int) -> None:
+        index = self.below.indexOf(self.evidence.citations)
+        self.below.setTabText(
+            index, self.tr("&Citations (%1)").replace("%1", str(count)) if count else self.tr("&Citations")
+        )
 
     # ----- edits --------------------------------------------------------------------------
 

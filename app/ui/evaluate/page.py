@@ -38,6 +38,7 @@ from app.ui.evaluate.dialogs import NewEvaluationDialog
 from app.ui.evaluate.flags_tab import FlagsPanel
 from app.ui.evaluate.results_panel import ResultsPanel
 from app.ui.evaluate.vendors_tab import VendorsTab
+from app.ui.evidence.documents_panel import DocumentsPanel
 from app.ui.tasks import Task
 from app.ui.undo import try_push
 from app.ui.widgets.evaluation_picker import EvaluationPicker
@@ -86,6 +87,11 @@ class Page(QWidget):
         self.tabs.addTab(self.answers_tab, self.tr("&Answers"))
         self.tabs.addTab(self.vendors_tab, self.tr("&Vendors"))
         self.tabs.addTab(self.flags, self.tr("Red &flags"))
+        self.documents = DocumentsPanel(self)
+        self.documents.open_requested.connect(lambda d: self.answers_tab.evidence.open_document(d))
+        self.documents.documents_added.connect(lambda _docs: self.reload())
+        self.tabs.addTab(self.documents, self.tr("&Documents"))
+        self.tabs.currentChanged.connect(self._tab_shown)
 
         split = QSplitter()
         split.addWidget(self.tabs)
@@ -247,8 +253,15 @@ class Page(QWidget):
         )
         self.answers_tab.fill(live)
         self.vendors_tab.fill(snap)
+        self.documents.fill([v.name for v in snap.vendors], self.answers_tab.current_vendor())
         self.answers_tab.selection_changed(force=False)
+        self.answers_tab.evidence.refresh(force=True)  # citations may have changed elsewhere
         self.update_results()
+
+    def _tab_shown(self, index: int) -> None:
+        if self.tabs.widget(index) is self.documents:
+            # The documents of the vendor being scored on the Answers tab.
+            self.documents.show_vendor(self.answers_tab.current_vendor())
 
     # ----- results and flags ------------------------------------------------------------
 

@@ -39,7 +39,9 @@ def find_excerpt(page_text: str, quote: str) -> tuple[int, int] | None:
     An ellipsis at either end of the quote (a shortened excerpt) is ignored; when the whole quote
     is not found, its longest leading part of at least 20 characters that is found is used.
     """
-    needle, _ = _normalised(quote.strip().strip("…").strip("."))
+    trimmed = quote.strip().strip("…").strip()
+    trimmed = trimmed.removeprefix("...").removesuffix("...").strip()
+    needle, _ = _normalised(trimmed)
     if not needle:
         return None
     hay, where = _normalised(page_text)

@@ -333,7 +333,10 @@ class PdfPageView(QPdfView):
                 continue
             painter.setBrush(colour)
             for polygon in mark.bounds:
-                painter.drawPolygon(self.layout_.to_viewport(mark.page, polygon))
+                # The bounds hug the glyphs, rounded to whole points: a point's margin keeps a
+                # closing full stop or the descenders inside the marker.
+                padded = QPolygonF(polygon.boundingRect().adjusted(-1.0, -1.0, 2.0, 1.5))
+                painter.drawRect(self.layout_.to_viewport(mark.page, padded).boundingRect())
         painter.end()
 
 
