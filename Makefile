@@ -7,7 +7,7 @@ WORKSPACE ?=
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test bench fuzz lint package clean deps-debian deps-bench screenshots soak
+.PHONY: run test bench fuzz lint package clean deps-debian deps-postgresql deps-bench screenshots soak
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -40,6 +40,16 @@ deps-debian:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
+	@$(MAKE) --no-print-directory deps-postgresql
+
+# The team tests start their own throwaway PostgreSQL (initdb/pg_ctl in a temp folder, tests/pgcluster.py):
+# they need the server programs, not a running service (never Docker).
+deps-postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ -x "$$(pg_config --bindir 2>/dev/null)/initdb" ] || { \
+	  echo "Installing Debian package: postgresql (server programs for the team workspace tests)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null \
+	  || echo "PostgreSQL could not be installed: the team workspace tests will be skipped"; }
 
 run: $(STAMP) deps-debian
 	$(BIN)/python -m app gui --demo-if-empty $(if $(WORKSPACE),--workspace $(WORKSPACE),)

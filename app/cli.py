@@ -387,8 +387,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     ws = _open(args, create=False)
     problems = integrity_report(ws)
-    print(f"Workspace {ws.location}")
-    print(f"  database   {ws.db}")
+    print(f"Workspace {ws.label}")
+    if ws.kind == "server":
+        print("  database   PostgreSQL (team workspace)")
+    else:
+        print(f"  database   {ws.db}")
     print(f"  schema     {HEAD} (current)")
     if problems:
         print("  integrity  PROBLEMS")
@@ -412,7 +415,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    help_ = "workspace folder (default: DILIGENCE_WORKSPACE or your user data folder)"
+    help_ = ("workspace folder, or a team workspace's server address postgresql://user@host:port/database "
+             "(default: DILIGENCE_WORKSPACE or your user data folder)")
     top = argparse.ArgumentParser(add_help=False)
     top.add_argument("--workspace", metavar="PATH", help=help_)
     # On subcommands the option must not reset a value given before the command name.
@@ -543,12 +547,21 @@ def _database_message(args: argparse.Namespace, exc: Exception) -> str | None:
     """A person's message for an SQLite failure met outside a workspace session, or None."""
     import sqlite3
 
-    from app.store.workspace import database_path, default_location, explain
+    from app.store.workspace import WorkspaceError, database_path, default_location, explain
 
     cause = getattr(exc, "orig", None) or exc
+    where = getattr(args, "workspace", None)
+    if type(cause).__module__.startswith("psycopg"):
+        from app.store.server import explain_server, parse_address
+
+        target = where or __import__("os").environ.get("DILIGENCE_WORKSPACE", "")
+        try:
+            server = explain_server(parse_address(target), cause)
+        except WorkspaceError:
+            return None
+        return None if server is None else str(server)
     if not isinstance(cause, sqlite3.Error):
         return None
-    where = getattr(args, "workspace", None)
     found = explain(database_path(Path(where).expanduser() if where else default_location()), cause)
     return None if found is None else str(found)
 

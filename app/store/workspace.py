@@ -22,7 +22,7 @@ from typing import IO, TYPE_CHECKING
 if TYPE_CHECKING:
     # SQLAlchemy takes about 0.3 s to import: it loads with the first query, not at start-up,
     # so the window can be painted before it (see docs/performance.md).
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
     from sqlalchemy.exc import DBAPIError
     from sqlmodel import Session
 
@@ -31,6 +31,8 @@ APPLICATION_ID = 0x44494C49  # "DILI"
 HEAD = "0003"
 KNOWN_REVISIONS = ("0001", "0002", "0003")
 ENV_VAR = "DILIGENCE_WORKSPACE"
+# A workspace given as one of these addresses lives on a PostgreSQL server (app.store.server).
+SERVER_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 MIGRATIONS = Path(__file__).parent / "migrations"
 # How long a write waits for another process's transaction (a CLI import of a large file, a
 # backup) before giving up; saves that still find the workspace busy say so (docs/reliability.md).
@@ -181,12 +183,17 @@ def make_engine(db: Path, read_only: bool = False, immutable: bool = False) -> E
     return engine
 
 
-def migrate(db: Path, engine: Engine) -> None:
+def migrate(db: Path | None, engine: Engine, connection: Connection | None = None) -> None:
+    """Bring the schema to HEAD, on `connection` (in its transaction) or in a new one."""
     from alembic import command
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "head")
+        return
     with engine.begin() as con:
         cfg.attributes["connection"] = con
         command.upgrade(cfg, "head")
@@ -335,7 +342,12 @@ def current_user() -> str:
 
 
 class Workspace:
-    """An open workspace: an engine and short sessions, one transaction per user action."""
+    """An open workspace: an engine and short sessions, one transaction per user action.
+
+    `kind` is "file" here and "server" for a team workspace (app.store.server.ServerWorkspace).
+    """
+
+    kind = "file"
 
     def __init__(self, location: Path, db: Path, engine: Engine | None, read_only: bool, lock: Lock | None) -> None:
         self.location = location
@@ -385,6 +397,11 @@ class Workspace:
                 s.rollback()
                 raise
 
+    @property
+    def label(self) -> str:
+        """What a person calls this workspace: its folder, or the server's user@host:port/db."""
+        return str(self.location)
+
     def _refuse_write(self, *_args: object) -> None:
         if self.disk_full:
             raise _disk_full(self.db)
@@ -423,8 +440,18 @@ def open_workspace(
     """Open (creating and migrating as needed) the workspace at `location`.
 
     Raises WorkspaceError with a message for a person when the file is not a workspace,
-    is damaged, or was made by a newer version of Diligence.
+    is damaged, or was made by a newer version of Diligence. An address
+    `postgresql://user@host:port/dbname` (given, or in DILIGENCE_WORKSPACE) opens a team
+    workspace on that server (app.store.server).
     """
+    target = location if location else os.environ.get(ENV_VAR)
+    if isinstance(target, str) and target.strip().lower().startswith(SERVER_SCHEMES):
+        from app.store.server import open_server_workspace
+
+        if read_only:
+            raise WorkspaceError("a team workspace cannot be opened read-only here; "
+                                 "the server decides what each login may change")
+        return open_server_workspace(target, create=create)
     loc = Path(location).expanduser() if location else default_location()
     db = database_path(loc)
     exists = db.exists() and db.stat().st_size > 0
@@ -591,6 +618,14 @@ def integrity_report(ws: Workspace) -> list[str]:
     from sqlalchemy.exc import DBAPIError
 
     problems: list[str] = []
+    if ws.kind == "server":
+        # The server enforces keys itself and keeps its own files whole; reaching it is the check.
+        try:
+            with ws.engine.connect() as con:
+                con.exec_driver_sql("select 1")
+        except DBAPIError as exc:
+            problems.append(str(ws._explain(exc)))
+        return problems
     try:
         with ws.engine.connect() as con:
             for (line,) in con.exec_driver_sql("PRAGMA integrity_check"):

@@ -1,0 +1,283 @@
+"""A team workspace: the same tables and migrations on a PostgreSQL server (docs/team.md).
+
+A workspace given as `postgresql://user@host:port/dbname` lives in that database. The
+driver is psycopg 3 through SQLAlchemy (`postgresql+psycopg`). A password never travels in
+the address: libpq finds it in `~/.pgpass`, `PGPASSFILE` or `PGPASSWORD`, or the app asks for
+it and hands it to the driver directly. Hosts that are not this machine get `sslmode=require`
+unless the address says otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from app.store.workspace import (
+    HEAD,
+    KNOWN_REVISIONS,
+    SERVER_SCHEMES,
+    NewerWorkspaceError,
+    Workspace,
+    WorkspaceError,
+    migrate,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.exc import DBAPIError
+
+SCHEMES = SERVER_SCHEMES
+LOCAL_HOSTS = frozenset({"", "localhost", "127.0.0.1", "::1"})
+CONNECT_TIMEOUT_SECONDS = 10
+# One key for PostgreSQL's advisory lock held while a workspace is created or upgraded, so two
+# clients opening an old workspace at the same moment upgrade it once.
+MIGRATION_LOCK = 0x44494C49
+# Address options passed on to libpq; anything else (a password above all) is refused.
+ALLOWED_OPTIONS = frozenset({
+    "sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl", "host", "hostaddr", "port",
+    "connect_timeout", "application_name", "target_session_attrs", "passfile", "service",
+    "gssencmode", "krbsrvname", "channel_binding", "options",
+})
+
+
+def is_server_address(location: object) -> bool:
+    return isinstance(location, str) and location.strip().lower().startswith(SCHEMES)
+
+
+@dataclass(frozen=True)
+class ServerAddress:
+    """Where a team workspace lives, without any secret."""
+
+    user: str
+    host: str  # "" or a folder for a Unix socket
+    port: int | None
+    dbname: str
+    options: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def is_local(self) -> bool:
+        return self.host in LOCAL_HOSTS or self.host.startswith("/")
+
+    @property
+    def sslmode(self) -> str | None:
+        explicit = dict(self.options).get("sslmode")
+        return explicit or (None if self.is_local else "require")
+
+    @property
+    def display(self) -> str:
+        """`user@host:port/dbname` for a window title or a message (never a password)."""
+        host = self.host or "localhost"
+        host = f"[{host}]" if ":" in host else host
+        port = f":{self.port}" if self.port else ""
+        user = f"{self.user}@" if self.user else ""
+        return f"{user}{host}{port}/{self.dbname}"
+
+    @property
+    def url(self) -> str:
+        """The address as given, normalised, still without any secret."""
+        from urllib.parse import quote, urlencode
+
+        host = self.host if not self.host.startswith("/") else ""
+        host = f"[{host}]" if ":" in host else host
+        netloc = (quote(self.user, safe="") + "@" if self.user else "") + host
+        netloc += f":{self.port}" if self.port else ""
+        options = dict(self.options)
+        if self.host.startswith("/"):
+            options["host"] = self.host
+        query = f"?{urlencode(sorted(options.items()))}" if options else ""
+        return f"postgresql://{netloc}/{quote(self.dbname, safe='')}{query}"
+
+    def connect_args(self) -> dict[str, Any]:
+        args: dict[str, Any] = {k: v for k, v in self.options if k not in {"host", "port"}}
+        if self.sslmode:
+            args["sslmode"] = self.sslmode
+        args.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
+        args.setdefault("application_name", "Diligence")
+        # Timestamps are stored in UTC without a zone, as in a folder workspace.
+        args["options"] = (args.get("options", "") + " -c timezone=UTC").strip()
+        return args
+
+
+def parse_address(text: str) -> ServerAddress:
+    """Read `postgresql://user@host:port/dbname?option=value`; refuse secrets and unknown options."""
+    shown = text.strip()
+    try:
+        parts = urlsplit(shown)
+        port = parts.port
+    except ValueError:
+        raise WorkspaceError(f"{_without_secret(shown)} is not a valid team workspace address "
+                             "(expected postgresql://user@host:port/database)") from None
+    if parts.password is not None or any(k.lower() == "password" for k, _ in parse_qsl(parts.query)):
+        raise WorkspaceError(
+            f"{_without_secret(shown)}: a team workspace address must not hold a password. Put it in "
+            "~/.pgpass (or PGPASSFILE, or PGPASSWORD), or let the app ask for it; nothing was opened.")
+    dbname = unquote(parts.path.lstrip("/"))
+    if not dbname or "/" in dbname:
+        raise WorkspaceError(f"{shown} does not name a database (expected postgresql://user@host:port/database)")
+    options: dict[str, str] = {}
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if key not in ALLOWED_OPTIONS:
+            raise WorkspaceError(f"{shown}: the option {key!r} is not supported in a team workspace address")
+        options[key] = value
+    host = unquote(parts.hostname or "") if parts.hostname else ""
+    if not host and options.get("host"):
+        host = options.pop("host")
+    if "port" in options and port is None:
+        try:
+            port = int(options.pop("port"))
+        except ValueError:
+            raise WorkspaceError(f"{shown}: the port must be a number") from None
+    user = unquote(parts.username or "") or os.environ.get("PGUSER", "")
+    return ServerAddress(user=user, host=host, port=port, dbname=dbname, options=tuple(sorted(options.items())))
+
+
+def _without_secret(text: str) -> str:
+    """An address for a message: any password, in the user part or the options, blanked out."""
+    import re
+
+    text = re.sub(r"(//[^/@:]*):[^/@]*@", r"\1:***@", text)
+    return re.sub(r"(?i)(password=)[^&]*", r"\1***", text)
+
+
+PasswordPrompt = Callable[[ServerAddress], "str | None"]
+
+
+class ServerWorkspace(Workspace):
+    """A workspace in a PostgreSQL database; `db` and `location` name it for people."""
+
+    kind = "server"
+
+    def __init__(self, address: ServerAddress, engine: Engine) -> None:
+        super().__init__(Path(address.display), Path(address.display), engine, False, None)
+        self.address = address
+
+    @property
+    def label(self) -> str:
+        return self.address.display
+
+    def _explain(self, exc: DBAPIError) -> BaseException:
+        return explain_server(self.address, exc.orig or exc) or exc
+
+
+def make_server_engine(address: ServerAddress, password: str | None = None) -> Engine:
+    """An engine for the server; connections are checked before use and made again after a drop."""
+    from sqlalchemy import URL, event
+    from sqlalchemy import create_engine as sa_create_engine
+
+    url = URL.create("postgresql+psycopg", username=address.user or None,
+                     host=address.host or None, port=address.port, database=address.dbname)
+    engine = sa_create_engine(url, connect_args=address.connect_args(), pool_pre_ping=True,
+                              pool_size=5, max_overflow=5, pool_recycle=1800)
+    if password is not None:
+        secret = password
+
+        @event.listens_for(engine, "do_connect")
+        def _with_password(_dialect: object, _record: object, _cargs: object, cparams: dict[str, Any]) -> None:
+            cparams["password"] = secret
+
+    return engine
+
+
+def open_server_workspace(text: str, *, create: bool = True, password: str | None = None) -> ServerWorkspace:
+    """Open (creating the tables and upgrading as needed) the team workspace at the address."""
+    address = parse_address(text)
+    engine = make_server_engine(address, password)
+    try:
+        created = _prepare(address, engine, create)
+    except BaseException:
+        engine.dispose()
+        raise
+    ws = ServerWorkspace(address, engine)
+    ws.created = created
+    return ws
+
+
+def _prepare(address: ServerAddress, engine: Engine, create: bool) -> bool:
+    """Create or upgrade the schema as needed; True when the workspace was created just now."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with engine.connect() as con:
+            revision, tables = _revision(con)
+        if revision is not None and revision not in KNOWN_REVISIONS:
+            raise NewerWorkspaceError(
+                f"{address.display} was made by a newer version of Diligence (schema {revision}); "
+                "update Diligence to open it. Nothing was changed.")
+        if revision is None and tables:
+            raise WorkspaceError(
+                f"{address.display} holds tables that are not a Diligence workspace; nothing was changed. "
+                "Use an empty database for a team workspace.")
+        if revision == HEAD:
+            return False
+        if revision is None and not create:
+            raise WorkspaceError(f"there is no workspace at {address.display}")
+        # PostgreSQL runs DDL inside transactions: the upgrade is applied wholly or not at all.
+        with engine.begin() as con:
+            con.execute(text("select pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            revision, _ = _revision(con)
+            if revision != HEAD:
+                migrate(None, engine, connection=con)
+            return revision is None
+    except DBAPIError as exc:
+        raise (explain_server(address, exc.orig or exc) or exc) from None
+
+
+def _revision(con: Any) -> tuple[str | None, int]:
+    from sqlalchemy import text
+
+    tables = {r[0] for r in con.execute(text(
+        "select table_name from information_schema.tables where table_schema = current_schema()"))}
+    if "alembic_version" not in tables:
+        return None, len(tables)
+    row = con.execute(text("select version_num from alembic_version")).first()
+    return (row[0] if row else None), len(tables)
+
+
+def explain_server(address: ServerAddress, exc: BaseException) -> WorkspaceError | None:
+    """A message for a person for a server failure (never SQL, parameters or secrets)."""
+    text = str(exc).lower()
+    where = address.display
+    if "password authentication failed" in text or "no password supplied" in text:
+        return PasswordNeeded(
+            f"the server at {where} did not accept the login (a password is needed or was wrong). "
+            "Put it in ~/.pgpass (or PGPASSFILE, or PGPASSWORD), or enter it when the app asks.")
+    if "does not exist" in text and "database" in text:
+        return WorkspaceError(f"the database {address.dbname!r} does not exist on the server at {where}; "
+                              "ask whoever runs the server to create it (docs/team.md)")
+    if "role" in text and "does not exist" in text:
+        return WorkspaceError(f"the server at {where} has no login {address.user!r}; "
+                              "ask whoever runs the server to create it (docs/team.md)")
+    if "ssl" in text and ("not support" in text or "unsupported" in text):
+        return WorkspaceError(f"the server at {where} does not offer an encrypted connection, which is required "
+                              "for a server on another machine; ask whoever runs it to turn SSL on (docs/team.md)")
+    if any(s in text for s in ("connection refused", "could not connect", "timeout expired", "server closed the connection",
+                                "terminating connection", "connection is closed", "consuming input failed",
+                                "connection not open", "the database system is", "could not translate host",
+                                "no route to host", "network is unreachable", "ssl syscall", "connection timed out",
+                                "administrator command")):
+        return ServerUnavailable(
+            f"the team server at {where} cannot be reached (it may be restarting, or the network is down). "
+            "Nothing was saved; try again when it is back.")
+    if "permission denied" in text or "row-level security" in text:
+        return WorkspaceError(f"your login on {where} is not allowed to do that. Nothing was changed.")
+    if "could not serialize" in text or "deadlock detected" in text:
+        return WorkspaceError(
+            f"{where} was changed by someone else at the same moment. Nothing was changed; try again.")
+    if "unique" in text and ("violat" in text or "duplicate" in text):
+        return WorkspaceError(
+            f"{where} was changed by someone else at the same moment (something with the same name was "
+            "saved first). Nothing was changed; look at the workspace and try again.")
+    return None
+
+
+class ServerUnavailable(WorkspaceError):
+    """The server cannot be reached right now; nothing was saved."""
+
+
+class PasswordNeeded(WorkspaceError):
+    """The server asked for a password that libpq could not find."""
