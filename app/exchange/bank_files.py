@@ -20,6 +20,7 @@ from typing import Any
 
 from app.domain.bank import FIELDS, Bank, Question, format_number, make_question
 from app.domain.errors import BankError
+from app.domain.wording import plural
 from app.exchange.sheets import MAX_READ_COLUMNS, SheetExtras, Workbook, open_workbook
 from app.exchange.spreadsheet_safety import (
     MAX_ROWS,
@@ -289,7 +290,8 @@ def read_workbook_tables(path: Path, sheets: Sequence[str] = (), choose: bool = 
         if note:
             table.warnings.append(note)
         elif hidden and chosen.name != info.sheets[0].name:
-            table.warnings.append(f'{path.name}: hidden sheet(s) {", ".join(repr(h) for h in hidden)} skipped; read sheet "{chosen.name}"')
+            table.warnings.append(f'{path.name}: hidden sheet{"s" if len(hidden) != 1 else ""} {", ".join(repr(h) for h in hidden)} '
+                                  f'skipped; read sheet "{chosen.name}"')
         _attach_codes(book, [table])
         return [table]
 
@@ -349,7 +351,8 @@ def _sheet_table(book: Workbook, sheet: SheetInfo, names: tuple[str, ...], hidde
         cells = ", ".join(f"{column_letter(c)}{r}" for r, c, _ in extras.uncached[:10])
         more = f" … ({len(extras.uncached)} in all)" if len(extras.uncached) > 10 else ""
         table.warnings.append(
-            f'{book.path.name}, sheet "{sheet.name}": formula cell(s) {cells}{more} have no saved result and read as empty; '
+            f'{book.path.name}, sheet "{sheet.name}": formula cell{"s" if len(extras.uncached) != 1 else ""} {cells}{more} '
+            f'{"have" if len(extras.uncached) != 1 else "has"} no saved result and read{"" if len(extras.uncached) != 1 else "s"} as empty; '
             "open the file in Excel or LibreOffice and save it again to keep their values"
         )
     return table
@@ -358,12 +361,11 @@ def _sheet_table(book: Workbook, sheet: SheetInfo, names: tuple[str, ...], hidde
 def question_rows(rows: Sequence[Sequence[object]]) -> int:
     """How many rows below the detected header have text in a question column (0: no such column)."""
     header = detect_header_row(rows)
-    if header is None:
-        return 0
     ranked = sorted((found[1], i) for i, c in enumerate(rows[header - 1])
-                    if isinstance(c, str) and (found := field_rank(c)) is not None and found[0] == "question")
+                    if isinstance(c, str) and (found := field_rank(c)) is not None and found[0] == "question") if header else []
     if not ranked:
-        return 0
+        idt = id_table(rows)
+        return idt.questions if idt else 0
     col = ranked[0][1]
     return sum(1 for r in rows[header:] if col < len(r) and _question_like(cell_text(r[col])))
 
@@ -371,6 +373,64 @@ def question_rows(rows: Sequence[Sequence[object]]) -> int:
 def _question_like(text: str) -> bool:
     text = text.strip()
     return text.endswith("?") or len(text.split()) >= 4
+
+
+# A question id as questionnaires write them: GNRL-01, AIPL-05, A&A-01.1, DOC.3, IAM12.
+_ID_LIKE = re.compile(r"[A-Za-z][A-Za-z&]{1,9}[-_.]?\d{1,4}(?:[.-]\d{1,4})*[A-Za-z]?")
+
+
+@dataclass(frozen=True)
+class IdTable:
+    """A table without a header row of its own: ids in one column, the question text right of them,
+    and section rows that carry the column labels (HECVAT 4: " AI Policy | | Answer | Guidance")."""
+
+    header_row: int  # 1-based: the non-empty row just above the first id
+    id_column: int  # 0-based
+    question_column: int
+    labels: dict[int, str]  # column → the label its section rows repeat ("Answer", "Guidance")
+    first_section: str  # what the header row's id cell says (" General Information"), or ""
+    questions: int  # rows with an id and question-like text
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, str) and _ID_LIKE.fullmatch(value.strip()) is not None
+
+
+def id_table(rows: Sequence[Sequence[object]]) -> IdTable | None:
+    """The id and question columns of a sheet whose only headers are its section rows, or None."""
+    counts: dict[int, int] = {}
+    for row in rows:
+        for c in range(min(len(row), 10) - 1):
+            if _is_id(row[c]) and cell_text(row[c + 1]).strip():
+                counts[c] = counts.get(c, 0) + 1
+                break
+    if not counts:
+        return None
+    idc = max(counts, key=lambda c: (counts[c], -c))
+    if counts[idc] < 3:
+        return None
+    qc = idc + 1
+    first = next(i for i, r in enumerate(rows) if idc < len(r) - 1 and _is_id(r[idc]) and cell_text(r[qc]).strip())
+    header = next((i for i in range(first - 1, -1, -1) if any(cell_text(v).strip() for v in rows[i])), None)
+    if header is None:
+        return None
+    seen: dict[int, dict[str, int]] = {}
+    questions = 0
+    for row in rows[header:]:
+        head = cell_text(row[idc]).strip() if idc < len(row) else ""
+        text = cell_text(row[qc]).strip() if qc < len(row) else ""
+        if _is_id(head) and text:
+            questions += _question_like(text)
+        elif head and not text:  # a section row: its other cells are the column labels
+            for c, v in enumerate(row[:MAX_READ_COLUMNS]):
+                label = cell_text(v).strip()
+                if c in (idc, qc) or not label or len(label) > 40:
+                    continue
+                seen.setdefault(c, {})
+                seen[c][label] = seen[c].get(label, 0) + 1
+    labels = {c: max(found, key=lambda k: found[k]) for c, found in seen.items()}
+    top = cell_text(rows[header][idc]).strip() if idc < len(rows[header]) else ""
+    return IdTable(header + 1, idc, qc, labels, "" if _is_id(top) else top, questions)
 
 
 class SheetChoiceNeeded(SpreadsheetError):
@@ -411,7 +471,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                 "section name", "category name", "domain title", "ccm domain title", "control domain", "domain name"),
     "layer": ("layer",),
     "question": ("question", "questions", "question text", "requirement", "requirements", "description",
-                 "criterion", "criteria", "query", "questionnaire item", "requirement description"),
+                 "criterion", "criteria", "query", "questionnaire item", "requirement description", "body",
+                 "question body", "prompt"),
     "type": ("type", "answer type", "response type", "answer format", "response format", "question type"),
     "weight": ("weight", "weighting", "importance", "points", "max points", "max score", "score weight",
                "weight (%)", "weight %"),
@@ -465,6 +526,8 @@ def field_rank(text: str) -> tuple[str, int] | None:
     for f, words in SYNONYMS.items():
         if key in words:
             return f, 1 + words.index(key)
+    if key.endswith("?") or len(key.split()) > 6:
+        return None  # a sentence (a question in a row without a header) names no column
     words_in = set(re.split(r"[^a-z0-9]+", key))
     for f, parts in _CONTAINS:
         if any(p in words_in for p in parts) and not words_in & {"id", "no", "ref", "number", "type", "answer", "choices", "choice", "options", "format"}:
@@ -527,6 +590,7 @@ class Analysis:
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (row number, reason)
     section_rows: list[tuple[int, str]] = field(default_factory=list)  # (row number, section label)
     filled_down: int = 0  # questions whose section came from a section cell above them
+    first_section: str = ""  # the section the header row itself names (a table without a header of its own)
 
     def bank(self, name: str) -> Bank:
         return Bank(name, tuple(self.questions))
@@ -569,6 +633,14 @@ def analyse(
         hrow = header_row
     else:
         hrow = detected if detected is not None else (1 if table.rows else None)
+    # No header names a question column: perhaps the sheet has none, only section rows (HECVAT 4).
+    idt = None
+    if hrow is not None and not any(field_name(c) == "question" for c in table.rows[hrow - 1] if isinstance(c, str)):
+        idt = id_table(table.rows)
+        if idt is not None and header_row not in (None, idt.header_row):
+            idt = None
+        if idt is not None:
+            hrow = detected = idt.header_row
     analysis = Analysis(table, hrow, detected, [], {}, False, warnings=list(table.warnings), errors=errors)
     if hrow is None:
         raise SpreadsheetError(table.where(), "the sheet is empty")
@@ -577,6 +649,14 @@ def analyse(
     analysis.columns = [
         Column(i, column_letter(i + 1), header_key_display(header[i] if i < len(header) else None)) for i in range(width)
     ]
+    if idt is not None:
+        named = {idt.id_column: "Id", idt.question_column: "Question", **idt.labels}
+        analysis.columns = [Column(c.index, c.letter, named.get(c.index, "")) for c in analysis.columns]
+        analysis.first_section = idt.first_section
+        analysis.warnings.append(
+            f"{table.where()}: no header row names the columns; ids read from column {column_letter(idt.id_column + 1)}, "
+            f"questions from column {column_letter(idt.question_column + 1)}, the other columns named by the section rows"
+        )
     try:
         _map_columns(analysis, explicit)
         _read_rows(analysis, default_type, default_weight, fail, parse_type_map(type_map, table.file), section_from)
@@ -587,6 +667,16 @@ def analyse(
         if not collect:
             raise
         errors.append(exc)
+    if (section_from is None and not analysis.our_format and "id" in analysis.mapping and not analysis.section_rows
+            and "section" not in analysis.mapping and analysis.questions
+            and all(q.section == "General" for q in analysis.questions)):
+        prefixes = {id_prefix(q.id) for q in analysis.questions}
+        if "" not in prefixes and len(prefixes) >= 2:
+            # Nothing names a section, but the ids do (CAIQ's JSON: A&A-01.1, AIS-01.1 …).
+            again = analyse(table, header_row, mapping, default_type, default_weight, collect, type_map, "id-prefix")
+            again.warnings.append(f"{table.where()}: no section column; sections taken from the id prefixes "
+                                  f"({', '.join(sorted(prefixes)[:8])}{' …' if len(prefixes) > 8 else ''})")
+            return again
     return analysis
 
 
@@ -658,13 +748,13 @@ def _map_columns(a: Analysis, explicit: list[tuple[str, str]]) -> None:
     ignored = [c for c in a.columns if c.header and c.index not in used]
     if ignored:
         a.warnings.append(
-            f"{a.table.where(a.header_row)}: column(s) not imported: "
+            f"{a.table.where(a.header_row)}: column{'s' if len(ignored) != 1 else ''} not imported: "
             + ", ".join(f"{c.letter} {c.header!r}" for c in ignored)
         )
     if a.our_format:
         missing = [f for f in REQUIRED_OUR_FORMAT if f not in mapping]
         if missing:
-            raise SpreadsheetError(a.table.where(a.header_row), f"missing column(s) {', '.join(missing)}")
+            raise SpreadsheetError(a.table.where(a.header_row), f"missing column{'s' if len(missing) != 1 else ''} {', '.join(missing)}")
     elif "question" not in mapping:
         names = _column_names(a.columns)
         raise SpreadsheetError(
@@ -845,22 +935,34 @@ def _read_rows(a: Analysis, default_type: str | None, default_weight: float | No
             a.warnings.append(f"{t.where(a.header_row)}: column {column_letter(code_col + 1)} holds answer codes defined on another sheet; "
                               "question types come from their definitions")
     offers = bool(t.offered or t.extras.dropdowns)
+    header_row = a.header_row or 1
+    answer_cols = _answer_columns(a) if foreign and t.extras.dropdowns else []
+    # When the answer column offers lists, an answer cell without one is there to be written in
+    # (HECVAT: "Please describe …" among Yes/No questions): free text, unless --default-type says.
+    free_text = (foreign and default_type is None and "type" not in m and bool(answer_cols)
+                 and any(c1 <= answer_cols[0] + 1 <= c2 and r2 > header_row
+                         for d in t.extras.dropdowns for r1, c1, r2, c2 in d.ranges))
     if foreign:
         if "type" not in m:
-            if offers:
+            if free_text:
+                a.warnings.append(f"{t.where()}: no type column; questions with a list of answers (a dropdown) take their type from it, "
+                                  "the others are free text")
+            elif offers:
                 a.warnings.append(f"{t.where()}: no type column; questions with a list of answers (a dropdown) take their type from it, the others are {dtype!r}")
             else:
-                a.warnings.append(f"{t.where()}: no type column; every question is {dtype!r}" + ("" if default_type else " (change it with --default-type, or the default answer type)"))
+                a.warnings.append(f"{t.where()}: no type column; every question is {(default_type or dtype)!r}" + ("" if default_type else " (change it with --default-type, or the default answer type)"))
         if "id" not in m:
             a.warnings.append(f"{t.where()}: no id column; ids were made from row numbers (R12 is row 12)")
-    header_row = a.header_row or 1
     header_words = set(_HEADER_WORDS)
-    if foreign and header_row - 1 < len(t.rows):
+    if a.first_section:
+        header_words |= {header_key(c.header) for c in a.columns if c.header}
+    elif foreign and header_row - 1 < len(t.rows):
         header_words |= {header_key(v) for v in t.rows[header_row - 1] if isinstance(v, str) and v.strip()}
-    answer_cols = _answer_columns(a) if foreign and t.extras.dropdowns else []
     title_cols = [c.index for c in a.columns if header_key(c.header) in _TITLE_HEADERS and c.index not in m.values()]
     fallback = _sheet_section(t) or "General"
-    current_section = ""
+    current_section = a.first_section
+    if a.first_section:
+        a.section_rows.append((header_row, a.first_section))
     guessed_layers: dict[str, str] = {}
     seen: dict[str, int] = {}
     unknown_types: dict[str, list[int]] = {}
@@ -950,7 +1052,7 @@ def _read_rows(a: Analysis, default_type: str | None, default_weight: float | No
             elif offered:
                 kind = classify_answers(offered)
             if kind is None:
-                kind = (dtype, dna, "")
+                kind = ("text", False, "") if free_text and not raw_type else (dtype, dna, "")
             d["type"] = kind[0]
             if kind[1] and not str(d.get("allow_na") or "").strip():
                 d["allow_na"] = "yes"
@@ -981,6 +1083,13 @@ def _read_rows(a: Analysis, default_type: str | None, default_weight: float | No
         seen[key] = rownum
         a.rows.append((rownum, d))
         a.questions.append(q)
+    # Text below the last question (CAIQ's "End of Standard" and copyright notice) opens no section.
+    last = a.rows[-1][0] if a.rows else 0
+    trailing = [(r, label) for r, label in a.section_rows if r > last]
+    if a.rows:
+        a.section_rows = [(r, label) for r, label in a.section_rows if r <= last]
+        a.skipped = sorted([(r, "text below the last question" if r > last else why) for r, why in a.skipped]
+                           + [(r, "text below the last question") for r, _ in trailing])
     for value, rows in unknown_types.items():
         shown = ", ".join(str(r) for r in rows[:10]) + (f" … ({len(rows)} rows)" if len(rows) > 10 else "")
         fail(SpreadsheetError(
@@ -1071,16 +1180,31 @@ def read_bank(
     sheets = [sheet] if isinstance(sheet, str) else list(sheet or [])
     tables = read_tables(path, sheets)
     reading = BankReading([])
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, str, Question]] = {}  # id → (where, sheet, question)
     problems: list[SpreadsheetError] = []
     for t in tables:
         a = analyse(t, header_row, mapping, default_type, default_weight, collect=True, type_map=type_map,
                     section_from=section_from)
-        for rownum, q in zip((r for r, _ in a.rows), list(a.questions), strict=True):
+        kept: list[tuple[tuple[int, dict[str, object]], Question]] = []
+        repeated: dict[str, list[str]] = {}  # earlier sheet → ids this sheet repeats word for word
+        for row, q in zip(list(a.rows), list(a.questions), strict=True):
             key = q.id.casefold()
-            if key in seen:
-                a.errors.append(SpreadsheetError(t.where(rownum, a.mapping.get("id"), "id"), f"id {q.id!r} is also used in {seen[key]}"))
-            seen[key] = t.where(rownum)
+            first = seen.get(key)
+            if first is not None and first[2].question == q.question:
+                # HECVAT repeats its "General Information" questions on every topic sheet (answered
+                # once, on "START HERE"; the copies are formulas): the first one is kept.
+                repeated.setdefault(first[1], []).append(q.id)
+                continue
+            if first is not None:
+                a.errors.append(SpreadsheetError(t.where(row[0], a.mapping.get("id"), "id"), f"id {q.id!r} is also used in {first[0]}"))
+            seen[key] = (t.where(row[0]), t.sheet or "", q)
+            kept.append((row, q))
+        if repeated:
+            a.rows, a.questions = [r for r, _ in kept], [q for _, q in kept]
+            for sheet_name, ids in repeated.items():
+                shown = ", ".join(ids[:10]) + (" …" if len(ids) > 10 else "")
+                a.warnings.append(f'{t.where()}: {plural(len(ids), "question")} repeat{"s" if len(ids) == 1 else ""} '
+                                  f'sheet "{sheet_name}" word for word ({shown}); imported once')
         reading.analyses.append(a)
         problems.extend(a.errors)
     if problems:

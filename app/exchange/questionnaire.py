@@ -18,7 +18,7 @@ from app.domain.bank import Bank, Question, QuestionType, format_number, parse_b
 from app.domain.errors import AnswerError
 from app.domain.evaluation import edit_answer
 from app.domain.models import Milestone, Organization, Pricing, Reference, Stage, Timeline, Vendor
-from app.domain.wording import TYPE_WORDS
+from app.domain.wording import TYPE_WORDS, plural
 from app.exchange.bank_files import (
     cell_text,
     clean_text,
@@ -456,7 +456,7 @@ def _columns(raw: RawQuestionnaire, sheet: str, wanted: tuple[str, ...], header_
             found[key] = j
     missing = [w for w in wanted if w not in found]
     if missing:
-        raise SpreadsheetError(raw.where(sheet, header_row), f"missing column(s) {', '.join(missing)}; the questionnaire was altered")
+        raise SpreadsheetError(raw.where(sheet, header_row), f"missing column{'s' if len(missing) != 1 else ''} {', '.join(missing)}; the questionnaire was altered")
     return found
 
 
@@ -503,7 +503,7 @@ def read_answers(raw: RawQuestionnaire, bank: Bank, current: Vendor) -> FilledQu
     missing = [q.id for q in bank.questions if q.id.casefold() not in seen]
     warnings = []
     if missing:
-        warnings.append(f"{raw.where(QUESTIONS_SHEET)}: {len(missing)} question(s) of the bank are not in the workbook: {', '.join(missing[:20])}")
+        warnings.append(f"{raw.where(QUESTIONS_SHEET)}: {plural(len(missing), 'question')} of the bank {'is' if len(missing) == 1 else 'are'} not in the workbook: {', '.join(missing[:20])}")
     vendor = _read_profile(raw, current)
     return FilledQuestionnaire(raw.meta, answers, vendor, unanswered, warnings)
 

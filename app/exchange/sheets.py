@@ -29,14 +29,15 @@ from app.exchange.spreadsheet_safety import (
 
 MAX_READ_COLUMNS = 200  # columns beyond this are never part of a questionnaire
 
-_VALIDATION = re.compile(rb"<(?:\w+:)?dataValidation\b([^>]*)>(.*?)</(?:\w+:)?dataValidation>", re.DOTALL)
+# A validation may be self-closing (no list: an input prompt only); it must not swallow the next one.
+_VALIDATION = re.compile(rb"<(?:\w+:)?dataValidation\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?dataValidation>)", re.DOTALL)
 _ATTR = re.compile(rb'(\w+)="([^"]*)"')
 _FORMULA1 = re.compile(rb"<(?:\w+:)?formula1>(.*?)</(?:\w+:)?formula1>", re.DOTALL)
 _XM_F = re.compile(rb"<(?:\w+:)?f>(.*?)</(?:\w+:)?f>", re.DOTALL)
 _XM_SQREF = re.compile(rb"<(?:\w+:)?sqref>(.*?)</(?:\w+:)?sqref>", re.DOTALL)
 _FORMULA_CELL = re.compile(
-    rb"<(?:\w+:)?c\s+r=\"([A-Z]{1,3})(\d+)\"[^>]*>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)\s*"
-    rb"(<(?:\w+:)?v>(.*?)</(?:\w+:)?v>|<(?:\w+:)?v\s*/>)?",
+    rb"<(?:\w+:)?c\s+r=\"([A-Z]{1,3})(\d+)\"([^>]*)>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)\s*"
+    rb"(<(?:\w+:)?v\b[^>]*?>(.*?)</(?:\w+:)?v>|<(?:\w+:)?v\b[^>]*?/>)?",
     re.DOTALL,
 )
 _HYPERLINK_ARG = re.compile(r'HYPERLINK\(\s*"((?:[^"]|"")*)"', re.IGNORECASE)
@@ -145,12 +146,14 @@ class Workbook:
         if b"<f" in data or b":f" in data:
             for m in _FORMULA_CELL.finditer(data):
                 row, col = int(m.group(2)), _col(m.group(1))
-                formula = unescape((m.group(3) or b"").decode("utf-8", "replace"))
+                formula = unescape((m.group(4) or b"").decode("utf-8", "replace"))
                 link = _HYPERLINK_ARG.search(formula)
                 if link:
                     out.links[(row, col)] = link.group(1).replace('""', '"')
-                cached = m.group(5)
-                if m.group(4) is None or m.group(4).endswith(b"/>") or not cached:
+                # Excel saves a text result that is empty as t="str" with an empty <v>; a formula
+                # written by a script and never calculated has no <v> at all, or an empty one without t.
+                text_result = b't="str"' in m.group(3)
+                if m.group(5) is None or (not m.group(6) and not text_result):
                     out.uncached.append((row, col, formula))
         if rel_data and b"hyperlink" in data:
             targets = {a.get("Id", ""): a.get("Target", "") for a in _tags(rel_data, b"Relationship")}
@@ -173,7 +176,7 @@ class Workbook:
             attrs = _attrs(m.group(1))
             if attrs.get("type") != "list":
                 continue
-            body = m.group(2)
+            body = m.group(2) or b""
             sqref = attrs.get("sqref") or ""
             if not sqref:
                 sm = _XM_SQREF.search(body)

@@ -201,9 +201,11 @@ def import_bank_file(
     bank, warns = read_bank_file(path, name, sheet, header_row, mapping, default_type, default_weight, type_map, section_from)
     version_id, version, created = banks.save(ws, bank, note=f"imported from {Path(path).name}", actor=actor)  # type: ignore[arg-type]
     if created:
-        msg = f"Imported {len(bank.questions)} questions into bank {bank.name!r} v{version} ({bank.hash[:12]})"
+        msg = f"Imported {plural(len(bank.questions), 'question')} into bank {bank.name!r} v{version} ({bank.hash[:12]})"
     else:
-        msg = f"Bank {bank.name!r} v{version} already holds exactly these {len(bank.questions)} questions; nothing changed"
+        msg = (f"Bank {bank.name!r} v{version} already holds exactly "
+               + ("this question" if len(bank.questions) == 1 else f"these {plural(len(bank.questions), 'question')}")
+               + "; nothing changed")
     return BankImportSummary(msg, warns, bank.name, version, version_id, len(bank.questions), created)
 
 

@@ -183,8 +183,84 @@ def test_dry_run_counts_by_section_and_type_and_lists_skipped_rows(tmp_path: Pat
 
 
 def test_uncached_formula_is_named_in_a_warning(tmp_path: Path) -> None:
-    rows = [["ID", "Section", "Question"], ["Q1", "Data", None], ["Q2", "Data", "Is data encrypted at rest?"]]
-    p = with_formulas(tmp_path / "f.xlsx", rows, {"C2": ('CONCATENATE("Is data ","kept?")', "")})
+    # openpyxl, like any script, saves a formula without calculating it: no result in the file.
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for row in (["ID", "Section", "Question"], ["Q1", "Data", '=CONCATENATE("Is data ","kept?")'],
+                ["Q2", "Data", "Is data encrypted at rest?"]):
+        wb.active.append(row)
+    p = tmp_path / "f.xlsx"
+    wb.save(p)
     bank, warns = read_bank_file(p)
     assert [q.id for q in bank.questions] == ["Q2"]
-    assert any("formula cell(s) C2 have no saved result" in w for w in warns)
+    assert any("formula cell C2 has no saved result and reads as empty" in w for w in warns)
+
+
+def test_a_formula_whose_saved_result_is_empty_text_is_no_warning(tmp_path: Path) -> None:
+    # HECVAT fills answer cells with =VLOOKUP(...)&"": Excel saves the empty text result as
+    # t="str" with an empty <v/>. That is a result, not a missing one (69 false warnings a sheet).
+    rows = [["ID", "Section", "Question", "Answer"], ["Q1", "Data", "Is data encrypted at rest?", None]]
+    p = with_formulas(tmp_path / "f.xlsx", rows, {"D2": ("VLOOKUP(A2,'START HERE'!A1:C9,3,0)&\"\"", "")})
+    bank, warns = read_bank_file(p)
+    assert [q.id for q in bank.questions] == ["Q1"]
+    assert not any("no saved result" in w for w in warns), warns
+
+
+def test_hecvat4_topic_sheets_without_a_header_row_import_every_question_once(tmp_path: Path) -> None:
+    p = world.hecvat4(tmp_path / "hecvat4.xlsx")
+    # Without --sheet: the topic sheets are offered (their only "headers" are section rows).
+    with pytest.raises(InputError) as err:
+        read_bank_file(p)
+    assert '"Organization" (' in str(err.value) and '"AI" (' in str(err.value) and '"START HERE" (' in str(err.value)
+    dry = dry_run_bank_file(p, sheet=["START HERE", "Organization", "AI"])
+    assert dry.questions == world.hecvat4_count() == 31
+    assert dict(dry.by_section) == {"General Information": 4, "Company Information": 4, "Documentation": 6,
+                                    "Change Management": 6, "AI Policy": 5, "AI Machine Learning": 6}
+    # Yes/No from the hidden sheet's list; "Please describe" cells have no list: free text; the
+    # hosting list is a choice; GNRL- answers are formulas on the topic sheets, taken from START HERE.
+    assert dict(dry.by_type) == {"yes / no": 23, "text": 7, "choice": 1}
+    assert any('sheet "Organization": 4 questions repeat sheet "START HERE" word for word (GNRL-01, GNRL-02, GNRL-03, GNRL-08)'
+               in w for w in dry.warnings), dry.warnings
+    assert not any("no saved result" in w for w in dry.warnings)  # =VLOOKUP(…)&"" saved its empty text
+    assert any('sheet "AI", row 31: text below the last question' in s for s in dry.skipped)  # the copyright line
+    assert not any("Copyright" in s for s in dry.section_rows)
+    bank, _ = read_bank_file(p, sheet=["START HERE", "Organization", "AI"])
+    q = next(q for q in bank.questions if q.id == "DODO-01")
+    assert q.guidance == 'Answer "yes" only when it is written down'  # the Guidance column, named by section rows
+    assert [x.id for x in bank.questions].count("GNRL-01") == 1
+
+
+def test_caiq_json_dataset_reads_body_and_takes_domains_from_the_ids(tmp_path: Path) -> None:
+    dry = dry_run_bank_file(world.caiq_json(tmp_path / "caiq.json"), default_type="yes_no+na")
+    assert dry.questions == 261
+    assert dict(dry.by_section) == Counter(qid.split("-")[0] for qid, _ in world.caiq_ids())
+    assert dict(dry.by_type) == {"yes / no (n/a allowed)": 261}
+    assert any("sections taken from the id prefixes (A&A, AIS, BCR" in w for w in dry.warnings)
+
+
+def test_caiq_end_of_standard_and_copyright_below_the_questions_open_no_section(tmp_path: Path) -> None:
+    p = world.caiq(tmp_path / "caiq.xlsx")
+    import openpyxl
+
+    wb = openpyxl.load_workbook(p)
+    ws = wb["CAIQv4.0.3"]
+    last = ws.max_row
+    ws.cell(last + 1, 1, "End of Standard")
+    ws.cell(last + 2, 1, "© Copyright 2024 Cloud Security Alliance - All rights reserved.")
+    wb.save(p)
+    dry = dry_run_bank_file(p)
+    assert dry.questions == 261 and dry.section_rows == []
+    assert [s.rsplit(": ", 1)[1] for s in dry.skipped] == ["text below the last question"] * 2
+
+
+def test_import_messages_count_in_words_one_question_not_one_questions(tmp_path: Path) -> None:
+    p = tmp_path / "one.csv"
+    p.write_text("ID,Question\nQ1,Is every laptop's disk encrypted?\n", encoding="utf-8")
+    ws = tmp_path / "ws"
+    r = _cli("bank", "import", str(p), "--name", "One", workspace=ws)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("Imported 1 question into bank 'One' v1")
+    again = _cli("bank", "import", str(p), "--name", "One", workspace=ws)
+    assert "already holds exactly this question; nothing changed" in again.stdout
+    assert "column not imported" not in r.stderr and "(s)" not in r.stdout + r.stderr

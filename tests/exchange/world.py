@@ -235,3 +235,117 @@ def caiq_answers() -> dict[str, tuple[object, str]]:
         value = "Yes" if n < 107 else ("No" if n < 229 else "NA")
         out[qid] = (value, f"Implementation of {qid}" if n % 2 == 0 else "")
     return out
+
+
+HECVAT4_SHEETS = {
+    "Organization": [("Documentation", 5, 1), ("Change Management", 6, 0)],
+    "AI": [("AI Policy", 4, 1), ("AI Machine Learning", 5, 0)],
+}  # topic sheet → (section, yes/no questions, "please describe" questions)
+HECVAT4_GENERAL = [("GNRL-01", "Solution Provider Name"), ("GNRL-02", "Solution Name"),
+                   ("GNRL-03", "Solution Description"), ("GNRL-08", "Country of Company Headquarters")]
+HECVAT4_HOSTING = ("Self-Managed", "Physical Co-Location", "AWS", "Azure", "Hybrid/Other")
+
+
+def hecvat4(path: Path) -> Path:
+    """Shaped like the real HECVAT 4.1.4 (EDUCAUSE), not like a tidy table:
+
+    * no header row: instructions on rows 1-11, then each block opens with a section row that
+      carries the column labels (" Documentation | | Answer | Additional Information | Guidance");
+    * "General Information" (GNRL-01 …) is answered on START HERE and repeated word for word at
+      the top of every topic sheet, its answer cells formulas whose saved text result is empty;
+    * Yes/No dropdowns read from a hidden sheet, after a self-closing prompt-only validation;
+      "Please describe …" questions have no dropdown (free text); one question offers hosting
+      choices; "End Table Data" marks the last row of each block in column G;
+    * a copyright line below the last question, and a hidden master list of every question.
+    """
+    wb = openpyxl.Workbook()
+    start = wb.active
+    start.title = "START HERE"
+    sheets = [start] + [wb.create_sheet(name) for name in HECVAT4_SHEETS]
+    auto = wb.create_sheet("Auto Responses")
+    auto["J2"], auto["J3"], auto["J4"] = "DROPDOWN OPTIONS", "Yes", "No"
+    auto.sheet_state = "hidden"
+    master = wb.create_sheet("Questions")
+    master.sheet_state = "hidden"
+    master.append(["This worksheet lists every question"])
+    master.append(["New ID", "Question"])
+    for ws in sheets:
+        ws.append(["Cells contained in this worksheet may contain formulas"])
+        ws.append([f"HECVAT Solution Provider Response - {ws.title}", None, None, None, None, "Version 4.1.4"])
+        ws.append(["Date Completed"])
+        for line in range(8):
+            ws.append([f"{line + 1}. Instructions for solution providers, line {line + 1}"])
+        ws.append([" General Information", None, "Answer"])  # row 12
+        for qid, text in HECVAT4_GENERAL:
+            r = ws.max_row + 1
+            ws.append([qid, text, None if ws is start else f"=VLOOKUP($A{r},'START HERE'!$A$13:$C$16,3,0)&\"\""])
+            if ws is start:
+                master.append([qid, text])
+        yes_no: list[str] = []
+        blocks = [("Company Information", 3, 1)] if ws is start else HECVAT4_SHEETS[ws.title]
+        for title, n_yes, n_text in blocks:
+            ws.append([f" {title}", None, "Answer", "Additional Information", "Guidance", "Analyst Notes"])
+            code = (title[:2] + title.split()[-1][:2]).upper()
+            for i in range(1, n_yes + n_text + 1):
+                qid = f"{code}-{i:02d}"
+                text = (f"Does your {title.lower()} cover requirement {i}?" if i <= n_yes
+                        else f"Please describe how your {title.lower()} handles requirement {i}.")
+                ws.append([qid, text, None, None, "Answer \"yes\" only when it is written down" if i == 1 else None])
+                if i <= n_yes:
+                    yes_no.append(f"C{ws.max_row}")
+                master.append([qid, text])
+            ws.cell(ws.max_row, 7, "End Table Data")
+        if ws.title == "AI":
+            ws.append(["AIHO-01", "Where is your solution hosted?"])
+            master.append(["AIHO-01", "Where is your solution hosted?"])
+            host = DataValidation(type="list", formula1='"' + ",".join(HECVAT4_HOSTING) + '"')
+            host.add(f"C{ws.max_row}")
+            ws.add_data_validation(host)
+        ws.append([])
+        ws.append(["Copyright © 2025 EDUCAUSE", None, None, None, "End of worksheet"])
+        prompt = DataValidation(allow_blank=True, showInputMessage=True, prompt="Editing this cell can break the tool.")
+        prompt.add(f"A1:B{ws.max_row}")
+        ws.add_data_validation(prompt)
+        dv = DataValidation(type="list", formula1="'Auto Responses'!$J$3:$J$4", allow_blank=True)
+        for ref in yes_no:
+            dv.add(ref)
+        ws.add_data_validation(dv)
+    wb.save(path)
+    return _formulas_saved_as_text(path)
+
+
+def hecvat4_count() -> int:
+    """Questions on the vendor's sheets, each once (GNRL- repeats kept once)."""
+    own = sum(y + t for blocks in HECVAT4_SHEETS.values() for _, y, t in blocks)
+    return len(HECVAT4_GENERAL) + 4 + own + 1
+
+
+def _formulas_saved_as_text(path: Path) -> Path:
+    """Mark every formula cell as Excel marks one whose text result is empty: t="str", <v/>.
+
+    openpyxl writes formulas without any result (as a script would); Excel saves the result.
+    """
+    import re
+
+    src = zipfile.ZipFile(path)
+    parts = {i.filename: src.read(i) for i in src.infolist()}
+    src.close()
+    for name, data in parts.items():
+        if name.startswith("xl/worksheets/sheet"):
+            text = data.decode("utf-8")
+            text = re.sub(r'<c r="([A-Z]+\d+)"((?: s="\d+")?)><f>(.*?)</f><v\s*/>', r'<c r="\1"\2 t="str"><f>\3</f><v/>', text)
+            parts[name] = text.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def caiq_json(path: Path) -> Path:
+    """CSA's CAIQ JSON dataset: {"name", "version", "questions": [{"id", "control_id", "body"}]},
+    with no domain titles: only the ids tell the domains apart."""
+    questions = [{"id": qid, "control_id": qid.split(".")[0],
+                  "body": f"Is control {qid} documented,\napproved and applied?\n"} for qid, _ in caiq_ids()]
+    path.write_text(json.dumps({"name": "Consensus Assessments Initiative Questionnaire", "version": "4.0.3",
+                                "questions": questions}, indent=2), encoding="utf-8")
+    return path
