@@ -160,3 +160,29 @@ def test_text_pages_are_shown_selected_and_cited(qtbot) -> None:  # type: ignore
     with qtbot.waitSignal(viewer.cite_requested) as cited:
         viewer.cite.click()
     assert cited.args == [2, "12 references"]
+
+
+def test_a_long_document_shows_a_page_at_a_time_and_still_selects(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtPdfWidgets import QPdfView
+
+    from app.ui.evidence.viewer import CONTINUOUS_PAGES
+
+    pages = [[f"Page {n} heading", f"Finding number {n} is on this page."] for n in range(1, CONTINUOUS_PAGES + 2)]
+    widget = DocumentViewer()
+    qtbot.addWidget(widget)
+    widget.resize(900, 700)
+    widget.show()
+    qtbot.waitExposed(widget)
+    assert widget.open_pdf(make_pdf(tmp_path / "long.pdf", pages))
+    assert widget.pdf.pageMode() == QPdfView.PageMode.SinglePage
+    widget.page_box.setValue(41)
+    assert widget.current_page() == 40
+    line = _line_rect(widget, 40, "Finding")
+    start = _to_viewport(widget, 40, QPointF(line.left() - 5, line.center().y()))
+    end = _to_viewport(widget, 40, QPointF(line.right() + 5, line.center().y()))
+    target = widget.pdf.viewport()
+    qtbot.mousePress(target, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(target, pos=end)
+    qtbot.mouseRelease(target, Qt.MouseButton.LeftButton, pos=end)
+    assert widget.selection() is not None
+    assert (widget.selection().page, widget.selection().text) == (40, "Finding number 41 is on this page.")

@@ -50,6 +50,7 @@ class PageLayout:
     def __init__(self, view: QPdfView, resolution: float) -> None:
         self.view = view
         self.resolution = resolution  # device-independent pixels per point at zoom 1
+        self._cache: tuple[tuple[int, int, float, int, int], dict[int, QSize]] | None = None
 
     @property
     def scale(self) -> float:
@@ -68,7 +69,7 @@ class PageLayout:
         else:
             numbers = range(count)
         margins = view.documentMargins()
-        sizes = {n: QSizeF(doc.pagePointSize(n) * self.scale).toSize() for n in numbers}
+        sizes = self._sizes(doc, numbers)
         total_width = max((s.width() for s in sizes.values()), default=0)
         total_width += margins.left() + margins.right()
         width = max(total_width, view.viewport().width())
@@ -79,6 +80,18 @@ class PageLayout:
             out[n] = QRect(QPoint((width - size.width()) // 2, y), size)
             y += size.height() + view.pageSpacing()
         return out
+
+    def _sizes(self, doc: QPdfDocument, numbers: range) -> dict[int, QSize]:
+        """Each page's size in pixels at the current zoom, kept until the document or zoom changes."""
+        scale = self.scale
+        key = (id(doc), doc.pageCount(), scale, numbers.start, numbers.stop)
+        if self._cache is None or self._cache[0] != key:
+            self._cache = (key, {n: QSizeF(doc.pagePointSize(n) * scale).toSize() for n in numbers})
+        return self._cache[1]
+
+    def forget(self) -> None:
+        """The document was (re)loaded: page sizes must be read again."""
+        self._cache = None
 
     def offset(self) -> QPoint:
         return QPoint(self.view.horizontalScrollBar().value(), self.view.verticalScrollBar().value())
@@ -146,6 +159,7 @@ class PdfPageView(QPdfView):
         self.documentChanged.connect(lambda _d: self._forget())
 
     def _forget(self) -> None:
+        self.layout_.forget()
         self._lines.clear()
         self.clear_selection()
         self.highlighted = None

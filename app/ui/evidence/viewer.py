@@ -14,6 +14,7 @@ import shiboken6
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
 from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -29,6 +30,8 @@ from PySide6.QtWidgets import (
 
 from app.ui.evidence.excerpts import find_excerpt
 from app.ui.evidence.pdf_view import MARKER_HUE, PdfPageView, TextSelection
+
+CONTINUOUS_PAGES = 60  # up to this many pages scroll as one column
 
 
 class TextPagesView(QPlainTextEdit):
@@ -174,9 +177,21 @@ class DocumentViewer(QWidget):
     def open_pdf(self, path: Path | str) -> bool:
         """Show a PDF file; False when Qt cannot read it."""
         self.pdf.clear_selection()
-        error = self.document.load(str(path))
-        if error != QPdfDocument.Error.None_:
+        # A new document, loaded before the view sees it: QPdfView lays out every page on each
+        # status change of its document (~40 ms for 300 pages), and then only once.
+        fresh = QPdfDocument(self)
+        if fresh.load(str(path)) != QPdfDocument.Error.None_:
+            fresh.deleteLater()
             return False
+        # Continuous pages read best; a long document shows a page at a time, because QPdfView
+        # lays out every page again on each resize or zoom.
+        self.pdf.setPageMode(
+            QPdfView.PageMode.MultiPage if fresh.pageCount() <= CONTINUOUS_PAGES
+            else QPdfView.PageMode.SinglePage
+        )
+        old, self.document = self.document, fresh
+        self.pdf.setDocument(fresh)
+        old.deleteLater()
         self.is_pdf = True
         self.stack.setCurrentWidget(self.pdf)
         for w in self.zoom_widgets:
