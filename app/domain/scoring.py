@@ -110,6 +110,19 @@ class ScoreBoard:
         self._dirty: set[int] = set()
         self._scores: dict[int, VendorScore] = {}
 
+    def copy(self) -> ScoreBoard:
+        """An independent board with the same answers (its scores are computed afresh)."""
+        new = ScoreBoard(self.bank, self.vendors, self.evaluators)
+        new.values, new.na, new.text = self.values.copy(), self.na.copy(), dict(self.text)
+        return new
+
+    def with_vendor(self, name: str) -> ScoreBoard:
+        """The same answers plus vendor `name`, unanswered, placed last (no other cell moves)."""
+        new = ScoreBoard(self.bank, [*self.vendors, name], self.evaluators)
+        n = len(self.vendors)
+        new.values[:n], new.na[:n], new.text = self.values, self.na, dict(self.text)
+        return new
+
     # ----- input -------------------------------------------------------------------------
 
     def question_index(self, qid: str) -> int:

@@ -7,8 +7,11 @@ from dataclasses import dataclass, replace
 
 from app.domain.bank import Bank, Reading
 from app.domain.evaluation import (
+    SELF_ASSESSMENT,
+    TEAM,
     EvaluationSnapshot,
     Results,
+    ScoringState,
     build_board,
     counts_as_score,
     may_see,
@@ -21,6 +24,7 @@ from app.domain.scoring import ScoreBoard
 from app.domain.sensitivity import Sensitivity
 from app.services import evaluation_view as view
 from app.services import evaluations, knowledge
+from app.services.changes import Changes
 from app.store.workspace import Workspace
 
 Key = tuple[str, str, str]  # (vendor, evaluator, question)
@@ -186,13 +190,77 @@ def full_results(
 
 @dataclass
 class CompareView:
-    """What the Compare page shows, computed off the GUI thread."""
+    """What the Compare page shows, computed off the GUI thread, then kept up to date.
+
+    `snapshot` is the team's view (answers of evaluators who submitted); its `scoring` counts
+    everyone's progress. `with_changes` mirrors saved edits (typed Changes) into a new view
+    without reading the evaluation again; `quick` and `with_sensitivity` then rescore it.
+    """
 
     evaluation_id: int
     snapshot: EvaluationSnapshot
     board: ScoreBoard  # saved weights; what-if reweights it
     results: Results
     disagreements: list[view.Disagreement]  # do not depend on weights
+
+    def with_changes(self, changes: Changes) -> CompareView | None:
+        """This view with `changes` of its evaluation applied, without reading it again.
+
+        A new view (a worker may still be reading this one); `self` when nothing it shows
+        changed; None when the changes cannot be applied (a vendor removed or renamed, a
+        submission, an acknowledgement …): then read the evaluation again.
+        """
+        kinds = changes.kinds()
+        if changes.evaluation != self.evaluation_id or not kinds <= {"answers", "vendors"}:
+            return None
+        if ("answers" in kinds) != bool(changes.saved_answers) or ("vendors" in kinds) != bool(
+            changes.saved_vendors
+        ):
+            return None  # nothing to apply them with
+        snapshot = replace(self.snapshot, vendors=list(self.snapshot.vendors))
+        board = self.board.copy()
+        shown = False
+        for sv in changes.saved_vendors:
+            names = [v.name for v in snapshot.vendors]
+            if sv.old_name is None and sv.vendor.name not in names:  # added: unanswered, last
+                snapshot.vendors.append(sv.vendor)
+                board = board.with_vendor(sv.vendor.name)
+                snapshot.scoring = _progress_after(snapshot)
+            elif sv.old_name == sv.vendor.name and sv.old_name in names:  # a profile edit
+                snapshot.vendors[names.index(sv.old_name)] = sv.vendor
+            else:
+                return None  # renamed: every answer moves with it
+            shown = True
+        for sa in changes.saved_answers:
+            had, has = bool(sa.before), bool(sa.answer is not None and sa.answer.value)
+            if had != has and sa.evaluator != SELF_ASSESSMENT:
+                snapshot.scoring = _progress_after(snapshot, sa.evaluator, 1 if has else -1)
+                shown = True
+            if not may_see(snapshot, TEAM, sa.evaluator):
+                continue  # hidden until its author submits: only the count shows
+            key = (sa.vendor, sa.evaluator, sa.question)
+            snapshot.answers = [a for a in snapshot.answers if (a.vendor, a.evaluator, a.question) != key]
+            if sa.answer is not None:
+                snapshot.answers.append(sa.answer)
+            if counts_as_score(Answer(sa.vendor, sa.evaluator, sa.question, sa.reading.value), snapshot.bank):
+                board.set_reading(sa.vendor, sa.evaluator, sa.question, sa.reading)
+            shown = True
+        if not shown:
+            return self
+        return CompareView(self.evaluation_id, snapshot, board, self.results, self.disagreements)
+
+
+def _progress_after(snapshot: EvaluationSnapshot, evaluator: str | None = None, delta: int = 0) -> ScoringState:
+    """Everyone's progress after `evaluator` answered one question more (+1) or less (-1), or
+    after a vendor was added (more answers expected)."""
+    state = snapshot.scoring or ScoringState()
+    expected = len(snapshot.bank.questions) * len(snapshot.vendors)
+    return ScoringState(
+        tuple(
+            replace(e, answered=e.answered + (delta if e.name == evaluator else 0), expected=expected)
+            for e in state.evaluators
+        )
+    )
 
 
 def load_compare(

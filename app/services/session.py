@@ -16,7 +16,7 @@ from app.domain.evidence import Citation, Document, DocumentKind
 from app.domain.flags import Acknowledgement
 from app.domain.models import Vendor
 from app.services import evaluations, evidence
-from app.services.changes import Changes
+from app.services.changes import Changes, SavedAnswer, SavedVendor
 from app.services.evaluations import AnswerChange, DeletedVendor
 from app.services.live import LiveEvaluation
 from app.store.workspace import Workspace
@@ -31,8 +31,23 @@ class EvaluationSession:
         # While a load runs, the memory copy may predate an edit: edits then wait for the load.
         self.loading = False
 
-    def _changes(self, **kinds: bool) -> Changes:
-        return Changes(evaluation=self.evaluation_id, **kinds)
+    def _changes(
+        self,
+        *,
+        answers: bool = False,
+        vendors: bool = False,
+        evaluators: bool = False,
+        acknowledgements: bool = False,
+        evidence: bool = False,
+    ) -> Changes:
+        return Changes(
+            evaluation=self.evaluation_id,
+            answers=answers,
+            vendors=vendors,
+            evaluators=evaluators,
+            acknowledgements=acknowledgements,
+            evidence=evidence,
+        )
 
     @property
     def current(self) -> bool:
@@ -49,7 +64,8 @@ class EvaluationSession:
         if self.current:
             assert self.live is not None
             self.live.apply_saved(vendor, evaluator, qid, change.reading, change.answer)
-        return change, self._changes(answers=True)
+        saved = SavedAnswer(vendor, evaluator, qid, change.reading, change.answer, change.before or "")
+        return change, Changes(evaluation=self.evaluation_id, answers=True, saved_answers=(saved,))
 
     def set_submitted(self, evaluator: str, submitted: bool) -> Changes:
         evaluations.set_submitted(self.ws, self.evaluation_id, evaluator, submitted)
@@ -82,7 +98,7 @@ class EvaluationSession:
         if old_name is not None and self.current:
             assert self.live is not None
             self.live.replace_vendor(old_name, saved)  # False when renamed: a reload follows
-        return self._changes(vendors=True)
+        return Changes(evaluation=self.evaluation_id, vendors=True, saved_vendors=(SavedVendor(saved, old_name),))
 
     def remove_vendor(self, name: str) -> tuple[DeletedVendor, Changes]:
         deleted = evaluations.delete_vendor(self.ws, self.evaluation_id, name)

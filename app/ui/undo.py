@@ -45,6 +45,9 @@ def failure_message(ctx: AppContext, exc: Exception, *, undoing: bool) -> str:
 class ServiceCommand(QUndoCommand):
     """redo() calls `apply`, undo() calls `revert`; both then announce `changes` (what they touch).
 
+    When `apply` or `revert` returns a `Changes` (EvaluationSession's methods do), that is what is
+    announced, with what was saved, merged with `changes` and made by its origin.
+
     `merge_key`: consecutive commands with the same key merge into one undo step (typing
     into one field), keeping the first command's `revert` and the latest `apply`.
     `on_done(undone)` runs after every apply/revert so a page can redisplay.
@@ -74,7 +77,7 @@ class ServiceCommand(QUndoCommand):
     def redo(self) -> None:
         first, self._first = self._first, False
         try:
-            self.apply()
+            result = self.apply()
         except Exception as exc:  # noqa: BLE001 - every failure reaches the person, none the event loop
             # Nothing was saved (one transaction per call), so the step leaves the stack:
             # Qt deletes a command made obsolete during redo/undo.
@@ -82,21 +85,24 @@ class ServiceCommand(QUndoCommand):
             self.setObsolete(True)
             self.ctx.say(self.error if first else self.ctx.tr("Redo failed: %1").replace("%1", self.error))
             return
-        self._announce(undone=False)
+        self._announce(result, undone=False)
 
     def undo(self) -> None:
         try:
-            self.revert()
+            result = self.revert()
         except Exception as exc:  # noqa: BLE001 - as in redo
             self.error = failure_message(self.ctx, exc, undoing=True)
             self.setObsolete(True)
             self.ctx.say(self.ctx.tr("Undo failed: %1").replace("%1", self.error))
             return
-        self._announce(undone=True)
+        self._announce(result, undone=True)
 
-    def _announce(self, undone: bool) -> None:
-        if self.changes is not None:
-            self.ctx.announce(self.changes)
+    def _announce(self, result: object, undone: bool) -> None:
+        changes = self.changes
+        if isinstance(result, Changes):
+            changes = result if changes is None else (result | changes).by(changes.origin)
+        if changes is not None:
+            self.ctx.announce(changes)
         if self.on_done is not None:
             self.on_done(undone)
 

@@ -216,3 +216,49 @@ def test_a_knocked_out_vendor_name_with_markup_shows_literally(qtbot, demo) -> N
     shown.setHtml(page.knockouts.text())
     assert hostile in shown.toPlainText()
     wait_for_workers()
+
+
+def test_an_edit_elsewhere_rescores_compare_without_reading_the_evaluation_again(
+    qtbot, page: Page, demo, monkeypatch
+) -> None:
+    """Answers and a new vendor saved on another page are applied to the evaluation Compare holds
+    (typed Changes), on screen or not; a removed vendor makes it read the evaluation again."""
+    from app.domain.models import Vendor
+    from app.services import live
+    from app.services.session import EvaluationSession
+
+    reads: list[int] = []
+    load = live.load_compare
+    monkeypatch.setattr(live, "load_compare", lambda ws, eid, *a: reads.append(eid) or load(ws, eid, *a))
+    session = EvaluationSession(demo, page.evaluation_id)
+    leader, maya = "Signal & Scale Partners", "Maya Chen (RevOps)"
+    assert ranking(page)[0] == (leader, "81.1")
+    for qid in ("TR01", "TR03"):  # 0-5 scales
+        page.ctx.announce(session.record_answer(leader, maya, qid, "0", None)[1])
+    qtbot.waitUntil(lambda: not page.busy)
+    shown = ranking(page)
+    assert (leader, "81.1") not in shown and len(shown) == 4
+    # What a fresh read of the evaluation shows, without the page having read it.
+    fresh = live.quick(load(demo, page.evaluation_id), None, None)
+    assert [(r.vendor, view_total(r.total)) for r in fresh.ranking] == shown
+    assert reads == []
+
+    # Off screen: applied now, drawn when the page is shown again, still without a read.
+    page.hide()
+    page.ctx.announce(session.save_vendor(Vendor("Newcomer Analytics")))
+    page.show()
+    page.refresh()
+    qtbot.waitUntil(lambda: not page.busy)
+    assert "Newcomer Analytics" in [v for v, _ in ranking(page)]
+    assert reads == []
+
+    # A removed vendor takes its answers and flags along: the evaluation is read again.
+    page.ctx.announce(session.remove_vendor("Newcomer Analytics")[1])
+    qtbot.waitUntil(lambda: not page.busy and len(ranking(page)) == 4)
+    assert reads == [page.evaluation_id]
+
+
+def view_total(total: float | None) -> str:
+    from app.domain.evaluation import format_total
+
+    return format_total(total)

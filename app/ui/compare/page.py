@@ -71,6 +71,11 @@ class Page(QWidget):
         # The evaluation in memory (loaded on a worker) and the results on screen.
         self.loaded: live.CompareView | None = None
         self.results: Results | None = None
+        # Saved edits reach `loaded` as typed Changes, applied in place (live.CompareView.
+        # with_changes), on screen or not. `_stale`: one could not be applied, so the
+        # evaluation is read again when shown; `_unshown`: applied but not drawn yet.
+        self._stale = False
+        self._unshown = False
         self.loader = Task(self)  # snapshot + full results of the evaluation
         self.sensitivity_task = Task(self)  # 10,000 draws after a what-if change
         # After a load, parts are shown one event-loop turn apart so the window repaints in between.
@@ -201,7 +206,7 @@ class Page(QWidget):
         body.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.body, 1)
         ctx.changes.connect(self._on_changes)
-        ctx.workspace_changed.connect(self.refresh)
+        ctx.workspace_changed.connect(self._on_workspace_changed)
 
     # ----- building ---------------------------------------------------------------------
 
@@ -400,16 +405,52 @@ class Page(QWidget):
             for b in (self.close_banner, self.open_banner, self.whatif_banner):
                 b.hide()
             return
+        if wanted == self.evaluation_id and self.loaded is not None and not self._stale:
+            # Every saved edit since the load is in `loaded` already: nothing to read again.
+            if self._unshown:
+                self._show_applied()
+            return
         self.open_evaluation(wanted)
 
+    def _on_workspace_changed(self) -> None:
+        self.loader.cancel()
+        self.sensitivity_task.cancel()
+        self.evaluation_id = self.loaded = self.results = None
+        self.refresh()
+
     def _on_changes(self, changes: Changes) -> None:
-        # Another page saved something this page shows: reload, when this page is on screen.
-        if not self.isVisible() or self.evaluation_id is None:
-            return
-        if changes.touches_evaluation_list():
+        """Apply what another page saved to the evaluation in memory; read it again only when
+        the change cannot be applied (a vendor removed, a submission, a new bank …)."""
+        if changes.touches_evaluation_list() and self.isVisible():
             self.picker.reload()
-        if changes.touches_evaluation(self.evaluation_id):
-            self.open_evaluation(self.evaluation_id, keep_factors=True)
+        if self.evaluation_id is None or not changes.touches_evaluation(self.evaluation_id):
+            return
+        applied = (
+            self.loaded.with_changes(changes)
+            if self.loaded is not None and not self.loader.busy and not self._stale
+            else None
+        )
+        if applied is None:
+            self._stale = True
+            if self.isVisible():
+                self.open_evaluation(self.evaluation_id, keep_factors=True)
+            return
+        if applied is self.loaded:
+            return  # nothing this page shows (an answer still hidden from the team, say)
+        self.loaded = applied
+        self._unshown = True
+        if self.isVisible():
+            self._show_applied()
+
+    def _show_applied(self) -> None:
+        """Rescore the evaluation in memory after edits applied in place: totals, flags and
+        progress now, disagreements from them, the sensitivity on a worker."""
+        self._unshown = False
+        assert self.loaded is not None
+        self.recompute(with_sensitivity=True)
+        assert self.results is not None
+        self._show_scoring_state(self.results)
+        self._show_disagreements(view.disagreements(self.results))
 
     def open_evaluation(self, evaluation_id: int, keep_factors: bool = False) -> None:
         """Load the evaluation and its full results on a worker; a newer request drops this one."""
@@ -418,6 +459,7 @@ class Page(QWidget):
         if evaluation_id != self.evaluation_id:
             self.loaded = self.results = None  # nothing of the previous evaluation stays usable
         self.evaluation_id = evaluation_id
+        self._stale = self._unshown = False  # what the load reads has every edit saved so far
         ws, factors = self.ctx.workspace, dict(self.factors)
         self.sensitivity_task.cancel()
         self.loader.run(
@@ -458,15 +500,18 @@ class Page(QWidget):
         self._show_scoring_state(loaded.results)
         self.results = loaded.results
         # Disagreements do not depend on weights: computed once, on the worker, shown once.
-        self.disagreements.set_rows(loaded.disagreements)
-        self.tabs.setTabText(
-            3, self.tr("Disagreements (%1)").replace("%1", str(self.disagreements.rowCount()))
-        )
+        self._show_disagreements(loaded.disagreements)
         # The ranking now; matrix, chart, why and sensitivity on later turns of the event loop,
         # so the window repaints in between (each part well under 100 ms).
         self._show_results(sensitivity_fresh=True, staged=True)
         if self.factors != factors:
             self.recompute()  # a slider moved while this was loading
+
+    def _show_disagreements(self, rows: list[view.Disagreement]) -> None:
+        self.disagreements.set_rows(rows)
+        self.tabs.setTabText(
+            3, self.tr("Disagreements (%1)").replace("%1", str(self.disagreements.rowCount()))
+        )
 
     def _show_scoring_state(self, res: Results) -> None:
         """Provisional results say so, name who is still scoring and how far they are (no values)."""

@@ -279,15 +279,16 @@ class AnswersTab(QWidget):
         # Whether the session put the saved answer into the scores in memory (no load pending).
         applied: dict[str, bool] = {}
 
-        def apply() -> None:
+        def apply() -> Changes:
             applied["now"] = session.current
-            change, _changes = session.record_answer(vendor, evaluator, qid, value or None, note)
+            change, changes = session.record_answer(vendor, evaluator, qid, value or None, note)
             previous.setdefault("value", change.before)
             previous.setdefault("note", change.before_note)
+            return changes  # announced with what was saved (Compare applies it in place)
 
-        def revert() -> None:
+        def revert() -> Changes:
             applied["now"] = session.current
-            session.record_answer(vendor, evaluator, qid, previous["value"], previous["note"] or "")
+            return session.record_answer(vendor, evaluator, qid, previous["value"], previous["note"] or "")[1]
 
         def done(undone: bool) -> None:
             self._answer_saved(session, vendor, evaluator, qid, undone, applied.get("now", False))
