@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from app.domain.bank import Bank, BankDiff, diff_banks
+from app.domain.merge import merge_keyed
 from app.paths import data_dir
+from app.services.concurrency import conflict, retry_overtaken
 from app.services.errors import NotFound
-from app.store.repo import bank_from_version, latest_version, save_bank
+from app.store.repo import bank_from_version, claim, latest_version, save_bank
 from app.store.tables import BankRow, BankVersionRow, QuestionRow
 from app.store.workspace import Workspace, current_user
 
@@ -88,12 +90,34 @@ def get_bank_version(ws: Workspace, version_id: int) -> Bank:
         return bank_from_version(s, v)
 
 
-def save(ws: Workspace, bank: Bank, note: str = "", actor: str | None = None) -> tuple[int, int, bool]:
+_QUESTION_WORDS = {"questions": "question", "knockout_min": "knockout minimum", "flag_rule": "red-flag rule",
+                   "allow_na": "n/a allowed"}
+
+
+@retry_overtaken(lambda ws, bank, *_a, **_kw: f"The bank {bank.name!r}")
+def save(ws: Workspace, bank: Bank, note: str = "", actor: str | None = None,
+         base: Bank | None = None) -> tuple[int, int, bool]:
     """Save a bank as its next version (identical content reuses the existing version).
 
-    Returns (version id, version number, created).
+    `base`: the version a draft started from, when it was the latest. If someone saved a newer
+    version meanwhile, the draft is merged onto it question by question and field by field
+    (app/domain/merge.py): what only one side changed is kept; a field both changed differently
+    is refused with an EditConflict showing both values. Returns (version id, version number, created).
     """
     with ws.session() as s:
+        owner = s.exec(select(BankRow).where(BankRow.name == bank.name)).first()
+        if owner is not None:
+            claim(s, owner)  # one new version of a bank at a time
+            latest = latest_version(s, owner.id or 0)
+            if base is not None and latest is not None and latest.version != base.version:
+                theirs = bank_from_version(s, latest)
+                questions, conflicts = merge_keyed(base.questions, bank.questions, theirs.questions, lambda q: q.id,
+                                                   "questions")
+                rows: list[dict[str, object]] = [dict(q.as_row()) for q in questions]  # parsed forms rebuilt
+                merged = Bank.from_rows(bank.name, rows, theirs.version)
+                if conflicts:
+                    raise conflict(f"The bank {bank.name!r}", conflicts, _QUESTION_WORDS, theirs=theirs, merged=merged)
+                bank = merged
         row, created = save_bank(s, bank, note, actor or current_user())
         assert row.id is not None
         return row.id, row.version, created

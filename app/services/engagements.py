@@ -20,6 +20,7 @@ from app.domain.conversations import (
 from app.domain.errors import DomainError
 from app.domain.evaluation import Results
 from app.domain.flags import RedFlag
+from app.domain.merge import Conflict
 from app.domain.models import Direction, Milestone, Severity, SuccessMetric
 from app.domain.oversight import (
     Decision,
@@ -41,6 +42,7 @@ from app.domain.oversight import (
     validate_reviews,
 )
 from app.domain.wording import plural
+from app.services.concurrency import conflict, retry_overtaken
 from app.services.errors import InputError, NotFound
 from app.store import repo
 from app.store.tables import (
@@ -340,12 +342,29 @@ def set_decided(ws: Workspace, ref: str | int, month: str, index: int, decided_o
                    before={"decision": d.text, "decided_on": before}, after={"decided_on": _plain(decided_on)})
 
 
-def set_cost_threshold(ws: Workspace, ref: str | int, threshold: float, actor: str | None = None) -> None:
-    """How far (a share, 0.25 = 25 %) cumulative spend may run over the quote pro rata before cost_overrun."""
+def _check_field(row: EngagementRow, field: str, words: str, base: object, mine: object) -> None:
+    """Refuse a change of one engagement field that someone else changed since `base` was read."""
+    theirs = getattr(row, field)
+    if base is not _UNSEEN and theirs != base and theirs != mine:
+        raise conflict(f"The engagement {row.name!r}", [Conflict(field, theirs, mine)], {field: words},
+                       theirs=theirs, merged=mine)
+
+
+_UNSEEN = object()  # no `base` given: the caller did not say what it read
+
+
+@retry_overtaken(lambda ws, ref, *_a, **_kw: f"The engagement {ref!r}")
+def set_cost_threshold(ws: Workspace, ref: str | int, threshold: float, actor: str | None = None,
+                       base: object = _UNSEEN) -> None:
+    """How far (a share, 0.25 = 25 %) cumulative spend may run over the quote pro rata before cost_overrun.
+
+    `base`: the threshold as the person saw it; one changed meanwhile elsewhere is an EditConflict."""
     if not math.isfinite(threshold) or threshold < 0:
         raise InputError("the cost threshold must be zero or a positive share, e.g. 0.25 for 25 %")
     with ws.session() as s:
         row = _row(s, ref)
+        repo.claim(s, row)
+        _check_field(row, "cost_threshold", "cost threshold", base, threshold)
         before = row.cost_threshold
         row.cost_threshold = threshold
         s.add(row)
@@ -385,8 +404,18 @@ def _metric_value(key: str, value: object) -> object:
     return "" if value is None else str(value)
 
 
-def change_metric(ws: Workspace, ref: str | int, metric: str, changes: dict[str, object], reason: str, actor: str | None = None) -> None:
-    """Change a locked metric after kickoff: needs a reason, recorded with before and after."""
+_METRIC_WORDS = {"unit": "unit", "baseline": "baseline", "target": "target", "direction": "direction",
+                 "target_date": "target date", "method": "method", "owner": "owner"}
+
+
+@retry_overtaken(lambda ws, ref, metric, *_a, **_kw: f"The metric {metric!r}")
+def change_metric(ws: Workspace, ref: str | int, metric: str, changes: dict[str, object], reason: str,
+                  actor: str | None = None, base: dict[str, object] | None = None) -> None:
+    """Change a locked metric after kickoff: needs a reason, recorded with before and after.
+
+    With `base` (each changed field as the person saw it) a field saved meanwhile by someone
+    else with another value is refused with an EditConflict showing both values.
+    """
     if not reason.strip():
         raise InputError("changing a metric after kickoff needs a reason")
     for k in changes:
@@ -398,7 +427,14 @@ def change_metric(ws: Workspace, ref: str | int, metric: str, changes: dict[str,
         m = s.exec(select(EngagementMetricRow).where(EngagementMetricRow.engagement_id == row.id, EngagementMetricRow.name == metric)).first()
         if m is None:
             raise InputError(f"there is no metric {metric!r} in this engagement")
+        repo.claim(s, m)
         before = {k: _plain(getattr(m, k)) for k in clean}
+        if base is not None:
+            seen = {k: _plain(_metric_value(k, base[k])) for k in clean if k in base}
+            clashes = [Conflict(k, before[k], _plain(v)) for k, v in clean.items()
+                       if k in seen and before[k] != seen[k] and before[k] != _plain(v)]
+            if clashes:
+                raise conflict(f"The metric {metric!r}", clashes, _METRIC_WORDS, theirs=before, merged=changes)
         for k, v in clean.items():
             setattr(m, k, v)
         s.add(m)
@@ -444,10 +480,16 @@ def _plain(v: object) -> object:
     return v
 
 
-def set_production_date(ws: Workspace, ref: str | int, production_date: date | None, actor: str | None = None) -> None:
-    """The day the solution went live, compared with the vendor's promised kickoff-to-production months."""
+@retry_overtaken(lambda ws, ref, *_a, **_kw: f"The engagement {ref!r}")
+def set_production_date(ws: Workspace, ref: str | int, production_date: date | None, actor: str | None = None,
+                        base: object = _UNSEEN) -> None:
+    """The day the solution went live, compared with the vendor's promised kickoff-to-production months.
+
+    `base`: the date as the person saw it; one changed meanwhile elsewhere is an EditConflict."""
     with ws.session() as s:
         row = _row(s, ref)
+        repo.claim(s, row)
+        _check_field(row, "production_date", "production date", base, production_date)
         if production_date is not None and production_date < row.kickoff:
             raise InputError(f"production cannot start before kickoff ({row.kickoff.isoformat()})")
         before = _plain(row.production_date)

@@ -13,9 +13,10 @@ from app.domain.bank import Reading
 from app.domain.errors import AnswerError, DomainError
 from app.domain.evaluation import EvaluationSnapshot, EvaluatorInfo, Results, evaluate, read_edit
 from app.domain.flags import Acknowledgement
-from app.domain.merge import Conflict, merge
+from app.domain.merge import merge
 from app.domain.models import Answer, Vendor, long_name_problem
 from app.services import knowledge
+from app.services.concurrency import conflict, retry_overtaken
 from app.services.errors import InputError, NotFound
 from app.store import repo
 from app.store.tables import (
@@ -199,13 +200,15 @@ def _vendor_row(s: Session, evaluation_id: int, name: str) -> VendorRow:
     return row
 
 
+@retry_overtaken(lambda ws, evaluation, vendor, old_name=None, **_kw: old_name or vendor.name)
 def save_vendor(ws: Workspace, evaluation: str | int, vendor: Vendor, old_name: str | None = None,
                 actor: str | None = None, base: Vendor | None = None) -> Vendor:
     """Add a vendor, or replace the profile of the vendor called `old_name`; the profile saved.
 
     With `base` (the profile as the editor loaded it), only the fields that differ from it
     are written, over what is saved now: changes saved meanwhile (the command line, another
-    window) are kept. A field changed both there and here is refused with both values.
+    window, a colleague) are kept. A field changed both there and here is refused with an
+    EditConflict showing both values (app/services/concurrency.py).
     """
     name = vendor.name.strip()
     if not name:
@@ -221,11 +224,14 @@ def save_vendor(ws: Workspace, evaluation: str | int, vendor: Vendor, old_name: 
         row = _vendor_row(s, ev.id, old_name) if old_name is not None else None
         if existing is not None and (row is None or existing.id != row.id):
             raise InputError(f"a vendor named {name!r} is already in this evaluation")
+        if row is not None:
+            repo.claim(s, row)  # from here on no other save of this vendor can slip in
         before = repo.vendor_from_row(s, row) if row is not None else None
         if base is not None and before is not None:
-            vendor, conflicts = merge(base, vendor, before)
+            merged, conflicts = merge(base, vendor, before)
             if conflicts:
-                raise InputError(_conflict_message(before.name, conflicts))
+                raise conflict(before.name, conflicts, _FIELD_WORDS, theirs=before, merged=merged)
+            vendor = merged
         row = repo.write_vendor(s, ev.id, vendor, row)
         if before is not None and before.name != name:
             # Acknowledgements follow the vendor through a rename.
@@ -245,20 +251,6 @@ _FIELD_WORDS = {
     "pricing.assumes": "what the price assumes", "assumed_infrastructure": "assumed infrastructure",
     "demo_rating": "demo rating",
 }
-
-
-def _conflict_message(vendor: str, conflicts: list[Conflict]) -> str:
-    def show(value: object) -> str:
-        if value is None or value == "" or value == []:
-            return "(empty)"
-        text = ", ".join(map(str, value)) if isinstance(value, list) else f"{value:,.10g}" if isinstance(value, float) else str(value)
-        text = " ".join(text.split())
-        return repr(text if len(text) <= 60 else text[:59] + "…")
-
-    parts = [f"{_FIELD_WORDS.get(c.path, c.path.replace('_', ' '))}: saved meanwhile {show(c.theirs)}, yours {show(c.mine)}"
-             for c in conflicts]
-    return (f"{vendor} was changed elsewhere while you edited it ({'; '.join(parts)}). Nothing was saved; "
-            "the form now shows the saved values, so enter yours again if they should win.")
 
 
 @dataclass(frozen=True)

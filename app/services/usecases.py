@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy import update as sql_update
 from sqlmodel import Session, col, select
 
+from app.domain.merge import merge
 from app.domain.models import UseCase
 from app.domain.specificity import SpecificityResult, check_title, check_use_case
 from app.services import knowledge
+from app.services.concurrency import conflict, retry_overtaken
 from app.services.errors import InputError, NotFound
 from app.store import repo
 from app.store.tables import EvaluationRow, UseCaseRow
@@ -114,12 +116,26 @@ def create(ws: Workspace, uc: UseCase, actor: str | None = None) -> int:
         return row.id
 
 
-def update(ws: Workspace, use_case_id: int, uc: UseCase, actor: str | None = None) -> None:
+_FIELD_WORDS = {"title": "title", "decision": "decision", "actors": "actors", "impact.kind": "impact kind",
+                "impact.amount": "impact amount", "impact.unit": "impact unit", "data_sources": "data sources",
+                "success_metrics": "success metrics"}
+
+
+@retry_overtaken(lambda ws, use_case_id, uc, *_a, **_kw: f"The use case {uc.title!r}")
+def update(ws: Workspace, use_case_id: int, uc: UseCase, actor: str | None = None, base: UseCase | None = None) -> None:
+    """Save an edited use case. With `base` (as the editor loaded it) only what was edited since
+    is written; a field changed meanwhile elsewhere too is refused with an EditConflict."""
     _validate(uc)
     with ws.session() as s:
         row = _row(s, use_case_id)
+        repo.claim(s, row)
         before = repo.use_case_from_row(s, row)
+        if base is not None:
+            uc, conflicts = merge(base, uc, before)
+            if conflicts:
+                raise conflict(f"The use case {before.title!r}", conflicts, _FIELD_WORDS, theirs=before, merged=uc)
         if before == uc:
+            s.rollback()  # nothing to save: the version stays as it was
             return
         repo.write_use_case(s, uc, row)
         repo.audit(

@@ -51,6 +51,29 @@ from app.store.tables import (
 )
 
 
+class Overtaken(Exception):
+    """Another transaction saved the row after this one read it (its version moved on)."""
+
+
+def claim(s: Session, row: Any) -> None:
+    """Count a save of `row` (a table with a `version`): +1, only if it is still the version read.
+
+    One guarded UPDATE (WHERE version = the version read). On PostgreSQL it waits for a
+    transaction writing the same row and then matches nothing if that one committed, so two
+    saves never both pass; SQLite has one writer at a time. Raises Overtaken; the caller's
+    transaction then rolls back whole. Call it before writing the row's other fields.
+    """
+    from sqlalchemy import update
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    table = type(row)
+    read = row.version
+    done = s.execute(update(table).where(table.id == row.id, table.version == read).values(version=read + 1))
+    if cast(Any, done).rowcount != 1:
+        raise Overtaken(f"{table.__tablename__} {row.id} was saved by someone else meanwhile")
+    set_committed_value(row, "version", read + 1)
+
+
 def audit(
     s: Session,
     actor: str,

@@ -14,6 +14,12 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+# Saved with each edit of a row two people may edit at once; a save that finds another version
+# than the one it read was overtaken (repo.claim, docs/team.md).
+def _version() -> Any:
+    return Field(default=1, sa_column_kwargs={"server_default": "1"})
+
+
 def _json(default: Any = None) -> Any:
     return Field(default_factory=lambda: [] if default is None else default, sa_column=Column(JSON, nullable=False))
 
@@ -21,6 +27,7 @@ def _json(default: Any = None) -> Any:
 class OrganizationRow(SQLModel, table=True):
     __tablename__ = "organization"
     id: int | None = Field(default=None, primary_key=True)
+    version: int = _version()  # optimistic concurrency (schema 0005): +1 at each save
     name: str = ""
     industry: str = ""
     stage: str = "scale-up"
@@ -32,6 +39,7 @@ class OrganizationRow(SQLModel, table=True):
 class UseCaseRow(SQLModel, table=True):
     __tablename__ = "use_case"
     id: int | None = Field(default=None, primary_key=True)
+    version: int = _version()  # optimistic concurrency (schema 0005): +1 at each save
     title: str
     decision: str = ""
     actors: str = ""
@@ -69,6 +77,7 @@ class SuccessMetricRow(SQLModel, table=True):
 class BankRow(SQLModel, table=True):
     __tablename__ = "bank"
     id: int | None = Field(default=None, primary_key=True)
+    version: int = _version()  # saves of a new bank version, counted (schema 0005; not the bank's version number)
     name: str = Field(unique=True)
     created_at: datetime = Field(default_factory=now)
 
@@ -127,6 +136,7 @@ class VendorRow(SQLModel, table=True):
     __tablename__ = "vendor"
     __table_args__ = (UniqueConstraint("evaluation_id", "name"),)
     id: int | None = Field(default=None, primary_key=True)
+    version: int = _version()  # optimistic concurrency (schema 0005): +1 at each save
     evaluation_id: int = Field(foreign_key="evaluation.id", ondelete="CASCADE")
     name: str
     industries: list[str] = _json()
@@ -192,6 +202,7 @@ class FlagAckRow(SQLModel, table=True):
 class EngagementRow(SQLModel, table=True):
     __tablename__ = "engagement"
     id: int | None = Field(default=None, primary_key=True)
+    version: int = _version()  # optimistic concurrency (schema 0005): +1 at each save
     name: str = Field(unique=True)
     evaluation_id: int | None = Field(default=None, foreign_key="evaluation.id", ondelete="SET NULL")
     vendor: str
@@ -211,6 +222,7 @@ class EngagementRow(SQLModel, table=True):
 class EngagementMetricRow(SQLModel, table=True):
     __tablename__ = "engagement_metric"
     id: int | None = Field(default=None, primary_key=True)
+    version: int = _version()  # optimistic concurrency (schema 0005): +1 at each save
     engagement_id: int = Field(foreign_key="engagement.id", index=True, ondelete="CASCADE")
     name: str
     unit: str = ""

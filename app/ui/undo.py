@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import QWidget
 
 from app.domain.errors import DomainError
 from app.services.changes import Changes
-from app.services.errors import InputError
+from app.services.errors import EditConflict, InputError
 from app.store.workspace import WorkspaceError
 from app.ui.context import AppContext
 
+T = TypeVar("T")
 # Qt merges consecutive commands that share an id(); the key then decides (same field only).
 MERGE_ID = 0x4449
 
@@ -72,6 +74,7 @@ class ServiceCommand(QUndoCommand):
         self.merge_key = merge_key
         self.on_done = on_done
         self.error: str | None = None
+        self.exception: Exception | None = None  # what the last apply/revert raised
         self._first = True
 
     def redo(self) -> None:
@@ -79,6 +82,7 @@ class ServiceCommand(QUndoCommand):
         try:
             result = self.apply()
         except Exception as exc:  # noqa: BLE001 - every failure reaches the person, none the event loop
+            self.exception = exc
             # Nothing was saved (one transaction per call), so the step leaves the stack:
             # Qt deletes a command made obsolete during redo/undo.
             self.error = failure_message(self.ctx, exc, undoing=False)
@@ -91,6 +95,7 @@ class ServiceCommand(QUndoCommand):
         try:
             result = self.revert()
         except Exception as exc:  # noqa: BLE001 - as in redo
+            self.exception = exc
             self.error = failure_message(self.ctx, exc, undoing=True)
             self.setObsolete(True)
             self.ctx.say(self.ctx.tr("Undo failed: %1").replace("%1", self.error))
@@ -157,6 +162,42 @@ def try_push(
     )
     ctx.undo_stack.push(command)
     return command.error
+
+
+def push_edit(
+    ctx: AppContext,
+    parent: QWidget | None,
+    text: str,
+    save: Callable[[T, T], Any],
+    mine: T,
+    base: T,
+    *,
+    changes: Changes | None = None,
+    on_done: Callable[[bool], None] | None = None,
+) -> str | None:
+    """Save an edit of something two people may edit at once; the refusal message, or None.
+
+    `save(value, base)` writes the fields of `value` that differ from `base` (what the editor
+    loaded) over what is saved now (app/services/concurrency.py); undo is `save(base, mine)`.
+    When someone else saved a clashing value meanwhile the person chooses in a ConflictDialog:
+    reload (nothing of theirs is written; the message is returned so the page shows the saved
+    values) or save theirs over: the merged value, written over what is saved now.
+    """
+    if ctx.read_only:
+        return try_push(ctx, text, lambda: None, lambda: None)
+    command = ServiceCommand(
+        ctx, text, lambda: save(mine, base), lambda: save(base, mine), changes=changes, on_done=on_done
+    )
+    ctx.undo_stack.push(command)
+    conflict = command.exception
+    if not isinstance(conflict, EditConflict) or conflict.merged is None:
+        return command.error
+    from app.ui.widgets.conflict_dialog import ConflictDialog
+
+    if ConflictDialog(conflict, parent).exec() != ConflictDialog.OVERWRITE:
+        return command.error
+    merged, theirs = cast(T, conflict.merged), cast(T, conflict.theirs)
+    return push_edit(ctx, parent, text, save, merged, theirs, changes=changes, on_done=on_done)
 
 
 def set_value(

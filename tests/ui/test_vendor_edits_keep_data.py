@@ -17,7 +17,9 @@ from app.services import evaluations
 from app.ui.context import AppContext
 from app.ui.evaluate.page import Page
 from app.ui.tasks import wait_for_workers
+from app.ui.widgets.conflict_dialog import ConflictDialog
 from tests.ui.test_evaluate import ANA, BEN, settle
+from tests.ui.test_oversee import with_dialog
 
 NAME = "Northwind AI"
 PROFILE = Vendor(
@@ -94,10 +96,38 @@ def test_a_field_changed_on_both_sides_is_refused_with_both_values(qtbot, editor
     messages: list[str] = []
     page.ctx.status_message.connect(messages.append)
     evaluations.save_vendor(ws, eid, dataclasses.replace(PROFILE, demo_rating=2.0), old_name=NAME)
+    shown: list[list[str]] = []
+
+    def reload(dialog: ConflictDialog) -> None:
+        table = dialog.table
+        shown.extend([table.item(r, c).text() for c in range(3)] for r in range(table.rowCount()))
+        dialog.reload_button.click()
+
+    errors = with_dialog(ConflictDialog, reload)
     editor.demo.setCurrentIndex(editor.demo.findData(4.0))
     editor.demo.activated.emit(editor.demo.currentIndex())
+    assert not errors
+    assert shown == [["demo rating", "'2'", "'4'"]]  # the person saw both values and chose to reload
     assert saved(ws, eid).demo_rating == 2.0  # not overwritten unseen
     assert page.ctx.undo_stack.count() == 0
     message = next(m for m in messages if "changed elsewhere" in m)
     assert "demo rating: saved meanwhile '2', yours '4'" in message
     assert editor.demo.currentData() == 2.0  # the form now shows what is saved
+
+
+def test_saving_mine_over_theirs_is_a_deliberate_choice_and_keeps_their_other_fields(qtbot, editor_page) -> None:
+    ws, eid, page = editor_page
+    editor = page.vendors_tab.vendor_editor
+    # Meanwhile a colleague sets the rating to 2 and the price to 99,000.
+    evaluations.save_vendor(ws, eid, dataclasses.replace(PROFILE, demo_rating=2.0,
+                                                         pricing=Pricing("fixed", 99_000, "EUR")), old_name=NAME)
+    errors = with_dialog(ConflictDialog, lambda dialog: dialog.overwrite_button.click())
+    editor.demo.setCurrentIndex(editor.demo.findData(4.0))
+    editor.demo.activated.emit(editor.demo.currentIndex())
+    assert not errors
+    now = saved(ws, eid)
+    assert now.demo_rating == 4.0  # mine, chosen over theirs in the dialog
+    assert now.pricing.amount == 99_000  # their price (I did not touch it) stays
+    assert page.ctx.undo_stack.count() == 1
+    page.ctx.undo_stack.undo()  # undo puts their rating back, not the one I loaded
+    assert saved(ws, eid).demo_rating == 2.0 and saved(ws, eid).pricing.amount == 99_000

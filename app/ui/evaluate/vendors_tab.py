@@ -22,6 +22,7 @@ from app.domain.models import Vendor
 from app.services.changes import Changes
 from app.services.evaluations import DeletedVendor, load_snapshot
 from app.ui.evaluate.vendor_editor import VendorEditor
+from app.ui.undo import push_edit
 
 if TYPE_CHECKING:
     from app.ui.evaluate.page import Page
@@ -173,16 +174,19 @@ class VendorsTab(QWidget):
             return False
         eid = session.evaluation_id
         old = snap.vendor(old_name)
-        error = page.push(
+        error = push_edit(
+            page.ctx,
+            self,
             self.tr("Edit vendor %1").replace("%1", new.name or old_name),
             # Only the fields edited here are written (base = as loaded): changes saved meanwhile
-            # by the command line or another window stay, and a clash is refused with both values.
-            lambda: session.save_vendor(new, old_name=old_name, base=old),
-            lambda: session.save_vendor(old, old_name=new.name.strip(), base=new),
-            lambda undone: self._profile_saved(
+            # by the command line, another window or a colleague stay; a clash asks (ConflictDialog).
+            lambda value, base: session.save_vendor(value, old_name=base.name.strip(), base=base),
+            new,
+            old,
+            changes=Changes(evaluation=eid, vendors=True).by(page),
+            on_done=lambda undone: self._profile_saved(
                 eid, new.name.strip() if undone else old_name, old if undone else new
             ),
-            Changes(evaluation=eid, vendors=True),
         )
         if error:
             # The form shows what is saved now (after a clash: the other side's values).

@@ -26,7 +26,7 @@ from app.ui.oversee.dialogs import AcknowledgeDialog, ChangeMetricDialog, Select
 from app.ui.oversee.retrospective import RetrospectiveView
 from app.ui.oversee.review import ReviewForm
 from app.ui.tasks import Task
-from app.ui.undo import try_push
+from app.ui.undo import push_edit, try_push
 from app.ui.widgets.eliding import ElidingComboBox
 from app.ui.widgets.page import empty_state, heading, page_layout
 
@@ -257,6 +257,14 @@ class Page(QWidget):
             self.ctx.say(error)
         return error
 
+    def _edit(self, text: str, save: Callable[[Any, Any], Any], mine: Any, base: Any) -> str | None:
+        """As `_run`, for an edit someone else may have saved meanwhile (a ConflictDialog asks)."""
+        error = push_edit(self.ctx, self, text, save, mine, base, on_done=self._reload)
+        if error:
+            self.ctx.say(error)
+            self._reload(False)  # show what is saved now
+        return error
+
     def _save_review(self, review: Review, replace: bool) -> str | None:
         assert self.engagement_id is not None
         ws, eid = self.ctx.workspace, self.engagement_id
@@ -288,13 +296,12 @@ class Page(QWidget):
 
         def submit(changes: dict[str, object], reason: str) -> str | None:
             before = {k: _field(metric, k) for k in changes}
-            return self._run(
-                self.tr("Change metric {m}").replace("{m}", name),
-                lambda: engagements.change_metric(ws, eid, name, changes, reason),
-                lambda: engagements.change_metric(
-                    ws, eid, name, before, self.tr("Undo: ") + reason
-                ),
-            )
+
+            def save(value: dict[str, object], base: dict[str, object]) -> None:
+                why = reason if value is not before else self.tr("Undo: ") + reason
+                engagements.change_metric(ws, eid, name, value, why, base=base)
+
+            return self._edit(self.tr("Change metric {m}").replace("{m}", name), save, changes, before)
 
         ChangeMetricDialog(metric, submit, self).exec()
 
@@ -354,20 +361,22 @@ class Page(QWidget):
         assert self.oversight is not None
         ws, eid = self.ctx.workspace, self.oversight.engagement.id
         before = self.oversight.engagement.promises.cost_threshold
-        self._run(
+        self._edit(
             self.tr("Change the cost overrun threshold"),
-            lambda: engagements.set_cost_threshold(ws, eid, share),
-            lambda: engagements.set_cost_threshold(ws, eid, before),
+            lambda value, base: engagements.set_cost_threshold(ws, eid, value, base=base),
+            share,
+            before,
         )
 
     def _production(self, day: date | None) -> None:
         assert self.oversight is not None
         ws, eid = self.ctx.workspace, self.oversight.engagement.id
         before = self.oversight.engagement.production_date
-        self._run(
+        self._edit(
             self.tr("Set production date"),
-            lambda: engagements.set_production_date(ws, eid, day),
-            lambda: engagements.set_production_date(ws, eid, before),
+            lambda value, base: engagements.set_production_date(ws, eid, value, base=base),
+            day,
+            before,
         )
 
     def _export(self) -> None:

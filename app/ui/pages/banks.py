@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -45,6 +45,7 @@ from app.domain.wording import TYPE_WORDS, flag_words, num, options_words, scori
 from app.services import banks as service
 from app.services.banks import VersionInfo
 from app.services.changes import Changes
+from app.services.errors import EditConflict
 from app.ui.context import AppContext
 from app.ui.icons import icon
 from app.ui.undo import push
@@ -427,6 +428,7 @@ class Page(QWidget):
         self.ctx = ctx
         self.bank_name: str | None = None
         self.base: Bank | None = None  # the version the draft started from
+        self.base_is_newest = True  # … and whether it was the newest then
         self.last_saved: tuple[int, str] | None = None  # (version, hash) of the last save here
 
         self.diff_button = QPushButton(self.tr("Compare versions…"))
@@ -623,6 +625,10 @@ class Page(QWidget):
     def load_version(self, version: int) -> None:
         assert self.bank_name is not None
         self.base = service.get_bank(self.ctx.workspace, self.bank_name, version)
+        # A draft of the newest version merges onto a version someone saves meanwhile; a draft
+        # of an older version (going back to it on purpose) is saved as it is.
+        newest = max((self.versions.info(i).version for i in range(self.versions.rowCount())), default=version)
+        self.base_is_newest = version >= newest
         self.questions.set_rows(self.base.rows())
         self._update_draft_state()
 
@@ -766,7 +772,18 @@ class Page(QWidget):
             if not ok:
                 return None
         bank = self._draft_bank()
-        _vid, number, created = service.save(self.ctx.workspace, bank, note=note.strip())
+        base = self.base if self.base_is_newest else None
+        try:
+            _vid, number, created = service.save(self.ctx.workspace, bank, note=note.strip(), base=base)
+        except EditConflict as clash:
+            from app.ui.widgets.conflict_dialog import ConflictDialog
+
+            if not interactive or clash.merged is None or ConflictDialog(clash, self).exec() != ConflictDialog.OVERWRITE:
+                self.ctx.say(str(clash))
+                self._load_bank(bank.name)  # the newest version, as saved (the draft is not kept)
+                return None
+            bank = cast(Bank, clash.merged)
+            _vid, number, created = service.save(self.ctx.workspace, bank, note=note.strip(), base=cast(Bank, clash.theirs))
         digest = bank.hash
         self.last_saved = (number, digest)
         self.ctx.announce(Changes(banks=True).by(self))

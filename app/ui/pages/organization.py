@@ -20,7 +20,7 @@ from app.domain.models import Organization, Stage
 from app.services import organization as org_service
 from app.services.changes import Changes
 from app.ui.context import AppContext
-from app.ui.undo import set_value
+from app.ui.undo import push_edit
 from app.ui.widgets.page import PAGE_MARGINS, callout, heading, hint
 from app.ui.widgets.qt import line_edit
 from app.ui.widgets.tags import TagEditor
@@ -204,15 +204,22 @@ class Page(QWidget):
         ws = self.ctx.workspace
         new = replace(self._org, **changes)
         what = ", ".join(changes)
-        set_value(
+        if new == self._org:
+            return
+        # Only the fields edited here are written over what is saved now; a field a colleague
+        # (or another window) saved meanwhile with another value asks first (ConflictDialog).
+        error = push_edit(
             self.ctx,
+            self,
             self.tr("Edit organization %s") % what,
-            lambda: org_service.get(ws),
-            lambda org: org_service.save(ws, org),
+            lambda org, base: org_service.save(ws, org, base=base),
             new,
+            self._org,
             changes=Changes(organization=True).by(self),
             on_done=lambda _undone: self._after_save(),
         )
+        if error:
+            self.refresh()  # show what is saved now
 
     def _after_save(self) -> None:
         self.refresh()

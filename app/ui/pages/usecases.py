@@ -49,7 +49,7 @@ from app.services.usecases import DeletedUseCase, UseCaseSummary
 from app.ui import theme
 from app.ui.context import AppContext
 from app.ui.icons import icon
-from app.ui.undo import push, set_value
+from app.ui.undo import push, push_edit
 from app.ui.widgets.page import heading, hint, page_layout
 from app.ui.widgets.rows import ChoiceDelegate, Column, RowsModel
 from app.ui.widgets.verdict import VerdictChip
@@ -520,15 +520,19 @@ class Page(QWidget):
         if self.current_id is None or self._loading:
             return False
         ws, uid = self.ctx.workspace, self.current_id
-        ok = set_value(
+        if self._uc is None or new == self._uc:
+            return True
+        # Only what was edited here is written; a clash with a save made meanwhile asks first.
+        ok = push_edit(
             self.ctx,
+            self,
             text,
-            lambda: service.get(ws, uid),
-            lambda uc: service.update(ws, uid, uc),
+            lambda uc, base: service.update(ws, uid, uc, base=base),
             new,
+            self._uc,
             changes=Changes(use_cases=True).by(self),
             on_done=lambda _undone: self._after(uid),
-        )
+        ) is None
         if not ok and self._uc is not None:
             self._load(uid)  # refused: show what is stored again
         return ok
