@@ -24,8 +24,10 @@ VENDOR = "Signal & Scale Partners"
 
 
 def vendor_version(ws: Any, name: str = VENDOR) -> int:
+    from sqlalchemy import text
+
     with ws.engine.connect() as con:
-        return int(con.exec_driver_sql("select version from vendor where name = ?", (name,)).scalar_one())
+        return int(con.execute(text("select version from vendor where name = :name"), {"name": name}).scalar_one())
 
 
 # ----- the vendor profile ----------------------------------------------------------------------
