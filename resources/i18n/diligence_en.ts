@@ -30,10 +30,10 @@
   <context>
     <name>DocumentsPanel</name>
     <message numerus="yes">
-      <source>Add %n file(s) to %1's documents.</source>
+      <source>Add %n file(s) to the documents of %1.</source>
       <translation>
-        <numerusform>Add %n file to %1's documents.</numerusform>
-        <numerusform>Add %n files to %1's documents.</numerusform>
+        <numerusform>Add %n file to the documents of %1.</numerusform>
+        <numerusform>Add %n files to the documents of %1.</numerusform>
       </translation>
     </message>
     <message numerus="yes">

@@ -279,3 +279,81 @@ def test_answer_evidence_is_a_panel_of_the_answers_tab(page: Page) -> None:
     assert isinstance(page.answers_tab.evidence, AnswerEvidence)
     labels = [page.answers_tab.below.tabText(i) for i in range(page.answers_tab.below.count())]
     assert labels == ["&Guide", "&Citations", "&Where is this answered?"]
+
+
+def test_cite_names_the_answer_and_is_off_for_another_vendors_document(qtbot, page: Page, proposal: Path) -> None:  # type: ignore[no-untyped-def]
+    ws = page.ctx.workspace
+    doc = evidence.add_document(ws, DEMO_EVALUATION, OMNI, proposal)
+    page.reload()
+    settle(qtbot, page)
+    score(page, MAYA, "Fresh Ridge Labs", "DT01")
+    settle(qtbot, page)
+    ev = page.answers_tab.evidence
+    assert ev.open_document(doc, 3)
+    window = ev.window
+    assert window is not None
+    assert window.citing.text() == "This document belongs to OmniAI Solutions; you are scoring Fresh Ridge Labs."
+    line = window.viewer.pdf.lines(2)[-1]
+    window.viewer.pdf.select(2, line.topLeft(), line.bottomRight())
+    assert window.viewer.selection() is not None and not window.viewer.cite.isEnabled()
+    # Scoring OmniAI again: the open window follows, and Cite names the answer it adds to.
+    score(page, MAYA, OMNI, "DT01")
+    settle(qtbot, page)
+    assert window.viewer.cite.isEnabled()
+    assert window.citing.text().startswith("Cite adds the selected text to the answer to DT01 “")
+    assert window.citing.text().endswith("” (scored by Maya Chen (RevOps)).")
+
+
+def test_removing_a_citation_from_the_answer_panel_is_undoable(qtbot, page: Page, proposal: Path) -> None:  # type: ignore[no-untyped-def]
+    ws = page.ctx.workspace
+    doc = evidence.add_document(ws, DEMO_EVALUATION, OMNI, proposal)
+    evidence.cite(ws, DEMO_EVALUATION, OMNI, "SO01", doc, 2, "SOC 2 Type II report", evaluator=MAYA)
+    page.reload()
+    settle(qtbot, page)
+    score(page, MAYA, OMNI, "SO01")
+    settle(qtbot, page)
+    panel = page.answers_tab.evidence.citations
+    qtbot.waitUntil(lambda: len(panel.citations()) == 1)
+    from pytestqt.modeltest import ModelTester
+
+    ModelTester(None).check(panel.model)
+    panel.view.setCurrentIndex(panel.model.index(0))
+    assert panel.remove.isEnabled()
+    qtbot.mouseClick(panel.remove, Qt.MouseButton.LeftButton)
+    settle(qtbot, page)
+    assert sql(ws, "SELECT count(*) FROM evidence_citation") == [(0,)]
+    qtbot.waitUntil(lambda: panel.citations() == [])
+    page.ctx.undo_stack.undo()
+    settle(qtbot, page)
+    assert sql(ws, "SELECT qid, evaluator, page, quote FROM evidence_citation") == [
+        ("SO01", MAYA, 2, "SOC 2 Type II report")]
+    qtbot.waitUntil(lambda: len(panel.citations()) == 1)
+
+
+def test_a_word_document_opens_as_its_text_and_is_cited_the_same_way(qtbot, page: Page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.evidence_files import make_docx
+
+    ws = page.ctx.workspace
+    docx = make_docx(tmp_path / "case-study.docx", [["Retail case study"], ["Twelve stores went live in production in May."]])
+    evidence.add_document(ws, DEMO_EVALUATION, OMNI, docx, DocumentKind.CASE_STUDY)
+    page.reload()
+    settle(qtbot, page)
+    score(page, MAYA, OMNI, "TR01")
+    page.tabs.setCurrentWidget(page.documents)
+    settle(qtbot, page)
+    page.documents.table.selectRow(0)
+    page.documents.open_current()
+    window = page.answers_tab.evidence.window
+    assert window is not None
+    viewer = window.viewer
+    assert not viewer.is_pdf and viewer.page_total.text() == "of 2"
+    qtbot.mouseClick(viewer.next, Qt.MouseButton.LeftButton)
+    text = viewer.text
+    start = text.toPlainText().index("went live")
+    cursor = text.textCursor()
+    cursor.setPosition(start)
+    cursor.setPosition(start + len("went live in production"), cursor.MoveMode.KeepAnchor)
+    text.setTextCursor(cursor)
+    qtbot.mouseClick(viewer.cite, Qt.MouseButton.LeftButton)
+    settle(qtbot, page)
+    assert sql(ws, "SELECT qid, page, quote FROM evidence_citation") == [("TR01", 2, "went live in production")]

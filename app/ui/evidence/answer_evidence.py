@@ -431,7 +431,7 @@ class AnswerEvidence(QObject):
             return
         self._searched = key
         ws, text = page.ctx.workspace, q.question
-        self.passages.status.setText(self.tr("Searching %1's documents…").replace("%1", vendor))
+        self.passages.status.setText(self.tr("Searching the documents of %1…").replace("%1", vendor))
         self.searcher.run(
             lambda: (evidence.list_documents(ws, eid, vendor), evidence.search(ws, eid, vendor, text, PASSAGES)),
             lambda found: self._searched_done(vendor, *found),
@@ -442,7 +442,7 @@ class AnswerEvidence(QObject):
         if not documents:
             status = self.tr("%1 has no documents yet: add them on the Documents tab.").replace("%1", vendor)
         elif not passages:
-            status = self.tr("Nothing in %1's documents matches this question.").replace("%1", vendor)
+            status = self.tr("Nothing in the documents of %1 matches this question.").replace("%1", vendor)
         else:
             status = self.tr("Best first. Double-click a passage, or press Enter, to open its page.")
         self._show_passages(passages, status)

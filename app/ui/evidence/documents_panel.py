@@ -380,9 +380,9 @@ class DocumentsPanel(QWidget):
         if details is None:
             count = len(paths)
             lead = (
-                self.tr("Add %1 to %2's documents.").replace("%1", paths[0].name).replace("%2", vendor)
+                self.tr("Add %1 to the documents of %2.").replace("%1", paths[0].name).replace("%2", vendor)
                 if count == 1
-                else self.tr("Add %n file(s) to %1's documents.", "", count).replace("%1", vendor)
+                else self.tr("Add %n file(s) to the documents of %1.", "", count).replace("%1", vendor)
             )
             dialog = DocumentDetailsDialog(self.tr("Add documents"), lead, _guess_kind(paths), None, self)
             if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -500,7 +500,7 @@ class DocumentsPanel(QWidget):
             self,
             self.tr("Remove document"),
             self.tr(
-                "Remove %1 from %2's documents? Citations of it are removed too. This cannot be undone."
+                "Remove %1 from the documents of %2? Its citations are removed too. This cannot be undone."
             ).replace("%1", doc.name).replace("%2", doc.vendor),
         ) != QMessageBox.StandardButton.Yes:
             return False

@@ -90,7 +90,7 @@ class DocumentWindow(QDialog):
         elif target is None:
             why = self.tr("Choose who you are, a vendor and a question on the Answers tab to cite this document.")
         elif doc is not None and target.vendor != doc.vendor:
-            why = self.tr("This is %1's document; you are scoring %2.").replace("%1", doc.vendor).replace(
+            why = self.tr("This document belongs to %1; you are scoring %2.").replace("%1", doc.vendor).replace(
                 "%2", target.vendor
             )
         else:
@@ -101,7 +101,7 @@ class DocumentWindow(QDialog):
             return
         assert target is not None
         self.citing.setText(
-            self.tr("Cite adds the selected text to %1's answer to %2 “%3”.")
+            self.tr("Cite adds the selected text to the answer to %2 “%3” (scored by %1).")
             .replace("%1", target.evaluator)
             .replace("%2", target.question)
             .replace("%3", target.question_text)
