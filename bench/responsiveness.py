@@ -49,6 +49,26 @@ def run_for(seconds: float) -> None:
     loop.exec()
 
 
+def _proposal_pdf(path: Path, pages: int) -> Path:
+    """A long vendor proposal: each page a heading and forty lines of the words questions use."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=True)
+    topics = ("production deployments and references", "data quality and lineage", "Salesforce integration",
+              "security review and SOC 2", "milestones and go-live", "adoption and training")
+    for n in range(1, pages + 1):
+        topic = topics[n % len(topics)]
+        y = 790.0
+        c.drawString(60, y, f"{n}. {topic.capitalize()}")
+        for line in range(40):
+            y -= 18
+            c.drawString(60, y, f"Line {line + 1}: how we handle {topic} for a company of your stage.")
+        c.showPage()
+    c.save()
+    return path
+
+
 def main(large: Path, out: Path) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from app.ui.context import AppContext
@@ -116,6 +136,49 @@ def main(large: Path, out: Path) -> int:
         stack = window.ctx.undo_stack
         step("undoing that edit (Ctrl+Z)", stack.undo, settle=2.0)
         step("redoing it (Ctrl+Shift+Z)", stack.redo, settle=2.0)
+
+        # Evidence (#17): a 300-page proposal added on the Documents tab (worker, progress and
+        # Cancel), "Where is this answered?" for a question, the viewer opened at the best page.
+        proposal = _proposal_pdf(work / "proposal-300.pdf", 300)
+        page_: Any = evaluate
+        vendor = page_.snapshot.vendors[0].name if page_.snapshot is not None else ""
+
+        def add_document() -> None:
+            from app.domain.evidence import DocumentKind
+
+            tab = page_.answers_tab  # the vendor is chosen here first: its answers are not part of this step
+            tab.answer_vendor.setCurrentIndex(tab.answer_vendor.findData(vendor))
+            tab.answer_vendor.activated.emit(tab.answer_vendor.currentIndex())
+            page_.tabs.setCurrentWidget(page_.documents)
+            page_.documents.show_vendor(vendor)
+            if not page_.documents.add_files([proposal], details=(DocumentKind.PROPOSAL, None)):
+                raise RuntimeError("the Documents tab did not start adding")
+
+        step("adding a 300-page PDF on the Documents tab (worker thread, progress)", add_document,
+             settle=1.0, done=lambda: not page_.documents.busy)
+
+        # Back on the Answers tab at the first question (showing the grid is not this step's).
+        page_.tabs.setCurrentWidget(page_.answers_tab)
+        page_.answers_tab.answers.first_question()
+        run_for(1.0)
+
+        def where_answered() -> None:
+            tab = page_.answers_tab
+            tab.below.setCurrentWidget(tab.evidence.passages)
+
+        step("listing where a question is answered in that PDF (search on a worker)", where_answered,
+             settle=0.5, done=lambda: not page_.answers_tab.evidence.busy)
+
+        def open_passage() -> None:
+            found = page_.answers_tab.evidence.passages.passages()
+            if not found:
+                raise RuntimeError("no passage was found")
+            page_.answers_tab.evidence.open_passage(found[0])
+
+        step("opening the 300-page PDF at the best passage", open_passage, settle=1.0)
+        viewer = page_.answers_tab.evidence.window
+        if viewer is not None:
+            viewer.close()
 
         jobs: list[Any] = []
 
