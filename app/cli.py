@@ -402,6 +402,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_workspace_copy(args: argparse.Namespace) -> int:
+    from app.services.workspace_copy import copy_workspace
+
+    summary = copy_workspace(args.source, args.target)
+    print(f"Copied {summary.source} to {summary.target}")
+    print(f"  rows       {summary.total}")
+    print(f"  backups    {summary.backups}")
+    if summary.documents:
+        print(f"  documents  {summary.documents}")
+    return EXIT_OK
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from app.services.backups import backup
 
@@ -508,6 +520,12 @@ def build_parser() -> argparse.ArgumentParser:
     bi.add_argument("--section-from", choices=["sheet", "id-prefix"],
                     help="take sections from the sheet name or the question id's prefix")
     bi.add_argument("--dry-run", action="store_true", help="show what would be imported; write nothing")
+    wk = add("workspace", lambda a: _sub_help(wk), "whole workspaces (folders and team servers)")
+    wksub = wk.add_subparsers(dest="workspace_command", parser_class=_Parser)
+    wc = add("copy", cmd_workspace_copy, "copy a whole workspace into an empty one: folder or team server, either way",
+             wksub)
+    wc.add_argument("source", metavar="FROM", help="a workspace folder or postgresql://user@host:port/database")
+    wc.add_argument("target", metavar="TO", help="an empty folder or an empty database on a server")
     add("check", cmd_check, "workspace integrity and schema version")
     bk = add("backup", cmd_backup, "write a backup copy of the workspace")
     bk.add_argument("--out")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -344,3 +344,17 @@ class EvidenceCitationRow(SQLModel, table=True):
     quote: str
     cited_at: datetime = Field(default_factory=now)
     cited_by: str = ""
+
+
+# ----- backup files (schema 0006): a folder's backups/ carried into a team workspace -----------
+
+
+class BackupFileRow(SQLModel, table=True):
+    """One backup file (a whole folder-workspace database) kept in a team workspace's database."""
+
+    __tablename__ = "backup_file"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    created_at: datetime = Field(default_factory=now)
+    size: int
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, String, inspect
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, LargeBinary, String, inspect
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.types import TypeDecorator
 
@@ -56,7 +56,7 @@ def _kind(t: Any) -> str:
     if isinstance(t, TypeDecorator):  # SQLModel's AutoString is a VARCHAR
         t = t.impl
     for cls, name in ((JSON, "json"), (Boolean, "boolean"), (DateTime, "datetime"), (Date, "date"),
-                      (Float, "float"), (Integer, "integer"), (String, "string")):
+                      (Float, "float"), (Integer, "integer"), (String, "string"), (LargeBinary, "binary")):
         if isinstance(t, cls):
             return name
     return type(t).__name__.lower()
