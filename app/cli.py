@@ -365,7 +365,7 @@ def cmd_bank_import(args: argparse.Namespace) -> int:
         mapping=args.map or [],
         default_type=args.default_type,
         default_weight=args.default_weight,
-        type_map=args.type_map or [],
+        type_map=(args.type_map or []) + (args.points or []),
         section_from=args.section_from,
     )
     if args.dry_run:
@@ -515,6 +515,9 @@ def build_parser() -> argparse.ArgumentParser:
     bi.add_argument("--map", action="append", metavar="field=Column")
     bi.add_argument("--type-map", action="append", metavar="VALUE=TYPE",
                     help="what a value of the type column means, e.g. TXT=text or YNNA=yes_no+na")
+    bi.add_argument("--points", action="append", metavar="ANSWER=POINTS",
+                    help="points an answer offered by a list (dropdown) is worth, 0 to 5 or n/a, e.g. Partially=2.5; "
+                         "Yes, No and N/A are read by their meaning")
     bi.add_argument("--default-type", help="type of questions without one (yes_no, yes_no+na, scale, number, choice, text)")
     bi.add_argument("--default-weight", type=float)
     bi.add_argument("--section-from", choices=["sheet", "id-prefix"],

@@ -329,17 +329,17 @@ def _attach_codes(book: Workbook, tables: list[Table]) -> None:
         t.codes = codes
 
 
-def code_kind(code: tuple[str, tuple[str, ...]]) -> tuple[str, bool, str] | None:
+def code_kind(code: tuple[str, tuple[str, ...]], points: dict[str, float | None] | None = None) -> Kind | None:
     """What an answer code's definition makes a question."""
     kind, answers = code
     if kind in {"unique_choice", "single_choice", "choice", "radio", "select"} and answers:
-        return classify_answers(answers)
+        return classify_answers(answers, points)
     if kind in {"multiple_choice", "multi_choice", "checkbox", "text", "date", "string", "textarea"}:
-        return "text", False, ""
+        return "text", False, "", ()
     if kind in {"number", "integer", "decimal", "float", "numeric"}:
-        return "number", False, ""
+        return "number", False, "", ()
     if kind in {"boolean", "bool", "yes_no", "yesno"}:
-        return "yes_no", False, ""
+        return "yes_no", False, "", ()
     return None
 
 
@@ -591,6 +591,9 @@ class Analysis:
     section_rows: list[tuple[int, str]] = field(default_factory=list)  # (row number, section label)
     filled_down: int = 0  # questions whose section came from a section cell above them
     first_section: str = ""  # the section the header row itself names (a table without a header of its own)
+    # answer of a list that made a choice → (its points, None for n/a; guessed; questions offering it)
+    offered_answers: dict[str, tuple[float | None, bool, int]] = field(default_factory=dict)
+    unknown_types: list[str] = field(default_factory=list)  # type column values no type was found for
 
     def bank(self, name: str) -> Bank:
         return Bank(name, tuple(self.questions))
@@ -659,7 +662,8 @@ def analyse(
         )
     try:
         _map_columns(analysis, explicit)
-        _read_rows(analysis, default_type, default_weight, fail, parse_type_map(type_map, table.file), section_from)
+        types, points = parse_type_map(type_map, table.file)
+        _read_rows(analysis, default_type, default_weight, fail, types, section_from, points)
     except _Stop:
         pass
     except SpreadsheetError as exc:
@@ -806,42 +810,97 @@ def parse_type(text: str) -> tuple[str, bool] | None:
     return (word, na) if word in _TYPES else None
 
 
-def parse_type_map(items: Sequence[str], file: str) -> dict[str, tuple[str, bool]]:
-    """`--type-map VALUE=TYPE` items: the type column's value (any case) → (type, allow n/a)."""
-    out: dict[str, tuple[str, bool]] = {}
+def parse_type_map(items: Sequence[str], file: str) -> tuple[dict[str, tuple[str, bool]], dict[str, float | None]]:
+    """`--type-map VALUE=TYPE` and `--points ANSWER=POINTS` items (one list; a number or n/a on
+    the right is points): (type column value → (type, allow n/a), offered answer → points)."""
+    types: dict[str, tuple[str, bool]] = {}
+    points: dict[str, float | None] = {}
     for item in items:
         value, sep, typ = item.rpartition("=")
         if not sep or not value.strip():
-            raise SpreadsheetError(file, f"--type-map {item!r} needs the form VALUE=TYPE, e.g. --type-map TXT=text")
+            raise SpreadsheetError(file, f"--type-map {item!r} needs the form VALUE=TYPE, e.g. --type-map TXT=text "
+                                         "(or --points ANSWER=POINTS, e.g. --points Partially=2.5)")
         parsed = parse_type(typ)
-        if parsed is None:
-            raise SpreadsheetError(file, f"--type-map {item!r}: {typ.strip()!r} is not one of {_TYPE_CHOICES}")
-        out[header_key(value)] = parsed
+        if parsed is not None:
+            types[header_key(value)] = parsed
+            continue
+        try:
+            points[header_key(value)] = parse_points(typ)
+        except ValueError:
+            raise SpreadsheetError(file, f"{item!r}: {typ.strip()!r} is neither an answer type ({_TYPE_CHOICES}) "
+                                         "nor points from 0 to 5 or n/a") from None
+    return types, points
+
+
+Kind = tuple[str, bool, str, tuple[str, ...]]  # (type, allow n/a, choice options, answers whose points are a guess)
+
+
+def answer_points(labels: Sequence[str], points: dict[str, float | None] | None = None) -> list[tuple[str, float | None, bool]]:
+    """The points each offered answer is worth: (answer, points or None for n/a, guessed).
+
+    Given points (`--points ANSWER=POINTS`, or the wizard's table) come first; then meaning:
+    Yes/Y/True 5, No/N/False 0, NA/N/A/Not applicable n/a; any other answer is a guess, by its
+    place in the list: evenly from 5 (first answer) to 0 (last).
+    """
+    points = points or {}
+    scored = [v for v in labels if header_key(v) not in _NA_WORDS or header_key(v) in points]
+    n = max(len(scored) - 1, 1)
+    out: list[tuple[str, float | None, bool]] = []
+    for v in labels:
+        key = header_key(v)
+        if key in points:
+            out.append((v, points[key], False))
+        elif key in _NA_WORDS:
+            out.append((v, None, False))
+        elif key in _YES_WORDS:
+            out.append((v, 5.0, False))
+        elif key in _NO_WORDS:
+            out.append((v, 0.0, False))
+        else:
+            out.append((v, round(5 * (n - scored.index(v)) / n, 2), True))
     return out
 
 
-def classify_answers(values: Sequence[str]) -> tuple[str, bool, str] | None:
-    """What a list of offered answers makes a question: (type, allow n/a, choice options).
+def classify_answers(values: Sequence[str], points: dict[str, float | None] | None = None) -> Kind | None:
+    """What a list of offered answers makes a question: (type, allow n/a, choice options, guessed answers).
 
     Yes/No (and N/A) make a yes/no question; any other list of two or more answers a choice whose
-    points run evenly from 5 (first answer) to 0 (last), n/a kept apart.
+    points are `answer_points`; an answer worth n/a allows n/a instead of being an option.
     """
     keys = [header_key(v) for v in values]
-    na = any(k in _NA_WORDS for k in keys)
-    rest = [v for v, k in zip(values, keys, strict=True) if k not in _NA_WORDS and k]
+    points = points or {}
+    rest = [v for v, k in zip(values, keys, strict=True) if k and k not in _NA_WORDS]
     rkeys = {header_key(v) for v in rest}
-    if rkeys and rkeys <= _YES_WORDS | _NO_WORDS and rkeys & _YES_WORDS and rkeys & _NO_WORDS:
-        return "yes_no", na, ""
-    labels: list[str] = []
-    for v in rest:
-        label = v.replace("|", "/").strip()
-        if label.casefold() not in {x.casefold() for x in labels}:
-            labels.append(label)
-    if len(labels) < 2:
+    if (rkeys and rkeys <= _YES_WORDS | _NO_WORDS and rkeys & _YES_WORDS and rkeys & _NO_WORDS
+            and not any(k in points for k in keys)):
+        return "yes_no", any(k in _NA_WORDS for k in keys), "", ()
+    valued = answer_points(_labels(values), points)
+    options = [(label, p) for label, p, _ in valued if p is not None]
+    if len(options) < 2:
         return None
-    n = len(labels) - 1
-    options = "|".join(f"{label}={format_number(round(5 * (n - i) / n, 2))}" for i, label in enumerate(labels))
-    return "choice", na, options
+    na = any(p is None for _, p, _ in valued)
+    guessed = tuple(label for label, p, g in valued if g)
+    return "choice", na, "|".join(f"{label}={format_number(p)}" for label, p in options), guessed
+
+
+def _labels(values: Sequence[str]) -> list[str]:
+    """Offered answers as choice labels: '|' cannot be in one, repeats are dropped."""
+    labels: list[str] = []
+    for v in values:
+        label = v.replace("|", "/").strip()
+        if label and label.casefold() not in {x.casefold() for x in labels}:
+            labels.append(label)
+    return labels
+
+
+def parse_points(value: str) -> float | None:
+    """'2.5' → 2.5, 'n/a' → None; ValueError for anything else (points run from 0 to 5)."""
+    if header_key(value) in _NA_WORDS:
+        return None
+    number = float(value.strip().replace(",", "."))
+    if not 0 <= number <= 5:
+        raise ValueError(value)
+    return number
 
 
 def id_prefix(qid: str) -> str:
@@ -911,7 +970,8 @@ def _section_label(values: list[str], qid: str, qtext: str, header_words: set[st
 
 
 def _read_rows(a: Analysis, default_type: str | None, default_weight: float | None, fail: Any,
-               type_map: dict[str, tuple[str, bool]] | None = None, section_from: str | None = None) -> None:
+               type_map: dict[str, tuple[str, bool]] | None = None, section_from: str | None = None,
+               points: dict[str, float | None] | None = None) -> None:
     t = a.table
     m = a.mapping
     foreign = not a.our_format
@@ -967,6 +1027,7 @@ def _read_rows(a: Analysis, default_type: str | None, default_weight: float | No
     seen: dict[str, int] = {}
     unknown_types: dict[str, list[int]] = {}
     spread = unscored = 0
+    guessed: dict[str, None] = {}  # answers whose points are a guess, in file order
 
     def get(row: list[object], fname: str) -> str:
         i = m.get(fname)
@@ -1033,32 +1094,38 @@ def _read_rows(a: Analysis, default_type: str | None, default_weight: float | No
                     if dd is not None:
                         offered = dd.values
                         break
-            kind: tuple[str, bool, str] | None = None
+            kind: Kind | None = None
+            lists_from: tuple[str, ...] = ()
             if raw_type:
                 first_code = header_key(raw_type.splitlines()[0]) if raw_type else ""
                 found = type_map.get(header_key(raw_type)) or type_map.get(first_code) or parse_type(raw_type)
-                coded = code_kind(t.codes[first_code]) if found is None and first_code in t.codes else None
+                coded = code_kind(t.codes[first_code], points) if found is None and first_code in t.codes else None
                 if found is None and coded is None:
                     unknown_types.setdefault(raw_type, []).append(rownum)
                     continue
                 if found is not None:
-                    kind = (found[0], found[1], "")
+                    kind = (found[0], found[1], "", ())
                     if found[0] == "choice" and not d.get("options") and offered:
-                        guess = classify_answers(offered)
+                        guess = classify_answers(offered, points)
                         if guess is not None and guess[0] == "choice":
-                            kind = ("choice", found[1] or guess[1], guess[2])
+                            kind, lists_from = ("choice", found[1] or guess[1], guess[2], guess[3]), tuple(offered)
                 else:
-                    kind = coded
+                    kind, lists_from = coded, t.codes[first_code][1]
             elif offered:
-                kind = classify_answers(offered)
+                kind, lists_from = classify_answers(offered, points), tuple(offered)
             if kind is None:
-                kind = ("text", False, "") if free_text and not raw_type else (dtype, dna, "")
+                kind = ("text", False, "", ()) if free_text and not raw_type else (dtype, dna, "", ())
             d["type"] = kind[0]
             if kind[1] and not str(d.get("allow_na") or "").strip():
                 d["allow_na"] = "yes"
             if kind[2] and not str(d.get("options") or "").strip():
                 d["options"] = kind[2]
-                spread += 1
+                for label, value, was_guessed in answer_points(_labels(lists_from), points):
+                    _, _, n_questions = a.offered_answers.get(label, (value, was_guessed, 0))
+                    a.offered_answers[label] = (value, was_guessed, n_questions + 1)
+                if kind[3]:
+                    spread += 1
+                    guessed.update(dict.fromkeys(kind[3]))
             w = str(d.get("weight") or "").strip().rstrip("%").strip()
             d["weight"] = WEIGHT_WORDS.get(w.casefold(), w)
             if kind[0] == "text" and d["weight"] not in ("", "0"):
@@ -1090,21 +1157,23 @@ def _read_rows(a: Analysis, default_type: str | None, default_weight: float | No
         a.section_rows = [(r, label) for r, label in a.section_rows if r <= last]
         a.skipped = sorted([(r, "text below the last question" if r > last else why) for r, why in a.skipped]
                            + [(r, "text below the last question") for r, _ in trailing])
-    for value, rows in unknown_types.items():
+    a.unknown_types = list(unknown_types)
+    for raw, rows in unknown_types.items():
         shown = ", ".join(str(r) for r in rows[:10]) + (f" … ({len(rows)} rows)" if len(rows) > 10 else "")
         fail(SpreadsheetError(
             t.where(rows[0], m.get("type"), "type"),
-            f"{value!r} is not an answer type (row{'s' if len(rows) > 1 else ''} {shown}); "
-            f"map it with --type-map {_quote_arg(value)}=TYPE ({_TYPE_CHOICES})",
+            f"{raw!r} is not an answer type (row{'s' if len(rows) > 1 else ''} {shown}); "
+            f"map it with --type-map {_quote_arg(raw)}=TYPE ({_TYPE_CHOICES})",
         ))
     if a.skipped:
         shown = ", ".join(str(r) for r, _ in a.skipped[:30]) + (f" … ({len(a.skipped)} in all)" if len(a.skipped) > 30 else "")
         n = len(a.skipped)
         a.warnings.append(f"{t.where()}: skipped {n} row{'s' if n != 1 else ''} without a question (or without an id): row{'s' if n != 1 else ''} {shown}")
     if spread:
+        shown = ", ".join(list(guessed)[:8]) + (" …" if len(guessed) > 8 else "")
         a.warnings.append(
-            f"{t.where()}: {spread} question{'s' if spread != 1 else ''} offer{'' if spread != 1 else 's'} a list of answers; "
-            "their points run evenly from 5 (first answer) to 0 (last): check them in the bank"
+            f"{t.where()}: {plural(spread, 'question')} offer{'s' if spread == 1 else ''} answers whose points are a guess "
+            f"({shown}): they run evenly from 5 (first answer) to 0 (last); give them with --points ANSWER=POINTS"
         )
     if unscored:
         a.warnings.append(f"{t.where()}: {unscored} text question{'s' if unscored != 1 else ''} had a weight; "
@@ -1178,10 +1247,25 @@ def read_bank(
     """Read and validate a whole bank file; raises SpreadsheetProblems listing every problem."""
     path = Path(path)
     sheets = [sheet] if isinstance(sheet, str) else list(sheet or [])
-    tables = read_tables(path, sheets)
+    reading = analyse_tables(read_tables(path, sheets), header_row, mapping, default_type, default_weight,
+                             type_map, section_from)
+    if reading.errors:
+        raise SpreadsheetProblems(path.name, reading.errors[:MAX_ERRORS])
+    return reading.bank(name), reading
+
+
+def analyse_tables(
+    tables: Sequence[Table],
+    header_row: int | None = None,
+    mapping: Sequence[str] = (),
+    default_type: str | None = None,
+    default_weight: float | None = None,
+    type_map: Sequence[str] = (),
+    section_from: str | None = None,
+) -> BankReading:
+    """Every sheet's analysis, ids checked across sheets; problems are collected, not raised."""
     reading = BankReading([])
     seen: dict[str, tuple[str, str, Question]] = {}  # id → (where, sheet, question)
-    problems: list[SpreadsheetError] = []
     for t in tables:
         a = analyse(t, header_row, mapping, default_type, default_weight, collect=True, type_map=type_map,
                     section_from=section_from)
@@ -1206,10 +1290,7 @@ def read_bank(
                 a.warnings.append(f'{t.where()}: {plural(len(ids), "question")} repeat{"s" if len(ids) == 1 else ""} '
                                   f'sheet "{sheet_name}" word for word ({shown}); imported once')
         reading.analyses.append(a)
-        problems.extend(a.errors)
-    if problems:
-        raise SpreadsheetProblems(path.name, problems[:MAX_ERRORS])
-    return reading.bank(name), reading
+    return reading
 
 
 # ----- writing our format ------------------------------------------------------------------

@@ -57,6 +57,10 @@ class Preview:
     by_type: list[tuple[str, int]] = field(default_factory=list)
     section_rows: list[tuple[int, str]] = field(default_factory=list)  # (row, label) found inside the table
     filled_down: int = 0  # questions whose section was filled down from a cell above
+    by_sheet: list[tuple[str, int]] = field(default_factory=list)  # questions per sheet, when several are imported
+    # every answer a list offers (that made a choice): (answer, points or None for n/a, a guess, questions)
+    answer_points: list[tuple[str, float | None, bool, int]] = field(default_factory=list)
+    unknown_types: list[str] = field(default_factory=list)  # values of the type column that need a meaning
 
     @property
     def ok(self) -> bool:
@@ -211,70 +215,120 @@ def import_bank_file(
 
 def preview_bank_file(
     path: Path,
-    sheet: str | None = None,
+    sheet: str | Sequence[str] | None = None,
     header_row: int | None = None,
     mapping: Sequence[str] = (),
     default_type: str | None = None,
     default_weight: float | None = None,
     max_rows: int = 50,
     type_map: Sequence[str] = (),
+    section_from: str | None = None,
+    shown: str | None = None,
 ) -> Preview:
     """Everything the wizard needs to show; problems in rows are listed, not raised.
 
-    File-level problems (not a workbook, zip bomb, no such sheet, bad --map) raise InputError.
-    When several sheets hold questions and none is chosen, the one with most is previewed and
-    the choice is asked for in `errors` (`candidates` lists them).
+    `sheet` names the sheets to import (one or several); `shown` the sheet whose first rows the
+    wizard shows (the first sheet to import by default). File-level problems (not a workbook, zip
+    bomb, no such sheet, bad mapping) raise InputError. When several sheets hold questions and
+    none is chosen, the one with most is previewed and the choice is asked for in `errors`
+    (`candidates` lists them). Messages are worded for the screen (`for_screen`).
     """
-    from app.exchange.bank_files import SheetChoiceNeeded, analyse, cell_text, read_table
+    from app.exchange.bank_files import (
+        SheetChoiceNeeded,
+        analyse,
+        analyse_tables,
+        cell_text,
+        read_table,
+    )
     from app.exchange.spreadsheet_safety import SpreadsheetError
 
     path = Path(path)
     if not path.is_file():
         raise InputError("no such file", str(path))
+    names = [sheet] if isinstance(sheet, str) else list(sheet or [])
     candidates: list[tuple[str, int]] = []
     choose: list[str] = []
     try:
         try:
-            table = _cached_table(path, sheet, read_table)
+            tables = [_cached_table(path, s, read_table) for s in names] or [_cached_table(path, None, read_table)]
         except SheetChoiceNeeded as exc:
             candidates = exc.candidates
             choose = [str(exc)]
-            table = _cached_table(path, candidates[0][0], read_table)
+            tables = [_cached_table(path, candidates[0][0], read_table)]
+        display = next((t for t in tables if t.sheet == shown), None) if shown else tables[0]
+        if display is None:
+            display = _cached_table(path, shown, read_table)
     except SpreadsheetError as exc:
         raise _input_error(exc) from None
-    rows = [[cell_text(v) for v in r] for r in table.rows[:max_rows]]
+    rows = [[cell_text(v) for v in r] for r in display.rows[:max_rows]]
     base = dict(
-        sheets=list(table.sheets), hidden_sheets=list(table.hidden_sheets), sheet=table.sheet, rows=rows,
-        total_rows=len(table.rows), candidates=candidates,
+        sheets=list(display.sheets), hidden_sheets=list(display.hidden_sheets), sheet=display.sheet, rows=rows,
+        total_rows=len(display.rows), candidates=candidates,
     )
+    options = dict(header_row=header_row, mapping=list(mapping), default_type=default_type, default_weight=default_weight,
+                   type_map=list(type_map), section_from=section_from)
     try:
-        a = analyse(table, header_row, list(mapping), default_type, default_weight, collect=True, type_map=list(type_map))
+        reading = analyse_tables(tables, **options)  # type: ignore[arg-type]
+        shown_a = next((a for a in reading.analyses if a.table is display), None) or analyse(display, collect=True, **options)  # type: ignore[arg-type]
     except SpreadsheetError as exc:
         return Preview(**base, detected_header_row=None, header_row=header_row, columns=[], mapping={},  # type: ignore[arg-type]
-                       our_format=False, questions_count=0, warnings=list(table.warnings), errors=[*choose, str(exc)])
-    by_section, by_type = question_counts(a.questions)
+                       our_format=False, questions_count=0, warnings=[for_screen(w) for w in display.warnings],
+                       errors=[for_screen(e) for e in [*choose, str(exc)]])
+    questions = reading.questions
+    by_section, by_type = question_counts(questions)
+    points: dict[str, tuple[float | None, bool, int]] = {}
+    for a in reading.analyses:
+        for label, (value, guessed, n) in a.offered_answers.items():
+            points[label] = (value, guessed, points.get(label, (value, guessed, 0))[2] + n)
     return Preview(
         **base,  # type: ignore[arg-type]
-        detected_header_row=a.detected_header_row,
-        header_row=a.header_row,
-        columns=[c.label for c in a.columns],
-        mapping=dict(a.mapping),
-        our_format=a.our_format,
-        questions_count=len(a.questions),
-        warnings=list(a.warnings),
-        errors=[*choose, *(str(e) for e in a.errors)],
+        detected_header_row=shown_a.detected_header_row,
+        header_row=shown_a.header_row,
+        columns=[c.label for c in shown_a.columns],
+        mapping=dict(shown_a.mapping),
+        our_format=shown_a.our_format,
+        questions_count=len(questions),
+        warnings=[for_screen(w) for w in reading.warnings],
+        errors=[for_screen(e) for e in [*choose, *(str(e) for e in reading.errors)]],
         by_section=by_section,
         by_type=by_type,
-        section_rows=list(a.section_rows),
-        filled_down=a.filled_down,
+        section_rows=[r for a in reading.analyses for r in a.section_rows],
+        filled_down=sum(a.filled_down for a in reading.analyses),
+        by_sheet=[(a.table.sheet, len(a.questions)) for a in reading.analyses if a.table.sheet] if len(tables) > 1 else [],
+        answer_points=[(label, v, g, n) for label, (v, g, n) in points.items()],
+        unknown_types=list(dict.fromkeys(v for a in reading.analyses for v in a.unknown_types)),
     )
+
+
+# What the command line says in its messages, and what the wizard says instead (plain words).
+_SCREEN_WORDS: tuple[tuple[str, str], ...] = (
+    (r"; map it with --type-map .+?=TYPE \([^)]*\)", "; choose what it means under “Values of the type column”"),
+    (r" \(change it with --default-type, or the default answer type\)", " (change it with the default answer type)"),
+    (r"; give them with --points ANSWER=POINTS", "; check them on the next page"),
+    (r"; map a column to the question field \(--map question=Column\)", "; choose the column that holds the questions"),
+    (r" or choose another --header-row", " or choose another header row"),
+    (r"; choose one with --sheet, or repeat --sheet to import several into one bank", "; tick the sheets to import"),
+    (r"--header-row (\d+)", r"header row \1"),
+    (r"--default-type ", "default answer type "),
+    (r"--default-weight ", "default weight "),
+    (r"--map (\w+)=", r"the column for \1, "),
+)
+
+
+def for_screen(message: str) -> str:
+    """A message of the import, without command-line syntax (the wizard shows these)."""
+    import re
+
+    for pattern, words in _SCREEN_WORDS:
+        message = re.sub(pattern, words, message)
+    return message
 
 
 _TABLE_CACHE: dict[tuple[str, int, int, str | None], Table] = {}
 
 
 def _cached_table(path: Path, sheet: str | None, read_table: Callable[[Path, str | None], Table]) -> Table:
-    """The wizard previews the same file many times while columns are mapped; read it once."""
+    """The wizard previews the same file many times while columns are mapped; read each sheet once."""
     import copy
 
     st = path.stat()
@@ -282,7 +336,8 @@ def _cached_table(path: Path, sheet: str | None, read_table: Callable[[Path, str
     table = _TABLE_CACHE.get(key)
     if table is None:
         table = read_table(path, sheet)
-        _TABLE_CACHE.clear()
+        if any(k[:3] != key[:3] for k in _TABLE_CACHE) or len(_TABLE_CACHE) > 50:
+            _TABLE_CACHE.clear()  # another file (or another version of it): forget the old one
         _TABLE_CACHE[key] = table
     # analyse() appends warnings to its own copy of the list only, but keep the cache pristine anyway.
     return copy.copy(table)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
-    QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -58,7 +58,6 @@ FIELD_LABELS = {
     "flag_rule": "Flag rule",
     "allow_na": "Allow n/a",
 }
-TYPES = ("scale", "yes_no", "number", "choice", "text")
 PREVIEW_ROWS = 30
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
 
@@ -83,7 +82,7 @@ def report(
 
 
 class _FilePage(QWizardPage):
-    """Pick the file and the sheet, look at the first rows, pick the header row."""
+    """Pick the file and the sheets, look at the first rows, pick the header row."""
 
     def __init__(self, wizard: BankImportWizard) -> None:
         super().__init__()
@@ -98,40 +97,59 @@ class _FilePage(QWizardPage):
         browse = QPushButton(self.tr("Browse…"))
         browse.setAccessibleName(self.tr("Choose a file"))
         browse.clicked.connect(self._browse)
-        self.sheet_combo = QComboBox()
-        self.sheet_combo.setAccessibleName(self.tr("Sheet"))
-        self.sheet_combo.currentIndexChanged.connect(self._sheet_changed)
+        self.sheet_list = QListWidget()
+        self.sheet_list.setObjectName("sheets")
+        self.sheet_list.setAccessibleName(self.tr("Sheets to import"))
+        self.sheet_list.setToolTip(self.tr("Tick every sheet that holds questions; click a sheet to see its first rows."))
+        # Fusion draws an empty check box almost invisibly on a dark palette: outline it (palette colours).
+        self.sheet_list.setStyleSheet(
+            "QListWidget#sheets::indicator:unchecked { border: 1px solid palette(mid); background: palette(base);"
+            " width: 11px; height: 11px; border-radius: 2px; }")
+        self.sheet_list.itemChanged.connect(self._sheet_ticked)
+        self.sheet_list.currentItemChanged.connect(self._sheet_shown)
         self.header_spin = QSpinBox()
         self.header_spin.setAccessibleName(self.tr("Header row"))
         self.header_spin.setRange(1, 1)
         self.header_spin.valueChanged.connect(self._header_changed)
         self.detected = QLabel()
         self.detected.setObjectName("detectedHeader")
+        self.detected.setWordWrap(True)
         self.table = QTableWidget()
         self.table.setAccessibleName(self.tr("First rows of the sheet"))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(False)
         self.table.cellClicked.connect(lambda row, _col: self.header_spin.setValue(row + 1))
-        grid = QGridLayout()
-        grid.addWidget(QLabel(self.tr("File:")), 0, 0)
-        row = QHBoxLayout()
-        row.addWidget(self.path_edit, 1)
-        row.addWidget(browse)
-        grid.addLayout(row, 0, 1)
-        grid.addWidget(QLabel(self.tr("Sheet:")), 1, 0)
-        grid.addWidget(self.sheet_combo, 1, 1)
-        grid.addWidget(QLabel(self.tr("Header row:")), 2, 0)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("File:")))
+        top.addWidget(self.path_edit, 1)
+        top.addWidget(browse)
+        left = QVBoxLayout()
+        left.addWidget(QLabel(self.tr("Sheets to import:")))
+        left.addWidget(self.sheet_list, 1)
+        sheets_hint = QLabel(self.tr("Tick each sheet that holds questions; each keeps its own sections."))
+        sheets_hint.setWordWrap(True)
+        sheets_hint.setEnabled(False)  # palette's disabled text: a quiet hint in light and dark modes
+        left.addWidget(sheets_hint)
+        self.left = QWidget()
+        self.left.setLayout(left)
+        self.left.setMaximumWidth(280)
         hrow = QHBoxLayout()
+        hrow.addWidget(QLabel(self.tr("Header row:")))
         hrow.addWidget(self.header_spin)
         hrow.addWidget(self.detected, 1)
-        grid.addLayout(hrow, 2, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(grid)
+        right = QVBoxLayout()
+        right.addLayout(hrow)
         hint = QLabel(self.tr("Click a row to make it the header row."))
-        hint.setEnabled(False)  # palette's disabled text: a quiet hint in light and dark modes
-        layout.addWidget(hint)
-        layout.addWidget(self.table, 1)
+        hint.setEnabled(False)
+        right.addWidget(hint)
+        right.addWidget(self.table, 1)
+        body = QHBoxLayout()
+        body.addWidget(self.left)
+        body.addLayout(right, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(body, 1)
         self._loading = False
 
     def _browse(self) -> None:
@@ -144,14 +162,27 @@ class _FilePage(QWizardPage):
         if path:
             self.w.set_file(Path(path))
 
-    def _sheet_changed(self, _index: int) -> None:
-        name = self.sheet_combo.currentData()
-        if self._loading or not name:
+    def ticked(self) -> list[str]:
+        return [str(it.data(Qt.ItemDataRole.UserRole)) for i in range(self.sheet_list.count())
+                if (it := self.sheet_list.item(i)).checkState() == Qt.CheckState.Checked]
+
+    def _sheet_ticked(self, item: QListWidgetItem) -> None:
+        if self._loading:
             return
-        self.w.sheet = str(name)
+        self.w.sheets = self.ticked()
+        if item.checkState() == Qt.CheckState.Checked:
+            self.w.shown = str(item.data(Qt.ItemDataRole.UserRole))
         self.w.header_row = None
         self.w.reset_mapping()
         self.w.refresh()
+
+    def _sheet_shown(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
+        if self._loading or current is None:
+            return
+        name = str(current.data(Qt.ItemDataRole.UserRole))
+        if name != self.w.shown:
+            self.w.shown = name
+            self.w.refresh()
 
     def _header_changed(self, value: int) -> None:
         if self._loading:
@@ -165,20 +196,26 @@ class _FilePage(QWizardPage):
         self._loading = True
         try:
             self.path_edit.setText(str(self.w.path or ""))
-            self.sheet_combo.clear()
+            self.sheet_list.clear()
             if pv is not None and pv.sheets:
-                found = dict(pv.candidates)
-                choosing = bool(pv.candidates) and self.w.sheet is None
-                if choosing:
-                    self.sheet_combo.addItem(self.tr("Choose the sheet to import…"), None)
+                rows_found = dict(self.w.candidates)
+                imported = dict(pv.by_sheet)
+                ticked = set(self.w.sheets)
                 for name in pv.sheets:
                     label = name + (self.tr(" (hidden)") if name in pv.hidden_sheets else "")
-                    if name in found:
-                        label += " — " + self.tr("%n question row(s)", "", found[name])
-                    self.sheet_combo.addItem(label, name)
-                idx = 0 if choosing else self.sheet_combo.findData(pv.sheet)
-                self.sheet_combo.setCurrentIndex(max(idx, 0))
-            self.sheet_combo.setEnabled(bool(pv and pv.sheets))
+                    if name in imported:
+                        label += " — " + self.tr("%n question(s)", "", imported[name])
+                    elif name in rows_found:
+                        label += " — " + self.tr("%n question row(s)", "", rows_found[name])
+                    entry = QListWidgetItem(label)
+                    entry.setData(Qt.ItemDataRole.UserRole, name)
+                    entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                    entry.setCheckState(Qt.CheckState.Checked if name in ticked else Qt.CheckState.Unchecked)
+                    entry.setToolTip(label)
+                    self.sheet_list.addItem(entry)
+                    if name == pv.sheet:
+                        self.sheet_list.setCurrentItem(entry)
+            self.left.setVisible(bool(pv and pv.sheets))
             rows = pv.rows[:PREVIEW_ROWS] if pv else []
             width = max((len(r) for r in rows), default=0)
             self.table.clear()
@@ -207,8 +244,8 @@ class _FilePage(QWizardPage):
                     self.table.selectRow(header - 1)
                 det = pv.detected_header_row
                 self.detected.setText(
-                    self.tr("Several sheets hold questions: choose one.")
-                    if pv.candidates and self.w.sheet is None
+                    self.tr("Several sheets hold questions: tick the ones to import.")
+                    if self.choosing()
                     else self.tr("detected: row %1").replace("%1", str(det))
                     if det
                     else self.tr("no header detected")
@@ -217,13 +254,40 @@ class _FilePage(QWizardPage):
             self._loading = False
         self.completeChanged.emit()
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+    def choosing(self) -> bool:
         pv = self.w.preview
-        return pv is not None and self.w.file_error is None and not (pv.candidates and self.w.sheet is None)
+        return pv is not None and bool(pv.candidates) and not self.w.sheets
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return self.w.preview is not None and self.w.file_error is None and not self.choosing()
+
+
+# Answer types in words, as the wizard offers them (the bank stores the codes).
+TYPE_CHOICES: tuple[tuple[str, str], ...] = (
+    ("yes_no", "Yes / no"),
+    ("yes_no+na", "Yes / no, n/a allowed"),
+    ("scale", "Scale 0–5"),
+    ("scale+na", "Scale 0–5, n/a allowed"),
+    ("number", "Number"),
+    ("choice", "Choice from a list"),
+    ("text", "Free text"),
+)
+SECTION_CHOICES: tuple[tuple[str | None, str], ...] = (
+    (None, "What the file says (a section column, or section rows)"),
+    ("sheet", "The sheet's name"),
+    ("id-prefix", "The start of the question id (A&A-01.1 → A&A)"),
+)
+
+
+def _type_combo(parent: QWidget) -> QComboBox:
+    combo = QComboBox(parent)
+    for code, words in TYPE_CHOICES:
+        combo.addItem(QCoreApplication.translate("AnswerType", words), code)
+    return combo
 
 
 class _MappingPage(QWizardPage):
-    """Map columns to bank fields and see what would come in."""
+    """Map columns to bank fields, say where sections come from, and see what would come in."""
 
     def __init__(self, wizard: BankImportWizard) -> None:
         super().__init__()
@@ -241,10 +305,15 @@ class _MappingPage(QWizardPage):
             combo.activated.connect(self._mapping_changed)
             self.combos[f] = combo
             form.addRow(self.tr(FIELD_LABELS[f]) + ":", combo)
-        self.type_combo = QComboBox()
+        self.section_combo = QComboBox()
+        self.section_combo.setObjectName("sectionFrom")
+        self.section_combo.setAccessibleName(self.tr("Where sections come from"))
+        for code, words in SECTION_CHOICES:
+            self.section_combo.addItem(QCoreApplication.translate("SectionFrom", words), code)
+        self.section_combo.activated.connect(self._defaults_changed)
+        form.addRow(self.tr("Sections from:"), self.section_combo)
+        self.type_combo = _type_combo(self)
         self.type_combo.setAccessibleName(self.tr("Answer type when there is no type column"))
-        for t in TYPES:
-            self.type_combo.addItem(t, t)
         self.type_combo.activated.connect(self._defaults_changed)
         self.weight_spin = QDoubleSpinBox()
         self.weight_spin.setAccessibleName(self.tr("Weight when a row has none"))
@@ -254,15 +323,6 @@ class _MappingPage(QWizardPage):
         self.weight_spin.valueChanged.connect(self._defaults_changed)
         form.addRow(self.tr("Default answer type:"), self.type_combo)
         form.addRow(self.tr("Default weight:"), self.weight_spin)
-        self.type_values = QLineEdit()
-        self.type_values.setObjectName("typeValues")
-        self.type_values.setAccessibleName(self.tr("What the type column's values mean"))
-        self.type_values.setPlaceholderText(self.tr("e.g. TXT=text"))
-        self.type_values.setToolTip(self.tr(
-            "Values of the type column and the answer type each means: yes_no, yes_no+na, scale, "
-            "scale+na, number, choice or text, separated by commas."))
-        self.type_values.editingFinished.connect(self._type_values_changed)
-        form.addRow(self.tr("Type values:"), self.type_values)
         self.count = QLabel()
         self.count.setObjectName("questionsCount")
         font = self.count.font()
@@ -272,6 +332,15 @@ class _MappingPage(QWizardPage):
         self.problems.setObjectName("problems")
         self.problems.setAccessibleName(self.tr("Warnings and errors"))
         self.problems.setWordWrap(True)
+        self.type_values = QTableWidget(0, 2)
+        self.type_values.setObjectName("typeValues")
+        self.type_values.setAccessibleName(self.tr("What the type column's values mean"))
+        self.type_values.setHorizontalHeaderLabels([self.tr("Value in the file"), self.tr("Answer type")])
+        self.type_values.horizontalHeader().setStretchLastSection(True)
+        self.type_values.verticalHeader().setVisible(False)
+        self.type_values.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.type_values_label = QLabel(self.tr("Values of the type column: choose what each one means."))
+        self.type_values_label.setWordWrap(True)
         layout = QHBoxLayout(self)
         left = QWidget()
         left.setLayout(form)
@@ -283,12 +352,18 @@ class _MappingPage(QWizardPage):
         right = QVBoxLayout()
         right.addWidget(self.count)
         right.addWidget(self.breakdown)
+        right.addWidget(self.type_values_label)
+        right.addWidget(self.type_values)
         right.addWidget(self.problems, 1)
         layout.addLayout(right, 1)
         self._loading = False
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
         self.show_preview()
+
+    def nextId(self) -> int:  # noqa: N802 - Qt override
+        pv = self.w.preview
+        return self.w.points_id if pv is not None and pv.answer_points else self.w.name_id
 
     def _mapping_changed(self, *_args: object) -> None:
         if self._loading:
@@ -303,17 +378,22 @@ class _MappingPage(QWizardPage):
         self.w.mapping = mapping
         self.w.refresh()
 
-    def _type_values_changed(self) -> None:
-        items = [p.strip() for p in self.type_values.text().split(",") if p.strip()]
-        if items != self.w.type_map:
-            self.w.type_map = items
-            self.w.refresh()
+    def _type_value_chosen(self, value: str, combo: QComboBox) -> None:
+        if self._loading:
+            return
+        code = combo.currentData()
+        if code:
+            self.w.type_values[value] = str(code)
+        else:
+            self.w.type_values.pop(value, None)
+        self.w.refresh()
 
     def _defaults_changed(self, *_args: object) -> None:
         if self._loading:
             return
         self.w.default_type = str(self.type_combo.currentData())
         self.w.default_weight = float(self.weight_spin.value())
+        self.w.section_from = self.section_combo.currentData()
         self.w.refresh()
 
     def show_preview(self) -> None:
@@ -330,8 +410,27 @@ class _MappingPage(QWizardPage):
             self.type_combo.setCurrentIndex(
                 max(self.type_combo.findData(self.w.default_type or "scale"), 0)
             )
+            self.section_combo.setCurrentIndex(max(self.section_combo.findData(self.w.section_from), 0))
             self.type_combo.setEnabled(not (pv and pv.our_format))
             self.weight_spin.setEnabled(not (pv and pv.our_format))
+            self.section_combo.setEnabled(not (pv and pv.our_format))
+            # Values keep their rows while the user maps them (a mapped value is no longer unknown).
+            order = self.w.type_value_order
+            order.extend(v for v in [*(pv.unknown_types if pv else []), *self.w.type_values] if v not in order)
+            values = [v for v in order if v in self.w.type_values or (pv and v in pv.unknown_types)]
+            self.type_values.setRowCount(len(values))
+            for r, value in enumerate(values):
+                self.type_values.setItem(r, 0, QTableWidgetItem(value))
+                combo = _type_combo(self.type_values)
+                combo.insertItem(0, self.tr("(choose)"), None)
+                combo.setAccessibleName(self.tr("Answer type for %1").replace("%1", value))
+                combo.setCurrentIndex(max(combo.findData(self.w.type_values.get(value)), 0))
+                combo.activated.connect(lambda _i, v=value, c=combo: self._type_value_chosen(v, c))
+                self.type_values.setCellWidget(r, 1, combo)
+            self.type_values.resizeColumnToContents(0)
+            self.type_values.setMaximumHeight(40 + 30 * min(len(values), 4))
+            self.type_values.setVisible(bool(values))
+            self.type_values_label.setVisible(bool(values))
         finally:
             self._loading = False
         self.problems.clear()
@@ -357,14 +456,19 @@ class _MappingPage(QWizardPage):
         self.completeChanged.emit()
 
     def breakdown_text(self, pv: sheets.Preview) -> str:
-        """What would come in, before anything is written: sections, types, section rows, fill-down."""
+        """What would come in, before anything is written: sheets, sections, types, section rows, fill-down."""
         if not pv.questions_count:
             return ""
-        lines = [self.tr("%n section(s): ", "", len(pv.by_section))
-                 + ", ".join(f"{name} ({n})" for name, n in pv.by_section[:12])
-                 + (" …" if len(pv.by_section) > 12 else "")]
+        lines = []
+        if pv.by_sheet:
+            lines.append(self.tr("%n sheet(s): ", "", len(pv.by_sheet)) + ", ".join(f"{name} ({n})" for name, n in pv.by_sheet))
+        lines.append(self.tr("%n section(s): ", "", len(pv.by_section))
+                     + ", ".join(f"{name} ({n})" for name, n in pv.by_section[:12])
+                     + (" …" if len(pv.by_section) > 12 else ""))
         lines.append(self.tr("Types: ") + ", ".join(f"{t} ({n})" for t, n in pv.by_type))
-        if pv.section_rows:
+        if pv.section_rows and pv.by_sheet:
+            lines.append(self.tr("%n section row(s) found inside the tables", "", len(pv.section_rows)))
+        elif pv.section_rows:
             lines.append(self.tr("%n section row(s) found inside the table (rows %1)", "", len(pv.section_rows)).replace(
                 "%1", ", ".join(str(r) for r, _ in pv.section_rows[:10]) + (" …" if len(pv.section_rows) > 10 else "")))
         if pv.filled_down:
@@ -372,6 +476,89 @@ class _MappingPage(QWizardPage):
         return "\n".join(lines)
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return self.w.preview is not None and self.w.preview.ok
+
+
+class _PointsPage(QWizardPage):
+    """The points each answer offered by a list is worth: shown, with the guesses marked, for the analyst to confirm."""
+
+    def __init__(self, wizard: BankImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle(self.tr("What each answer is worth"))
+        self.setSubTitle(self.tr(
+            "Some questions offer a list of answers. Yes, No and N/A are read by their meaning; "
+            "check the others, from 0 (worst) to 5 (best), or n/a when the answer should not count."))
+        self.table = QTableWidget(0, 3)
+        self.table.setObjectName("answerPoints")
+        self.table.setAccessibleName(self.tr("Points for each answer"))
+        self.table.setHorizontalHeaderLabels([self.tr("Answer"), self.tr("Points"), self.tr("Questions")])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.note = QLabel()
+        self.note.setObjectName("pointsNote")
+        self.note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.note)
+        self.spins: dict[str, QDoubleSpinBox] = {}
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(250)
+        self._timer.timeout.connect(self._apply)
+
+    def nextId(self) -> int:  # noqa: N802 - Qt override
+        return self.w.name_id
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        pv = self.w.preview
+        answers = pv.answer_points if pv else []
+        self.table.setRowCount(len(answers))
+        self.spins.clear()
+        warn_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        guesses = 0
+        for r, (label, points, guessed, n) in enumerate(answers):
+            item = QTableWidgetItem(label)
+            if guessed:
+                guesses += 1
+                item.setIcon(warn_icon)
+                item.setToolTip(self.tr("A guess, from the answer's place in its list: check it."))
+            self.table.setItem(r, 0, item)
+            spin = QDoubleSpinBox(self.table)
+            spin.setRange(-0.5, 5)
+            spin.setSingleStep(0.5)
+            spin.setDecimals(2)
+            spin.setSpecialValueText(self.tr("n/a"))  # shown at the minimum: the answer does not count
+            spin.setAccessibleName(self.tr("Points for %1").replace("%1", label))
+            spin.setValue(-0.5 if points is None else points)
+            spin.valueChanged.connect(lambda _v: self._timer.start())
+            self.spins[label] = spin
+            self.table.setCellWidget(r, 1, spin)
+            count = QTableWidgetItem(str(n))
+            count.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.table.setItem(r, 2, count)
+        self.table.resizeColumnToContents(1)
+        self.table.resizeColumnToContents(2)
+        self.note.setText(
+            self.tr("%n answer(s) marked with a warning are a guess from their place in the list: check them.", "", guesses)
+            if guesses else self.tr("Every answer's points come from its meaning or from you.")
+        )
+
+    def points(self) -> dict[str, str]:
+        from app.domain.wording import num
+
+        return {label: ("n/a" if spin.value() < 0 else num(spin.value())) for label, spin in self.spins.items()}
+
+    def _apply(self) -> None:
+        self.w.points = self.points()
+        self.w.refresh()
+
+    def validatePage(self) -> bool:  # noqa: N802 - Qt override
+        # What the analyst saw is what is imported: every shown answer's points are confirmed.
+        self._timer.stop()
+        self.w.points = self.points()
+        self.w.refresh()
         return self.w.preview is not None and self.w.preview.ok
 
 
@@ -409,9 +596,10 @@ class _NamePage(QWizardPage):
         self.name_combo.setEditText(default)
         pv = self.w.preview
         n = pv.questions_count if pv else 0
-        self.summary.setText(
-            self.tr("%n question(s) from %1.", "", n).replace("%1", self.w.path.name if self.w.path else "")
-        )
+        text = self.tr("%n question(s) from %1.", "", n).replace("%1", self.w.path.name if self.w.path else "")
+        if pv is not None and pv.by_sheet:
+            text += " " + self.tr("Sheets: %1.").replace("%1", ", ".join(f"{s} ({k})" for s, k in pv.by_sheet))
+        self.summary.setText(text)
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
         return bool(self.name_combo.currentText().strip())
@@ -421,7 +609,7 @@ class _NamePage(QWizardPage):
 
 
 class BankImportWizard(QWizard):
-    """Pick file and sheet, preview, pick the header row, map columns, name the bank, import."""
+    """Pick file and sheets, preview, pick the header row, map columns, check answer points, name the bank, import."""
 
     def __init__(
         self, ctx: AppContext, parent: QWidget | None = None, path: Path | None = None
@@ -432,36 +620,53 @@ class BankImportWizard(QWizard):
         self.setWindowTitle(self.tr("Import question bank"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.path: Path | None = None
-        self.sheet: str | None = None
+        self.sheets: list[str] = []  # the sheets to import; [] lets the file decide
+        self.shown: str | None = None  # the sheet whose first rows are shown
+        self.candidates: list[tuple[str, int]] = []  # sheets holding questions, as first found
         self.header_row: int | None = None
         self.mapping: list[str] = []
-        self.type_map: list[str] = []
+        self.type_values: dict[str, str] = {}  # a value of the type column → answer type code
+        self.type_value_order: list[str] = []  # the values in the order the table shows them
+        self.points: dict[str, str] = {}  # an offered answer → its points ("2.5", "n/a")
         self.default_type: str | None = None
         self.default_weight: float | None = None
+        self.section_from: str | None = None
         self.preview: sheets.Preview | None = None
         self.file_error: str | None = None
         self.summary: sheets.BankImportSummary | None = None
         self.file_page = _FilePage(self)
         self.mapping_page = _MappingPage(self)
+        self.points_page = _PointsPage(self)
         self.name_page = _NamePage(self)
         self.addPage(self.file_page)
         self.addPage(self.mapping_page)
-        self.addPage(self.name_page)
+        self.points_id = self.addPage(self.points_page)
+        self.name_id = self.addPage(self.name_page)
         self.resize(980, 640)
         if path is not None:
             self.set_file(path)
 
     def set_file(self, path: Path) -> None:
         self.path = Path(path)
-        self.sheet = None
-        self.type_map = []
+        self.sheets, self.shown, self.candidates = [], None, []
+        self.type_values, self.points, self.type_value_order = {}, {}, []
         self.header_row = None
+        self.section_from = None
         self.reset_mapping()
         self.refresh()
+        if self.preview is not None:
+            self.candidates = list(self.preview.candidates)
+            if not self.candidates and self.preview.sheet:
+                self.sheets = [self.preview.sheet]  # the sheet the file's questions are on, ticked
+            self.file_page.show_preview()
 
     def reset_mapping(self) -> None:
         # Until the user changes a combo, the file's own header decides (keeps our format lossless).
         self.mapping = []
+
+    def value_map(self) -> list[str]:
+        """The type values and answer points the user gave, as the import reads them (VALUE=type, ANSWER=points)."""
+        return [f"{v}={t}" for v, t in self.type_values.items()] + [f"{a}={p}" for a, p in self.points.items()]
 
     def refresh(self) -> None:
         if self.path is None:
@@ -469,17 +674,19 @@ class BankImportWizard(QWizard):
         try:
             self.preview = sheets.preview_bank_file(
                 self.path,
-                self.sheet,
+                self.sheets,
                 self.header_row,
                 self.mapping,
                 self.default_type,
                 self.default_weight,
-                type_map=self.type_map,
+                type_map=self.value_map(),
+                section_from=self.section_from,
+                shown=self.shown,
             )
             self.file_error = None
         except InputError as exc:
             self.preview = None
-            self.file_error = str(exc)
+            self.file_error = sheets.for_screen(str(exc))
         self.file_page.show_preview()
         if self.file_error:
             self.file_page.detected.setText(self.file_error)
@@ -493,15 +700,16 @@ class BankImportWizard(QWizard):
                 self.ctx.workspace,
                 self.path,
                 name=name,
-                sheet=self.sheet,
+                sheet=self.sheets or None,
                 header_row=self.header_row,
                 mapping=self.mapping,
                 default_type=self.default_type,
                 default_weight=self.default_weight,
-                type_map=self.type_map,
+                type_map=self.value_map(),
+                section_from=self.section_from,
             )
         except (InputError, WorkspaceError) as exc:
-            report(self, self.tr("Import question bank"), str(exc), error=True)
+            report(self, self.tr("Import question bank"), sheets.for_screen(str(exc)), error=True)
             return False
         self.ctx.announce(Changes(banks=True))
         self.ctx.say(self.summary.message)

@@ -132,6 +132,13 @@
   <context>
     <name>_FilePage</name>
     <message numerus="yes">
+      <source>%n question(s)</source>
+      <translation>
+        <numerusform>%n question</numerusform>
+        <numerusform>%n questions</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
       <source>%n question row(s)</source>
       <translation>
         <numerusform>%n question row</numerusform>
@@ -163,10 +170,24 @@
       </translation>
     </message>
     <message numerus="yes">
+      <source>%n sheet(s): </source>
+      <translation>
+        <numerusform>%n sheet: </numerusform>
+        <numerusform>%n sheets: </numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
       <source>%n section(s): </source>
       <translation>
         <numerusform>%n section: </numerusform>
         <numerusform>%n sections: </numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n section row(s) found inside the tables</source>
+      <translation>
+        <numerusform>%n section row found inside the tables</numerusform>
+        <numerusform>%n section rows found inside the tables</numerusform>
       </translation>
     </message>
     <message numerus="yes">
@@ -191,6 +212,16 @@
       <translation>
         <numerusform>%n question from %1.</numerusform>
         <numerusform>%n questions from %1.</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>_PointsPage</name>
+    <message numerus="yes">
+      <source>%n answer(s) marked with a warning are a guess from their place in the list: check them.</source>
+      <translation>
+        <numerusform>%n answer marked with a warning are a guess from their place in the list: check them.</numerusform>
+        <numerusform>%n answers marked with a warning are a guess from their place in the list: check them.</numerusform>
       </translation>
     </message>
   </context>

@@ -68,9 +68,10 @@ def test_converted_cisa_library_skips_metadata_sheets_and_reads_answer_codes(tmp
     # YNANA: Yes/No/Alternate/N/A is a choice with n/a; TXT is text; YNA: Yes/No/N/A is yes/no with n/a.
     assert kinds == {("choice", True): 6, ("text", False): 7, ("yes_no", True): 7}
     choice = next(q for q in bank.questions if q.type.value == "choice")
-    assert choice.options == "Yes=5|No=2.5|Alternate=0"
+    # Yes and No are worth what they mean; "Alternate" is a guess by its place, and said to be one.
+    assert choice.options == "Yes=5|No=0|Alternate=0"
     assert any('read sheet "questionnaire_content"' in w for w in warns)
-    assert any("points run evenly from 5" in w for w in warns)
+    assert any("answers whose points are a guess (Alternate): they run evenly from 5" in w for w in warns)
 
 
 def test_vsaq_json_blocks_become_sections(tmp_path: Path) -> None:
@@ -132,7 +133,7 @@ def test_type_map_and_every_unknown_type_reported_at_once(tmp_path: Path) -> Non
     bank, _ = read_bank_file(p, type_map=["TXT=text", "ynana=yes_no+na", "odd=scale"])
     kinds = Counter((q.type.value, q.allow_na) for q in bank.questions)
     assert kinds == {("text", False): 3, ("yes_no", True): 3, ("scale", False): 3, ("yes_no", False): 3}
-    with pytest.raises(InputError, match="'sometimes' is not one of yes_no"):
+    with pytest.raises(InputError, match="'sometimes' is neither an answer type \\(yes_no"):
         read_bank_file(p, type_map=["TXT=sometimes"])
 
 
@@ -264,3 +265,40 @@ def test_import_messages_count_in_words_one_question_not_one_questions(tmp_path:
     again = _cli("bank", "import", str(p), "--name", "One", workspace=ws)
     assert "already holds exactly this question; nothing changed" in again.stdout
     assert "column not imported" not in r.stderr and "(s)" not in r.stdout + r.stderr
+
+
+def _maturity(tmp_path: Path) -> Path:
+    import openpyxl
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Maturity"
+    ws.append(["Ref", "Question", "Response"])
+    for i in range(1, 5):
+        ws.append([f"M{i}", f"How far along is practice {i} in your organisation?", None])
+    dv = DataValidation(type="list", formula1='"Fully,Partially,Not at all,Unknown"')
+    dv.add("C2:C5")
+    ws.add_data_validation(dv)
+    p = tmp_path / "maturity.xlsx"
+    wb.save(p)
+    return p
+
+
+def test_dropdown_points_are_a_visible_guess_until_given_with_points(tmp_path: Path) -> None:
+    p = _maturity(tmp_path)
+    bank, warns = read_bank_file(p)
+    assert bank.questions[0].options == "Fully=5|Partially=3.33|Not at all=1.67|Unknown=0"
+    assert any("4 questions offer answers whose points are a guess (Fully, Partially, Not at all, Unknown)" in w for w in warns)
+    ws = tmp_path / "ws"
+    r = _cli("bank", "import", str(p), "--dry-run", "--points", "Partially=3", "--points", "Not at all=0",
+             "--points", "unknown=n/a", workspace=ws)
+    assert r.returncode == 0, r.stderr
+    assert "choice (n/a allowed)" in r.stdout  # "Unknown" is n/a, not an answer worth points
+    assert "a guess (Fully)" in r.stderr  # Fully is not a word with a meaning: still a guess, still said
+    bank, warns = read_bank_file(p, type_map=["Fully=5", "Partially=3", "Not at all=0", "Unknown=n/a"])
+    q = bank.questions[0]
+    assert q.options == "Fully=5|Partially=3|Not at all=0" and q.allow_na
+    assert not any("points are a guess" in w for w in warns)
+    bad = _cli("bank", "import", str(p), "--points", "Partially=7", workspace=ws)
+    assert bad.returncode == 2 and "'7' is neither an answer type" in bad.stderr and "points from 0 to 5 or n/a" in bad.stderr

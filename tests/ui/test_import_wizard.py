@@ -59,7 +59,7 @@ def test_import_a_foreign_questionnaire_through_the_wizard(window: MainWindow, q
     wizard = _wizard(window)
     wizard.set_file(_foreign(tmp_path / "northwind.xlsx"))
     page = wizard.file_page
-    assert page.sheet_combo.currentData() == "Questions"
+    assert page.ticked() == ["Questions"] and wizard.sheets == ["Questions"]
     assert page.header_spin.value() == 3 and "row 3" in page.detected.text()
     assert page.table.item(2, 2).text() == "Ask"
     assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
@@ -178,22 +178,37 @@ def test_dropping_a_foreign_workbook_opens_the_bank_wizard(window: MainWindow, q
     assert wizard.path == tmp_path / "northwind.xlsx" and wizard.file_page.header_spin.value() == 3
 
 
+def _tick(page: Any, *names: str) -> None:
+    """Tick sheets in the list as a user would (a click on the check box)."""
+    for i in range(page.sheet_list.count()):
+        item = page.sheet_list.item(i)
+        if item.data(Qt.ItemDataRole.UserRole) in names:
+            item.setCheckState(Qt.CheckState.Checked)
+
+
+def _problems(mp: Any) -> list[str]:
+    return [mp.problems.item(i).text() for i in range(mp.problems.count())]
+
+
+def _next(wizard: BankImportWizard, qtbot: Any) -> None:
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+
+
 def test_wizard_asks_for_the_sheet_shows_sections_and_maps_type_values(window: MainWindow, qtbot: Any, tmp_path: Path) -> None:
     from tests.exchange import world
 
     wizard = _wizard(window)
     wizard.set_file(world.hecvat(tmp_path / "hecvat.xlsx"))
     page = wizard.file_page
-    # Two topic sheets hold questions: the wizard lists every sheet, asks for one, and waits.
-    labels = [page.sheet_combo.itemText(i) for i in range(page.sheet_combo.count())]
-    assert labels[0] == "Choose the sheet to import…" and "AI — 15 question rows" in labels
-    assert "Privacy — 9 question rows" in labels and "START HERE" in labels
-    assert "choose one" in page.detected.text()
+    # Two topic sheets hold questions: the wizard lists every sheet with its count, asks, and waits.
+    labels = [page.sheet_list.item(i).text() for i in range(page.sheet_list.count())]
+    assert "AI — 15 question rows" in labels and "Privacy — 9 question rows" in labels and "START HERE" in labels
+    assert page.ticked() == [] and "tick the ones to import" in page.detected.text()
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
-    page.sheet_combo.setCurrentIndex(page.sheet_combo.findData("AI"))
-    assert wizard.sheet == "AI" and page.table.item(1, 1).text() == " AI Policy"  # the preview follows
+    _tick(page, "AI")
+    assert wizard.sheets == ["AI"] and page.table.item(1, 1).text() == " AI Policy"  # the preview follows
     assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
-    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    _next(wizard, qtbot)
     mp = wizard.mapping_page
     assert mp.count.text() == "15 questions will be imported"
     text = mp.breakdown.text()
@@ -206,12 +221,73 @@ def test_wizard_asks_for_the_sheet_shows_sections_and_maps_type_values(window: M
         ["M2", "Describe how models are retired at the end of their life.", "TXT"]]})
     wizard.restart()
     wizard.set_file(codes)
-    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    _next(wizard, qtbot)
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
-    problems = [mp.problems.item(i).text() for i in range(mp.problems.count())]
+    problems = _problems(mp)
     assert any("'YNANA' is not an answer type" in p for p in problems)
-    mp.type_values.setText("YNANA=yes_no+na, TXT=text")
-    mp.type_values.editingFinished.emit()
+    # Said in plain words: no command-line syntax on screen.
+    assert all("--" not in p and "=TYPE" not in p for p in problems), problems
+    assert any("choose what it means under “Values of the type column”" in p for p in problems)
+    assert mp.type_values.isVisible() and mp.type_values.rowCount() == 2
+    assert [mp.type_values.item(r, 0).text() for r in range(2)] == ["YNANA", "TXT"]
+    for r, words in ((0, "Yes / no, n/a allowed"), (1, "Free text")):
+        combo = mp.type_values.cellWidget(r, 1)
+        combo.setCurrentIndex(combo.findText(words))
+        combo.activated.emit(combo.currentIndex())
     assert mp.count.text() == "2 questions will be imported"
     assert "Types: yes / no (n/a allowed) (1), text (1)" in mp.breakdown.text()
     assert "1 section: Model risk (2)" in mp.breakdown.text()
+    assert [mp.type_combo.itemText(i) for i in range(mp.type_combo.count())][:2] == ["Yes / no", "Yes / no, n/a allowed"]
+
+
+def test_wizard_imports_several_hecvat_sheets_with_counts_per_sheet(window: MainWindow, qtbot: Any, tmp_path: Path) -> None:
+    from tests.exchange import world
+
+    wizard = _wizard(window)
+    wizard.set_file(world.hecvat4(tmp_path / "hecvat4.xlsx"))
+    page = wizard.file_page
+    labels = [page.sheet_list.item(i).text() for i in range(page.sheet_list.count())]
+    assert any(label.startswith("Organization — ") for label in labels)
+    _tick(page, "START HERE", "Organization", "AI")
+    assert wizard.sheets == ["START HERE", "Organization", "AI"]
+    labels = [page.sheet_list.item(i).text() for i in range(page.sheet_list.count())]
+    # Each ticked sheet says how many questions it brings (GNRL- repeats count once, on START HERE).
+    assert labels[:3] == ["START HERE — 8 questions", "Organization — 12 questions", "AI — 11 questions"]
+    _next(wizard, qtbot)
+    mp = wizard.mapping_page
+    assert mp.count.text() == f"{world.hecvat4_count()} questions will be imported"
+    assert "3 sheets: START HERE (8), Organization (12), AI (11)" in mp.breakdown.text()
+    assert "6 sections: General Information (4), Company Information (4), Documentation (6)" in mp.breakdown.text()
+    problems = _problems(mp)
+    assert any("points are a guess (Self-Managed" in p and "check them on the next page" in p for p in problems)
+    assert all("--" not in p for p in problems), problems
+    # Sections from the sheet names instead, as --section-from sheet does.
+    combo = mp.section_combo
+    combo.setCurrentIndex(combo.findData("sheet"))
+    combo.activated.emit(combo.currentIndex())
+    assert combo.currentText() == "The sheet's name"
+    assert "3 sections: START HERE (8), Organization (12), AI (11)" in mp.breakdown.text()
+    _next(wizard, qtbot)
+    # The hosting list is a choice: its points are shown, each marked as a guess, to be confirmed.
+    pp = wizard.points_page
+    assert wizard.currentPage() is pp
+    rows = {pp.table.item(r, 0).text(): pp.spins[pp.table.item(r, 0).text()] for r in range(pp.table.rowCount())}
+    assert list(rows) == list(world.HECVAT4_HOSTING)
+    assert [s.text() for s in rows.values()] == ["5.00", "3.75", "2.50", "1.25", "0.00"]
+    assert "5 answers marked with a warning are a guess" in pp.note.text()
+    rows["AWS"].setValue(5)
+    rows["Azure"].setValue(5)
+    rows["Hybrid/Other"].setValue(rows["Hybrid/Other"].minimum())  # "n/a": the answer does not count
+    assert rows["Hybrid/Other"].text() == "n/a"
+    _next(wizard, qtbot)
+    assert wizard.currentPage() is wizard.name_page
+    assert "Sheets: START HERE (8), Organization (12), AI (11)." in wizard.name_page.summary.text()
+    name = wizard.name_page.name_combo
+    name.clearEditText()
+    qtbot.keyClicks(name, "HECVAT 4")
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    assert wizard.summary is not None and wizard.summary.questions == world.hecvat4_count()
+    saved = banks.get_bank(window.ctx.workspace, "HECVAT 4")
+    host = next(q for q in saved.questions if q.id == "AIHO-01")
+    assert host.options == "Self-Managed=5|Physical Co-Location=3.75|AWS=5|Azure=5" and host.allow_na
+    assert {q.section for q in saved.questions} == {"START HERE", "Organization", "AI"}
