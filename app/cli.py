@@ -77,13 +77,21 @@ def cmd_import(args: argparse.Namespace) -> int:
     from app.services import transfer
 
     path = Path(args.file)
-    doc = transfer.read_document(path)  # validate before touching the workspace
-    ws = _open(args)
-    s = transfer.import_document(ws, doc, str(path))
+    from app.exchange.bundle import is_bundle
+
+    if is_bundle(path):  # a .diligence bundle: the evaluation with its vendors' documents
+        from app.services import bundles
+
+        read = bundles.read_bundle(path)  # validate before touching the workspace
+        s = bundles.import_bundle(_open(args), path, read=read)
+    else:
+        doc = transfer.read_document(path)  # validate before touching the workspace
+        s = transfer.import_document(_open(args), doc, str(path))
     for w in s.warnings:
         print(f"warning: {w}", file=sys.stderr)
     print(f"Imported {s.evaluation!r}: {plural(s.vendors, 'vendor')}, {plural(s.answers, 'answer')}, bank {s.bank!r} v{s.bank_version}"
-          + (f", engagement {s.engagement!r}" if s.engagement else ""))
+          + (f", engagement {s.engagement!r}" if s.engagement else "")
+          + (f", {plural(s.documents, 'document')}" if s.documents else ""))
     return EXIT_OK
 
 
@@ -94,12 +102,24 @@ def cmd_export(args: argparse.Namespace) -> int:
         from app.services.spreadsheets import export_results_workbook
 
         export_results_workbook(ws, args.evaluation, out)
+    elif out.suffix.lower() == ".diligence":  # the bundle: JSON plus the vendors' documents
+        from app.services import bundles, transfer
+
+        done = bundles.export_bundle(ws, args.evaluation, out)
+        notice = transfer.unsubmitted_notice(done.unsubmitted)
+        if notice:
+            print(f"note: {notice}", file=sys.stderr)
+        print(f"Wrote {out} ({plural(done.documents, 'document')}, {plural(done.citations, 'citation')})")
+        return EXIT_OK
     else:
-        from app.services import transfer
+        from app.services import evidence, transfer
 
         notice = transfer.unsubmitted_notice(transfer.export_file(ws, args.evaluation, out))
         if notice:
             print(f"note: {notice}", file=sys.stderr)
+        left_out = evidence.left_out_notice(ws, args.evaluation)
+        if left_out:
+            print(f"note: {left_out}", file=sys.stderr)
     print(f"Wrote {out}")
     return EXIT_OK
 
@@ -447,9 +467,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--smoke", action="store_true", help="paint the main window once and exit")
     g.add_argument("--demo-if-empty", action="store_true", help=argparse.SUPPRESS)
     add("demo", cmd_demo, "fill the workspace with the bundled demo")
-    i = add("import", cmd_import, "import an evaluation exchange file (JSON)")
+    i = add("import", cmd_import, "import an evaluation exchange file (JSON) or a .diligence bundle")
     i.add_argument("file")
-    e = add("export", cmd_export, "export an evaluation (JSON exchange file, or .xlsx results workbook)")
+    e = add("export", cmd_export, "export an evaluation (JSON exchange file, .diligence bundle with its documents, or .xlsx results workbook)")
     e.add_argument("evaluation")
     e.add_argument("file")
     s = add("score", cmd_score, "ranking, totals, knockouts, red flags and sensitivity")
@@ -532,6 +552,9 @@ def build_parser() -> argparse.ArgumentParser:
     add("check", cmd_check, "workspace integrity and schema version")
     bk = add("backup", cmd_backup, "write a backup copy of the workspace")
     bk.add_argument("--out")
+    from app import cli_evidence  # the `evidence` group lives in its own module
+
+    cli_evidence.add_parsers(add, _open)
     return p
 
 

@@ -267,6 +267,11 @@ def _check_zip(zf: zipfile.ZipFile, name: str) -> None:
     if total > MAX_INFLATED_BYTES:
         raise DocumentError(name, f"the file inflates to {total // (1024 * 1024):,} MB; more than "
                                   f"{MAX_INFLATED_BYTES // (1024 * 1024)} MB is refused as a likely zip bomb")
+    # No XML part may declare a DTD (how entity-expansion attacks start; Office never writes one).
+    for info in infos:
+        if info.filename.lower().endswith((".xml", ".rels", ".vml")) and _DTD.search(zf.read(info)):
+            raise DocumentError(name, f"part {info.filename} declares an XML DTD or entities; refused "
+                                      "(Office never writes one)")
     content_types = zf.read("[Content_Types].xml") if "[Content_Types].xml" in zf.namelist() else b""
     if b"macroEnabled" in content_types or b"vbaProject" in content_types:
         raise DocumentError(name, "the file is macro-enabled; save it without macros or as PDF. "

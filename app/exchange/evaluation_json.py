@@ -47,6 +47,7 @@ from app.domain.oversight import (
     month_end,
     validate_reviews,
 )
+from app.exchange.evidence_json import DocumentDoc, documents_json, read_documents
 
 FORMAT = "diligence-evaluation"
 VERSION = 1
@@ -86,6 +87,9 @@ class EvaluationDocument:
     engagement: EngagementDoc | None = None
     # evaluator → when they submitted their scoring (ISO 8601); the others are still scoring
     submitted: dict[str, str] = field(default_factory=dict)
+    # vendors' documents and their citations (schema: app/exchange/evidence_json.py); their bytes
+    # travel only in a .diligence bundle
+    documents: list[DocumentDoc] = field(default_factory=list)
 
 
 _MISSING = object()
@@ -204,7 +208,7 @@ METRIC_KEYS = dict.fromkeys(["name", "unit", "baseline", "target", "direction", 
 VENDOR_KEYS = dict.fromkeys(
     [
         "name", "industries", "claims", "references", "production_deployments_in_industry", "timeline",
-        "pricing", "assumed_infrastructure", "demo_rating", "answers",
+        "pricing", "assumed_infrastructure", "demo_rating", "answers", "documents",
     ]
 )
 QUESTION_KEYS = dict.fromkeys(
@@ -396,6 +400,7 @@ def parse_document(data: Any) -> EvaluationDocument:
             raise ExchangeError(sp, f"expected the date and time of submission (2027-01-31T17:00:00), found {when!r}") from None
     vendors: list[Vendor] = []
     answers: list[Answer] = []
+    documents: list[DocumentDoc] = []
     questions = {q.id: q for q in bank.questions}
     for vi, item in enumerate(r.items(top, "vendors", "")):
         vp = f"vendors[{vi}]"
@@ -426,10 +431,12 @@ def parse_document(data: Any) -> EvaluationDocument:
                 raise ExchangeError(f"{ap}.value", exc.detail) from None
             if answer is not None:
                 answers.append(answer)
+        documents.extend(read_documents(r, item, vendor.name, vp, set(questions), evaluators))
     engagement = None
     if top.get("engagement") is not None:
         engagement = read_engagement(r, top["engagement"], use_case, vendors)
-    return EvaluationDocument(org, use_case, bank, name, evaluators, vendors, answers, engagement, dict(submitted))
+    return EvaluationDocument(org, use_case, bank, name, evaluators, vendors, answers, engagement, dict(submitted),
+                              documents)
 
 
 def read_engagement(r: _Reader, value: Any, use_case: UseCase, vendors: list[Vendor]) -> EngagementDoc:
@@ -503,7 +510,11 @@ def read_engagement(r: _Reader, value: Any, use_case: UseCase, vendors: list[Ven
 
 def load_file(path: Path) -> EvaluationDocument:
     """Read and validate an exchange file; raises ExchangeError naming the JSON path."""
-    raw_bytes = read_bounded(path, MAX_BYTES)
+    return load_bytes(read_bounded(path, MAX_BYTES))
+
+
+def load_bytes(raw_bytes: bytes) -> EvaluationDocument:
+    """Validate the bytes of an exchange file (from a file or a bundle); ExchangeError names the JSON path."""
     try:
         raw = raw_bytes.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -669,6 +680,8 @@ def document_json(doc: EvaluationDocument) -> dict[str, Any]:
                 ],
             }
         )
+        if any(d.vendor == v.name for d in doc.documents):
+            out["vendors"][-1]["documents"] = documents_json(doc.documents, v.name)
     if doc.engagement is not None:
         e = doc.engagement
         out["engagement"] = {

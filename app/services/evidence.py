@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
@@ -43,6 +44,7 @@ from app.domain.evidence import (
     quote_on_page,
     tidy_quote,
 )
+from app.domain.wording import plural
 from app.services.errors import InputError, NotFound
 from app.store import evidence as store
 from app.store import repo
@@ -57,6 +59,9 @@ from app.store.tables import (
     VendorRow,
 )
 from app.store.workspace import Workspace, current_user, documents_dir
+
+if TYPE_CHECKING:
+    from app.exchange.evidence_json import DocumentDoc
 
 Progress = Callable[[float, str], None]
 Cancel = Callable[[], bool]
@@ -448,6 +453,146 @@ def load_evidence(ws: Workspace, evaluation: str | int, with_text: bool = False)
     """All documents and citations of an evaluation (and each page's text when `with_text`)."""
     with ws.session() as s:
         return evidence_in(s, _evaluation(s, evaluation), with_text)
+
+
+# ----- exchange (the .diligence bundle; services/bundles.py) -------------------------------------
+
+
+def _iso(moment: datetime) -> str:
+    return _aware(moment).astimezone(UTC).isoformat()
+
+
+def _stored_time(text: str) -> datetime:
+    """A timestamp from a file, as the workspace keeps them (UTC); one without a zone is UTC."""
+    moment = datetime.fromisoformat(text)
+    return moment.astimezone(UTC) if moment.utcoffset() is not None else moment.replace(tzinfo=UTC)
+
+
+def exchange_documents(s: Session, ev: EvaluationRow) -> list[DocumentDoc]:
+    """The evaluation's documents and citations as the exchange file writes them."""
+    from app.exchange.evidence_json import CitationDoc, DocumentDoc
+
+    found = evidence_in(s, ev)
+    return [
+        DocumentDoc(vendor=d.vendor, name=d.name, sha256=d.sha256, format=d.format, size=d.size, pages=d.pages,
+                    kind=d.kind, valid_until=d.valid_until, added_at=_iso(d.added_at), added_by=d.added_by,
+                    citations=tuple(CitationDoc(c.question, c.evaluator, c.page, c.quote, _iso(c.cited_at), c.cited_by)
+                                    for c in found.citations if c.document.id == d.id))
+        for d in found.documents
+    ]
+
+
+def counts(ws: Workspace, evaluation: str | int) -> tuple[int, int]:
+    """(documents, citations) of an evaluation: what a plain JSON export leaves out."""
+    found = load_evidence(ws, evaluation)
+    return len(found.documents), len(found.citations)
+
+
+def left_out_notice(ws: Workspace, evaluation: str | int) -> str:
+    """What a plain JSON export says about the documents it does not carry ('' when none)."""
+    documents, citations = counts(ws, evaluation)
+    if not documents:
+        return ""
+    return (f"{plural(documents, 'document')} and {plural(citations, 'citation')} were left out of this JSON file; "
+            "export to a .diligence file to include them")
+
+
+@dataclass
+class PreparedDocuments:
+    """Documents of an exchange file whose bytes were copied into the workspace's incoming folder,
+    proved to match their SHA-256, checked like any added file and read page by page; every
+    citation's quote was found on its page. `commit_files` puts the bytes in place, `write` adds
+    the rows inside the import's transaction, `discard` undoes the files after a failure."""
+
+    folder: Path
+    docs: list[DocumentDoc]
+    formats: dict[str, str]
+    pages: dict[str, tuple[str, ...]]
+    staged: dict[str, store.StagedBlob]
+    created: list[str] = field(default_factory=list)
+
+    def commit_files(self) -> None:
+        for sha, staged in self.staged.items():
+            if store.commit_blob(staged):
+                self.created.append(sha)
+
+    def write(self, s: Session, vendor_ids: dict[str, int], actor: str) -> None:
+        positions: dict[str, int] = {}
+        for d in self.docs:
+            if s.get(EvidenceBlobRow, d.sha256) is None:
+                pages = self.pages[d.sha256]
+                s.add(EvidenceBlobRow(sha256=d.sha256, size=d.size, format=self.formats[d.sha256], pages=len(pages)))
+                s.flush()
+                s.execute(insert(EvidencePageRow), [
+                    {"sha256": d.sha256, "number": i, "text": t} for i, t in enumerate(pages, start=1)])
+                store.index_pages(s, d.sha256)
+            position = positions[d.vendor] = positions.get(d.vendor, -1) + 1
+            row = EvidenceDocumentRow(vendor_id=vendor_ids[d.vendor], sha256=d.sha256, name=d.name, kind=d.kind.value,
+                                      valid_until=d.valid_until, added_at=_stored_time(d.added_at),
+                                      added_by=d.added_by, position=position)
+            s.add(row)
+            s.flush()
+            for c in d.citations:
+                s.add(EvidenceCitationRow(document_id=row.id or 0, qid=c.question, evaluator=c.evaluator, page=c.page,
+                                          quote=c.quote, cited_at=_stored_time(c.cited_at), cited_by=c.cited_by))
+            repo.audit(s, actor, "document imported", "evidence_document", row.id,
+                       after={"vendor": d.vendor, "name": d.name, "sha256": d.sha256})
+
+    def discard(self, ws: Workspace) -> None:
+        for staged in self.staged.values():
+            staged.discard()
+        for sha in self.created:
+            _drop_file_if_unreferenced(ws, sha)
+
+
+def prepare_import(ws: Workspace, docs: list[DocumentDoc], copy: Callable[[str, IO[bytes]], object],
+                   where: str, vendor_order: list[str], progress: Progress | None = None,
+                   cancel: Cancel | None = None) -> PreparedDocuments:
+    """Copy each document's bytes (`copy(sha256, fh)` proves they match) into the incoming folder
+    and check them; InputError (naming `where` and the document) for anything wrong, with the
+    copies removed."""
+    from app.exchange.documents import DocumentError, ExtractionCancelled, extract
+
+    folder = documents_folder(ws)
+    prepared = PreparedDocuments(folder, docs, {}, {}, {})
+    try:
+        unique = list(dict.fromkeys(d.sha256 for d in docs))
+        for n, sha in enumerate(unique):
+            first = next(d for d in docs if d.sha256 == sha)
+            if progress is not None:
+                progress(n / max(len(unique), 1), f"Checking {first.name}")
+            if cancel is not None and cancel():
+                raise AddCancelled()
+            def fill(fh: IO[bytes], sha: str = sha) -> object:
+                return copy(sha, fh)
+
+            staged = prepared.staged[sha] = store.stage_stream(folder, fill)
+            if staged.sha256 != sha:
+                raise InputError(f"the bytes of {first.name} do not match its SHA-256; nothing was imported", where)
+            try:
+                got = extract(staged.tmp, first.name, cancel=cancel)
+            except DocumentError as exc:
+                raise InputError(str(exc).replace("nothing was stored", "nothing was imported"), where) from None
+            except ExtractionCancelled:
+                raise AddCancelled() from None
+            prepared.formats[sha], prepared.pages[sha] = got.format, got.pages
+        for d in docs:
+            vi = vendor_order.index(d.vendor)
+            di = [o.sha256 for o in docs if o.vendor == d.vendor].index(d.sha256)
+            path = f"{where}: vendors[{vi}].documents[{di}]"
+            size, fmt, pages = prepared.staged[d.sha256].size, prepared.formats[d.sha256], prepared.pages[d.sha256]
+            if (d.size, d.format, d.pages) != (size, fmt, len(pages)):
+                raise InputError(f"says {d.format.upper()}, {plural(d.pages, 'page')}, {plural(d.size, 'byte')}, but "
+                                 f"its file is {fmt.upper()}, {plural(len(pages), 'page')}, {plural(size, 'byte')}; "
+                                 "nothing was imported", path)
+            for ci, c in enumerate(d.citations):
+                if not quote_on_page(pages[c.page - 1], c.quote):
+                    raise InputError(f"the quote {c.quote!r} is not on page {c.page} of {d.name}; nothing was "
+                                     "imported", f"{path}.citations[{ci}].quote")
+    except BaseException:
+        prepared.discard(ws)
+        raise
+    return prepared
 
 
 # ----- changing and removing ---------------------------------------------------------------------

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
@@ -22,6 +24,7 @@ from app.exchange.evaluation_json import (
     load_file,
     parse_document,
 )
+from app.exchange.evidence_json import DocumentDoc
 from app.paths import data_dir
 from app.services import engagements as engagement_service
 from app.services.errors import InputError
@@ -35,6 +38,9 @@ from app.store.tables import (
 )
 from app.store.workspace import Workspace, current_user
 
+if TYPE_CHECKING:
+    from app.services.evidence import PreparedDocuments
+
 
 @dataclass
 class ImportSummary:
@@ -45,6 +51,7 @@ class ImportSummary:
     bank_version: int
     engagement: str | None
     warnings: list[str] = field(default_factory=list)
+    documents: int = 0  # vendors' documents (from a .diligence bundle)
 
 
 def read_document(path: Path) -> EvaluationDocument:
@@ -61,7 +68,10 @@ def _find_use_case(s: Session, uc: UseCase) -> UseCaseRow | None:
     return None
 
 
-def import_document(ws: Workspace, doc: EvaluationDocument, source: str = "", actor: str | None = None) -> ImportSummary:
+def import_document(ws: Workspace, doc: EvaluationDocument, source: str = "", actor: str | None = None,
+                    documents: PreparedDocuments | None = None) -> ImportSummary:
+    """Store an exchange document in one transaction. Its vendors' documents need their bytes,
+    checked and staged beforehand (`documents`, from a .diligence bundle: services.bundles)."""
     who = actor or current_user()
     warnings: list[str] = []
     with ws.session() as s:
@@ -84,6 +94,7 @@ def import_document(ws: Workspace, doc: EvaluationDocument, source: str = "", ac
         s.flush()
         assert ev.id is not None
         evaluator_ids = {}
+        vendor_ids: dict[str, int] = {}
         for name in doc.evaluators:
             row = repo.add_evaluator(s, ev.id, name)
             when = doc.submitted.get(name)
@@ -91,15 +102,22 @@ def import_document(ws: Workspace, doc: EvaluationDocument, source: str = "", ac
                 row.submitted_at = _utc(when)
             evaluator_ids[name] = row.id or 0
         for v in doc.vendors:
-            vendor_id = repo.write_vendor(s, ev.id, v).id or 0
+            vendor_id = vendor_ids[v.name] = repo.write_vendor(s, ev.id, v).id or 0
             repo.add_answers(s, vendor_id, evaluator_ids,
                              (repo.StoredAnswer(a, "import") for a in doc.answers if a.vendor == v.name))
+        if doc.documents:
+            if documents is None:
+                raise InputError("the file lists vendors' documents, but their files come only in a .diligence "
+                                 "bundle; import the bundle instead", f"{source}: {doc.documents[0].vendor}: "
+                                 f"{doc.documents[0].name}")
+            documents.write(s, vendor_ids, who)
         engagement_name = None
         if doc.engagement is not None:
             engagement_name = _import_engagement(ws, s, doc, doc.engagement, ev.id, who)
         repo.audit(s, who, "evaluation imported", "evaluation", ev.id,
                    after={"file": source, "vendors": len(doc.vendors), "answers": len(doc.answers)})
-        return ImportSummary(doc.evaluation_name, len(doc.vendors), len(doc.answers), doc.bank.name, version.version, engagement_name, warnings)
+        return ImportSummary(doc.evaluation_name, len(doc.vendors), len(doc.answers), doc.bank.name, version.version, engagement_name, warnings,
+                             len(doc.documents))
 
 
 def _import_engagement(ws: Workspace, s: Session, doc: EvaluationDocument, e: EngagementDoc, evaluation_id: int, who: str) -> str:
@@ -130,7 +148,9 @@ def import_file(ws: Workspace, path: Path, actor: str | None = None) -> ImportSu
     return import_document(ws, read_document(path), str(path), actor)
 
 
-def export_document(ws: Workspace, ref: str | int) -> EvaluationDocument:
+def export_document(ws: Workspace, ref: str | int, with_documents: bool = False) -> EvaluationDocument:
+    """The exchange document of an evaluation; vendors' documents (metadata and citations) only
+    `with_documents` (a bundle, which carries their bytes too)."""
     from app.services.evaluations import _evaluation, snapshot_in
 
     with ws.session() as s:
@@ -141,6 +161,11 @@ def export_document(ws: Workspace, ref: str | int) -> EvaluationDocument:
         if row is not None:
             es = engagement_service.snapshot_in(s, row)
             engagement = EngagementDoc(es.name, es.vendor, es.kickoff, es.reviews, es.milestones)
+        documents: list[DocumentDoc] = []
+        if with_documents:
+            from app.services.evidence import exchange_documents
+
+            documents = exchange_documents(s, ev)
     return EvaluationDocument(
         organization=snap.organization,
         use_case=snap.use_case or UseCase(title=""),
@@ -151,11 +176,19 @@ def export_document(ws: Workspace, ref: str | int) -> EvaluationDocument:
         answers=snap.answers,
         engagement=engagement,
         submitted={e.name: e.submitted_at for e in snap.evaluators if e.submitted_at},
+        documents=documents,
     )
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: never a half-written file.
+    """Write to a temporary file beside `path`, then rename: never a half-written file (see
+    write_atomically_with)."""
+    write_atomically_with(path, lambda fh: fh.write(data))
+
+
+def write_atomically_with(path: Path, fill: Callable[[IO[bytes]], object]) -> None:
+    """`fill(fh)` writes to a temporary file beside `path`, which is then renamed: never a
+    half-written file.
 
     A symbolic link is followed (the file it points at is replaced, the link stays); a device
     or pipe (/dev/stdout) is written through, never replaced; a folder, and any SQLite
@@ -169,7 +202,7 @@ def write_atomically(path: Path, data: bytes) -> None:
             raise InputError("this is a folder; give a file name", str(path))
         try:
             with open(path, "wb") as device:
-                device.write(data)
+                fill(device)
         except OSError as exc:
             raise InputError(f"cannot write there ({exc.strerror})", str(path)) from None
         return
@@ -184,7 +217,7 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise InputError(f"cannot write there ({exc.strerror})", str(path)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            fill(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -212,6 +245,11 @@ def export_file(ws: Workspace, ref: str | int, path: Path) -> list[str]:
     """
     doc = export_document(ws, ref)
     write_atomically(path, dumps(doc).encode("utf-8"))
+    return unsubmitted(doc)
+
+
+def unsubmitted(doc: EvaluationDocument) -> list[str]:
+    """Evaluators of the document with answers who have not submitted (still blind)."""
     answered = {a.evaluator for a in doc.answers}
     return [e for e in doc.evaluators if e in answered and e not in doc.submitted and e != SELF_ASSESSMENT]
 

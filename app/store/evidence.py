@@ -7,7 +7,7 @@ caller's transaction: a kill in between leaves at most an unreferenced, whole fi
 the next add of the same bytes, removed by `sweep_unreferenced`), never a row without its file.
 
 Full-text search is SQLite FTS5 (BM25 ranking, snippet()) over `evidence_page`; `index_pages`,
-`unindex_pages` and `search_pages` are the only code that knows it. Another database (a
+`unindex_pages`, `rebuild_index` and `search_pages` are the only code that knows it. Another database (a
 PostgreSQL tsvector, say) slots in by implementing these three functions for its dialect.
 """
 
@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import text
 from sqlmodel import Session
@@ -85,6 +86,36 @@ def stage_blob(folder: Path, source: Path, cancel: Callable[[], bool] | None = N
             out.flush()
             os.fsync(out.fileno())
         return StagedBlob(folder, tmp, digest.hexdigest(), size)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+class _HashingWriter:
+    def __init__(self, out: IO[bytes]) -> None:
+        self.out = out
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        self.size += len(data)
+        return self.out.write(data)
+
+
+def stage_stream(folder: Path, fill: Callable[[IO[bytes]], object]) -> StagedBlob:
+    """Like stage_blob, for bytes that come from elsewhere (a bundle): `fill(fh)` writes them."""
+    incoming = folder / ".incoming"
+    incoming.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=incoming, suffix=".part")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            writer = _HashingWriter(out)
+            fill(writer)  # type: ignore[arg-type]
+            out.flush()
+            os.fsync(out.fileno())
+        return StagedBlob(folder, tmp, writer.digest.hexdigest(), writer.size)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -181,6 +212,11 @@ def unindex_pages(s: Session, sha256: str) -> None:
     """Remove a blob's pages from the index (before their rows are deleted)."""
     s.execute(text("INSERT INTO evidence_fts(evidence_fts, rowid, text) SELECT 'delete', id, text "
                    "FROM evidence_page WHERE sha256 = :sha"), {"sha": sha256})
+
+
+def rebuild_index(s: Session) -> None:
+    """Rebuild the whole index from evidence_page (after rows were copied in without it)."""
+    s.execute(text("INSERT INTO evidence_fts(evidence_fts) VALUES ('rebuild')"))
 
 
 _TERM = re.compile(r"[^\W_]+", re.UNICODE)

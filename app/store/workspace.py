@@ -13,11 +13,11 @@ import os
 import shutil
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     # SQLAlchemy takes about 0.3 s to import: it loads with the first query, not at start-up,
@@ -213,7 +213,12 @@ def content_digest(con: sqlite3.Connection) -> str:
     names = sorted(r[0] for r in con.execute("select name from sqlite_master where type='table' and name not like 'sqlite_%'"))
     for name in names:
         digest.update(f"\0table {name}\0".encode())
-        for row in con.execute(f'select * from "{name.replace(chr(34), chr(34) * 2)}" order by rowid'):
+        quoted = name.replace(chr(34), chr(34) * 2)
+        try:
+            rows: Iterable[Any] = con.execute(f'select * from "{quoted}" order by rowid')
+        except sqlite3.OperationalError:  # a WITHOUT ROWID table (the full-text index's)
+            rows = sorted(con.execute(f'select * from "{quoted}"').fetchall(), key=repr)
+        for row in rows:
             digest.update(repr(tuple(row)).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
