@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import func
@@ -15,7 +15,8 @@ from app.domain.evaluation import EvaluationSnapshot, EvaluatorInfo, Results, ev
 from app.domain.flags import Acknowledgement
 from app.domain.merge import merge
 from app.domain.models import Answer, Vendor, long_name_problem
-from app.services import knowledge
+from app.exchange.evidence_json import DocumentDoc
+from app.services import evidence, knowledge
 from app.services.concurrency import conflict, retry_overtaken
 from app.services.errors import InputError, NotFound
 from app.store import repo
@@ -261,6 +262,7 @@ class DeletedVendor:
     position: int  # its place in the evaluation's vendor list
     answers: list[repo.StoredAnswer]  # with their source and time, in the order they were written
     acknowledgements: dict[tuple[str, str], Acknowledgement]
+    documents: list[DocumentDoc] = field(default_factory=list)  # its evidence, with citations
 
 
 def delete_vendor(ws: Workspace, evaluation: str | int, name: str, actor: str | None = None) -> DeletedVendor:
@@ -271,7 +273,8 @@ def delete_vendor(ws: Workspace, evaluation: str | int, name: str, actor: str | 
         row = _vendor_row(s, ev.id, name)
         assert row.id is not None
         acks = {k: a for k, a in repo.acknowledgements(s, evaluation_id=ev.id).items() if k[0] == name}
-        deleted = DeletedVendor(repo.vendor_from_row(s, row), row.position, repo.stored_answers(s, row.id), acks)
+        deleted = DeletedVendor(repo.vendor_from_row(s, row), row.position, repo.stored_answers(s, row.id), acks,
+                                evidence.vendor_documents(s, ev, name))
         repo.audit(s, actor or current_user(), "vendor removed", "vendor", row.id, before={"name": name})
         for ack in s.exec(select(FlagAckRow).where(FlagAckRow.evaluation_id == ev.id, FlagAckRow.vendor == name)).all():
             s.delete(ack)
@@ -301,8 +304,9 @@ def restore_vendor(ws: Workspace, evaluation: str | int, deleted: DeletedVendor,
             if vname == vendor.name:
                 s.add(FlagAckRow(evaluation_id=ev.id, vendor=vname, rule=rule, rationale=ack.rationale, by=ack.by,
                                  at=datetime.fromisoformat(ack.at)))
+        documents = evidence.restore_documents(s, row.id, deleted.documents)
         repo.audit(s, actor or current_user(), "vendor restored", "vendor", row.id,
-                   after={"name": vendor.name, "answers": restored})
+                   after={"name": vendor.name, "answers": restored, "documents": documents})
 
 
 def _vendor_json(v: Vendor) -> dict[str, object]:

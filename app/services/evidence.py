@@ -114,7 +114,8 @@ def _document(row: EvidenceDocumentRow, blob: EvidenceBlobRow, vendor: str, eval
     )
 
 
-def _documents(s: Session, ev: EvaluationRow, vendor: VendorRow | None = None) -> list[Document]:
+def _documents(s: Session, ev: EvaluationRow, vendor: VendorRow | None = None,
+               ids: set[int] | None = None) -> list[Document]:
     stmt = (select(EvidenceDocumentRow, EvidenceBlobRow, VendorRow.name)
             .join(EvidenceBlobRow, col(EvidenceBlobRow.sha256) == col(EvidenceDocumentRow.sha256))
             .join(VendorRow, col(VendorRow.id) == col(EvidenceDocumentRow.vendor_id))
@@ -123,6 +124,8 @@ def _documents(s: Session, ev: EvaluationRow, vendor: VendorRow | None = None) -
                       col(EvidenceDocumentRow.id)))
     if vendor is not None:
         stmt = stmt.where(EvidenceDocumentRow.vendor_id == vendor.id)
+    if ids is not None:
+        stmt = stmt.where(col(EvidenceDocumentRow.id).in_(ids))
     return [_document(d, b, v, ev.name) for d, b, v in s.exec(stmt).all()]
 
 
@@ -347,8 +350,9 @@ def search(ws: Workspace, evaluation: str | int, vendor: str, text: str, limit: 
     searched for as words: quotes, operators and punctuation in it mean nothing."""
     with ws.session() as s:
         ev = _evaluation(s, evaluation)
-        docs = {d.id: d for d in _documents(s, ev, _vendor(s, ev, vendor))}
-        hits = store.search_pages(s, list(docs), text, limit)
+        v = _vendor(s, ev, vendor)
+        hits = store.search_pages(s, v.id or 0, text, limit)
+        docs = {d.id: d for d in _documents(s, ev, v, {h.document_id for h in hits})} if hits else {}
     return [Passage(docs[h.document_id], h.page, h.rank, h.snippet) for h in hits]
 
 
@@ -482,6 +486,36 @@ def exchange_documents(s: Session, ev: EvaluationRow) -> list[DocumentDoc]:
     ]
 
 
+def vendor_documents(s: Session, ev: EvaluationRow, vendor: str) -> list[DocumentDoc]:
+    """A vendor's documents and citations, captured before "Remove vendor" (for its undo)."""
+    return [d for d in exchange_documents(s, ev) if d.vendor == vendor]
+
+
+def restore_documents(s: Session, vendor_id: int, docs: list[DocumentDoc]) -> int:
+    """Put a restored vendor's documents and citations back (times and names kept); documents
+    whose bytes have left the workspace meanwhile are skipped. The number restored."""
+    restored = 0
+    for position, d in enumerate(docs):
+        if s.get(EvidenceBlobRow, d.sha256) is None:
+            continue
+        _write_document(s, vendor_id, d, position)
+        restored += 1
+    return restored
+
+
+def _write_document(s: Session, vendor_id: int, d: DocumentDoc, position: int) -> EvidenceDocumentRow:
+    """A document row and its citations from their exchange form (times and names kept)."""
+    row = EvidenceDocumentRow(vendor_id=vendor_id, sha256=d.sha256, name=d.name, kind=d.kind.value,
+                              valid_until=d.valid_until, added_at=_stored_time(d.added_at), added_by=d.added_by,
+                              position=position)
+    s.add(row)
+    s.flush()
+    for c in d.citations:
+        s.add(EvidenceCitationRow(document_id=row.id or 0, qid=c.question, evaluator=c.evaluator, page=c.page,
+                                  quote=c.quote, cited_at=_stored_time(c.cited_at), cited_by=c.cited_by))
+    return row
+
+
 def counts(ws: Workspace, evaluation: str | int) -> tuple[int, int]:
     """(documents, citations) of an evaluation: what a plain JSON export leaves out."""
     found = load_evidence(ws, evaluation)
@@ -527,14 +561,7 @@ class PreparedDocuments:
                     {"sha256": d.sha256, "number": i, "text": t} for i, t in enumerate(pages, start=1)])
                 store.index_pages(s, d.sha256)
             position = positions[d.vendor] = positions.get(d.vendor, -1) + 1
-            row = EvidenceDocumentRow(vendor_id=vendor_ids[d.vendor], sha256=d.sha256, name=d.name, kind=d.kind.value,
-                                      valid_until=d.valid_until, added_at=_stored_time(d.added_at),
-                                      added_by=d.added_by, position=position)
-            s.add(row)
-            s.flush()
-            for c in d.citations:
-                s.add(EvidenceCitationRow(document_id=row.id or 0, qid=c.question, evaluator=c.evaluator, page=c.page,
-                                          quote=c.quote, cited_at=_stored_time(c.cited_at), cited_by=c.cited_by))
+            row = _write_document(s, vendor_ids[d.vendor], d, position)
             repo.audit(s, actor, "document imported", "evidence_document", row.id,
                        after={"vendor": d.vendor, "name": d.name, "sha256": d.sha256})
 
@@ -629,7 +656,7 @@ def remove_document(ws: Workspace, document: DocumentRef, by: str | None = None)
         s.flush()
         repo.audit(s, by or current_user(), "document removed", "evidence_document", doc.id,
                    before={"vendor": doc.vendor, "name": doc.name, "sha256": doc.sha256})
-        gone = store.sweep_unreferenced(s, folder)
+        gone = store.sweep_unreferenced(s, folder, [doc.sha256])
     store.remove_blob_files(folder, gone)
 
 

@@ -170,14 +170,15 @@ def stored_digests(folder: Path) -> set[str]:
     return {p.name for p in folder.glob("??/*") if _HEX.fullmatch(p.name)}
 
 
-def sweep_unreferenced(s: Session, folder: Path) -> list[str]:
-    """Blob rows no document refers to are dropped (with their pages and index entries); the
-    digests whose files may now be deleted, once the caller's transaction commits, are returned,
-    together with files no row refers to that are over an hour old (left by a kill between the
-    file and its row)."""
-    orphans = [r[0] for r in s.execute(text(
-        "SELECT sha256 FROM evidence_blob b WHERE NOT EXISTS "
-        "(SELECT 1 FROM evidence_document d WHERE d.sha256 = b.sha256)")).all()]
+def sweep_unreferenced(s: Session, folder: Path, candidates: Iterable[str]) -> list[str]:
+    """Drop the blob rows among `candidates` that no document refers to any more (with their
+    pages and index entries); return the digests whose files may be deleted once the caller's
+    transaction commits, together with files no row refers to that are over an hour old (left
+    by a kill between a file and its row). Blobs of removed vendors and evaluations are not
+    candidates: undoing the removal brings their documents back."""
+    orphans = [sha for sha in dict.fromkeys(candidates) if s.execute(text(
+        "SELECT 1 FROM evidence_blob b WHERE b.sha256 = :sha AND NOT EXISTS "
+        "(SELECT 1 FROM evidence_document d WHERE d.sha256 = b.sha256)"), {"sha": sha}).first()]
     for sha in orphans:
         unindex_pages(s, sha)
         s.execute(text("DELETE FROM evidence_page WHERE sha256 = :sha"), {"sha": sha})
@@ -221,19 +222,25 @@ def rebuild_index(s: Session) -> None:
 
 _TERM = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_TERMS = 32
+# Words too common to say where something is answered; dropped from a query that has others.
+STOP_WORDS = frozenset("""
+a an and are as at be been but by can could did do does for from had has have how i if in into is it its
+me my no not of on or our so than that the their them then there these they this those to us was we were
+what when where which who whom why will with would you your
+""".split())
 
 
 def match_expression(query: str) -> str:
     """An FTS5 query from what a person typed: each word a quoted term, any of them may match
     (BM25 ranks pages holding more and rarer words first). Operators and syntax in the text are
-    never interpreted; an empty string when there is no word to look for."""
+    never interpreted; very common words are left out unless there is nothing else; an empty
+    string when there is no word to look for."""
     seen: list[str] = []
     for word in _TERM.findall(query.casefold()):
         if word not in seen:
             seen.append(word)
-        if len(seen) == MAX_TERMS:
-            break
-    return " OR ".join(f'"{w}"' for w in seen)
+    kept = [w for w in seen if w not in STOP_WORDS] or seen
+    return " OR ".join(f'"{w}"' for w in kept[:MAX_TERMS])
 
 
 @dataclass(frozen=True)
@@ -244,21 +251,28 @@ class PageHit:
     snippet: str
 
 
-def search_pages(s: Session, document_ids: list[int], query: str, limit: int = 10,
+def search_pages(s: Session, vendor_id: int, query: str, limit: int = 10,
                  snippet_words: int = 16) -> list[PageHit]:
-    """The best pages of these documents for `query`, best first (BM25; a lower rank is better)."""
+    """The best pages of a vendor's documents for `query`, best first (BM25; lower is better)."""
     expression = match_expression(query)
-    if not expression or not document_ids:
+    if not expression:
         return []
-    placeholders = ", ".join(f":d{i}" for i in range(len(document_ids)))
-    params: dict[str, object] = {f"d{i}": d for i, d in enumerate(document_ids)}
-    params.update(q=expression, limit=limit, open=HIGHLIGHT[0], close=HIGHLIGHT[1], ell=ELLIPSIS,
-                  words=snippet_words)
-    rows = s.execute(text(
-        "SELECT d.id, p.number, bm25(evidence_fts) AS rank, "
-        "snippet(evidence_fts, 0, :open, :close, :ell, :words) "
+    params: dict[str, object] = {"vendor": vendor_id, "q": expression, "limit": limit, "open": HIGHLIGHT[0],
+                                 "close": HIGHLIGHT[1], "ell": ELLIPSIS, "words": snippet_words}
+    # Rank first, then make excerpts for the pages kept only: snippet() in the ranking query
+    # would run for every matching page before the sort.
+    ranked = s.execute(text(
+        "SELECT evidence_fts.rowid, d.id, p.number, bm25(evidence_fts) AS rank "
         "FROM evidence_fts JOIN evidence_page p ON p.id = evidence_fts.rowid "
         "JOIN evidence_document d ON d.sha256 = p.sha256 "
-        f"WHERE evidence_fts MATCH :q AND d.id IN ({placeholders}) "
+        "WHERE evidence_fts MATCH :q AND d.vendor_id = :vendor "
         "ORDER BY rank, d.position, d.id, p.number LIMIT :limit"), params).all()
+    if not ranked:
+        return []
+    pages = ", ".join(f":p{i}" for i in range(len(ranked)))
+    params.update({f"p{i}": r[0] for i, r in enumerate(ranked)})
+    snippets = dict(s.execute(text(
+        "SELECT rowid, snippet(evidence_fts, 0, :open, :close, :ell, :words) FROM evidence_fts "
+        f"WHERE evidence_fts MATCH :q AND rowid IN ({pages})"), params).all())
+    rows = [(r[1], r[2], r[3], snippets.get(r[0], "")) for r in ranked]
     return [PageHit(int(r[0]), int(r[1]), float(r[2]), str(r[3])) for r in rows]

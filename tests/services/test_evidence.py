@@ -116,8 +116,9 @@ def test_search_ranks_the_page_that_answers_first_and_stays_within_the_vendor(de
     # FTS syntax typed by a person is searched for as words, never run as a query.
     assert evidence.search(demo, DEMO_EVALUATION, SIGNAL, 'NEAR(" OR * ^') == []
     assert evidence.search(demo, DEMO_EVALUATION, SIGNAL, "") == []
-    # "AND" is a word like any other: page 3 has "and", page 2 both other words, so it ranks first.
-    assert [p.page for p in evidence.search(demo, DEMO_EVALUATION, SIGNAL, "weeks AND ASAP")] == [2, 3]
+    # "AND" is not an operator, and too common a word to say where something is answered.
+    assert [p.page for p in evidence.search(demo, DEMO_EVALUATION, SIGNAL, "weeks AND ASAP")] == [2]
+    assert [p.page for p in evidence.search(demo, DEMO_EVALUATION, SIGNAL, "and")] == [3]  # only common words: kept
 
 
 def test_cite_keeps_a_quote_that_is_on_the_page_and_refuses_one_that_is_not(demo, proposal: Path) -> None:  # type: ignore[no-untyped-def]
@@ -186,3 +187,25 @@ def test_progress_is_reported_and_cancel_leaves_nothing(demo, proposal: Path) ->
     assert [d.name for d in evidence.list_documents(demo, DEMO_EVALUATION)] == ["proposal.pdf"]
     assert len(blob_files(demo)) == 1
     assert list((evidence.documents_folder(demo) / ".incoming").iterdir()) == []
+
+
+def test_undoing_remove_vendor_brings_its_documents_and_citations_back(demo, proposal: Path) -> None:  # type: ignore[no-untyped-def]
+    from app.services import evaluations
+
+    doc = evidence.add_document(demo, DEMO_EVALUATION, FRESH, proposal, "proposal", date(2027, 1, 31))
+    cited = evidence.cite(demo, DEMO_EVALUATION, FRESH, "TR01", doc, 3, "Salesforce and HubSpot")
+    other = make_pdf(proposal.with_name("other.pdf"), [["Unrelated"]])
+    mine = evidence.add_document(demo, DEMO_EVALUATION, SIGNAL, other)
+    deleted = evaluations.delete_vendor(demo, DEMO_EVALUATION, FRESH)
+    assert evidence.load_evidence(demo, DEMO_EVALUATION).documents_of(FRESH) == ()
+    # Removing another vendor's document does not sweep the removed vendor's bytes away.
+    evidence.remove_document(demo, mine)
+    assert blob_files(demo) == [doc.sha256]
+    evaluations.restore_vendor(demo, DEMO_EVALUATION, deleted)
+    back = evidence.load_evidence(demo, DEMO_EVALUATION)
+    (restored,) = back.documents_of(FRESH)
+    assert (restored.name, restored.kind, restored.valid_until, restored.added_at, restored.pages) == (
+        doc.name, doc.kind, doc.valid_until, doc.added_at, 3)
+    (again,) = back.citations_of(FRESH, "TR01")
+    assert (again.page, again.quote, again.cited_at) == (3, cited.quote, cited.cited_at)
+    assert [p.page for p in evidence.search(demo, DEMO_EVALUATION, FRESH, "HubSpot")] == [3]
