@@ -34,10 +34,10 @@ from app.services import evaluations
 from app.services.reports import evaluation_report
 from app.store.workspace import Workspace
 from app.ui.compare.page import Page
-from app.ui.context import AppContext
 from app.ui.evaluate.models import RankingModel
 from app.ui.tasks import wait_for_workers
 from tests.conftest import DEMO_EVALUATION
+from tests.ui.test_compare import open_compare
 
 SEVERITIES = ("critical", "high", "medium")
 Row = tuple[str, str, tuple[int, ...]]  # vendor, total as shown, open flags by severity
@@ -135,18 +135,6 @@ def pdf_says(path: Path, vendors: list[str]) -> Says:
         assert f"points apart, less than {CLOSE_CALL_POINTS:g}." in " ".join(first.split())
         assert f"differ by less than {CLOSE_CALL_POINTS:g} points" in " ".join(everything.split())
     return Says(rows, too_close, margin.group(1), draws.group(1))
-
-
-def open_compare(qtbot: Any, ws: Workspace) -> Page:
-    ctx = AppContext(ws)
-    ctx.current_evaluation = evaluations.evaluation_id(ws, DEMO_EVALUATION)
-    page = Page(ctx)
-    qtbot.addWidget(page)
-    page.resize(1280, 800)
-    page.show()
-    page.refresh()
-    qtbot.waitUntil(lambda: not page.busy and page.results is not None, timeout=60_000)
-    return page
 
 
 def onto_the_boundaries(ws: Workspace) -> None:
