@@ -63,3 +63,27 @@ def test_read_only_workspace_disables_editing(qtbot, demo_path) -> None:  # type
         assert page.name.text() and not page.name.isEnabled()
     finally:
         ws.close()
+
+
+def test_the_page_redraws_when_everything_changed(qtbot, workspace) -> None:  # type: ignore[no-untyped-def]
+    """A workspace-wide change (the demo loaded, a backup restored) reaches the page on screen;
+    its own edits do not redraw it under the person's cursor."""
+    from dataclasses import replace
+
+    from app.services.changes import EVERYTHING, Changes
+
+    win = MainWindow(AppContext(workspace))
+    qtbot.addWidget(win)
+    win.show()
+    page = win.show_page("organization")
+    assert isinstance(page, Page)
+    organization.save(workspace, replace(organization.get(workspace), name="Restored Ltd"))
+    win.ctx.announce(Changes(banks=True))  # not the organization's business
+    assert page.name.text() != "Restored Ltd"
+    win.ctx.announce(EVERYTHING)
+    assert page.name.text() == "Restored Ltd"
+    organization.save(workspace, replace(organization.get(workspace), name="Elsewhere"))
+    win.ctx.announce(Changes(organization=True).by(page))  # its own: already on screen
+    assert page.name.text() == "Restored Ltd"
+    win.ctx.announce(Changes(organization=True))
+    assert page.name.text() == "Elsewhere"
