@@ -74,6 +74,11 @@ class AddCancelled(Exception):
 
 
 def documents_folder(ws: Workspace) -> Path:
+    """The folder holding the workspace's document files; InputError on a team (server)
+    workspace, which cannot keep files yet (docs/formats.md)."""
+    if ws.kind != "file":
+        raise InputError(f"{ws.label} is a team workspace on a server, which cannot keep vendors' documents yet; "
+                         "keep them in a folder workspace (nothing was stored)")
     return documents_dir(ws.db)
 
 
@@ -186,6 +191,7 @@ def add_document(
         if progress is not None:
             progress(fraction, message)
 
+    folder = documents_folder(ws)
     with ws.session() as s:  # fail fast on names, before reading a byte
         ev = _evaluation(s, evaluation)
         _vendor(s, ev, vendor)
@@ -197,7 +203,6 @@ def add_document(
         raise InputError(str(exc)) from None
     except OSError as exc:
         raise InputError(f"{name}: cannot be read ({exc.strerror or exc}); nothing was stored") from None
-    folder = documents_folder(ws)
     say(0.0, f"Copying {name}")
     total = max(path.stat().st_size, 1)
     try:
