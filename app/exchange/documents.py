@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from app.domain.evidence import FORMATS, MAX_DOCUMENT_BYTES
+from app.exchange.spreadsheet_safety import _normalise_part as normalise_part
 
 Progress = Callable[[float, str], None]
 Cancel = Callable[[], bool]
@@ -363,19 +364,8 @@ def _rels(zf: zipfile.ZipFile, part: str, name: str) -> dict[str, str]:
         rid, target, mode = rel.get("Id"), rel.get("Target"), rel.get("TargetMode")
         if rid and target and mode != "External":
             joined = target.lstrip("/") if target.startswith("/") else str(folder / target)
-            out[rid] = _normalise(joined)
+            out[rid] = normalise_part(joined)
     return out
-
-
-def _normalise(part: str) -> str:
-    bits: list[str] = []
-    for b in part.split("/"):
-        if b == "..":
-            if bits:
-                bits.pop()
-        elif b and b != ".":
-            bits.append(b)
-    return "/".join(bits)
 
 
 def _paragraph_text(root: object) -> str:
