@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import stat
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -48,8 +49,18 @@ class BundleError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
+
+
 def is_bundle(path: Path) -> bool:
-    """Whether `path` looks like a bundle (by name, or a zip holding a bundle manifest)."""
+    """Whether `path` is a regular file that looks like a bundle (by name, or a zip holding a
+    bundle manifest). A pipe or device is never opened here (it could wait forever)."""
+    if not _regular(path):
+        return False
     if path.suffix.lower() == ".diligence":
         return True
     try:
@@ -119,6 +130,8 @@ class Bundle:
 def open_bundle(path: Path) -> Bundle:
     """Check a bundle's structure and read its JSON; BundleError says what is wrong."""
     name = path.name
+    if not _regular(path):
+        raise BundleError(name, "this is not a regular file (a folder, device, pipe or socket, or it does not exist)")
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()

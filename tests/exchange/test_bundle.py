@@ -197,3 +197,15 @@ def test_cli_export_and_import_of_a_bundle(with_documents, demo_path: Path, tmp_
     # Importing the same bundle again is refused (the evaluation exists) and adds nothing.
     assert main(["import", str(out), "--workspace", str(target)]) == 2
     assert "already exists" in capsys.readouterr().err
+
+
+def test_a_pipe_or_folder_named_like_a_bundle_is_refused_not_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    pipe = tmp_path / "incoming.diligence"
+    os.mkfifo(pipe)  # opening it would wait for a writer forever
+    folder = tmp_path / "folder.diligence"
+    folder.mkdir()
+    for path, said in ((pipe, "this is not a regular file"), (folder, "this is a folder, not a file")):
+        assert main(["import", str(path), "--workspace", str(tmp_path / "ws")]) == 2
+        assert said in capsys.readouterr().err
