@@ -9,8 +9,11 @@ unless the address says otherwise.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,10 +32,14 @@ from app.store.workspace import (
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.orm import ORMExecuteState
+    from sqlmodel import Session
 
 SCHEMES = SERVER_SCHEMES
 LOCAL_HOSTS = frozenset({"", "localhost", "127.0.0.1", "::1"})
 CONNECT_TIMEOUT_SECONDS = 10
+# The channel on which a team workspace's clients announce what they saved (LISTEN/NOTIFY).
+CHANNEL = "diligence_changes"
 # One key for PostgreSQL's advisory lock held while a workspace is created or upgraded, so two
 # clients opening an old workspace at the same moment upgrade it once.
 MIGRATION_LOCK = 0x44494C49
@@ -147,13 +154,68 @@ PasswordPrompt = Callable[[ServerAddress], "str | None"]
 
 
 class ServerWorkspace(Workspace):
-    """A workspace in a PostgreSQL database; `db` and `location` name it for people."""
+    """A workspace in a PostgreSQL database; `db` and `location` name it for people.
+
+    Every session that writes tells the other clients what it touched: a NOTIFY on CHANNEL in
+    the same transaction, which PostgreSQL delivers only if (and when) it commits.
+    """
 
     kind = "server"
 
     def __init__(self, address: ServerAddress, engine: Engine) -> None:
         super().__init__(Path(address.display), Path(address.display), engine, False, None)
         self.address = address
+        self.client_id = uuid.uuid4().hex  # so a window can skip the notices of its own saves
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        from sqlalchemy import event
+
+        with super().session() as s:
+            touched: dict[str, set[int]] = {}
+
+            def flushed(session: Session, _context: object) -> None:
+                for obj in (*session.new, *session.dirty, *session.deleted):
+                    table = getattr(obj, "__tablename__", None)
+                    if isinstance(table, str):
+                        ids = touched.setdefault(table, set())
+                        for attr in ("evaluation_id", "vendor_id", "id"):
+                            value = getattr(obj, attr, None)
+                            if isinstance(value, int):
+                                ids.add(value if attr != "id" or table == "evaluation" else -1)
+                                break
+
+            def executed(state: ORMExecuteState) -> None:
+                if state.is_insert or state.is_update or state.is_delete:
+                    table = getattr(getattr(state.statement, "table", None), "name", None)
+                    touched.setdefault(table or "*", set())
+
+            event.listen(s, "after_flush", flushed)
+            event.listen(s, "do_orm_execute", executed)
+            yield s
+            s.flush()
+            if touched:
+                self._notify(s, touched)
+
+    def _notify(self, s: Session, touched: dict[str, set[int]]) -> None:
+        from sqlalchemy import text
+
+        # Answers name their vendor; the notice names evaluations, which the pages go by.
+        evaluations = set(touched.get("evaluation", set()))
+        for table in ("vendor", "evaluator", "flag_ack"):
+            evaluations |= {i for i in touched.get(table, set()) if i > 0}
+        vendor_ids = {i for t in ("answer", "vendor_reference", "milestone", "evidence_document")
+                      for i in touched.get(t, set()) if i > 0}
+        if vendor_ids:
+            rows = s.execute(text("select distinct evaluation_id from vendor where id = any(:ids)"),
+                             {"ids": sorted(vendor_ids)})
+            evaluations |= {int(r[0]) for r in rows}
+        payload = json.dumps({"client": self.client_id, "tables": sorted(touched),
+                              "evaluations": sorted(evaluations)})
+        s.execute(text("select pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload})
+
+    def listener(self) -> ChangeListener:
+        return ChangeListener(self)
 
     @property
     def label(self) -> str:
@@ -281,3 +343,80 @@ class ServerUnavailable(WorkspaceError):
 
 class PasswordNeeded(WorkspaceError):
     """The server asked for a password that libpq could not find."""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What another client saved: the tables it wrote and the evaluations they belong to."""
+
+    tables: tuple[str, ...]
+    evaluations: tuple[int, ...]
+
+
+class ChangeListener:
+    """A connection of its own that LISTENs on CHANNEL; the app watches its socket.
+
+    `poll()` returns the notices of other clients that arrived; it raises ServerUnavailable when
+    the connection is gone (the server restarted, the network dropped); `ping()` finds that out
+    when nothing arrives. Make a new listener to reconnect.
+    """
+
+    def __init__(self, ws: ServerWorkspace) -> None:
+        from sqlalchemy.exc import DBAPIError
+
+        self.ws = ws
+        try:
+            raw = ws.engine.raw_connection()
+            con = raw.driver_connection
+            raw.detach()  # this connection is the listener's, never handed back to the pool
+        except DBAPIError as exc:
+            raise (explain_server(ws.address, exc.orig or exc) or self._lost(exc)) from None
+        except Exception as exc:  # noqa: BLE001 - the pool gave up on the server (it went away)
+            raise self._lost(exc) from None
+        assert con is not None
+        self.con: Any = con
+        self.con.autocommit = True
+        self.con.execute(f"LISTEN {CHANNEL}")
+
+    def fileno(self) -> int:
+        return int(self.con.fileno())
+
+    def _lost(self, exc: BaseException) -> ServerUnavailable:
+        error = explain_server(self.ws.address, exc)
+        return error if isinstance(error, ServerUnavailable) else ServerUnavailable(
+            f"the team server at {self.ws.address.display} cannot be reached. Nothing was saved; try again when it is back.")
+
+    def poll(self) -> list[Notice]:
+        import psycopg
+
+        found: list[Notice] = []
+        try:
+            for n in self.con.notifies(timeout=0):
+                notice = self._read(n.payload)
+                if notice is not None:
+                    found.append(notice)
+        except psycopg.Error as exc:
+            raise self._lost(exc) from None
+        return found
+
+    def _read(self, payload: str) -> Notice | None:
+        try:
+            data = json.loads(payload)
+        except ValueError:
+            return None
+        if not isinstance(data, dict) or data.get("client") == self.ws.client_id:
+            return None
+        return Notice(tuple(str(t) for t in data.get("tables", [])),
+                      tuple(int(i) for i in data.get("evaluations", []) if isinstance(i, int)))
+
+    def ping(self) -> None:
+        import psycopg
+
+        try:
+            self.con.execute("select 1")
+        except psycopg.Error as exc:
+            raise self._lost(exc) from None
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.con.close()

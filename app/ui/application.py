@@ -66,7 +66,7 @@ def run(workspace: str | None = None, smoke: bool = False, demo_if_empty: bool =
     from app.ui.workspace_actions import open_for_window, remember
 
     try:
-        ws, read_only_notice = open_for_window(workspace or default_location())
+        ws, read_only_notice = open_for_window(workspace or default_target())
     except WorkspaceError as exc:
         if smoke:
             print(f"diligence: {exc}", file=sys.stderr)
@@ -74,7 +74,7 @@ def run(workspace: str | None = None, smoke: bool = False, demo_if_empty: bool =
         from app.ui.recovery import offer_recovery
 
         # Says what is wrong and, for a damaged file with a backup, offers to restore it.
-        recovered = offer_recovery(exc, workspace or default_location())
+        recovered = offer_recovery(exc, workspace or default_target())
         if recovered is None:
             return 2
         ws, read_only_notice = recovered, recovered.read_only
@@ -142,3 +142,14 @@ def default_location() -> Path:
     from app.store.workspace import default_location as location
 
     return location()
+
+
+def default_target() -> str | Path:
+    """DILIGENCE_WORKSPACE when it is a team server's address, else the default folder."""
+    import os
+
+    from app.store.server import is_server_address
+    from app.store.workspace import ENV_VAR
+
+    env = os.environ.get(ENV_VAR, "")
+    return env if is_server_address(env) else default_location()

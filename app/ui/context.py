@@ -20,6 +20,7 @@ class AppContext(QObject):
     changes = Signal(object)  # a Changes: something was saved, and what
     status_message = Signal(str)  # a short message for the status bar
     evaluation_selected = Signal(int)  # the evaluation the user is working on
+    server_unreachable = Signal()  # a save found the team server gone (app/ui/team.py shows a banner)
 
     def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -30,6 +30,7 @@ from app.ui.tasks import Task
 if TYPE_CHECKING:
     from app.ui.audit_view import Backups
     from app.ui.export import ExportJob
+    from app.ui.team import LiveUpdates, ServerBanner
 
 __all__ = ["EXTENSIONS", "PAGES", "MainWindow", "PageSpec", "icon"]
 
@@ -47,6 +48,7 @@ class PageSpec:
 # defines `install(window: MainWindow) -> None`; `MainWindow._install_extensions` calls them.
 EXTENSIONS: tuple[str, ...] = (
     "app.ui.workspace_actions",  # File: new / open / recent workspaces, first run
+    "app.ui.team",  # File: open team workspace; which workspace; server banner; live updates
     "app.ui.export",  # File: export PDF reports
     "app.ui.questionnaires",  # File: bank import wizard, questionnaires out and in (menu, drag-and-drop)
     "app.ui.audit_view",  # Tools: audit trail, backups
@@ -127,6 +129,10 @@ class MainWindow(QMainWindow):
         self.drop_filter: QObject
         self.audit_backups: Backups
         self.help_dialog: QDialog | None = None
+        self.open_team_action: QAction  # team workspaces (app/ui/team.py)
+        self.server_banner: ServerBanner
+        self.workspace_label: QLabel
+        self.live_updates: LiveUpdates
         self.setObjectName("MainWindow")
         # The logo in the accent colour; the other icons follow the text colour.
         self.setWindowIcon(icon("diligence.svg", QPalette.ColorRole.Highlight))
@@ -276,9 +282,9 @@ class MainWindow(QMainWindow):
 
     def _install_extensions(self) -> None:
         # Imported here, not at the top: each imports this module for its type hints.
-        from app.ui import audit_view, export, help, questionnaires, workspace_actions
+        from app.ui import audit_view, export, help, questionnaires, team, workspace_actions
 
-        for module in (workspace_actions, export, questionnaires, audit_view, help):
+        for module in (workspace_actions, team, export, questionnaires, audit_view, help):
             module.install(self)
         # Extensions append to File; Quit belongs at the very bottom.
         self.file_menu.removeAction(self.quit_action)
@@ -288,9 +294,9 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         ws = self.ctx.workspace
         suffix = self.tr(" (read-only)") if ws.read_only else ""
-        name = ws.location.name or str(ws.location)
+        name = ws.label if ws.kind == "server" else ws.location.name or str(ws.location)
         self.setWindowTitle(f"{name}{suffix}[*] — Diligence")
-        self.setWindowFilePath(str(ws.location))
+        self.setWindowFilePath("" if ws.kind == "server" else str(ws.location))
         self.read_only_badge.setVisible(ws.read_only)
 
     def _show_message(self, message: str) -> None:
@@ -309,7 +315,7 @@ class MainWindow(QMainWindow):
     def _on_workspace_changed(self) -> None:
         self.refresh_pages()
         self._update_title()
-        self.statusBar().showMessage(self.tr("Opened %s") % self.ctx.workspace.location, 5000)
+        self.statusBar().showMessage(self.tr("Opened %s") % self.ctx.workspace.label, 5000)
 
     def show_read_only_notice(self) -> None:
         QMessageBox.information(

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QWidget
 from app.domain.errors import DomainError
 from app.services.changes import Changes
 from app.services.errors import EditConflict, InputError
+from app.store.server import ServerUnavailable
 from app.store.workspace import WorkspaceError
 from app.ui.context import AppContext
 
@@ -35,6 +36,8 @@ MERGE_ID = 0x4449
 
 def failure_message(ctx: AppContext, exc: Exception, *, undoing: bool) -> str:
     """What a person reads when a save fails: the service's own words, never SQL or a traceback."""
+    if isinstance(exc, ServerUnavailable):
+        ctx.server_unreachable.emit()  # the banner; the edit is dropped like any failed save
     if isinstance(exc, (InputError, DomainError, WorkspaceError)):
         return str(exc)
     if isinstance(exc, OSError):

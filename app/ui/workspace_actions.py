@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.changes import EVERYTHING
+from app.store.server import is_server_address, parse_address
 from app.store.workspace import Workspace, WorkspaceError, open_workspace
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def recent_workspaces(settings: QSettings | None = None) -> list[str]:
     return [str(x) for x in value] if isinstance(value, list) else []
 
 
-def remember(location: Path, settings: QSettings | None = None) -> None:
+def remember(location: Path | str, settings: QSettings | None = None) -> None:
     settings = settings or QSettings()
     path = str(location)
     items = [path] + [p for p in recent_workspaces(settings) if p != path]
@@ -57,6 +58,19 @@ def open_for_window(location: str | Path, create: bool = True) -> tuple[Workspac
 
     Returns (workspace, opened read-only because it is in use).
     """
+    if is_server_address(location):
+        # A team workspace: no lock and no read-only second window (the server serves everyone);
+        # the password is asked for when libpq finds none.
+        from app.ui.team import open_server
+
+        server = open_server(str(location))
+        if server is None:
+            raise WorkspaceError(f"{parse_address(str(location)).display}: no password was given; nothing was opened")
+        if server.created:
+            from app.services.banks import ensure_default_bank
+
+            ensure_default_bank(server)
+        return server, False
     ws = open_workspace(location, create=create, lock=True)
     if ws.lock is not None and not ws.lock.held:
         where = ws.location
@@ -73,6 +87,10 @@ def open_for_window(location: str | Path, create: bool = True) -> tuple[Workspac
 def switch_workspace(window: MainWindow, location: str | Path, create: bool = True) -> bool:
     """Make `location` the window's workspace; False (with a message) if it cannot be opened."""
     ctx = window.ctx
+    if is_server_address(location):
+        from app.ui.team import open_team_workspace
+
+        return open_team_workspace(window, str(location))
     target = Path(location).expanduser()
     if _same(target, ctx.workspace.location):
         ctx.say(window.tr("That workspace is already open."))
@@ -221,7 +239,7 @@ def _fill_recent(window: MainWindow, menu: QMenu) -> None:
         act = menu.addAction(path)
         from app.store.workspace import database_path
 
-        act.setEnabled(database_path(Path(path)).exists())
+        act.setEnabled(is_server_address(path) or database_path(Path(path)).exists())
         act.triggered.connect(lambda _=False, p=path: switch_workspace(window, p, create=False))
     if not paths:
         empty = menu.addAction(window.tr("No recent workspaces"))
