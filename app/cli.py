@@ -403,10 +403,11 @@ def cmd_bank_import(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from app.services.evidence import file_problems
     from app.store.workspace import HEAD, integrity_report
 
     ws = _open(args, create=False)
-    problems = integrity_report(ws)
+    problems = integrity_report(ws) or file_problems(ws)  # files only once the database reads whole
     print(f"Workspace {ws.label}")
     if ws.kind == "server":
         print("  database   PostgreSQL (team workspace)")

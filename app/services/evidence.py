@@ -464,6 +464,24 @@ def load_evidence(ws: Workspace, evaluation: str | int, with_text: bool = False)
         return evidence_in(s, _evaluation(s, evaluation), with_text)
 
 
+def file_problems(ws: Workspace) -> list[str]:
+    """Documents whose stored file is missing or damaged, for `diligence check` (file workspaces)."""
+    if ws.kind != "file":
+        return []
+    folder = documents_folder(ws)
+    with ws.session() as s:
+        bad = dict(store.missing_blob_files(s, folder))
+        if not bad:
+            return []
+        rows = s.exec(select(EvidenceDocumentRow.name, EvidenceDocumentRow.sha256, VendorRow.name, EvaluationRow.name)
+                      .join(VendorRow, col(VendorRow.id) == col(EvidenceDocumentRow.vendor_id))
+                      .join(EvaluationRow, col(EvaluationRow.id) == col(VendorRow.evaluation_id))
+                      .where(col(EvidenceDocumentRow.sha256).in_(list(bad)))
+                      .order_by(col(EvaluationRow.name), col(VendorRow.name), col(EvidenceDocumentRow.name))).all()
+    return [f"{evaluation}: {vendor}: {name} ({sha[:SHA_PREFIX]}): its file in {folder} is {bad[sha]}"
+            for name, sha, vendor, evaluation in rows]
+
+
 # ----- exchange (the .diligence bundle; services/bundles.py) -------------------------------------
 
 

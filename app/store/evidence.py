@@ -187,6 +187,21 @@ def sweep_unreferenced(s: Session, folder: Path, candidates: Iterable[str]) -> l
     return sorted(set(orphans) | {sha for sha in stored_digests(folder) - known if _stale(blob_path(folder, sha))})
 
 
+def missing_blob_files(s: Session, folder: Path) -> list[tuple[str, str]]:
+    """(digest, what is wrong) for each stored blob whose file is gone or has another size."""
+    out: list[tuple[str, str]] = []
+    for sha, size in s.execute(text("SELECT sha256, size FROM evidence_blob ORDER BY sha256")).all():
+        path = blob_path(folder, sha)
+        try:
+            found = path.stat().st_size
+        except OSError:
+            out.append((sha, "missing"))
+            continue
+        if found != size:
+            out.append((sha, f"{found:,} bytes instead of {size:,}"))
+    return out
+
+
 STRAY_AGE_SECONDS = 3600.0
 
 

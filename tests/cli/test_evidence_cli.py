@@ -99,3 +99,14 @@ def test_bad_input_names_the_problem(cli, tmp_path: Path, demo_path: Path) -> No
     code, out, _ = cli("evidence", "search", DEMO_EVALUATION, "--vendor", SIGNAL, "anything", "--json")
     assert json.loads(out) == {"vendor": SIGNAL, "query": "anything", "passages": []}
     assert not (demo_path / "documents").exists() or not any((demo_path / "documents").glob("??/*"))
+
+
+def test_check_names_a_document_whose_file_went_missing(cli, proposal: Path, demo_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("evidence", "add", DEMO_EVALUATION, "--vendor", SIGNAL, str(proposal))
+    assert cli("check")[0] == 0
+    (blob,) = (demo_path / "documents").glob("??/*")
+    blob.unlink()
+    code, out, _ = cli("check")
+    assert code == 1
+    assert (f"    {DEMO_EVALUATION}: {SIGNAL}: Proposal v2 #final.pdf ({blob.name[:12]}): its file in "
+            f"{demo_path / 'documents'} is missing") in out.splitlines()
