@@ -172,7 +172,8 @@ def _pdf_pages(path: Path, name: str, progress: Progress | None, cancel: Cancel 
             if "password" in text:
                 raise DocumentError(name, "the PDF is encrypted (password-protected); "
                                           "save a copy without a password") from None
-            raise DocumentError(name, f"the PDF is damaged and cannot be read ({exc})") from None
+            raise DocumentError(name, "the PDF is damaged and cannot be read (cut short, or not really a PDF); "
+                                      "save or download it again") from None
         try:
             if pdfium_c.FPDF_GetSecurityHandlerRevision(pdf.raw) != -1:
                 raise DocumentError(name, "the PDF is encrypted (even without an open password, "
@@ -197,8 +198,8 @@ def _pdf_pages(path: Path, name: str, progress: Progress | None, cancel: Cancel 
                 finally:
                     page.close()
             return pages
-        except pdfium.PdfiumError as exc:
-            raise DocumentError(name, f"the PDF is damaged and cannot be read ({exc})") from None
+        except pdfium.PdfiumError:
+            raise DocumentError(name, "the PDF is damaged: a page cannot be read; save or download it again") from None
         finally:
             pdf.close()
 

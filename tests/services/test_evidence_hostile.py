@@ -46,6 +46,12 @@ def _damaged_pdf(path: Path) -> Path:
     return path
 
 
+def _cut_short(path: Path) -> Path:
+    whole = make_pdf(path.with_name("whole.pdf"), [[f"Page {i}"] for i in range(1, 11)]).read_bytes()
+    path.write_bytes(whole[: len(whole) * 9 // 10])  # a download that stopped before the end
+    return path
+
+
 def _encrypted(path: Path) -> Path:
     return make_encrypted_pdf(path, make_pdf(path.with_name("plain.pdf"), [["secret terms"]]))
 
@@ -114,6 +120,7 @@ CASES: list[tuple[str, Callable[[Path], Path], str]] = [
     ("offer.docm", _docx_named_pdf, r"\.docm files can hold macros"),
     ("costs.xlsm", _xlsm, r"\.xlsm files can hold macros"),
     ("damaged.pdf", _damaged_pdf, r"the PDF is damaged and cannot be read"),
+    ("cut.pdf", _cut_short, r"the PDF is damaged and cannot be read \(cut short, or not really a PDF\)"),
     ("locked.pdf", _encrypted, r"the PDF is encrypted \(password-protected\)"),
     ("no-copy.pdf", _owner_password_only, r"the PDF is encrypted"),
     ("huge.pdf", _oversized, r"the file is 201 MB; documents over 200 MB are refused"),
