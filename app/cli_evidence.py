@@ -34,7 +34,7 @@ def document_json(d: Document) -> dict[str, Any]:
 
 def passage_json(p: Passage) -> dict[str, Any]:
     return {"vendor": p.document.vendor, "document": p.document.name, "sha256": p.document.sha256,
-            "page": p.page, "rank": p.rank, "snippet": p.snippet}
+            "page": p.page, "rank": p.rank, "snippet": p.excerpt()}
 
 
 def citation_json(c: Citation) -> dict[str, Any]:
@@ -117,7 +117,7 @@ def cmd_search(args: argparse.Namespace, open_ws: Callable[..., Any]) -> int:
         print(f"Nothing in {args.vendor}'s documents matches {args.text!r}.")
         return EXIT_OK
     for p in passages:
-        snippet = " ".join(p.snippet.split())
+        snippet = " ".join(p.excerpt().split())
         print(f"{p.document.name}, page {p.page}  ({p.document.short_hash})\n    {snippet}")
     return EXIT_OK
 

@@ -87,10 +87,16 @@ class Passage:
     rank: float
     snippet: str  # a short excerpt; the matched words are wrapped in HIGHLIGHT marks
 
+    def excerpt(self, opening: str = "[", closing: str = "]") -> str:
+        """The snippet with the matched words between `opening` and `closing` (text, not markup)."""
+        return self.snippet.replace(HIGHLIGHT[0], opening).replace(HIGHLIGHT[1], closing)
 
-# The marks `Passage.snippet` puts around matched words (plain characters, never markup: a
-# surface that shows bold replaces them; one that does not can show them as they are).
-HIGHLIGHT = ("[", "]")
+
+# The marks `Passage.snippet` puts around matched words: control characters (STX, ETX) that
+# extracted page text never holds (extraction drops control characters), so a page's own
+# brackets or quotes are never taken for marks. A surface shows bold in their place, or calls
+# `Passage.excerpt()` for plain brackets.
+HIGHLIGHT = ("\x02", "\x03")
 ELLIPSIS = "…"
 
 

@@ -141,7 +141,7 @@ def extract(path: Path, name: str | None = None, progress: Progress | None = Non
     else:
         pages = _text_pages(path, name)
     _tick(progress, cancel, 1.0, "Read")
-    return Extracted(actual, tuple(p[:MAX_PAGE_CHARS] for p in pages))
+    return Extracted(actual, tuple(_clean(p)[:MAX_PAGE_CHARS] for p in pages))
 
 
 def _describe(fmt: str | None) -> str:

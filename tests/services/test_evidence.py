@@ -112,7 +112,8 @@ def test_search_ranks_the_page_that_answers_first_and_stays_within_the_vendor(de
     assert passages[0].document.name == "proposal.pdf" and passages[0].page == 3
     assert {p.document.vendor for p in passages} == {SIGNAL}
     assert passages == sorted(passages, key=lambda p: p.rank)
-    assert "[Salesforce]" in passages[0].snippet and "[HubSpot]" in passages[0].snippet
+    assert "[Salesforce]" in passages[0].excerpt() and "[HubSpot]" in passages[0].excerpt()
+    assert "<b>Salesforce</b>" in passages[0].excerpt("<b>", "</b>")
     # FTS syntax typed by a person is searched for as words, never run as a query.
     assert evidence.search(demo, DEMO_EVALUATION, SIGNAL, 'NEAR(" OR * ^') == []
     assert evidence.search(demo, DEMO_EVALUATION, SIGNAL, "") == []
@@ -209,3 +210,15 @@ def test_undoing_remove_vendor_brings_its_documents_and_citations_back(demo, pro
     (again,) = back.citations_of(FRESH, "TR01")
     assert (again.page, again.quote, again.cited_at) == (3, cited.quote, cited.cited_at)
     assert [p.page for p in evidence.search(demo, DEMO_EVALUATION, FRESH, "HubSpot")] == [3]
+
+
+def test_a_page_s_own_brackets_are_never_taken_for_highlight_marks(demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from app.domain.evidence import HIGHLIGHT
+
+    pdf = make_pdf(tmp_path / "refs.pdf", [["See [1] and [Appendix B] for the uptime SLA figures."]])
+    evidence.add_document(demo, DEMO_EVALUATION, SIGNAL, pdf)
+    (hit,) = evidence.search(demo, DEMO_EVALUATION, SIGNAL, "uptime")
+    opening, closing = HIGHLIGHT
+    assert hit.snippet.count(opening) == hit.snippet.count(closing) == 1
+    assert f"{opening}uptime{closing}" in hit.snippet and "[Appendix B]" in hit.snippet
+    assert "[1] and [Appendix B] for the [uptime] SLA" in hit.excerpt()
