@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from app.domain import placeholders
 from app.domain.bank import Reading
 from app.domain.errors import AnswerError, DomainError
-from app.domain.evaluation import EvaluationSnapshot, EvaluatorInfo, Results, evaluate, read_edit
+from app.domain.evaluation import EvaluationSnapshot, Results, evaluate, read_edit
 from app.domain.flags import Acknowledgement
 from app.domain.merge import merge
 from app.domain.models import Answer, Vendor, long_name_problem
@@ -19,6 +19,8 @@ from app.exchange.evidence_json import DocumentDoc
 from app.services import evidence, knowledge
 from app.services.concurrency import conflict, retry_overtaken
 from app.services.errors import InputError, NotFound
+from app.services.reading import load_snapshot as load_snapshot  # one way to read an evaluation
+from app.services.reading import score as score
 from app.store import repo
 from app.store.tables import (
     AnswerRow,
@@ -150,40 +152,9 @@ def delete_evaluation(ws: Workspace, ref: str | int, actor: str | None = None) -
         s.delete(row)
 
 
-def load_snapshot(ws: Workspace, ref: str | int) -> EvaluationSnapshot:
-    with ws.session() as s:
-        return snapshot_in(s, _evaluation(s, ref))
-
-
 def snapshot_in(s: Session, ev: EvaluationRow) -> EvaluationSnapshot:
-    assert ev.id is not None
-    version = s.get(BankVersionRow, ev.bank_version_id)
-    assert version is not None
-    bank = repo.bank_from_version(s, version)
-    use_case = None
-    if ev.use_case_id is not None:
-        uc = s.get(UseCaseRow, ev.use_case_id)
-        if uc is not None:
-            use_case = repo.use_case_from_row(s, uc)
-    evaluators = [EvaluatorInfo(e.name, repo.iso(e.submitted_at)) for e in repo.evaluator_rows(s, ev.id)]
-    vendors = [repo.vendor_from_row(s, v) for v in repo.vendor_rows(s, ev.id)]
-    return EvaluationSnapshot(
-        name=ev.name,
-        organization=repo.get_organization(s),
-        bank=bank,
-        evaluators=evaluators,
-        vendors=vendors,
-        answers=[a for a, _ in repo.answers_of(s, ev.id)],
-        use_case=use_case,
-        acknowledgements=repo.acknowledgements(s, evaluation_id=ev.id),
-    )
-
-
-def score(
-    ws: Workspace, ref: str | int, section_factors: dict[str, float] | None = None, with_sensitivity: bool = True
-) -> Results:
-    snapshot = load_snapshot(ws, ref)
-    return evaluate(snapshot, knowledge.lexicons(), knowledge.synonyms(), section_factors, with_sensitivity)
+    """The evaluation as this session's transaction sees it (pending changes included)."""
+    return repo.session_reader(s).snapshot(ev)
 
 
 def results_for(snapshot: EvaluationSnapshot, section_factors: dict[str, float] | None = None) -> Results:

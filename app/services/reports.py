@@ -12,13 +12,9 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import func
-from sqlmodel import select
-
-from app.services import evaluations, knowledge
-from app.services.errors import InputError, NotFound
-from app.store import repo
-from app.store.tables import AnswerRow, EvaluatorRow, FlagAckRow, VendorRow
+from app.services import knowledge, reading
+from app.services.errors import InputError
+from app.services.files import write_atomically
 from app.store.workspace import Workspace
 
 Progress = Callable[[float, str], None]
@@ -60,9 +56,6 @@ def _write(out: Path, build: Callable[[io.BytesIO], None]) -> None:
         if isinstance(exc, Cancelled):
             raise ExportCancelled() from None
         raise
-    # Imported here: the exchange machinery behind it is not needed to lay out a report.
-    from app.services.transfer import write_atomically
-
     write_atomically(out, buffer.getvalue())
 
 
@@ -72,26 +65,7 @@ def evaluation_as_of(ws: Workspace, ref: str | int) -> date:
     The report prints this date and stamps it as the PDF's creation date, so the same
     workspace state always gives the same bytes.
     """
-    with ws.session() as s:
-        ev = repo.evaluation_by_ref(s, ref)
-        if ev is None:
-            raise NotFound(f"there is no evaluation named {ref!r}")
-        stamps: list[datetime] = [ev.created_at]
-        latest_answer = s.exec(
-            select(func.max(AnswerRow.updated_at))
-            .join(VendorRow, AnswerRow.vendor_id == VendorRow.id)  # type: ignore[arg-type]
-            .where(VendorRow.evaluation_id == ev.id)
-        ).first()
-        latest_submit = s.exec(
-            select(func.max(EvaluatorRow.submitted_at)).where(EvaluatorRow.evaluation_id == ev.id)
-        ).first()
-        latest_ack = s.exec(select(func.max(FlagAckRow.at)).where(FlagAckRow.evaluation_id == ev.id)).first()
-        for stamp in (latest_answer, latest_submit, latest_ack):
-            if isinstance(stamp, datetime):
-                stamps.append(stamp)
-            elif isinstance(stamp, str):  # SQLite aggregates may come back as text
-                stamps.append(datetime.fromisoformat(stamp))
-    return max(local_day(x) for x in stamps)
+    return max(local_day(x) for x in reading.last_changes(ws, ref))
 
 
 def local_day(stamp: datetime) -> date:
@@ -112,7 +86,7 @@ def evaluation_report(
     """Write the executive comparison PDF of an evaluation (`summary`: page 1, the decision, alone)."""
     out = check_target(Path(out))
     _say(progress, 0.02, "Scoring")
-    results = evaluations.score(ws, ref)
+    results = reading.score(ws, ref)
     as_of = evaluation_as_of(ws, ref)
     if cancel is not None and cancel():
         raise ExportCancelled()

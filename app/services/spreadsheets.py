@@ -368,14 +368,14 @@ def bank_csv(bank: Bank) -> str:
 
 
 def export_bank_csv(bank: Bank, path: Path) -> None:
-    from app.services.transfer import write_atomically
+    from app.services.files import write_atomically
 
     write_atomically(Path(path), bank_csv(bank).encode("utf-8"))
 
 
 def export_bank_xlsx(bank: Bank, path: Path) -> None:
     from app.exchange.bank_files import bank_to_xlsx
-    from app.services.transfer import write_atomically
+    from app.services.files import write_atomically
 
     write_atomically(Path(path), bank_to_xlsx(bank))
 
@@ -428,7 +428,7 @@ def export_questionnaire(ws: object, evaluation: str | int, vendor: str, out: Pa
     from app.exchange.questionnaire import QuestionnaireMeta, write_questionnaire
     from app.exchange.spreadsheet_safety import SpreadsheetError
     from app.services.errors import NotFound
-    from app.services.transfer import write_atomically
+    from app.services.files import write_atomically
     from app.store import repo
     from app.store.tables import AnswerRow, BankRow, BankVersionRow, VendorRow
 
@@ -647,7 +647,7 @@ def export_results_workbook(ws: object, evaluation: str | int, out: Path) -> Pat
     from app.exchange.results_workbook import write_results
     from app.exchange.spreadsheet_safety import SpreadsheetError
     from app.services import evaluations
-    from app.services.transfer import write_atomically
+    from app.services.files import write_atomically
     from app.store import repo
 
     results = evaluations.score(ws, evaluation)  # type: ignore[arg-type]

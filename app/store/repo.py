@@ -8,29 +8,18 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import delete, func
-from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import Select
 
 from app.domain.bank import Bank, content_hash, make_question
 from app.domain.flags import Acknowledgement
 from app.domain.models import (
-    Access,
     Answer,
-    DataSource,
-    Direction,
-    Impact,
-    ImpactKind,
-    Milestone,
     Organization,
-    Pricing,
-    Reference,
-    Stage,
-    SuccessMetric,
-    Timeline,
     UseCase,
     Vendor,
 )
+from app.store import reader
+from app.store.reader import question_row_dict
 from app.store.tables import (
     AnswerRow,
     AuditRow,
@@ -101,16 +90,7 @@ def audit(
 
 
 def get_organization(s: Session) -> Organization:
-    row = s.get(OrganizationRow, 1)
-    if row is None:
-        return Organization()
-    try:
-        stage = Stage(row.stage)
-    except ValueError:
-        stage = Stage.SCALE_UP
-    return Organization(
-        row.name, row.industry, stage, list(row.systems), list(row.infrastructure), list(row.regulations)
-    )
+    return reader.organization_of(s.get(OrganizationRow, 1))
 
 
 def save_organization(s: Session, org: Organization) -> None:
@@ -130,23 +110,7 @@ def use_case_from_row(s: Session, row: UseCaseRow) -> UseCase:
     metrics = s.exec(
         select(SuccessMetricRow).where(SuccessMetricRow.use_case_id == row.id).order_by(col(SuccessMetricRow.position))
     ).all()
-    try:
-        kind = ImpactKind(row.impact_kind)
-    except ValueError:
-        kind = ImpactKind.REVENUE
-    return UseCase(
-        title=row.title,
-        decision=row.decision,
-        actors=row.actors,
-        impact=Impact(kind, row.impact_amount, row.impact_unit),
-        data_sources=[DataSource(d.system, Access(d.access)) for d in sources],
-        success_metrics=[
-            SuccessMetric(
-                m.name, m.unit, m.baseline, m.target, Direction(m.direction), m.target_date, m.method, m.owner
-            )
-            for m in metrics
-        ],
-    )
+    return reader.use_case_of(row, sources, metrics)
 
 
 def write_use_case(s: Session, uc: UseCase, row: UseCaseRow | None = None) -> UseCaseRow:
@@ -207,23 +171,6 @@ def bank_from_version_cached(s: Session, version: BankVersionRow) -> Bank:
             _BANK_CACHE.clear()
         bank = _BANK_CACHE[key] = bank_from_version(s, version)
     return bank
-
-
-def question_row_dict(r: QuestionRow) -> dict[str, object]:
-    return {
-        "id": r.qid,
-        "section": r.section,
-        "layer": r.layer,
-        "question": r.question,
-        "type": r.type,
-        "weight": r.weight,
-        "guidance": r.guidance,
-        "options": r.options,
-        "scoring": r.scoring,
-        "knockout_min": r.knockout_min,
-        "flag_rule": r.flag_rule,
-        "allow_na": r.allow_na,
-    }
 
 
 def latest_version(s: Session, bank_id: int) -> BankVersionRow | None:
@@ -294,17 +241,7 @@ def save_bank(s: Session, bank: Bank, note: str = "", actor: str = "") -> tuple[
 def vendor_from_row(s: Session, row: VendorRow) -> Vendor:
     refs = s.exec(select(ReferenceRow).where(ReferenceRow.vendor_id == row.id).order_by(col(ReferenceRow.position))).all()
     ms = s.exec(select(MilestoneRow).where(MilestoneRow.vendor_id == row.id).order_by(col(MilestoneRow.position))).all()
-    return Vendor(
-        name=row.name,
-        industries=list(row.industries),
-        claims=row.claims,
-        references=[Reference(r.company, r.industry, r.stage, r.in_production, r.contactable) for r in refs],
-        production_deployments_in_industry=row.production_deployments,
-        timeline=Timeline(row.kickoff_to_production_months, [Milestone(m.name, m.month) for m in ms], row.timeline_description),
-        pricing=Pricing(row.pricing_model, row.pricing_amount, row.pricing_currency, list(row.pricing_assumes)),
-        assumed_infrastructure=list(row.assumed_infrastructure),
-        demo_rating=row.demo_rating,
-    )
+    return reader.vendor_of(row, refs, ms)
 
 
 def write_vendor(s: Session, evaluation_id: int, v: Vendor, row: VendorRow | None = None) -> VendorRow:
@@ -414,46 +351,17 @@ def stored_answers(s: Session, vendor_id: int) -> list[StoredAnswer]:
     ]
 
 
+def session_reader(s: Session) -> reader.Reader:
+    """Plain queries on the session's own connection, inside its transaction (pending changes flushed)."""
+    s.flush()
+    return reader.Reader(s.connection().connection.dbapi_connection)  # type: ignore[arg-type]
+
+
 def answers_of(s: Session, evaluation_id: int) -> list[tuple[Answer, str]]:
     """(answer, source) for every answer of an evaluation, in vendor/evaluator/bank order."""
-    # Plain columns, not AnswerRow entities: ORM objects cost several times more per row, and a
-    # large evaluation has tens of thousands of answers (docs/performance.md).
-    # SQLModel types select() for at most four columns; for more it builds this same Select, and
-    # the cast names the row type so the unpacking below stays checked.
-    columns = cast(
-        "Select[str, str, str, str, str, str]",
-        Select(
-            col(VendorRow.name), col(EvaluatorRow.name), col(AnswerRow.qid),
-            col(AnswerRow.value), col(AnswerRow.note), col(AnswerRow.source),
-        ),
-    )
-    stmt = (
-        columns.join(VendorRow, col(AnswerRow.vendor_id) == VendorRow.id)
-        .join(EvaluatorRow, col(AnswerRow.evaluator_id) == EvaluatorRow.id)
-        .where(VendorRow.evaluation_id == evaluation_id)
-        .order_by(col(VendorRow.position), col(VendorRow.id), col(EvaluatorRow.position), col(AnswerRow.id))
-    )
-    # Plain text columns need no result processing, so the rows come straight from the
-    # driver's cursor: SQLAlchemy's Row objects cost more than the query itself on an
-    # evaluation of 400,000 answers (docs/performance.md). Fetched in slices: a single fetch
-    # of every row holds the GIL for tens of ms, stalling the GUI thread while the app loads
-    # an evaluation on a worker.
-    conn = s.connection()
-    compiled = stmt.compile(dialect=conn.dialect)
-    params = compiled.construct_params()
-    args: Any = [params[k] for k in compiled.positiontup or ()] if compiled.positional else params
-    dbapi_error = conn.dialect.loaded_dbapi.Error
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(str(compiled), args)
-        out: list[tuple[Answer, str]] = []
-        while part := cursor.fetchmany(500):
-            out.extend((Answer(vn, en, qid, value, note), source) for vn, en, qid, value, note, source in part)
-        return out
-    except dbapi_error as exc:  # the driver's own error, wrapped as SQLAlchemy would wrap it
-        raise DBAPIError.instance(str(compiled), args, exc, dbapi_error) from exc
-    finally:
-        cursor.close()
+    # Plain columns from the driver's cursor, no ORM rows: a large evaluation has hundreds of
+    # thousands of answers (docs/performance.md).
+    return list(session_reader(s).answers(evaluation_id))
 
 
 def acknowledgements(s: Session, evaluation_id: int | None = None, engagement_id: int | None = None) -> dict[tuple[str, str], Acknowledgement]:
@@ -464,7 +372,7 @@ def acknowledgements(s: Session, evaluation_id: int | None = None, engagement_id
         stmt = stmt.where(FlagAckRow.engagement_id == engagement_id)
     out = {}
     for r in s.exec(stmt.order_by(col(FlagAckRow.id))).all():
-        out[(r.vendor, r.rule)] = Acknowledgement(r.rationale, r.by, r.at.isoformat(timespec="seconds"))
+        out[(r.vendor, r.rule)] = reader.acknowledgement_of(r)
     return out
 
 

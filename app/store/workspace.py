@@ -368,11 +368,13 @@ class Workspace:
     def engine(self) -> Engine:
         """The SQLAlchemy engine, made on first use so that opening a workspace stays cheap."""
         if self._engine is None:
-            wal = self.db.with_name(self.db.name + "-wal")
-            # Where no -wal/-shm file can be made, a file without pending changes is read as immutable.
-            immutable = self.unwritable and not (wal.exists() and wal.stat().st_size > 0)
-            self._engine = make_engine(self.db, read_only=self.read_only, immutable=immutable)
+            self._engine = make_engine(self.db, read_only=self.read_only, immutable=self.immutable_file())
         return self._engine
+
+    def immutable_file(self) -> bool:
+        """Where no -wal/-shm file can be made, a file without pending changes is read as immutable."""
+        wal = self.db.with_name(self.db.name + "-wal")
+        return self.unwritable and not (wal.exists() and wal.stat().st_size > 0)
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:

@@ -1,0 +1,359 @@
+"""Reading an evaluation with plain SQL on the database driver's own connection (no ORM).
+
+The report command, opening an evaluation in the app and the scale benchmark all read a whole
+evaluation at once. Through SQLAlchemy's ORM that costs the import of SQLAlchemy and SQLModel
+(about 0.3 s of a 1 s `diligence report`) and an object per row; here it is a handful of
+queries on a DB-API connection (docs/performance.md). The SQL is plain and portable; only the
+parameter marker differs between drivers (`?` for sqlite3, `%s` for the PostgreSQL drivers).
+
+The row-to-domain conversions below are the only ones: `app.store.repo` calls them with ORM rows,
+which carry the same attribute names, so a vendor or a use case is built the same way on both
+paths. Nothing here imports SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
+from typing import Any, Protocol
+
+from app.domain.bank import Bank, make_question
+from app.domain.evaluation import EvaluationSnapshot, EvaluatorInfo
+from app.domain.flags import Acknowledgement
+from app.domain.models import (
+    Access,
+    Answer,
+    DataSource,
+    Direction,
+    Impact,
+    ImpactKind,
+    Milestone,
+    Organization,
+    Pricing,
+    Reference,
+    Stage,
+    SuccessMetric,
+    Timeline,
+    UseCase,
+    Vendor,
+)
+from app.store.workspace import Workspace, connect, explain
+
+# Rows are fetched in slices: one fetch of every row of a large evaluation holds the GIL for
+# tens of ms, stalling the GUI thread while the app loads an evaluation on a worker.
+FETCH_SLICE = 500
+
+
+class Cursor(Protocol):
+    description: Any
+
+    def execute(self, sql: str, params: Sequence[object] = ...) -> Any: ...
+    def fetchmany(self, size: int = ...) -> list[Any]: ...
+    def close(self) -> None: ...
+
+
+class Connection(Protocol):
+    def cursor(self) -> Any: ...
+
+
+class NoSuchEvaluation(LookupError):
+    """No evaluation has that name or id (the services turn it into NotFound)."""
+
+
+# ----- values as the drivers return them -----------------------------------------------------
+# SQLite hands back JSON, dates and timestamps as text and booleans as integers; the ORM and the
+# PostgreSQL drivers hand back Python values. These accept both.
+
+
+def json_list(value: object) -> list[Any]:
+    if isinstance(value, str):
+        value = json.loads(value) if value else []
+    return list(value) if isinstance(value, list | tuple) else []
+
+
+def stamp(value: object) -> datetime | None:
+    """A stored moment, in UTC (stored naive in UTC, as the tables' UTCDateTime reads it)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if value else None
+    if not isinstance(value, datetime):
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def day(value: object) -> date | None:
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10]) if value else None
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
+
+
+def iso(value: object) -> str | None:
+    moment = stamp(value)
+    return None if moment is None else moment.isoformat(timespec="seconds")
+
+
+# ----- rows to domain objects (also used by app.store.repo with ORM rows) ---------------------
+
+
+def organization_of(row: Any | None) -> Organization:
+    if row is None:
+        return Organization()
+    try:
+        stage = Stage(row.stage)
+    except ValueError:
+        stage = Stage.SCALE_UP
+    return Organization(row.name, row.industry, stage, json_list(row.systems), json_list(row.infrastructure),
+                        json_list(row.regulations))
+
+
+def use_case_of(row: Any, sources: Sequence[Any], metrics: Sequence[Any]) -> UseCase:
+    try:
+        kind = ImpactKind(row.impact_kind)
+    except ValueError:
+        kind = ImpactKind.REVENUE
+    return UseCase(
+        title=row.title,
+        decision=row.decision,
+        actors=row.actors,
+        impact=Impact(kind, row.impact_amount, row.impact_unit),
+        data_sources=[DataSource(d.system, Access(d.access)) for d in sources],
+        success_metrics=[
+            SuccessMetric(
+                m.name, m.unit, m.baseline, m.target, Direction(m.direction), day(m.target_date), m.method, m.owner
+            )
+            for m in metrics
+        ],
+    )
+
+
+def vendor_of(row: Any, references: Sequence[Any], milestones: Sequence[Any]) -> Vendor:
+    return Vendor(
+        name=row.name,
+        industries=json_list(row.industries),
+        claims=row.claims,
+        references=[Reference(r.company, r.industry, r.stage, bool(r.in_production), bool(r.contactable))
+                    for r in references],
+        production_deployments_in_industry=row.production_deployments,
+        timeline=Timeline(row.kickoff_to_production_months, [Milestone(m.name, m.month) for m in milestones],
+                          row.timeline_description),
+        pricing=Pricing(row.pricing_model, row.pricing_amount, row.pricing_currency, json_list(row.pricing_assumes)),
+        assumed_infrastructure=json_list(row.assumed_infrastructure),
+        demo_rating=row.demo_rating,
+    )
+
+
+def question_row_dict(r: Any) -> dict[str, object]:
+    return {
+        "id": r.qid,
+        "section": r.section,
+        "layer": r.layer,
+        "question": r.question,
+        "type": r.type,
+        "weight": r.weight,
+        "guidance": r.guidance,
+        "options": r.options,
+        "scoring": r.scoring,
+        "knockout_min": r.knockout_min,
+        "flag_rule": r.flag_rule,
+        "allow_na": bool(r.allow_na),
+    }
+
+
+def acknowledgement_of(row: Any) -> Acknowledgement:
+    return Acknowledgement(row.rationale, row.by, iso(row.at) or "")
+
+
+# ----- queries -------------------------------------------------------------------------------
+
+
+class Reader:
+    """Plain queries on one DB-API connection (the caller opens and closes it)."""
+
+    def __init__(self, con: Connection) -> None:
+        self.con = con
+        # sqlite3 takes `?`; psycopg and the other PostgreSQL drivers take `%s`.
+        self.marker = "?" if isinstance(con, sqlite3.Connection) else "%s"
+
+    def _cursor(self, sql: str, params: Sequence[object]) -> Any:
+        cursor = self.con.cursor()
+        try:
+            cursor.execute(sql.replace("?", self.marker), tuple(params))
+        except BaseException:
+            cursor.close()
+            raise
+        return cursor
+
+    def tuples(self, sql: str, *params: object) -> Iterator[tuple[Any, ...]]:
+        cursor = self._cursor(sql, params)
+        try:
+            while part := cursor.fetchmany(FETCH_SLICE):
+                yield from part
+        finally:
+            cursor.close()
+
+    def rows(self, sql: str, *params: object) -> list[SimpleNamespace]:
+        cursor = self._cursor(sql, params)
+        try:
+            names = [d[0] for d in cursor.description]
+            out: list[SimpleNamespace] = []
+            while part := cursor.fetchmany(FETCH_SLICE):
+                out.extend(SimpleNamespace(**dict(zip(names, values, strict=True))) for values in part)
+            return out
+        finally:
+            cursor.close()
+
+    def first(self, sql: str, *params: object) -> SimpleNamespace | None:
+        found = self.rows(sql, *params)
+        return found[0] if found else None
+
+    # --- an evaluation ---
+
+    def evaluation(self, ref: str | int) -> SimpleNamespace:
+        """The evaluation row by id (an int or digits) or by name, like `repo.evaluation_by_ref`."""
+        columns = "SELECT id, name, use_case_id, bank_version_id, created_at FROM evaluation"
+        if isinstance(ref, int) or ref.isdigit():
+            row = self.first(f"{columns} WHERE id = ?", int(ref))
+            if row is not None:
+                return row
+        row = self.first(f"{columns} WHERE name = ?", str(ref))
+        if row is None:
+            raise NoSuchEvaluation(ref)
+        return row
+
+    def organization(self) -> Organization:
+        return organization_of(self.first(
+            "SELECT name, industry, stage, systems, infrastructure, regulations FROM organization WHERE id = 1"))
+
+    def bank(self, version_id: int) -> Bank:
+        head = self.first(
+            "SELECT bank.name AS name, bank_version.version AS version FROM bank_version "
+            "JOIN bank ON bank.id = bank_version.bank_id WHERE bank_version.id = ?", version_id)
+        assert head is not None
+        rows = self.rows(
+            "SELECT qid, section, layer, question, type, weight, guidance, options, scoring, knockout_min, "
+            "flag_rule, allow_na FROM question WHERE bank_version_id = ? ORDER BY position", version_id)
+        return Bank(head.name, tuple(make_question(question_row_dict(r)) for r in rows), head.version)
+
+    def use_case(self, use_case_id: int) -> UseCase | None:
+        row = self.first("SELECT title, decision, actors, impact_kind, impact_amount, impact_unit "
+                         "FROM use_case WHERE id = ?", use_case_id)
+        if row is None:
+            return None
+        sources = self.rows("SELECT system, access FROM data_source WHERE use_case_id = ? ORDER BY position",
+                            use_case_id)
+        metrics = self.rows("SELECT name, unit, baseline, target, direction, target_date, method, owner "
+                            "FROM success_metric WHERE use_case_id = ? ORDER BY position", use_case_id)
+        return use_case_of(row, sources, metrics)
+
+    def evaluators(self, evaluation_id: int) -> list[EvaluatorInfo]:
+        return [EvaluatorInfo(r.name, iso(r.submitted_at)) for r in self.rows(
+            "SELECT name, submitted_at FROM evaluator WHERE evaluation_id = ? ORDER BY position, id", evaluation_id)]
+
+    def vendors(self, evaluation_id: int) -> list[Vendor]:
+        """Every vendor with its references and milestones: three queries, whatever the count."""
+        rows = self.rows(
+            "SELECT id, name, industries, claims, production_deployments, kickoff_to_production_months, "
+            "timeline_description, pricing_model, pricing_amount, pricing_currency, pricing_assumes, "
+            "assumed_infrastructure, demo_rating FROM vendor WHERE evaluation_id = ? ORDER BY position, id",
+            evaluation_id)
+        refs: dict[int, list[SimpleNamespace]] = defaultdict(list)
+        for r in self.rows(
+            "SELECT r.vendor_id AS vendor_id, r.company AS company, r.industry AS industry, r.stage AS stage, "
+            "r.in_production AS in_production, r.contactable AS contactable FROM vendor_reference r "
+            "JOIN vendor v ON v.id = r.vendor_id WHERE v.evaluation_id = ? ORDER BY r.position, r.id",
+            evaluation_id,
+        ):
+            refs[r.vendor_id].append(r)
+        milestones: dict[int, list[SimpleNamespace]] = defaultdict(list)
+        for m in self.rows(
+            "SELECT m.vendor_id AS vendor_id, m.name AS name, m.month AS month FROM milestone m "
+            "JOIN vendor v ON v.id = m.vendor_id WHERE v.evaluation_id = ? ORDER BY m.position, m.id",
+            evaluation_id,
+        ):
+            milestones[m.vendor_id].append(m)
+        return [vendor_of(v, refs.get(v.id, []), milestones.get(v.id, [])) for v in rows]
+
+    def answers(self, evaluation_id: int) -> Iterator[tuple[Answer, str]]:
+        """(answer, source) for every answer, in vendor/evaluator/bank order."""
+        for vn, en, qid, value, note, source in self.tuples(
+            "SELECT vendor.name, evaluator.name, answer.qid, answer.value, answer.note, answer.source "
+            "FROM answer JOIN vendor ON answer.vendor_id = vendor.id "
+            "JOIN evaluator ON answer.evaluator_id = evaluator.id WHERE vendor.evaluation_id = ? "
+            "ORDER BY vendor.position, vendor.id, evaluator.position, answer.id",
+            evaluation_id,
+        ):
+            yield Answer(vn, en, qid, value, note), source
+
+    def acknowledgements(self, evaluation_id: int | None = None,
+                         engagement_id: int | None = None) -> dict[tuple[str, str], Acknowledgement]:
+        where, params = [], []
+        if evaluation_id is not None:
+            where.append("evaluation_id = ?")
+            params.append(evaluation_id)
+        if engagement_id is not None:
+            where.append("engagement_id = ?")
+            params.append(engagement_id)
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        return {(r.vendor, r.rule): acknowledgement_of(r) for r in self.rows(
+            f'SELECT vendor, rule, rationale, "by", "at" FROM flag_ack{clause} ORDER BY id', *params)}
+
+    def snapshot(self, ev: Any) -> EvaluationSnapshot:
+        """The whole evaluation `ev` (a row with id, name, bank_version_id, use_case_id)."""
+        return EvaluationSnapshot(
+            name=ev.name,
+            organization=self.organization(),
+            bank=self.bank(ev.bank_version_id),
+            evaluators=self.evaluators(ev.id),
+            vendors=self.vendors(ev.id),
+            answers=[a for a, _ in self.answers(ev.id)],
+            use_case=None if ev.use_case_id is None else self.use_case(ev.use_case_id),
+            acknowledgements=self.acknowledgements(evaluation_id=ev.id),
+        )
+
+    def last_changes(self, evaluation_id: int) -> list[datetime]:
+        """When the evaluation was made and its latest answer, submission and acknowledgement."""
+        found = []
+        for sql in (
+            "SELECT created_at FROM evaluation WHERE id = ?",
+            "SELECT MAX(answer.updated_at) FROM answer JOIN vendor ON answer.vendor_id = vendor.id "
+            "WHERE vendor.evaluation_id = ?",
+            "SELECT MAX(submitted_at) FROM evaluator WHERE evaluation_id = ?",
+            'SELECT MAX("at") FROM flag_ack WHERE evaluation_id = ?',
+        ):
+            for (value,) in self.tuples(sql, evaluation_id):
+                moment = stamp(value)
+                if moment is not None:
+                    found.append(moment)
+        return found
+
+
+@contextlib.contextmanager
+def reading(ws: Workspace) -> Iterator[Reader]:
+    """A Reader on a connection of its own to the workspace, closed afterwards.
+
+    A workspace file is read through the standard sqlite3 module, so SQLAlchemy is not imported;
+    any other workspace (a server) lends a connection of its engine's pool. A damaged file
+    surfaces as the WorkspaceError the ORM path gives.
+    """
+    if getattr(ws, "kind", "file") != "file":
+        raw = ws.engine.raw_connection()
+        try:
+            yield Reader(raw)
+        finally:
+            raw.close()
+        return
+    con = connect(ws.db, read_only=ws.read_only, immutable=ws.immutable_file())
+    try:
+        con.execute("BEGIN")  # every query sees the same state, even while another process writes
+        yield Reader(con)
+    except sqlite3.DatabaseError as exc:
+        raise (explain(ws.db, exc) or exc) from exc
+    finally:
+        con.rollback()
+        con.close()
