@@ -15,6 +15,7 @@ phrases, abstract nouns, vague verbs, and common words of other languages.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -349,6 +350,12 @@ def _quote(words: list[str]) -> str:
     return ", ".join(f"“{w}”" for w in dict.fromkeys(words))
 
 
+@functools.lru_cache(maxsize=4)
+def _reader(lex: Lexicons) -> _Reader:
+    """One reader per word list: it stems every abstract noun and vague verb once, not per title."""
+    return _Reader(lex)
+
+
 def check_title(title: str, lex: Lexicons) -> SpecificityResult:
     text = title.strip()
     if not text:
@@ -363,7 +370,7 @@ def check_title(title: str, lex: Lexicons) -> SpecificityResult:
              "title, or judge it yourself: does it name an action on countable things, for whom, "
              "with a scope, cadence or threshold?",),
         )
-    s = _Reader(lex).read(text)
+    s = _reader(lex).read(text)
     reasons: list[str] = []
     if s.question:
         reasons.append(

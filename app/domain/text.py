@@ -27,6 +27,7 @@ def words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude, deterministic stem so inflections meet: 'transforming', 'transformed' and
     'transform' give one stem, as do 'sprints'/'sprint', 'agreed'/'agree', 'customer's'/'customer'.
@@ -58,6 +59,7 @@ _BRITISH = ((re.compile(r"(?<=\w{3})is(e|es|ed|ing|ation|ations)$"), r"iz\1"), (
             (re.compile(r"(?<=\w{3})our(s)?$"), r"or\1"), (re.compile(r"(?<=\w{3})tre(s)?$"), r"ter\1"))
 
 
+@lru_cache(maxsize=65536)
 def american_spelling(word: str) -> str:
     """American spelling of a British word form ('prioritising' -> 'prioritizing', 'colour' -> 'color')."""
     for pattern, repl in _BRITISH:

@@ -11,7 +11,13 @@ from app.domain.merge import merge_keyed
 from app.paths import data_dir
 from app.services.concurrency import conflict, retry_overtaken
 from app.services.errors import NotFound
-from app.store.repo import bank_from_version, claim, latest_version, save_bank
+from app.store.repo import (
+    bank_from_version,
+    bank_from_version_cached,
+    claim,
+    latest_version,
+    save_bank,
+)
 from app.store.tables import BankRow, BankVersionRow, QuestionRow
 from app.store.workspace import Workspace, current_user
 
@@ -87,7 +93,7 @@ def get_bank_version(ws: Workspace, version_id: int) -> Bank:
         v = s.get(BankVersionRow, version_id)
         if v is None:
             raise NotFound(f"there is no bank version {version_id}")
-        return bank_from_version(s, v)
+        return bank_from_version_cached(s, v)  # versions never change: parsed once per process
 
 
 _QUESTION_WORDS = {"questions": "question", "knockout_min": "knockout minimum", "flag_rule": "red-flag rule",

@@ -69,9 +69,10 @@ def other_answers(snapshot: EvaluationSnapshot, vendor: str, evaluator: str) -> 
     order = {e.name: i for i, e in enumerate(snapshot.evaluators)}
     shown = {e.name for e in snapshot.evaluators if may_see(snapshot, evaluator, e.name)} | {SELF_ASSESSMENT}
     out: dict[str, list[tuple[str, str]]] = {}
-    for a in sorted(snapshot.answers, key=lambda a: order.get(a.evaluator, 0)):
-        if a.vendor != vendor or a.evaluator == evaluator or not a.value or a.evaluator not in shown:
-            continue
+    # Filtered before sorting: the snapshot holds every vendor's answers (12,000 and more).
+    mine = [a for a in snapshot.answers
+            if a.vendor == vendor and a.evaluator != evaluator and a.value and a.evaluator in shown]
+    for a in sorted(mine, key=lambda a: order.get(a.evaluator, 0)):
         out.setdefault(a.question, []).append((a.evaluator, a.value))
     if blind and not out:
         return None

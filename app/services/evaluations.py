@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.domain import placeholders
@@ -19,7 +18,11 @@ from app.exchange.evidence_json import DocumentDoc
 from app.services import evidence, knowledge
 from app.services.concurrency import conflict, retry_overtaken
 from app.services.errors import InputError, NotFound
-from app.services.reading import load_snapshot as load_snapshot  # one way to read an evaluation
+
+# One way to read evaluations, without the ORM (app/services/reading.py):
+from app.services.reading import EvaluationSummary as EvaluationSummary
+from app.services.reading import list_evaluations as list_evaluations
+from app.services.reading import load_snapshot as load_snapshot
 from app.services.reading import score as score
 from app.store import repo
 from app.store.tables import (
@@ -29,23 +32,10 @@ from app.store.tables import (
     EvaluationRow,
     EvaluatorRow,
     FlagAckRow,
-    UseCaseRow,
     VendorRow,
 )
 from app.store.tables import now as utcnow
 from app.store.workspace import Workspace, current_user
-
-
-@dataclass(frozen=True)
-class EvaluationSummary:
-    id: int
-    name: str
-    use_case: str
-    bank: str
-    bank_version: int
-    vendors: int
-    evaluators: int
-    created_at: str
 
 
 def _evaluation(s: Session, ref: str | int) -> EvaluationRow:
@@ -53,36 +43,6 @@ def _evaluation(s: Session, ref: str | int) -> EvaluationRow:
     if row is None:
         raise NotFound(f"there is no evaluation named {ref!r}")
     return row
-
-
-def list_evaluations(ws: Workspace) -> list[EvaluationSummary]:
-    with ws.session() as s:
-        vendor_counts = dict(
-            s.exec(select(VendorRow.evaluation_id, func.count()).group_by(col(VendorRow.evaluation_id))).all()
-        )
-        evaluator_counts = dict(
-            s.exec(select(EvaluatorRow.evaluation_id, func.count()).group_by(col(EvaluatorRow.evaluation_id))).all()
-        )
-        stmt = (
-            select(EvaluationRow, BankRow.name, BankVersionRow.version, UseCaseRow.title)
-            .join(BankVersionRow, EvaluationRow.bank_version_id == BankVersionRow.id)  # type: ignore[arg-type]
-            .join(BankRow, BankVersionRow.bank_id == BankRow.id)  # type: ignore[arg-type]
-            .join(UseCaseRow, EvaluationRow.use_case_id == UseCaseRow.id, isouter=True)  # type: ignore[arg-type]
-            .order_by(col(EvaluationRow.created_at).desc(), col(EvaluationRow.id).desc())
-        )
-        return [
-            EvaluationSummary(
-                e.id or 0,
-                e.name,
-                title or "",
-                bname,
-                ver,
-                int(vendor_counts.get(e.id or 0, 0)),
-                int(evaluator_counts.get(e.id or 0, 0)),
-                e.created_at.isoformat(timespec="seconds"),
-            )
-            for e, bname, ver, title in s.exec(stmt).all()
-        ]
 
 
 def evaluation_id(ws: Workspace, ref: str | int) -> int:

@@ -8,6 +8,7 @@ so the app, the CLI and the report all load an evaluation the same way.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from app.domain.evaluation import EvaluationSnapshot, Results, evaluate
@@ -15,6 +16,26 @@ from app.services import knowledge
 from app.services.errors import NotFound
 from app.store.reader import NoSuchEvaluation, reading
 from app.store.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class EvaluationSummary:
+    id: int
+    name: str
+    use_case: str
+    bank: str
+    bank_version: int
+    vendors: int
+    evaluators: int
+    created_at: str
+
+
+def list_evaluations(ws: Workspace) -> list[EvaluationSummary]:
+    """Every evaluation, newest first, with its counts (the pickers list it on the GUI thread)."""
+    with reading(ws) as r:
+        return [EvaluationSummary(e.id, e.name, e.use_case or "", e.bank, e.bank_version, e.vendors,
+                                  e.evaluators, e.created_at.isoformat(timespec="seconds"))
+                for e in r.evaluation_list()]
 
 
 def load_snapshot(ws: Workspace, ref: str | int) -> EvaluationSnapshot:

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import update as sql_update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from app.domain.merge import merge
 from app.domain.models import UseCase
@@ -90,13 +90,14 @@ def as_json(uc: UseCase) -> dict[str, Any]:
 
 
 def list_use_cases(ws: Workspace) -> list[UseCaseSummary]:
+    from app.store.reader import reading
+
+    with reading(ws) as r:
+        found = r.use_cases()  # plain SQL: the list is read on the GUI thread when the page shows
     out = []
-    with ws.session() as s:
-        rows = s.exec(select(UseCaseRow).order_by(col(UseCaseRow.position), col(UseCaseRow.id))).all()
-        for row in rows:
-            assert row.id is not None
-            result = check(repo.use_case_from_row(s, row))
-            out.append(UseCaseSummary(row.id, row.title, result.verdict.value, result.score))
+    for use_case_id, uc in found:
+        result = check(uc)
+        out.append(UseCaseSummary(use_case_id, uc.title, result.verdict.value, result.score))
     return out
 
 

@@ -226,6 +226,22 @@ class Reader:
             raise NoSuchEvaluation(ref)
         return row
 
+    def evaluation_list(self) -> list[SimpleNamespace]:
+        """Every evaluation, newest first: id, name, created_at, bank, bank_version, use_case,
+        vendors and evaluators (counts)."""
+        rows = self.rows(
+            "SELECT e.id AS id, e.name AS name, e.created_at AS created_at, b.name AS bank, "
+            "bv.version AS bank_version, uc.title AS use_case, "
+            "(SELECT COUNT(*) FROM vendor v WHERE v.evaluation_id = e.id) AS vendors, "
+            "(SELECT COUNT(*) FROM evaluator x WHERE x.evaluation_id = e.id) AS evaluators "
+            "FROM evaluation e JOIN bank_version bv ON bv.id = e.bank_version_id "
+            "JOIN bank b ON b.id = bv.bank_id LEFT JOIN use_case uc ON uc.id = e.use_case_id "
+            "ORDER BY e.created_at DESC, e.id DESC")
+        for r in rows:
+            r.created_at = stamp(r.created_at)
+            r.vendors, r.evaluators = int(r.vendors), int(r.evaluators)
+        return rows
+
     def organization(self) -> Organization:
         return organization_of(self.first(
             "SELECT name, industry, stage, systems, infrastructure, regulations FROM organization WHERE id = 1"))
@@ -239,6 +255,19 @@ class Reader:
             "SELECT qid, section, layer, question, type, weight, guidance, options, scoring, knockout_min, "
             "flag_rule, allow_na FROM question WHERE bank_version_id = ? ORDER BY position", version_id)
         return Bank(head.name, tuple(make_question(question_row_dict(r)) for r in rows), head.version)
+
+    def use_cases(self) -> list[tuple[int, UseCase]]:
+        """Every use case with its id, in list order: three queries, whatever the count."""
+        rows = self.rows("SELECT id, title, decision, actors, impact_kind, impact_amount, impact_unit "
+                         "FROM use_case ORDER BY position, id")
+        sources: dict[int, list[SimpleNamespace]] = defaultdict(list)
+        for d in self.rows("SELECT use_case_id, system, access FROM data_source ORDER BY position, id"):
+            sources[d.use_case_id].append(d)
+        metrics: dict[int, list[SimpleNamespace]] = defaultdict(list)
+        for m in self.rows("SELECT use_case_id, name, unit, baseline, target, direction, target_date, method, owner "
+                           "FROM success_metric ORDER BY position, id"):
+            metrics[m.use_case_id].append(m)
+        return [(r.id, use_case_of(r, sources.get(r.id, []), metrics.get(r.id, []))) for r in rows]
 
     def use_case(self, use_case_id: int) -> UseCase | None:
         row = self.first("SELECT title, decision, actors, impact_kind, impact_amount, impact_unit "

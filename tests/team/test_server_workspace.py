@@ -99,3 +99,17 @@ def test_addresses_are_shown_without_secrets_and_unknown_options_refused() -> No
         parse_address("postgresql://ann@db.example.org/diligence?sslpassword=x")
     with pytest.raises(WorkspaceError, match="does not name a database"):
         parse_address("postgresql://ann@db.example.org/")
+
+
+def test_the_report_read_from_a_server_prints_what_a_folder_prints(pg_url: str, tmp_path: Path) -> None:
+    import pdfplumber
+
+    texts = []
+    for n, where in enumerate((tmp_path / "ws", pg_url)):
+        assert run("demo", workspace=where).returncode == 0
+        out = tmp_path / f"report-{n}.pdf"
+        r = run("report", DEMO_EVALUATION, "--out", str(out), workspace=where)
+        assert r.returncode == 0, r.stderr
+        with pdfplumber.open(out) as pdf:
+            texts.append([page.extract_text() for page in pdf.pages])
+    assert texts[0] == texts[1] and "Signal & Scale" in texts[0][0]

@@ -88,6 +88,27 @@ def test_task_reports_errors_and_progress_and_can_be_cancelled(qtbot) -> None:
     assert results == [] and not task.busy
 
 
+def test_progress_reaches_the_window_once_per_percent_and_every_message(qtbot) -> None:
+    # A report reports once per flowable; the dialog needs a whole percent or a new message.
+    task = Task()
+    seen: list[tuple[float, str]] = []
+    task.progressed.connect(lambda f, m: seen.append((f, m)))
+
+    def chatty(progress, cancelled) -> str:
+        for i in range(2000):
+            progress(i / 2000, "Laying out pages")
+        progress(0.999, "Writing")
+        return "done"
+
+    with qtbot.waitSignal(task.finished):
+        task.run(chatty, lambda r: None, progress=True)
+    assert wait_for_workers()
+    qtbot.wait(0)
+    assert len(seen) == 101
+    assert seen[0] == (0.0, "Laying out pages") and seen[-1] == (0.999, "Writing")
+    assert [int(f * 100) for f, _ in seen[:-1]] == list(range(100))
+
+
 # ----- Evaluate ------------------------------------------------------------------------------
 
 
