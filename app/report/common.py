@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
@@ -32,6 +33,11 @@ from reportlab.platypus import (
 from app.domain.evaluation import format_total
 from app.domain.wording import share_words
 from app.paths import resources_dir
+
+# ReportLab checks every attribute set on a chart shape against a type table (11,000 checks in a
+# 10-vendor report, ~7 % of its layout time). Our charts are built by code whose PDFs the tests
+# read back, so the check is switched off as ReportLab's settings offer (docs/performance.md).
+rl_config.shapeChecking = 0
 
 FONT = "DiligenceSans"
 FONT_BOLD = "DiligenceSans-Bold"

@@ -169,6 +169,24 @@ def acknowledgement_of(row: Any) -> Acknowledgement:
     return Acknowledgement(row.rationale, row.by, iso(row.at) or "")
 
 
+# ----- parsed bank versions ------------------------------------------------------------------
+# A bank version never changes once saved, so each is parsed once per process, whichever path
+# reads it first (loading an evaluation on a worker, or recording an answer on the GUI thread).
+_BANK_CACHE: dict[tuple[str, int, str], Bank] = {}
+
+
+def cached_bank(key: tuple[str, int, str]) -> Bank | None:
+    """The parsed bank for (bank name, version number, content hash), if parsed before."""
+    return _BANK_CACHE.get(key)
+
+
+def keep_bank(key: tuple[str, int, str], bank: Bank) -> Bank:
+    if len(_BANK_CACHE) > 32:
+        _BANK_CACHE.clear()
+    _BANK_CACHE[key] = bank
+    return bank
+
+
 # ----- queries -------------------------------------------------------------------------------
 
 
@@ -248,13 +266,17 @@ class Reader:
 
     def bank(self, version_id: int) -> Bank:
         head = self.first(
-            "SELECT bank.name AS name, bank_version.version AS version FROM bank_version "
-            "JOIN bank ON bank.id = bank_version.bank_id WHERE bank_version.id = ?", version_id)
+            "SELECT bank.name AS name, bank_version.version AS version, bank_version.hash AS hash "
+            "FROM bank_version JOIN bank ON bank.id = bank_version.bank_id WHERE bank_version.id = ?", version_id)
         assert head is not None
+        key = (head.name, head.version, head.hash)
+        found = cached_bank(key)
+        if found is not None:
+            return found
         rows = self.rows(
             "SELECT qid, section, layer, question, type, weight, guidance, options, scoring, knockout_min, "
             "flag_rule, allow_na FROM question WHERE bank_version_id = ? ORDER BY position", version_id)
-        return Bank(head.name, tuple(make_question(question_row_dict(r)) for r in rows), head.version)
+        return keep_bank(key, Bank(head.name, tuple(make_question(question_row_dict(r)) for r in rows), head.version))
 
     def use_cases(self) -> list[tuple[int, UseCase]]:
         """Every use case with its id, in list order: three queries, whatever the count."""

@@ -157,19 +157,14 @@ def bank_from_version(s: Session, version: BankVersionRow) -> Bank:
     return Bank(bank.name, questions, version.version)
 
 
-_BANK_CACHE: dict[tuple[str, int, str], Bank] = {}
-
-
 def bank_from_version_cached(s: Session, version: BankVersionRow) -> Bank:
-    """Bank versions never change, so a parsed version can be kept (keyed by id and hash)."""
+    """Bank versions never change, so a parsed version is kept (shared with app.store.reader)."""
     owner = s.get(BankRow, version.bank_id)
     assert owner is not None
     key = (owner.name, version.version, version.hash)
-    bank = _BANK_CACHE.get(key)
+    bank = reader.cached_bank(key)
     if bank is None:
-        if len(_BANK_CACHE) > 32:
-            _BANK_CACHE.clear()
-        bank = _BANK_CACHE[key] = bank_from_version(s, version)
+        bank = reader.keep_bank(key, bank_from_version(s, version))
     return bank
 
 

@@ -87,3 +87,20 @@ def test_the_report_command_loads_neither_sqlalchemy_nor_sqlmodel(demo_path: Pat
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert "LOADED []" in r.stdout, r.stdout[-500:] + r.stderr
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_a_bank_version_is_parsed_once_and_a_new_version_is_read_afresh(demo: Workspace) -> None:
+    from dataclasses import replace
+
+    from app.services import banks
+
+    first = evaluations.load_snapshot(demo, DEMO_EVALUATION).bank
+    assert evaluations.load_snapshot(demo, DEMO_EVALUATION).bank is first  # shared, not re-parsed
+    assert banks.get_bank(demo, first.name, first.version) is first  # the Banks page shares it too
+    q = first.questions[0]
+    edited = replace(first, questions=(replace(q, question=q.question + " (edited)"), *first.questions[1:]))
+    _vid, number, created = banks.save(demo, edited, note="edited")
+    assert created and number == first.version + 1
+    latest = banks.get_bank(demo, first.name)
+    assert latest.version == number and latest.questions[0].question.endswith("(edited)")
+    assert banks.get_bank(demo, first.name, first.version).questions[0].question == q.question
