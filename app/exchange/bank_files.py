@@ -449,7 +449,7 @@ def _choose_sheet(book: Workbook, visible: Sequence[SheetInfo], file: str) -> tu
     best = ranked[0]
     close = [c for c in ranked[1:] if c[0] * 4 >= best[0]]
     if close:
-        listed = ", ".join(f'"{s.name}" ({n} rows)' for n, _, s in ranked[:12])
+        listed = ", ".join(f'"{s.name}" ({plural(n, "row")})' for n, _, s in ranked[:12])
         raise SheetChoiceNeeded(
             file,
             f"several sheets hold questions: {listed}; choose one with --sheet, or repeat --sheet to import several into one bank",
@@ -632,7 +632,7 @@ def analyse(
     hrow: int | None
     if header_row is not None:
         if header_row < 1 or header_row > max(len(table.rows), 1):
-            raise SpreadsheetError(table.where(), f"--header-row {header_row} is outside the sheet (it has {len(table.rows)} rows)")
+            raise SpreadsheetError(table.where(), f"--header-row {header_row} is outside the sheet (it has {plural(len(table.rows), 'row')})")
         hrow = header_row
     else:
         hrow = detected if detected is not None else (1 if table.rows else None)

@@ -37,7 +37,9 @@ _XM_F = re.compile(rb"<(?:\w+:)?f>(.*?)</(?:\w+:)?f>", re.DOTALL)
 _XM_SQREF = re.compile(rb"<(?:\w+:)?sqref>(.*?)</(?:\w+:)?sqref>", re.DOTALL)
 _FORMULA_CELL = re.compile(
     rb"<(?:\w+:)?c\s+r=\"([A-Z]{1,3})(\d+)\"([^>]*)>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)\s*"
-    rb"(<(?:\w+:)?v\b[^>]*?>(.*?)</(?:\w+:)?v>|<(?:\w+:)?v\b[^>]*?/>)?",
+    # An empty <v/> must not be read as an opening tag: the search for "</v>" would run on to the
+    # next cell's value (a wrong result, and quadratic time on sheets of uncalculated formulas).
+    rb"(<(?:\w+:)?v\b[^>/]*>(.*?)</(?:\w+:)?v>|<(?:\w+:)?v\b[^>]*/>)?",
     re.DOTALL,
 )
 _HYPERLINK_ARG = re.compile(r'HYPERLINK\(\s*"((?:[^"]|"")*)"', re.IGNORECASE)

@@ -140,3 +140,28 @@ def _submit(ws: Path, evaluation: str, evaluator: str) -> None:
         evaluations.set_submitted(opened, evaluation, evaluator)
     finally:
         opened.close()
+
+
+def test_a_vendors_hecvat_comes_back_from_every_topic_sheet_in_one_command(tmp_path: Path) -> None:
+    from tests.exchange import world
+
+    ws = tmp_path / "ws"
+    blank = world.hecvat4(tmp_path / "hecvat4.xlsx")
+    sheets = ["--sheet", "START HERE", "--sheet", "Organization", "--sheet", "AI"]
+    _ok("bank", "import", str(blank), "--name", "HECVAT", *sheets, "--points", "AWS=5", workspace=ws)
+    _ok("evaluation", "create", "Campus", "--bank", "HECVAT", "--vendor", "Acme", workspace=ws)
+    filled = tmp_path / "acme-hecvat.xlsx"
+    filled.write_bytes(blank.read_bytes())
+    given = world.fill_hecvat4(filled)
+    assert len(given) == world.hecvat4_count()
+    r = _cli("answers", "import", str(filled), "--evaluation", "Campus", "--vendor", "Acme", workspace=ws)
+    assert r.returncode == 0, r.stderr
+    # Every answer, from three sheets; START HERE labels its answer column only below its first
+    # questions; the institution's evaluation sheet repeats the ids beside "Compliant Response"
+    # ("Yes" everywhere): it is not the vendor's and is skipped, so no "No" is overwritten.
+    assert r.stdout.startswith(f"Imported {world.hecvat4_count()} answers for 'Acme'"), r.stdout
+    assert "0 unanswered" in r.stdout
+    assert 'sheet "Institution Evaluation": its answer column is headed \'Compliant Response\'' in r.stderr
+    stored = dict(_sql(ws, "select qid, value from answer"))
+    expected = {qid: {"Yes": "yes", "No": "no"}.get(v, v) for qid, v in given.items()}
+    assert {q: stored[q] for q in expected} == expected

@@ -188,8 +188,9 @@ def test_uncached_formula_is_named_in_a_warning(tmp_path: Path) -> None:
     import openpyxl
 
     wb = openpyxl.Workbook()
-    for row in (["ID", "Section", "Question"], ["Q1", "Data", '=CONCATENATE("Is data ","kept?")'],
-                ["Q2", "Data", "Is data encrypted at rest?"]):
+    # (Q2's weight after it is a cell with a value: the empty result must not run on into it.)
+    for row in (["ID", "Section", "Question", "Weight"], ["Q1", "Data", '=CONCATENATE("Is data ","kept?")'],
+                ["Q2", "Data", "Is data encrypted at rest?", 3]):
         wb.active.append(row)
     p = tmp_path / "f.xlsx"
     wb.save(p)

@@ -275,7 +275,8 @@ def hecvat4(path: Path) -> Path:
         ws.append(["Date Completed"])
         for line in range(8):
             ws.append([f"{line + 1}. Instructions for solution providers, line {line + 1}"])
-        ws.append([" General Information", None, "Answer"])  # row 12
+        # row 12; START HERE names no answer column here (its first "Answer" is further down)
+        ws.append([" General Information", None, None if ws is start else "Answer"])
         for qid, text in HECVAT4_GENERAL:
             r = ws.max_row + 1
             ws.append([qid, text, None if ws is start else f"=VLOOKUP($A{r},'START HERE'!$A$13:$C$16,3,0)&\"\""])
@@ -310,8 +311,35 @@ def hecvat4(path: Path) -> Path:
         for ref in yes_no:
             dv.add(ref)
         ws.add_data_validation(dv)
+    evaluation = wb.create_sheet("Institution Evaluation")  # the institution's, not the vendor's
+    evaluation.append(["Instructions for the institution's analysts"])
+    evaluation.append(["ID", "Question", "Compliant Response", "Vendor Answer", "Score"])
+    for qid, text in master.iter_rows(min_row=3, values_only=True):
+        evaluation.append([qid, text, "Yes", None, 1])
     wb.save(path)
     return _formulas_saved_as_text(path)
+
+
+def fill_hecvat4(path: Path) -> dict[str, str]:
+    """Answer a `hecvat4` copy as a vendor does: on each sheet, in column C, where no formula is;
+    General Information once, on START HERE. Returns question id → answer."""
+    wb = openpyxl.load_workbook(path)
+    given: dict[str, str] = {}
+    for name in ("START HERE", *HECVAT4_SHEETS):
+        ws = wb[name]
+        for row in ws.iter_rows(min_row=13):
+            qid, text, cell = row[0].value, row[1].value, row[2]
+            if not qid or not text or not str(qid)[:2].isalpha() or str(qid) in given:
+                continue
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                continue
+            answer = ("AWS" if qid == "AIHO-01" else f"We do it this way ({qid})" if str(text).startswith(("Please", "Solution", "Country"))
+                      else ("No" if len(given) % 3 == 0 else "Yes"))
+            cell.value = answer
+            row[3].value = f"See our policy for {qid}"
+            given[str(qid)] = answer
+    wb.save(path)
+    return given
 
 
 def hecvat4_count() -> int:
