@@ -61,14 +61,25 @@ class StagedBlob:
         self.tmp.unlink(missing_ok=True)
 
 
+def _incoming(folder: Path) -> Path:
+    """The folder copies are staged in; parts over an hour old (a process killed while copying)
+    are deleted on the way."""
+    incoming = folder / ".incoming"
+    incoming.mkdir(parents=True, exist_ok=True)
+    for part in incoming.glob("*.part"):
+        if _stale(part):
+            with contextlib.suppress(OSError):
+                part.unlink()
+    return incoming
+
+
 def stage_blob(folder: Path, source: Path, cancel: Callable[[], bool] | None = None,
                chunk_done: Callable[[int], None] | None = None) -> StagedBlob:
     """Copy `source` into the workspace's incoming folder, hashing it; flushed to disk.
 
     `cancel()` returning True stops the copy (InterruptedError, nothing left behind);
     `chunk_done(bytes so far)` reports progress."""
-    incoming = folder / ".incoming"
-    incoming.mkdir(parents=True, exist_ok=True)
+    incoming = _incoming(folder)
     fd, tmp_name = tempfile.mkstemp(dir=incoming, suffix=".part")
     tmp = Path(tmp_name)
     try:
@@ -105,8 +116,7 @@ class _HashingWriter:
 
 def stage_stream(folder: Path, fill: Callable[[IO[bytes]], object]) -> StagedBlob:
     """Like stage_blob, for bytes that come from elsewhere (a bundle): `fill(fh)` writes them."""
-    incoming = folder / ".incoming"
-    incoming.mkdir(parents=True, exist_ok=True)
+    incoming = _incoming(folder)
     fd, tmp_name = tempfile.mkstemp(dir=incoming, suffix=".part")
     tmp = Path(tmp_name)
     try:
@@ -138,8 +148,7 @@ def write_blob(folder: Path, sha256: str, data: bytes) -> bool:
     """Store bytes known to have this digest (a bundle being imported); True when new."""
     if hashlib.sha256(data).hexdigest() != sha256:
         raise ValueError("the data does not have the digest it claims")
-    incoming = folder / ".incoming"
-    incoming.mkdir(parents=True, exist_ok=True)
+    incoming = _incoming(folder)
     fd, tmp_name = tempfile.mkstemp(dir=incoming, suffix=".part")
     tmp = Path(tmp_name)
     try:

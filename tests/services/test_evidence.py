@@ -222,3 +222,18 @@ def test_a_page_s_own_brackets_are_never_taken_for_highlight_marks(demo, tmp_pat
     assert hit.snippet.count(opening) == hit.snippet.count(closing) == 1
     assert f"{opening}uptime{closing}" in hit.snippet and "[Appendix B]" in hit.snippet
     assert "[1] and [Appendix B] for the [uptime] SLA" in hit.excerpt()
+
+
+def test_copies_left_by_a_killed_add_are_cleared_after_an_hour(demo, proposal: Path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import time
+
+    incoming = evidence.documents_folder(demo) / ".incoming"
+    incoming.mkdir(parents=True)
+    old, fresh = incoming / "killed.part", incoming / "another-process-copying.part"
+    for part in (old, fresh):
+        part.write_bytes(b"%PDF-1.7 half a copy")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(old, (hours_ago, hours_ago))
+    evidence.add_document(demo, DEMO_EVALUATION, SIGNAL, proposal)
+    assert sorted(p.name for p in incoming.iterdir()) == [fresh.name]
