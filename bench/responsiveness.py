@@ -49,26 +49,6 @@ def run_for(seconds: float) -> None:
     loop.exec()
 
 
-def _proposal_pdf(path: Path, pages: int) -> Path:
-    """A long vendor proposal: each page a heading and forty lines of the words questions use."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
-    c = canvas.Canvas(str(path), pagesize=A4, invariant=True)
-    topics = ("production deployments and references", "data quality and lineage", "Salesforce integration",
-              "security review and SOC 2", "milestones and go-live", "adoption and training")
-    for n in range(1, pages + 1):
-        topic = topics[n % len(topics)]
-        y = 790.0
-        c.drawString(60, y, f"{n}. {topic.capitalize()}")
-        for line in range(40):
-            y -= 18
-            c.drawString(60, y, f"Line {line + 1}: how we handle {topic} for a company of your stage.")
-        c.showPage()
-    c.save()
-    return path
-
-
 def main(large: Path, out: Path) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from app.ui.context import AppContext
@@ -137,9 +117,11 @@ def main(large: Path, out: Path) -> int:
         step("undoing that edit (Ctrl+Z)", stack.undo, settle=2.0)
         step("redoing it (Ctrl+Shift+Z)", stack.redo, settle=2.0)
 
-        # Evidence (#17): a 300-page proposal added on the Documents tab (worker, progress and
+        # Evidence (#17): a 300-page proposal added on the Evidence tab (worker, progress and
         # Cancel), "Where is this answered?" for a question, the viewer opened at the best page.
-        proposal = _proposal_pdf(work / "proposal-300.pdf", 300)
+        from bench.evidence import fixtures
+
+        proposal, _ = fixtures()  # the 300-page PDF of the evidence budget (cached)
         page_: Any = evaluate
         vendor = page_.snapshot.vendors[0].name if page_.snapshot is not None else ""
 
@@ -152,9 +134,9 @@ def main(large: Path, out: Path) -> int:
             page_.tabs.setCurrentWidget(page_.documents)
             page_.documents.show_vendor(vendor)
             if not page_.documents.add_files([proposal], details=(DocumentKind.PROPOSAL, None)):
-                raise RuntimeError("the Documents tab did not start adding")
+                raise RuntimeError("the Evidence tab did not start adding")
 
-        step("adding a 300-page PDF on the Documents tab (worker thread, progress)", add_document,
+        step("adding a 300-page PDF on the Evidence tab (worker thread, progress)", add_document,
              settle=1.0, done=lambda: not page_.documents.busy)
 
         # Back on the Answers tab at the first question (showing the grid is not this step's).

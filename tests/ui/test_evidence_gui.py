@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
@@ -21,6 +21,7 @@ from app.ui.evidence.answer_evidence import AnswerEvidence
 from app.ui.tasks import wait_for_workers
 from tests.conftest import DEMO_EVALUATION
 from tests.evidence_files import make_encrypted_pdf, make_pdf
+from tests.ui.pdf_mouse import drag, line_rect, to_viewport
 
 OMNI = "OmniAI Solutions"
 MAYA = "Maya Chen (RevOps)"
@@ -112,7 +113,7 @@ def test_dropping_a_file_on_the_documents_tab_adds_it_on_a_worker(qtbot, page: P
     assert documents_of(page.ctx.workspace, OMNI) == [("omni-proposal.pdf", "proposal")]
     qtbot.waitUntil(lambda: page.documents.model.rowCount() == 1)
     model = page.documents.model
-    assert [model.index(0, c).data() for c in range(4)] == ["omni-proposal.pdf", "Proposal", "4", "no end date"]
+    assert [model.index(0, c).data() for c in range(4)] == ["omni-proposal.pdf", "Proposal", 4, "no end date"]
     assert page.documents.table.isVisible() and not page.documents.progress_box.isVisible()
 
 
@@ -138,17 +139,6 @@ def test_a_hostile_file_shows_the_refusal_and_stores_nothing(qtbot, page: Page, 
     assert page.documents.empty.isVisible()
 
 
-def _line(viewer, page_index: int, needle: str):  # type: ignore[no-untyped-def]
-    found = viewer.document.getAllText(page_index)
-    index = next(i for i, line in enumerate(found.text().splitlines()) if needle in line)
-    return found.bounds()[index].boundingRect()
-
-
-def _at(viewer, page_index: int, point: QPointF) -> QPoint:  # type: ignore[no-untyped-def]
-    rect = viewer.pdf.layout_.page_in_viewport(page_index)
-    return (QPointF(rect.topLeft()) + point * viewer.pdf.layout_.scale).toPoint()
-
-
 def test_citing_selected_text_from_the_viewer(qtbot, page: Page, proposal: Path) -> None:  # type: ignore[no-untyped-def]
     ws = page.ctx.workspace
     doc = evidence.add_document(ws, DEMO_EVALUATION, OMNI, proposal, DocumentKind.PROPOSAL)
@@ -159,7 +149,7 @@ def test_citing_selected_text_from_the_viewer(qtbot, page: Page, proposal: Path)
     tab, ev = page.answers_tab, page.answers_tab.evidence
     assert ev.citations.citations() == []
 
-    # Open it from the Documents tab, as a person would, and select a line with the mouse.
+    # Open it from the Evidence tab, as a person would, and select a line with the mouse.
     page.tabs.setCurrentWidget(page.documents)
     settle(qtbot, page)
     assert page.documents.select("omni-proposal.pdf")
@@ -169,13 +159,10 @@ def test_citing_selected_text_from_the_viewer(qtbot, page: Page, proposal: Path)
     assert "DT01" in window.citing.text() and MAYA in window.citing.text()
     viewer = window.viewer
     viewer.go_to_page(2)
-    line = _line(viewer, 2, "production")
-    start = _at(viewer, 2, QPointF(line.left() - 8, line.center().y()))
-    end = _at(viewer, 2, QPointF(line.right() + 20, line.center().y()))
-    target = viewer.pdf.viewport()
-    qtbot.mousePress(target, Qt.MouseButton.LeftButton, pos=start)
-    qtbot.mouseMove(target, pos=end)
-    qtbot.mouseRelease(target, Qt.MouseButton.LeftButton, pos=end)
+    line = line_rect(viewer, 2, "production")
+    start = to_viewport(viewer, 2, QPointF(line.left() - 8, line.center().y()))
+    end = to_viewport(viewer, 2, QPointF(line.right() + 20, line.center().y()))
+    drag(qtbot, viewer, start, end)
     assert viewer.selection() is not None
     qtbot.mouseClick(viewer.cite, Qt.MouseButton.LeftButton)
     settle(qtbot, page)
@@ -256,7 +243,7 @@ def test_where_is_this_answered_lists_the_right_page_first(qtbot, page: Page, pr
     score(page, MAYA, "Fresh Ridge Labs", "SO01")
     settle(qtbot, page)
     assert tab.evidence.passages.passages() == []
-    assert tab.evidence.passages.status.text() == "Fresh Ridge Labs has no documents yet: add them on the Documents tab."
+    assert tab.evidence.passages.status.text() == "Fresh Ridge Labs has no documents yet: add them on the Evidence tab."
 
 
 def test_the_documents_tab_marks_expired_evidence(qtbot, page: Page, proposal: Path) -> None:  # type: ignore[no-untyped-def]
@@ -357,3 +344,4 @@ def test_a_word_document_opens_as_its_text_and_is_cited_the_same_way(qtbot, page
     qtbot.mouseClick(viewer.cite, Qt.MouseButton.LeftButton)
     settle(qtbot, page)
     assert sql(ws, "SELECT qid, page, quote FROM evidence_citation") == [("TR01", 2, "went live in production")]
+

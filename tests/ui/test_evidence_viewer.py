@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
 
 from app.ui.evidence.viewer import DocumentViewer
 from tests.evidence_files import make_pdf
+from tests.ui.pdf_mouse import drag, line_rect, to_viewport
 
 PAGES = [
     ["Executive summary", "We are pleased to submit this proposal."],
@@ -30,19 +31,6 @@ def viewer(qtbot, tmp_path: Path) -> DocumentViewer:  # type: ignore[no-untyped-
     return widget
 
 
-def _line_rect(viewer: DocumentViewer, page: int, needle: str):  # type: ignore[no-untyped-def]
-    """Where the line holding `needle` is on the page, in points."""
-    found = viewer.document.getAllText(page)
-    lines = found.text().splitlines()
-    index = next(i for i, line in enumerate(lines) if needle in line)
-    return found.bounds()[index].boundingRect()
-
-
-def _to_viewport(viewer: DocumentViewer, page: int, at: QPointF) -> QPoint:
-    rect = viewer.pdf.layout_.page_in_viewport(page)
-    return (QPointF(rect.topLeft()) + at * viewer.pdf.layout_.scale).toPoint()
-
-
 def test_the_page_layout_matches_the_pixels_qt_paints(viewer: DocumentViewer, qtbot) -> None:  # type: ignore[no-untyped-def]
     # The selection maps the mouse through PageLayout: it must agree with where QPdfView paints.
     viewer.pdf.set_zoom(1.0)
@@ -58,9 +46,9 @@ def test_the_page_layout_matches_the_pixels_qt_paints(viewer: DocumentViewer, qt
 
     qtbot.waitUntil(painted_white, timeout=3000)
     # The page's first line of text is painted (dark pixels) where the layout says it is.
-    line = _line_rect(viewer, 1, "Delivery plan")
-    top_left = _to_viewport(viewer, 1, line.topLeft())
-    bottom_right = _to_viewport(viewer, 1, line.bottomRight())
+    line = line_rect(viewer, 1, "Delivery plan")
+    top_left = to_viewport(viewer, 1, line.topLeft())
+    bottom_right = to_viewport(viewer, 1, line.bottomRight())
 
     def text_painted() -> bool:
         image = viewer.pdf.viewport().grab().toImage()
@@ -76,15 +64,11 @@ def test_the_page_layout_matches_the_pixels_qt_paints(viewer: DocumentViewer, qt
 
 def test_dragging_the_mouse_selects_text_and_cite_quotes_it_with_its_page(viewer: DocumentViewer, qtbot) -> None:  # type: ignore[no-untyped-def]
     viewer.go_to_page(1)
-    line = _line_rect(viewer, 1, "production")
-    start = _to_viewport(viewer, 1, QPointF(line.left() - 10, line.center().y()))  # in the margin
-    end = _to_viewport(viewer, 1, QPointF(line.right() + 30, line.center().y()))  # past the end
-    target = viewer.pdf.viewport()
+    line = line_rect(viewer, 1, "production")
+    start = to_viewport(viewer, 1, QPointF(line.left() - 10, line.center().y()))  # in the margin
+    end = to_viewport(viewer, 1, QPointF(line.right() + 30, line.center().y()))  # past the end
     assert not viewer.cite.isEnabled()
-    qtbot.mousePress(target, Qt.MouseButton.LeftButton, pos=start)
-    qtbot.mouseMove(target, pos=(start + end) / 2)
-    qtbot.mouseMove(target, pos=end)
-    qtbot.mouseRelease(target, Qt.MouseButton.LeftButton, pos=end)
+    drag(qtbot, viewer, start, end)  # press, move, release on the viewport
     assert viewer.selection() is not None
     assert viewer.selection().text == "We deploy to production in eight weeks."
     assert viewer.cite.isEnabled()
@@ -95,23 +79,20 @@ def test_dragging_the_mouse_selects_text_and_cite_quotes_it_with_its_page(viewer
 
 def test_a_drag_upwards_selects_the_same_text(viewer: DocumentViewer, qtbot) -> None:  # type: ignore[no-untyped-def]
     viewer.go_to_page(1)
-    first = _line_rect(viewer, 1, "Kickoff")
-    second = _line_rect(viewer, 1, "production")
-    start = _to_viewport(viewer, 1, QPointF(second.right() + 2, second.center().y()))
-    end = _to_viewport(viewer, 1, QPointF(first.left() + 1, first.center().y()))
-    target = viewer.pdf.viewport()
-    qtbot.mousePress(target, Qt.MouseButton.LeftButton, pos=start)
-    qtbot.mouseMove(target, pos=end)
-    qtbot.mouseRelease(target, Qt.MouseButton.LeftButton, pos=end)
+    first = line_rect(viewer, 1, "Kickoff")
+    second = line_rect(viewer, 1, "production")
+    start = to_viewport(viewer, 1, QPointF(second.right() + 2, second.center().y()))
+    end = to_viewport(viewer, 1, QPointF(first.left() + 1, first.center().y()))
+    drag(qtbot, viewer, start, end)
     text = viewer.selection().text
     assert text.startswith("Kickoff in March.") and text.endswith("eight weeks.")
 
 
 def test_a_click_clears_the_selection(viewer: DocumentViewer, qtbot) -> None:  # type: ignore[no-untyped-def]
-    line = _line_rect(viewer, 0, "pleased")
+    line = line_rect(viewer, 0, "pleased")
     viewer.pdf.select(0, line.topLeft(), line.bottomRight())
     assert viewer.cite.isEnabled()
-    qtbot.mouseClick(viewer.pdf.viewport(), Qt.MouseButton.LeftButton, pos=_to_viewport(viewer, 0, line.center()))
+    qtbot.mouseClick(viewer.pdf.viewport(), Qt.MouseButton.LeftButton, pos=to_viewport(viewer, 0, line.center()))
     assert viewer.selection() is None
     assert not viewer.cite.isEnabled()
 
@@ -177,12 +158,9 @@ def test_a_long_document_shows_a_page_at_a_time_and_still_selects(qtbot, tmp_pat
     assert widget.pdf.pageMode() == QPdfView.PageMode.SinglePage
     widget.page_box.setValue(41)
     assert widget.current_page() == 40
-    line = _line_rect(widget, 40, "Finding")
-    start = _to_viewport(widget, 40, QPointF(line.left() - 5, line.center().y()))
-    end = _to_viewport(widget, 40, QPointF(line.right() + 5, line.center().y()))
-    target = widget.pdf.viewport()
-    qtbot.mousePress(target, Qt.MouseButton.LeftButton, pos=start)
-    qtbot.mouseMove(target, pos=end)
-    qtbot.mouseRelease(target, Qt.MouseButton.LeftButton, pos=end)
+    line = line_rect(widget, 40, "Finding")
+    start = to_viewport(widget, 40, QPointF(line.left() - 5, line.center().y()))
+    end = to_viewport(widget, 40, QPointF(line.right() + 5, line.center().y()))
+    drag(qtbot, widget, start, end)
     assert widget.selection() is not None
     assert (widget.selection().page, widget.selection().text) == (40, "Finding number 41 is on this page.")

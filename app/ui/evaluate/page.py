@@ -90,7 +90,7 @@ class Page(QWidget):
         self.documents = DocumentsPanel(self)
         self.documents.open_requested.connect(lambda d: self.answers_tab.evidence.open_document(d))
         self.documents.documents_added.connect(lambda _docs: self.reload())
-        self.tabs.addTab(self.documents, self.tr("&Documents"))
+        self.tabs.addTab(self.documents, self.tr("Ev&idence"))
         self.tabs.currentChanged.connect(self._tab_shown)
 
         split = QSplitter()

@@ -278,6 +278,13 @@ class AnswerEvidence(QObject):
         self._all: list[Citation] = []
         self._searched: tuple[int, str, str] | None = None
         self.search_wanted = False  # the "Where is this answered?" tab is shown
+        tab.page.ctx.workspace_changed.connect(self._workspace_changed)
+
+    def _workspace_changed(self) -> None:
+        # The document shown belongs to the workspace that was closed.
+        if self.window is not None:
+            self.window.close()
+        self._loaded, self._all, self._searched = None, [], None
 
     @property
     def busy(self) -> bool:
@@ -346,7 +353,7 @@ class AnswerEvidence(QObject):
             status = self.tr("Double-click a citation, or press Enter, to open its page.")
         else:
             status = self.tr(
-                "No citations yet. Open a document (Documents tab, or Where is this answered?), "
+                "No citations yet. Open a document (Evidence tab, or Where is this answered?), "
                 "select the words that back the answer and press Cite."
             )
         self.citations.set_citations(shown, reader, status)
@@ -440,7 +447,7 @@ class AnswerEvidence(QObject):
 
     def _searched_done(self, vendor: str, documents: list[Document], passages: list[Passage]) -> None:
         if not documents:
-            status = self.tr("%1 has no documents yet: add them on the Documents tab.").replace("%1", vendor)
+            status = self.tr("%1 has no documents yet: add them on the Evidence tab.").replace("%1", vendor)
         elif not passages:
             status = self.tr("Nothing in the documents of %1 matches this question.").replace("%1", vendor)
         else:

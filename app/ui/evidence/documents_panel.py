@@ -1,4 +1,4 @@
-"""Evaluate ▸ Documents: a vendor's documents, added by button or by dropping files, on a worker.
+"""Evaluate ▸ Evidence: a vendor's documents, added by button or by dropping files, on a worker.
 
 Adding reads, checks, extracts and indexes each file (services.evidence.add_document) on the
 project's background task (ui/tasks.py) with progress and Cancel, so the window stays
@@ -9,11 +9,12 @@ service's reason in one dialog; nothing of it is stored.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, Signal
+from PySide6.QtCore import QDate, QObject, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -42,15 +43,8 @@ from app.ui.tasks import Cancelled, Progress, Task, TaskCancelled
 from app.ui.widgets.eliding import ElidingComboBox
 from app.ui.widgets.page import hint
 from app.ui.widgets.qt import py_date, qdate
-from app.ui.widgets.tables import (
-    DISPLAY,
-    RIGHT,
-    ROW_ROLE,
-    SORT_ROLE,
-    Index,
-    compact_rows,
-    sortable_table,
-)
+from app.ui.widgets.rows import Column, RowsModel
+from app.ui.widgets.tables import DISPLAY, ROW_ROLE, Index, compact_rows, sortable_table
 
 if TYPE_CHECKING:
     from app.ui.evaluate.page import Page
@@ -69,65 +63,64 @@ def kind_label(kind: DocumentKind, tr: Callable[[str], str]) -> str:
 NAME, KIND, PAGES, VALID = range(4)
 
 
-class DocumentsModel(QAbstractTableModel):
+@dataclass(frozen=True)
+class DocumentRow:
+    """One line of the documents table: the document and its cells as shown."""
+
+    document: Document
+    name: str
+    kind: str
+    pages: int
+    valid: str
+    expired: bool
+
+
+class DocumentsModel(RowsModel):
     """A vendor's documents: name, kind, pages, valid until (with "expired" past that day)."""
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.documents: list[Document] = []
-        self.today = date.today()
-        self.titles = (self.tr("Document"), self.tr("Kind"), self.tr("Pages"), self.tr("Valid until"))
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(
+            [
+                Column(self.tr("Document"), field="name"),
+                Column(self.tr("Kind"), field="kind"),
+                Column(self.tr("Pages"), "int", field="pages"),
+                Column(self.tr("Valid until"), field="valid"),
+            ],
+            parent,
+        )
+        self.editable = False
+
+    @property
+    def documents(self) -> list[Document]:
+        return [r.document for r in self.rows()]
 
     def set_documents(self, documents: list[Document], today: date | None = None) -> None:
-        self.beginResetModel()
-        self.documents = list(documents)
-        self.today = today or date.today()
-        self.endResetModel()
+        on = today or date.today()
+        self.set_rows([self._row(d, on) for d in documents])
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.documents)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.titles)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == DISPLAY and 0 <= section < len(self.titles):
-            return self.titles[section]
-        return None
+    def _row(self, doc: Document, today: date) -> DocumentRow:
+        expired = doc.expired(today)
+        if doc.valid_until is None:
+            valid = self.tr("no end date")
+        elif expired:
+            valid = self.tr("%1 — expired").replace("%1", doc.valid_until.isoformat())
+        else:
+            valid = doc.valid_until.isoformat()
+        return DocumentRow(doc, doc.name, kind_label(doc.kind, self.tr), doc.pages, valid, expired)
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.documents):
-            return None
-        doc = self.documents[index.row()]
-        column = index.column()
-        expired = doc.expired(self.today)
-        if role == ROW_ROLE:
-            return doc
-        if role == DISPLAY:
-            if column == NAME:
-                return doc.name
-            if column == KIND:
-                return kind_label(doc.kind, self.tr)
-            if column == PAGES:
-                return str(doc.pages)
-            if column == VALID:
-                if doc.valid_until is None:
-                    return self.tr("no end date")
-                shown = doc.valid_until.isoformat()
-                return self.tr("%1 — expired").replace("%1", shown) if expired else shown
-        if role == SORT_ROLE:
-            return (doc.name.casefold(), doc.kind.value, doc.pages, doc.valid_until or date.max)[column]
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == PAGES:
-            return RIGHT
-        if role == Qt.ItemDataRole.ForegroundRole and column == VALID and expired:
-            return theme.tone("medium")
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == VALID and expired:
-                return self.tr("Past its valid-until date: the evidence may no longer hold.")
-            if column == NAME:
-                return self.tr("%1 (%2), added by %3").replace("%1", doc.name).replace(
-                    "%2", doc.short_hash).replace("%3", doc.added_by)
-        return None
+        row = super().data(index, ROW_ROLE) if index.isValid() else None
+        if isinstance(row, DocumentRow):
+            column = index.column()
+            if role == Qt.ItemDataRole.ForegroundRole and column == VALID and row.expired:
+                return theme.tone("medium")
+            if role == Qt.ItemDataRole.ToolTipRole:
+                if column == VALID and row.expired:
+                    return self.tr("Past its valid-until date: the evidence may no longer hold.")
+                if column == NAME:
+                    return self.tr("%1 (%2), added by %3").replace("%1", row.name).replace(
+                        "%2", row.document.short_hash).replace("%3", row.document.added_by)
+        return super().data(index, role)
 
 
 def file_filter(tr: Callable[[str], str]) -> str:
@@ -267,9 +260,10 @@ class DocumentsPanel(QWidget):
         return str(data) if data else None
 
     def fill(self, vendors: list[str], prefer: str | None = None) -> None:
-        """The evaluation's vendors (a freshly loaded evaluation), keeping the one shown if it stays."""
+        """The evaluation's vendors (a freshly loaded evaluation), keeping the one shown if it
+        stays, else showing `prefer` (the vendor being scored)."""
         current = self.current_vendor()
-        wanted = prefer if prefer in vendors else current if current in vendors else None
+        wanted = current if current in vendors else prefer if prefer in vendors else None
         self.vendor.blockSignals(True)
         self.vendor.clear()
         for name in vendors:
@@ -320,11 +314,8 @@ class DocumentsPanel(QWidget):
         self._enable()
 
     def selected(self) -> Document | None:
-        index = self.table.currentIndex()
-        if not index.isValid() or not self.table.isVisible() and not self.model.documents:
-            return None
-        doc = index.data(ROW_ROLE)
-        return doc if isinstance(doc, Document) else None
+        row = self.table.currentIndex().data(ROW_ROLE)
+        return row.document if isinstance(row, DocumentRow) else None
 
     def select(self, name: str) -> bool:
         for row, doc in enumerate(self.model.documents):
