@@ -871,8 +871,10 @@ def classify_answers(values: Sequence[str], points: dict[str, float | None] | No
     points = points or {}
     rest = [v for v, k in zip(values, keys, strict=True) if k and k not in _NA_WORDS]
     rkeys = {header_key(v) for v in rest}
+    # Yes/No stays a yes/no question unless its answers were given points other than their meaning.
+    meaning = {k: (5.0 if k in _YES_WORDS else 0.0 if k in _NO_WORDS else None) for k in keys}
     if (rkeys and rkeys <= _YES_WORDS | _NO_WORDS and rkeys & _YES_WORDS and rkeys & _NO_WORDS
-            and not any(k in points for k in keys)):
+            and all(points[k] == meaning[k] for k in keys if k in points)):
         return "yes_no", any(k in _NA_WORDS for k in keys), "", ()
     valued = answer_points(_labels(values), points)
     options = [(label, p) for label, p, _ in valued if p is not None]

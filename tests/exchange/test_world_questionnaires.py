@@ -303,3 +303,16 @@ def test_dropdown_points_are_a_visible_guess_until_given_with_points(tmp_path: P
     assert not any("points are a guess" in w for w in warns)
     bad = _cli("bank", "import", str(p), "--points", "Partially=7", workspace=ws)
     assert bad.returncode == 2 and "'7' is neither an answer type" in bad.stderr and "points from 0 to 5 or n/a" in bad.stderr
+
+
+def test_confirming_yes_and_no_points_keeps_yes_no_questions_yes_no(tmp_path: Path) -> None:
+    # The wizard confirms every answer it shows: CISA's Yes/No/Alternate list gives Yes=5, No=0,
+    # N/A=n/a, which must not turn the Yes/No/N/A questions of the same file into choices.
+    p = world.cisa_library(tmp_path / "cisa.xlsx")
+    bank, _ = read_bank_file(p, type_map=["Yes=5", "No=0", "Alternate=1", "N/A=n/a"])
+    kinds = Counter((q.type.value, q.allow_na) for q in bank.questions)
+    assert kinds == {("choice", True): 6, ("text", False): 7, ("yes_no", True): 7}
+    assert next(q for q in bank.questions if q.type.value == "choice").options == "Yes=5|No=0|Alternate=1"
+    # Points other than the meaning make a Yes/No list a choice, as asked.
+    bank, _ = read_bank_file(p, type_map=["No=1"])
+    assert Counter(q.type.value for q in bank.questions)["yes_no"] == 0
