@@ -343,10 +343,18 @@ def results_from_board(
     lex: Lexicons,
     syn: Synonyms,
     with_sensitivity: bool = True,
+    unchanged_flags: dict[str, list[RedFlag]] | None = None,
 ) -> Results:
+    """Ranking, flags and (optionally) sensitivity from a filled board.
+
+    `unchanged_flags`: vendors whose flags are known not to have changed since (an answer of
+    another vendor was edited: a vendor's flags read only its own profile and board row).
+    """
     ranking = board.vendor_scores()
+    kept = unchanged_flags or {}
     flags = {
-        v.name: vendor_flags(snapshot.organization, v, board, lex, syn, snapshot.acknowledgements)
+        v.name: kept[v.name] if v.name in kept
+        else vendor_flags(snapshot.organization, v, board, lex, syn, snapshot.acknowledgements)
         for v in snapshot.vendors
     }
     if with_sensitivity:

@@ -86,9 +86,14 @@ class LiveEvaluation:
     def blind(self) -> bool:
         return self.evaluator is not None and not view.has_submitted(self.snapshot, self.evaluator)
 
-    def _quick(self) -> Results:
+    def _quick(self, edited_vendor: str | None = None) -> Results:
+        """Ranking and flags; after an answer edit only `edited_vendor`'s flags are recomputed."""
+        previous = getattr(self, "results", None)
+        unchanged = None
+        if edited_vendor is not None and previous is not None:
+            unchanged = {v: f for v, f in previous.flags.items() if v != edited_vendor}
         return results_from_board(
-            self.seen, self.board, knowledge.lexicons(), knowledge.synonyms(), False
+            self.seen, self.board, knowledge.lexicons(), knowledge.synonyms(), False, unchanged
         )
 
     # ----- reading ------------------------------------------------------------------------
@@ -139,7 +144,7 @@ class LiveEvaluation:
         if counts and may_see(self.snapshot, self.evaluator, evaluator):
             self.board.set_reading(vendor, evaluator, qid, reading)
         self.progress = _progress(self.snapshot)
-        self.results = self._quick()
+        self.results = self._quick(edited_vendor=vendor)
         return self.results
 
     def replace_vendor(self, name: str, vendor: Vendor) -> bool:
