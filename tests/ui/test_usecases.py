@@ -164,3 +164,21 @@ def test_list_model_passes_the_model_tester(qtmodeltester, window, workspace) ->
     page = _page(window)
     qtmodeltester.check(page.list_model)
     assert QKeySequence  # keep import used
+
+
+def test_the_specificity_bar_shows_each_use_cases_score_and_stays_repaintable(window: MainWindow) -> None:
+    # The bar is set without a synchronous repaint (set_bar_value); it must still show the score
+    # and take updates again afterwards.
+    page = _page(window)
+    from app.domain.models import UseCase
+
+    usecases.create(window.ctx.workspace, UseCase(title="Improve things with AI"))
+    usecases.create(window.ctx.workspace, UseCase(title="Rank inbound leads daily for the two SDRs by likely deal size",
+                                                  decision="Which leads the SDRs call first each morning"))
+    page.refresh()
+    rows = usecases.list_use_cases(window.ctx.workspace)
+    assert len(rows) >= 2 and len({r.score for r in rows}) >= 2
+    for row in rows:
+        page.select(row.id)
+        assert page.feedback.bar.value() == row.score
+        assert page.feedback.bar.updatesEnabled()

@@ -43,6 +43,7 @@ from app.ui.tasks import Task
 from app.ui.widgets.eliding import ElidingComboBox
 from app.ui.widgets.evaluation_picker import EvaluationPicker
 from app.ui.widgets.page import empty_state, heading, page_layout
+from app.ui.widgets.qt import set_bar_value
 from app.ui.widgets.rows import Column, RowsModel
 from app.ui.widgets.tables import ROW_ROLE, compact_rows, sortable_table
 
@@ -762,7 +763,7 @@ class Page(QWidget):
             r = res.ranking[i]
             share = sens.win_share.get(r.vendor, 0.0)
             name.setText(r.vendor)
-            bar.setValue(round(share * 1000))
+            set_bar_value(bar, round(share * 1000))
             bar.setFormat(f"{share * 100:.1f} %")
             bar.setAccessibleName(self.tr("Win share of %1").replace("%1", r.vendor))
         rows = []

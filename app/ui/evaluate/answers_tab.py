@@ -30,6 +30,7 @@ from app.ui.evaluate.models import AnswerCell, AnswersModel
 from app.ui.evidence.answer_evidence import AnswerEvidence
 from app.ui.widgets.eliding import ElidingComboBox
 from app.ui.widgets.page import hint
+from app.ui.widgets.qt import set_bar_value
 
 if TYPE_CHECKING:
     from app.ui.evaluate.page import Page
@@ -211,7 +212,7 @@ class AnswersTab(QWidget):
         snap = live.snapshot
         p = live.progress.get((evaluator, vendor), view.Progress(0, len(snap.bank.questions)))
         self.progress.setRange(0, max(p.total, 1))
-        self.progress.setValue(p.answered)
+        set_bar_value(self.progress, p.answered)
         submitted = view.has_submitted(snap, evaluator)
         self.submit.setEnabled(not submitted and not self.page.ctx.read_only)
         self.submit.setText(self.tr("Submitted") if submitted else self.tr("&Submit my scoring"))

@@ -51,6 +51,7 @@ from app.ui.context import AppContext
 from app.ui.icons import icon
 from app.ui.undo import push, push_edit
 from app.ui.widgets.page import heading, hint, page_layout
+from app.ui.widgets.qt import set_bar_value
 from app.ui.widgets.rows import ChoiceDelegate, Column, RowsModel
 from app.ui.widgets.verdict import VerdictChip
 
@@ -193,7 +194,7 @@ class SpecificityPanel(QGroupBox):
 
     def show_result(self, result: SpecificityResult) -> None:
         self.chip.set_kind(result.verdict.value)
-        self.bar.setValue(result.score)
+        set_bar_value(self.bar, result.score)
         items = "".join(f"<li>{_escape(r)}</li>" for r in result.reasons)
         self.reasons.setText(f"<ul style='margin-left:-20px'>{items}</ul>" if items else "")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from PySide6.QtCore import QDate, QDateTime, QSettings, QTime
-from PySide6.QtWidgets import QComboBox, QLineEdit
+from PySide6.QtWidgets import QComboBox, QLineEdit, QProgressBar
 
 
 def qdate(d: date) -> QDate:
@@ -44,3 +44,21 @@ def setting_list(key: str) -> list[str]:
     if isinstance(value, str):
         return [value]
     return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def set_bar_value(bar: QProgressBar, value: int) -> None:
+    """`bar.setValue(value)`, painted with the next paint rather than at once.
+
+    QProgressBar.setValue calls repaint(), which paints synchronously everything of the window
+    still waiting to be painted: when a page is being shown, its whole first paint happened
+    inside the call that set a bar (docs/performance.md). Updates off, then on, turn that into
+    an ordinary update().
+    """
+    if bar.value() == value:
+        return
+    enabled = bar.updatesEnabled()
+    bar.setUpdatesEnabled(False)
+    try:
+        bar.setValue(value)
+    finally:
+        bar.setUpdatesEnabled(enabled)
