@@ -25,11 +25,13 @@ class VerdictChip(QLabel):
 
     def _restyle(self) -> None:
         bg, fg = theme.chip_colors(self.kind)
-        self.setStyleSheet(
+        sheet = (
             f"QLabel {{ background: {theme.css(bg)}; color: {theme.css(fg)};"
             f" border: 1px solid {theme.css(theme.mix(bg, fg, 0.35))}; border-radius: 9px;"
             " padding: 1px 9px; font-weight: 600; }"
         )
+        if sheet != self.styleSheet():  # each new style sheet is parsed and the chip re-polished
+            self.setStyleSheet(sheet)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         # Follow a light/dark switch while the app runs.
