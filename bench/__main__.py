@@ -553,6 +553,45 @@ def bench_evidence(ctx: Context) -> list[Result]:
     ]
 
 
+def bench_team(ctx: Context) -> list[Result]:
+    """A team workspace on a loopback PostgreSQL started for this run (bench/team.py)."""
+    from bench import team
+    from tests.pgcluster import MISSING, start_cluster
+
+    cluster = start_cluster()
+    if cluster is None:
+        ctx.notes.append(f"team workspace: {MISSING}")
+        return [Result("team", "team workspace on PostgreSQL", "", available=False)]
+    try:
+        env = dict(ctx.env, PGPASSFILE=str(cluster.pgpass))
+        got = team.measure(ctx, cluster, env)
+        saves = got["saves"]
+        times = sorted(saves["times"])
+        p95 = times[min(len(times) - 1, int(len(times) * 0.95))] if times else float("inf")
+        ok = not saves["errors"] and not saves["lost"]
+        ctx.notes.append(
+            f"team: {len(times)} answer saves by {team.EVALUATORS} processes, {len(saves['errors'])} errors, "
+            f"{saves['lost']} lost updates; save median {_fmt(statistics.median(times)) if times else '—'}, "
+            f"p95 {_fmt(p95)}; the large workspace was copied to the server in {got['large_copy_s']:.0f} s")
+        if saves["errors"]:
+            ctx.notes.append(f"team: first error: {saves['errors'][0]}")
+        opened, peak, _ = repeat_child([PY, "-c", OPEN_AND_LIST, got["large_url"], "200"], env, ctx.runs(5))
+        score = [PY, "-m", "app", "score", got["score_name"], "--workspace"]
+        on_server, on_sqlite, _ = paired_children([*score, got["score_url"]], [*score, got["score_folder"]], env,
+                                                  ctx.runs(5))
+    finally:
+        cluster.remove()
+    return [
+        Result("team", f"{team.EVALUATORS} evaluators in parallel processes, {team.ANSWERS} answer saves each "
+               "(`record_answer`): the 95th percentile of a save; no error, no lost update",
+               "≤ 50 ms", [p95], limit_s=0.050 if ok else 0.0),
+        Result("team", "the large workspace (200 evaluations × 30 vendors × 200 questions) opened from the "
+               "server and listed, whole process", "≤ 2 s", opened, limit_s=2.0, peak_mb=peak),
+        Result("team", "`diligence score` 20 vendors × 200 questions × 5 evaluators on the server, "
+               "to the same on SQLite (interleaved)", "≤ 1.5× SQLite", on_server, baseline=on_sqlite, ratio_limit=1.5),
+    ]
+
+
 BENCHES: dict[str, Callable[[Context], list[Result]]] = {
     "smoke": bench_smoke,
     "report": bench_report,
@@ -564,6 +603,7 @@ BENCHES: dict[str, Callable[[Context], list[Result]]] = {
     "scale": bench_scale,
     "gui": bench_responsiveness,
     "evidence": bench_evidence,
+    "team": bench_team,
 }
 
 

@@ -11,6 +11,7 @@ workspace is open and being written. Copies live in the workspace's backups fold
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sqlite3
@@ -18,8 +19,12 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.services.errors import InputError
+
+if TYPE_CHECKING:
+    from app.store.server import ServerWorkspace
 from app.store.workspace import (
     HEAD,
     KNOWN_REVISIONS,
@@ -86,7 +91,15 @@ def _online_copy(src: Path, target: Path) -> None:
 
 
 def backup(ws: Workspace, out: Path | None = None) -> Path:
-    """Write a consistent copy of the workspace to `out`, or into its backups folder."""
+    """Write a consistent copy of the workspace to `out`, or into its backups folder.
+
+    A team workspace has no backups folder: it is copied to `out` as a folder workspace's
+    database file (one snapshot of the server), and backed up on the server with pg_dump.
+    """
+    from app.store.server import ServerWorkspace
+
+    if isinstance(ws, ServerWorkspace):
+        return _server_to_file(ws, out)
     if out is None:
         return _into_folder(ws.db, MANUAL)
     out = Path(out).expanduser()
@@ -101,6 +114,25 @@ def backup(ws: Workspace, out: Path | None = None) -> Path:
     if not out.parent.is_dir():
         raise InputError("the folder does not exist", str(out.parent))
     _online_copy(ws.db, out)
+    return out
+
+
+def _server_to_file(ws: ServerWorkspace, out: Path | None) -> Path:
+    from app.services.workspace_copy import copy_workspace
+
+    if out is None:
+        raise InputError("a team workspace on a server is backed up by whoever runs the server (pg_dump), or "
+                         "copied to a file here: give --out FILE (docs/team.md)", ws.label)
+    out = Path(out).expanduser()
+    if out.is_dir():
+        out = out / f"diligence-{MANUAL}-{datetime.now():%Y%m%d-%H%M%S-%f}.sqlite"
+    if out.exists():
+        raise InputError("a backup never replaces another file; give a new file name", str(out))
+    if not out.parent.is_dir():
+        raise InputError("the folder does not exist", str(out.parent))
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".diligence-backup-") as tmp:
+        copy_workspace(ws, Path(tmp) / "ws")
+        os.replace(Path(tmp) / "ws" / "diligence.sqlite", out)
     return out
 
 

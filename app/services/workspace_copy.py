@@ -33,6 +33,7 @@ from sqlmodel import SQLModel
 from app.store import tables as _tables  # noqa: F401 - registers every table
 from app.store.server import (
     ServerAddress,
+    ServerWorkspace,
     explain_server,
     is_server_address,
     make_server_engine,
@@ -86,10 +87,15 @@ class _End:
     engine: Engine
     address: ServerAddress | None = None
     db: Path | None = None
+    owned: bool = True  # False: an open workspace's engine, left open after the copy
 
     @property
     def is_server(self) -> bool:
         return self.address is not None
+
+    def close(self) -> None:
+        if self.owned:
+            self.engine.dispose()
 
     def explain(self, exc: BaseException) -> BaseException:
         from sqlalchemy.exc import DBAPIError
@@ -113,8 +119,10 @@ def _content_tables(names: set[str]) -> set[str]:
     return {n for n in names if n != "alembic_version" and not n.startswith(_SKIP_PREFIXES)}
 
 
-def _open_source(where: str | Path) -> _End:
-    if is_server_address(where):
+def _open_source(where: str | Path | ServerWorkspace) -> _End:
+    if isinstance(where, ServerWorkspace):  # already open (with the password the app asked for)
+        end = _End(where.label, where.engine, address=where.address, owned=False)
+    elif is_server_address(where):
         address = parse_address(str(where))
         end = _End(address.display, make_server_engine(address), address=address)
     else:
@@ -126,10 +134,10 @@ def _open_source(where: str | Path) -> _End:
         with end.engine.connect() as con:
             revision, names = _revision(con)
     except Exception as exc:
-        end.engine.dispose()
+        end.close()
         raise end.explain(exc) from None
     if revision != HEAD:
-        end.engine.dispose()
+        end.close()
         if revision in KNOWN_REVISIONS:
             raise WorkspaceError(f"{end.label} uses an older schema ({revision}); open it once with this "
                                  "version of Diligence to upgrade it, then copy it")
@@ -137,7 +145,7 @@ def _open_source(where: str | Path) -> _End:
                              f"(schema {revision or 'none'}); nothing was copied")
     unknown = _content_tables(names) - {t.name for t in _tables_in_order()}
     if unknown:
-        end.engine.dispose()
+        end.close()
         raise WorkspaceError(f"{end.label} holds tables this version does not know ({', '.join(sorted(unknown))}); "
                              "nothing was copied")
     return end
@@ -238,7 +246,8 @@ def _count_blobs(con: Connection) -> int:
     return int(con.execute(select(func.count()).select_from(table)).scalar_one())
 
 
-def copy_workspace(source: str | Path, target: str | Path, progress: Progress | None = None) -> CopySummary:
+def copy_workspace(source: str | Path | ServerWorkspace, target: str | Path,
+                   progress: Progress | None = None) -> CopySummary:
     """Copy the whole workspace at `source` into the empty `target` (a folder or a server address)."""
     src = _open_source(source)
     try:
@@ -246,7 +255,8 @@ def copy_workspace(source: str | Path, target: str | Path, progress: Progress | 
             return _to_server(src, parse_address(str(target)), progress)
         return _to_folder(src, Path(target).expanduser(), progress)
     finally:
-        src.engine.dispose()
+        if src.owned:
+            src.engine.dispose()
 
 
 def _to_server(src: _End, address: ServerAddress, progress: Progress | None) -> CopySummary:

@@ -207,9 +207,13 @@ class ServerWorkspace(Workspace):
         vendor_ids = {i for t in ("answer", "vendor_reference", "milestone", "evidence_document")
                       for i in touched.get(t, set()) if i > 0}
         if vendor_ids:
-            rows = s.execute(text("select distinct evaluation_id from vendor where id = any(:ids)"),
-                             {"ids": sorted(vendor_ids)})
-            evaluations |= {int(r[0]) for r in rows}
+            from app.store.tables import VendorRow
+
+            # The saves loaded their vendor already: get() finds it in the session without a query.
+            for vendor_id in sorted(vendor_ids):
+                vendor = s.get(VendorRow, vendor_id)
+                if vendor is not None:
+                    evaluations.add(vendor.evaluation_id)
         payload = json.dumps({"client": self.client_id, "tables": sorted(touched),
                               "evaluations": sorted(evaluations)})
         s.execute(text("select pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload})

@@ -201,3 +201,15 @@ def test_cli_workspace_copy(rich_folder: Path, pg_url: str, tmp_path: Path) -> N
     r = run("workspace", "copy", pg_url, str(tmp_path / "out"))
     assert r.returncode == 0, r.stderr
     assert everything(tmp_path / "out") == everything(rich_folder)
+
+
+def test_backup_of_a_team_workspace_is_a_folder_workspace_file(rich_folder: Path, pg_url: str, tmp_path: Path) -> None:
+    copy_workspace(rich_folder, pg_url)
+    r = subprocess.run([sys.executable, "-m", "app", "backup", "--workspace", pg_url], capture_output=True, text=True,
+                       timeout=180)
+    assert r.returncode == 2 and "pg_dump" in r.stderr and "--out" in r.stderr
+    out = tmp_path / "team-backup.sqlite"
+    r = subprocess.run([sys.executable, "-m", "app", "backup", "--workspace", pg_url, "--out", str(out)],
+                       capture_output=True, text=True, timeout=180)
+    assert r.returncode == 0, r.stderr
+    assert everything(out) == everything(rich_folder)
