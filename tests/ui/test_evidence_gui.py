@@ -345,3 +345,21 @@ def test_a_word_document_opens_as_its_text_and_is_cited_the_same_way(qtbot, page
     settle(qtbot, page)
     assert sql(ws, "SELECT qid, page, quote FROM evidence_citation") == [("TR01", 2, "went live in production")]
 
+
+
+def test_cancel_while_adding_stores_nothing(qtbot, page: Page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    long = make_pdf(tmp_path / "long-proposal.pdf", [[f"Page {n}: delivery, security and references."] for n in range(40)])
+    page.tabs.setCurrentWidget(page.documents)
+    page.documents.show_vendor(OMNI)
+    settle(qtbot, page)
+    panel = page.documents
+    assert panel.add_files([long], details=(DocumentKind.PROPOSAL, None))
+    assert panel.progress_box.isVisibleTo(panel) and panel.cancel_button.isEnabled()
+    assert not panel.add_button.isEnabled()  # one add at a time
+    qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not panel.busy, timeout=20_000)
+    ws = page.ctx.workspace
+    assert sql(ws, "SELECT count(*) FROM evidence_document") == [(0,)]
+    assert sql(ws, "SELECT count(*) FROM evidence_blob") == [(0,)]
+    assert not panel.progress_box.isVisibleTo(panel) and panel.add_button.isEnabled()
+    assert panel.empty.isVisible()

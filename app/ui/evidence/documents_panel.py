@@ -401,10 +401,10 @@ class DocumentsPanel(QWidget):
             return added, refused
 
         self.refused = []
-        self._set_adding(True)
         self.progress.setValue(0)
         self.progress_text.setText(self.tr("Adding %1…").replace("%1", paths[0].name))
         self.adder.run(run, self._added, self._add_failed, progress=True)
+        self._set_adding(True)  # after run: the buttons follow `adder.busy`
         return True
 
     def _set_adding(self, adding: bool) -> None:
