@@ -404,6 +404,31 @@ def cmd_bank_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_team_grant(args: argparse.Namespace) -> int:
+    from app.services import team
+
+    ws = _open(args, create=False)
+    try:
+        member = team.grant(ws, args.user, args.role, args.person)
+    finally:
+        ws.close()
+    print(f"{member.login} is now {member.person}, {member.role}")
+    return EXIT_OK
+
+
+def cmd_team_list(args: argparse.Namespace) -> int:
+    from app.services import team
+
+    ws = _open(args, create=False)
+    try:
+        me, people = team.me(ws), team.members(ws)
+    finally:
+        ws.close()
+    for m in people:
+        print(f"{m.role:<10} {m.login:<20} {m.person}{'  (you)' if me and m.login == me.login else ''}")
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from app.services.evidence import file_problems
     from app.store.workspace import HEAD, integrity_report
@@ -553,6 +578,13 @@ def build_parser() -> argparse.ArgumentParser:
              wksub)
     wc.add_argument("source", metavar="FROM", help="a workspace folder or postgresql://user@host:port/database")
     wc.add_argument("target", metavar="TO", help="an empty folder or an empty database on a server")
+    tm = add("team", lambda a: _sub_help(tm), "people and roles on a team workspace")
+    tsub = tm.add_subparsers(dest="team_command", parser_class=_Parser)
+    tg = add("grant", cmd_team_grant, "give a PostgreSQL login a role (leads only)", tsub)
+    tg.add_argument("user", help="the PostgreSQL login")
+    tg.add_argument("--role", required=True, choices=["lead", "evaluator", "viewer"])
+    tg.add_argument("--person", help="the person's name as evaluations list it (default: the login)")
+    add("list", cmd_team_list, "the team's logins, people and roles", tsub)
     add("check", cmd_check, "workspace integrity and schema version")
     bk = add("backup", cmd_backup, "write a backup copy of the workspace")
     bk.add_argument("--out")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint, func
 from sqlmodel import Field, SQLModel
 
 
@@ -358,3 +358,15 @@ class BackupFileRow(SQLModel, table=True):
     created_at: datetime = Field(default_factory=now)
     size: int
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class TeamMemberRow(SQLModel, table=True):
+    """On a team workspace: which PostgreSQL login is which person, in which role (schema 0007;
+    written only through the server's diligence_grant function, app/store/team_security.py)."""
+
+    __tablename__ = "team_member"
+    login: str = Field(primary_key=True)
+    person: str = Field(unique=True)
+    role: str
+    granted_by: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    granted_at: datetime = Field(default_factory=now, sa_column_kwargs={"server_default": func.current_timestamp()})

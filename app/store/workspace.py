@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
 DB_NAME = "diligence.sqlite"
 APPLICATION_ID = 0x44494C49  # "DILI"
-HEAD = "0006"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0005", "0006")
+HEAD = "0007"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0005", "0006", "0007")
 ENV_VAR = "DILIGENCE_WORKSPACE"
 # A workspace given as one of these addresses lives on a PostgreSQL server (app.store.server).
 SERVER_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
@@ -385,6 +385,7 @@ class Workspace:
         """
         from sqlalchemy import event
         from sqlalchemy.exc import DBAPIError
+        from sqlalchemy.orm.exc import StaleDataError
         from sqlmodel import Session
 
         with Session(self.engine, expire_on_commit=False) as s:
@@ -400,6 +401,13 @@ class Workspace:
             except DBAPIError as exc:
                 s.rollback()
                 raise self._explain(exc) from exc
+            except StaleDataError:
+                # A row read a moment ago matched nothing when written: removed meanwhile, or
+                # on a team workspace hidden from this login by the server's row-level security.
+                s.rollback()
+                raise WorkspaceError(
+                    "that was removed by someone else meanwhile, or your login is not allowed to change it. "
+                    "Nothing was changed.") from None
             except BaseException:
                 s.rollback()
                 raise
