@@ -8,7 +8,7 @@ own function (leads only). A folder workspace has no roles: its one user may do 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from app.services.errors import InputError
 from app.store.workspace import Workspace
@@ -56,8 +56,9 @@ def me(ws: Workspace) -> Member | None:
     with ws.engine.connect() as con:
         login = str(con.execute(text("select session_user")).scalar_one())
         row = con.execute(text("select person, role from team_member where login = :login"), {"login": login}).first()
+        owner = _owner(con)
     if row is None:
-        return Member(login, login, "viewer")
+        return Member(login, login, "lead" if login == owner else "viewer")
     return Member(login, str(row[0]), row[1] if row[1] in ROLES else "viewer")
 
 
@@ -74,7 +75,18 @@ def members(ws: Workspace) -> list[Member]:
 
     with ws.engine.connect() as con:
         rows = con.execute(text("select login, person, role from team_member order by role, person")).all()
-    return [Member(str(r[0]), str(r[1]), r[2]) for r in rows]
+        owner = _owner(con)
+    found = [Member(str(r[0]), str(r[1]), r[2]) for r in rows]
+    if owner not in {m.login for m in found}:  # the creator: the first lead, without a row
+        found.insert(0, Member(owner, owner, "lead"))
+    return found
+
+
+def _owner(con: Any) -> str:
+    from sqlalchemy import text
+
+    return str(con.execute(text(
+        "select pg_get_userbyid(datdba) from pg_database where datname = current_database()")).scalar_one())
 
 
 def grant(ws: Workspace, login: str, role: str, person: str | None = None) -> Member:

@@ -277,6 +277,8 @@ def _to_server(src: _End, address: ServerAddress, progress: Progress | None) -> 
             # One transaction: the schema and every row arrive together or not at all.
             with dst.engine.begin() as d:
                 d.execute(text("select pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+                # The audit rows keep their actors (the owner's copy only: app/store/team_security.py).
+                d.execute(text("select set_config('diligence.copying', 'on', true)"))
                 revision, names = _revision(d)
                 if revision is None and names:
                     raise WorkspaceError(f"{dst.label} holds tables that are not a Diligence workspace; "

@@ -125,8 +125,13 @@ def _statements(owner: str) -> list[str]:
         "drop policy if exists own_submit on evaluator",
         f"create policy own_submit on evaluator for update to {EVALUATOR} using (name = {_ME}) with check (name = {_ME})",
         # Who did it is the login, whatever name a client sends.
+        # Only `workspace copy`, run by the owner or a superuser, keeps the actors it carries over.
         "create or replace function diligence_audit_actor() returns trigger language plpgsql as $$ "
-        "begin new.actor := session_user; return new; end $$",
+        "begin "
+        "if current_setting('diligence.copying', true) = 'on' and (session_user = pg_get_userbyid("
+        "(select datdba from pg_database where datname = current_database())) or "
+        "(select rolsuper from pg_roles where rolname = session_user)) then return new; end if; "
+        "new.actor := session_user; return new; end $$",
         "drop trigger if exists audit_actor_is_the_login on audit_log",
         "create trigger audit_actor_is_the_login before insert or update on audit_log "
         "for each row execute function diligence_audit_actor()",
@@ -166,13 +171,11 @@ def _statements(owner: str) -> list[str]:
 
 
 def install(con: Any) -> None:
-    """Create (or bring up to date) roles, grants, policies and the audit trigger; the connecting
-    login (the database owner, the workspace's creator) becomes its first lead."""
+    """Create (or bring up to date) roles, grants, policies and the audit trigger. The connecting
+    login (the database owner, the workspace's creator) is the first lead: it needs no row in
+    team_member (app.services.team.me), so a new workspace holds no rows and can take a copy."""
     from sqlalchemy import text
 
     owner = str(con.execute(text("select session_user")).scalar_one())
     for statement in _statements(owner.replace("'", "''")):
         con.execute(text(statement.replace(":", r"\:")))
-    con.execute(text(
-        "insert into team_member (login, person, role, granted_by) values (:who, :who, 'lead', :who) "
-        "on conflict (login) do nothing"), {"who": owner})
