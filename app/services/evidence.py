@@ -383,10 +383,13 @@ def cite(
 ) -> Citation:
     """Record that `quote` on `page` of a vendor's document backs the answer to `question`.
 
+    `document` is a Document, its id (an int), or what a person typed (a str): its file name or
+    a SHA-256 prefix, as `find_document` reads them.
+
     The quote must occur on that page (whitespace, case and line-end hyphens aside), the
     question must be in the evaluation's bank, and the evaluator (when given) one of its
     evaluators; otherwise InputError says exactly what does not match."""
-    if isinstance(document, str) and not document.isdigit():
+    if isinstance(document, str):  # a file name or a SHA-256 prefix (which may be all digits)
         document = find_document(ws, evaluation, vendor, document)
     cleaned = tidy_quote(quote)
     if not cleaned:
@@ -394,7 +397,7 @@ def cite(
     with ws.session() as s:
         ev = _evaluation(s, evaluation)
         v = _vendor(s, ev, vendor)
-        doc = _document_by_id(s, _id(document))  # type: ignore[arg-type]
+        doc = _document_by_id(s, _id(document))
         if doc.evaluation != ev.name or doc.vendor != v.name:
             raise InputError(f"{doc.name} is {doc.vendor}'s document, not {vendor}'s")
         qid = question.strip()

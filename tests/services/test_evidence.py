@@ -237,3 +237,18 @@ def test_copies_left_by_a_killed_add_are_cleared_after_an_hour(demo, proposal: P
     os.utime(old, (hours_ago, hours_ago))
     evidence.add_document(demo, DEMO_EVALUATION, SIGNAL, proposal)
     assert sorted(p.name for p in incoming.iterdir()) == [fresh.name]
+
+
+def test_a_hash_prefix_made_only_of_digits_names_the_document_not_an_id(demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+
+    for n in range(400):  # about one file in 17 has a SHA-256 starting with six digits
+        pdf = make_pdf(tmp_path / "digits.pdf", [[f"Variant {n}: kickoff in 8 weeks"]])
+        sha = hashlib.sha256(pdf.read_bytes()).hexdigest()
+        if sha[:6].isdigit():
+            break
+    else:
+        pytest.skip("no generated file had a digit-only hash prefix")  # practically never
+    doc = evidence.add_document(demo, DEMO_EVALUATION, SIGNAL, pdf)
+    cited = evidence.cite(demo, DEMO_EVALUATION, SIGNAL, "TR01", sha[:6], 1, "kickoff in 8 weeks")
+    assert cited.document == doc
