@@ -67,6 +67,7 @@ Progress = Callable[[float, str], None]
 Cancel = Callable[[], bool]
 DocumentRef = Document | int
 MIN_PREFIX = 6  # hex characters of a SHA-256 accepted as a document's name
+MAX_PASSAGES = 1000  # the most passages one search returns
 
 
 class AddCancelled(Exception):
@@ -356,7 +357,7 @@ def search(ws: Workspace, evaluation: str | int, vendor: str, text: str, limit: 
     with ws.session() as s:
         ev = _evaluation(s, evaluation)
         v = _vendor(s, ev, vendor)
-        hits = store.search_pages(s, v.id or 0, text, limit)
+        hits = store.search_pages(s, v.id or 0, text, max(0, min(limit, MAX_PASSAGES)))
         docs = {d.id: d for d in _documents(s, ev, v, {h.document_id for h in hits})} if hits else {}
     return [Passage(docs[h.document_id], h.page, h.rank, h.snippet) for h in hits]
 
