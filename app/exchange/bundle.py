@@ -63,6 +63,8 @@ def is_bundle(path: Path) -> bool:
         return False
     if path.suffix.lower() == ".diligence":
         return True
+    if not path.is_file():
+        return False  # a folder, a device or a pipe: opening a FIFO would wait for a writer
     try:
         with path.open("rb") as fh:
             if fh.read(2) != b"PK":
