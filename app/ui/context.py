@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from app.services import team
 from app.services.changes import Changes
 from app.store.workspace import Workspace
 
@@ -32,6 +33,26 @@ class AppContext(QObject):
     @property
     def read_only(self) -> bool:
         return self.workspace.read_only
+
+    @property
+    def member(self) -> team.Member | None:
+        """On a team workspace, who I am there: login, person and role (the server enforces the
+        role; pages only reflect it). None for a workspace folder, whose one user may do anything."""
+        if getattr(self, "_member_of", None) is not self.workspace:
+            try:
+                self._member = team.me(self.workspace)
+            except Exception:  # noqa: BLE001 - unreachable server: the server still refuses what is not allowed
+                self._member = None
+            self._member_of = self.workspace
+        return self._member
+
+    def may(self, action: str) -> bool:
+        """Whether my role allows `action` (team.MANAGE, team.ANSWER, team.READ)."""
+        return team.may(self.member, action)
+
+    def why_not(self, action: str) -> str:
+        """The tooltip of a control my role disables ("" when allowed)."""
+        return "" if self.may(action) else self.tr(team.WHY_NOT[action])
 
     def set_workspace(self, workspace: Workspace) -> None:
         old = self.workspace

@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         self.open_team_action: QAction  # team workspaces (app/ui/team.py)
         self.server_banner: ServerBanner
         self.workspace_label: QLabel
+        self.role_badge: QLabel  # the role I am in on a team workspace (app/ui/team_role.py)
         self.live_updates: LiveUpdates
         self.setObjectName("MainWindow")
         # The logo in the accent colour; the other icons follow the text colour.
@@ -282,9 +283,17 @@ class MainWindow(QMainWindow):
 
     def _install_extensions(self) -> None:
         # Imported here, not at the top: each imports this module for its type hints.
-        from app.ui import audit_view, export, help, questionnaires, team, workspace_actions
+        from app.ui import (
+            audit_view,
+            export,
+            help,
+            questionnaires,
+            team,
+            team_role,
+            workspace_actions,
+        )
 
-        for module in (workspace_actions, team, export, questionnaires, audit_view, help):
+        for module in (workspace_actions, team, team_role, export, questionnaires, audit_view, help):
             module.install(self)
         # Extensions append to File; Quit belongs at the very bottom.
         self.file_menu.removeAction(self.quit_action)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import evaluation_view as view
+from app.services import team
 from app.services.changes import Changes
 from app.services.live import LiveEvaluation
 from app.services.session import EvaluationSession
@@ -142,13 +143,27 @@ class AnswersTab(QWidget):
     def set_busy(self, busy: bool) -> None:
         for w in (self.evaluator, self.answer_vendor):
             w.setEnabled(not busy)
+        if self.page.ctx.member is not None:
+            self.evaluator.setEnabled(False)  # on a team workspace "I am" is the login's person
 
     def fill(self, live: LiveEvaluation) -> None:
         """The evaluators and vendors of a freshly loaded evaluation."""
         snap = live.snapshot
-        _fill_combo(self.evaluator, [e.name for e in snap.evaluators], live.evaluator)
+        member = self.page.ctx.member
+        _fill_combo(self.evaluator, [e.name for e in snap.evaluators], member.person if member else live.evaluator)
+        if member is not None:
+            self.evaluator.setEnabled(False)
+            self.evaluator.setToolTip(
+                self.tr("On a team workspace you are %1, the person of your login %2.")
+                .replace("%1", member.person).replace("%2", member.login))
         self.page.ctx.current_evaluator = self.evaluator.currentData()
         _fill_combo(self.answer_vendor, [v.name for v in snap.vendors])
+
+    def _may_answer_as(self, evaluator: str | None) -> bool:
+        """Not read-only, and on a team workspace: my role enters answers and they are mine."""
+        ctx = self.page.ctx
+        member = ctx.member
+        return not ctx.read_only and ctx.may(team.ANSWER) and (member is None or evaluator == member.person)
 
     def selection_changed(self, force: bool = True) -> None:
         page = self.page
@@ -171,7 +186,7 @@ class AnswersTab(QWidget):
         if key != self._key or force:
             mine = live.answers_of(vendor, evaluator) if evaluator and vendor else {}
             cells = {qid: AnswerCell(a.value, a.note) for qid, a in mine.items()}
-            editable = bool(evaluator and vendor) and not page.ctx.read_only
+            editable = bool(evaluator and vendor) and self._may_answer_as(evaluator)
             current = self.answers_model.question_at(self.answers.currentIndex())
             self.answers_model.load(snap.bank.questions, cells, others, disagreements, editable)
             self._key = key
@@ -214,7 +229,7 @@ class AnswersTab(QWidget):
         self.progress.setRange(0, max(p.total, 1))
         set_bar_value(self.progress, p.answered)
         submitted = view.has_submitted(snap, evaluator)
-        self.submit.setEnabled(not submitted and not self.page.ctx.read_only)
+        self.submit.setEnabled(not submitted and self._may_answer_as(evaluator))
         self.submit.setText(self.tr("Submitted") if submitted else self.tr("&Submit my scoring"))
         waiting = [w for w in view.submission_status(snap)[1] if w != evaluator]
         self.blind.setText(

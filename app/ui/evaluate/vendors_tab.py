@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.evaluation import EvaluationSnapshot
 from app.domain.models import Vendor
+from app.services import team
 from app.services.changes import Changes
 from app.services.evaluations import DeletedVendor, load_snapshot
 from app.ui.evaluate.vendor_editor import VendorEditor
@@ -76,11 +77,16 @@ class VendorsTab(QWidget):
             self.vendor_list.blockSignals(False)
             row = names.index(current) if current in names else (0 if names else -1)
             self.vendor_list.setCurrentRow(row)
-        read_only = self.page.ctx.read_only
+        ctx = self.page.ctx
+        read_only = ctx.read_only or not ctx.may(team.MANAGE)  # on a team workspace leads manage vendors
         self.vendor_editor.set_capabilities(snapshot.organization.infrastructure)
         self.vendor_editor.set_read_only(read_only)
         self.remove_vendor_button.setEnabled(bool(names) and not read_only)
         self.add_vendor_button.setEnabled(not read_only)
+        why = ctx.why_not(team.MANAGE)
+        for button in (self.add_vendor_button, self.remove_vendor_button):
+            button.setToolTip(why)
+        self.vendor_editor.body.setToolTip(why)
         self.show_vendor()
 
     def show_vendor(self) -> None:
