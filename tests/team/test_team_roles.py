@@ -251,3 +251,30 @@ def test_the_audit_trail_names_the_login_not_a_typed_name(team_ws: Team) -> None
     assert rows == {"vendor added": team_ws.logins["lead"], "forged": team_ws.logins["maya"]}
     with team_ws.sql("maya") as con, pytest.raises(psycopg.errors.InsufficientPrivilege):
         con.execute("update audit_log set actor = 'nobody'")
+
+
+def test_a_database_owned_by_a_lead_login_sets_up_the_team_as_the_setup_guide_says(pg_env: Cluster) -> None:
+    """docs/team.md: the owner is an ordinary login with CREATEROLE, not a superuser."""
+    tag = uuid.uuid4().hex[:8]
+    ann, bob = f"ann_{tag}", f"bob_{tag}"
+    pg_env.create_login(ann, f"pw-{ann}")
+    pg_env.sql(f'alter role "{ann}" createrole')
+    pg_env.create_login(bob, f"pw-{bob}")
+    dbname = f"t_{tag}"
+    url = pg_env.create_database(dbname, owner=ann)
+    try:
+        ws = open_server_workspace(url)  # ann creates the workspace
+        try:
+            from app.services.banks import ensure_default_bank
+
+            ensure_default_bank(ws)
+            assert team.me(ws) == team.Member(ann, ann, "lead")
+            team.grant(ws, bob, "viewer", "Bob")
+        finally:
+            ws.close()
+        with psycopg.connect(host="127.0.0.1", port=pg_env.port, dbname=dbname, user=bob, autocommit=True) as con:
+            assert con.execute("select count(*) from bank").fetchone() == (1,)
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                con.execute("delete from bank")
+    finally:
+        pg_env.drop_database(dbname)
