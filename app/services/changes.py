@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 
 from app.domain.bank import Reading
+from app.domain.flags import Acknowledgement
 from app.domain.models import Answer, Vendor
 
 
@@ -35,6 +36,15 @@ class SavedVendor:
 
 
 @dataclass(frozen=True)
+class SavedAcknowledgement:
+    """A red flag's acknowledgement as stored (None: withdrawn)."""
+
+    vendor: str
+    rule: str
+    acknowledgement: Acknowledgement | None
+
+
+@dataclass(frozen=True)
 class Changes:
     evaluation: int | None = None  # the evaluation whose data changed (answers … flags below)
     answers: bool = False
@@ -49,16 +59,17 @@ class Changes:
     engagements: bool = False
     everything: bool = False  # a workspace-wide change (the demo loaded, a backup restored)
     origin: object | None = None  # who made the change (a page), so it can skip its own
-    # What was saved, when the edit says (EvaluationSession does): `answers`/`vendors` with
+    # What was saved, when the edit says (EvaluationSession does): `answers`/`vendors`/`acknowledgements` with
     # these filled can be applied in place; without them, whoever shows the data reads it again.
     saved_answers: tuple[SavedAnswer, ...] = ()
     saved_vendors: tuple[SavedVendor, ...] = ()
+    saved_acknowledgements: tuple[SavedAcknowledgement, ...] = ()
 
     def __or__(self, other: Changes) -> Changes:
         merged = {
             f.name: getattr(self, f.name) or getattr(other, f.name)
             for f in fields(self)
-            if f.name not in ("evaluation", "origin", "saved_answers", "saved_vendors")
+            if f.name not in ("evaluation", "origin") and not f.name.startswith("saved_")
         }
         evaluation = self.evaluation if self.evaluation == other.evaluation else None
         if self.evaluation is not None and other.evaluation is not None and evaluation is None:
@@ -66,7 +77,9 @@ class Changes:
         return Changes(evaluation=evaluation or self.evaluation or other.evaluation,
                        origin=self.origin if self.origin is other.origin else None,
                        saved_answers=self.saved_answers + other.saved_answers,
-                       saved_vendors=self.saved_vendors + other.saved_vendors, **merged)
+                       saved_vendors=self.saved_vendors + other.saved_vendors,
+                       saved_acknowledgements=self.saved_acknowledgements + other.saved_acknowledgements,
+                       **merged)
 
     def kinds(self) -> set[str]:
         """The names of the kinds of data changed ("answers", "vendors", … "everything")."""

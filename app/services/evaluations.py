@@ -25,6 +25,7 @@ from app.services.reading import list_evaluations as list_evaluations
 from app.services.reading import load_snapshot as load_snapshot
 from app.services.reading import score as score
 from app.store import repo
+from app.store.reader import acknowledgement_of
 from app.store.tables import (
     AnswerRow,
     BankRow,
@@ -352,7 +353,10 @@ def remove_evaluator(ws: Workspace, evaluation: str | int, name: str) -> None:
 # ----- flags ---------------------------------------------------------------------------------
 
 
-def acknowledge_flag(ws: Workspace, evaluation: str | int, vendor: str, rule: str, rationale: str, by: str | None = None) -> None:
+def acknowledge_flag(
+    ws: Workspace, evaluation: str | int, vendor: str, rule: str, rationale: str, by: str | None = None
+) -> Acknowledgement:
+    """Acknowledge (or re-acknowledge) a red flag with a written rationale; the acknowledgement stored."""
     if not rationale.strip():
         raise InputError("an acknowledgement needs a written rationale")
     with ws.session() as s:
@@ -362,10 +366,12 @@ def acknowledge_flag(ws: Workspace, evaluation: str | int, vendor: str, rule: st
         if old is not None:
             s.delete(old)
         who = by or current_user()
-        s.add(FlagAckRow(evaluation_id=ev.id, vendor=vendor, rule=rule, rationale=rationale.strip(), by=who))
+        row = FlagAckRow(evaluation_id=ev.id, vendor=vendor, rule=rule, rationale=rationale.strip(), by=who)
+        s.add(row)
         repo.audit(s, who, "flag acknowledged", "flag", f"{ev.name}/{vendor}/{rule}",
                    before={"rationale": old.rationale, "by": old.by} if old is not None else None,
                    after={"rationale": rationale.strip()})
+        return acknowledgement_of(row)
 
 
 def withdraw_acknowledgement(ws: Workspace, evaluation: str | int, vendor: str, rule: str, by: str | None = None) -> None:

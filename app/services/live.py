@@ -213,16 +213,22 @@ class CompareView:
 
         A new view (a worker may still be reading this one); `self` when nothing it shows
         changed; None when the changes cannot be applied (a vendor removed or renamed, a
-        submission, an acknowledgement …): then read the evaluation again.
+        submission, evidence …): then read the evaluation again.
         """
         kinds = changes.kinds()
-        if changes.evaluation != self.evaluation_id or not kinds <= {"answers", "vendors"}:
+        if changes.evaluation != self.evaluation_id or not kinds <= {"answers", "vendors", "acknowledgements"}:
             return None
-        if ("answers" in kinds) != bool(changes.saved_answers) or ("vendors" in kinds) != bool(
-            changes.saved_vendors
+        if (
+            ("answers" in kinds) != bool(changes.saved_answers)
+            or ("vendors" in kinds) != bool(changes.saved_vendors)
+            or ("acknowledgements" in kinds) != bool(changes.saved_acknowledgements)
         ):
             return None  # nothing to apply them with
-        snapshot = replace(self.snapshot, vendors=list(self.snapshot.vendors))
+        snapshot = replace(
+            self.snapshot,
+            vendors=list(self.snapshot.vendors),
+            acknowledgements=dict(self.snapshot.acknowledgements),
+        )
         board = self.board.copy()
         shown = False
         for sv in changes.saved_vendors:
@@ -235,6 +241,12 @@ class CompareView:
                 snapshot.vendors[names.index(sv.old_name)] = sv.vendor
             else:
                 return None  # renamed: every answer moves with it
+            shown = True
+        for ack in changes.saved_acknowledgements:
+            if ack.acknowledgement is None:
+                snapshot.acknowledgements.pop((ack.vendor, ack.rule), None)
+            else:
+                snapshot.acknowledgements[(ack.vendor, ack.rule)] = ack.acknowledgement
             shown = True
         for sa in changes.saved_answers:
             had, has = bool(sa.before), bool(sa.answer is not None and sa.answer.value)

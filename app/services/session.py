@@ -16,7 +16,7 @@ from app.domain.evidence import Citation, Document, DocumentKind
 from app.domain.flags import Acknowledgement
 from app.domain.models import Vendor
 from app.services import evaluations, evidence
-from app.services.changes import Changes, SavedAnswer, SavedVendor
+from app.services.changes import Changes, SavedAcknowledgement, SavedAnswer, SavedVendor
 from app.services.evaluations import AnswerChange, DeletedVendor
 from app.services.live import LiveEvaluation
 from app.store.workspace import Workspace
@@ -74,12 +74,14 @@ class EvaluationSession:
     # ----- flags --------------------------------------------------------------------------
 
     def acknowledge(self, vendor: str, rule: str, rationale: str, by: str | None) -> Changes:
-        evaluations.acknowledge_flag(self.ws, self.evaluation_id, vendor, rule, rationale, by=by)
-        return self._changes(acknowledgements=True)
+        ack = evaluations.acknowledge_flag(self.ws, self.evaluation_id, vendor, rule, rationale, by=by)
+        saved = SavedAcknowledgement(vendor, rule, ack)
+        return Changes(evaluation=self.evaluation_id, acknowledgements=True, saved_acknowledgements=(saved,))
 
     def withdraw(self, vendor: str, rule: str, by: str | None) -> Changes:
         evaluations.withdraw_acknowledgement(self.ws, self.evaluation_id, vendor, rule, by=by)
-        return self._changes(acknowledgements=True)
+        saved = SavedAcknowledgement(vendor, rule, None)
+        return Changes(evaluation=self.evaluation_id, acknowledgements=True, saved_acknowledgements=(saved,))
 
     def restore_acknowledgement(self, vendor: str, rule: str, ack: Acknowledgement | None, by: str | None) -> Changes:
         """Put an acknowledgement back as it was (None: there was none)."""

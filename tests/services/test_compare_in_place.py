@@ -25,7 +25,7 @@ def shown(cv: live.CompareView) -> tuple[object, ...]:
     return ranking, flags, progress, view.disagreements(res)
 
 
-def test_answers_and_a_new_vendor_applied_in_place_match_a_fresh_load(demo) -> None:
+def test_answers_vendors_and_acknowledgements_applied_in_place_match_a_fresh_load(demo) -> None:
     eid = evaluations.evaluation_id(demo, DEMO_EVALUATION)
     evaluations.set_submitted(demo, eid, DANIEL, False)  # Daniel still scores: hidden from the team
     cv = live.load_compare(demo, eid)
@@ -39,13 +39,19 @@ def test_answers_and_a_new_vendor_applied_in_place_match_a_fresh_load(demo) -> N
         session.record_answer("Newcomer Analytics", MAYA, "TR03", "4", None)[1],
         session.save_vendor(replace(cv.snapshot.vendor(LEADER), references=[]), old_name=LEADER),  # a flag
     ]
+    first, second = [f for fl in cv.results.flags.values() for f in fl if not f.acknowledged][:2]
+    edits.append(session.acknowledge(first.vendor, first.rule, "Discussed with them", "Maya"))
+    edits.append(session.acknowledge(second.vendor, second.rule, "In the contract", "Maya"))
+    edits.append(session.withdraw(first.vendor, first.rule, "Maya"))
     current = cv
     for changes in edits:
         applied = current.with_changes(changes)
         assert applied is not None, changes.kinds()
         current = applied
     after = shown(current)
-    assert after == shown(live.load_compare(demo, eid))  # the same as reading it all again
+    fresh = live.load_compare(demo, eid)
+    assert after == shown(fresh)  # the same as reading it all again
+    assert current.snapshot.acknowledgements == fresh.snapshot.acknowledgements  # who, when, why
     assert after != before
     assert shown(cv) == before  # the loaded view is left as it was (a worker may be reading it)
     assert "Newcomer Analytics" in [v for v, *_ in after[0]]  # type: ignore[index]
@@ -59,6 +65,7 @@ def test_edits_that_cannot_be_applied_in_place_ask_for_a_reload(demo) -> None:
     assert cv.with_changes(session.save_vendor(renamed, old_name=LEADER)) is None
     assert cv.with_changes(session.remove_vendor("Signal and Scale")[1]) is None
     assert cv.with_changes(session.set_submitted(MAYA, False)) is None
+    assert cv.with_changes(Changes(evaluation=eid, acknowledgements=True)) is None  # which one, not said
     assert cv.with_changes(Changes(evaluation=eid, answers=True)) is None  # no saved answers said
     assert cv.with_changes(Changes(banks=True)) is None
     # Another evaluation's edit leaves this one alone.
