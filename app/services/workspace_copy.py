@@ -41,7 +41,6 @@ from app.store.server import (
     parse_address,
 )
 from app.store.workspace import (
-    APPLICATION_ID,
     HEAD,
     KNOWN_REVISIONS,
     WorkspaceError,
@@ -51,6 +50,9 @@ from app.store.workspace import (
     documents_dir,
     make_engine,
     migrate,
+    new_database,
+    place,
+    remove_database,
 )
 
 BATCH = 2000
@@ -347,14 +349,8 @@ def _to_folder(src: _End, location: Path, progress: Progress | None) -> CopySumm
         raise _not_empty(str(location))
     db.parent.mkdir(parents=True, exist_ok=True)
     tmp = db.with_name(db.name + ".copying")
-    for stale in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
-        stale.unlink(missing_ok=True)
-    engine = make_engine(tmp)
+    engine = new_database(tmp)
     try:
-        with engine.connect() as con:
-            con.exec_driver_sql("PRAGMA journal_mode=WAL")
-            con.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
-        migrate(tmp, engine)
         with src.engine.connect() as s:
             if src.is_server:
                 s.execute(text("set transaction isolation level repeatable read, read only"))
@@ -366,33 +362,21 @@ def _to_folder(src: _End, location: Path, progress: Progress | None) -> CopySumm
                 summary.documents = _copy_documents(documents_dir(src.db), docs)
             elif blobs:
                 raise WorkspaceError(f"{src.label} lists documents whose files it does not hold; nothing was copied")
-            with engine.connect() as con:
-                con.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            engine.dispose()
-            for suffix in ("-wal", "-shm"):
-                tmp.with_name(tmp.name + suffix).unlink(missing_ok=True)
-            with open(tmp, "rb") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp, db)
+            place(engine, tmp, db)
             # Backups after the workspace: an interruption here leaves a whole workspace with fewer backups.
             if src.is_server:
                 summary.backups = _write_backup_files(s, backup_dir(db))
             else:
                 summary.backups = _copy_files(_source_backups(src), backup_dir(db))
     except WorkspaceError:
-        _discard(tmp)
+        remove_database(tmp)
         raise
     except Exception as exc:
-        _discard(tmp)
+        remove_database(tmp)
         raise src.explain(exc) from None
     finally:
         engine.dispose()
     return summary
-
-
-def _discard(tmp: Path) -> None:
-    for p in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
-        p.unlink(missing_ok=True)
 
 
 def _refuse_unless_empty_file(db: Path, label: str) -> None:

@@ -608,15 +608,35 @@ def _create(db: Path) -> None:
     SQLite's Python driver runs DDL outside transactions, so a crash while creating tables in
     place would leave a half-made file; a rename is atomic, so the workspace exists wholly or not.
     """
+    db.unlink(missing_ok=True)  # an empty `db`
     tmp = db.with_name(db.name + ".creating")
-    for stale in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm"), db):
-        stale.unlink(missing_ok=True)  # an empty `db` or leftovers of an interrupted creation
+    place(new_database(tmp), tmp, db)
+
+
+def remove_database(tmp: Path) -> None:
+    for p in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+        p.unlink(missing_ok=True)
+
+
+def new_database(tmp: Path) -> Engine:
+    """A new database at `tmp` (leftovers of an interrupted attempt removed) with the current
+    schema; its engine. Fill it, then `place` it under its real name."""
+    remove_database(tmp)
     engine = make_engine(tmp)
     try:
         with engine.connect() as con:
             con.exec_driver_sql("PRAGMA journal_mode=WAL")
             con.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
         migrate(tmp, engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def place(engine: Engine, tmp: Path, db: Path) -> None:
+    """Fold the -wal into `tmp`, put it on disk and rename it to `db`: whole, or not there."""
+    try:
         with engine.connect() as con:
             con.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

@@ -63,6 +63,16 @@ def server_backups(url: str) -> dict[str, bytes]:
         engine.dispose()
 
 
+def server_tables(url: str) -> int:
+    engine = make_server_engine(parse_address(url))
+    try:
+        with engine.connect() as con:
+            return int(con.execute(text(
+                "select count(*) from information_schema.tables where table_schema = current_schema()")).scalar_one())
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture
 def rich_folder(demo_path: Path) -> Path:
     """The demo with a submitted evaluator, an audit trail and two backups."""
@@ -150,13 +160,7 @@ def test_an_interrupted_copy_leaves_the_target_empty(rich_folder: Path, pg_url: 
 
     with pytest.raises(Stop):
         copy_workspace(rich_folder, pg_url, progress=stop_after_answers)
-    engine = make_server_engine(parse_address(pg_url))
-    try:
-        with engine.connect() as con:
-            assert con.execute(text(
-                "select count(*) from information_schema.tables where table_schema = current_schema()")).scalar() == 0
-    finally:
-        engine.dispose()
+    assert server_tables(pg_url) == 0
     folder = tmp_path / "half"
     with pytest.raises(Stop):
         copy_workspace(rich_folder, folder, progress=stop_after_answers)
@@ -180,13 +184,7 @@ def test_kill_9_mid_copy_leaves_the_server_database_empty(rich_folder: Path, pg_
     r = subprocess.run([sys.executable, "-c", script, str(rich_folder), pg_url], capture_output=True, text=True,
                        timeout=120, env=os.environ.copy())
     assert r.returncode == -9, r.stderr
-    engine = make_server_engine(parse_address(pg_url))
-    try:
-        with engine.connect() as con:
-            assert con.execute(text(
-                "select count(*) from information_schema.tables where table_schema = current_schema()")).scalar() == 0
-    finally:
-        engine.dispose()
+    assert server_tables(pg_url) == 0
 
 
 def test_cli_workspace_copy(rich_folder: Path, pg_url: str, tmp_path: Path) -> None:
