@@ -471,6 +471,51 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_json(c: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return {"id": c.id, "vendor": c.vendor, **asdict(c.check)}
+
+
+def _check_line(c: Any) -> str:
+    k = c.check
+    found = "production confirmed" if k.confirmed_production else "NOT in production"
+    confirmed = ", ".join(x for x in (k.industry, f"{k.stage} stage" if k.stage else "") if x)
+    who = f" by {k.by}" if k.by else ""
+    return (f"{c.vendor} / {k.company}: {found}" + (f" ({confirmed})" if confirmed else "")
+            + f"{who} on {k.at[:10]}" + (f" — {k.note}" if k.note else ""))
+
+
+def cmd_reference_check(args: argparse.Namespace) -> int:
+    from app.services import references
+
+    ws = _open(args, create=False)
+    c = references.record_check(ws, args.evaluation, args.vendor, args.company, args.confirmed_production == "yes",
+                                stage=args.stage or "", industry=args.industry or "", by=args.by, note=args.note or "")
+    if args.json:
+        _print_json(_check_json(c))
+    else:
+        print(f"Recorded reference check {c.id}: {_check_line(c)}")
+    return EXIT_OK
+
+
+def cmd_reference_list(args: argparse.Namespace) -> int:
+    from app.services import references
+
+    ws = _open(args, create=False)
+    checks = references.list_checks(ws, args.evaluation, args.vendor)
+    if args.json:
+        _print_json([_check_json(c) for c in checks])
+        return EXIT_OK
+    if not checks:
+        print("No reference checks yet (diligence reference check EVALUATION --vendor V --company C "
+              "--confirmed-production yes|no)")
+        return EXIT_OK
+    for c in checks:
+        print(f"{c.id:>4}  {_check_line(c)}")
+    return EXIT_OK
+
+
 # ----- parser --------------------------------------------------------------------------------
 
 
@@ -585,6 +630,23 @@ def build_parser() -> argparse.ArgumentParser:
     tg.add_argument("--role", required=True, choices=["lead", "evaluator", "viewer"])
     tg.add_argument("--person", help="the person's name as evaluations list it (default: the login)")
     add("list", cmd_team_list, "the team's logins, people and roles", tsub)
+    rf = add("reference", lambda a: _sub_help(rf), "reference checks: what a vendor's references confirmed")
+    rfsub = rf.add_subparsers(dest="reference_command", parser_class=_Parser)
+    rc = add("check", cmd_reference_check, "record a call to one of a vendor's references", rfsub)
+    rc.add_argument("evaluation")
+    rc.add_argument("--vendor", required=True)
+    rc.add_argument("--company", required=True, help="one of the vendor's references")
+    rc.add_argument("--confirmed-production", required=True, choices=["yes", "no"],
+                    help="did the reference confirm they use it in production?")
+    rc.add_argument("--stage", help="the company's stage, as the reference confirmed it")
+    rc.add_argument("--industry", help="the company's industry, as the reference confirmed it")
+    rc.add_argument("--by", metavar="NAME", help="who called (default: you)")
+    rc.add_argument("--note", metavar="TEXT")
+    rc.add_argument("--json", action="store_true")
+    rl = add("list", cmd_reference_list, "list the reference checks of an evaluation", rfsub)
+    rl.add_argument("evaluation")
+    rl.add_argument("--vendor")
+    rl.add_argument("--json", action="store_true")
     add("check", cmd_check, "workspace integrity and schema version")
     bk = add("backup", cmd_backup, "write a backup copy of the workspace")
     bk.add_argument("--out")

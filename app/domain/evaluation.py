@@ -11,7 +11,7 @@ from app.domain.flags import Acknowledgement, Lexicons, RedFlag, vendor_flags
 from app.domain.models import (
     SELF_ASSESSMENT as SELF_ASSESSMENT,  # re-exported: callers import it here
 )
-from app.domain.models import Answer, Organization, Severity, UseCase, Vendor
+from app.domain.models import Answer, Organization, ReferenceCheck, Severity, UseCase, Vendor
 from app.domain.scoring import Comparison, ScoreBoard, VendorScore, compare
 from app.domain.sensitivity import Sensitivity, analyse
 from app.domain.text import Synonyms
@@ -97,6 +97,8 @@ class EvaluationSnapshot:
     answers: list[Answer] = field(default_factory=list)
     use_case: UseCase | None = None
     acknowledgements: dict[tuple[str, str], Acknowledgement] = field(default_factory=dict)
+    # vendor name → our reference checks of that vendor's references (oldest first)
+    reference_checks: dict[str, list[ReferenceCheck]] = field(default_factory=dict)
     # Set by visible_to: the scoring progress of the whole evaluation, counted before the
     # answers a reader may not see were taken out (so counts stay true, values stay hidden).
     scoring: ScoringState | None = None
@@ -354,7 +356,8 @@ def results_from_board(
     kept = unchanged_flags or {}
     flags = {
         v.name: kept[v.name] if v.name in kept
-        else vendor_flags(snapshot.organization, v, board, lex, syn, snapshot.acknowledgements)
+        else vendor_flags(snapshot.organization, v, board, lex, syn, snapshot.acknowledgements,
+                          checks=snapshot.reference_checks.get(v.name, ()))
         for v in snapshot.vendors
     }
     if with_sensitivity:

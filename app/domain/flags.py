@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from app.domain.bank import QuestionType
-from app.domain.models import Organization, Severity, Timeline, Vendor
+from app.domain.models import Organization, Reference, ReferenceCheck, Severity, Timeline, Vendor
 from app.domain.scoring import ScoreBoard
 from app.domain.text import Synonyms, find_phrases, norm, stem, words
 from app.domain.wording import condition_words, plural
@@ -75,16 +75,79 @@ def sort_flags(flags: Sequence[RedFlag]) -> list[RedFlag]:
     return sorted(flags, key=lambda f: (f.severity.rank, f.vendor.casefold(), f.rule))
 
 
-def _ref_text(r: object) -> str:
-    from app.domain.models import Reference
+@dataclass(frozen=True)
+class CheckedReference:
+    """A reference as the vendor claimed it, overlaid by our latest check of it (if any).
 
-    assert isinstance(r, Reference)
-    prod = "in production" if r.in_production else "not in production"
-    return f"reference {r.company or '(unnamed)'}: {r.industry or 'industry not given'}, {r.stage or 'stage not given'}, {prod}"
+    The properties read like a `Reference`'s: what a check confirmed wins over the claim
+    (a stage or industry the reference did not confirm stays as claimed).
+    """
+
+    claim: Reference
+    check: ReferenceCheck | None = None
+
+    @property
+    def company(self) -> str:
+        return self.claim.company
+
+    @property
+    def industry(self) -> str:
+        return (self.check.industry.strip() if self.check else "") or self.claim.industry
+
+    @property
+    def stage(self) -> str:
+        return (self.check.stage.strip() if self.check else "") or self.claim.stage
+
+    @property
+    def in_production(self) -> bool:
+        return self.check.confirmed_production if self.check is not None else self.claim.in_production
 
 
-def check_references(org: Organization, vendor: Vendor, syn: Synonyms) -> RedFlag | None:
-    refs = vendor.references
+def checked_references(vendor: Vendor, checks: Sequence[ReferenceCheck] = ()) -> list[CheckedReference]:
+    """Each of the vendor's references with its latest check (matched by company, case- and
+    space-insensitive); checks of companies the vendor does not list are not its references."""
+    latest: dict[str, ReferenceCheck] = {}
+    for c in sorted(checks, key=lambda c: c.at):
+        latest[norm(c.company)] = c
+    return [CheckedReference(r, latest.get(norm(r.company))) for r in vendor.references]
+
+
+def _day(stamp: str) -> str:
+    return stamp[:10]
+
+
+def _check_text(c: ReferenceCheck) -> str:
+    """'reference check by Maya Chen on 2026-06-03: not in production, “pilot only”'."""
+    who = f" by {c.by.strip()}" if c.by.strip() else ""
+    when = f" on {_day(c.at)}" if c.at else ""
+    found = ["in production" if c.confirmed_production else "not in production"]
+    if c.industry.strip():
+        found.append(c.industry.strip())
+    if c.stage.strip():
+        found.append(f"{c.stage.strip()} stage")
+    note = " ".join(c.note.split())
+    if note:
+        found.append(f"\u201c{note[:200]}\u201d")
+    return f"reference check{who}{when}: {', '.join(found)}"
+
+
+def _ref_text(r: CheckedReference) -> str:
+    c = r.claim
+    prod = "in production" if c.in_production else "not in production"
+    claimed = f"reference {c.company or '(unnamed)'}: {c.industry or 'industry not given'}, {c.stage or 'stage not given'}, {prod}"
+    return claimed if r.check is None else f"{claimed} ({_check_text(r.check)})"
+
+
+def check_references(
+    org: Organization, vendor: Vendor, syn: Synonyms, checks: Sequence[ReferenceCheck] = ()
+) -> RedFlag | None:
+    """No reference in production, in our industry and at our stage, as far as we know.
+
+    A reference call overrides the claim (see `CheckedReference`). Relevant references that
+    nobody has confirmed yet still raise a medium flag saying so; one confirmed clears it.
+    """
+    refs = checked_references(vendor, checks)
+    industry = org.industry.strip() or "our industry"
     good = [
         r
         for r in refs
@@ -92,10 +155,19 @@ def check_references(org: Organization, vendor: Vendor, syn: Synonyms) -> RedFla
         and syn.same("industry", r.industry, org.industry)
         and syn.same("stage", r.stage, org.stage.value)
     ]
-    if good:
+    if any(r.check is not None for r in good):
         return None
+    if good:
+        names = [r.company.strip() or "an unnamed reference" for r in good]
+        one = len(good) == 1
+        message = (
+            f"{vendor.name} claims {plural(len(good), 'reference')} in production at a company in {industry} "
+            f"of our stage ({org.stage.value}), but nobody has confirmed {'it' if one else 'them'}: "
+            f"call {_and(names)}. A call that confirms production clears this flag."
+        )
+        unchecked = tuple(f"{_ref_text(r)}: claimed, not checked yet" for r in good)
+        return RedFlag("no_relevant_references", Severity.MEDIUM, message, unchecked, vendor.name)
     in_industry = [r for r in refs if syn.same("industry", r.industry, org.industry)]
-    industry = org.industry.strip() or "our industry"
     if not refs:
         severity = Severity.CRITICAL
         message = f"{vendor.name} gave no customer references at all, so nobody can vouch for their work."
@@ -120,7 +192,7 @@ def check_references(org: Organization, vendor: Vendor, syn: Synonyms) -> RedFla
             if not syn.same("stage", r.stage, org.stage.value):
                 reasons.append(f"{r.stage.strip()} stage" if r.stage.strip() else "stage not given")
             if not r.in_production:
-                reasons.append("not in production")
+                reasons.append("not in production" if r.check is None else "not in production, says our check")
             why.append(f"{r.company.strip() or 'an unnamed reference'} ({', '.join(reasons)})")
         message = (
             f"{vendor.name} has {plural(len(in_industry), 'reference')} in {industry}, but none is both in "
@@ -128,6 +200,39 @@ def check_references(org: Organization, vendor: Vendor, syn: Synonyms) -> RedFla
         )
         evidence = tuple(_ref_text(r) for r in refs)
     return RedFlag("no_relevant_references", severity, message, evidence, vendor.name)
+
+
+def check_reference_contradictions(
+    vendor: Vendor, syn: Synonyms, checks: Sequence[ReferenceCheck] = ()
+) -> RedFlag | None:
+    """A reference call that contradicts what the vendor claimed about that reference: not in
+    production after all, or a different industry or stage than the vendor said."""
+    parts: list[str] = []
+    evidence: list[str] = []
+    for r in checked_references(vendor, checks):
+        c, check = r.claim, r.check
+        if check is None:
+            continue
+        name = c.company.strip() or "an unnamed reference"
+        found: list[str] = []
+        if c.in_production and not check.confirmed_production:
+            found.append("not in production")
+        if check.industry.strip() and c.industry.strip() and not syn.same("industry", check.industry, c.industry):
+            found.append(f"in {check.industry.strip()} (claimed: {c.industry.strip()})")
+        if check.stage.strip() and c.stage.strip() and not syn.same("stage", check.stage, c.stage):
+            found.append(f"at the {check.stage.strip()} stage (claimed: {c.stage.strip()})")
+        if not found:
+            continue
+        note = " ".join(check.note.split())
+        parts.append(f"{name} is {_and(found)}" + (f" (\u201c{note[:120]}\u201d)" if note else ""))
+        evidence.append(f"{_ref_text(r)}")
+    if not parts:
+        return None
+    message = (
+        f"A reference check contradicts what {vendor.name} claimed: {'; '.join(parts)}. "
+        "Ask the vendor about the difference before relying on its other claims."
+    )
+    return RedFlag("reference_contradicts", Severity.HIGH, message, tuple(evidence), vendor.name)
 
 
 def check_timeline(vendor: Vendor, lex: Lexicons) -> RedFlag | None:
@@ -367,10 +472,12 @@ def vendor_flags(
     lex: Lexicons,
     syn: Synonyms,
     acknowledgements: dict[tuple[str, str], Acknowledgement] | None = None,
+    checks: Sequence[ReferenceCheck] = (),
 ) -> list[RedFlag]:
-    """Every red flag raised by a vendor's profile and answers, most severe first."""
+    """Every red flag raised by a vendor's profile, answers and our reference checks, most severe first."""
     found = [
-        check_references(org, vendor, syn),
+        check_references(org, vendor, syn, checks),
+        check_reference_contradictions(vendor, syn, checks),
         check_timeline(vendor, lex),
         check_infrastructure(org, vendor, syn),
         check_generalist(vendor, lex, syn),

@@ -104,6 +104,22 @@ class Reference:
     contactable: bool = False
 
 
+@dataclass(frozen=True)
+class ReferenceCheck:
+    """What a reference said when we called them: our finding, not the vendor's claim.
+
+    `stage` and `industry` are as the reference confirmed them (empty: not asked or not said).
+    """
+
+    company: str
+    confirmed_production: bool
+    stage: str = ""
+    industry: str = ""
+    by: str = ""
+    at: str = ""  # ISO timestamp of the call (UTC)
+    note: str = ""
+
+
 @dataclass
 class Milestone:
     name: str

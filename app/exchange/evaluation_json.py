@@ -31,6 +31,7 @@ from app.domain.models import (
     Organization,
     Pricing,
     Reference,
+    ReferenceCheck,
     Stage,
     SuccessMetric,
     Timeline,
@@ -47,6 +48,7 @@ from app.domain.oversight import (
     month_end,
     validate_reviews,
 )
+from app.domain.text import norm
 from app.exchange.evidence_json import DocumentDoc, documents_json, read_documents
 
 FORMAT = "diligence-evaluation"
@@ -90,6 +92,8 @@ class EvaluationDocument:
     # vendors' documents and their citations (schema: app/exchange/evidence_json.py); their bytes
     # travel only in a .diligence bundle
     documents: list[DocumentDoc] = field(default_factory=list)
+    # vendor name → our reference checks of its references (`vendors[].reference_checks`)
+    reference_checks: dict[str, list[ReferenceCheck]] = field(default_factory=dict)
 
 
 _MISSING = object()
@@ -208,7 +212,7 @@ METRIC_KEYS = dict.fromkeys(["name", "unit", "baseline", "target", "direction", 
 VENDOR_KEYS = dict.fromkeys(
     [
         "name", "industries", "claims", "references", "production_deployments_in_industry", "timeline",
-        "pricing", "assumed_infrastructure", "demo_rating", "answers", "documents",
+        "pricing", "assumed_infrastructure", "demo_rating", "answers", "documents", "reference_checks",
     ]
 )
 QUESTION_KEYS = dict.fromkeys(
@@ -356,6 +360,39 @@ def read_vendor(r: _Reader, value: Any, path: str) -> tuple[Vendor, list[Any]]:
     return vendor, r.items(d, "answers", path)
 
 
+CHECK_KEYS = dict.fromkeys(["company", "confirmed_production", "stage", "industry", "by", "at", "note"])
+
+
+def read_reference_checks(r: _Reader, d: dict[str, Any], path: str, vendor: Vendor) -> list[ReferenceCheck]:
+    """`vendors[i].reference_checks`: each names one of the vendor's references and when it was called."""
+    companies = {norm(ref.company): ref.company for ref in vendor.references if ref.company.strip()}
+    out = []
+    for i, item in enumerate(r.items(d, "reference_checks", path)):
+        p = f"{_join(path, 'reference_checks')}[{i}]"
+        cd = r.obj(item, p, CHECK_KEYS)
+        company = r.string(cd, "company", p, _MISSING)
+        if norm(company) not in companies:
+            have = ", ".join(repr(c) for c in companies.values()) or "none"
+            raise ExchangeError(_join(p, "company"), f"{company!r} is not one of this vendor's references ({have})")
+        at = r.string(cd, "at", p, _MISSING)
+        try:
+            when = datetime.fromisoformat(at)
+        except ValueError:
+            raise ExchangeError(_join(p, "at"), f"expected the date and time of the call (2026-06-03T10:00:00+00:00), found {at!r}") from None
+        if not MIN_YEAR <= when.year <= MAX_YEAR:
+            raise ExchangeError(_join(p, "at"), f"{at!r} is not between {MIN_YEAR} and {MAX_YEAR}")
+        out.append(ReferenceCheck(
+            companies[norm(company)],
+            r.boolean(cd, "confirmed_production", p, _MISSING),  # type: ignore[arg-type]
+            r.string(cd, "stage", p).strip(),
+            r.string(cd, "industry", p).strip(),
+            r.string(cd, "by", p).strip(),
+            at,
+            r.string(cd, "note", p).strip(),
+        ))
+    return out
+
+
 def parse_document(data: Any) -> EvaluationDocument:
     r = _Reader()
     top = r.obj(
@@ -401,6 +438,7 @@ def parse_document(data: Any) -> EvaluationDocument:
     vendors: list[Vendor] = []
     answers: list[Answer] = []
     documents: list[DocumentDoc] = []
+    checks: dict[str, list[ReferenceCheck]] = {}
     questions = {q.id: q for q in bank.questions}
     for vi, item in enumerate(r.items(top, "vendors", "")):
         vp = f"vendors[{vi}]"
@@ -408,6 +446,8 @@ def parse_document(data: Any) -> EvaluationDocument:
         if any(v.name.casefold() == vendor.name.casefold() for v in vendors):
             raise ExchangeError(f"{vp}.name", f"vendor {vendor.name!r} appears twice")
         vendors.append(vendor)
+        if found := read_reference_checks(r, item, vp, vendor):
+            checks[vendor.name] = found
         seen: set[tuple[str, str]] = set()
         for ai, a in enumerate(raw_answers):
             ap = f"{vp}.answers[{ai}]"
@@ -436,7 +476,7 @@ def parse_document(data: Any) -> EvaluationDocument:
     if top.get("engagement") is not None:
         engagement = read_engagement(r, top["engagement"], use_case, vendors)
     return EvaluationDocument(org, use_case, bank, name, evaluators, vendors, answers, engagement, dict(submitted),
-                              documents)
+                              documents, checks)
 
 
 def read_engagement(r: _Reader, value: Any, use_case: UseCase, vendors: list[Vendor]) -> EngagementDoc:
@@ -682,6 +722,12 @@ def document_json(doc: EvaluationDocument) -> dict[str, Any]:
         )
         if any(d.vendor == v.name for d in doc.documents):
             out["vendors"][-1]["documents"] = documents_json(doc.documents, v.name)
+        if doc.reference_checks.get(v.name):
+            out["vendors"][-1]["reference_checks"] = [
+                {"company": c.company, "confirmed_production": c.confirmed_production, "stage": c.stage,
+                 "industry": c.industry, "by": c.by, "at": c.at, "note": c.note}
+                for c in doc.reference_checks[v.name]
+            ]
     if doc.engagement is not None:
         e = doc.engagement
         out["engagement"] = {

@@ -500,6 +500,7 @@ class ReportDocument(BaseDocTemplate):  # type: ignore[misc]  # ReportLab ships 
         self._progress = progress
         self._cancel = cancel
         self._size = 1
+        self._done = 0
         self.setProgressCallBack(self._on_progress)
 
     @property
@@ -520,7 +521,10 @@ class ReportDocument(BaseDocTemplate):  # type: ignore[misc]  # ReportLab ships 
         if kind == "SIZE_EST":
             self._size = max(1, value)
         elif kind == "PROGRESS" and self._progress is not None:
-            self._progress(0.3 + 0.65 * min(1.0, value / self._size), "Laying out pages")
+            # A flowable split across pages puts its remainder back in the story, so ReportLab's
+            # count can step back: the bar never does.
+            self._done = max(self._done, value)
+            self._progress(0.3 + 0.65 * min(1.0, self._done / self._size), "Laying out pages")
 
     def build_story(self, story: list[Flowable]) -> None:
         canvas_class = type(

@@ -60,7 +60,8 @@ def _write(out: Path, build: Callable[[io.BytesIO], None]) -> None:
 
 
 def evaluation_as_of(ws: Workspace, ref: str | int) -> date:
-    """The day of the latest change to an evaluation (answers, submissions, acknowledgements).
+    """The day of the latest change to an evaluation (answers, submissions, acknowledgements,
+    reference checks).
 
     The report prints this date and stamps it as the PDF's creation date, so the same
     workspace state always gives the same bytes.

@@ -106,6 +106,8 @@ def import_document(ws: Workspace, doc: EvaluationDocument, source: str = "", ac
             vendor_id = vendor_ids[v.name] = repo.write_vendor(s, ev.id, v).id or 0
             repo.add_answers(s, vendor_id, evaluator_ids,
                              (repo.StoredAnswer(a, "import") for a in doc.answers if a.vendor == v.name))
+            for check in doc.reference_checks.get(v.name, []):
+                repo.add_reference_check(s, vendor_id, check)
         if doc.documents:
             if documents is None:
                 raise InputError("the file lists vendors' documents, but their files come only in a .diligence "
@@ -178,6 +180,7 @@ def export_document(ws: Workspace, ref: str | int, with_documents: bool = False)
         engagement=engagement,
         submitted={e.name: e.submitted_at for e in snap.evaluators if e.submitted_at},
         documents=documents,
+        reference_checks=snap.reference_checks,
     )
 
 

@@ -36,6 +36,7 @@ from app.domain.models import (
     Organization,
     Pricing,
     Reference,
+    ReferenceCheck,
     Stage,
     SuccessMetric,
     Timeline,
@@ -167,6 +168,11 @@ def question_row_dict(r: Any) -> dict[str, object]:
 
 def acknowledgement_of(row: Any) -> Acknowledgement:
     return Acknowledgement(row.rationale, row.by, iso(row.at) or "")
+
+
+def reference_check_of(row: Any) -> ReferenceCheck:
+    return ReferenceCheck(row.company, bool(row.confirmed_production), row.stage, row.industry, row.by,
+                          iso(row.at) or "", row.note)
 
 
 # ----- parsed bank versions ------------------------------------------------------------------
@@ -354,6 +360,18 @@ class Reader:
         return {(r.vendor, r.rule): acknowledgement_of(r) for r in self.rows(
             f'SELECT vendor, rule, rationale, "by", "at" FROM flag_ack{clause} ORDER BY id', *params)}
 
+    def reference_checks(self, evaluation_id: int) -> dict[str, list[ReferenceCheck]]:
+        """Vendor name → its reference checks, oldest first."""
+        out: dict[str, list[ReferenceCheck]] = defaultdict(list)
+        for r in self.rows(
+            'SELECT v.name AS vendor, c.company AS company, c.confirmed_production AS confirmed_production, '
+            'c.stage AS stage, c.industry AS industry, c."by" AS "by", c."at" AS "at", c.note AS note '
+            'FROM reference_check c JOIN vendor v ON v.id = c.vendor_id WHERE v.evaluation_id = ? '
+            'ORDER BY c."at", c.id', evaluation_id,
+        ):
+            out[r.vendor].append(reference_check_of(r))
+        return dict(out)
+
     def snapshot(self, ev: Any) -> EvaluationSnapshot:
         """The whole evaluation `ev` (a row with id, name, bank_version_id, use_case_id)."""
         return EvaluationSnapshot(
@@ -365,10 +383,11 @@ class Reader:
             answers=[a for a, _ in self.answers(ev.id)],
             use_case=None if ev.use_case_id is None else self.use_case(ev.use_case_id),
             acknowledgements=self.acknowledgements(evaluation_id=ev.id),
+            reference_checks=self.reference_checks(ev.id),
         )
 
     def last_changes(self, evaluation_id: int) -> list[datetime]:
-        """When the evaluation was made and its latest answer, submission and acknowledgement."""
+        """When the evaluation was made and its latest answer, submission, acknowledgement and reference check."""
         found = []
         for sql in (
             "SELECT created_at FROM evaluation WHERE id = ?",
@@ -376,6 +395,7 @@ class Reader:
             "WHERE vendor.evaluation_id = ?",
             "SELECT MAX(submitted_at) FROM evaluator WHERE evaluation_id = ?",
             'SELECT MAX("at") FROM flag_ack WHERE evaluation_id = ?',
+            'SELECT MAX(c."at") FROM reference_check c JOIN vendor v ON v.id = c.vendor_id WHERE v.evaluation_id = ?',
         ):
             for (value,) in self.tuples(sql, evaluation_id):
                 moment = stamp(value)

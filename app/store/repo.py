@@ -15,6 +15,7 @@ from app.domain.flags import Acknowledgement
 from app.domain.models import (
     Answer,
     Organization,
+    ReferenceCheck,
     UseCase,
     Vendor,
 )
@@ -32,6 +33,7 @@ from app.store.tables import (
     MilestoneRow,
     OrganizationRow,
     QuestionRow,
+    ReferenceCheckRow,
     ReferenceRow,
     SuccessMetricRow,
     UseCaseRow,
@@ -381,3 +383,21 @@ def evaluation_by_ref(s: Session, ref: str | int) -> EvaluationRow | None:
         if row is not None:
             return row
     return s.exec(select(EvaluationRow).where(EvaluationRow.name == str(ref))).first()
+
+
+# ----- reference checks (schema 0008) ----------------------------------------------------------
+
+
+def reference_check_from_row(row: ReferenceCheckRow) -> ReferenceCheck:
+    return reader.reference_check_of(row)
+
+
+def add_reference_check(s: Session, vendor_id: int, check: ReferenceCheck) -> ReferenceCheckRow:
+    """Store one check (its `at`, or now); the row, flushed."""
+    row = ReferenceCheckRow(vendor_id=vendor_id, company=check.company, confirmed_production=check.confirmed_production,
+                            stage=check.stage, industry=check.industry, by=check.by, note=check.note)
+    if check.at:
+        row.at = dt.datetime.fromisoformat(check.at)
+    s.add(row)
+    s.flush()
+    return row

@@ -370,3 +370,19 @@ class TeamMemberRow(SQLModel, table=True):
     role: str
     granted_by: str = Field(default="", sa_column_kwargs={"server_default": ""})
     granted_at: datetime = Field(default_factory=now, sa_column_kwargs={"server_default": func.current_timestamp()})
+
+
+class ReferenceCheckRow(SQLModel, table=True):
+    """A call to one of a vendor's references (schema 0008). Matched to the reference by company
+    name, not by row: a vendor's references are rewritten whenever its profile is saved."""
+
+    __tablename__ = "reference_check"
+    id: int | None = Field(default=None, primary_key=True)
+    vendor_id: int = Field(foreign_key="vendor.id", index=True, ondelete="CASCADE")
+    company: str
+    confirmed_production: bool
+    stage: str = ""
+    industry: str = ""
+    by: str = ""
+    note: str = ""
+    at: datetime = Field(default_factory=now)

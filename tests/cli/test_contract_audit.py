@@ -49,8 +49,14 @@ def good_vendor(name: str, answers: Sequence[tuple[Any, ...]] = (), **extra: Any
         "timeline": {"kickoff_to_production_months": 5, "milestones": [{"name": "Pilot", "month": 3}], "description": "Pilot in month 3."},
         "answers": [{"question": a[0], "evaluator": a[2] if len(a) > 2 else "E1", "value": a[1]} for a in answers],
     }
+    if "references" not in extra:  # a reference nobody called is claimed, not confirmed: a flag of its own
+        v["reference_checks"] = [CONFIRMED]
     v.update(extra)
     return v
+
+
+CONFIRMED = {"company": "Ref", "confirmed_production": True, "stage": "", "industry": "", "by": "E1",
+             "at": "2027-01-03T10:00:00+00:00", "note": ""}
 
 
 def doc(questions: list[dict[str, Any]], vendors: list[dict[str, Any]], name: str = "Audit", evaluators: tuple[str, ...] = ("E1",), **extra: Any) -> dict[str, Any]:
@@ -322,6 +328,7 @@ def test_round_trip_with_unicode_markup_rtl_numbers_and_an_engagement(tmp_path: 
         },
     )
     document["vendors"][0]["timeline"]["kickoff_to_production_months"] = 4.5
+    document["vendors"][0]["reference_checks"] = [{**CONFIRMED, "note": hostile, "by": hostile, "stage": "Σ"}]
     ws = imported(tmp_path, document)
     out = tmp_path / "out.json"
     r = run("export", "Évaluation ‏עברית‏", str(out), workspace=ws)
@@ -400,6 +407,8 @@ def test_red_flag_rules_and_severities(tmp_path: Path) -> None:
         good_vendor("Big claims", claims="Honestly, we can do anything for you."),
         good_vendor("Zero deployments", production_deployments_in_industry=0),
         good_vendor("Unknown deployments", production_deployments_in_industry=None),
+        good_vendor("Unconfirmed", reference_checks=[]),
+        good_vendor("Pilot only", reference_checks=[{**CONFIRMED, "confirmed_production": False, "note": "pilot only"}]),
     ]
     e = by_vendor(scored(imported(tmp_path, doc(questions, vendors))))
     expected = {
@@ -416,6 +425,8 @@ def test_red_flag_rules_and_severities(tmp_path: Path) -> None:
         "Big claims": {"generalist": "medium"},
         "Zero deployments": {"no_production_track_record": "high"},
         "Unknown deployments": {"no_production_track_record": "high"},
+        "Unconfirmed": {"no_relevant_references": "medium"},
+        "Pilot only": {"reference_contradicts": "high", "no_relevant_references": "medium"},
     }
     assert {name: flags_of(entry) for name, entry in e.items()} == expected
     mismatch = next(f for f in e["Mismatch"]["flags"] if f["rule"] == "infrastructure_mismatch")

@@ -18,6 +18,7 @@ from app.domain.models import (
     Organization,
     Pricing,
     Reference,
+    ReferenceCheck,
     Severity,
     Stage,
     Timeline,
@@ -56,12 +57,16 @@ def good_vendor(**changes: object) -> Vendor:
     return v
 
 
-def rules(v: Vendor, board: ScoreBoard | None = None, acks=None) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    return {f.rule: f for f in vendor_flags(ORG, v, board, LEX, SYN, acks)}
+def rules(v: Vendor, board: ScoreBoard | None = None, acks=None, checks=()) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    return {f.rule: f for f in vendor_flags(ORG, v, board, LEX, SYN, acks, checks=checks)}
+
+
+# A call to the good vendor's reference that confirmed production (reference checks, #17).
+CONFIRMED = (ReferenceCheck("ref co", True, by="Maya", at="2026-06-01T10:00:00+00:00"),)
 
 
 def test_a_good_vendor_raises_no_flag_thanks_to_synonyms() -> None:
-    assert rules(good_vendor()) == {}
+    assert rules(good_vendor(), checks=CONFIRMED) == {}
 
 
 class TestReferences:
@@ -345,7 +350,7 @@ def _no_internal_words(message: str) -> None:
 @pytest.mark.parametrize(("case", "changes", "rule", "severity", "says", "never"), BRANCHES, ids=[b[0] for b in BRANCHES])
 def test_each_branch_names_its_trigger(case: str, changes: dict[str, object], rule: str, severity: Severity,
                                        says: list[str], never: list[str]) -> None:
-    found = rules(good_vendor(**changes))
+    found = rules(good_vendor(**changes), checks=CONFIRMED)
     assert set(found) == {rule}, case
     f = found[rule]
     assert f.severity is severity

@@ -13,7 +13,7 @@ from app.services.errors import InputError
 from app.store.workspace import Workspace
 from tests.services.test_engagements import count, import_fresh_evaluation
 
-OMNI = "OmniAI Solutions"  # demo: one critical and one high flag open, ranked third
+OMNI = "OmniAI Solutions"  # demo: one critical and two high flags open (one a reference check), ranked third
 LEADER = "Signal & Scale Partners"
 DANIEL = "Daniel Okafor (Data)"  # the demo's evaluators have submitted; he reopens to make it provisional
 
@@ -27,13 +27,13 @@ def test_open_serious_flags_are_listed_and_need_a_reason(workspace: Workspace) -
     ev = import_fresh_evaluation(workspace)
     p = engagements.partner_proposal(workspace, ev, OMNI)
     assert p.problems == []
-    assert sorted(f.severity.value for f in p.serious_flags) == ["critical", "high"]
+    assert sorted(f.severity.value for f in p.serious_flags) == ["critical", "high", "high"]
     assert all(not f.acknowledged for f in p.serious_flags)
     assert p.needs_reason
     before = count(workspace, "audit_log")
     with pytest.raises(InputError) as refused:
         engagements.select_partner(workspace, ev, OMNI, "Omni rollout", date(2026, 7, 1))
-    assert "2 open critical or high red flags" in str(refused.value)
+    assert "3 open critical or high red flags" in str(refused.value)
     assert "give a reason" in str(refused.value)
     assert count(workspace, "engagement") == 0 and count(workspace, "audit_log") == before  # nothing written
 
@@ -44,7 +44,7 @@ def test_open_serious_flags_are_listed_and_need_a_reason(workspace: Workspace) -
     assert len(selected) == 1 and selected[0][1] == reason
     after = json.loads(selected[0][2])
     assert after["vendor"] == OMNI
-    assert sorted(f["severity"] for f in after["open_flags"]) == ["critical", "high"]
+    assert sorted(f["severity"] for f in after["open_flags"]) == ["critical", "high", "high"]
     assert any("not the leader" in w for w in after["warnings"])
 
 

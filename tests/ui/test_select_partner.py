@@ -61,11 +61,11 @@ def test_choosing_a_flagged_vendor_lists_its_flags_and_needs_a_reason(qtbot: Any
     eid = select_partner(window, window.ctx, ev, OMNI)
     assert not errors, errors
     assert eid is not None
-    assert len(seen["flags"]) == 2
+    assert len(seen["flags"]) == 3  # the demo's reference check contradicts OmniAI: a second high flag
     assert seen["flags"][0].startswith("Critical · ") and any(f.startswith("High · ") for f in seen["flags"])
     assert "is not the leader" in seen["warning"]  # the demo's evaluators have submitted: not provisional
     assert seen["error"] == "Give a reason for choosing this partner despite its red flags."
     (reason, after), = rows(workspace, "SELECT reason, after FROM audit_log WHERE action = 'partner selected'")
     assert reason == "References confirmed by phone; timeline now in the contract."
-    assert len(json.loads(after)["open_flags"]) == 2
+    assert len(json.loads(after)["open_flags"]) == 3
     wait_for_workers()
