@@ -14,11 +14,12 @@ from pathlib import Path
 
 from app.domain.evidence import Citation, Document, DocumentKind
 from app.domain.flags import Acknowledgement
-from app.domain.models import Vendor
-from app.services import evaluations, evidence
+from app.domain.models import ReferenceCheck, Vendor
+from app.services import evaluations, evidence, references
 from app.services.changes import Changes, SavedAcknowledgement, SavedAnswer, SavedVendor
 from app.services.evaluations import AnswerChange, DeletedVendor
 from app.services.live import LiveEvaluation
+from app.services.references import StoredCheck
 from app.store.workspace import Workspace
 
 
@@ -161,3 +162,18 @@ class EvaluationSession:
     def remove_document(self, document: int, by: str | None = None) -> Changes:
         evidence.remove_document(self.ws, document, by=by)
         return self._changes(evidence=True)
+
+    # ----- reference checks ---------------------------------------------------------------
+
+    def record_reference_check(self, vendor: str, check: ReferenceCheck) -> tuple[StoredCheck, Changes]:
+        """Store a call to one of the vendor's references; the reference flags read it."""
+        stored = references.record_check(
+            self.ws, self.evaluation_id, vendor, check.company, check.confirmed_production,
+            stage=check.stage, industry=check.industry, by=check.by or None, note=check.note,
+            at=check.at or None,
+        )
+        return stored, self._changes(vendors=True)
+
+    def remove_reference_check(self, check_id: int) -> Changes:
+        references.remove_check(self.ws, self.evaluation_id, check_id)
+        return self._changes(vendors=True)

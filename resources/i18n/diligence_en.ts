@@ -110,6 +110,16 @@
     </message>
   </context>
   <context>
+    <name>ReferenceChecksPanel</name>
+    <message numerus="yes">
+      <source>%n check(s) recorded</source>
+      <translation>
+        <numerusform>%n check recorded</numerusform>
+        <numerusform>%n checks recorded</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
     <name>ReviewForm</name>
     <message numerus="yes">
       <source>At the end of {m}: {r} of %n milestone(s) reached, {o} overdue.</source>

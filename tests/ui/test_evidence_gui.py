@@ -363,3 +363,54 @@ def test_cancel_while_adding_stores_nothing(qtbot, page: Page, tmp_path: Path) -
     assert sql(ws, "SELECT count(*) FROM evidence_blob") == [(0,)]
     assert not panel.progress_box.isVisibleTo(panel) and panel.add_button.isEnabled()
     assert panel.empty.isVisible()
+
+
+VECTOR = "Vectorworks Platform"
+
+
+def test_a_reference_check_is_recorded_on_the_evidence_tab_and_undone(qtbot, page: Page) -> None:  # type: ignore[no-untyped-def]
+    from app.domain.models import ReferenceCheck
+    from app.ui.evidence.reference_checks import ReferenceCheckDialog
+
+    ws = page.ctx.workspace
+    page.tabs.setCurrentWidget(page.documents)
+    page.documents.show_vendor(VECTOR)
+    settle(qtbot, page)
+    checks = page.documents.checks
+    assert checks.companies == ["Acme Cloud", "Stratus CRM", "Telvia"]
+    assert checks.status.text() == "No reference called yet. A reference nobody confirmed counts as a claim only."
+    assert checks.record_button.isEnabled()
+
+    dialog = ReferenceCheckDialog(VECTOR, checks.companies, MAYA)
+    qtbot.addWidget(dialog)
+    dialog.company.setCurrentText("Telvia")
+    dialog.no.setChecked(True)
+    dialog.stage.setCurrentIndex(dialog.stage.findData("enterprise"))
+    dialog.industry.setText("telecom")
+    dialog.note.setPlainText("Pilot only: two regions, never rolled out.")
+    check = dialog.values()
+    assert (check.company, check.confirmed_production, check.stage, check.industry, check.by) == (
+        "Telvia", False, "enterprise", "telecom", MAYA)
+
+    def contradicted() -> bool:
+        live = page.live
+        return live is not None and any(f.rule == "reference_contradicts" for f in live.results.flags.get(VECTOR, []))
+
+    assert not contradicted()
+    assert checks.record(check)
+    settle(qtbot, page)
+    assert sql(ws, "SELECT r.company, r.confirmed_production, r.note FROM reference_check r "
+                   "JOIN vendor v ON v.id = r.vendor_id WHERE v.name = ?", VECTOR) == [
+        ("Telvia", 0, "Pilot only: two regions, never rolled out.")]
+    qtbot.waitUntil(lambda: checks.model.rowCount() == 1)
+    assert checks.model.index(0, 1).data() == "Not confirmed"
+    assert checks.status.text() == "1 check recorded; 1 did not confirm a production deployment."
+    qtbot.waitUntil(contradicted)
+
+    page.ctx.undo_stack.undo()
+    settle(qtbot, page)
+    assert sql(ws, "SELECT count(*) FROM reference_check r JOIN vendor v ON v.id = r.vendor_id "
+                   "WHERE v.name = ?", VECTOR) == [(0,)]
+    qtbot.waitUntil(lambda: checks.model.rowCount() == 0)
+    qtbot.waitUntil(lambda: not contradicted())
+    assert isinstance(check, ReferenceCheck)

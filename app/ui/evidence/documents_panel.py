@@ -1,4 +1,5 @@
-"""Evaluate ▸ Evidence: a vendor's documents, added by button or by dropping files, on a worker.
+"""Evaluate ▸ Evidence: a vendor's documents, added by button or by dropping files, on a worker,
+and the checks of its references (reference_checks.py).
 
 Adding reads, checks, extracts and indexes each file (services.evidence.add_document) on the
 project's background task (ui/tasks.py) with progress and Cancel, so the window stays
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +41,7 @@ from app.services import evidence
 from app.services.changes import Changes
 from app.services.errors import InputError
 from app.ui import theme
+from app.ui.evidence.reference_checks import ReferenceChecksPanel
 from app.ui.tasks import Cancelled, Progress, Task, TaskCancelled
 from app.ui.widgets.eliding import ElidingComboBox
 from app.ui.widgets.page import hint
@@ -239,11 +242,21 @@ class DocumentsPanel(QWidget):
         self.progress_box.setLayout(progress_row)
         self.progress_box.hide()
 
+        self.checks = ReferenceChecksPanel(page, self.current_vendor)
+        documents = QWidget()
+        documents_layout = QVBoxLayout(documents)
+        documents_layout.setContentsMargins(0, 0, 0, 0)
+        documents_layout.addLayout(bar)
+        documents_layout.addWidget(self.table, 1)
+        documents_layout.addWidget(self.empty, 1)
+        documents_layout.addWidget(self.progress_box)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(documents)
+        split.addWidget(self.checks)
+        split.setChildrenCollapsible(False)
+        split.setSizes([300, 200])
         layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.empty, 1)
-        layout.addWidget(self.progress_box)
+        layout.addWidget(split, 1)
         layout.addWidget(hint(self.tr(
             "Drop files here, or press Add documents: PDF, Word, Excel, PowerPoint, images, text and "
             "Markdown, up to 200 MB each. They are kept inside the workspace; nothing in them is run.")))
@@ -253,7 +266,7 @@ class DocumentsPanel(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self.loader.busy or self.adder.busy
+        return self.loader.busy or self.adder.busy or self.checks.busy
 
     def current_vendor(self) -> str | None:
         data = self.vendor.currentData()
@@ -281,6 +294,7 @@ class DocumentsPanel(QWidget):
     def reload(self, then: Callable[[], None] | None = None) -> None:
         """Read the vendor's documents on a worker."""
         eid, vendor, ws = self.page.evaluation_id, self.current_vendor(), self.page.ctx.workspace
+        self.checks.reload()
         if eid is None or vendor is None:
             self.shown = None
             self._show([])
