@@ -38,12 +38,16 @@ def export_bundle(ws: Workspace, evaluation: str | int, path: Path) -> BundleExp
     doc = transfer.export_document(ws, evaluation, with_documents=True)
     folder = evidence.documents_folder(ws)
     blobs: dict[str, Path] = {}
-    for d in doc.documents:
-        blob = store.blob_path(folder, d.sha256)
-        if not blob.is_file():
-            raise InputError(f"the file of {d.vendor}'s document {d.name} ({d.sha256[:12]}) is missing from the "
-                             f"workspace's documents folder ({folder}); nothing was written", str(path))
-        blobs[d.sha256] = blob
+    with ws.session() as s:  # a team workspace's bytes are copied out of its database
+        for d in doc.documents:
+            try:
+                blob = store.blob_file(s, folder, d.sha256)
+            except FileNotFoundError:
+                blob = store.blob_path(folder, d.sha256)
+            if not blob.is_file():
+                raise InputError(f"the file of {d.vendor}'s document {d.name} ({d.sha256[:12]}) is missing from the "
+                                 f"workspace's documents folder ({folder}); nothing was written", str(path))
+            blobs[d.sha256] = blob
     text = dumps(doc)
     transfer.write_atomically_with(Path(path), lambda fh: write_bundle(fh, text, blobs))
     return BundleExport(len(doc.documents), sum(len(d.citations) for d in doc.documents), transfer.unsubmitted(doc))
@@ -84,7 +88,9 @@ def import_bundle(ws: Workspace, path: Path, actor: str | None = None, progress:
                                        progress, cancel)
     try:
         prepared.commit_files()
-        return transfer.import_document(ws, doc, str(path), actor, documents=prepared)
+        summary = transfer.import_document(ws, doc, str(path), actor, documents=prepared)
     except BaseException:
         prepared.discard(ws)
         raise
+    prepared.settle()
+    return summary

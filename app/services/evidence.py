@@ -75,12 +75,16 @@ class AddCancelled(Exception):
 
 
 def documents_folder(ws: Workspace) -> Path:
-    """The folder holding the workspace's document files; InputError on a team (server)
-    workspace, which cannot keep files yet (docs/formats.md)."""
-    if ws.kind != "file":
-        raise InputError(f"{ws.label} is a team workspace on a server, which cannot keep vendors' documents yet; "
-                         "keep them in a folder workspace (nothing was stored)")
+    """The folder holding the workspace's document files. A team (server) workspace keeps the
+    bytes in its database: this is then the computer's private folder where adds are staged and
+    stored documents are copied out for reading (app.store.evidence.local_folder)."""
+    if _in_database(ws):
+        return store.local_folder()
     return documents_dir(ws.db)
+
+
+def _in_database(ws: Workspace) -> bool:
+    return ws.kind != "file"
 
 
 def _kind(value: DocumentKind | str) -> DocumentKind:
@@ -242,15 +246,18 @@ def add_document(
                 raise InputError(f"{name}: the name says {claimed.upper() if claimed else 'an unknown type'} "
                                  f"but the content is the {fmt.upper()} already stored; nothing was stored")
         say(0.85, f"Indexing {name}")
-        created = store.commit_blob(staged)
+        in_db = _in_database(ws)
+        created = False if in_db else store.commit_blob(staged)
         with ws.session() as s:
             ev = _evaluation(s, evaluation)
             v = _vendor(s, ev, vendor)
             if s.get(EvidenceBlobRow, staged.sha256) is None:
                 if not pages:  # stored meanwhile by someone else and removed again: read it now
-                    pages = extract(store.blob_path(folder, staged.sha256), name).pages
+                    pages = extract(staged.tmp if in_db else store.blob_path(folder, staged.sha256), name).pages
                 s.add(EvidenceBlobRow(sha256=staged.sha256, size=staged.size, format=fmt, pages=len(pages)))
                 s.flush()
+                if in_db:  # the bytes in the same transaction as the rows: both or neither
+                    store.keep_blob_bytes(s, staged.sha256, staged.tmp)
                 s.execute(insert(EvidencePageRow), [
                     {"sha256": staged.sha256, "number": i, "text": t} for i, t in enumerate(pages, start=1)])
                 store.index_pages(s, staged.sha256)
@@ -273,6 +280,9 @@ def add_document(
         if created:
             _drop_file_if_unreferenced(ws, staged.sha256)
         raise
+    if in_db:  # kept as the local copy a viewer reads
+        with contextlib.suppress(OSError):
+            store.commit_blob(staged)
     if progress is not None:
         progress(1.0, f"Added {name}")
     return document
@@ -321,9 +331,17 @@ def find_document(ws: Workspace, evaluation: str | int, vendor: str, ref: str) -
 
 
 def document_file(ws: Workspace, document: DocumentRef) -> Path:
-    """The stored file of a document (open it read-only; never write to it)."""
+    """The stored file of a document (open it read-only; never write to it). On a team workspace,
+    a copy of the bytes kept in the database, written to this computer's private folder."""
     doc = document if isinstance(document, Document) else get_document(ws, document)
-    return store.blob_path(documents_folder(ws), doc.sha256)
+    folder = documents_folder(ws)
+    if not _in_database(ws):
+        return store.blob_path(folder, doc.sha256)
+    with ws.session() as s:
+        try:
+            return store.blob_file(s, folder, doc.sha256)
+        except FileNotFoundError:
+            raise NotFound(f"the bytes of {doc.name} ({doc.short_hash}) are not in the workspace") from None
 
 
 def pages(ws: Workspace, document: DocumentRef) -> list[Page]:
@@ -571,8 +589,11 @@ class PreparedDocuments:
     pages: dict[str, tuple[str, ...]]
     staged: dict[str, store.StagedBlob]
     created: list[str] = field(default_factory=list)
+    in_database: bool = False  # a team workspace: `write` stores the bytes with the rows
 
     def commit_files(self) -> None:
+        if self.in_database:
+            return
         for sha, staged in self.staged.items():
             if store.commit_blob(staged):
                 self.created.append(sha)
@@ -584,6 +605,8 @@ class PreparedDocuments:
                 pages = self.pages[d.sha256]
                 s.add(EvidenceBlobRow(sha256=d.sha256, size=d.size, format=self.formats[d.sha256], pages=len(pages)))
                 s.flush()
+                if self.in_database:
+                    store.keep_blob_bytes(s, d.sha256, self.staged[d.sha256].tmp)
                 s.execute(insert(EvidencePageRow), [
                     {"sha256": d.sha256, "number": i, "text": t} for i, t in enumerate(pages, start=1)])
                 store.index_pages(s, d.sha256)
@@ -591,6 +614,13 @@ class PreparedDocuments:
             row = _write_document(s, vendor_ids[d.vendor], d, position)
             repo.audit(s, actor, "document imported", "evidence_document", row.id,
                        after={"vendor": d.vendor, "name": d.name, "sha256": d.sha256})
+
+    def settle(self) -> None:
+        """After the import committed: on a team workspace the staged copies become local copies."""
+        if self.in_database:
+            for staged in self.staged.values():
+                with contextlib.suppress(OSError):
+                    store.commit_blob(staged)
 
     def discard(self, ws: Workspace) -> None:
         for staged in self.staged.values():
@@ -608,7 +638,7 @@ def prepare_import(ws: Workspace, docs: list[DocumentDoc], copy: Callable[[str, 
     from app.exchange.documents import DocumentError, ExtractionCancelled, extract
 
     folder = documents_folder(ws)
-    prepared = PreparedDocuments(folder, docs, {}, {}, {})
+    prepared = PreparedDocuments(folder, docs, {}, {}, {}, in_database=_in_database(ws))
     try:
         unique = list(dict.fromkeys(d.sha256 for d in docs))
         for n, sha in enumerate(unique):

@@ -11,12 +11,14 @@ half-made ever looks like a workspace:
   leaves the database as empty as it was;
 - to a folder, the database is built as `diligence.sqlite.copying` and renamed into place only
   when whole (its backups are written after, beside it).
-Vendors' documents (evidence files) are kept in a folder workspace's `documents/` folder; a team
-server has no place for them yet, so a workspace holding any is copied only folder to folder.
+Vendors' documents (evidence files) come along byte for byte: a folder's `documents/` files go
+into a server's `evidence_blob_data` table (in the same transaction as the rows), and out of it
+as files when the copy goes to a folder, each checked against its SHA-256.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -57,6 +59,7 @@ from app.store.workspace import (
 
 BATCH = 2000
 BACKUP_TABLE = "backup_file"
+BLOB_DATA_TABLE = "evidence_blob_data"  # a server's document bytes (schema 0009; no SQLite table)
 # Tables that hold no workspace content of their own: the schema's version, and SQLite's FTS5
 # index (rebuilt from evidence_page) with its shadow tables.
 _SKIP_PREFIXES = ("evidence_fts",)
@@ -146,7 +149,7 @@ def _open_source(where: str | Path | ServerWorkspace) -> _End:
                                  "version of Diligence to upgrade it, then copy it")
         raise WorkspaceError(f"{end.label} is not a workspace this version of Diligence can read "
                              f"(schema {revision or 'none'}); nothing was copied")
-    unknown = _content_tables(names) - {t.name for t in _tables_in_order()}
+    unknown = _content_tables(names) - {t.name for t in _tables_in_order()} - {BLOB_DATA_TABLE}
     if unknown:
         end.close()
         raise WorkspaceError(f"{end.label} holds tables this version does not know ({', '.join(sorted(unknown))}); "
@@ -308,10 +311,6 @@ def _to_server(src: _End, address: ServerAddress, progress: Progress | None) -> 
         with src.engine.connect() as s:
             if src.is_server:  # one snapshot of the source for every table
                 s.execute(text("set transaction isolation level repeatable read, read only"))
-            if _count_blobs(s):
-                raise WorkspaceError(
-                    f"{src.label} holds vendors' documents (evidence files), which a team server cannot keep yet; "
-                    "nothing was copied")
             # One transaction: the schema and every row arrive together or not at all.
             with dst.engine.begin() as d:
                 d.execute(text("select pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
@@ -327,6 +326,7 @@ def _to_server(src: _End, address: ServerAddress, progress: Progress | None) -> 
                     migrate(None, dst.engine, connection=d)
                 _copy_rows(s, d, summary, progress, backups_as_files=False)
                 summary.backups = _insert_backup_files(d, _source_backups(src))
+                summary.documents = _insert_documents(s, d, src)
                 _reset_sequences(d)
     except WorkspaceError:
         raise
@@ -347,6 +347,7 @@ def _to_folder(src: _End, location: Path, progress: Progress | None) -> CopySumm
     docs = documents_dir(db)
     if docs.exists() and any(docs.iterdir()):
         raise _not_empty(str(location))
+    docs_existed = docs.exists()
     db.parent.mkdir(parents=True, exist_ok=True)
     tmp = db.with_name(db.name + ".copying")
     engine = new_database(tmp)
@@ -361,18 +362,19 @@ def _to_folder(src: _End, location: Path, progress: Progress | None) -> CopySumm
             if blobs and src.db is not None:
                 summary.documents = _copy_documents(documents_dir(src.db), docs)
             elif blobs:
-                raise WorkspaceError(f"{src.label} lists documents whose files it does not hold; nothing was copied")
+                summary.documents = _write_documents(s, docs, src.label)
             place(engine, tmp, db)
             # Backups after the workspace: an interruption here leaves a whole workspace with fewer backups.
             if src.is_server:
                 summary.backups = _write_backup_files(s, backup_dir(db))
             else:
                 summary.backups = _copy_files(_source_backups(src), backup_dir(db))
-    except WorkspaceError:
+    except BaseException as exc:
         remove_database(tmp)
-        raise
-    except Exception as exc:
-        remove_database(tmp)
+        if not docs_existed:
+            shutil.rmtree(docs, ignore_errors=True)
+        if isinstance(exc, WorkspaceError) or not isinstance(exc, Exception):
+            raise
         raise src.explain(exc) from None
     finally:
         engine.dispose()
@@ -414,4 +416,60 @@ def _copy_documents(src: Path, dst: Path) -> int:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
             n += 1
+    return n
+
+
+def _blob_sizes(con: Connection) -> list[tuple[str, int]]:
+    table = SQLModel.metadata.tables["evidence_blob"]
+    return [(r[0], int(r[1])) for r in con.execute(select(table.c.sha256, table.c.size).order_by(table.c.sha256))]
+
+
+def _insert_documents(src: Connection, dst: Connection, source: _End) -> int:
+    """Every blob's bytes into the server's evidence_blob_data (its rows are copied already):
+    from the source server's table, or from the source folder's files, checked against their digest."""
+    from app.store import evidence as blobs
+
+    insert = text("INSERT INTO " + BLOB_DATA_TABLE + " (sha256, content) VALUES (:sha, :data)")
+    n = 0
+    if source.is_server:
+        rows = src.execution_options(stream_results=True, yield_per=1).execute(
+            text("SELECT sha256, content FROM evidence_blob_data ORDER BY sha256"))
+        for sha, content in rows:
+            dst.execute(insert, {"sha": sha, "data": bytes(content)})
+            n += 1
+        return n
+    assert source.db is not None
+    folder = documents_dir(source.db)
+    for sha, size in _blob_sizes(src):
+        path = blobs.blob_path(folder, sha)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            raise WorkspaceError(f"{source.label} lists a document whose file {path} it does not hold; "
+                                 "nothing was copied") from None
+        if len(data) != size or hashlib.sha256(data).hexdigest() != sha:
+            raise WorkspaceError(f"the document file {path} in {source.label} is not the one its workspace lists "
+                                 "(its content changed); nothing was copied")
+        dst.execute(insert, {"sha": sha, "data": data})
+        n += 1
+    return n
+
+
+def _write_documents(src: Connection, folder: Path, label: str) -> int:
+    """A server's blobs as files in a folder workspace's documents folder (each checked against its digest)."""
+    from app.store import evidence as blobs
+
+    n = 0
+    rows = src.execution_options(stream_results=True, yield_per=1).execute(
+        text("SELECT b.sha256, d.content FROM evidence_blob b LEFT JOIN evidence_blob_data d ON d.sha256 = b.sha256 "
+             "ORDER BY b.sha256"))
+    for sha, content in rows:
+        if content is None:
+            raise WorkspaceError(f"{label} lists a document ({sha[:12]}) whose bytes it does not hold; nothing was copied")
+        try:
+            blobs.write_blob(folder, sha, bytes(content))
+        except ValueError:
+            raise WorkspaceError(f"{label} holds a document whose bytes do not match its SHA-256 ({sha[:12]}); "
+                                 "nothing was copied") from None
+        n += 1
     return n

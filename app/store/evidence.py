@@ -7,8 +7,15 @@ caller's transaction: a kill in between leaves at most an unreferenced, whole fi
 the next add of the same bytes, removed by `sweep_unreferenced`), never a row without its file.
 
 Full-text search is SQLite FTS5 (BM25 ranking, snippet()) over `evidence_page`; `index_pages`,
-`unindex_pages`, `rebuild_index` and `search_pages` are the only code that knows it. Another database (a
-PostgreSQL tsvector, say) slots in by implementing these three functions for its dialect.
+`unindex_pages`, `rebuild_index` and `search_pages` are the only code that knows it.
+
+A team workspace (PostgreSQL, schema 0009) has no folder: a blob's bytes are a row of
+`evidence_blob_data`, written by `keep_blob_bytes` in the same transaction as the blob's row (a
+kill leaves both or neither), deleted with it by the foreign key's cascade. Files are staged in
+a private local folder (`local_folder`), which also keeps copies of stored blobs for viewers and
+exports (`blob_file`, checked against their SHA-256). Search there is a generated tsvector column
+of `evidence_page` with a GIN index, ranked by ts_rank_cd and excerpted by ts_headline, with
+the same highlight and ellipsis marks as FTS5's snippet().
 """
 
 from __future__ import annotations
@@ -224,23 +231,85 @@ def _stale(path: Path) -> bool:
         return False
 
 
-# ----- the full-text index (SQLite FTS5) -------------------------------------------------------
+# ----- blobs kept in the database (a team workspace) ---------------------------------------------
+
+
+def in_database(s: Session) -> bool:
+    """True when this workspace keeps blobs' bytes in the database (PostgreSQL), not as files."""
+    return bool(s.get_bind().dialect.name == "postgresql")
+
+
+def local_folder() -> Path:
+    """This computer's private folder for a team workspace's blobs: staged adds and copies read
+    back for viewing or exporting (addressed by SHA-256 like a folder workspace's `documents/`)."""
+    import getpass
+
+    try:
+        user = getpass.getuser()
+    except Exception:  # no name to be found (a container without passwd entry)
+        user = str(os.getpid())
+    folder = Path(tempfile.gettempdir()) / f"diligence-{re.sub(r'[^A-Za-z0-9_.-]', '_', user)}" / "documents"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def keep_blob_bytes(s: Session, sha256: str, source: Path) -> None:
+    """Store the bytes of `source` as the blob `sha256` (its evidence_blob row already flushed),
+    in the caller's transaction; ValueError when the bytes do not have that digest."""
+    data = source.read_bytes()
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise ValueError("the data does not have the digest it claims")
+    s.execute(text("INSERT INTO evidence_blob_data (sha256, content) VALUES (:sha, :data) "
+                   "ON CONFLICT (sha256) DO NOTHING"), {"sha": sha256, "data": data})
+
+
+def blob_bytes(s: Session, sha256: str) -> bytes | None:
+    """A blob's bytes kept in the database (None when it holds none for that digest)."""
+    found = s.execute(text("SELECT content FROM evidence_blob_data WHERE sha256 = :sha"), {"sha": sha256}).first()
+    return None if found is None else bytes(found[0])
+
+
+def blob_file(s: Session, folder: Path, sha256: str) -> Path:
+    """A readable file holding the blob: its file in a folder workspace; on a team workspace a
+    copy in the local folder, written from the database when missing or not whole.
+    FileNotFoundError when the workspace holds no such bytes."""
+    path = blob_path(folder, sha256)
+    if not in_database(s):
+        return path
+    size = s.execute(text("SELECT size FROM evidence_blob WHERE sha256 = :sha"), {"sha": sha256}).scalar()
+    with contextlib.suppress(OSError):
+        if size is not None and path.stat().st_size == size:
+            return path
+    data = blob_bytes(s, sha256)
+    if data is None:
+        raise FileNotFoundError(f"the workspace holds no document with SHA-256 {sha256}")
+    write_blob(folder, sha256, data)
+    return path
+
+
+# ----- the full-text index (SQLite FTS5; a tsvector column on PostgreSQL) ------------------------
 
 
 def index_pages(s: Session, sha256: str) -> None:
     """Add a blob's pages (already in evidence_page) to the full-text index."""
+    if in_database(s):
+        return  # a generated column: PostgreSQL indexes each page as it is written
     s.execute(text("INSERT INTO evidence_fts(rowid, text) SELECT id, text FROM evidence_page "
                    "WHERE sha256 = :sha"), {"sha": sha256})
 
 
 def unindex_pages(s: Session, sha256: str) -> None:
     """Remove a blob's pages from the index (before their rows are deleted)."""
+    if in_database(s):
+        return
     s.execute(text("INSERT INTO evidence_fts(evidence_fts, rowid, text) SELECT 'delete', id, text "
                    "FROM evidence_page WHERE sha256 = :sha"), {"sha": sha256})
 
 
 def rebuild_index(s: Session) -> None:
     """Rebuild the whole index from evidence_page (after rows were copied in without it)."""
+    if in_database(s):
+        return
     s.execute(text("INSERT INTO evidence_fts(evidence_fts) VALUES ('rebuild')"))
 
 
@@ -254,17 +323,22 @@ what when where which who whom why will with would you your
 """.split())
 
 
-def match_expression(query: str) -> str:
-    """An FTS5 query from what a person typed: each word a quoted term, any of them may match
-    (BM25 ranks pages holding more and rarer words first). Operators and syntax in the text are
-    never interpreted; very common words are left out unless there is nothing else; an empty
-    string when there is no word to look for."""
+def query_words(query: str) -> list[str]:
+    """The words to look for in what a person typed (letters and digits only, each once, lower
+    case); very common words are left out unless there is nothing else."""
     seen: list[str] = []
     for word in _TERM.findall(query.casefold()):
         if word not in seen:
             seen.append(word)
     kept = [w for w in seen if w not in STOP_WORDS] or seen
-    return " OR ".join(f'"{w}"' for w in kept[:MAX_TERMS])
+    return kept[:MAX_TERMS]
+
+
+def match_expression(query: str) -> str:
+    """An FTS5 query from what a person typed: each word a quoted term, any of them may match
+    (BM25 ranks pages holding more and rarer words first). Operators and syntax in the text are
+    never interpreted; an empty string when there is no word to look for."""
+    return " OR ".join(f'"{w}"' for w in query_words(query))
 
 
 @dataclass(frozen=True)
@@ -278,9 +352,11 @@ class PageHit:
 def search_pages(s: Session, vendor_id: int, query: str, limit: int = 10,
                  snippet_words: int = 16) -> list[PageHit]:
     """The best pages of a vendor's documents for `query`, best first (BM25; lower is better)."""
+    if in_database(s):
+        return _search_tsvector(s, vendor_id, query_words(query), limit, snippet_words)
     expression = match_expression(query)
-    if not expression or s.get_bind().dialect.name != "sqlite":
-        return []  # a team (PostgreSQL) workspace keeps no documents yet: nothing to find
+    if not expression:
+        return []
     params: dict[str, object] = {"vendor": vendor_id, "q": expression, "limit": limit, "open": HIGHLIGHT[0],
                                  "close": HIGHLIGHT[1], "ell": ELLIPSIS, "words": snippet_words}
     # Rank first, then make excerpts for the pages kept only: snippet() in the ranking query
@@ -300,3 +376,39 @@ def search_pages(s: Session, vendor_id: int, query: str, limit: int = 10,
         f"WHERE evidence_fts MATCH :q AND rowid IN ({pages})"), params).all())
     rows = [(r[1], r[2], r[3], snippets.get(r[0], "")) for r in ranked]
     return [PageHit(int(r[0]), int(r[1]), float(r[2]), str(r[3])) for r in rows]
+
+
+def _search_tsvector(s: Session, vendor_id: int, words: list[str], limit: int, snippet_words: int) -> list[PageHit]:
+    """search_pages on PostgreSQL: any word may match, ts_rank_cd orders (negated, so that lower
+    is better as with BM25), ts_headline excerpts the pages kept, marked as FTS5 marks them."""
+    if not words or limit <= 0:
+        return []
+    # Each word is letters and digits only (query_words): nothing in it is tsquery syntax.
+    params: dict[str, object] = {"vendor": vendor_id, "q": " | ".join(words), "limit": limit}
+    ranked = s.execute(text(
+        "SELECT p.id, d.id, p.number, -ts_rank_cd(p.words, q) AS rank "
+        "FROM evidence_page p JOIN evidence_document d ON d.sha256 = p.sha256, "
+        "to_tsquery('simple', :q) AS q "
+        "WHERE p.words @@ q AND d.vendor_id = :vendor "
+        "ORDER BY rank, d.position, d.id, p.number LIMIT :limit"), params).all()
+    if not ranked:
+        return []
+    options = (f"StartSel={HIGHLIGHT[0]}, StopSel={HIGHLIGHT[1]}, MaxWords={max(snippet_words, 2)}, "
+               f"MinWords={max(snippet_words // 2, 1)}, ShortWord=0, HighlightAll=false")
+    rows = s.execute(text(
+        "SELECT p.id, p.text, ts_headline('simple', p.text, to_tsquery('simple', :q), :options) "
+        "FROM evidence_page p WHERE p.id = ANY(:ids)"),
+        {"q": params["q"], "options": options, "ids": [r[0] for r in ranked]}).all()
+    snippets = {r[0]: _with_ellipses(r[1], r[2]) for r in rows}
+    return [PageHit(int(r[1]), int(r[2]), float(r[3]), snippets.get(r[0], "")) for r in ranked]
+
+
+def _with_ellipses(page: str, headline: str) -> str:
+    """An excerpt marked where it leaves out the page's beginning or end, as FTS5's snippet() does."""
+    plain = headline.replace(HIGHLIGHT[0], "").replace(HIGHLIGHT[1], "").strip()
+    if not plain:
+        return headline
+    whole = page.strip()
+    start = "" if whole.startswith(plain) else ELLIPSIS
+    end = "" if whole.endswith(plain) else ELLIPSIS
+    return f"{start}{headline.strip()}{end}"

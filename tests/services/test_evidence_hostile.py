@@ -173,13 +173,3 @@ def test_a_kill_between_the_file_and_its_row_leaves_no_row_and_the_next_add_reus
     monkeypatch.undo()
     doc = evidence.add_document(demo, DEMO_EVALUATION, SIGNAL, pdf)
     assert evidence.document_file(demo, doc).read_bytes() == pdf.read_bytes()
-
-
-def test_a_team_workspace_refuses_documents_instead_of_writing_files_somewhere(
-        demo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    pdf = make_pdf(tmp_path / "proposal.pdf", [["Kickoff in 8 weeks"]])
-    monkeypatch.setattr(demo, "kind", "server")  # a PostgreSQL workspace has no folder for files
-    with pytest.raises(InputError, match="is a team workspace on a server, which cannot keep vendors' documents yet"):
-        evidence.add_document(demo, DEMO_EVALUATION, SIGNAL, pdf)
-    monkeypatch.undo()
-    _nothing_stored(demo)

@@ -80,20 +80,29 @@ def _sqlite_only_tables(engine: Engine) -> set[str]:
     return {n for n in names for v in virtual if n == v or n.startswith(v + "_")}
 
 
+# The server's own parts of the evidence schema (0009): documents' bytes and the pages' tsvector
+# (SQLite keeps files and an FTS5 index instead, skipped above).
+POSTGRESQL_ONLY_TABLES = {"evidence_blob_data"}
+POSTGRESQL_ONLY_COLUMNS = {("evidence_page", "words")}
+
+
 def schema(engine: Engine) -> dict[str, Any]:
     """The schema as a comparable value, engine-specific spellings normalised away."""
     skip = _sqlite_only_tables(engine) | {"alembic_version"}
+    if engine.dialect.name == "postgresql":
+        skip |= POSTGRESQL_ONLY_TABLES
     insp = inspect(engine)
     out: dict[str, Any] = {}
     for table in sorted(set(insp.get_table_names()) - skip):
         columns = {c["name"]: (_kind(c["type"]), bool(c["nullable"]), _default(c.get("default")))
-                   for c in insp.get_columns(table)}
+                   for c in insp.get_columns(table) if (table, c["name"]) not in POSTGRESQL_ONLY_COLUMNS}
         fks = sorted((tuple(fk["constrained_columns"]), fk["referred_table"], tuple(fk["referred_columns"]),
                       (fk.get("options") or {}).get("ondelete", "NO ACTION").upper())
                      for fk in insp.get_foreign_keys(table))
         uniques = sorted(tuple(u["column_names"]) for u in insp.get_unique_constraints(table))
         indexes = sorted((i["name"], tuple(str(c) for c in i["column_names"]), bool(i["unique"]))
-                         for i in insp.get_indexes(table) if not i.get("duplicates_constraint"))
+                         for i in insp.get_indexes(table) if not i.get("duplicates_constraint")
+                         and not {(table, str(c)) for c in i["column_names"]} & POSTGRESQL_ONLY_COLUMNS)
         out[table] = {"columns": columns, "primary_key": tuple(insp.get_pk_constraint(table)["constrained_columns"]),
                       "foreign_keys": fks, "unique": uniques, "indexes": indexes}
     return out
