@@ -187,6 +187,7 @@ class ReferenceChecksPanel(QWidget):
         self.table, self.proxy = sortable_table(self.model, self.tr("Reference checks"))
         compact_rows(self.table)
         self.table.verticalHeader().hide()
+        self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.table.sortByColumn(WHEN, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
         for column in range(NOTE):
