@@ -103,6 +103,17 @@ def _documents(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(docs.glob("??/*"))}
 
 
+def _best_page_and_bundle(where: str, out: Path) -> tuple[tuple[str, int], bytes]:
+    """The best page for "kickoff weeks" and the bytes of the evaluation's bundle exported from `where`."""
+    ws = open_workspace(where)
+    try:
+        best = evidence.search(ws, DEMO_EVALUATION, VENDOR, "kickoff weeks")[0]
+        bundles.export_bundle(ws, DEMO_EVALUATION, out)
+    finally:
+        ws.close()
+    return (best.document.name, best.page), out.read_bytes()
+
+
 def test_copy_folder_to_server_to_folder_keeps_documents_and_the_bundle(demo_path: Path, pg_url: str,
                                                                          tmp_path: Path) -> None:
     ws = open_workspace(demo_path)
@@ -118,25 +129,13 @@ def test_copy_folder_to_server_to_folder_keeps_documents_and_the_bundle(demo_pat
     assert len(original) == 2
     summary = copy_workspace(demo_path, pg_url)
     assert summary.documents == 2
-    server = open_workspace(pg_url)
-    try:
-        hits = evidence.search(server, DEMO_EVALUATION, VENDOR, "kickoff weeks")
-        assert (hits[0].document.name, hits[0].page) == ("security.pdf", 3)
-        bundles.export_bundle(server, DEMO_EVALUATION, tmp_path / "server.diligence")
-    finally:
-        server.close()
-    assert (tmp_path / "server.diligence").read_bytes() == (tmp_path / "folder.diligence").read_bytes()
+    assert _best_page_and_bundle(pg_url, tmp_path / "server.diligence") == (
+        ("security.pdf", 3), (tmp_path / "folder.diligence").read_bytes())
     back = tmp_path / "back"
     assert copy_workspace(pg_url, back).documents == 2
     assert _documents(back) == original
-    again = open_workspace(back)
-    try:
-        hits = evidence.search(again, DEMO_EVALUATION, VENDOR, "kickoff weeks")
-        assert (hits[0].document.name, hits[0].page) == ("security.pdf", 3)
-        bundles.export_bundle(again, DEMO_EVALUATION, tmp_path / "back.diligence")
-    finally:
-        again.close()
-    assert (tmp_path / "back.diligence").read_bytes() == (tmp_path / "folder.diligence").read_bytes()
+    assert _best_page_and_bundle(str(back), tmp_path / "back.diligence") == (
+        ("security.pdf", 3), (tmp_path / "folder.diligence").read_bytes())
 
 
 def test_a_bundle_with_documents_imports_into_a_server(demo_path: Path, pg_url: str, tmp_path: Path) -> None:

@@ -59,6 +59,11 @@ def test_an_evaluator_sees_their_role_and_cannot_switch_who_they_are(qtbot: Any,
         assert answers.answers_model._editable  # her own answers
         assert not vendors.add_vendor_button.isEnabled()
         assert vendors.add_vendor_button.toolTip() == "Only a lead can change this on a team workspace."
+        # Vendors' documents are a lead's too: she opens them, she cannot add or remove them.
+        page.tabs.setCurrentWidget(page.documents)
+        qtbot.waitUntil(lambda: page.documents.current_vendor() is not None and page.documents.open_button.isVisible())
+        assert not page.documents.add_button.isEnabled() and not page.documents.remove_button.isEnabled()
+        assert page.documents.add_button.toolTip() == "Only a lead can change this on a team workspace."
         window.close()
         wait_for_workers()
     finally:
@@ -69,4 +74,7 @@ def test_the_creator_is_a_lead_and_may_manage_vendors(qtbot: Any, team_ws: Team)
     page = _page(qtbot, team_ws.owner_ws, team_ws)
     assert page.ctx.member is not None and page.ctx.member.role == "lead"
     assert page.vendors_tab.add_vendor_button.isEnabled() and page.vendors_tab.add_vendor_button.toolTip() == ""
+    page.tabs.setCurrentWidget(page.documents)
+    qtbot.waitUntil(page.documents.add_button.isEnabled)
+    assert page.documents.add_button.isEnabled() and page.documents.add_button.toolTip() == ""
     wait_for_workers()

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.evidence import FORMATS, Document, DocumentKind
-from app.services import evidence
+from app.services import evidence, team
 from app.services.changes import Changes
 from app.services.errors import InputError
 from app.ui import theme
@@ -342,14 +342,22 @@ class DocumentsPanel(QWidget):
     def _select_quietly(self, name: str) -> None:
         self.select(name)
 
+    def _may_change(self) -> bool:
+        """Documents are changed by leads on a team workspace (docs/team.md), by anyone in a folder."""
+        return not self.page.ctx.read_only and self.page.ctx.may(team.MANAGE)
+
     def _enable(self) -> None:
-        writable = not self.page.ctx.read_only and self.current_vendor() is not None
+        writable = self._may_change() and self.current_vendor() is not None
         adding = self.adder.busy
         has = self.selected() is not None
         self.add_button.setEnabled(writable and not adding)
         self.open_button.setEnabled(has)
         self.edit_button.setEnabled(has and writable and not adding)
         self.remove_button.setEnabled(has and writable and not adding)
+        why = self.page.ctx.why_not(team.MANAGE)
+        self.add_button.setToolTip(why)
+        self.remove_button.setToolTip(why)
+        self.edit_button.setToolTip(why or self.tr("Change the kind or the valid-until date"))
 
     def open_current(self) -> None:
         doc = self.selected()
@@ -359,7 +367,7 @@ class DocumentsPanel(QWidget):
     # ----- adding -------------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
-        if _local_files(event) and not self.page.ctx.read_only and self.current_vendor() and not self.adder.busy:
+        if _local_files(event) and self._may_change() and self.current_vendor() and not self.adder.busy:
             event.acceptProposedAction()
         else:
             event.ignore()
@@ -381,7 +389,7 @@ class DocumentsPanel(QWidget):
     def add_files(self, paths: list[Path], details: tuple[DocumentKind, date | None] | None = None) -> bool:
         """Ask the kind and valid-until date (unless given), then add the files on a worker."""
         vendor, session = self.current_vendor(), self.page.session
-        if not paths or vendor is None or session is None or self.page.ctx.read_only or self.adder.busy:
+        if not paths or vendor is None or session is None or not self._may_change() or self.adder.busy:
             return False
         if details is None:
             count = len(paths)
