@@ -64,6 +64,13 @@ def test_an_evaluator_sees_their_role_and_cannot_switch_who_they_are(qtbot: Any,
         qtbot.waitUntil(lambda: page.documents.current_vendor() is not None and page.documents.open_button.isVisible())
         assert not page.documents.add_button.isEnabled() and not page.documents.remove_button.isEnabled()
         assert page.documents.add_button.toolTip() == "Only a lead can change this on a team workspace."
+        from app.ui.pages.banks import Page as BanksPage
+
+        banks = BanksPage(page.ctx)
+        qtbot.addWidget(banks)
+        banks.refresh()
+        assert not banks.import_button.isEnabled() and not banks.questions.editable
+        assert banks.import_button.toolTip() == "Only a lead can change this on a team workspace."
         window.close()
         wait_for_workers()
     finally:

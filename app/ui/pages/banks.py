@@ -43,6 +43,7 @@ from app.domain.errors import BankError
 from app.domain.models import Layer
 from app.domain.wording import TYPE_WORDS, flag_words, num, options_words, scoring_words
 from app.services import banks as service
+from app.services import team
 from app.services.banks import VersionInfo
 from app.services.changes import Changes
 from app.services.errors import EditConflict
@@ -575,7 +576,7 @@ class Page(QWidget):
             self._load_bank(names[row], keep_draft=True)
         else:
             self.bank_list.setCurrentRow(row)
-        editable = not self.ctx.read_only
+        editable = not self.ctx.read_only and self.ctx.may(team.MANAGE)  # leads manage banks on a team workspace
         self.questions.editable = editable
         for button in (
             self.add_button,
@@ -583,6 +584,7 @@ class Page(QWidget):
             self.import_button,
         ):
             button.setEnabled(editable)
+            button.setToolTip(self.ctx.why_not(team.MANAGE))
         self._update_draft_state()
 
     def _on_bank_changed(
@@ -670,7 +672,7 @@ class Page(QWidget):
                 )
             self.draft_label.setText(text)
         draft = self.is_draft()
-        self.save_button.setEnabled(draft and not self.ctx.read_only)
+        self.save_button.setEnabled(draft and not self.ctx.read_only and self.ctx.may(team.MANAGE))
         self.discard_button.setEnabled(draft and not self.ctx.read_only)
 
     def _draft_diff(self) -> BankDiff:
