@@ -487,12 +487,12 @@ def load_evidence(ws: Workspace, evaluation: str | int, with_text: bool = False)
 
 
 def file_problems(ws: Workspace) -> list[str]:
-    """Documents whose stored file is missing or damaged, for `diligence check` (file workspaces)."""
-    if ws.kind != "file":
-        return []
+    """Documents whose stored file (a team workspace: bytes row) is missing or damaged, for `diligence check`."""
+    in_db = _in_database(ws)
     folder = documents_folder(ws)
+    where = "the database" if in_db else folder
     with ws.session() as s:
-        bad = dict(store.missing_blob_files(s, folder))
+        bad = dict(store.missing_blob_bytes(s) if in_db else store.missing_blob_files(s, folder))
         if not bad:
             return []
         rows = s.exec(select(EvidenceDocumentRow.name, EvidenceDocumentRow.sha256, VendorRow.name, EvaluationRow.name)
@@ -500,7 +500,7 @@ def file_problems(ws: Workspace) -> list[str]:
                       .join(EvaluationRow, col(EvaluationRow.id) == col(VendorRow.evaluation_id))
                       .where(col(EvidenceDocumentRow.sha256).in_(list(bad)))
                       .order_by(col(EvaluationRow.name), col(VendorRow.name), col(EvidenceDocumentRow.name))).all()
-    return [f"{evaluation}: {vendor}: {name} ({sha[:SHA_PREFIX]}): its file in {folder} is {bad[sha]}"
+    return [f"{evaluation}: {vendor}: {name} ({sha[:SHA_PREFIX]}): its file in {where} is {bad[sha]}"
             for name, sha, vendor, evaluation in rows]
 
 

@@ -218,6 +218,15 @@ def missing_blob_files(s: Session, folder: Path) -> list[tuple[str, str]]:
     return out
 
 
+def missing_blob_bytes(s: Session) -> list[tuple[str, str]]:
+    """missing_blob_files for a team workspace: blobs whose bytes row is gone or has another size."""
+    rows = s.execute(text(
+        "SELECT b.sha256, b.size, length(d.content) FROM evidence_blob b "
+        "LEFT JOIN evidence_blob_data d ON d.sha256 = b.sha256 ORDER BY b.sha256")).all()
+    return [(sha, "missing" if found is None else f"{found:,} bytes instead of {size:,}")
+            for sha, size, found in rows if found != size]
+
+
 STRAY_AGE_SECONDS = 3600.0
 
 

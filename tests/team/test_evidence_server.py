@@ -72,6 +72,19 @@ def test_a_pdf_added_on_a_server_is_found_cited_and_read_back(pg_url: str, tmp_p
         evidence.cite(ws, DEMO_EVALUATION, VENDOR, QUESTION, doc, 2, "encrypted at rest with AES-256")
         assert [(c.page, c.quote) for c in evidence.citations_for(ws, DEMO_EVALUATION, VENDOR)] == [
             (2, "encrypted at rest with AES-256")]
+        assert evidence.file_problems(ws) == []
+        ws_sql = open_workspace(pg_url, create=False)
+        try:
+            with ws_sql.engine.begin() as con:  # bytes lost behind the app's back: `check` names the document
+                con.execute(text("delete from evidence_blob_data"))
+            assert [p.split(": ", 2)[2] for p in evidence.file_problems(ws)] == [
+                f"copy.pdf ({doc.short_hash}): its file in the database is missing",
+                f"security.pdf ({doc.short_hash}): its file in the database is missing"]
+            with ws_sql.engine.begin() as con:
+                con.execute(text("insert into evidence_blob_data values (:sha, :data)"),
+                            {"sha": doc.sha256, "data": pdf.read_bytes()})
+        finally:
+            ws_sql.close()
         evidence.remove_document(ws, same)
         evidence.remove_document(ws, doc)
         assert _blob_rows(pg_url) == (0, 0, 0)  # the last reference gone: bytes and pages go too
