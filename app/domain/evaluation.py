@@ -6,6 +6,9 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
+
+from app.domain.answer_columns import AnswerColumns
 from app.domain.bank import Bank, Question, QuestionType, Reading
 from app.domain.flags import Acknowledgement, Lexicons, RedFlag, vendor_flags
 from app.domain.models import (
@@ -246,6 +249,10 @@ def visible_to(snapshot: EvaluationSnapshot, reader: str | None = TEAM) -> Evalu
     """The snapshot `reader` may see: answers of hidden authors removed, progress counts kept."""
     state = scoring_state(snapshot)
     seen = {e.name for e in snapshot.evaluators if may_see(snapshot, reader, e.name)}
+    columns = snapshot.answers
+    if isinstance(columns, AnswerColumns) and columns.columnar:  # no answer object made
+        shown = np.array([e in seen or e == SELF_ASSESSMENT for e in columns.evaluators], dtype=bool)
+        return replace(snapshot, answers=columns.where(shown[columns.evaluator_code]), scoring=state)
     answers = [a for a in snapshot.answers if a.evaluator in seen or a.evaluator == SELF_ASSESSMENT]
     return replace(snapshot, answers=answers, scoring=state)
 
@@ -306,7 +313,13 @@ def scoring_state(snapshot: EvaluationSnapshot) -> ScoringState:
     if snapshot.scoring is not None:
         return snapshot.scoring
     qids = {q.id for q in snapshot.bank.questions}
-    done = Counter(a.evaluator for a in snapshot.answers if a.value and a.question in qids)
+    columns = snapshot.answers
+    if isinstance(columns, AnswerColumns) and columns.columnar:
+        answered = np.array([bool(value) and q in qids for q, value in columns.pairs], dtype=bool)
+        per = np.bincount(columns.evaluator_code[answered[columns.pair_code]], minlength=len(columns.evaluators))
+        done = Counter({e: int(n) for e, n in zip(columns.evaluators, per.tolist(), strict=True) if n})
+    else:
+        done = Counter(a.evaluator for a in snapshot.answers if a.value and a.question in qids)
     expected = len(qids) * len(snapshot.vendors)
     return ScoringState(
         tuple(
@@ -335,6 +348,15 @@ def counts_as_score(answer: Answer, bank: Bank) -> bool:
 def build_board(snapshot: EvaluationSnapshot, bank: Bank | None = None) -> ScoreBoard:
     use = bank or snapshot.bank
     board = ScoreBoard(use, [v.name for v in snapshot.vendors], [e.name for e in snapshot.evaluators])
+    columns = snapshot.answers
+    if isinstance(columns, AnswerColumns) and columns.columnar:  # the same rule, on the columns
+        by_evaluator = np.array([e != SELF_ASSESSMENT for e in columns.evaluators], dtype=bool)
+        by_pair = np.array([counts_as_score(Answer("", SELF_ASSESSMENT, q, v), use) for q, v in columns.pairs],
+                           dtype=bool)
+        part = columns.where(by_evaluator[columns.evaluator_code] | by_pair[columns.pair_code])
+        board.load_columns(part.vendors, part.evaluators, part.pairs, part.vendor_code, part.evaluator_code,
+                           part.pair_code)
+        return board
     board.load(a for a in snapshot.answers if counts_as_score(a, use))
     return board
 

@@ -194,23 +194,52 @@ class ScoreBoard:
                 readings.append(self.questions[q].read(a.value))
             qs.append(q)
             rs.append(r)
-        if not rs:
+        self._fill(np.array(vs, dtype=np.intp), np.array(es, dtype=np.intp), np.array(qs, dtype=np.intp),
+                   readings, np.array(rs, dtype=np.intp))
+
+    def load_columns(
+        self,
+        vendors: Sequence[str],
+        evaluators: Sequence[str],
+        pairs: Sequence[tuple[str, str]],
+        vendor_code: npt.NDArray[np.intp],
+        evaluator_code: npt.NDArray[np.intp],
+        pair_code: npt.NDArray[np.intp],
+    ) -> None:
+        """`load` for answers given as columns: row i answers question pairs[pair_code[i]][0]
+        with value pairs[pair_code[i]][1], for vendors[vendor_code[i]] by
+        evaluators[evaluator_code[i]]. Same result as `load` with those answers in that order;
+        each distinct (question, value) pair is read once, and no per-answer object is made.
+        """
+        v_map = np.array([self.vendor_index(v) for v in vendors], dtype=np.intp)
+        e_map = np.array([self.evaluator_index(e) for e in evaluators], dtype=np.intp)
+        qs_of_pair = [self.question_index(q) for q, _ in pairs]
+        readings = [self.questions[q].read(value) for q, (_, value) in zip(qs_of_pair, pairs, strict=True)]
+        q_map = np.array(qs_of_pair, dtype=np.intp)
+        which = np.asarray(pair_code, dtype=np.intp)
+        self._fill(v_map[np.asarray(vendor_code, dtype=np.intp)], e_map[np.asarray(evaluator_code, dtype=np.intp)],
+                   q_map[which], readings, which)
+
+    def _fill(self, vs: npt.NDArray[np.intp], es: npt.NDArray[np.intp], qs: npt.NDArray[np.intp],
+              readings: Sequence[Reading], which: npt.NDArray[np.intp]) -> None:
+        """Cells (vs[k], es[k], qs[k]) take readings[which[k]], in order (later ones win)."""
+        if not len(which):
             return
-        index = (np.array(vs, dtype=np.intp), np.array(es, dtype=np.intp), np.array(qs, dtype=np.intp))
-        which = np.array(rs, dtype=np.intp)
+        index = (vs, es, qs)
         score_of = np.array([r.score if r.kind == "score" and r.score is not None else np.nan for r in readings])
         self.values[index] = score_of[which]
         self.na[index] = np.array([r.kind == "na" for r in readings], dtype=bool)[which]
         # Only a text question's cells ever hold text; walk just those, in order, so a later
         # empty answer clears an earlier text exactly as one-by-one recording would.
         text_question = np.array([q.type is QuestionType.TEXT for q in self.questions], dtype=bool)
-        for k in np.flatnonzero(text_question[index[2]]):
-            reading = readings[rs[k]]
+        for k in np.flatnonzero(text_question[qs]).tolist():
+            reading = readings[int(which[k])]
+            key = (int(vs[k]), int(es[k]), int(qs[k]))
             if reading.kind == "text":
-                self.text[(vs[k], es[k], qs[k])] = reading.value
+                self.text[key] = reading.value
             else:
-                self.text.pop((vs[k], es[k], qs[k]), None)
-        self._changed(*set(vs))
+                self.text.pop(key, None)
+        self._changed(*np.unique(vs).tolist())
 
     # ----- derived arrays ----------------------------------------------------------------
 

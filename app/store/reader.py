@@ -19,9 +19,14 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from types import SimpleNamespace
 from typing import Any, Protocol
 
+import numpy as np
+import numpy.typing as npt
+
+from app.domain.answer_columns import AnswerColumns
 from app.domain.bank import Bank, make_question
 from app.domain.evaluation import EvaluationSnapshot, EvaluatorInfo
 from app.domain.flags import Acknowledgement
@@ -347,6 +352,47 @@ class Reader:
         ):
             yield Answer(vn, en, qid, value, note), source
 
+    def answer_columns(self, evaluation_id: int) -> AnswerColumns:
+        """Every answer, in the order of `answers`, as columns (no object per answer).
+
+        One query returns vendor id, evaluator id, question, value and note per row; the ids
+        become codes with numpy, and each distinct (question, value) pair is kept once.
+        """
+        people = {
+            table: list(self.tuples(f"SELECT id, name FROM {table} WHERE evaluation_id = ? ORDER BY id",
+                                    evaluation_id))
+            for table in ("vendor", "evaluator")
+        }
+        cursor = self._cursor(
+            "SELECT answer.vendor_id, answer.evaluator_id, answer.qid, answer.value, answer.note "
+            "FROM answer JOIN vendor ON answer.vendor_id = vendor.id "
+            "JOIN evaluator ON answer.evaluator_id = evaluator.id WHERE vendor.evaluation_id = ? "
+            "ORDER BY vendor.position, vendor.id, evaluator.position, answer.id",
+            (evaluation_id,),
+        )
+        rows: list[tuple[Any, ...]] = []
+        try:
+            while part := cursor.fetchmany(FETCH_SLICE * 20):
+                rows.extend(part)
+        finally:
+            cursor.close()
+        count = len(rows)
+
+        def codes(column: int, table: str) -> npt.NDArray[np.intp]:
+            known = np.array([i for i, _ in people[table]], dtype=np.int64)  # sorted by id
+            ids = np.fromiter(map(itemgetter(column), rows), dtype=np.int64, count=count)
+            return np.searchsorted(known, ids).astype(np.intp)
+
+        # Each distinct (question, value) pair once, in the order first seen; then every row's
+        # pair by dictionary look-ups in C loops (map, itemgetter), not a Python loop per answer.
+        keys = list(map(itemgetter(2, 3), rows))
+        pairs = list(dict.fromkeys(keys))
+        index = {p: i for i, p in enumerate(pairs)}
+        pair_code = np.fromiter(map(index.__getitem__, keys), dtype=np.intp, count=count)
+        notes = np.fromiter(map(itemgetter(4), rows), dtype=object, count=count)
+        return AnswerColumns([n for _, n in people["vendor"]], [n for _, n in people["evaluator"]], pairs,
+                             codes(0, "vendor"), codes(1, "evaluator"), pair_code, notes)
+
     def acknowledgements(self, evaluation_id: int | None = None,
                          engagement_id: int | None = None) -> dict[tuple[str, str], Acknowledgement]:
         where, params = [], []
@@ -380,7 +426,7 @@ class Reader:
             bank=self.bank(ev.bank_version_id),
             evaluators=self.evaluators(ev.id),
             vendors=self.vendors(ev.id),
-            answers=[a for a, _ in self.answers(ev.id)],
+            answers=self.answer_columns(ev.id),
             use_case=None if ev.use_case_id is None else self.use_case(ev.use_case_id),
             acknowledgements=self.acknowledgements(evaluation_id=ev.id),
             reference_checks=self.reference_checks(ev.id),
