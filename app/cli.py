@@ -61,6 +61,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     ws = _open(args)
     s = transfer.load_demo(ws)
+    transfer.add_demo_documents(ws, s.evaluation)
     print(f"Demo loaded into {ws.location}")
     print(f"  evaluation  {s.evaluation!r}: {plural(s.vendors, 'vendor')}, {plural(s.answers, 'answer')}")
     if s.engagement:

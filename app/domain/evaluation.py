@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 import numpy as np
 
 from app.domain.answer_columns import AnswerColumns
 from app.domain.bank import Bank, Question, QuestionType, Reading
+from app.domain.document_claims import documents_by_vendor
+from app.domain.evidence import Evidence
 from app.domain.flags import Acknowledgement, Lexicons, RedFlag, vendor_flags
 from app.domain.models import (
     SELF_ASSESSMENT as SELF_ASSESSMENT,  # re-exported: callers import it here
@@ -18,6 +21,7 @@ from app.domain.models import Answer, Organization, ReferenceCheck, Severity, Us
 from app.domain.scoring import Comparison, ScoreBoard, VendorScore, compare
 from app.domain.sensitivity import Sensitivity, analyse
 from app.domain.text import Synonyms
+from app.domain.wording import plural
 
 NO_TOTAL = "—"
 
@@ -102,6 +106,10 @@ class EvaluationSnapshot:
     acknowledgements: dict[tuple[str, str], Acknowledgement] = field(default_factory=dict)
     # vendor name → our reference checks of that vendor's references (oldest first)
     reference_checks: dict[str, list[ReferenceCheck]] = field(default_factory=dict)
+    # vendors' documents, pages' text and the answers' citations
+    evidence: Evidence = field(default_factory=Evidence)
+    # the day of the latest change to the evaluation: the report's date, and "decision time" for expiry
+    as_of: date | None = None
     # Set by visible_to: the scoring progress of the whole evaluation, counted before the
     # answers a reader may not see were taken out (so counts stay true, values stay hidden).
     scoring: ScoringState | None = None
@@ -205,6 +213,30 @@ class Results:
         }
 
 
+@dataclass(frozen=True)
+class EvidenceBacking:
+    """How many of a vendor's scores rest on a cited document: an evaluator's answer to a scored
+    question counts as backed when a citation names that evaluator or none (the answer as a whole)."""
+
+    backed: int
+    scores: int
+
+    def words(self) -> str:
+        """'42 of 100 scores cite evidence'."""
+        return f"{self.backed:,} of {plural(self.scores, 'score')} cite{'s' if self.scores == 1 else ''} evidence"
+
+
+def evidence_backing(snapshot: EvaluationSnapshot, vendor: str) -> EvidenceBacking:
+    """The vendor's scores (answers of evaluators to scored questions, n/a aside) and how many cite evidence."""
+    scored = {q.id for q in snapshot.bank.questions if q.scored}
+    cited = {(c.question, c.evaluator) for c in snapshot.evidence.citations if c.vendor == vendor}
+    scores = [a for a in snapshot.answers
+              if a.vendor == vendor and a.evaluator != SELF_ASSESSMENT and a.question in scored
+              and a.value.strip() and a.value != "n/a"]
+    backed = sum(1 for a in scores if (a.question, a.evaluator) in cited or (a.question, "") in cited)
+    return EvidenceBacking(backed, len(scores))
+
+
 def flag_json(f: RedFlag, detail: bool = False) -> dict[str, Any]:
     """A flag in the JSON shape of docs/formats.md; `detail` adds who acknowledged it, when and why."""
     out: dict[str, Any] = {
@@ -254,7 +286,13 @@ def visible_to(snapshot: EvaluationSnapshot, reader: str | None = TEAM) -> Evalu
         shown = np.array([e in seen or e == SELF_ASSESSMENT for e in columns.evaluators], dtype=bool)
         return replace(snapshot, answers=columns.where(shown[columns.evaluator_code]), scoring=state)
     answers = [a for a in snapshot.answers if a.evaluator in seen or a.evaluator == SELF_ASSESSMENT]
-    return replace(snapshot, answers=answers, scoring=state)
+    # A citation made for one evaluator's answer is as blind as the answer; one for the vendor's
+    # answer as a whole (no evaluator) is seen by all.
+    citations = tuple(c for c in snapshot.evidence.citations if not c.evaluator or c.evaluator in seen
+                      or c.evaluator == SELF_ASSESSMENT)
+    evidence = snapshot.evidence if len(citations) == len(snapshot.evidence.citations) else replace(
+        snapshot.evidence, citations=citations)
+    return replace(snapshot, answers=answers, scoring=state, evidence=evidence)
 
 
 @dataclass(frozen=True)
@@ -376,10 +414,12 @@ def results_from_board(
     """
     ranking = board.vendor_scores()
     kept = unchanged_flags or {}
+    documents = documents_by_vendor(snapshot.evidence)
     flags = {
         v.name: kept[v.name] if v.name in kept
         else vendor_flags(snapshot.organization, v, board, lex, syn, snapshot.acknowledgements,
-                          checks=snapshot.reference_checks.get(v.name, ()))
+                          checks=snapshot.reference_checks.get(v.name, ()), documents=documents.get(v.name, ()),
+                          as_of=snapshot.as_of)
         for v in snapshot.vendors
     }
     if with_sensitivity:

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from enum import StrEnum
 
 from app.domain.bank import QuestionType
+from app.domain.document_claims import (
+    ASSUMPTION_WORDS,
+    DELIVERY_WORDS,
+    Quote,
+    VendorDocument,
+    evidence_lines,
+    quotes,
+    said_in_documents,
+)
 from app.domain.models import Organization, Reference, ReferenceCheck, Severity, Timeline, Vendor
 from app.domain.scoring import ScoreBoard
 from app.domain.text import Synonyms, find_phrases, norm, stem, words
@@ -235,7 +245,31 @@ def check_reference_contradictions(
     return RedFlag("reference_contradicts", Severity.HIGH, message, tuple(evidence), vendor.name)
 
 
-def check_timeline(vendor: Vendor, lex: Lexicons) -> RedFlag | None:
+def check_timeline(vendor: Vendor, lex: Lexicons, documents: Sequence[VendorDocument] = ()) -> RedFlag | None:
+    """The profile's timeline, and sentences about delivery in the vendor's documents that use
+    vague language ("we go live ASAP"), quoted with document, page and excerpt."""
+    found = quotes(documents, (*lex.vague_timeline, *lex.dependency_hedges), DELIVERY_WORDS)
+    flag = _check_profile_timeline(vendor, lex)
+    if not found:
+        return flag
+    cited = tuple(evidence_lines(found, EVIDENCE_QUOTES))
+    in_docs = f"its documents describe delivery in vague terms: {said_in_documents(found)}"
+    if flag is not None:
+        return replace(flag, message=f"{flag.message[:-1]}; {in_docs}.", evidence=(*flag.evidence, *cited))
+    impressive = vendor.demo_rating is not None and vendor.demo_rating >= 4
+    if impressive:
+        message = (f"Impressive demo, vague timeline: {vendor.name} rated {vendor.demo_rating:g} of 5 in the demo, "
+                   f"but {in_docs}.")
+        return RedFlag("vague_timeline", Severity.CRITICAL, message,
+                       (*cited, f"demo rating: {vendor.demo_rating:g} of 5"), vendor.name)
+    return RedFlag("vague_timeline", Severity.HIGH, f"{vendor.name}: {in_docs}.", cited, vendor.name)
+
+
+# How many document quotes a flag's evidence lists (the PDF lists at most 8 evidence lines).
+EVIDENCE_QUOTES = 4
+
+
+def _check_profile_timeline(vendor: Vendor, lex: Lexicons) -> RedFlag | None:
     t = vendor.timeline
     evidence: list[str] = []
     if t.kickoff_to_production_months is None:
@@ -354,14 +388,38 @@ def infrastructure_needs(org: Organization, vendor: Vendor, syn: Synonyms) -> li
     return out
 
 
-def check_infrastructure(org: Organization, vendor: Vendor, syn: Synonyms) -> RedFlag | None:
+def _document_needs(org: Organization, vendor: Vendor, syn: Synonyms, documents: Sequence[VendorDocument],
+                    known: Sequence[InfrastructureNeed]) -> tuple[list[InfrastructureNeed], dict[str, list[Quote]]]:
+    """Systems the vendor's documents say the plan or price assumes ("assumes a GPU cluster on your
+    side"), with the quotes; those the profile already names only gain the quotes."""
+    terms = tuple(dict.fromkeys([*syn.table.get("capability", {}), *syn.table.get("product", {})]))
+    found = quotes(documents, terms, ASSUMPTION_WORDS)
+    if not found:
+        return [], {}
+    probe = Vendor(vendor.name, assumed_infrastructure=list(dict.fromkeys(q.phrase for q in found)))
+    said: dict[str, list[Quote]] = {}
+    for q in found:
+        said.setdefault(syn.kind_of(q.phrase), []).append(q)
+    have = {norm(n.item) for n in known}
+    new = [replace(n, source="document") for n in infrastructure_needs(org, probe, syn) if norm(n.item) not in have]
+    return new, said
+
+
+def check_infrastructure(org: Organization, vendor: Vendor, syn: Synonyms,
+                         documents: Sequence[VendorDocument] = ()) -> RedFlag | None:
     needs = infrastructure_needs(org, vendor, syn)
-    label = {"plan": "assumed infrastructure", "price": "pricing assumes"}
+    from_documents, said = _document_needs(org, vendor, syn, documents, needs)
+    needs = [*needs, *from_documents]
+    label = {"plan": "assumed infrastructure", "price": "pricing assumes", "document": "a document assumes"}
     missing = [n for n in needs if n.fit is Fit.MISSING]
     other = [n for n in needs if n.fit is Fit.OTHER_PRODUCT]
+
+    def quoted(n: InfrastructureNeed) -> list[str]:
+        return evidence_lines(said.get(syn.kind_of(n.item), []), 2)
+
     evidence = tuple(
-        [f"{label[n.source]}: {n.item} (we do not have it)" for n in missing]
-        + [f"{label[n.source]}: {n.item} (we use {', '.join(n.ours)} instead)" for n in other]
+        [x for n in missing for x in [f"{label[n.source]}: {n.item} (we do not have it)", *quoted(n)]]
+        + [x for n in other for x in [f"{label[n.source]}: {n.item} (we use {', '.join(n.ours)} instead)", *quoted(n)]]
     )
     if missing:
         message = (
@@ -380,12 +438,15 @@ def check_infrastructure(org: Organization, vendor: Vendor, syn: Synonyms) -> Re
 
 
 def _whose(needs: Sequence[InfrastructureNeed]) -> str:
-    """Which of the vendor's papers named the need: its plan, its price or both."""
-    sources = {n.source for n in needs}
-    return "plan and price assume" if len(sources) == 2 else f"{next(iter(sources))} assumes"
+    """Which of the vendor's papers named the need: its plan, its price, its documents."""
+    names = {"plan": "plan", "price": "price", "document": "documents"}
+    sources = [names[x] for x in ("plan", "price", "document") if any(n.source == x for n in needs)]
+    one = len(sources) == 1 and sources[0] != "documents"
+    return f"{_and(sources)} assume{'s' if one else ''}"
 
 
-def check_generalist(vendor: Vendor, lex: Lexicons, syn: Synonyms) -> RedFlag | None:
+def check_generalist(vendor: Vendor, lex: Lexicons, syn: Synonyms,
+                     documents: Sequence[VendorDocument] = ()) -> RedFlag | None:
     evidence: list[str] = []
     said: list[str] = []
     any_words = [i for i in vendor.industries if norm(i) in _ANY_INDUSTRY]
@@ -400,6 +461,10 @@ def check_generalist(vendor: Vendor, lex: Lexicons, syn: Synonyms) -> RedFlag | 
     if phrases:
         evidence.append(f"claims: {', '.join(repr(p) for p in phrases)}")
         said.append(f"claims {_quoted(phrases)}")
+    found = quotes(documents, lex.generalist_claims)
+    if found:
+        evidence.extend(evidence_lines(found, EVIDENCE_QUOTES))
+        said.append(f"in its documents, {said_in_documents(found)}")
     if not evidence:
         return None
     message = (
@@ -407,6 +472,25 @@ def check_generalist(vendor: Vendor, lex: Lexicons, syn: Synonyms) -> RedFlag | 
         "Specialists who have solved our exact problem before deliver more reliably."
     )
     return RedFlag("generalist", Severity.MEDIUM, message, tuple(evidence), vendor.name)
+
+
+def check_expired(vendor: Vendor, documents: Sequence[VendorDocument], as_of: date | None) -> RedFlag | None:
+    """Documents past their valid-until date on the decision day (`as_of`, the evaluation's latest change)."""
+    if as_of is None:
+        return None
+    expired = [vd.document for vd in documents if vd.document.expired(as_of)]
+    if not expired:
+        return None
+    one = len(expired) == 1
+    listed = _and([f"\u201c{d.name}\u201d ({d.kind.label}, valid until {d.valid_until})" for d in expired])
+    ask = "Ask for a current one before relying on it." if one else "Ask for current ones before relying on them."
+    message = (
+        f"{plural(len(expired), 'document')} of {vendor.name} {'was' if one else 'were'} no longer valid on "
+        f"{as_of.isoformat()}, the day the evaluation stands at: {listed}. {ask}"
+    )
+    evidence = tuple(f"document \u201c{d.name}\u201d ({d.kind.label}): valid until {d.valid_until}, "
+                     f"decision as of {as_of.isoformat()}" for d in expired)
+    return RedFlag("evidence_expired", Severity.MEDIUM, message, evidence, vendor.name)
 
 
 def check_track_record(org: Organization, vendor: Vendor) -> RedFlag | None:
@@ -473,14 +557,18 @@ def vendor_flags(
     syn: Synonyms,
     acknowledgements: dict[tuple[str, str], Acknowledgement] | None = None,
     checks: Sequence[ReferenceCheck] = (),
+    documents: Sequence[VendorDocument] = (),
+    as_of: date | None = None,
 ) -> list[RedFlag]:
-    """Every red flag raised by a vendor's profile, answers and our reference checks, most severe first."""
+    """Every red flag raised by a vendor's profile, answers, documents (their pages' text, extracted
+    beforehand) and our reference checks, most severe first. `as_of` is the decision day for expiry."""
     found = [
         check_references(org, vendor, syn, checks),
         check_reference_contradictions(vendor, syn, checks),
-        check_timeline(vendor, lex),
-        check_infrastructure(org, vendor, syn),
-        check_generalist(vendor, lex, syn),
+        check_timeline(vendor, lex, documents),
+        check_infrastructure(org, vendor, syn, documents),
+        check_generalist(vendor, lex, syn, documents),
+        check_expired(vendor, documents, as_of),
         check_track_record(org, vendor),
     ]
     flags = [f for f in found if f is not None]

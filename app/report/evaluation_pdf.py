@@ -19,7 +19,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.domain.evaluation import Results, flag_counts, open_flags
+from app.domain.evaluation import Results, evidence_backing, flag_counts, open_flags
 from app.domain.flags import INDUSTRY_AVERAGE_MONTHS, Fit, RedFlag, infrastructure_needs
 from app.domain.models import Answer, Vendor
 from app.domain.scoring import VendorScore
@@ -112,6 +112,7 @@ def build_evaluation_pdf(
         story += view.why_leader_page()
         for v in r.ranking:
             story += view.vendor_page(v)
+        story += view.evidence_appendix()
         story += view.method_page()
     doc.build_story(story)
 
@@ -175,6 +176,9 @@ class _View:
                                self.w, "high"))
         items.append(Spacer(1, 5 * mm))
         items.append(self._verdict_box())
+        if self.leader is not None:
+            items.append(Spacer(1, 1.5 * mm))
+            items.append(markup(self._backing_sentence(self.leader.vendor), st.small))
         items.append(Spacer(1, 5 * mm))
         items.append(markup("Ranking", st.h2))
         items.append(self._ranking_table())
@@ -184,6 +188,12 @@ class _View:
         items.append(self._decision_box())
         # Page 1 is one page whatever the input: shrink rather than spill (30 vendors, long names).
         return KeepInFrame(self.w, self.h - 2, items, mode="shrink")
+
+    def _backing_sentence(self, vendor: str) -> str:
+        """'Evidence · 4 of 94 scores cite evidence …': how much of the leader's score rests on documents."""
+        b = evidence_backing(self.snap, vendor)
+        return (f"<b>Evidence</b> · {esc(b.words())} for {esc(vendor, 120)}: an evaluator's score counts when "
+                "its answer quotes a page of the vendor's documents (listed in the evidence appendix).")
 
     def _provisional_text(self) -> str:
         """Who is still scoring and how far they are; never their values (blind scoring)."""
@@ -823,6 +833,61 @@ class _View:
         return out
 
     # ----- method ----------------------------------------------------------------------------
+
+    def evidence_appendix(self) -> list[Flowable]:
+        """Each vendor's documents, the citations of its answers and our reference checks."""
+        st, ev = self.st, self.snap.evidence
+        checks = [(v.vendor, c) for v in self.r.ranking for c in self.snap.reference_checks.get(v.vendor, [])]
+        if not ev.documents and not checks:
+            return []
+        order = {v.vendor: i for i, v in enumerate(self.r.ranking)}
+        out: list[Flowable] = [PageBreak(), markup("APPENDIX", st.kicker),
+                               markup("Evidence: documents, citations and reference checks", st.h1),
+                               para("The vendors' documents as stored in the workspace (the SHA-256 prefix identifies "
+                                    "the exact file), the page each answer quotes, and what the references said "
+                                    "when we called them.", st.muted)]
+        w = self.w
+        out.append(markup("Documents", _keep(st.h2)))
+        docs = sorted(ev.documents, key=lambda d: (order.get(d.vendor, len(order)), d.id))
+        rows: list[list[object]] = [["VENDOR", "DOCUMENT", "KIND", "SHA-256", "PAGES", "VALID UNTIL"]]
+        for d in docs:
+            expired = self.snap.as_of is not None and d.expired(self.snap.as_of)
+            until = d.valid_until.isoformat() if d.valid_until else "—"
+            if expired:
+                until = f'<font color="{hexcolor(SEVERITY["medium"])}">{until}<br/>expired</font>'
+            rows.append([para(d.vendor, st.cell, 120), para(d.name, st.cell, 300), para(d.kind.label, st.cell),
+                         markup(f'<font name="{FONT}">{esc(d.short_hash)}</font>', st.cell), str(d.pages),
+                         markup(until, st.cell)])
+        if len(rows) == 1:
+            rows.append([markup("No documents attached.", st.cell_muted), "", "", "", "", ""])
+        out.append(table(rows, [w * 0.19, w * 0.29, w * 0.12, w * 0.17, w * 0.09, w * 0.14], right=(4,)))
+        out.append(markup("Citations", _keep(st.h2)))
+        questions = {q.id: q for q in self.bank.questions}
+        cites = sorted(ev.citations, key=lambda c: (order.get(c.vendor, len(order)), c.question, c.id))
+        rows = [["VENDOR", "QUESTION", "DOCUMENT · PAGE", "EXCERPT"]]
+        for c in cites:
+            q = questions.get(c.question)
+            asked = f"<b>{esc(c.question)}</b> {esc(q.question, 160)}" if q else f"<b>{esc(c.question)}</b>"
+            who = f'<br/><font color="{hexcolor(MUTED)}">for {esc(c.evaluator, 80)}</font>' if c.evaluator else ""
+            rows.append([para(c.vendor, st.cell, 120), markup(asked + who, st.cell),
+                         markup(f"{esc(c.document.name, 200)} · page {c.page}", st.cell),
+                         markup(f"\u201c{esc(c.quote, 1200)}\u201d", st.cell_muted)])
+        if len(rows) == 1:
+            rows.append([markup("No answer cites a document yet.", st.cell_muted), "", "", ""])
+        out.append(table(rows, [w * 0.16, w * 0.3, w * 0.18, w * 0.36]))
+        out.append(markup("Reference checks", _keep(st.h2)))
+        rows = [["VENDOR", "REFERENCE", "PRODUCTION", "CONFIRMED", "CALLED", "NOTE"]]
+        for vendor, k in checks:
+            prod = ("confirmed" if k.confirmed_production else
+                    f'<font color="{hexcolor(SEVERITY["high"])}"><b>not in production</b></font>')
+            confirmed = ", ".join(x for x in (k.industry, f"{k.stage} stage" if k.stage else "") if x) or "—"
+            called = " · ".join(x for x in (esc(k.by, 80), esc(k.at[:10])) if x) or "—"
+            rows.append([para(vendor, st.cell, 120), para(k.company, st.cell, 120), markup(prod, st.cell),
+                         para(confirmed, st.cell, 160), markup(called, st.cell), para(k.note or "—", st.cell_muted, 800)])
+        if len(rows) == 1:
+            rows.append([markup("No reference has been called yet.", st.cell_muted), "", "", "", "", ""])
+        out.append(table(rows, [w * 0.15, w * 0.15, w * 0.13, w * 0.15, w * 0.15, w * 0.27]))
+        return out
 
     def method_page(self) -> list[Flowable]:
         st = self.st

@@ -226,6 +226,27 @@ def load_demo(ws: Workspace) -> ImportSummary:
     return summary
 
 
+def add_demo_documents(ws: Workspace, evaluation: str) -> None:
+    """The demo's two proposals, written with ReportLab now (a few kilobytes), added and cited.
+
+    `diligence demo` adds them; `load_demo` (the app's demo, the tests' demo workspace) does not yet."""
+    import tempfile
+    from datetime import date
+
+    from app.report.demo_proposals import CITATIONS, PROPOSALS, write_proposal
+    from app.services import evidence
+
+    with tempfile.TemporaryDirectory(prefix="diligence-demo-") as tmp:
+        for name, vendor, valid_until, pages in PROPOSALS:
+            path = Path(tmp) / name
+            write_proposal(path, pages, vendor)
+            evidence.add_document(ws, evaluation, vendor, path, "proposal",
+                                  date.fromisoformat(valid_until) if valid_until else None, by="diligence demo")
+    vendors = {name: vendor for name, vendor, _, _ in PROPOSALS}
+    for name, qid, page, quote in CITATIONS:
+        evidence.cite(ws, evaluation, vendors[name], qid, name, page, quote, by="diligence demo")
+
+
 def workspace_is_empty(ws: Workspace) -> bool:
     with ws.session() as s:
         return (

@@ -29,6 +29,7 @@ import numpy.typing as npt
 from app.domain.answer_columns import AnswerColumns
 from app.domain.bank import Bank, make_question
 from app.domain.evaluation import EvaluationSnapshot, EvaluatorInfo
+from app.domain.evidence import Citation, Document, DocumentKind, Evidence, Page
 from app.domain.flags import Acknowledgement
 from app.domain.models import (
     Access,
@@ -173,6 +174,16 @@ def question_row_dict(r: Any) -> dict[str, object]:
 
 def acknowledgement_of(row: Any) -> Acknowledgement:
     return Acknowledgement(row.rationale, row.by, iso(row.at) or "")
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _document_kind(value: str) -> DocumentKind:
+    try:
+        return DocumentKind(value)
+    except ValueError:
+        return DocumentKind.OTHER
 
 
 def reference_check_of(row: Any) -> ReferenceCheck:
@@ -418,6 +429,41 @@ class Reader:
             out[r.vendor].append(reference_check_of(r))
         return dict(out)
 
+    def evidence(self, evaluation_id: int, evaluation: str) -> Evidence:
+        """The evaluation's documents, citations and pages' text (what the flags and the report read)."""
+        docs = [
+            Document(r.id, evaluation, r.vendor, r.name, r.sha256, r.format, _document_kind(r.kind), int(r.size),
+                     int(r.pages), day(r.valid_until), stamp(r.added_at) or _EPOCH, r.added_by)
+            for r in self.rows(
+                "SELECT d.id AS id, v.name AS vendor, d.name AS name, d.sha256 AS sha256, b.format AS format, "
+                "d.kind AS kind, b.size AS size, b.pages AS pages, d.valid_until AS valid_until, "
+                "d.added_at AS added_at, d.added_by AS added_by FROM evidence_document d "
+                "JOIN evidence_blob b ON b.sha256 = d.sha256 JOIN vendor v ON v.id = d.vendor_id "
+                "WHERE v.evaluation_id = ? ORDER BY v.position, v.id, d.position, d.id", evaluation_id)
+        ]
+        if not docs:
+            return Evidence()
+        by_id = {d.id: d for d in docs}
+        citations = tuple(
+            Citation(r.id, evaluation, by_id[r.document_id].vendor, r.qid, r.evaluator, by_id[r.document_id], r.page,
+                     r.quote, stamp(r.cited_at) or _EPOCH, r.cited_by)
+            for r in self.rows(
+                "SELECT c.id AS id, c.document_id AS document_id, c.qid AS qid, c.evaluator AS evaluator, "
+                "c.page AS page, c.quote AS quote, c.cited_at AS cited_at, c.cited_by AS cited_by "
+                "FROM evidence_citation c JOIN evidence_document d ON d.id = c.document_id "
+                "JOIN vendor v ON v.id = d.vendor_id WHERE v.evaluation_id = ? ORDER BY c.id", evaluation_id)
+            if r.document_id in by_id
+        )
+        by_sha: dict[str, list[Document]] = defaultdict(list)
+        for d in docs:
+            by_sha[d.sha256].append(d)
+        pages = [Page(d.id, number, text) for sha, number, text in self.tuples(
+            "SELECT p.sha256, p.number, p.text FROM evidence_page p WHERE p.sha256 IN ("
+            "SELECT d.sha256 FROM evidence_document d JOIN vendor v ON v.id = d.vendor_id WHERE v.evaluation_id = ?) "
+            "ORDER BY p.sha256, p.number", evaluation_id) for d in by_sha[sha]]
+        pages.sort(key=lambda p: (p.document, p.number))
+        return Evidence(tuple(docs), citations, tuple(pages))
+
     def snapshot(self, ev: Any) -> EvaluationSnapshot:
         """The whole evaluation `ev` (a row with id, name, bank_version_id, use_case_id)."""
         return EvaluationSnapshot(
@@ -430,10 +476,13 @@ class Reader:
             use_case=None if ev.use_case_id is None else self.use_case(ev.use_case_id),
             acknowledgements=self.acknowledgements(evaluation_id=ev.id),
             reference_checks=self.reference_checks(ev.id),
+            evidence=self.evidence(ev.id, ev.name),
+            as_of=max(m.astimezone().date() for m in self.last_changes(ev.id)),
         )
 
     def last_changes(self, evaluation_id: int) -> list[datetime]:
-        """When the evaluation was made and its latest answer, submission, acknowledgement and reference check."""
+        """When the evaluation was made and its latest answer, submission, acknowledgement, reference check,
+        document and citation (the report's date, and the day expiry is judged on)."""
         found = []
         for sql in (
             "SELECT created_at FROM evaluation WHERE id = ?",
@@ -442,6 +491,10 @@ class Reader:
             "SELECT MAX(submitted_at) FROM evaluator WHERE evaluation_id = ?",
             'SELECT MAX("at") FROM flag_ack WHERE evaluation_id = ?',
             'SELECT MAX(c."at") FROM reference_check c JOIN vendor v ON v.id = c.vendor_id WHERE v.evaluation_id = ?',
+            "SELECT MAX(d.added_at) FROM evidence_document d JOIN vendor v ON v.id = d.vendor_id "
+            "WHERE v.evaluation_id = ?",
+            "SELECT MAX(c.cited_at) FROM evidence_citation c JOIN evidence_document d ON d.id = c.document_id "
+            "JOIN vendor v ON v.id = d.vendor_id WHERE v.evaluation_id = ?",
         ):
             for (value,) in self.tuples(sql, evaluation_id):
                 moment = stamp(value)
