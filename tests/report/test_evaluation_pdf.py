@@ -51,7 +51,7 @@ def test_every_vendor_flag_and_the_bank_hash_appear(demo: object, demo_pdf: Path
 def test_structure_and_page_count(demo_pdf: Path) -> None:
     pages = page_texts(demo_pdf)
     # decision, chart, matrix, red flags (2), robustness, why the leader wins, 4 vendors, method
-    assert len(pages) == 13
+    assert len(pages) == 14  # with the evidence appendix (the demo has reference checks)
     for n in range(1, 5):
         assert sum(f"VENDOR PROFILE · RANK {n} OF 4" in p for p in pages) == 1
     assert "Score matrix" in pages[2]
@@ -100,7 +100,7 @@ def test_same_workspace_gives_identical_bytes(demo: object, tmp_path: Path) -> N
 
 def test_poppler_renders_every_page(demo_pdf: Path, tmp_path: Path) -> None:
     pngs = render_all(demo_pdf, tmp_path / "png")
-    assert len(pngs) == 13
+    assert len(pngs) == 14
     assert all(p.stat().st_size > 1000 for p in pngs)
 
 
