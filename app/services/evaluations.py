@@ -13,7 +13,7 @@ from app.domain.errors import AnswerError, DomainError
 from app.domain.evaluation import EvaluationSnapshot, Results, evaluate, read_edit
 from app.domain.flags import Acknowledgement
 from app.domain.merge import merge
-from app.domain.models import Answer, Vendor, long_name_problem
+from app.domain.models import Answer, ReferenceCheck, Vendor, long_name_problem
 from app.exchange.evidence_json import DocumentDoc
 from app.services import evidence, knowledge
 from app.services.concurrency import conflict, retry_overtaken
@@ -33,6 +33,7 @@ from app.store.tables import (
     EvaluationRow,
     EvaluatorRow,
     FlagAckRow,
+    ReferenceCheckRow,
     VendorRow,
 )
 from app.store.tables import now as utcnow
@@ -195,6 +196,7 @@ class DeletedVendor:
     answers: list[repo.StoredAnswer]  # with their source and time, in the order they were written
     acknowledgements: dict[tuple[str, str], Acknowledgement]
     documents: list[DocumentDoc] = field(default_factory=list)  # its evidence, with citations
+    reference_checks: list[ReferenceCheck] = field(default_factory=list)  # calls to its references, oldest first
 
 
 def delete_vendor(ws: Workspace, evaluation: str | int, name: str, actor: str | None = None) -> DeletedVendor:
@@ -205,8 +207,11 @@ def delete_vendor(ws: Workspace, evaluation: str | int, name: str, actor: str | 
         row = _vendor_row(s, ev.id, name)
         assert row.id is not None
         acks = {k: a for k, a in repo.acknowledgements(s, evaluation_id=ev.id).items() if k[0] == name}
+        checks = s.exec(select(ReferenceCheckRow).where(ReferenceCheckRow.vendor_id == row.id)
+                        .order_by(col(ReferenceCheckRow.id))).all()
         deleted = DeletedVendor(repo.vendor_from_row(s, row), row.position, repo.stored_answers(s, row.id), acks,
-                                evidence.vendor_documents(s, ev, name))
+                                evidence.vendor_documents(s, ev, name),
+                                [replace(repo.reference_check_from_row(c), at=c.at.isoformat()) for c in checks])
         repo.audit(s, actor or current_user(), "vendor removed", "vendor", row.id, before={"name": name})
         for ack in s.exec(select(FlagAckRow).where(FlagAckRow.evaluation_id == ev.id, FlagAckRow.vendor == name)).all():
             s.delete(ack)
@@ -237,6 +242,8 @@ def restore_vendor(ws: Workspace, evaluation: str | int, deleted: DeletedVendor,
                 s.add(FlagAckRow(evaluation_id=ev.id, vendor=vname, rule=rule, rationale=ack.rationale, by=ack.by,
                                  at=datetime.fromisoformat(ack.at)))
         documents = evidence.restore_documents(s, row.id, deleted.documents)
+        for check in deleted.reference_checks:
+            repo.add_reference_check(s, row.id, check)
         repo.audit(s, actor or current_user(), "vendor restored", "vendor", row.id,
                    after={"name": vendor.name, "answers": restored, "documents": documents})
 

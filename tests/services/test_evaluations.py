@@ -106,15 +106,25 @@ def test_acknowledgements_follow_a_renamed_vendor(demo) -> None:  # type: ignore
 
 
 def test_remove_then_restore_vendor_brings_everything_back_at_once(demo) -> None:  # type: ignore[no-untyped-def]
+    from app.services import references
+
     evaluations.acknowledge_flag(demo, DEMO_EVALUATION, "OmniAI Solutions", "generalist", "Checked references")
-    before = evaluations.score(demo, DEMO_EVALUATION, with_sensitivity=False)
     name = "OmniAI Solutions"
+    company = references.companies(demo, DEMO_EVALUATION, name)[0]
+    references.record_check(demo, DEMO_EVALUATION, name, company, False, by="Dana", note="pilot only")
+    checks_before = db(demo).execute(
+        "select company, confirmed_production, by, note, at from reference_check order by id").fetchall()
+    before = evaluations.score(demo, DEMO_EVALUATION, with_sensitivity=False)
     removed = evaluations.delete_vendor(demo, DEMO_EVALUATION, name)
     assert db(demo).execute("select count(*) from flag_ack").fetchone() == (0,)
     evaluations.restore_vendor(demo, DEMO_EVALUATION, removed)
     after = evaluations.score(demo, DEMO_EVALUATION, with_sensitivity=False)
     assert {v.vendor: v.total for v in after.ranking} == {v.vendor: v.total for v in before.ranking}
     assert next(f for f in after.flags[name] if f.rule == "generalist").acknowledged
+    # The reference check came back as it was (who called, what they heard, when), and so did its flag.
+    assert db(demo).execute(
+        "select company, confirmed_production, by, note, at from reference_check order by id").fetchall() == checks_before
+    assert {f.rule for f in after.flags[name]} == {f.rule for f in before.flags[name]}
 
 
 def test_exported_files_get_the_usual_permissions(tmp_path) -> None:  # type: ignore[no-untyped-def]
