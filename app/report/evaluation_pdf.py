@@ -286,7 +286,7 @@ class _View:
             return para("No vendors yet.", st.muted)
         shown = ranking[:PAGE1_RANKING_ROWS]
         w = self.w
-        widths = [16, w * 0.34, 36, 40, 32, 40]
+        widths = [16, w * 0.32, 36, 50, 32, 46]  # wide enough for each header on one line
         widths.append(w - sum(widths))
         rows: list[list[object]] = [["#", "VENDOR", "TOTAL", "CRITICAL", "HIGH", "MEDIUM", "STATUS"]]
         extra: list[tuple[Any, ...]] = []

@@ -36,6 +36,15 @@ def test_page_one_states_the_decision(demo_pdf: Path) -> None:
         assert name in first
 
 
+def test_page_one_ranking_headers_each_fit_on_one_line(demo_pdf: Path) -> None:
+    import pdfplumber
+
+    with pdfplumber.open(demo_pdf) as pdf:
+        lines = pdf.pages[0].extract_text().splitlines()
+    # A header too wide for its column broke as "CRITICA" over "L"; every header is one line.
+    assert "# VENDOR TOTAL CRITICAL HIGH MEDIUM STATUS" in lines
+
+
 def test_every_vendor_flag_and_the_bank_hash_appear(demo: object, demo_pdf: Path) -> None:
     text = stream_text(demo_pdf)
     results = evaluations.score(demo, DEMO_EVALUATION)
