@@ -68,10 +68,7 @@ deps-bench:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null \
 	  || echo "LibreOffice could not be installed: the report is judged on its absolute fallback budget"; }
 
-# The app is timed as installed: pip and the packaged build ship compiled bytecode, while this
-# Makefile turns bytecode writing off, so without compileall every start-up would compile app/.
 bench: $(STAMP) deps-debian deps-bench
-	$(BIN)/python -m compileall -q app
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench
 
 fuzz: $(STAMP)
