@@ -9,10 +9,12 @@ the evaluation in memory (Compare) applies them in place instead of reading it a
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING
 
-from app.domain.bank import Reading
-from app.domain.flags import Acknowledgement
-from app.domain.models import Answer, Vendor
+if TYPE_CHECKING:  # annotations only: importing the flags at start-up pulls in numpy (0.14 s)
+    from app.domain.bank import Reading
+    from app.domain.flags import Acknowledgement
+    from app.domain.models import Answer, Vendor
 
 
 @dataclass(frozen=True)
