@@ -58,7 +58,7 @@ test: $(STAMP) deps-debian
 	$(BIN)/lint-imports
 	$(BIN)/ruff check app tests bench scripts packaging
 	$(BIN)/mypy app/domain app/store app/exchange app/report app/services app/cli.py app/ui
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -n 2
+	QT_QPA_PLATFORM=offscreen DILIGENCE_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest -q -p no:cacheprovider -n 2
 
 # The report budget is a ratio to LibreOffice printing the same scorecard in the same run.
 deps-bench:
