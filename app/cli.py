@@ -382,23 +382,24 @@ def cmd_bank_export(args: argparse.Namespace) -> int:
 def cmd_bank_import(args: argparse.Namespace) -> int:
     from app.services import spreadsheets
 
-    options = dict(
-        sheet=args.sheet or None,
+    options = spreadsheets.BankImportOptions(
+        sheets=tuple(args.sheet or ()),
         header_row=args.header_row,
-        mapping=args.map or [],
+        mapping=tuple(args.map or ()),
         default_type=args.default_type,
         default_weight=args.default_weight,
-        type_map=(args.type_map or []) + (args.points or []),
+        type_map=tuple(args.type_map or ()),
+        points=tuple(args.points or ()),
         section_from=args.section_from,
     )
     if args.dry_run:
-        dry = spreadsheets.dry_run_bank_file(Path(args.file), **options)
+        dry = spreadsheets.dry_run_bank_file(Path(args.file), options)
         for w in dry.warnings:
             print(f"warning: {w}", file=sys.stderr)
         print("\n".join(dry.lines()))
         return EXIT_OK
     ws = _open(args)
-    summary = spreadsheets.import_bank_file(ws, Path(args.file), name=args.name, **options)
+    summary = spreadsheets.import_bank_file(ws, Path(args.file), name=args.name, options=options)
     for w in summary.warnings:
         print(f"warning: {w}", file=sys.stderr)
     print(summary.message)

@@ -14,13 +14,14 @@ import io
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from app.domain.bank import FIELDS, Bank, Question, format_number, make_question
 from app.domain.errors import BankError
 from app.domain.wording import plural
+from app.exchange.bank_options import DEFAULT_IMPORT, BankImportOptions
 from app.exchange.sheets import MAX_READ_COLUMNS, SheetExtras, Workbook, open_workbook
 from app.exchange.spreadsheet_safety import (
     MAX_ROWS,
@@ -603,21 +604,12 @@ class _Stop(Exception):
     pass
 
 
-def analyse(
-    table: Table,
-    header_row: int | None = None,
-    mapping: Sequence[str] = (),
-    default_type: str | None = None,
-    default_weight: float | None = None,
-    collect: bool = False,
-    type_map: Sequence[str] = (),
-    section_from: str | None = None,
-) -> Analysis:
+def analyse(table: Table, options: BankImportOptions = DEFAULT_IMPORT, collect: bool = False) -> Analysis:
     """Turn a table into questions. Raises the first SpreadsheetError unless `collect`.
 
-    `section_from` is "sheet" or "id-prefix" to take sections from there instead of the file's
-    section column or section rows.
+    `options.sheets` is not looked at here: the table is already one sheet.
     """
+    header_row, default_type, default_weight = options.header_row, options.default_type, options.default_weight
     errors: list[SpreadsheetError] = []
 
     def fail(err: SpreadsheetError) -> None:
@@ -627,7 +619,7 @@ def analyse(
         if len(errors) >= MAX_ERRORS:
             raise _Stop
 
-    explicit = _parse_mapping(mapping, table)
+    explicit = _parse_mapping(options.mapping, table)
     detected = detect_header_row(table.rows, [c for _, c in explicit if c])
     hrow: int | None
     if header_row is not None:
@@ -662,8 +654,8 @@ def analyse(
         )
     try:
         _map_columns(analysis, explicit)
-        types, points = parse_type_map(type_map, table.file)
-        _read_rows(analysis, default_type, default_weight, fail, types, section_from, points)
+        types, points = parse_type_map(options.value_map(), table.file)
+        _read_rows(analysis, default_type, default_weight, fail, types, options.section_from, points)
     except _Stop:
         pass
     except SpreadsheetError as exc:
@@ -671,13 +663,13 @@ def analyse(
         if not collect:
             raise
         errors.append(exc)
-    if (section_from is None and not analysis.our_format and "id" in analysis.mapping and not analysis.section_rows
+    if (options.section_from is None and not analysis.our_format and "id" in analysis.mapping and not analysis.section_rows
             and "section" not in analysis.mapping and analysis.questions
             and all(q.section == "General" for q in analysis.questions)):
         prefixes = {id_prefix(q.id) for q in analysis.questions}
         if "" not in prefixes and len(prefixes) >= 2:
             # Nothing names a section, but the ids do (CAIQ's JSON: A&A-01.1, AIS-01.1 …).
-            again = analyse(table, header_row, mapping, default_type, default_weight, collect, type_map, "id-prefix")
+            again = analyse(table, replace(options, section_from="id-prefix"), collect)
             again.warnings.append(f"{table.where()}: no section column; sections taken from the id prefixes "
                                   f"({', '.join(sorted(prefixes)[:8])}{' …' if len(prefixes) > 8 else ''})")
             return again
@@ -1235,42 +1227,21 @@ class BankReading:
         return Bank(name, tuple(self.questions))
 
 
-def read_bank(
-    path: Path,
-    name: str,
-    sheet: str | Sequence[str] | None = None,
-    header_row: int | None = None,
-    mapping: Sequence[str] = (),
-    default_type: str | None = None,
-    default_weight: float | None = None,
-    type_map: Sequence[str] = (),
-    section_from: str | None = None,
-) -> tuple[Bank, BankReading]:
+def read_bank(path: Path, name: str, options: BankImportOptions = DEFAULT_IMPORT) -> tuple[Bank, BankReading]:
     """Read and validate a whole bank file; raises SpreadsheetProblems listing every problem."""
     path = Path(path)
-    sheets = [sheet] if isinstance(sheet, str) else list(sheet or [])
-    reading = analyse_tables(read_tables(path, sheets), header_row, mapping, default_type, default_weight,
-                             type_map, section_from)
+    reading = analyse_tables(read_tables(path, list(options.sheets)), options)
     if reading.errors:
         raise SpreadsheetProblems(path.name, reading.errors[:MAX_ERRORS])
     return reading.bank(name), reading
 
 
-def analyse_tables(
-    tables: Sequence[Table],
-    header_row: int | None = None,
-    mapping: Sequence[str] = (),
-    default_type: str | None = None,
-    default_weight: float | None = None,
-    type_map: Sequence[str] = (),
-    section_from: str | None = None,
-) -> BankReading:
+def analyse_tables(tables: Sequence[Table], options: BankImportOptions = DEFAULT_IMPORT) -> BankReading:
     """Every sheet's analysis, ids checked across sheets; problems are collected, not raised."""
     reading = BankReading([])
     seen: dict[str, tuple[str, str, Question]] = {}  # id → (where, sheet, question)
     for t in tables:
-        a = analyse(t, header_row, mapping, default_type, default_weight, collect=True, type_map=type_map,
-                    section_from=section_from)
+        a = analyse(t, options, collect=True)
         kept: list[tuple[tuple[int, dict[str, object]], Question]] = []
         repeated: dict[str, list[str]] = {}  # earlier sheet → ids this sheet repeats word for word
         for row, q in zip(list(a.rows), list(a.questions), strict=True):

@@ -14,6 +14,10 @@ from typing import TYPE_CHECKING
 from app.domain.bank import Bank, Question
 from app.domain.models import SELF_ASSESSMENT
 from app.domain.wording import plural
+from app.exchange.bank_options import DEFAULT_IMPORT
+from app.exchange.bank_options import (
+    BankImportOptions as BankImportOptions,  # re-exported for the CLI and the wizard
+)
 from app.services.errors import InputError
 
 if TYPE_CHECKING:
@@ -80,32 +84,14 @@ def _default_name(path: Path) -> str:
 
 
 def read_bank_file(
-    path: Path,
-    name: str | None = None,
-    sheet: str | Sequence[str] | None = None,
-    header_row: int | None = None,
-    mapping: Sequence[str] = (),
-    default_type: str | None = None,
-    default_weight: float | None = None,
-    type_map: Sequence[str] = (),
-    section_from: str | None = None,
+    path: Path, name: str | None = None, options: BankImportOptions = DEFAULT_IMPORT
 ) -> tuple[Bank, list[str]]:
     """Read and validate a bank file without storing it: (bank, warnings)."""
-    bank, reading = _read_bank(path, name, sheet, header_row, mapping, default_type, default_weight, type_map, section_from)
+    bank, reading = _read_bank(path, name, options)
     return bank, reading.warnings
 
 
-def _read_bank(
-    path: Path,
-    name: str | None,
-    sheet: str | Sequence[str] | None,
-    header_row: int | None,
-    mapping: Sequence[str],
-    default_type: str | None,
-    default_weight: float | None,
-    type_map: Sequence[str],
-    section_from: str | None,
-) -> tuple[Bank, BankReading]:
+def _read_bank(path: Path, name: str | None, options: BankImportOptions) -> tuple[Bank, BankReading]:
     from app.exchange.bank_files import read_bank
     from app.exchange.spreadsheet_safety import SpreadsheetError
 
@@ -114,8 +100,7 @@ def _read_bank(
         raise InputError("no such file", str(path))
     bank_name = (name or "").strip() or _default_name(path)
     try:
-        return read_bank(path, bank_name, sheet, header_row, list(mapping), default_type, default_weight,
-                         list(type_map), section_from)
+        return read_bank(path, bank_name, options)
     except SpreadsheetError as exc:
         raise _input_error(exc) from None
     except RecursionError:
@@ -161,18 +146,9 @@ class DryRun:
         return out
 
 
-def dry_run_bank_file(
-    path: Path,
-    sheet: str | Sequence[str] | None = None,
-    header_row: int | None = None,
-    mapping: Sequence[str] = (),
-    default_type: str | None = None,
-    default_weight: float | None = None,
-    type_map: Sequence[str] = (),
-    section_from: str | None = None,
-) -> DryRun:
+def dry_run_bank_file(path: Path, options: BankImportOptions = DEFAULT_IMPORT) -> DryRun:
     """Everything `bank import` would do, without storing anything."""
-    bank, reading = _read_bank(path, None, sheet, header_row, mapping, default_type, default_weight, type_map, section_from)
+    bank, reading = _read_bank(path, None, options)
     by_section, by_type = question_counts(bank.questions)
     skipped, section_rows = [], []
     for a in reading.analyses:
@@ -190,19 +166,13 @@ def import_bank_file(
     ws: object,
     path: Path,
     name: str | None = None,
-    sheet: str | Sequence[str] | None = None,
-    header_row: int | None = None,
-    mapping: Sequence[str] = (),
-    default_type: str | None = None,
-    default_weight: float | None = None,
+    options: BankImportOptions = DEFAULT_IMPORT,
     actor: str | None = None,
-    type_map: Sequence[str] = (),
-    section_from: str | None = None,
 ) -> BankImportSummary:
     """Validate the whole file, then save it as the next version of the bank in one transaction."""
     from app.services import banks
 
-    bank, warns = read_bank_file(path, name, sheet, header_row, mapping, default_type, default_weight, type_map, section_from)
+    bank, warns = read_bank_file(path, name, options)
     version_id, version, created = banks.save(ws, bank, note=f"imported from {Path(path).name}", actor=actor)  # type: ignore[arg-type]
     if created:
         msg = f"Imported {plural(len(bank.questions), 'question')} into bank {bank.name!r} v{version} ({bank.hash[:12]})"
@@ -215,19 +185,13 @@ def import_bank_file(
 
 def preview_bank_file(
     path: Path,
-    sheet: str | Sequence[str] | None = None,
-    header_row: int | None = None,
-    mapping: Sequence[str] = (),
-    default_type: str | None = None,
-    default_weight: float | None = None,
+    options: BankImportOptions = DEFAULT_IMPORT,
     max_rows: int = 50,
-    type_map: Sequence[str] = (),
-    section_from: str | None = None,
     shown: str | None = None,
 ) -> Preview:
     """Everything the wizard needs to show; problems in rows are listed, not raised.
 
-    `sheet` names the sheets to import (one or several); `shown` the sheet whose first rows the
+    `options.sheets` names the sheets to import (one or several); `shown` the sheet whose first rows the
     wizard shows (the first sheet to import by default). File-level problems (not a workbook, zip
     bomb, no such sheet, bad mapping) raise InputError. When several sheets hold questions and
     none is chosen, the one with most is previewed and the choice is asked for in `errors`
@@ -245,7 +209,7 @@ def preview_bank_file(
     path = Path(path)
     if not path.is_file():
         raise InputError("no such file", str(path))
-    names = [sheet] if isinstance(sheet, str) else list(sheet or [])
+    names = list(options.sheets)
     candidates: list[tuple[str, int]] = []
     choose: list[str] = []
     try:
@@ -265,13 +229,11 @@ def preview_bank_file(
         sheets=list(display.sheets), hidden_sheets=list(display.hidden_sheets), sheet=display.sheet, rows=rows,
         total_rows=len(display.rows), candidates=candidates,
     )
-    options = dict(header_row=header_row, mapping=list(mapping), default_type=default_type, default_weight=default_weight,
-                   type_map=list(type_map), section_from=section_from)
     try:
-        reading = analyse_tables(tables, **options)  # type: ignore[arg-type]
-        shown_a = next((a for a in reading.analyses if a.table is display), None) or analyse(display, collect=True, **options)  # type: ignore[arg-type]
+        reading = analyse_tables(tables, options)
+        shown_a = next((a for a in reading.analyses if a.table is display), None) or analyse(display, options, collect=True)
     except SpreadsheetError as exc:
-        return Preview(**base, detected_header_row=None, header_row=header_row, columns=[], mapping={},  # type: ignore[arg-type]
+        return Preview(**base, detected_header_row=None, header_row=options.header_row, columns=[], mapping={},  # type: ignore[arg-type]
                        our_format=False, questions_count=0, warnings=[for_screen(w) for w in display.warnings],
                        errors=[for_screen(e) for e in [*choose, str(exc)]])
     questions = reading.questions

@@ -664,25 +664,24 @@ class BankImportWizard(QWizard):
         # Until the user changes a combo, the file's own header decides (keeps our format lossless).
         self.mapping = []
 
-    def value_map(self) -> list[str]:
-        """The type values and answer points the user gave, as the import reads them (VALUE=type, ANSWER=points)."""
-        return [f"{v}={t}" for v, t in self.type_values.items()] + [f"{a}={p}" for a, p in self.points.items()]
+    def import_options(self) -> sheets.BankImportOptions:
+        """The choices made so far, as the import reads them (type values VALUE=type, points ANSWER=points)."""
+        return sheets.BankImportOptions(
+            sheets=tuple(self.sheets),
+            header_row=self.header_row,
+            mapping=tuple(self.mapping),
+            default_type=self.default_type,
+            default_weight=self.default_weight,
+            type_map=tuple(f"{v}={t}" for v, t in self.type_values.items()),
+            points=tuple(f"{a}={p}" for a, p in self.points.items()),
+            section_from=self.section_from,
+        )
 
     def refresh(self) -> None:
         if self.path is None:
             return
         try:
-            self.preview = sheets.preview_bank_file(
-                self.path,
-                self.sheets,
-                self.header_row,
-                self.mapping,
-                self.default_type,
-                self.default_weight,
-                type_map=self.value_map(),
-                section_from=self.section_from,
-                shown=self.shown,
-            )
+            self.preview = sheets.preview_bank_file(self.path, self.import_options(), shown=self.shown)
             self.file_error = None
         except InputError as exc:
             self.preview = None
@@ -696,18 +695,7 @@ class BankImportWizard(QWizard):
     def do_import(self, name: str) -> bool:
         assert self.path is not None
         try:
-            self.summary = sheets.import_bank_file(
-                self.ctx.workspace,
-                self.path,
-                name=name,
-                sheet=self.sheets or None,
-                header_row=self.header_row,
-                mapping=self.mapping,
-                default_type=self.default_type,
-                default_weight=self.default_weight,
-                type_map=self.value_map(),
-                section_from=self.section_from,
-            )
+            self.summary = sheets.import_bank_file(self.ctx.workspace, self.path, name=name, options=self.import_options())
         except (InputError, WorkspaceError) as exc:
             report(self, self.tr("Import question bank"), sheets.for_screen(str(exc)), error=True)
             return False

@@ -8,7 +8,12 @@ import pytest
 
 from app.services import banks
 from app.services.errors import InputError
-from app.services.spreadsheets import import_bank_file, preview_bank_file, read_bank_file
+from app.services.spreadsheets import (
+    BankImportOptions,
+    import_bank_file,
+    preview_bank_file,
+    read_bank_file,
+)
 from tests.exchange.builders import with_formulas, write_xlsx
 
 TITLE = ["Acme Corp — AI partner RFP questionnaire 2026"]
@@ -104,7 +109,7 @@ def test_formulas_are_read_by_cached_value_never_evaluated(tmp_path: Path) -> No
         "C3": ('"Computed "&"question?"', "Computed question?"),
         "D3": ("NOW()*0+1", 1),
     })
-    bank, _ = read_bank_file(p, default_type="yes_no")
+    bank, _ = read_bank_file(p, options=BankImportOptions(default_type="yes_no"))
     assert [(q.id, q.question, q.weight) for q in bank.questions] == [
         ("Q1", "Plain question?", 5.0), ("Q2", "Computed question?", 1.0)]
 
@@ -121,7 +126,7 @@ def test_smart_quotes_multiline_cells_and_blank_headers(tmp_path: Path) -> None:
     assert bank.questions[0].question == "Do you \"own\" the model's\nretraining?"
     assert bank.questions[0].section == "General"
     # A blank-header column can still be mapped by its letter.
-    bank2, _ = read_bank_file(p, mapping=["section=B"])
+    bank2, _ = read_bank_file(p, options=BankImportOptions(mapping=("section=B",)))
     assert bank2.questions[0].section == "ignored"
 
 
@@ -134,8 +139,8 @@ def test_explicit_mapping_default_type_and_weight(tmp_path: Path) -> None:
         ["9", "Team", "Rate your MLOps maturity", None, None],
     ]
     p = write_xlsx(tmp_path / "q.xlsx", {"Q": rows})
-    bank, _ = read_bank_file(p, mapping=["id=Num", "section=Topic", "question=Ask", "type=Kind"],
-                             default_type="scale", default_weight=4)
+    bank, _ = read_bank_file(p, options=BankImportOptions(
+        mapping=("id=Num", "section=Topic", "question=Ask", "type=Kind"), default_type="scale", default_weight=4))
     got = [(q.id, q.type.value, q.weight) for q in bank.questions]
     assert got == [("7", "yes_no", 4.0), ("8", "text", 0.0), ("9", "scale", 4.0)]
 
@@ -143,19 +148,19 @@ def test_explicit_mapping_default_type_and_weight(tmp_path: Path) -> None:
 def test_header_row_option_overrides_detection(tmp_path: Path) -> None:
     rows: list[list[object]] = [["Question", "Notes"], ["Ask", "Ref"], ["What is X?", "1"]]
     p = write_xlsx(tmp_path / "q.xlsx", {"Q": rows})
-    pv = preview_bank_file(p, header_row=2, mapping=["question=Ask", "id=Ref"])
+    pv = preview_bank_file(p, BankImportOptions(header_row=2, mapping=("question=Ask", "id=Ref")))
     assert pv.header_row == 2 and pv.questions_count == 1 and pv.mapping == {"question": 0, "id": 1}
 
 
 def test_bad_mapping_names_the_columns_that_exist(tmp_path: Path) -> None:
     p = _rfp(tmp_path / "rfp.xlsx")
     with pytest.raises(InputError) as err:
-        read_bank_file(p, mapping=["question=Nope"])
+        read_bank_file(p, options=BankImportOptions(mapping=("question=Nope",)))
     assert "no column named 'Nope'" in str(err.value) and "'Requirement'" in str(err.value)
     with pytest.raises(InputError, match="is not a bank field"):
-        read_bank_file(p, mapping=["colour=Requirement"])
+        read_bank_file(p, options=BankImportOptions(mapping=("colour=Requirement",)))
     with pytest.raises(InputError, match="default-type"):
-        read_bank_file(p, default_type="essay")
+        read_bank_file(p, options=BankImportOptions(default_type="essay"))
 
 
 def test_preview_lists_every_error_and_imports_nothing(workspace: object, tmp_path: Path) -> None:

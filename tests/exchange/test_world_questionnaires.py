@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.services.errors import InputError
-from app.services.spreadsheets import dry_run_bank_file, read_bank_file
+from app.services.spreadsheets import BankImportOptions, dry_run_bank_file, read_bank_file
 from tests.exchange import world
 from tests.exchange.builders import with_formulas, write_xlsx
 
@@ -49,11 +49,11 @@ def test_hecvat_needs_a_sheet_choice_and_reads_section_rows_inside_the_table(tmp
     msg = str(err.value)
     assert "several sheets hold questions" in msg and '"AI" (15 rows)' in msg and '"Privacy" (9 rows)' in msg
     assert "--sheet" in msg
-    bank, _ = read_bank_file(p, sheet="AI")
+    bank, _ = read_bank_file(p, options=BankImportOptions(sheets=("AI",)))
     assert len(bank.questions) == world.hecvat_count("AI")
     assert Counter(q.section for q in bank.questions) == {"AI Policy": 6, "AI Data Protection": 5, "AI Model Security": 4}
     assert {(q.type.value, q.allow_na) for q in bank.questions} == {("yes_no", False)}
-    both, _ = read_bank_file(p, sheet=["AI", "Privacy"])
+    both, _ = read_bank_file(p, options=BankImportOptions(sheets=("AI", "Privacy")))
     assert len(both.questions) == world.hecvat_count("AI") + world.hecvat_count("Privacy")
     assert Counter(q.section for q in both.questions)["Data Subject Rights"] == 4
 
@@ -96,7 +96,7 @@ def test_json_question_lists_go_through_the_same_mapping(tmp_path: Path, shape: 
     ]
     p = tmp_path / "q.json"
     p.write_text(json.dumps(items if shape == "list" else {"questions": items}), encoding="utf-8")
-    bank, _ = read_bank_file(p, type_map=["TXT=text"])
+    bank, _ = read_bank_file(p, options=BankImportOptions(type_map=("TXT=text",)))
     got = [(q.id, q.section, q.type.value, q.allow_na, q.options) for q in bank.questions]
     assert got == [
         ("G1", "Governance", "yes_no", True, ""),
@@ -130,18 +130,18 @@ def test_type_map_and_every_unknown_type_reported_at_once(tmp_path: Path) -> Non
     assert "3 problems; nothing was imported" in msg
     assert "'TXT' is not an answer type (rows 5, 9" in msg and "--type-map TXT=TYPE" in msg
     assert 'codes.xlsx, sheet "Questions", row 2, column C (type)' in msg
-    bank, _ = read_bank_file(p, type_map=["TXT=text", "ynana=yes_no+na", "odd=scale"])
+    bank, _ = read_bank_file(p, options=BankImportOptions(type_map=("TXT=text", "ynana=yes_no+na", "odd=scale")))
     kinds = Counter((q.type.value, q.allow_na) for q in bank.questions)
     assert kinds == {("text", False): 3, ("yes_no", True): 3, ("scale", False): 3, ("yes_no", False): 3}
     with pytest.raises(InputError, match="'sometimes' is neither an answer type \\(yes_no"):
-        read_bank_file(p, type_map=["TXT=sometimes"])
+        read_bank_file(p, options=BankImportOptions(type_map=("TXT=sometimes",)))
 
 
 def test_default_type_and_section_from_id_prefix(tmp_path: Path) -> None:
     rows = [["ID", "Question"], ["GOV-1", "Is there an owner for AI risk in the company?"],
             ["GOV-2", "Is the AI policy reviewed every year by the board?"], ["DAT-1", "Is training data kept apart from ours?"]]
     p = write_xlsx(tmp_path / "q.xlsx", {"Questions": rows})
-    bank, _ = read_bank_file(p, default_type="yes_no+na", section_from="id-prefix")
+    bank, _ = read_bank_file(p, options=BankImportOptions(default_type="yes_no+na", section_from="id-prefix"))
     assert [(q.section, q.type.value, q.allow_na) for q in bank.questions] == [
         ("GOV", "yes_no", True), ("GOV", "yes_no", True), ("DAT", "yes_no", True)]
     named = write_xlsx(tmp_path / "n.xlsx", {"Model risk": rows})
@@ -215,7 +215,7 @@ def test_hecvat4_topic_sheets_without_a_header_row_import_every_question_once(tm
     with pytest.raises(InputError) as err:
         read_bank_file(p)
     assert '"Organization" (' in str(err.value) and '"AI" (' in str(err.value) and '"START HERE" (' in str(err.value)
-    dry = dry_run_bank_file(p, sheet=["START HERE", "Organization", "AI"])
+    dry = dry_run_bank_file(p, BankImportOptions(sheets=("START HERE", "Organization", "AI")))
     assert dry.questions == world.hecvat4_count() == 31
     assert dict(dry.by_section) == {"General Information": 4, "Company Information": 4, "Documentation": 6,
                                     "Change Management": 6, "AI Policy": 5, "AI Machine Learning": 6}
@@ -227,14 +227,14 @@ def test_hecvat4_topic_sheets_without_a_header_row_import_every_question_once(tm
     assert not any("no saved result" in w for w in dry.warnings)  # =VLOOKUP(…)&"" saved its empty text
     assert any('sheet "AI", row 31: text below the last question' in s for s in dry.skipped)  # the copyright line
     assert not any("Copyright" in s for s in dry.section_rows)
-    bank, _ = read_bank_file(p, sheet=["START HERE", "Organization", "AI"])
+    bank, _ = read_bank_file(p, options=BankImportOptions(sheets=("START HERE", "Organization", "AI")))
     q = next(q for q in bank.questions if q.id == "DODO-01")
     assert q.guidance == 'Answer "yes" only when it is written down'  # the Guidance column, named by section rows
     assert [x.id for x in bank.questions].count("GNRL-01") == 1
 
 
 def test_caiq_json_dataset_reads_body_and_takes_domains_from_the_ids(tmp_path: Path) -> None:
-    dry = dry_run_bank_file(world.caiq_json(tmp_path / "caiq.json"), default_type="yes_no+na")
+    dry = dry_run_bank_file(world.caiq_json(tmp_path / "caiq.json"), BankImportOptions(default_type="yes_no+na"))
     assert dry.questions == 261
     assert dict(dry.by_section) == Counter(qid.split("-")[0] for qid, _ in world.caiq_ids())
     assert dict(dry.by_type) == {"yes / no (n/a allowed)": 261}
@@ -297,7 +297,7 @@ def test_dropdown_points_are_a_visible_guess_until_given_with_points(tmp_path: P
     assert r.returncode == 0, r.stderr
     assert "choice (n/a allowed)" in r.stdout  # "Unknown" is n/a, not an answer worth points
     assert "a guess (Fully)" in r.stderr  # Fully is not a word with a meaning: still a guess, still said
-    bank, warns = read_bank_file(p, type_map=["Fully=5", "Partially=3", "Not at all=0", "Unknown=n/a"])
+    bank, warns = read_bank_file(p, options=BankImportOptions(points=("Fully=5", "Partially=3", "Not at all=0", "Unknown=n/a")))
     q = bank.questions[0]
     assert q.options == "Fully=5|Partially=3|Not at all=0" and q.allow_na
     assert not any("points are a guess" in w for w in warns)
@@ -309,10 +309,10 @@ def test_confirming_yes_and_no_points_keeps_yes_no_questions_yes_no(tmp_path: Pa
     # The wizard confirms every answer it shows: CISA's Yes/No/Alternate list gives Yes=5, No=0,
     # N/A=n/a, which must not turn the Yes/No/N/A questions of the same file into choices.
     p = world.cisa_library(tmp_path / "cisa.xlsx")
-    bank, _ = read_bank_file(p, type_map=["Yes=5", "No=0", "Alternate=1", "N/A=n/a"])
+    bank, _ = read_bank_file(p, options=BankImportOptions(points=("Yes=5", "No=0", "Alternate=1", "N/A=n/a")))
     kinds = Counter((q.type.value, q.allow_na) for q in bank.questions)
     assert kinds == {("choice", True): 6, ("text", False): 7, ("yes_no", True): 7}
     assert next(q for q in bank.questions if q.type.value == "choice").options == "Yes=5|No=0|Alternate=1"
     # Points other than the meaning make a Yes/No list a choice, as asked.
-    bank, _ = read_bank_file(p, type_map=["No=1"])
+    bank, _ = read_bank_file(p, options=BankImportOptions(points=("No=1",)))
     assert Counter(q.type.value for q in bank.questions)["yes_no"] == 0
