@@ -37,6 +37,24 @@ def test_a_new_workspace_starts_with_the_profile(qtbot: Any, workspace: Any) -> 
     wait_for_workers()
 
 
+def test_without_a_chosen_evaluation_its_steps_say_so_instead_of_to_do(qtbot: Any, demo: Any) -> None:
+    win = _window(qtbot, demo)  # the window opens before any evaluation is chosen
+    qtbot.waitUntil(lambda: bool(win.checklist.steps))
+    assert win.ctx.current_evaluation is None
+    vendors = win.checklist.buttons["vendors"]
+    assert vendors.text() == "–  Vendors"
+    assert vendors.toolTip() == "Not applicable — choose an evaluation first"
+    assert vendors.accessibleName() == "Vendors: Not applicable — choose an evaluation first"
+    for key in ("submitted", "compare", "select"):
+        assert win.checklist.buttons[key].text().startswith("–")
+    assert "0 of 0" not in win.checklist.buttons["submitted"].toolTip()
+    assert _marks(win)["profile"] and _marks(win)["use_case"]  # the demo has both
+    assert vendors.font().bold()  # choosing an evaluation is what comes next, on the page it links to
+    qtbot.mouseClick(vendors, Qt.MouseButton.LeftButton)
+    assert win.stack.currentWidget() is win.page("evaluations")
+    wait_for_workers()
+
+
 def test_the_demo_is_complete_and_reopening_scoring_unticks_submitted(qtbot: Any, demo: Any) -> None:
     # The demo's evaluators have submitted (its partner was chosen after the comparison).
     win = _window(qtbot, demo)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.services import progress
 from app.services.changes import Changes
+from app.ui import theme
 from app.ui.context import AppContext
 from app.ui.widgets.qt import setting_list
 
@@ -80,15 +82,34 @@ class FlowChecklist(QWidget):
             self.steps = progress.flow(self.ctx.workspace, self.ctx.current_evaluation, self.compared())
         except Exception:  # noqa: BLE001 - a checklist must never break the window (e.g. a closing workspace)
             return
+        self._show()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.ApplicationPaletteChange:
+            self._show()  # the greyed steps follow a light/dark switch
+        super().changeEvent(event)
+
+    def _show(self) -> None:
+        marks = {progress.StepState.DONE: "✓", progress.StepState.TO_DO: "○", progress.StepState.NOT_APPLICABLE: "–"}
+        states = {
+            progress.StepState.DONE: self.tr("Done"),
+            progress.StepState.TO_DO: self.tr("To do"),
+            progress.StepState.NOT_APPLICABLE: self.tr("Not applicable"),
+        }
+        muted = theme.css(theme.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText))
         for step in self.steps:
             button = self.buttons[step.key]
-            mark = "✓" if step.done else "○"
-            button.setText(f"{mark}  {self.tr(step.label)}")
-            tip = self.tr("Done") if step.done else self.tr("To do")
+            button.setText(f"{marks[step.state]}  {self.tr(step.label)}")
+            tip = states[step.state]
             if step.detail:
                 tip += f" — {step.detail}"
             button.setToolTip(tip)
             button.setAccessibleName(f"{self.tr(step.label)}: {tip}")
+            # A step that does not apply yet is greyed, but stays a link to where it starts.
+            color = f" color: {muted};" if step.state is progress.StepState.NOT_APPLICABLE else ""
+            sheet = f"text-align: left; padding: 2px 2px;{color}"
+            if sheet != button.styleSheet():  # a new style sheet is parsed and the button re-polished
+                button.setStyleSheet(sheet)
             font = button.font()
             font.setBold(False)
             button.setFont(font)
