@@ -70,3 +70,25 @@ def test_scoring_dropdown_vendor_list_and_ranking_show_the_full_name_on_hover(qt
     assert LONG in [compare.ranking.index(r, RankingModel.VENDOR).data(Qt.ItemDataRole.ToolTipRole)
                     for r in range(4)]
     assert isinstance(compare.vendor_a, ElidingComboBox) and isinstance(compare.picker, ElidingComboBox)
+
+
+def test_the_section_chart_legend_tips_an_elided_vendor_name_and_tells_a_screen_reader_every_name(
+    qtbot: Any,
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.compare.chart import SectionChart
+
+    chart = SectionChart()
+    qtbot.addWidget(chart)
+    chart.resize(480, 300)
+    chart.show()
+    chart.set_data([LONG, "Fresh Ridge Labs"], ["Track record", "Data readiness"], [[80.0, 60.0], [50.0, None]])
+    for _ in range(5):
+        QApplication.processEvents()
+    # Qt sets a legend entry's tooltip only when its label was shortened to fit.
+    tips = {i.toolTip() for i in chart.scene().items()}
+    assert LONG in tips  # too long for the legend at this width: whole on hover
+    assert "Fresh Ridge Labs" not in tips  # a name shown whole needs none
+    description = chart.accessibleDescription()
+    assert LONG in description and "Fresh Ridge Labs" in description

@@ -33,6 +33,8 @@ class SectionChart(QChartView):
         chart = QChart()
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        # A vendor name too long for its legend entry ends in "…"; hovering it shows the whole name.
+        chart.legend().setShowToolTips(True)
         chart.setMargins(QMargins(4, 4, 4, 4))
         self.setChart(chart)
         self._key: tuple[tuple[str, ...], tuple[str, ...]] | None = None
@@ -52,6 +54,10 @@ class SectionChart(QChartView):
                     bar_set.replace(i, 0.0 if v is None else v)
             return
         self._key = key
+        # The legend may elide a name; a screen reader gets every name whole.
+        self.setAccessibleDescription(
+            self.tr("Each vendor's score per section, 0 to 100. Vendors: %1.").replace("%1", ", ".join(vendors))
+        )
         chart = self.chart()
         chart.removeAllSeries()
         for axis in chart.axes():
