@@ -69,3 +69,25 @@ def test_choosing_a_flagged_vendor_lists_its_flags_and_needs_a_reason(qtbot: Any
     assert reason == "References confirmed by phone; timeline now in the contract."
     assert len(json.loads(after)["open_flags"]) == 3
     wait_for_workers()
+
+
+def test_the_dialog_is_compact_every_metric_on_at_most_two_lines_and_fits_a_small_laptop(
+    qtbot: Any, demo: Workspace
+) -> None:
+    from app.services import engagements
+
+    ev = evaluations.evaluation_id(demo, DEMO_EVALUATION)
+    for vendor in ("Signal & Scale Partners", OMNI):  # OMNI adds the warning, its flags and the reason
+        dialog = SelectPartnerDialog(engagements.partner_proposal(demo, ev, vendor), lambda *_: None)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        table = dialog.metrics
+        line = table.fontMetrics().lineSpacing()
+        heights = [table.rowHeight(r) for r in range(table.rowCount())]
+        assert len(heights) == 2 and all(line < h <= 2 * line + 8 for h in heights), heights
+        # Every metric shown, no scrolling and no blank band under the rows.
+        assert table.viewport().height() == sum(heights)
+        method = table.item(0, 5)
+        assert method.toolTip() == method.text() and len(method.text()) > 100  # the whole method on hover
+        assert dialog.height() <= 700, dialog.height()  # 768 px less a title bar and a panel

@@ -34,6 +34,7 @@ from app.ui import theme
 from app.ui.evaluate.severity import severity_icon
 from app.ui.widgets.page import callout
 from app.ui.widgets.qt import py_date
+from app.ui.widgets.tables import wrapped_rows
 
 # Returns an error message to show in the dialog, or None when the work was done.
 Submit = Callable[..., str | None]
@@ -94,7 +95,8 @@ def metrics_table(metrics: list[SuccessMetric], parent: QWidget | None = None) -
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
-    table.resizeRowsToContents()
+    # Compact: each metric on at most two lines (the whole text is the tooltip), every row shown.
+    wrapped_rows(table, lines=2, most=6)
     return table
 
 
@@ -111,7 +113,6 @@ class SelectPartnerDialog(QDialog):
         self.setWindowTitle(
             self.tr("Select {vendor} as the partner").replace("{vendor}", proposal.vendor)
         )
-        self.resize(900, 700 if proposal.serious_flags or proposal.warnings else 560)
         layout = QVBoxLayout(self)
         self.warnings: QWidget | None = None
         if proposal.warnings:
@@ -141,7 +142,7 @@ class SelectPartnerDialog(QDialog):
         lock.setWordWrap(True)
         layout.addWidget(lock)
         self.metrics = metrics_table(proposal.metrics, self)
-        layout.addWidget(self.metrics, 1)
+        layout.addWidget(self.metrics)
 
         months = (
             self.tr("not promised")
@@ -207,6 +208,7 @@ class SelectPartnerDialog(QDialog):
             self.flags.hide()
             self.reason.hide()
 
+        layout.addStretch(1)  # a taller window leaves its room above the buttons, not between the parts
         self.error = error_label()
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(
@@ -225,6 +227,7 @@ class SelectPartnerDialog(QDialog):
             )
             self.ok.setEnabled(False)
         self.engagement_id: int | None = None
+        self.resize(900, self.sizeHint().height())  # as tall as its content (a small laptop has 768 px)
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)

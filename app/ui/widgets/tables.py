@@ -36,6 +36,35 @@ def fit_rows(table: QTableView, most: int) -> None:
     table.setFixedHeight(height)
 
 
+def wrapped_rows(table: QTableView, lines: int, most: int) -> None:
+    """Rows as tall as their wrapped text needs up to `lines` lines (longer text ends in "…"; give
+    its cells a tooltip), and the table exactly as tall as its first `most` rows. Refitted whenever
+    a column changes width, since wrapping depends on it."""
+    table.setWordWrap(True)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
+
+    def fit() -> None:
+        table.resizeRowsToContents()
+        cap = lines * table.fontMetrics().lineSpacing() + 8
+        rows = table.model().rowCount()
+        for r in range(rows):
+            table.setRowHeight(r, min(table.rowHeight(r), cap))
+        header = table.horizontalHeader()
+        height = (
+            (header.sizeHint().height() if not header.isHidden() else 0)
+            + sum(table.rowHeight(r) for r in range(min(rows, most)))
+            + 2 * table.frameWidth()
+        )
+        if rows > most:
+            table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        else:
+            table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.setFixedHeight(height)
+
+    fit()
+    table.horizontalHeader().sectionResized.connect(lambda *_: fit())
+
+
 def sortable_table(model: QAbstractItemModel, name: str) -> tuple[QTableView, QSortFilterProxyModel]:
     """A read-only table over `model` sorted by SORT_ROLE, one row selected at a time."""
     proxy = QSortFilterProxyModel()
