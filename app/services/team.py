@@ -25,11 +25,6 @@ _ALLOWED: dict[str, frozenset[str]] = {
     "evaluator": frozenset({ANSWER, READ}),
     "viewer": frozenset({READ}),
 }
-WHY_NOT = {
-    MANAGE: "Only a lead can change this on a team workspace.",
-    ANSWER: "Viewers read results; only evaluators and leads enter answers.",
-    READ: "",
-}
 
 
 @dataclass(frozen=True)

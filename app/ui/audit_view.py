@@ -40,10 +40,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import backups
+from app.services import backups, team
 from app.services.errors import InputError
 from app.store.workspace import Workspace, WorkspaceError
 from app.ui.save_dialog import ask_save_path
+from app.ui.widgets.allowed import allow
 from app.ui.widgets.tables import ROW_ROLE, SORT_ROLE
 
 if TYPE_CHECKING:
@@ -355,8 +356,14 @@ class Backups(QObject):
     @Slot()
     def back_up_now(self) -> Path | None:
         w = self.window
+        out = None
+        if team.is_team(w.ctx.workspace):  # no backups folder on a server: a copy to a file of my choice
+            out = ask_save_path(w, w.tr("Back up now"), "diligence-backup.sqlite",
+                                w.tr("Diligence workspace (*.sqlite)"), ".sqlite")
+            if out is None:
+                return None
         try:
-            path = backups.backup(w.ctx.workspace)
+            path = backups.backup(w.ctx.workspace, out)
         except (WorkspaceError, InputError) as exc:
             QMessageBox.warning(w, w.tr("Back up now"), str(exc))
             return None
@@ -398,6 +405,14 @@ def install(window: MainWindow) -> None:
     menu.addAction(window.tr("Back up now…"), helper.back_up_now).setObjectName("action-backup-now")
     restore = menu.addAction(window.tr("Restore from backup…"), helper.restore)
     restore.setObjectName("action-restore-backup")
+
+    def allow_restore() -> None:
+        # A team workspace is restored on its server (pg_restore), by whoever runs it (docs/team.md).
+        allow(restore, window.tr("A team workspace is restored on its server, by whoever runs the server.")
+              if team.is_team(window.ctx.workspace) else "")
+
+    window.ctx.workspace_changed.connect(allow_restore)
+    allow_restore()
     app = QApplication.instance()
     if app is not None:
         app.aboutToQuit.connect(helper.on_quit)

@@ -50,9 +50,25 @@ class AppContext(QObject):
         """Whether my role allows `action` (team.MANAGE, team.ANSWER, team.READ)."""
         return team.may(self.member, action)
 
+    def can(self, action: str) -> bool:
+        """Whether this window may do `action` now: the workspace is writable here and my role allows it.
+        Every control that changes something asks this (and shows `why_not` as its tooltip)."""
+        return not self.read_only and self.may(action)
+
     def why_not(self, action: str) -> str:
-        """The tooltip of a control my role disables ("" when allowed)."""
-        return "" if self.may(action) else self.tr(team.WHY_NOT[action])
+        """Why this window may not do `action`, in plain words for a tooltip ("" when it may)."""
+        if self.read_only:
+            return self.tr("This workspace is open read-only.")
+        member = self.member
+        if member is None or team.may(member, action):
+            return ""
+        role = {"lead": self.tr("a lead"), "evaluator": self.tr("an evaluator"), "viewer": self.tr("a viewer")}
+        if action == team.ANSWER:
+            text = self.tr("You are %1 on this team workspace: viewers read results, reports and oversight; "
+                           "only evaluators and leads enter answers.")
+        else:
+            text = self.tr("You are %1 on this team workspace: only a lead can change this.")
+        return text.replace("%1", role[member.role])
 
     def set_workspace(self, workspace: Workspace) -> None:
         old = self.workspace

@@ -35,10 +35,12 @@ from PySide6.QtWidgets import (
 
 from app.domain.bank import FIELDS
 from app.services import spreadsheets as sheets
+from app.services import team
 from app.services.changes import Changes
 from app.services.errors import InputError
 from app.store.workspace import WorkspaceError
 from app.ui.save_dialog import ask_save_path
+from app.ui.widgets.allowed import allow_all
 
 if TYPE_CHECKING:
     from app.ui.context import AppContext
@@ -844,7 +846,7 @@ class _DropFilter(QObject):
             return False
         # QDragMoveEvent is a QDropEvent (and QDragEnterEvent a QDragMoveEvent).
         if isinstance(event, QDropEvent) and event.type() in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
-            if self._paths(event) and not self.window.ctx.read_only:
+            if self._paths(event) and self.window.ctx.can(team.MANAGE):
                 event.acceptProposedAction()
                 return True
         if isinstance(event, QDropEvent) and event.type() == QEvent.Type.Drop:
@@ -893,8 +895,7 @@ def install(window: MainWindow) -> None:
     window.installEventFilter(window.drop_filter)
 
     def update_enabled(*_args: object) -> None:
-        for action in (imp, filled):
-            action.setEnabled(not window.ctx.read_only)
+        allow_all((imp, filled), window.ctx.why_not(team.MANAGE))  # a lead's on a team workspace
 
     window.ctx.workspace_changed.connect(update_enabled)
     update_enabled()

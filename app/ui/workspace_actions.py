@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services import team
 from app.services.changes import EVERYTHING
 from app.store.server import is_server_address, parse_address
 from app.store.workspace import Workspace, WorkspaceError, open_workspace
+from app.ui.widgets.allowed import allow
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -199,7 +201,7 @@ def offer_first_run(window: MainWindow) -> str:
     from app.services.transfer import workspace_is_empty
 
     ctx = window.ctx
-    if ctx.read_only or not workspace_is_empty(ctx.workspace):
+    if not ctx.can(team.MANAGE) or not workspace_is_empty(ctx.workspace):
         return ""
     dialog = WelcomeDialog(window)
     dialog.exec()
@@ -275,6 +277,9 @@ def install(window: MainWindow) -> None:
     menu.insertMenu(first, window.recent_menu) if first else menu.addMenu(window.recent_menu)
     _fill_recent(window, window.recent_menu)
     window.load_demo_action = action(window.tr("Load &demo data"), lambda: load_demo(window))
+    # A lead's on a team workspace; nothing on a read-only window.
+    window.ctx.workspace_changed.connect(lambda: allow(window.load_demo_action, window.ctx.why_not(team.MANAGE)))
+    allow(window.load_demo_action, window.ctx.why_not(team.MANAGE))
     if first:
         menu.insertSeparator(first)
     menu.addSeparator()

@@ -58,19 +58,19 @@ def test_an_evaluator_sees_their_role_and_cannot_switch_who_they_are(qtbot: Any,
         assert "the person of your login" in answers.evaluator.toolTip()
         assert answers.answers_model._editable  # her own answers
         assert not vendors.add_vendor_button.isEnabled()
-        assert vendors.add_vendor_button.toolTip() == "Only a lead can change this on a team workspace."
+        assert vendors.add_vendor_button.toolTip() == "You are an evaluator on this team workspace: only a lead can change this."
         # Vendors' documents are a lead's too: she opens them, she cannot add or remove them.
         page.tabs.setCurrentWidget(page.documents)
         qtbot.waitUntil(lambda: page.documents.current_vendor() is not None and page.documents.open_button.isVisible())
         assert not page.documents.add_button.isEnabled() and not page.documents.remove_button.isEnabled()
-        assert page.documents.add_button.toolTip() == "Only a lead can change this on a team workspace."
+        assert page.documents.add_button.toolTip() == "You are an evaluator on this team workspace: only a lead can change this."
         from app.ui.pages.banks import Page as BanksPage
 
         banks = BanksPage(page.ctx)
         qtbot.addWidget(banks)
         banks.refresh()
         assert not banks.import_button.isEnabled() and not banks.questions.editable
-        assert banks.import_button.toolTip() == "Only a lead can change this on a team workspace."
+        assert banks.import_button.toolTip() == "You are an evaluator on this team workspace: only a lead can change this."
         window.close()
         wait_for_workers()
     finally:

@@ -31,7 +31,7 @@ from app.domain.evaluation import EvaluationSnapshot, Results, format_points, fo
 from app.domain.sensitivity import CLOSE_CALL_POINTS, DRAWS, STABILITY_RANGE
 from app.domain.wording import share_words
 from app.services import evaluation_view as view
-from app.services import live
+from app.services import live, team
 from app.services.changes import Changes
 from app.services.errors import NotFound
 from app.ui import theme
@@ -858,8 +858,9 @@ class Page(QWidget):
         self.export_button.setEnabled(self.evaluation_id is not None)
 
     def _why_not_selectable(self, row: view.RankingRow | None) -> str | None:
-        if self.ctx.read_only:
-            return self.tr("This workspace is open read-only.")
+        why = self.ctx.why_not(team.MANAGE)  # a read-only window; on a team workspace, leads start engagements
+        if why:
+            return why
         if row is None:
             return self.tr("Select a vendor in the ranking first.")
         if row.not_scored_yet:

@@ -29,6 +29,7 @@ from app.ui import theme
 from app.ui.evaluate.answers_view import AnswersView, question_html
 from app.ui.evaluate.models import AnswerCell, AnswersModel
 from app.ui.evidence.answer_evidence import AnswerEvidence
+from app.ui.widgets.allowed import allow
 from app.ui.widgets.eliding import ElidingComboBox
 from app.ui.widgets.page import hint
 from app.ui.widgets.qt import set_bar_value
@@ -229,7 +230,7 @@ class AnswersTab(QWidget):
         self.progress.setRange(0, max(p.total, 1))
         set_bar_value(self.progress, p.answered)
         submitted = view.has_submitted(snap, evaluator)
-        self.submit.setEnabled(not submitted and self._may_answer_as(evaluator))
+        allow(self.submit, self.page.ctx.why_not(team.ANSWER), not submitted and self._may_answer_as(evaluator))
         self.submit.setText(self.tr("Submitted") if submitted else self.tr("&Submit my scoring"))
         waiting = [w for w in view.submission_status(snap)[1] if w != evaluator]
         self.blind.setText(

@@ -26,6 +26,7 @@ from app.domain.evaluation import flag_counts
 from app.domain.flags import RedFlag
 from app.ui.evaluate.models import FlagsModel
 from app.ui.i18n import rule_title
+from app.ui.widgets.allowed import allow
 from app.ui.widgets.eliding import ElidingComboBox
 from app.ui.widgets.tables import ROW_ROLE, SORT_ROLE
 
@@ -162,7 +163,7 @@ class FlagsPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(split, 1)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
-        self.read_only = False
+        self.why_not = ""  # why flags cannot be acknowledged here ("" when they can): set by the page
         self._show_current()
 
     def set_flags(self, flags: list[RedFlag], vendors: list[str]) -> None:
@@ -217,10 +218,8 @@ class FlagsPanel(QWidget):
             if flag
             else f"<p>{html.escape(self.tr('Select a flag to see its evidence.'))}</p>"
         )
-        self.ack_button.setEnabled(flag is not None and not self.read_only)
-        self.withdraw_button.setEnabled(
-            flag is not None and flag.acknowledged and not self.read_only
-        )
+        allow(self.ack_button, self.why_not, flag is not None)
+        allow(self.withdraw_button, self.why_not, flag is not None and flag.acknowledged)
 
     def acknowledge_current(self) -> None:
         flag = self.current_flag()

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.evaluation import EvaluationSnapshot, Results, open_flags
 from app.domain.flags import RedFlag, sort_flags
-from app.services import evaluations
+from app.services import evaluations, team
 from app.services.changes import Changes
 from app.services.errors import NotFound
 from app.services.live import LiveEvaluation
@@ -41,6 +41,7 @@ from app.ui.evaluate.vendors_tab import VendorsTab
 from app.ui.evidence.documents_panel import DocumentsPanel
 from app.ui.tasks import Task
 from app.ui.undo import try_push
+from app.ui.widgets.allowed import allow
 from app.ui.widgets.evaluation_picker import EvaluationPicker
 from app.ui.widgets.page import ElidedLabel, empty_state, heading, page_layout
 
@@ -117,6 +118,7 @@ class Page(QWidget):
             self.tr("New evaluation…"),
             lambda: self.new_evaluation(),
         )
+        self.empty_action = self.empty.findChild(QPushButton, "emptyStateAction")
         layout = page_layout(self)
         layout.addWidget(
             heading(
@@ -165,9 +167,11 @@ class Page(QWidget):
     def refresh(self) -> None:
         """Reload the list of evaluations and the current one (the page was shown)."""
         wanted = self.picker.reload()
-        ro = self.ctx.read_only
-        self.new_button.setEnabled(not ro)
-        self.add_evaluator_button.setEnabled(not ro and wanted is not None)
+        why = self.ctx.why_not(team.MANAGE)  # a lead's on a team workspace
+        allow(self.new_button, why)
+        allow(self.add_evaluator_button, why, wanted is not None)
+        if self.empty_action is not None:
+            allow(self.empty_action, why)
         if wanted is None:
             self.loader.cancel()
             self.session = None
@@ -274,7 +278,7 @@ class Page(QWidget):
             return
         self.results_panel.show_results(live)
         flags: list[RedFlag] = sort_flags([f for fl in live.results.flags.values() for f in fl])
-        self.flags.read_only = self.ctx.read_only
+        self.flags.why_not = self.ctx.why_not(team.MANAGE)  # acknowledging is a lead's on a team workspace
         self.flags.set_flags(flags, [v.name for v in live.snapshot.vendors])
         open_count = len(open_flags(flags))
         self.tabs.setTabText(FLAGS_TAB, self.tr("Red &flags (%1)").replace("%1", str(open_count)))

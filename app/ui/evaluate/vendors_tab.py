@@ -78,7 +78,7 @@ class VendorsTab(QWidget):
             row = names.index(current) if current in names else (0 if names else -1)
             self.vendor_list.setCurrentRow(row)
         ctx = self.page.ctx
-        read_only = ctx.read_only or not ctx.may(team.MANAGE)  # on a team workspace leads manage vendors
+        read_only = not ctx.can(team.MANAGE)  # on a team workspace leads manage vendors
         self.vendor_editor.set_capabilities(snapshot.organization.infrastructure)
         self.vendor_editor.set_read_only(read_only)
         self.remove_vendor_button.setEnabled(bool(names) and not read_only)

@@ -31,10 +31,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.evidence import ELLIPSIS, HIGHLIGHT, Citation, Document, Passage
-from app.services import evaluation_view, evidence
+from app.services import evaluation_view, evidence, team
 from app.services.changes import Changes
 from app.ui.evidence.window import CiteTarget, DocumentWindow
 from app.ui.tasks import Task
+from app.ui.widgets.allowed import allow
 from app.ui.widgets.tables import DISPLAY, ROW_ROLE, Index
 
 if TYPE_CHECKING:
@@ -173,7 +174,7 @@ class CitationsPanel(QWidget):
         self.remove.clicked.connect(self._remove)
         self.remove.setEnabled(False)
         self.view.selectionModel().currentChanged.connect(lambda *_: self._enable())
-        self.read_only = False
+        self.why_not = ""  # why citations cannot be removed here ("" when they can)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
         bottom.addWidget(self.remove)
@@ -204,7 +205,7 @@ class CitationsPanel(QWidget):
         return item if isinstance(item, Citation) else None
 
     def _enable(self) -> None:
-        self.remove.setEnabled(self.current() is not None and not self.read_only)
+        allow(self.remove, self.why_not, self.current() is not None)
 
     def _activated(self, index: QModelIndex) -> None:
         item = index.data(ROW_ROLE)
@@ -308,9 +309,9 @@ class AnswerEvidence(QObject):
         """The answer shown changed (question, vendor, evaluator) or was saved: redisplay."""
         page = self.tab.page
         eid, vendor = page.evaluation_id, self.tab.current_vendor()
-        self.citations.read_only = page.ctx.read_only
+        self.citations.why_not = page.ctx.why_not(team.ANSWER)
         if self.window is not None:
-            self.window.read_only = page.ctx.read_only
+            self.window.why_not = page.ctx.why_not(team.ANSWER)
             self.window.refresh_target()
         if eid is None or not vendor:
             self._loaded, self._all = None, []
@@ -479,7 +480,7 @@ class AnswerEvidence(QObject):
         if self.window is None:
             self.window = DocumentWindow(self.target, self.tab.window())
             self.window.cited.connect(self.cite)
-        self.window.read_only = self.tab.page.ctx.read_only
+        self.window.why_not = self.tab.page.ctx.why_not(team.ANSWER)
         if not self.window.show_document(document, file, pages, page, quote):
             QMessageBox.warning(
                 self.tab, self.tr("Open document"),

@@ -344,7 +344,7 @@ class DocumentsPanel(QWidget):
 
     def _may_change(self) -> bool:
         """Documents are changed by leads on a team workspace (docs/team.md), by anyone in a folder."""
-        return not self.page.ctx.read_only and self.page.ctx.may(team.MANAGE)
+        return self.page.ctx.can(team.MANAGE)
 
     def _enable(self) -> None:
         writable = self._may_change() and self.current_vendor() is not None

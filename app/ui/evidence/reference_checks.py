@@ -31,11 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.models import ReferenceCheck, Stage
-from app.services import references
+from app.services import references, team
 from app.services.changes import Changes
 from app.services.references import StoredCheck
 from app.ui import theme
 from app.ui.tasks import Task
+from app.ui.widgets.allowed import allow
 from app.ui.widgets.qt import qdatetime
 from app.ui.widgets.rows import Column, RowsModel
 from app.ui.widgets.tables import DISPLAY, ROW_ROLE, Index, compact_rows, sortable_table
@@ -250,9 +251,10 @@ class ReferenceChecksPanel(QWidget):
         return row.stored if isinstance(row, CheckRow) else None
 
     def _enable(self) -> None:
-        writable = not self.page.ctx.read_only and self.vendor() is not None
-        self.record_button.setEnabled(writable and bool(self.companies))
-        self.remove_button.setEnabled(writable and self.selected() is not None)
+        why = self.page.ctx.why_not(team.MANAGE)  # a lead's on a team workspace (as the server says)
+        there = self.vendor() is not None
+        allow(self.record_button, why, there and bool(self.companies))
+        allow(self.remove_button, why, there and self.selected() is not None)
 
     def record(self, check: ReferenceCheck | None = None) -> bool:
         """Ask for the call's details (unless given) and store it through the undo stack."""

@@ -40,7 +40,7 @@ class DocumentWindow(QDialog):
         self.setWindowFlag(Qt.WindowType.Window, True)
         self.setModal(False)
         self.target = target
-        self.read_only = False
+        self.why_not = ""  # why nothing can be cited here (a read-only window, a viewer's role); "" if it can
         self.document: Document | None = None
         self.viewer = DocumentViewer()
         self.viewer.cite_requested.connect(self._cite)
@@ -85,8 +85,8 @@ class DocumentWindow(QDialog):
         """Say which answer Cite backs (or why Cite is off)."""
         target = self.target()
         doc = self.document
-        if self.read_only:
-            why = self.tr("This workspace is open read-only: nothing can be cited.")
+        if self.why_not:
+            why = self.why_not
         elif target is None:
             why = self.tr("Choose who you are, a vendor and a question on the Answers tab to cite this document.")
         elif doc is not None and target.vendor != doc.vendor:

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractSpinBox,
     QDateEdit,
     QFrame,
     QGridLayout,
@@ -30,6 +31,7 @@ from app.domain.oversight import MilestoneState, add_months
 from app.services.engagements import Oversight
 from app.ui.i18n import rule_title
 from app.ui.oversee.charts import MetricChart, SpendChart
+from app.ui.widgets.allowed import allow_all
 from app.ui.widgets.page import hint
 from app.ui.widgets.qt import py_date, qdate
 from app.ui.widgets.verdict import VerdictChip
@@ -114,6 +116,16 @@ class Dashboard(QScrollArea):
         self.spend_chart: SpendChart | None = None
         self.threshold: QSpinBox | None = None
         self.changes: list[MetricChange] = []
+        self.why_not = ""  # why its controls may not change anything ("" when they may): set by the page
+
+    def set_why_not(self, why: str) -> None:
+        self.why_not = why
+        self._allow_edits()
+
+    def _allow_edits(self) -> None:
+        """Every control that saves something (decided, change metric, acknowledge, withdraw, the
+        production and milestone dates, the cost threshold) is off, with the reason, when not allowed."""
+        allow_all([*self.body.findChildren(QPushButton), *self.body.findChildren(QAbstractSpinBox)], self.why_not)
 
     def _clear(self) -> None:
         while self.layout_.count():
@@ -146,6 +158,7 @@ class Dashboard(QScrollArea):
         self.layout_.addWidget(self._timeline(o))
         self.layout_.addWidget(self._costs(o))
         self.layout_.addStretch(1)
+        self._allow_edits()
 
     # ----- the conversation and decisions waiting on us ----------------------------------
 

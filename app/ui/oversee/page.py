@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.oversight import Review
-from app.services import engagements
+from app.services import engagements, team
 from app.services.changes import Changes
 from app.services.engagements import Oversight
 from app.services.errors import InputError, NotFound
@@ -168,12 +168,23 @@ class Page(QWidget):
         self.tabs.setVisible(has)
         self.picker.setEnabled(has)
         self.export_button.setEnabled(has)
+        self._allow_edits()
         self._load_in_background()
+
+    def _allow_edits(self) -> None:
+        """Oversight is a lead's to change on a team workspace (evaluators and viewers read it):
+        the dashboard's controls and the monthly review say so rather than fail on saving."""
+        why = self.ctx.why_not(team.MANAGE)
+        self.dashboard.set_why_not(why)
+        review = self.tabs.indexOf(self.review_form)
+        self.tabs.setTabEnabled(review, not why)
+        self.tabs.setTabToolTip(review, why)
 
     def show_engagement(self, engagement_id: int, tab: str = "dashboard") -> None:
         self.engagement_id = engagement_id
         self.refresh()
-        self.tabs.setCurrentWidget(self.review_form if tab == "review" else self.dashboard)
+        review = tab == "review" and self.tabs.isTabEnabled(self.tabs.indexOf(self.review_form))
+        self.tabs.setCurrentWidget(self.review_form if review else self.dashboard)
 
     def _picked(self, index: int) -> None:
         if self._loading or index < 0:

@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
 
 from app.domain.models import Organization, Stage
 from app.services import organization as org_service
+from app.services import team
 from app.services.changes import Changes
 from app.ui.context import AppContext
 from app.ui.undo import push_edit
+from app.ui.widgets.allowed import allow_all
 from app.ui.widgets.page import PAGE_MARGINS, callout, heading, hint
 from app.ui.widgets.qt import line_edit
 from app.ui.widgets.tags import TagEditor
@@ -183,16 +185,9 @@ class Page(QWidget):
             self.regulations.set_tags(org.regulations)
         finally:
             self._loading = False
-        editable = not self.ctx.read_only
-        for w in (
-            self.name,
-            self.industry,
-            self.stage,
-            self.systems,
-            self.infrastructure,
-            self.regulations,
-        ):
-            w.setEnabled(editable)
+        # A lead's on a team workspace; nothing on a read-only window.
+        allow_all((self.name, self.industry, self.stage, self.systems, self.infrastructure, self.regulations),
+                  self.ctx.why_not(team.MANAGE))
 
     def _on_changes(self, changes: Changes) -> None:
         if changes.touches_organization() and changes.origin is not self and self.isVisible():

@@ -43,6 +43,7 @@ from app.domain.models import (
 )
 from app.domain.specificity import BAD_EXAMPLE, GOOD_EXAMPLE, SpecificityResult
 from app.services import organization as org_service
+from app.services import team
 from app.services import usecases as service
 from app.services.changes import Changes
 from app.services.usecases import DeletedUseCase, UseCaseSummary
@@ -50,6 +51,7 @@ from app.ui import theme
 from app.ui.context import AppContext
 from app.ui.icons import icon
 from app.ui.undo import push, push_edit
+from app.ui.widgets.allowed import allow_all, allow_typing
 from app.ui.widgets.page import heading, hint, page_layout
 from app.ui.widgets.qt import set_bar_value
 from app.ui.widgets.rows import ChoiceDelegate, Column, RowsModel
@@ -439,20 +441,12 @@ class Page(QWidget):
         else:
             row = self.list_model.row_of(keep) if keep is not None else -1
             self.select(self.list_model.summary(row if row >= 0 else 0).id)
-        editable = not self.ctx.read_only
-        for w in (
-            self.add_button,
-            self.delete_button,
-            self.add_source_button,
-            self.remove_source_button,
-            self.add_metric_button,
-            self.remove_metric_button,
-        ):
-            w.setEnabled(editable)
-        for line in (self.title, self.decision, self.actors, self.impact_unit):
-            line.setReadOnly(not editable)
-        self.impact_kind.setEnabled(editable)
-        self.impact_amount.setReadOnly(not editable)
+        # A lead's on a team workspace; nothing on a read-only window.
+        why = self.ctx.why_not(team.MANAGE)
+        editable = not why
+        allow_all((self.add_button, self.delete_button, self.add_source_button, self.remove_source_button,
+                   self.add_metric_button, self.remove_metric_button, self.impact_kind), why)
+        allow_typing((self.title, self.decision, self.actors, self.impact_unit, self.impact_amount), why)
         self.sources.editable = self.metrics.editable = editable
 
     def select(self, use_case_id: int) -> None:
