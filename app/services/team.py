@@ -62,6 +62,16 @@ def may(member: Member | None, action: str) -> bool:
     return member is None or action in _ALLOWED.get(member.role, frozenset())
 
 
+def owner(ws: Workspace) -> str | None:
+    """The login that owns a team workspace's database (None on a folder workspace). Only it (or a
+    superuser) reads everything, unsubmitted answers and kept backups included, so only it can copy
+    the workspace to a file (`workspace copy`, `backup --out`)."""
+    if not is_team(ws):
+        return None
+    with ws.engine.connect() as con:
+        return _owner(con)
+
+
 def members(ws: Workspace) -> list[Member]:
     if not is_team(ws):
         raise InputError("people and roles exist only on a team workspace (a postgresql:// address); "

@@ -402,14 +402,21 @@ def install(window: MainWindow) -> None:
     menu = window.tools_menu
     menu.addAction(window.tr("Audit trail…"), helper.show_audit).setObjectName("action-audit-trail")
     menu.addSeparator()
-    menu.addAction(window.tr("Back up now…"), helper.back_up_now).setObjectName("action-backup-now")
+    backup = menu.addAction(window.tr("Back up now…"), helper.back_up_now)
+    backup.setObjectName("action-backup-now")
     restore = menu.addAction(window.tr("Restore from backup…"), helper.restore)
     restore.setObjectName("action-restore-backup")
 
     def allow_restore() -> None:
-        # A team workspace is restored on its server (pg_restore), by whoever runs it (docs/team.md).
+        # A team workspace is restored on its server (pg_restore), by whoever runs it (docs/team.md),
+        # and copied to a file only by its owner: nobody else may read every answer.
+        ws, member = window.ctx.workspace, window.ctx.member
         allow(restore, window.tr("A team workspace is restored on its server, by whoever runs the server.")
-              if team.is_team(window.ctx.workspace) else "")
+              if team.is_team(ws) else "")
+        owner = team.owner(ws) if member is not None else None
+        allow(backup, "" if owner is None or member is None or member.login == owner else window.tr(
+            "Only %1, who owns this team workspace, can copy it to a file: it holds answers not yet "
+            "submitted.").replace("%1", owner))
 
     window.ctx.workspace_changed.connect(allow_restore)
     allow_restore()

@@ -10,7 +10,9 @@ what a person sees before trying.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -175,6 +177,30 @@ def test_file_menu_imports_and_the_demo_are_a_leads(qtbot: Any, window: MainWind
     # A server keeps no backups folder: restoring is the server's, for every role.
     restore = next(a for a in window.tools_menu.actions() if a.objectName() == "action-restore-backup")
     assert not restore.isEnabled() and "restored on its server" in restore.toolTip()
+    # Copying it to a file reads every answer, submitted or not: its owner's alone (not even another lead's).
+    backup = next(a for a in window.tools_menu.actions() if a.objectName() == "action-backup-now")
+    assert not backup.isEnabled() and "who owns this team workspace, can copy it to a file" in backup.toolTip()
+
+
+def test_the_owner_backs_up_a_team_workspace_to_a_file_of_their_choice(
+        qtbot: Any, team_ws: Team, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.ui import audit_view
+
+    # (the fixture's stand-in document has no bytes: a copy refuses that, rightly)
+    team_ws.cluster.sql("delete from evidence_citation; delete from evidence_document; delete from evidence_blob",
+                        team_ws.dbname)
+    window = MainWindow(AppContext(team_ws.owner_ws))
+    qtbot.addWidget(window)
+    backup = next(a for a in window.tools_menu.actions() if a.objectName() == "action-backup-now")
+    assert backup.isEnabled()
+    chosen = tmp_path / "team-copy.sqlite"
+    monkeypatch.setattr(audit_view, "ask_save_path", lambda *_a: chosen)
+    monkeypatch.setattr(audit_view.QMessageBox, "information", lambda *_a: None)
+    assert window.audit_backups.back_up_now() == chosen
+    with sqlite3.connect(chosen) as con:
+        assert con.execute("select count(*) from evaluation where name = ?", (DEMO_EVALUATION,)).fetchone() == (1,)
+    window.close()
+    wait_for_workers()
 
 
 def _who(window: MainWindow) -> str:
