@@ -212,6 +212,9 @@ def cmd_oversight(args: argparse.Namespace) -> int:
     from app.services import engagements
 
     ws = _open(args, create=False)
+    if args.cost_threshold is not None:
+        before = engagements.set_cost_threshold(ws, args.engagement, args.cost_threshold)
+        print(f"Cost threshold set to {args.cost_threshold * 100:g} % (was {before * 100:g} %)", file=sys.stderr)
     o = engagements.oversight(ws, args.engagement, month=args.month)
     if args.json:
         _print_json(o.to_json())
@@ -521,6 +524,16 @@ def cmd_reference_list(args: argparse.Namespace) -> int:
 # ----- parser --------------------------------------------------------------------------------
 
 
+def _cost_threshold(text: str) -> float:
+    from app.domain.conversations import parse_cost_threshold
+    from app.domain.errors import DomainError
+
+    try:
+        return parse_cost_threshold(text)
+    except DomainError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     help_ = ("workspace folder, or a team workspace's server address postgresql://user@host:port/database "
              "(default: DILIGENCE_WORKSPACE or your user data folder)")
@@ -559,6 +572,9 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("engagement")
     o.add_argument("--month", metavar="YYYY-MM", help="as of that month's last day, with the reviews up to it")
     o.add_argument("--json", action="store_true")
+    o.add_argument("--cost-threshold", metavar="PERCENT", type=_cost_threshold,
+                   help="first set when spend raises a cost overrun flag: this many percent over the quote pro rata, "
+                        "0 to 500 (stored with the engagement, as the dashboard's field does; 25 at selection)")
     r = add("report", cmd_report, "the executive comparison PDF")
     r.add_argument("evaluation")
     r.add_argument("--out", required=True)

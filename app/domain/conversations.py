@@ -13,6 +13,7 @@ from datetime import date
 from enum import StrEnum
 
 from app.domain.bank import Question, QuestionType
+from app.domain.errors import DomainError
 from app.domain.flags import RedFlag
 from app.domain.models import Answer, Direction, Milestone, Severity, SuccessMetric, Vendor
 from app.domain.oversight import (
@@ -31,6 +32,7 @@ from app.domain.oversight import (
 
 REVIEW_MINUTES = 30  # the 30-minute rule: a longer review is an overrun
 COST_THRESHOLD = 0.25  # cumulative spend this far over the quote pro rata raises cost_overrun
+COST_THRESHOLD_MAX_PERCENT = 500  # the threshold is set in whole percent, 0 to this
 DECISION_REVIEWS = 2  # a decision still open this many reviews after it was raised is overdue
 
 
@@ -309,6 +311,21 @@ def cost_flag(
     return RedFlag("cost_overrun", Severity.HIGH, message, tuple(evidence), vendor), total, quote_to_date
 
 
+def parse_cost_threshold(text: str) -> float:
+    """A cost threshold as people write it, in whole percent ("30", "30 %"), as a share (0.3).
+
+    The same range as the dashboard's field: 0 to COST_THRESHOLD_MAX_PERCENT. Raises DomainError.
+    """
+    given = text.strip()
+    number = given.removesuffix("%").strip()
+    if not number.isdecimal() or int(number) > COST_THRESHOLD_MAX_PERCENT:
+        raise DomainError(
+            f"{given or text!r} is not a cost threshold: give a whole percentage from 0 to "
+            f"{COST_THRESHOLD_MAX_PERCENT}, e.g. 30 for a flag when spend runs more than 30 % over the quote pro rata"
+        )
+    return int(number) / 100
+
+
 def spend_series(
     kickoff: date, promised_months: float | None, reviews: Sequence[Review], promises: Promises
 ) -> list[tuple[str, float, float | None]]:
@@ -482,6 +499,7 @@ def situation(
 
 __all__ = [
     "COST_THRESHOLD",
+    "COST_THRESHOLD_MAX_PERCENT",
     "REVIEW_MINUTES",
     "Conversation",
     "Promises",
@@ -491,6 +509,7 @@ __all__ = [
     "decision_flags",
     "open_decisions",
     "overran",
+    "parse_cost_threshold",
     "quote_pro_rata",
     "review_overrun_flags",
     "retrospective",

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from app.domain.conversations import (
+    COST_THRESHOLD_MAX_PERCENT,
     Conversation,
     Promises,
     Retrospective,
@@ -355,12 +356,14 @@ _UNSEEN = object()  # no `base` given: the caller did not say what it read
 
 @retry_overtaken(lambda ws, ref, *_a, **_kw: f"The engagement {ref!r}")
 def set_cost_threshold(ws: Workspace, ref: str | int, threshold: float, actor: str | None = None,
-                       base: object = _UNSEEN) -> None:
+                       base: object = _UNSEEN) -> float:
     """How far (a share, 0.25 = 25 %) cumulative spend may run over the quote pro rata before cost_overrun.
+    Returns the threshold it replaced.
 
     `base`: the threshold as the person saw it; one changed meanwhile elsewhere is an EditConflict."""
-    if not math.isfinite(threshold) or threshold < 0:
-        raise InputError("the cost threshold must be zero or a positive share, e.g. 0.25 for 25 %")
+    if not math.isfinite(threshold) or not 0 <= threshold <= COST_THRESHOLD_MAX_PERCENT / 100:
+        raise InputError(f"the cost threshold must be a share from 0 to {COST_THRESHOLD_MAX_PERCENT / 100:g}, "
+                         "e.g. 0.25 for 25 %")
     with ws.session() as s:
         row = _row(s, ref)
         repo.claim(s, row)
@@ -370,6 +373,7 @@ def set_cost_threshold(ws: Workspace, ref: str | int, threshold: float, actor: s
         s.add(row)
         repo.audit(s, actor or current_user(), "cost threshold changed", "engagement", row.id,
                    before={"cost_threshold": before}, after={"cost_threshold": threshold})
+    return before
 
 
 _CHANGEABLE = ("unit", "baseline", "target", "direction", "target_date", "method", "owner")

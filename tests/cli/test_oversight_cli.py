@@ -120,3 +120,56 @@ def test_an_import_with_a_bad_review_exits_2_and_saves_nothing(
         with sqlite3.connect(db) as con:
             assert con.execute("SELECT COUNT(*) FROM monthly_review").fetchone() == (0,)
             assert con.execute("SELECT COUNT(*) FROM engagement").fetchone() == (0,)
+
+
+def _overspending(tmp_path: Path, workspace_path: Path) -> None:
+    """The demo with each month's spend raised: 174,000 USD by November, 20 % over the quote pro rata."""
+    def spend_more(reviews: list[dict[str, Any]]) -> None:
+        for r, amount in zip(reviews, (41_000, 41_000, 44_000, 48_000), strict=True):
+            r["spend"] = {"amount": amount, "currency": "USD"}
+
+    r = run("import", str(_demo_with(tmp_path, spend_more)), workspace=workspace_path)
+    assert r.returncode == 0, r.stderr
+
+
+def _stored(workspace_path: Path) -> tuple[float, int]:
+    with sqlite3.connect(workspace_path / "diligence.sqlite") as con:
+        (threshold,), = con.execute("SELECT cost_threshold FROM engagement").fetchall()
+        (changes,), = con.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'cost threshold changed'").fetchall()
+    return threshold, changes
+
+
+def _cost_flags(r: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:
+    assert r.returncode == 0, r.stderr
+    return [f for f in json.loads(r.stdout)["flags"] if f["rule"] == "cost_overrun"]
+
+
+def test_cost_threshold_flag_sets_the_engagements_threshold_and_the_flags_follow(
+    tmp_path: Path, workspace_path: Path
+) -> None:
+    _overspending(tmp_path, workspace_path)
+    assert _cost_flags(run("oversight", DEMO_ENGAGEMENT, "--json", workspace=workspace_path)) == []  # 20 % ≤ 25 %
+    r = run("oversight", DEMO_ENGAGEMENT, "--json", "--cost-threshold", "15 %", workspace=workspace_path)
+    (flag,) = _cost_flags(r)  # stdout stays pure JSON; the change is said on stderr
+    assert r.stderr.strip() == "Cost threshold set to 15 % (was 25 %)"
+    assert flag["severity"] == "high"
+    assert "20 % over, the limit is 15 %" in flag["evidence"][0]
+    assert _stored(workspace_path) == (0.15, 1)
+    # Stored with the engagement, as the dashboard's field does: the next reading keeps it.
+    assert len(_cost_flags(run("oversight", DEMO_ENGAGEMENT, "--json", workspace=workspace_path))) == 1
+    text = run("oversight", DEMO_ENGAGEMENT, "--cost-threshold", "30", workspace=workspace_path)
+    assert text.returncode == 0 and "cost" not in text.stdout.split("Red flags")[1].lower()
+    assert _stored(workspace_path) == (0.30, 2)
+
+
+@pytest.mark.parametrize("bad", ["abc", "-5", "501", "12.5", "", "25%%", "0x10"])
+def test_a_bad_cost_threshold_exits_2_with_one_line_and_changes_nothing(
+    tmp_path: Path, workspace_path: Path, bad: str
+) -> None:
+    _overspending(tmp_path, workspace_path)
+    r = run("oversight", DEMO_ENGAGEMENT, "--cost-threshold", bad, workspace=workspace_path)
+    assert r.returncode == 2
+    assert r.stdout == ""
+    (line,) = r.stderr.strip().splitlines()
+    assert f"argument --cost-threshold: {bad.strip()!r} is not a cost threshold: give a whole percentage from 0 to 500" in line
+    assert _stored(workspace_path) == (0.25, 0)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from app.domain.conversations import (
     Conversation,
     Promises,
@@ -205,3 +207,13 @@ def test_selection_copies_a_cost_growth_percentage_but_never_a_rubric_score() ->
     answers = [Answer("Acme", "Ann", "CM02", "4"), Answer("Acme", "Ann", "CG01", "15")]
     assert promises_from(vendor, answers[:1], [rubric]).cost_growth_pct is None
     assert promises_from(vendor, answers, [rubric, percent]).cost_growth_pct == 15.0
+
+
+def test_a_cost_threshold_is_read_as_whole_percent_in_the_dashboards_range() -> None:
+    from app.domain.conversations import parse_cost_threshold
+    from app.domain.errors import DomainError
+
+    assert [parse_cost_threshold(t) for t in ("30", " 30 % ", "0", "500%", "7")] == [0.3, 0.3, 0.0, 5.0, 0.07]
+    for bad in ("", "%", "-1", "501", "2.5", "thirty", "1e2"):
+        with pytest.raises(DomainError, match="whole percentage from 0 to 500"):
+            parse_cost_threshold(bad)

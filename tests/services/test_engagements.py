@@ -403,8 +403,9 @@ def test_an_acknowledgement_covers_only_its_metric_and_month(demo: Workspace) ->
 def test_cost_overrun_on_the_demo_and_a_configurable_threshold(demo: Workspace) -> None:
     from app.domain.oversight import Money
 
-    with pytest.raises(InputError, match="cost threshold"):
-        engagements.set_cost_threshold(demo, DEMO_ENGAGEMENT, -0.1)
+    for bad in (-0.1, 5.01, float("nan")):  # the dashboard's range, 0 to 500 %
+        with pytest.raises(InputError, match="cost threshold must be a share from 0 to 5"):
+            engagements.set_cost_threshold(demo, DEMO_ENGAGEMENT, bad)
     # December: 60,000 more makes 183,000 against the whole quote of 145,000: 26 % over.
     engagements.save_review(demo, DEMO_ENGAGEMENT, Review("2026-12", {CONVERSION: 9.5}, spend=Money(60_000, "USD")))
     o = engagements.oversight(demo, DEMO_ENGAGEMENT, today=date(2026, 12, 31))

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.conversations import Conversation, spend_series
+from app.domain.conversations import COST_THRESHOLD_MAX_PERCENT, Conversation, spend_series
 from app.domain.models import SuccessMetric
 from app.domain.oversight import MilestoneState, add_months
 from app.services.engagements import Oversight
@@ -237,7 +237,7 @@ class Dashboard(QScrollArea):
         self.threshold = QSpinBox()
         self.threshold.setObjectName("costThreshold")
         self.threshold.setAccessibleName(self.tr("Cost overrun threshold, percent over the quote pro rata"))
-        self.threshold.setRange(0, 500)
+        self.threshold.setRange(0, COST_THRESHOLD_MAX_PERCENT)
         self.threshold.setSuffix(" %")
         self.threshold.setValue(round(p.cost_threshold * 100))
         self.threshold.editingFinished.connect(self._threshold_edited)
