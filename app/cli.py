@@ -464,6 +464,14 @@ def cmd_workspace_copy(args: argparse.Namespace) -> int:
     print(f"  backups    {summary.backups}")
     if summary.documents:
         print(f"  documents  {summary.documents}")
+    if summary.people:
+        import shlex
+
+        print(f"  people     {len(summary.people)}: their roles are not granted on this server yet. "
+              "As its owner, once each login exists here, run:")
+        for login, person, role in summary.people:
+            print("    " + shlex.join(["diligence", "team", "grant", login, "--role", role, "--person", person,
+                                       "--workspace", str(args.target)]))
     return EXIT_OK
 
 

@@ -72,6 +72,9 @@ class CopySummary:
     rows: dict[str, int] = field(default_factory=dict)
     backups: int = 0
     documents: int = 0
+    # Into a server: the people and roles (login, person, role) that came along, which that server
+    # has not granted yet: its owner runs `team grant` for each (docs/team.md says why not here).
+    people: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -328,6 +331,8 @@ def _to_server(src: _End, address: ServerAddress, progress: Progress | None) -> 
                 summary.backups = _insert_backup_files(d, _source_backups(src))
                 summary.documents = _insert_documents(s, d, src)
                 _reset_sequences(d)
+                summary.people = [(str(r[0]), str(r[1]), str(r[2])) for r in d.execute(text(
+                    "select login, person, role from team_member where login <> session_user order by role, person"))]
     except WorkspaceError:
         raise
     except Exception as exc:
