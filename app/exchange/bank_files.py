@@ -22,6 +22,7 @@ from app.domain.bank import FIELDS, Bank, Question, format_number, make_question
 from app.domain.errors import BankError
 from app.domain.wording import plural
 from app.exchange.bank_options import DEFAULT_IMPORT, BankImportOptions
+from app.exchange.layer_guess import guess_layer
 from app.exchange.sheets import MAX_READ_COLUMNS, SheetExtras, Workbook, open_workbook
 from app.exchange.spreadsheet_safety import (
     MAX_ROWS,
@@ -501,16 +502,6 @@ TYPE_WORDS: dict[str, str] = {
 }
 WEIGHT_WORDS: dict[str, str] = {"critical": "5", "high": "3", "medium": "2", "med": "2", "low": "1"}
 
-LAYER_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("commercial", ("commercial", "pricing", "price", "cost", "contract", "legal", "terms", "licens", "financ", "insurance", "payment", "sla")),
-    ("data", ("data", "privacy", "gdpr", "quality", "dataset", "pipeline", "label")),
-    ("systems", ("system", "security", "integrat", "infrastructure", "architecture", "technical", "technology", "platform",
-                 "mlops", "operations", "deployment", "hosting", "cloud", "monitoring", "model", "api", "it ")),
-    ("people", ("people", "team", "staff", "training", "change", "support", "governance", "track record", "reference",
-                "experience", "company", "organisation", "organization", "delivery", "project", "management")),
-)
-
-
 # Headers that merely contain one of these words, when no synonym matched exactly
 # ("CCM Domain Title", "Control domain", "Question text (EN)").
 _CONTAINS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -763,14 +754,6 @@ def _map_columns(a: Analysis, explicit: list[tuple[str, str]]) -> None:
 def _normal_type(text: str) -> str:
     key = header_key(text)
     return TYPE_WORDS.get(key, text)
-
-
-def _guess_layer(section: str) -> str:
-    low = " " + section.casefold() + " "
-    for layer, words in LAYER_KEYWORDS:
-        if any(w in low for w in words):
-            return layer
-    return "people"
 
 
 _TYPES = ("yes_no", "scale", "number", "choice", "text")
@@ -1079,7 +1062,7 @@ def _read_rows(a: Analysis, default_type: str | None, default_weight: float | No
                 section = current_section or fallback
             d["section"] = section
             if not d.get("layer"):
-                d["layer"] = guessed_layers.setdefault(section, _guess_layer(section))
+                d["layer"] = guessed_layers.setdefault(section, guess_layer(section))
             raw_type = str(d.get("type") or "").strip()
             offered = t.offered.get(rownum)
             if offered is None and answer_cols:
