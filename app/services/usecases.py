@@ -90,15 +90,21 @@ def as_json(uc: UseCase) -> dict[str, Any]:
 
 
 def list_use_cases(ws: Workspace) -> list[UseCaseSummary]:
+    return [summary(use_case_id, uc) for use_case_id, uc in read_use_cases(ws)]
+
+
+def read_use_cases(ws: Workspace) -> list[tuple[int, UseCase]]:
+    """Every use case with its id, in list order, not yet checked (plain SQL, three queries)."""
     from app.store.reader import reading
 
     with reading(ws) as r:
-        found = r.use_cases()  # plain SQL: the list is read on the GUI thread when the page shows
-    out = []
-    for use_case_id, uc in found:
-        result = check(uc)
-        out.append(UseCaseSummary(use_case_id, uc.title, result.verdict.value, result.score))
-    return out
+        return r.use_cases()
+
+
+def summary(use_case_id: int, uc: UseCase) -> UseCaseSummary:
+    """The use case's line in the list: its title and its specificity verdict."""
+    result = check(uc)
+    return UseCaseSummary(use_case_id, uc.title, result.verdict.value, result.score)
 
 
 def get(ws: Workspace, use_case_id: int) -> UseCase:

@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from app.domain.models import Access, DataSource, SuccessMetric
 from app.services import usecases
+from app.services.changes import Changes
 from app.store.tables import DataSourceRow, SuccessMetricRow, UseCaseRow
 from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
@@ -175,7 +176,7 @@ def test_the_specificity_bar_shows_each_use_cases_score_and_stays_repaintable(wi
     usecases.create(window.ctx.workspace, UseCase(title="Improve things with AI"))
     usecases.create(window.ctx.workspace, UseCase(title="Rank inbound leads daily for the two SDRs by likely deal size",
                                                   decision="Which leads the SDRs call first each morning"))
-    page.refresh()
+    window.ctx.announce(Changes(use_cases=True))  # as every save in the app does
     rows = usecases.list_use_cases(window.ctx.workspace)
     assert len(rows) >= 2 and len({r.score for r in rows}) >= 2
     for row in rows:

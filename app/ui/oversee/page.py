@@ -82,6 +82,10 @@ class Page(QWidget):
         self.engagement_id: int | None = None
         self.oversight: Oversight | None = None
         self._loading = False
+        # The engagements were read from `_read_from` and none changed since unless `_stale` (a
+        # change announced): showing the page again then reads and rebuilds nothing (refresh).
+        self._read_from: object | None = None
+        self._stale = True
         # Showing the page or picking an engagement loads on a worker (never stalls the window);
         # a reload after an edit stays immediate so what was just saved shows at once.
         self._load_task = Task(self)
@@ -152,6 +156,13 @@ class Page(QWidget):
     # ----- loading -----------------------------------------------------------------------
 
     def refresh(self) -> None:
+        """Show the engagement: read it again only when something changed since the last read."""
+        if self._stale or self._read_from is not self.ctx.workspace:
+            self.reload()
+
+    def reload(self) -> None:
+        """Read the engagements again and show the one picked (loaded on a worker)."""
+        self._read_from, self._stale = self.ctx.workspace, False
         items = engagements.list_engagements(self.ctx.workspace)
         ids = [i for i, _, _ in items]
         if self.engagement_id not in ids:
@@ -182,7 +193,7 @@ class Page(QWidget):
 
     def show_engagement(self, engagement_id: int, tab: str = "dashboard") -> None:
         self.engagement_id = engagement_id
-        self.refresh()
+        self.reload()
         review = tab == "review" and self.tabs.isTabEnabled(self.tabs.indexOf(self.review_form))
         self.tabs.setCurrentWidget(self.review_form if review else self.dashboard)
 
@@ -218,7 +229,7 @@ class Page(QWidget):
     def _load_failed(self, exc: Exception) -> None:
         if isinstance(exc, NotFound):  # removed (e.g. "Select this partner" undone)
             self.engagement_id = None
-            self.refresh()
+            self.reload()
             return
         self.summary.setText(str(exc))
         self.ctx.say(str(exc))
@@ -232,7 +243,7 @@ class Page(QWidget):
             o = engagements.oversight(self.ctx.workspace, self.engagement_id)
         except NotFound:  # removed (e.g. "Select this partner" undone): show what remains
             self.engagement_id = None
-            self.refresh()
+            self.reload()
             return
         self._load_task.cancel(quiet=True)  # an older background load must not overwrite this
         self._show_loaded((o, engagements.metric_changes(self.ctx.workspace, o.engagement.id)))
@@ -253,8 +264,10 @@ class Page(QWidget):
 
     def _on_changes(self, changes: Changes) -> None:
         # Another page changed an engagement (or the workspace): show it; our own edits reload via on_done.
-        if changes.touches_engagements() and changes.origin is not self and self.isVisible():
-            self.refresh()
+        if changes.touches_engagements() and changes.origin is not self:
+            self._stale = True  # shown again, the page reads the engagement again (not before)
+            if self.isVisible():
+                self.refresh()
 
     # ----- edits (each an undoable command calling a service) ----------------------------
 

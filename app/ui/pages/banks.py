@@ -431,6 +431,10 @@ class Page(QWidget):
         self.base: Bank | None = None  # the version the draft started from
         self.base_is_newest = True  # … and whether it was the newest then
         self.last_saved: tuple[int, str] | None = None  # (version, hash) of the last save here
+        # The banks were read from `_read_from` and none changed since unless `_stale` (a change
+        # announced): showing the page again then reads nothing (refresh).
+        self._read_from: object | None = None
+        self._stale = True
 
         self.diff_button = QPushButton(self.tr("Compare versions…"))
         self.diff_button.clicked.connect(self.show_diff)
@@ -548,6 +552,23 @@ class Page(QWidget):
     # ----- loading ------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        """Show the banks: read them again only when something changed since the last read."""
+        if self._stale or self._read_from is not self.ctx.workspace:
+            self.reload()
+        editable = not self.ctx.read_only and self.ctx.may(team.MANAGE)  # leads manage banks on a team workspace
+        self.questions.editable = editable
+        for button in (
+            self.add_button,
+            self.remove_button,
+            self.import_button,
+        ):
+            button.setEnabled(editable)
+            button.setToolTip(self.ctx.why_not(team.MANAGE))
+        self._update_draft_state()
+
+    def reload(self) -> None:
+        """Read the banks again and show them, keeping the bank (and its draft) on screen."""
+        self._read_from, self._stale = self.ctx.workspace, False
         keep = self.bank_name
         self.bank_list.blockSignals(True)
         self.bank_list.clear()
@@ -569,23 +590,12 @@ class Page(QWidget):
             self.bank_name, self.base = None, None
             self.versions.set_rows([])
             self.questions.set_rows([])
-            self._update_draft_state()
             return
         row = names.index(keep) if keep in names else 0
         if self.bank_list.currentRow() == row and keep == names[row]:
             self._load_bank(names[row], keep_draft=True)
         else:
             self.bank_list.setCurrentRow(row)
-        editable = not self.ctx.read_only and self.ctx.may(team.MANAGE)  # leads manage banks on a team workspace
-        self.questions.editable = editable
-        for button in (
-            self.add_button,
-            self.remove_button,
-            self.import_button,
-        ):
-            button.setEnabled(editable)
-            button.setToolTip(self.ctx.why_not(team.MANAGE))
-        self._update_draft_state()
 
     def _on_bank_changed(
         self, current: QListWidgetItem | None, _previous: QListWidgetItem | None
@@ -635,8 +645,10 @@ class Page(QWidget):
         self._update_draft_state()
 
     def _on_changes(self, changes: Changes) -> None:
-        if changes.touches_banks() and changes.origin is not self and self.isVisible():
-            self.refresh()
+        if changes.touches_banks() and changes.origin is not self:
+            self._stale = True  # shown again, the page reads the banks again (not before)
+            if self.isVisible():
+                self.refresh()
 
     # ----- the draft ----------------------------------------------------------------------
 

@@ -50,6 +50,7 @@ from app.services.usecases import DeletedUseCase, UseCaseSummary
 from app.ui import theme
 from app.ui.context import AppContext
 from app.ui.icons import icon
+from app.ui.tasks import Task
 from app.ui.undo import push, push_edit
 from app.ui.widgets.allowed import allow_all, allow_typing
 from app.ui.widgets.page import heading, hint, page_layout
@@ -70,6 +71,7 @@ class UseCaseListModel(QAbstractTableModel):
         self._rows: list[UseCaseSummary] = []
 
     def set_rows(self, rows: list[UseCaseSummary]) -> None:
+        """The list; a row whose verdict is "" is still being checked (on a worker)."""
         if [r.id for r in rows] == [r.id for r in self._rows] and rows:
             self._rows = rows
             self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, 1))
@@ -80,6 +82,13 @@ class UseCaseListModel(QAbstractTableModel):
 
     def row_of(self, use_case_id: int) -> int:
         return next((i for i, r in enumerate(self._rows) if r.id == use_case_id), -1)
+
+    def set_summary(self, summary: UseCaseSummary) -> None:
+        """One row's title and verdict, once checked (the rows stay where they are)."""
+        row = self.row_of(summary.id)
+        if row >= 0 and self._rows[row] != summary:
+            self._rows[row] = summary
+            self.dataChanged.emit(self.index(row, 0), self.index(row, 1))
 
     def summary(self, row: int) -> UseCaseSummary:
         return self._rows[row]
@@ -106,6 +115,9 @@ class UseCaseListModel(QAbstractTableModel):
         if index.column() == self.TITLE:
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
                 return r.title
+        elif not r.verdict:  # being checked: a moment after the page shows
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.tr("Checking…")
         else:
             if role == Qt.ItemDataRole.DisplayRole:
                 return r.verdict
@@ -235,6 +247,15 @@ class Page(QWidget):
         self.current_id: int | None = None
         self._uc: UseCase | None = None
         self._loading = False
+        # The list was read from `_read_from` and nothing it shows changed since unless `_stale`
+        # (a change announced): showing the page again then reads nothing (refresh).
+        self._read_from: object | None = None
+        self._stale = True
+        self._read: dict[int, UseCase] = {}  # the use cases as last read, by id
+        # Each use case is checked once for what it says: the list shows the titles at once and
+        # the verdicts not known yet come from a worker (21 checks took 10–40 ms).
+        self._checked: dict[int, tuple[UseCase, UseCaseSummary]] = {}
+        self._checks = Task(self)
 
         # ----- the list -------------------------------------------------------------------
         self.list_model = UseCaseListModel(self)
@@ -433,14 +454,9 @@ class Page(QWidget):
     # ----- loading ------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        keep = self.current_id
-        self.list_model.set_rows(service.list_use_cases(self.ctx.workspace))
-        if self.list_model.rowCount() == 0:
-            self.current_id = None
-            self.editor_stack.setCurrentIndex(0)
-        else:
-            row = self.list_model.row_of(keep) if keep is not None else -1
-            self.select(self.list_model.summary(row if row >= 0 else 0).id)
+        """Show what is saved: read again only when something changed since the last read."""
+        if self._stale or self._read_from is not self.ctx.workspace:
+            self.reload()
         # A lead's on a team workspace; nothing on a read-only window.
         why = self.ctx.why_not(team.MANAGE)
         editable = not why
@@ -448,6 +464,53 @@ class Page(QWidget):
                    self.add_metric_button, self.remove_metric_button, self.impact_kind), why)
         allow_typing((self.title, self.decision, self.actors, self.impact_unit, self.impact_amount), why)
         self.sources.editable = self.metrics.editable = editable
+
+    def reload(self) -> None:
+        """Read the use cases again and show them, keeping the one selected."""
+        keep = self.current_id
+        self._read_list()
+        if self.list_model.rowCount() == 0:
+            self.current_id = None
+            self.editor_stack.setCurrentIndex(0)
+        else:
+            row = self.list_model.row_of(keep) if keep is not None else -1
+            self.select(self.list_model.summary(row if row >= 0 else 0).id)
+
+    @property
+    def busy(self) -> bool:
+        """Whether verdicts of the list are still being checked on a worker."""
+        return self._checks.busy
+
+    def _read_list(self) -> None:
+        ws = self.ctx.workspace
+        if self._read_from is not ws:
+            self._checked.clear()
+        self._read_from, self._stale = ws, False
+        found = service.read_use_cases(ws)
+        self._read = dict(found)
+        rows, unknown = [], []
+        for use_case_id, uc in found:
+            known = self._checked.get(use_case_id)
+            if known is not None and known[0] == uc:
+                rows.append(known[1])
+            else:
+                rows.append(UseCaseSummary(use_case_id, uc.title, "", 0))
+                unknown.append((use_case_id, uc))
+        self.list_model.set_rows(rows)
+        if unknown:
+            self._checks.run(lambda: [(uc, service.summary(i, uc)) for i, uc in unknown], self._checks_done)
+        else:
+            self._checks.cancel(quiet=True)
+
+    def _checks_done(self, results: list[tuple[UseCase, UseCaseSummary]]) -> None:
+        for uc, summary in results:
+            self._know(uc, summary)
+
+    def _know(self, uc: UseCase, summary: UseCaseSummary) -> None:
+        """A verdict, for the list, if it is of the use case as read last."""
+        if self._read.get(summary.id) == uc:
+            self._checked[summary.id] = (uc, summary)
+            self.list_model.set_summary(summary)
 
     def select(self, use_case_id: int) -> None:
         row = self.list_model.row_of(use_case_id)
@@ -469,7 +532,7 @@ class Page(QWidget):
 
     def _load(self, use_case_id: int) -> None:
         self.current_id = use_case_id
-        uc = service.get(self.ctx.workspace, use_case_id)
+        uc = self._read.get(use_case_id) or service.get(self.ctx.workspace, use_case_id)
         self._uc = uc
         self._loading = True
         try:
@@ -491,11 +554,15 @@ class Page(QWidget):
         finally:
             self._loading = False
         self.editor_stack.setCurrentIndex(1)
-        self.feedback.show_result(service.check(uc))
+        result = service.check(uc)
+        self.feedback.show_result(result)
+        self._know(uc, UseCaseSummary(use_case_id, uc.title, result.verdict.value, result.score))
 
     def _on_changes(self, changes: Changes) -> None:
-        if changes.touches_use_cases() and changes.origin is not self and self.isVisible():
-            self.refresh()
+        if changes.touches_use_cases() and changes.origin is not self:
+            self._stale = True  # shown again, the page reads the list again (not before)
+            if self.isVisible():
+                self.refresh()
 
     # ----- live feedback ------------------------------------------------------------------
 
@@ -529,11 +596,12 @@ class Page(QWidget):
             on_done=lambda _undone: self._after(uid),
         ) is None
         if not ok and self._uc is not None:
+            self._read_list()
             self._load(uid)  # refused: show what is stored again
         return ok
 
     def _after(self, use_case_id: int) -> None:
-        self.list_model.set_rows(service.list_use_cases(self.ctx.workspace))
+        self._read_list()
         self.select(use_case_id)
         if self.current_id == use_case_id:
             self._load(use_case_id)
@@ -624,12 +692,12 @@ class Page(QWidget):
             state["gone"] = service.delete(ws, state["id"])
 
         def done(undone: bool) -> None:
-            self.refresh() if undone else self._after_add(state["id"])
+            self.reload() if undone else self._after_add(state["id"])
 
         push(self.ctx, self.tr("Add use case"), apply, revert, changes=Changes(use_cases=True).by(self), on_done=done)
 
     def _after_add(self, use_case_id: int) -> None:
-        self.list_model.set_rows(service.list_use_cases(self.ctx.workspace))
+        self._read_list()
         self.select(use_case_id)
         self.editor_stack.setCurrentIndex(1)
         self.title.setFocus()
@@ -652,7 +720,7 @@ class Page(QWidget):
                 self.current_id = uid
             else:
                 self.current_id = None
-            self.refresh()
+            self.reload()
 
         if push(
             self.ctx, self.tr("Delete use case"), apply, revert, changes=Changes(use_cases=True).by(self), on_done=done
