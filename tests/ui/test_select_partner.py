@@ -91,3 +91,9 @@ def test_the_dialog_is_compact_every_metric_on_at_most_two_lines_and_fits_a_smal
         method = table.item(0, 5)
         assert method.toolTip() == method.text() and len(method.text()) > 100  # the whole method on hover
         assert dialog.height() <= 700, dialog.height()  # 768 px less a title bar and a panel
+        if vendor == OMNI:  # each open flag read whole: wrapped, none cut off behind a scroll bar
+            flags = dialog.flags
+            assert flags.count() == 3 and not flags.verticalScrollBar().isVisible()
+            last = flags.visualRect(flags.model().index(flags.count() - 1, 0))
+            assert last.height() > flags.fontMetrics().lineSpacing() * 2  # the long one wraps to three lines
+            assert last.bottom() < flags.viewport().height()

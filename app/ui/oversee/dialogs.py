@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QCoreApplication, QDate, Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -187,7 +187,7 @@ class SelectPartnerDialog(QDialog):
                 item.setToolTip("\n".join([f.message, *f.evidence]))
                 self.flags.addItem(item)
             self.flags.setWordWrap(True)
-            self.flags.setMaximumHeight(min(30 * count + 8, 130))
+            self.flags.setMaximumHeight(min(30 * count + 8, 130))  # until shown: _fit_flags knows the width
             self.flags.setAccessibleName(self.tr("Open red flags"))
             layout.addWidget(self.flags)
             ask = QLabel(
@@ -228,6 +228,27 @@ class SelectPartnerDialog(QDialog):
             self.ok.setEnabled(False)
         self.engagement_id: int | None = None
         self.resize(900, self.sizeHint().height())  # as tall as its content (a small laptop has 768 px)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._fit_flags()
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_flags()
+
+    def _fit_flags(self) -> None:
+        """The flags list as tall as its wrapped items at the dialog's width, up to about eight lines:
+        each flag is read whole, not cut mid-line."""
+        if self.flags.isHidden() or not self.flags.count():
+            return
+        self.flags.doItemsLayout()
+        model = self.flags.model()
+        first, last = self.flags.visualRect(model.index(0, 0)), self.flags.visualRect(model.index(self.flags.count() - 1, 0))
+        rows = last.bottom() - first.top() + 1  # the items as laid out, wrapped (sizeHintForRow is not)
+        most = 8 * self.flags.fontMetrics().lineSpacing()
+        self.flags.setFixedHeight(min(rows, most) + 2 * self.flags.frameWidth())
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
