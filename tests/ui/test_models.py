@@ -90,3 +90,38 @@ def test_compare_models(qapp, qtmodeltester, demo) -> None:
     qtmodeltester.check(comp)
     comp.set_comparison(res.comparison("Signal & Scale Partners", "Vectorworks Platform"))
     qtmodeltester.check(comp)
+
+
+def test_flag_table_sorts_by_the_clicked_column_and_keeps_the_chosen_flag(qtbot, demo) -> None:
+    from PySide6.QtCore import QPoint, Qt
+
+    from app.ui.evaluate.flags_tab import FlagsPanel
+
+    res = _results(demo)
+    flags = [f for fl in res.flags.values() for f in fl]
+    panel = FlagsPanel()
+    qtbot.addWidget(panel)
+    panel.set_flags(flags, [r.vendor for r in res.ranking])
+    rows = lambda: [panel.proxy.index(r, 0).data(ROW_ROLE) for r in range(panel.proxy.rowCount())]  # noqa: E731
+    assert len(rows()) == len(flags) > 2
+    assert [f.severity.rank for f in rows()] == sorted(f.severity.rank for f in flags)  # worst first
+    chosen = rows()[-1]
+    assert panel.select(chosen.vendor, chosen.rule)
+    panel.resize(900, 500)
+    panel.show()
+    header = panel.table.horizontalHeader()
+    at = QPoint(header.sectionViewportPosition(FlagsModel.VENDOR) + 20, header.height() // 2)
+    for _ in range(2):  # two clicks on "Vendor": by vendor, then the other way round
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=at)
+        if header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder:
+            break
+    assert header.sortIndicatorSection() == FlagsModel.VENDOR
+    assert [f.vendor for f in rows()] == sorted((f.vendor for f in flags), reverse=True)
+    assert panel.current_flag() == chosen  # the selection follows its flag
+    # Showing one vendor keeps that order; new flags arrive in it too.
+    vendor = chosen.vendor
+    panel.vendor_filter.setCurrentIndex(panel.vendor_filter.findData(vendor))
+    assert {f.vendor for f in rows()} == {vendor}
+    panel.vendor_filter.setCurrentIndex(0)
+    panel.set_flags(flags[1:], [r.vendor for r in res.ranking])
+    assert [f.vendor for f in rows()] == sorted((f.vendor for f in flags[1:]), reverse=True)

@@ -28,7 +28,7 @@ from app.ui.evaluate.models import FlagsModel
 from app.ui.i18n import rule_title
 from app.ui.widgets.allowed import allow
 from app.ui.widgets.eliding import ElidingComboBox
-from app.ui.widgets.tables import ROW_ROLE, SORT_ROLE
+from app.ui.widgets.tables import ROW_ROLE
 
 
 class AcknowledgeDialog(QDialog):
@@ -97,6 +97,13 @@ def flag_html(flag: RedFlag, tr: Callable[[str], str] | None = None) -> str:
     return "".join(parts)
 
 
+class _VendorFilter(QSortFilterProxyModel):
+    """Shows one vendor's flags; the header's sorting is the flags model's own (`FlagsModel.sort`)."""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sourceModel().sort(column, order)
+
+
 class FlagsPanel(QWidget):
     """Every vendor's red flags, worst first, with details and acknowledge / withdraw buttons."""
 
@@ -106,9 +113,8 @@ class FlagsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = FlagsModel(self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = _VendorFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterKeyColumn(FlagsModel.VENDOR)
         self.vendor_filter = ElidingComboBox()
         self.vendor_filter.setAccessibleName(self.tr("Show flags of"))

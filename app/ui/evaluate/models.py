@@ -40,6 +40,9 @@ class AnswerCell:
     note: str = ""
 
 
+_NO_ANSWER = AnswerCell()  # shared: nothing changes a cell in place
+
+
 class AnswersModel(QAbstractItemModel):
     """Sections (top level) holding questions; one evaluator's answers for one vendor.
 
@@ -49,6 +52,13 @@ class AnswersModel(QAbstractItemModel):
 
     QUESTION, ANSWER, NOTE, OTHERS = range(4)
     _SECTION_ID = 0  # internalId of section rows; question rows carry section index + 1
+    # A view asks every visible cell for a dozen roles at each repaint: the others are
+    # answered without looking anything up, and the flags are built once.
+    _ROLES = frozenset({DISPLAY, EDIT, SORT_ROLE, ROW_ROLE, Qt.ItemDataRole.ToolTipRole,
+                        Qt.ItemDataRole.FontRole, Qt.ItemDataRole.AccessibleTextRole,
+                        Qt.ItemDataRole.DecorationRole})
+    _READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    _EDITABLE = _READ_ONLY | Qt.ItemFlag.ItemIsEditable
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -103,7 +113,7 @@ class AnswersModel(QAbstractItemModel):
                 )
 
     def cell(self, qid: str) -> AnswerCell:
-        return self._cells.get(qid, AnswerCell())
+        return self._cells.get(qid, _NO_ANSWER)
 
     def question_at(self, index: Index) -> Question | None:
         if not index.isValid() or index.internalId() == self._SECTION_ID:
@@ -177,17 +187,16 @@ class AnswersModel(QAbstractItemModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if (
-            index.internalId() != self._SECTION_ID
-            and self._editable
+            self._editable
+            and index.internalId() != self._SECTION_ID
             and index.column() in (self.ANSWER, self.NOTE)
         ):
-            base |= Qt.ItemFlag.ItemIsEditable
-        return base
+            return self._EDITABLE
+        return self._READ_ONLY
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
-        if not index.isValid():
+        if role not in self._ROLES or not index.isValid():
             return None
         col = index.column()
         if index.internalId() == self._SECTION_ID:
@@ -433,11 +442,11 @@ class FlagsModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._flags: list[RedFlag] = []
-        self._ranks: list[tuple[int, ...]] = []
+        self._flags: list[RedFlag] = []  # in the order shown
+        self._sort_column, self._sort_order = self.SEVERITY, Qt.SortOrder.AscendingOrder
 
     def set_flags(self, flags: Sequence[RedFlag]) -> None:
-        new = list(flags)
+        new = self._sorted(flags)
         if [f.key for f in new] == [f.key for f in self._flags]:
             changed = [
                 i
@@ -445,34 +454,40 @@ class FlagsModel(QAbstractTableModel):
                 if a != b or a.acknowledgement != b.acknowledgement
             ]
             self._flags = new
-            self._ranks = self._sort_ranks(new)
             for i in changed:
                 self.dataChanged.emit(self.index(i, 0), self.index(i, 3))
             return
         self.beginResetModel()
         self._flags = new
-        self._ranks = self._sort_ranks(new)
         self.endResetModel()
 
-    @staticmethod
-    def _sort_ranks(flags: list[RedFlag]) -> list[tuple[int, ...]]:
-        # The sort proxy compares SORT_ROLE values many thousand times for a large evaluation:
-        # integers (each row's place per column, computed once here) compare in C++, tuples
-        # of Python objects do not.
-        keys = [
-            [
-                (f.severity.rank, f.vendor, f.rule),
-                (f.vendor, f.severity.rank, f.rule),
-                (f.message, f.vendor),
-                (int(f.acknowledged), f.severity.rank, f.vendor),
-            ]
-            for f in flags
-        ]
-        ranks = [[0] * 4 for _ in flags]
-        for col in range(4):
-            for place, i in enumerate(sorted(range(len(flags)), key=lambda i: keys[i][col])):
-                ranks[i][col] = place
-        return [tuple(r) for r in ranks]
+    def _sorted(self, flags: Sequence[RedFlag]) -> list[RedFlag]:
+        # The model sorts itself, with one key per flag: a sort proxy would call `data` from C++
+        # for every comparison (thousands of Python calls for a large evaluation's flags).
+        col = self._sort_column
+        keys: Callable[[RedFlag], tuple[Any, ...]] = (
+            (lambda f: (f.severity.rank, f.vendor, f.rule)) if col == self.SEVERITY
+            else (lambda f: (f.vendor, f.severity.rank, f.rule)) if col == self.VENDOR
+            else (lambda f: (f.message, f.vendor)) if col == self.MESSAGE
+            else (lambda f: (int(f.acknowledged), f.severity.rank, f.vendor))
+        )
+        return sorted(flags, key=keys, reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < 4:
+            return
+        self._sort_column, self._sort_order = column, order
+        new = self._sorted(self._flags)
+        if new == self._flags:
+            return
+        self.layoutAboutToBeChanged.emit()
+        place = {f.key: row for row, f in enumerate(new)}
+        old = self.persistentIndexList()  # the selection and the current row follow their flag
+        self.changePersistentIndexList(
+            old, [self.index(place[self._flags[i.row()].key], i.column()) for i in old]
+        )
+        self._flags = new
+        self.layoutChanged.emit()
 
     def flag(self, row: int) -> RedFlag:
         return self._flags[row]
@@ -519,8 +534,6 @@ class FlagsModel(QAbstractTableModel):
                 .replace("%1", f.acknowledgement.by)
                 .replace("%2", f.acknowledgement.at[:10])
             )
-        if role == SORT_ROLE:
-            return self._ranks[index.row()][col]
         if role == Qt.ItemDataRole.DecorationRole and col == self.SEVERITY:
             return severity_icon(f.severity.value)
         if role == Qt.ItemDataRole.ForegroundRole and col == self.SEVERITY and not f.acknowledged:

@@ -55,6 +55,10 @@ class Page(QWidget):
         # The open evaluation: its edits and its scores in memory (None: nothing open).
         self.session: EvaluationSession | None = None
         self.loader = Task(self)
+        # What changed elsewhere while the page was hidden (see `_on_changes`): shown again with
+        # neither set, the page reads and redraws nothing.
+        self._list_stale = True  # the list of evaluations (names, use cases)
+        self._stale = False  # the open evaluation's data
 
         # --- evaluation picker
         self.picker = EvaluationPicker(ctx)
@@ -132,7 +136,7 @@ class Page(QWidget):
         layout.addWidget(self.empty, 1)
         layout.addWidget(split, 1)
         self.body = split
-        ctx.workspace_changed.connect(self.refresh)
+        ctx.workspace_changed.connect(self._on_workspace_changed)
         ctx.changes.connect(self._on_changes)
 
     # ----- loading ----------------------------------------------------------------------
@@ -165,8 +169,17 @@ class Page(QWidget):
         return self.loader.busy
 
     def refresh(self) -> None:
-        """Reload the list of evaluations and the current one (the page was shown)."""
-        wanted = self.picker.reload()
+        """The page was shown (or must redraw): read again only what changed since it was drawn.
+
+        The list of evaluations is read again when one was created, deleted or renamed; the open
+        evaluation when it changed elsewhere or another one became current (on Compare, say).
+        Shown again with nothing changed, it reads and redraws nothing.
+        """
+        if self._list_stale:
+            wanted = self.picker.reload()
+            self._list_stale = False
+        else:
+            wanted = self.picker.show_current()
         why = self.ctx.why_not(team.MANAGE)  # a lead's on a team workspace
         allow(self.new_button, why)
         allow(self.add_evaluator_button, why, wanted is not None)
@@ -182,7 +195,15 @@ class Page(QWidget):
         self.body.show()
         if self.ctx.current_evaluation != wanted:
             self.ctx.select_evaluation(wanted)
+        if wanted == self.evaluation_id and not self._stale and (self.live is not None or self.busy):
+            return  # everything saved since it was read is on screen already
         self.open_evaluation(wanted)
+
+    def _on_workspace_changed(self) -> None:
+        self.loader.cancel()
+        self.session = None  # nothing of the closed workspace stays editable
+        self._list_stale = True
+        self.refresh()
 
     def open_evaluation(self, evaluation_id: int) -> None:
         if evaluation_id != self.evaluation_id:
@@ -193,12 +214,19 @@ class Page(QWidget):
 
     def _on_changes(self, changes: Changes) -> None:
         # Another part of the app saved something (an import, a bank, the demo): redraw what
-        # this page shows of it. Its own edits redraw through their undo commands.
-        if changes.origin is self or not self.isVisible():
+        # this page shows of it, now if it is on screen, else when it is shown again. Its own
+        # edits redraw through their undo commands (also when undone from another page).
+        if changes.origin is self:
             return
-        if changes.touches_evaluation_list() or changes.everything:
+        if changes.touches_evaluation_list():
+            self._list_stale = True
+        if changes.touches_evaluation(self.evaluation_id):
+            self._stale = True
+        if not self.isVisible():
+            return
+        if self._list_stale:
             self.refresh()
-        elif changes.touches_evaluation(self.evaluation_id):
+        elif self._stale:
             self.reload()
 
     def reload(self, then: Callable[[], None] | None = None) -> None:
@@ -209,6 +237,7 @@ class Page(QWidget):
         eid = self.evaluation_id
         if eid is None:
             return
+        self._stale = False  # the read below sees every change saved so far
         ws = self.ctx.workspace
         evaluator = self.answers_tab.current_evaluator() or self.ctx.current_evaluator
 
@@ -365,6 +394,7 @@ class Page(QWidget):
         def done(undone: bool) -> None:
             if not undone:
                 self.ctx.select_evaluation(created["id"])
+            self._list_stale = True  # this page's own change: `_on_changes` skips it
             self.refresh()
 
         error = self.push(

@@ -38,12 +38,19 @@ class EvaluationPicker(ElidingComboBox):
             self.addItem(label, e.id)
             self.setItemData(self.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
         self.blockSignals(False)
-        ids = [e.id for e in items]
+        return self.show_current()
+
+    def show_current(self) -> int | None:
+        """Like `reload` without reading the list again (nothing was added, removed or renamed
+        since): select the current evaluation, or the first; its id, or None."""
         current = self.ctx.current_evaluation
-        wanted = current if current in ids else (ids[0] if ids else None)
-        if wanted is not None:
-            self.setCurrentIndex(ids.index(wanted))
-        return wanted
+        index = self.findData(current) if current is not None else -1
+        if index < 0:
+            index = 0 if self.count() else -1
+        if index < 0:
+            return None
+        self.setCurrentIndex(index)  # (the combo box's own tooltip follows)
+        return int(self.itemData(index))
 
     def _activated(self, index: int) -> None:
         eid = self.itemData(index)
