@@ -130,10 +130,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_score(args: argparse.Namespace) -> int:
     from app.domain.evaluation import format_points, format_total
     from app.domain.sensitivity import CLOSE_CALL_POINTS, STABILITY_RANGE
-    from app.services import evaluations
+    from app.services import reading  # reads without SQLAlchemy, as `report` does
 
     ws = _open(args, create=False)
-    results = evaluations.score(ws, args.evaluation)
+    results = reading.score(ws, args.evaluation)
     if args.json:
         _print_json(results.to_json())
         return EXIT_OK
@@ -318,10 +318,10 @@ def cmd_evaluation_create(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluation_list(args: argparse.Namespace) -> int:
-    from app.services import evaluations
+    from app.services import reading
 
     ws = _open(args)
-    rows = evaluations.list_evaluations(ws)
+    rows = reading.list_evaluations(ws)
     if not rows:
         print("No evaluations yet (diligence evaluation create NAME --bank BANK)")
         return EXIT_OK

@@ -469,11 +469,10 @@ OPEN_EVALUATION = """
 import sys, time
 t0 = time.perf_counter()
 from app.store.workspace import open_workspace
-from app.services import evaluations
+from app.services import reading  # what `diligence score` and `report` read through
 ws = open_workspace(sys.argv[1], create=False, lock=True)
-name = evaluations.list_evaluations(ws)[0].name
-snapshot = evaluations.load_snapshot(ws, name)
-results = evaluations.results_for(snapshot)
+name = reading.list_evaluations(ws)[0].name
+results = reading.score(ws, name)  # load every answer, score, flags and sensitivity
 assert len(results.ranking) == int(sys.argv[2]), len(results.ranking)
 ws.close()
 print(time.perf_counter() - t0)

@@ -14,6 +14,7 @@ paths. Nothing here imports SQLAlchemy.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import sqlite3
 from collections import defaultdict
@@ -54,6 +55,13 @@ from app.store.workspace import Workspace, connect, explain
 # Rows are fetched in slices: one fetch of every row of a large evaluation holds the GIL for
 # tens of ms, stalling the GUI thread while the app loads an evaluation on a worker.
 FETCH_SLICE = 500
+
+# `Reader._grouped_answers`: the answers of one vendor and evaluator arrive as one text, rows
+# separated by _ROW and each row's question and value by _PAIR (ASCII record and unit separators,
+# char(30) and char(31) in its SQL).
+_ROW, _PAIR = "\x1e", "\x1f"
+_GROUPS_PER_SLICE = 40
+_OF_EVALUATION = "vendor_id IN (SELECT id FROM vendor WHERE evaluation_id = ?)"
 
 
 class Cursor(Protocol):
@@ -366,14 +374,24 @@ class Reader:
     def answer_columns(self, evaluation_id: int) -> AnswerColumns:
         """Every answer, in the order of `answers`, as columns (no object per answer).
 
-        One query returns vendor id, evaluator id, question, value and note per row; the ids
-        become codes with numpy, and each distinct (question, value) pair is kept once.
+        Vendors and evaluators become integer codes and each distinct (question, value) pair is
+        kept once. On SQLite the database groups the answers itself (`_grouped_answers`: a few
+        hundred rows of joined text instead of one Python row per answer); other databases, and
+        answers whose text holds the separators that path uses, are read row by row.
         """
-        people = {
-            table: list(self.tuples(f"SELECT id, name FROM {table} WHERE evaluation_id = ? ORDER BY id",
-                                    evaluation_id))
-            for table in ("vendor", "evaluator")
-        }
+        vendors = list(self.tuples("SELECT id, name, position FROM vendor WHERE evaluation_id = ? ORDER BY id",
+                                   evaluation_id))
+        evaluators = list(self.tuples("SELECT id, name, position FROM evaluator WHERE evaluation_id = ? "
+                                      "ORDER BY id", evaluation_id))
+        if isinstance(self.con, sqlite3.Connection):
+            grouped = self._grouped_answers(evaluation_id, vendors, evaluators)
+            if grouped is not None:
+                return grouped
+        return self._answer_rows(evaluation_id, vendors, evaluators)
+
+    def _answer_rows(self, evaluation_id: int, vendors: list[tuple[Any, ...]],
+                     evaluators: list[tuple[Any, ...]]) -> AnswerColumns:
+        """`answer_columns` from one ordered query, a row per answer (per-row work in C loops)."""
         cursor = self._cursor(
             "SELECT answer.vendor_id, answer.evaluator_id, answer.qid, answer.value, answer.note "
             "FROM answer JOIN vendor ON answer.vendor_id = vendor.id "
@@ -389,8 +407,8 @@ class Reader:
             cursor.close()
         count = len(rows)
 
-        def codes(column: int, table: str) -> npt.NDArray[np.intp]:
-            known = np.array([i for i, _ in people[table]], dtype=np.int64)  # sorted by id
+        def codes(column: int, people: list[tuple[Any, ...]]) -> npt.NDArray[np.intp]:
+            known = np.array([p[0] for p in people], dtype=np.int64)  # sorted by id
             ids = np.fromiter(map(itemgetter(column), rows), dtype=np.int64, count=count)
             return np.searchsorted(known, ids).astype(np.intp)
 
@@ -401,8 +419,76 @@ class Reader:
         index = {p: i for i, p in enumerate(pairs)}
         pair_code = np.fromiter(map(index.__getitem__, keys), dtype=np.intp, count=count)
         notes = np.fromiter(map(itemgetter(4), rows), dtype=object, count=count)
-        return AnswerColumns([n for _, n in people["vendor"]], [n for _, n in people["evaluator"]], pairs,
-                             codes(0, "vendor"), codes(1, "evaluator"), pair_code, notes)
+        return AnswerColumns([p[1] for p in vendors], [p[1] for p in evaluators], pairs,
+                             codes(0, vendors), codes(1, evaluators), pair_code, notes)
+
+    def _grouped_answers(self, evaluation_id: int, vendors: list[tuple[Any, ...]],
+                         evaluators: list[tuple[Any, ...]]) -> AnswerColumns | None:
+        """`answer_columns` with SQLite grouping the answers by vendor and evaluator: per group,
+        the answer ids and the "question<US>value" keys as one text each. None when an answer's
+        text holds a separator (or names an evaluator of another evaluation): read row by row then.
+
+        Every answer crossing into Python as its own row was most of opening a large evaluation
+        (docs/performance.md); a group is one row of two long strings, split in C. The rows come
+        back in the answer index's order and are put in `answers`' order with numpy.
+        """
+        groups = list(self.tuples(
+            "SELECT vendor_id, evaluator_id, COUNT(*), group_concat(id), "
+            "group_concat(qid || char(31) || value, char(30)), COUNT(CASE WHEN note <> '' THEN 1 END) "
+            f"FROM answer WHERE {_OF_EVALUATION} GROUP BY vendor_id, evaluator_id", evaluation_id))
+        v_ids = np.array([v[0] for v in vendors], dtype=np.int64)
+        e_ids = np.array([e[0] for e in evaluators], dtype=np.int64)
+        g_vendor = np.searchsorted(v_ids, np.array([g[0] for g in groups], dtype=np.int64))
+        g_evaluator = np.searchsorted(e_ids, np.array([g[1] for g in groups], dtype=np.int64))
+        if len(groups) and (g_evaluator.max() >= len(e_ids)
+                            or not np.array_equal(e_ids[g_evaluator], [g[1] for g in groups])):
+            return None
+        # `answers`' order: vendor position, vendor id, evaluator position, then answer id.
+        sort_key = [(vendors[v][2], vendors[v][0], evaluators[e][2])
+                    for v, e in zip(g_vendor.tolist(), g_evaluator.tolist(), strict=True)]
+        ordered = sorted(range(len(groups)), key=sort_key.__getitem__)
+        rank = np.cumsum([sort_key[a] != sort_key[b] for a, b in itertools.pairwise([ordered[0], *ordered])]
+                         if ordered else [], dtype=np.intp)  # equal keys share a rank
+        sizes = np.array([groups[k][2] for k in ordered], dtype=np.intp)
+        count = int(sizes.sum())
+
+        index: dict[str, int] = {}
+        ids_parts, code_parts = [], []
+        # In slices of about 20,000 answers: no single C call holds the GIL for long while the
+        # app reads on a worker thread.
+        for start in range(0, len(ordered), _GROUPS_PER_SLICE):
+            part = [groups[k] for k in ordered[start:start + _GROUPS_PER_SLICE]]
+            keys = _ROW.join([g[4] for g in part]).split(_ROW)
+            ids = np.fromstring(",".join([g[3] for g in part]), dtype=np.int64, sep=",")
+            if len(keys) != len(ids) or len(ids) != sum(g[2] for g in part):
+                return None  # a separator inside a question id or a value
+            for key in dict.fromkeys(keys):  # new pairs in the order first seen
+                if key not in index:
+                    index[key] = len(index)
+            code_parts.append(np.fromiter(map(index.__getitem__, keys), dtype=np.intp, count=len(keys)))
+            ids_parts.append(ids)
+        split = [key.split(_PAIR) for key in index]
+        if any(len(p) != 2 for p in split):
+            return None  # a separator inside a question id or a value
+        pairs = [(p[0], p[1]) for p in split]
+        ids = np.concatenate(ids_parts) if ids_parts else np.zeros(0, dtype=np.int64)
+        pair_code = np.concatenate(code_parts) if code_parts else np.zeros(0, dtype=np.intp)
+        vendor_code = np.repeat(g_vendor[ordered], sizes)
+        evaluator_code = np.repeat(g_evaluator[ordered], sizes)
+        row_rank = np.repeat(rank, sizes)
+        if count > 1 and not np.all((np.diff(row_rank) > 0) | (np.diff(ids) > 0)):
+            order = np.lexsort((ids, row_rank))
+            ids, pair_code, vendor_code, evaluator_code = ids[order], pair_code[order], vendor_code[order], \
+                evaluator_code[order]
+        notes = np.full(count, "", dtype=object)
+        if any(g[5] for g in groups):
+            noted = list(self.tuples(f"SELECT id, note FROM answer WHERE {_OF_EVALUATION} AND note <> ''",
+                                     evaluation_id))
+            by_id = np.argsort(ids)
+            rows = by_id[np.searchsorted(ids[by_id], np.array([n[0] for n in noted], dtype=np.int64))]
+            notes[rows] = [n[1] for n in noted]
+        return AnswerColumns([v[1] for v in vendors], [e[1] for e in evaluators], pairs,
+                             vendor_code, evaluator_code, pair_code, notes)
 
     def acknowledgements(self, evaluation_id: int | None = None,
                          engagement_id: int | None = None) -> dict[tuple[str, str], Acknowledgement]:

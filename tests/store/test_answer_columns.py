@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 
 import pytest
 
@@ -100,3 +101,40 @@ def test_two_unread_column_lists_compare_by_their_answers(demo: Workspace) -> No
     two = evaluations.load_snapshot(demo, DEMO_EVALUATION)
     assert one == two and not (one.answers != two.answers)
     assert two.answers == one.answers and len(two.answers) > 0
+
+
+def _same_as_per_answer(ws: Workspace) -> None:
+    columns = evaluations.load_snapshot(ws, DEMO_EVALUATION)
+    old = _per_answer(ws)
+    assert isinstance(columns.answers, AnswerColumns) and columns.answers.columnar
+    lex, syn = knowledge.lexicons(), knowledge.synonyms()
+    assert _seen(evaluate(columns, lex, syn)) == _seen(evaluate(old, lex, syn))
+    assert list(columns.answers) == old.answers
+
+
+@pytest.mark.parametrize("text", ["one\x1etwo", "question\x1fvalue", "a\x1eb\x1fc"])
+def test_an_answer_holding_the_separators_reads_as_typed(demo: Workspace, text: str) -> None:
+    """The grouped read joins each answer as question + US + value, rows by RS: a text answer
+    holding those characters is still read exactly (row by row)."""
+    _generated(demo)
+    snap = evaluations.load_snapshot(demo, DEMO_EVALUATION)
+    question = next(q for q in snap.bank.questions if q.type is QuestionType.TEXT)
+    vendor, evaluator = snap.vendors[1].name, snap.evaluators[0].name
+    evaluations.record_answer(demo, DEMO_EVALUATION, vendor, evaluator, question.id, text, "see RS\x1e here")
+    _same_as_per_answer(demo)
+    answers = evaluations.load_snapshot(demo, DEMO_EVALUATION).answers
+    assert [(a.value, a.note) for a in answers if (a.vendor, a.evaluator, a.question) == (vendor, evaluator, question.id)] \
+        == [(text, "see RS\x1e here")]
+
+
+def test_evaluators_in_the_same_position_keep_the_answer_order(demo: Workspace) -> None:
+    """Answers are ordered by vendor, evaluator position, then the order they were first saved:
+    evaluators sharing a position interleave by that order, as the per-answer read has it."""
+    _generated(demo)
+    with sqlite3.connect(demo.db) as con:
+        con.execute("UPDATE evaluator SET position = 0")
+        con.execute("UPDATE vendor SET position = 7 - id")  # vendors listed in reverse
+    _same_as_per_answer(demo)
+    answers = list(evaluations.load_snapshot(demo, DEMO_EVALUATION).answers)
+    first_vendor = answers[0].vendor
+    assert len({a.evaluator for a in answers if a.vendor == first_vendor}) > 1
