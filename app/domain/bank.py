@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 from app.domain.errors import AnswerError, BankError
 from app.domain.models import Layer, Severity
@@ -194,8 +195,15 @@ class FlagRule:
     def fires_on_text(self, text: str) -> str | None:
         """The first phrase found in `text` as words, not as a substring: any inflection,
         British or American spelling, typographic apostrophes ('customer’s') and case."""
-        found = find_phrases(text, self.phrases)
-        return found[0] if found else None
+        return _first_phrase(text, self.phrases)
+
+
+# The same few texts meet the same rule for every vendor and evaluator (thousands of times when
+# a large evaluation opens): each pair is searched once.
+@lru_cache(maxsize=16384)
+def _first_phrase(text: str, phrases: tuple[str, ...]) -> str | None:
+    found = find_phrases(text, phrases)
+    return found[0] if found else None
 
 
 def parse_flag_rule(text: str) -> FlagRule:
@@ -489,6 +497,9 @@ class Bank:
     name: str
     questions: tuple[Question, ...]
     version: int = 1
+    # `question(id)` is asked once per distinct answer when an evaluation opens (thousands of
+    # times for a large one): a dictionary, not a walk over the questions.
+    _by_id: dict[str, Question] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         seen: set[str] = set()
@@ -497,6 +508,7 @@ class Bank:
             if key in seen:
                 raise BankError(q.id, "id", "this id is used by more than one question")
             seen.add(key)
+        object.__setattr__(self, "_by_id", {q.id: q for q in self.questions})
 
     @classmethod
     def from_rows(cls, name: str, rows: Iterable[Mapping[str, object]], version: int = 1) -> Bank:
@@ -510,10 +522,7 @@ class Bank:
         return content_hash(self.questions)
 
     def question(self, qid: str) -> Question:
-        for q in self.questions:
-            if q.id == qid:
-                return q
-        raise KeyError(qid)
+        return self._by_id[qid]  # KeyError for an unknown id
 
     @property
     def sections(self) -> list[str]:
