@@ -60,3 +60,19 @@ def test_review_report_unknown_month_exits_2(demo_path: Path, tmp_path: Path) ->
     assert r.returncode == 2
     assert "2031-01" in r.stderr and "2026-10" in r.stderr
     assert not out.exists()
+
+
+def test_the_report_command_loads_no_web_client_and_no_masked_arrays(demo_path: Path, tmp_path: Path) -> None:
+    """Start-up is a third of a report's time: modules the command never uses stay unloaded
+    (XML escaping pulled in urllib.request with http.client, email and ssl; np.unique pulled in
+    numpy.ma), and the PDF is still written."""
+    out = tmp_path / "report.pdf"
+    unwanted = ("urllib.request", "http.client", "email.parser", "ssl", "numpy.ma")
+    code = (
+        f"import sys; from app.cli import main; code = main(['report', {DEMO_EVALUATION!r}, '--out', {str(out)!r},"
+        f" '--workspace', {str(demo_path)!r}]);\n"
+        f"print('LOADED', [m for m in {unwanted!r} if m in sys.modules], code)"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "LOADED [] 0" in r.stdout, r.stdout[-500:] + r.stderr
+    assert out.read_bytes().startswith(b"%PDF")
