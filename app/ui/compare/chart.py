@@ -30,13 +30,13 @@ class SectionChart(QChartView):
         self.setAccessibleName(self.tr("Section scores chart"))
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumHeight(220)
-        chart = QChart()
+        # The view's own chart: replacing it with setChart would leave this one undeleted.
+        chart = self.chart()
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         # A vendor name too long for its legend entry ends in "…"; hovering it shows the whole name.
         chart.legend().setShowToolTips(True)
         chart.setMargins(QMargins(4, 4, 4, 4))
-        self.setChart(chart)
         self._key: tuple[tuple[str, ...], tuple[str, ...]] | None = None
         self.sets: list[QBarSet] = []
 
@@ -61,7 +61,8 @@ class SectionChart(QChartView):
         chart = self.chart()
         chart.removeAllSeries()
         for axis in chart.axes():
-            chart.removeAxis(axis)
+            chart.removeAxis(axis)  # gives the axis back rather than deleting it (12 KiB each)
+            axis.deleteLater()
         pal = self.palette()
         text = pal.color(QPalette.ColorRole.Text)
         chart.setBackgroundBrush(pal.color(QPalette.ColorRole.Base))

@@ -254,13 +254,8 @@ class VendorEditor(QScrollArea):
 
     def set_capabilities(self, capabilities: Sequence[str]) -> None:
         """Our organization's capabilities: offered while typing, listed as a reminder."""
-        from PySide6.QtWidgets import QCompleter
-
         for editor in (self.assumes, self.infrastructure):
-            completer = QCompleter(list(capabilities), editor)
-            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-            completer.setFilterMode(Qt.MatchFlag.MatchContains)
-            editor.entry.setCompleter(completer)
+            editor.set_suggestions(capabilities)
         self.ours.setText(
             self.tr("We have: %1").replace("%1", ", ".join(capabilities))
             if capabilities

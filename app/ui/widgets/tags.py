@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    QStringListModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -134,10 +142,7 @@ class TagEditor(QWidget):
         self.entry.setClearButtonEnabled(True)
         self.entry.returnPressed.connect(self._add_typed)
         if suggestions:
-            completer = QCompleter(list(suggestions), self)
-            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-            completer.setFilterMode(Qt.MatchFlag.MatchContains)
-            self.entry.setCompleter(completer)
+            self.set_suggestions(suggestions)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -146,6 +151,20 @@ class TagEditor(QWidget):
 
     def tags(self) -> list[str]:
         return list(self._tags)
+
+    def set_suggestions(self, suggestions: Sequence[str]) -> None:
+        """What typing offers to complete. One completer per editor, its list replaced: a new
+        completer per call would live as long as the editor (a page refresh made two each time)."""
+        completer = self.entry.completer()
+        if completer is None:
+            completer = QCompleter(self)
+            completer.setModel(QStringListModel(completer))
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            self.entry.setCompleter(completer)
+        model = completer.model()
+        assert isinstance(model, QStringListModel)
+        model.setStringList(list(suggestions))
 
     def set_tags(self, tags: Sequence[str]) -> None:
         """Show `tags` without emitting `edited` (used when the data changes underneath)."""

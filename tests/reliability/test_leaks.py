@@ -1,0 +1,181 @@
+"""What a page redraw or a background load leaves behind: nothing, however often it happens.
+
+Each test repeats one thing the app does on every page switch (or every edit) many times after a
+warm-up and counts what is still alive: objects of a type, Python wrappers, or the bytes in use
+on the C heap, where Qt's own objects live (a chart the app forgot to delete is invisible to
+Python's garbage collector). Counts, not timings. `make soak` is the long version: the real app
+driven by keystrokes for minutes, with bounds on memory, objects and references to None.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+import weakref
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtWidgets import QApplication, QCompleter
+
+from app.services import engagements, organization
+from app.store.workspace import Workspace
+from app.ui.compare.chart import SectionChart
+from app.ui.context import AppContext
+from app.ui.main_window import MainWindow
+from app.ui.oversee.page import Page as OverseePage
+from app.ui.tasks import Task, wait_for_workers
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")
+    ]
+
+
+def _libc() -> Any:
+    name = ctypes.util.find_library("c")
+    libc = ctypes.CDLL(name) if name else None
+    if libc is None or not hasattr(libc, "mallinfo2"):
+        pytest.skip("the C heap is measured with glibc's mallinfo2, which this platform lacks")
+    libc.mallinfo2.restype = _MallInfo2
+    return libc
+
+
+def settle() -> None:
+    """Let loads finish and deleteLater() take effect, as returning to the event loop does."""
+    wait_for_workers()
+    QApplication.processEvents()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def heap_growth(libc: Any, action: Any, times: int) -> int:
+    """Bytes still in use on the C heap after doing `action` `times` times (after a warm-up)."""
+
+    def in_use() -> int:
+        settle()
+        gc.collect()
+        info = libc.mallinfo2()
+        return int(info.uordblks + info.hblkhd)
+
+    for _ in range(5):
+        action()
+        settle()
+    before = in_use()
+    for _ in range(times):
+        action()
+        settle()
+    return in_use() - before
+
+
+def open_oversee(qtbot: Any, ws: Workspace) -> OverseePage:
+    window = MainWindow(AppContext(ws))
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("oversee")
+    assert isinstance(page, OverseePage)
+    qtbot.waitUntil(lambda: not page.loading and page.oversight is not None, timeout=10_000)
+    return page
+
+
+def test_redrawing_the_oversee_dashboard_frees_its_charts(qtbot: Any, demo: Workspace) -> None:
+    # Every redraw builds a chart per metric and the spend chart. Each chart view was created
+    # with an empty chart of its own that setChart() then released without deleting: about
+    # 32 KiB per view, three per redraw, every time the page was shown.
+    libc = _libc()
+    page = open_oversee(qtbot, demo)
+    o = page.oversight
+    assert o is not None
+    changes = engagements.metric_changes(demo, o.engagement.id)
+    charts = len(page.dashboard.charts) + 1  # and the spend chart
+    assert charts >= 3
+
+    def redraw() -> None:
+        page.dashboard.show_oversight(o, changes)
+
+    grown = heap_growth(libc, redraw, 30)
+    # Before the fix: 30 × 3 × 32 KiB ≈ 2.8 MB. Now a few KiB (Qt's caches).
+    assert grown < 400_000, f"30 dashboard redraws kept {grown:,} bytes of C heap"
+    assert sorted(page.dashboard.charts) == sorted(t.metric.name for t in o.tracks)
+    assert all(c.series_names() for c in page.dashboard.charts.values())
+
+
+def test_compare_chart_with_other_vendors_deletes_the_axes_it_replaces(qtbot: Any) -> None:
+    # Another evaluation (other vendors or sections) gets new axes; the old ones were only
+    # detached from the chart (removeAxis gives them back), never deleted: 12 KiB each.
+    libc = _libc()
+    chart = SectionChart()
+    qtbot.addWidget(chart)
+    rounds = iter(range(10**6))
+
+    def other_evaluation() -> None:
+        n = next(rounds)
+        vendors = ["Acme", "Globex"] if n % 2 else ["Initech", "Umbrella", "Hooli"]
+        chart.set_data(vendors, ["Security", "Fit"], [[50.0, 60.0]] * len(vendors))
+
+    grown = heap_growth(libc, other_evaluation, 40)
+    # Before the fix: 40 × 2 axes × 12 KiB ≈ 1 MB.
+    assert grown < 250_000, f"40 redraws with other vendors kept {grown:,} bytes of C heap"
+    assert len(chart.chart().axes()) == 2
+
+
+def test_showing_evaluate_again_keeps_one_completer_per_tag_editor(qtbot: Any, demo: Workspace) -> None:
+    # Each load of the evaluation offered our capabilities to the vendor's "Price assumes" and
+    # "Assumed infrastructure" fields by creating two new completers, which lived as long as
+    # the page: two more objects (and their word lists) on every page switch.
+    window = MainWindow(AppContext(demo))
+    qtbot.addWidget(window)
+    window.show()
+
+    def show_evaluate() -> Any:
+        window.show_page("organization")
+        page = window.show_page("evaluations")
+        qtbot.waitUntil(lambda: not page.busy, timeout=10_000)
+        settle()
+        return page
+
+    page = show_evaluate()
+    completers = len(page.findChildren(QCompleter))
+    for _ in range(25):
+        page = show_evaluate()
+    assert len(page.findChildren(QCompleter)) == completers
+    # And typing still offers the organization's capabilities.
+    editor = page.vendors_tab.vendor_editor.infrastructure
+    completer = editor.entry.completer()
+    assert completer is not None
+    offered = [completer.model().index(i, 0).data() for i in range(completer.model().rowCount())]
+    assert offered == list(organization.get(demo).infrastructure)
+    assert offered, "the demo organization lists its infrastructure"
+
+
+class _Payload:
+    """Something a background function captured (in the app: a workspace, an evaluation id…)."""
+
+
+def test_finished_background_loads_leave_nothing_behind(qtbot: Any) -> None:
+    # A page switch starts loads on the thread pool. Handed over as auto-deleting QRunnable
+    # subclasses, some runs (1 in 60 to 1 in 3) were never freed by PySide6, with their
+    # function, what it captured and their relay: a leak on every switch. 600 runs left 10–200.
+    owner = QObject()
+    task = Task(owner)
+    alive: weakref.WeakSet[_Payload] = weakref.WeakSet()
+    results: list[int] = []
+
+    for i in range(600):
+        payload = _Payload()
+        alive.add(payload)
+
+        def fn(p: _Payload = payload, i: int = i) -> int:
+            return i if p is not None else -1
+
+        task.run(fn, results.append)
+        del payload, fn
+        if i % 3 == 0:
+            settle()
+    settle()
+    gc.collect()
+    assert results, "the newest run delivered"
+    assert results[-1] == 599
+    assert len(alive) == 0, f"{len(alive)} finished runs still hold what their function captured"
