@@ -153,7 +153,8 @@ def test_evaluate_flag_details_and_question_panel_speak_plainly(qtbot: Any, wind
 
 def test_oversee_counts_reviews_in_words(qtbot: Any, window: Any) -> None:
     page = window.show_page("oversee")
-    qtbot.waitUntil(lambda: "review" in page.summary.text(), timeout=20_000)
+    # The dashboard is built part by part after the engagement is read: wait for all of it.
+    qtbot.waitUntil(lambda: "review" in page.summary.text() and not page.loading, timeout=20_000)
     from app.services import engagements
 
     n = len(engagements.load(page.ctx.workspace, page.engagement_id).reviews)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -117,6 +118,9 @@ class Dashboard(QScrollArea):
         self.threshold: QSpinBox | None = None
         self.changes: list[MetricChange] = []
         self.why_not = ""  # why its controls may not change anything ("" when they may): set by the page
+        # A staged build (show_oversight(staged=True)) adds one part per turn of the event loop.
+        self._stages: list[Callable[[], None]] = []
+        self._build = 0  # the build the pending stages belong to
 
     def set_why_not(self, why: str) -> None:
         self.why_not = why
@@ -127,7 +131,14 @@ class Dashboard(QScrollArea):
         production and milestone dates, the cost threshold) is off, with the reason, when not allowed."""
         allow_all([*self.body.findChildren(QPushButton), *self.body.findChildren(QAbstractSpinBox)], self.why_not)
 
+    @property
+    def building(self) -> bool:
+        """Whether parts of a staged build are still to come."""
+        return bool(self._stages)
+
     def _clear(self) -> None:
+        self._stages = []
+        self._build += 1
         while self.layout_.count():
             item = self.layout_.takeAt(0)
             w = item.widget() if item is not None else None
@@ -138,27 +149,58 @@ class Dashboard(QScrollArea):
         self.flag_boxes.clear()
         self.milestone_dates.clear()
 
-    def show_oversight(self, o: Oversight, changes: list[MetricChange] | None = None) -> None:
+    def show_oversight(self, o: Oversight, changes: list[MetricChange] | None = None,
+                       staged: bool = False) -> None:
+        """Build the dashboard of `o`. `staged` adds it part by part, one turn of the event loop
+        apart, top first, so the window repaints and reacts in between (a first show built it in
+        one go in 50–90 ms); without, it is all there on return (after an edit)."""
         self.oversight = o
         self.changes = changes or []
         self._clear()
         # What needs attention first (the conversation, decisions blocked on the executive, status and
         # flags), then the evidence (charts), then the promises.
-        self.layout_.addWidget(self._conversation(o))
-        blocked = self._blocked(o)
-        if blocked is not None:
-            self.layout_.addWidget(blocked)
-        self.layout_.addWidget(_row(self._status_grid(o), self._flags(o)))
+        row = QWidget()  # the status by month and the open flags, side by side
+        beside = QHBoxLayout(row)
+        beside.setContentsMargins(0, 0, 0, 0)
         charts = QWidget()
         grid = QGridLayout(charts)
         grid.setContentsMargins(0, 0, 0, 0)
-        for i, t in enumerate(o.tracks):
-            grid.addWidget(self._metric_card(o, t.metric), i // 2, i % 2)
-        self.layout_.addWidget(charts)
-        self.layout_.addWidget(self._timeline(o))
-        self.layout_.addWidget(self._costs(o))
-        self.layout_.addStretch(1)
-        self._allow_edits()
+
+        def top() -> None:
+            self.layout_.addWidget(self._conversation(o))
+            blocked = self._blocked(o)
+            if blocked is not None:
+                self.layout_.addWidget(blocked)
+            beside.addWidget(self._status_grid(o), 1)
+            self.layout_.addWidget(row)
+            self.layout_.addWidget(charts)
+
+        def card(i: int, metric: SuccessMetric) -> Callable[[], None]:
+            return lambda: grid.addWidget(self._metric_card(o, metric), i // 2, i % 2)
+
+        parts: list[Callable[[], None]] = [
+            top,
+            lambda: beside.addWidget(self._flags(o), 1),
+            *(card(i, t.metric) for i, t in enumerate(o.tracks)),
+            lambda: self.layout_.addWidget(self._timeline(o)),
+            lambda: self.layout_.addWidget(self._costs(o)),
+            lambda: self.layout_.addStretch(1),
+        ]
+        if not staged:
+            for part in parts:
+                part()
+            self._allow_edits()
+            return
+        self._stages = parts
+        QTimer.singleShot(0, self, lambda build=self._build: self._next_stage(build))
+
+    def _next_stage(self, build: int) -> None:
+        if build != self._build or not self._stages:
+            return  # cleared, or rebuilt since: that build's own stages follow
+        self._stages.pop(0)()
+        self._allow_edits()  # the controls just added say whether they may be used
+        if self._stages:
+            QTimer.singleShot(0, self, lambda: self._next_stage(build))
 
     # ----- the conversation and decisions waiting on us ----------------------------------
 
@@ -511,15 +553,6 @@ class Dashboard(QScrollArea):
         assert self.oversight is not None and self.production is not None
         if self.production.value() != self.oversight.engagement.production_date:
             self.production_edited.emit(self.production.value())
-
-
-def _row(*widgets: QWidget) -> QWidget:
-    holder = QWidget()
-    h = QHBoxLayout(holder)
-    h.setContentsMargins(0, 0, 0, 0)
-    for w in widgets:
-        h.addWidget(w, 1)
-    return holder
 
 
 def milestone_kind(state: MilestoneState) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -82,6 +83,7 @@ class Page(QWidget):
         self.engagement_id: int | None = None
         self.oversight: Oversight | None = None
         self._loading = False
+        self._forms_pending = False  # the review form and retrospective of a staged show are still to come
         # The engagements were read from `_read_from` and none changed since unless `_stale` (a
         # change announced): showing the page again then reads and rebuilds nothing (refresh).
         self._read_from: object | None = None
@@ -205,7 +207,8 @@ class Page(QWidget):
 
     @property
     def loading(self) -> bool:
-        return self._load_task.busy
+        """Whether the engagement is still being read, or its dashboard still being built."""
+        return self._load_task.busy or self.dashboard.building or self._forms_pending
 
     @property
     def busy(self) -> bool:
@@ -224,7 +227,7 @@ class Page(QWidget):
             return engagements.oversight(ws, eid), engagements.metric_changes(ws, eid)
 
         self.summary.setText(self.tr("Loading…"))
-        self._load_task.run(load, self._show_loaded, self._load_failed)
+        self._load_task.run(load, lambda loaded: self._show_loaded(loaded, staged=True), self._load_failed)
 
     def _load_failed(self, exc: Exception) -> None:
         if isinstance(exc, NotFound):  # removed (e.g. "Select this partner" undone)
@@ -248,7 +251,9 @@ class Page(QWidget):
         self._load_task.cancel(quiet=True)  # an older background load must not overwrite this
         self._show_loaded((o, engagements.metric_changes(self.ctx.workspace, o.engagement.id)))
 
-    def _show_loaded(self, loaded: tuple[Oversight, Any]) -> None:
+    def _show_loaded(self, loaded: tuple[Oversight, Any], staged: bool = False) -> None:
+        """Show what was read; `staged` (a load on showing or picking) builds the dashboard part by
+        part, the other tabs after it, so no turn of the event loop takes long."""
         o, changes = loaded
         self.oversight = o
         e = o.engagement
@@ -258,8 +263,18 @@ class Page(QWidget):
             .replace("{uc}", e.use_case_title or self.tr("no use case"))
             .replace("{k}", e.kickoff.isoformat())
         )
-        self.dashboard.show_oversight(o, changes)
-        self.review_form.set_engagement(e)
+        self.dashboard.show_oversight(o, changes, staged=staged)
+        self._forms_pending = staged
+        if staged:
+            QTimer.singleShot(0, self, lambda: self._show_forms(o))
+        else:
+            self._show_forms(o)
+
+    def _show_forms(self, o: Oversight) -> None:
+        if self.oversight is not o:
+            return  # another engagement (or a reload) came since: it shows its own
+        self._forms_pending = False
+        self.review_form.set_engagement(o.engagement)
         self.retrospective.show_retrospective(o.retrospective)
 
     def _on_changes(self, changes: Changes) -> None:

@@ -83,12 +83,17 @@ class UseCaseListModel(QAbstractTableModel):
     def row_of(self, use_case_id: int) -> int:
         return next((i for i, r in enumerate(self._rows) if r.id == use_case_id), -1)
 
-    def set_summary(self, summary: UseCaseSummary) -> None:
-        """One row's title and verdict, once checked (the rows stay where they are)."""
-        row = self.row_of(summary.id)
-        if row >= 0 and self._rows[row] != summary:
-            self._rows[row] = summary
-            self.dataChanged.emit(self.index(row, 0), self.index(row, 1))
+    def set_summaries(self, summaries: list[UseCaseSummary]) -> None:
+        """Rows' titles and verdicts, once checked (the rows stay where they are): one update for
+        all of them, as the verdict column sizes itself to its contents on each."""
+        changed = []
+        for summary in summaries:
+            row = self.row_of(summary.id)
+            if row >= 0 and self._rows[row] != summary:
+                self._rows[row] = summary
+                changed.append(row)
+        if changed:
+            self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), 1))
 
     def summary(self, row: int) -> UseCaseSummary:
         return self._rows[row]
@@ -498,19 +503,16 @@ class Page(QWidget):
                 unknown.append((use_case_id, uc))
         self.list_model.set_rows(rows)
         if unknown:
-            self._checks.run(lambda: [(uc, service.summary(i, uc)) for i, uc in unknown], self._checks_done)
+            self._checks.run(lambda: [(uc, service.summary(i, uc)) for i, uc in unknown], self._know)
         else:
             self._checks.cancel(quiet=True)
 
-    def _checks_done(self, results: list[tuple[UseCase, UseCaseSummary]]) -> None:
-        for uc, summary in results:
-            self._know(uc, summary)
-
-    def _know(self, uc: UseCase, summary: UseCaseSummary) -> None:
-        """A verdict, for the list, if it is of the use case as read last."""
-        if self._read.get(summary.id) == uc:
+    def _know(self, results: list[tuple[UseCase, UseCaseSummary]]) -> None:
+        """Verdicts, for the list, of the use cases as read last."""
+        current = [(uc, s) for uc, s in results if self._read.get(s.id) == uc]
+        for uc, summary in current:
             self._checked[summary.id] = (uc, summary)
-            self.list_model.set_summary(summary)
+        self.list_model.set_summaries([s for _uc, s in current])
 
     def select(self, use_case_id: int) -> None:
         row = self.list_model.row_of(use_case_id)
@@ -556,7 +558,7 @@ class Page(QWidget):
         self.editor_stack.setCurrentIndex(1)
         result = service.check(uc)
         self.feedback.show_result(result)
-        self._know(uc, UseCaseSummary(use_case_id, uc.title, result.verdict.value, result.score))
+        self._know([(uc, UseCaseSummary(use_case_id, uc.title, result.verdict.value, result.score))])
 
     def _on_changes(self, changes: Changes) -> None:
         if changes.touches_use_cases() and changes.origin is not self:
