@@ -14,8 +14,9 @@ A team workspace (PostgreSQL, schema 0009) has no folder: a blob's bytes are a r
 kill leaves both or neither), deleted with it by the foreign key's cascade. Files are staged in
 a private local folder (`local_folder`), which also keeps copies of stored blobs for viewers and
 exports (`blob_file`, checked against their SHA-256). Search there is a generated tsvector column
-of `evidence_page` with a GIN index, ranked by ts_rank_cd and excerpted by ts_headline, with
-the same highlight and ellipsis marks as FTS5's snippet().
+of `evidence_page` with a GIN index over the words FTS5 would take (schema 0010), ranked by
+FTS5's BM25 computed in SQL (`_search_tsvector`: the same pages in the same order as a folder),
+and excerpted by ts_headline with the same highlight and ellipsis marks as FTS5's snippet().
 """
 
 from __future__ import annotations
@@ -323,6 +324,7 @@ def rebuild_index(s: Session) -> None:
 
 
 _TERM = re.compile(r"[^\W_]+", re.UNICODE)
+_BM25_K1, _BM25_B = 1.2, 0.75  # FTS5's bm25() constants, used on PostgreSQL too
 MAX_TERMS = 32
 # Words too common to say where something is answered; dropped from a query that has others.
 STOP_WORDS = frozenset("""
@@ -388,18 +390,47 @@ def search_pages(s: Session, vendor_id: int, query: str, limit: int = 10,
 
 
 def _search_tsvector(s: Session, vendor_id: int, words: list[str], limit: int, snippet_words: int) -> list[PageHit]:
-    """search_pages on PostgreSQL: any word may match, ts_rank_cd orders (negated, so that lower
-    is better as with BM25), ts_headline excerpts the pages kept, marked as FTS5 marks them."""
+    """search_pages on PostgreSQL: any word may match, ranked by FTS5's own BM25 computed from the
+    same counts (so a folder and its copy on a server list the same pages in the same order), and
+    excerpted by ts_headline for the pages kept, marked as FTS5 marks them.
+
+    FTS5's bm25(): for each query word w found on a page, idf(w) * f * (k1 + 1) / (f + k1 * (1 - b
+    + b * D / avgD)), summed and negated (lower is better), with k1 = 1.2, b = 0.75, f how often w
+    is on the page, D the page's words, avgD the average over every page of the workspace, and
+    idf(w) = ln((N - n + 0.5) / (n + 0.5)) for N pages of which n hold w (1e-6 when not above 0).
+    Words are taken alike on both engines (migration 0010: lower case, accents off Latin letters,
+    split at anything but letters and digits): f comes from the tsvector's positions, D from
+    `word_count`. (A tsvector keeps at most 256 places of one word on a page and none past its
+    16,383rd word: only a page saying one word more often than that, or a page longer than that,
+    ranks differently from a folder.) The excerpts are PostgreSQL's ts_headline of the page."""
     if not words or limit <= 0:
         return []
-    # Each word is letters and digits only (query_words): nothing in it is tsquery syntax.
-    params: dict[str, object] = {"vendor": vendor_id, "q": " | ".join(words), "limit": limit}
+    # Each word is letters and digits only (query_words, and checked again below): nothing in it is
+    # tsquery syntax.
+    params: dict[str, object] = {"vendor": vendor_id, "words": words, "limit": limit, "k1": _BM25_K1, "b": _BM25_B}
     ranked = s.execute(text(
-        "SELECT p.id, d.id, p.number, -ts_rank_cd(p.words, q) AS rank "
-        "FROM evidence_page p JOIN evidence_document d ON d.sha256 = p.sha256, "
-        "to_tsquery('simple', :q) AS q "
-        "WHERE p.words @@ q AND d.vendor_id = :vendor "
-        "ORDER BY rank, d.position, d.id, p.number LIMIT :limit"), params).all()
+        "WITH corpus AS MATERIALIZED (SELECT count(*)::float8 AS n, coalesce(avg(word_count), 0)::float8 AS avg_d "
+        "FROM evidence_page), "
+        # The words as the pages' words are taken (lower case, no accents: "café" finds "cafe").
+        "terms AS MATERIALIZED (SELECT btrim(diligence_search_text(w)) AS word "
+        "  FROM unnest(CAST(:words AS text[])) AS w WHERE btrim(diligence_search_text(w)) ~ '^[[:alnum:]]+$'), "
+        "idf AS MATERIALIZED (SELECT terms.word, CASE WHEN x.idf > 0 THEN x.idf ELSE 1e-6 END AS idf "
+        "  FROM terms CROSS JOIN corpus, "
+        "  LATERAL (SELECT count(*)::float8 AS n FROM evidence_page h WHERE h.words @@ to_tsquery('simple', terms.word)) AS hits, "
+        "  LATERAL (SELECT ln((corpus.n - hits.n + 0.5) / (hits.n + 0.5)) AS idf) AS x), "
+        "query AS MATERIALIZED (SELECT to_tsquery('simple', string_agg(word, ' | ')) AS q, "
+        "  array_agg(word) AS words FROM terms), "
+        "pages AS MATERIALIZED (SELECT p.id, d.id AS document, p.number, d.position, p.word_count, "
+        "  ts_filter(setweight(p.words, 'A', query.words), '{a}') AS found "
+        "  FROM query, evidence_page p JOIN evidence_document d ON d.sha256 = p.sha256 "
+        "  WHERE p.words @@ query.q AND d.vendor_id = :vendor) "
+        "SELECT pages.id, pages.document, pages.number, "
+        "  -sum(idf.idf * (t.f * (:k1 + 1)) / (t.f + :k1 * (1 - :b + :b * pages.word_count / corpus.avg_d))) AS rank "
+        "FROM pages CROSS JOIN corpus "
+        "CROSS JOIN LATERAL (SELECT v.lexeme, cardinality(v.positions)::float8 AS f FROM unnest(pages.found) AS v) AS t "
+        "JOIN idf ON idf.word = t.lexeme "
+        "GROUP BY pages.id, pages.document, pages.number, pages.position "
+        "ORDER BY rank, pages.position, pages.document, pages.number LIMIT :limit"), params).all()
     if not ranked:
         return []
     options = (f"StartSel={HIGHLIGHT[0]}, StopSel={HIGHLIGHT[1]}, MaxWords={max(snippet_words, 2)}, "
@@ -407,7 +438,7 @@ def _search_tsvector(s: Session, vendor_id: int, words: list[str], limit: int, s
     rows = s.execute(text(
         "SELECT p.id, p.text, ts_headline('simple', p.text, to_tsquery('simple', :q), :options) "
         "FROM evidence_page p WHERE p.id = ANY(:ids)"),
-        {"q": params["q"], "options": options, "ids": [r[0] for r in ranked]}).all()
+        {"q": " | ".join(words), "options": options, "ids": [r[0] for r in ranked]}).all()
     snippets = {r[0]: _with_ellipses(r[1], r[2]) for r in rows}
     return [PageHit(int(r[1]), int(r[2]), float(r[3]), snippets.get(r[0], "")) for r in ranked]
 

@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
 DB_NAME = "diligence.sqlite"
 APPLICATION_ID = 0x44494C49  # "DILI"
-HEAD = "0009"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0005", "0006", "0007", "0008", "0009")
+HEAD = "0010"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0005", "0006", "0007", "0008", "0009", "0010")
 ENV_VAR = "DILIGENCE_WORKSPACE"
 # A workspace given as one of these addresses lives on a PostgreSQL server (app.store.server).
 SERVER_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")

@@ -83,7 +83,7 @@ def _sqlite_only_tables(engine: Engine) -> set[str]:
 # The server's own parts of the evidence schema (0009): documents' bytes and the pages' tsvector
 # (SQLite keeps files and an FTS5 index instead, skipped above).
 POSTGRESQL_ONLY_TABLES = {"evidence_blob_data"}
-POSTGRESQL_ONLY_COLUMNS = {("evidence_page", "words")}
+POSTGRESQL_ONLY_COLUMNS = {("evidence_page", "words"), ("evidence_page", "word_count")}
 
 
 def schema(engine: Engine) -> dict[str, Any]:
