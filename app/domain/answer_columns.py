@@ -64,12 +64,84 @@ class AnswerColumns(list[Answer]):
         if self._built:
             return
         self._built = True
+        list.extend(self, self._answers_at(np.arange(len(self.pair_code))))
+
+    def _answers_at(self, rows: IntArray) -> list[Answer]:
         vs, es, ps = self.vendors, self.evaluators, self.pairs
-        list.extend(self, (
+        return [
             Answer(vs[v], es[e], ps[p][0], ps[p][1], n)
-            for v, e, p, n in zip(self.vendor_code.tolist(), self.evaluator_code.tolist(),
-                                  self.pair_code.tolist(), self.notes.tolist(), strict=True)
-        ))
+            for v, e, p, n in zip(self.vendor_code[rows].tolist(), self.evaluator_code[rows].tolist(),
+                                  self.pair_code[rows].tolist(), self.notes[rows].tolist(), strict=True)
+        ]
+
+    def of_vendor(self, vendor: str) -> list[Answer]:
+        """The answers of `vendor`, in order: only its own objects are made."""
+        if self._built:
+            return [a for a in list.__iter__(self) if a.vendor == vendor]
+        return self._answers_at(np.flatnonzero(self.vendor_code == _code(self.vendors, vendor)))
+
+    def with_answer(self, vendor: str, evaluator: str, question: str, answer: Answer | None) -> list[Answer]:
+        """These answers with the one of (vendor, evaluator, question) replaced by `answer` where
+        it stands, added at the end when there was none, or left out (`answer` None): new
+        columns, these untouched (a few array operations, no object per answer)."""
+        if self._built:
+            return with_answer(list(list.__iter__(self)), vendor, evaluator, question, answer)
+        vendors, evaluators, pairs = list(self.vendors), list(self.evaluators), list(self.pairs)
+        at_question = np.array([q == question for q, _ in pairs], dtype=bool)
+        hit = ((self.vendor_code == _code(vendors, vendor)) & (self.evaluator_code == _code(evaluators, evaluator))
+               & at_question[self.pair_code])
+        rows = np.flatnonzero(hit)
+        if answer is None:
+            return self.where(~hit)
+        if (answer.question, answer.value) not in pairs:
+            pairs.append((answer.question, answer.value))
+        pair = pairs.index((answer.question, answer.value))
+        vendor_code, evaluator_code = self.vendor_code.copy(), self.evaluator_code.copy()
+        pair_code, notes = self.pair_code.copy(), self.notes.copy()
+        if len(rows):
+            pair_code[rows[0]], notes[rows[0]] = pair, answer.note
+            keep = np.ones(len(pair_code), dtype=bool)
+            keep[rows[1:]] = False  # (a key is stored once; any second row goes, as in a dict)
+            vendor_code, evaluator_code, pair_code, notes = (
+                vendor_code[keep], evaluator_code[keep], pair_code[keep], notes[keep])
+        else:
+            if answer.vendor not in vendors:
+                vendors.append(answer.vendor)
+            if answer.evaluator not in evaluators:
+                evaluators.append(answer.evaluator)
+            vendor_code = np.append(vendor_code, vendors.index(answer.vendor))
+            evaluator_code = np.append(evaluator_code, evaluators.index(answer.evaluator))
+            pair_code = np.append(pair_code, pair)
+            notes = np.append(notes, np.array([answer.note], dtype=object))
+        return AnswerColumns(vendors, evaluators, pairs, vendor_code, evaluator_code, pair_code, notes)
+
+
+def _code(names: list[str], name: str) -> int:
+    """The code of `name` among `names` (unique), -1 when absent (no row has it)."""
+    return names.index(name) if name in names else -1
+
+
+def answers_of_vendor(answers: Sequence[Answer], vendor: str) -> list[Answer]:
+    """`vendor`'s answers in order (from columns, only that vendor's objects are made)."""
+    if isinstance(answers, AnswerColumns):
+        return answers.of_vendor(vendor)
+    return [a for a in answers if a.vendor == vendor]
+
+
+def with_answer(answers: list[Answer], vendor: str, evaluator: str, question: str,
+                answer: Answer | None) -> list[Answer]:
+    """`answers` with the one of (vendor, evaluator, question) replaced by `answer` where it
+    stands, added at the end when there was none, or left out (`answer` None); a new list.
+    A key is kept once, at its first place, as a dictionary keyed by it would."""
+    if isinstance(answers, AnswerColumns):
+        return answers.with_answer(vendor, evaluator, question, answer)
+    key = (vendor, evaluator, question)
+    kept: dict[tuple[str, str, str], Answer] = {(a.vendor, a.evaluator, a.question): a for a in answers}
+    if answer is None:
+        kept.pop(key, None)
+    else:
+        kept[key] = answer
+    return list(kept.values())
 
 
 def _building(name: str) -> Callable[..., Any]:

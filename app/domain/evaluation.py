@@ -346,19 +346,30 @@ class ScoringState:
         }
 
 
-def scoring_state(snapshot: EvaluationSnapshot) -> ScoringState:
-    """Progress of every evaluator (the vendor's self-assessment is not one)."""
-    if snapshot.scoring is not None:
-        return snapshot.scoring
+def answered_by(snapshot: EvaluationSnapshot) -> Counter[tuple[str, str]]:
+    """(evaluator, vendor) → how many of the bank's questions that evaluator answered for that
+    vendor (n/a counts as an answer); counted on the columns when the answers are columns."""
     qids = {q.id for q in snapshot.bank.questions}
     columns = snapshot.answers
     if isinstance(columns, AnswerColumns) and columns.columnar:
         answered = np.array([bool(value) and q in qids for q, value in columns.pairs], dtype=bool)
-        per = np.bincount(columns.evaluator_code[answered[columns.pair_code]], minlength=len(columns.evaluators))
-        done = Counter({e: int(n) for e, n in zip(columns.evaluators, per.tolist(), strict=True) if n})
-    else:
-        done = Counter(a.evaluator for a in snapshot.answers if a.value and a.question in qids)
-    expected = len(qids) * len(snapshot.vendors)
+        rows = answered[columns.pair_code]
+        width = len(columns.vendors)
+        per = np.bincount(columns.evaluator_code[rows] * width + columns.vendor_code[rows],
+                          minlength=len(columns.evaluators) * width)
+        return Counter({(columns.evaluators[k // width], columns.vendors[k % width]): n
+                        for k, n in enumerate(per.tolist()) if n})
+    return Counter((a.evaluator, a.vendor) for a in snapshot.answers if a.value and a.question in qids)
+
+
+def scoring_state(snapshot: EvaluationSnapshot) -> ScoringState:
+    """Progress of every evaluator (the vendor's self-assessment is not one)."""
+    if snapshot.scoring is not None:
+        return snapshot.scoring
+    done: Counter[str] = Counter()
+    for (evaluator, _vendor), n in answered_by(snapshot).items():
+        done[evaluator] += n
+    expected = len(snapshot.bank.questions) * len(snapshot.vendors)
     return ScoringState(
         tuple(
             EvaluatorProgress(e.name, e.submitted, done[e.name], expected)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.domain.answer_columns import answers_of_vendor
 from app.domain.evaluation import (
     NO_TOTAL,
     SELF_ASSESSMENT,
@@ -46,7 +47,7 @@ def results(
 
 
 def answers_of(snapshot: EvaluationSnapshot, vendor: str, evaluator: str) -> dict[str, Answer]:
-    return {a.question: a for a in snapshot.answers if a.vendor == vendor and a.evaluator == evaluator}
+    return {a.question: a for a in answers_of_vendor(snapshot.answers, vendor) if a.evaluator == evaluator}
 
 
 def visible_citations(
@@ -70,8 +71,8 @@ def other_answers(snapshot: EvaluationSnapshot, vendor: str, evaluator: str) -> 
     shown = {e.name for e in snapshot.evaluators if may_see(snapshot, evaluator, e.name)} | {SELF_ASSESSMENT}
     out: dict[str, list[tuple[str, str]]] = {}
     # Filtered before sorting: the snapshot holds every vendor's answers (12,000 and more).
-    mine = [a for a in snapshot.answers
-            if a.vendor == vendor and a.evaluator != evaluator and a.value and a.evaluator in shown]
+    mine = [a for a in answers_of_vendor(snapshot.answers, vendor)
+            if a.evaluator != evaluator and a.value and a.evaluator in shown]
     for a in sorted(mine, key=lambda a: order.get(a.evaluator, 0)):
         out.setdefault(a.question, []).append((a.evaluator, a.value))
     if blind and not out:
@@ -92,7 +93,7 @@ class Progress:
 def progress(snapshot: EvaluationSnapshot, vendor: str, evaluator: str) -> Progress:
     """How many of the bank's questions `evaluator` has answered for `vendor` (n/a counts)."""
     qids = {q.id for q in snapshot.bank.questions}
-    done = {a.question for a in snapshot.answers if a.vendor == vendor and a.evaluator == evaluator and a.value}
+    done = {a.question for a in answers_of_vendor(snapshot.answers, vendor) if a.evaluator == evaluator and a.value}
     return Progress(len(done & qids), len(qids))
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, replace
 
+from app.domain.answer_columns import answers_of_vendor, with_answer
 from app.domain.bank import Bank, Reading
 from app.domain.evaluation import (
     SELF_ASSESSMENT,
@@ -12,6 +12,7 @@ from app.domain.evaluation import (
     EvaluationSnapshot,
     Results,
     ScoringState,
+    answered_by,
     build_board,
     counts_as_score,
     may_see,
@@ -32,12 +33,10 @@ Key = tuple[str, str, str]  # (vendor, evaluator, question)
 
 def _progress(snapshot: EvaluationSnapshot) -> dict[tuple[str, str], view.Progress]:
     """(evaluator, vendor) → progress in one pass over the answers (view.progress_table rescans per pair)."""
-    qids = {q.id for q in snapshot.bank.questions}
-    done = Counter(
-        (a.evaluator, a.vendor) for a in snapshot.answers if a.value and a.question in qids
-    )
+    done = answered_by(snapshot)
+    total = len(snapshot.bank.questions)
     return {
-        (e.name, v.name): view.Progress(done[(e.name, v.name)], len(qids))
+        (e.name, v.name): view.Progress(done[(e.name, v.name)], total)
         for e in snapshot.evaluators
         for v in snapshot.vendors
     }
@@ -58,9 +57,10 @@ class LiveEvaluation:
         self.evaluation_id = evaluation_id
         self.snapshot = snapshot
         self.evaluator = evaluator
-        self._answers: dict[Key, Answer] = {
-            (a.vendor, a.evaluator, a.question): a for a in snapshot.answers
-        }
+        # Each vendor's answers by key, made when the page first asks for that vendor: an
+        # evaluation of 100 vendors × 500 questions × 8 evaluators holds 400,000 answers as
+        # columns (app/domain/answer_columns.py), and one shows 4,000 at a time.
+        self._by_vendor: dict[str, dict[Key, Answer]] = {}
         self.seen = view.visible_snapshot(snapshot, evaluator)
         self.board: ScoreBoard = build_board(self.seen)
         self.progress = _progress(snapshot)
@@ -98,11 +98,19 @@ class LiveEvaluation:
 
     # ----- reading ------------------------------------------------------------------------
 
+    def _answers_of(self, vendor: str) -> dict[Key, Answer]:
+        found = self._by_vendor.get(vendor)
+        if found is None:
+            found = self._by_vendor[vendor] = {
+                (a.vendor, a.evaluator, a.question): a for a in answers_of_vendor(self.snapshot.answers, vendor)
+            }
+        return found
+
     def answers_of(self, vendor: str, evaluator: str) -> dict[str, Answer]:
-        return {q: a for (v, e, q), a in self._answers.items() if v == vendor and e == evaluator}
+        return {q: a for (_v, e, q), a in self._answers_of(vendor).items() if e == evaluator}
 
     def answer(self, vendor: str, evaluator: str, qid: str) -> Answer | None:
-        return self._answers.get((vendor, evaluator, qid))
+        return self._answers_of(vendor).get((vendor, evaluator, qid))
 
     def other_answers(self, vendor: str, evaluator: str) -> dict[str, list[tuple[str, str]]] | None:
         return view.other_answers(self.snapshot, vendor, evaluator)
@@ -125,7 +133,8 @@ class LiveEvaluation:
         """
         question = self.snapshot.bank.question(qid)
         key = (vendor, evaluator, qid)
-        reading, answer = read_edit(question, self._answers.get(key), value, note, vendor=vendor, evaluator=evaluator)
+        reading, answer = read_edit(question, self._answers_of(vendor).get(key), value, note, vendor=vendor,
+                                    evaluator=evaluator)
         return self.apply_saved(vendor, evaluator, qid, reading, answer)
 
     def apply_saved(
@@ -134,11 +143,12 @@ class LiveEvaluation:
         """Put what the service saved (its reading and the stored answer, None: removed) into the
         ScoreBoard as it is, without reading the value again; ranking and flags follow."""
         key = (vendor, evaluator, qid)
+        mine = self._answers_of(vendor)
         if answer is None:
-            self._answers.pop(key, None)
+            mine.pop(key, None)
         else:
-            self._answers[key] = answer
-        self.snapshot.answers = list(self._answers.values())
+            mine[key] = answer
+        self.snapshot.answers = with_answer(self.snapshot.answers, vendor, evaluator, qid, answer)
         self.seen = view.visible_snapshot(self.snapshot, self.evaluator)
         counts = counts_as_score(Answer(vendor, evaluator, qid, reading.value), self.snapshot.bank)
         if counts and may_see(self.snapshot, self.evaluator, evaluator):
