@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 # What a task function may receive: `progress(fraction, message)` and `cancelled() -> bool`.
 Progress = Callable[[float, str], None]
@@ -248,6 +248,44 @@ class Task(QObject):
                 self.stopped.emit()
             finally:
                 self.finished.emit()
+
+
+class Stages(QObject):
+    """Work shown in parts, one event-loop turn apart, so the window repaints and reacts in
+    between (a large evaluation's tables take a while each). `run` drops whatever parts of the
+    previous run are still waiting."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._parts: list[Callable[[], None]] = []
+        self._run = 0
+
+    @property
+    def busy(self) -> bool:
+        """Whether parts are still waiting for their turn."""
+        return bool(self._parts)
+
+    def run(self, parts: list[Callable[[], None]]) -> None:
+        self._parts = list(parts)
+        self._run += 1
+        self._schedule()
+
+    def cancel(self) -> None:
+        self._parts = []
+
+    def _schedule(self) -> None:
+        if self._parts:
+            run = self._run
+            # 1 ms, not 0: a zero timeout is a posted call, run before the window's own overdue
+            # timers; a real timer waits its turn behind them (and behind input).
+            QTimer.singleShot(1, self, lambda: self._next(run))
+
+    def _next(self, run: int) -> None:
+        if run != self._run or not self._parts:
+            return  # a newer run took over: it has its own turn waiting
+        self._parts.pop(0)()
+        if run == self._run:  # (a part that started a newer run has scheduled its turn)
+            self._schedule()
 
 
 def wait_for_workers(msecs: int = 30_000) -> bool:

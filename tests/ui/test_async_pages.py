@@ -248,3 +248,38 @@ def test_compare_sensitivity_follows_on_the_worker_and_ignores_stale_weights(qtb
     assert expected is not None
     assert [(v.vendor, v.total) for v in res.ranking] == [(v.vendor, v.total) for v in expected.ranking]
     assert res.sensitivity.win_share != saved_share or res.sensitivity.margin is not None
+
+
+def test_stages_let_the_window_react_between_parts_and_a_newer_run_replaces_the_rest(qtbot) -> None:
+    import time
+    from collections.abc import Callable
+
+    from PySide6.QtCore import QTimer
+
+    from app.ui.tasks import Stages
+
+    owner = QObject()
+    stages = Stages(owner)
+    seen: list[str] = []
+    ticker = QTimer()
+    ticker.setInterval(5)
+    ticker.timeout.connect(lambda: seen.append("tick") if not seen or seen[-1] != "tick" else None)
+    ticker.start()  # the window's own timers (a repaint, a key press) between the parts
+    def part(name: str) -> Callable[[], None]:
+        def draw() -> None:
+            time.sleep(0.01)  # a table that takes a while: the timer is overdue when it is drawn
+            seen.append(name)
+        return draw
+
+    def newer() -> None:  # a newer load arrives while the first is being drawn
+        part("a1")()
+        stages.run([part("b1"), part("b2")])
+
+    stages.run([newer, part("a2"), part("a3")])
+    assert stages.busy and seen == []  # nothing drawn before the event loop runs
+    qtbot.waitUntil(lambda: not stages.busy)
+    ticker.stop()
+    parts = [s for s in seen if s != "tick"]
+    assert parts == ["a1", "b1", "b2"]
+    for before, after in zip(seen, seen[1:], strict=False):
+        assert "tick" in (before, after), seen  # never two parts in one turn

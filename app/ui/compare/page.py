@@ -39,7 +39,7 @@ from app.ui.compare.chart import SectionChart
 from app.ui.compare.models import ComparisonModel, DisagreementsModel, MatrixModel
 from app.ui.context import AppContext
 from app.ui.evaluate.models import RankingModel
-from app.ui.tasks import Task
+from app.ui.tasks import Stages, Task
 from app.ui.widgets.eliding import ElidingComboBox
 from app.ui.widgets.evaluation_picker import EvaluationPicker
 from app.ui.widgets.page import empty_state, heading, page_layout
@@ -80,7 +80,7 @@ class Page(QWidget):
         self.loader = Task(self)  # snapshot + full results of the evaluation
         self.sensitivity_task = Task(self)  # 10,000 draws after a what-if change
         # After a load, parts are shown one event-loop turn apart so the window repaints in between.
-        self._stages: list[Callable[[], None]] = []
+        self.stages = Stages(self)
         self._win_rows: list[tuple[QLabel, QProgressBar]] = []
         self.factors: dict[str, float] = {}
         self.sliders: dict[str, QSlider] = {}
@@ -389,7 +389,7 @@ class Page(QWidget):
     @property
     def busy(self) -> bool:
         """Whether the evaluation or its sensitivity is still being computed on a worker."""
-        return self.loader.busy or self.sensitivity_task.busy or bool(self._stages)
+        return self.loader.busy or self.sensitivity_task.busy or self.stages.busy
 
     def refresh(self) -> None:
         wanted = self.picker.reload()
@@ -669,14 +669,7 @@ class Page(QWidget):
             # A newer result (what-if, another evaluation) makes the rest of this one moot.
             return lambda: part() if self.results is res else None
 
-        self._stages = [current(part) for part in parts]
-        QTimer.singleShot(0, self._next_stage)
-
-    def _next_stage(self) -> None:
-        if self._stages:
-            self._stages.pop(0)()
-        if self._stages:
-            QTimer.singleShot(0, self._next_stage)
+        self.stages.run([current(part) for part in parts])
 
     def headline_text(self, res: Results) -> str:
         """The winner, the margin, how robust the lead is and the winner's open critical red flags

@@ -39,7 +39,7 @@ from app.ui.evaluate.flags_tab import FlagsPanel
 from app.ui.evaluate.results_panel import ResultsPanel
 from app.ui.evaluate.vendors_tab import VendorsTab
 from app.ui.evidence.documents_panel import DocumentsPanel
-from app.ui.tasks import Task
+from app.ui.tasks import Stages, Task
 from app.ui.undo import try_push
 from app.ui.widgets.allowed import allow
 from app.ui.widgets.evaluation_picker import EvaluationPicker
@@ -55,6 +55,7 @@ class Page(QWidget):
         # The open evaluation: its edits and its scores in memory (None: nothing open).
         self.session: EvaluationSession | None = None
         self.loader = Task(self)
+        self.stages = Stages(self)  # a loaded evaluation is drawn in parts (see `_loaded`)
         # What changed elsewhere while the page was hidden (see `_on_changes`): shown again with
         # neither set, the page reads and redraws nothing.
         self._list_stale = True  # the list of evaluations (names, use cases)
@@ -165,8 +166,8 @@ class Page(QWidget):
 
     @property
     def busy(self) -> bool:
-        """Whether the evaluation (or another evaluator's view of it) is still loading."""
-        return self.loader.busy
+        """Whether the evaluation (or another evaluator's view of it) is still loading or being drawn."""
+        return self.loader.busy or self.stages.busy
 
     def refresh(self) -> None:
         """The page was shown (or must redraw): read again only what changed since it was drawn.
@@ -209,6 +210,7 @@ class Page(QWidget):
         if evaluation_id != self.evaluation_id:
             # Nothing of the previous evaluation may be edited while the new one loads.
             self.session = EvaluationSession(self.ctx.workspace, evaluation_id)
+            self.stages.cancel()
         self.answers_tab.forget()
         self.reload()
 
@@ -241,12 +243,7 @@ class Page(QWidget):
         ws = self.ctx.workspace
         evaluator = self.answers_tab.current_evaluator() or self.ctx.current_evaluator
 
-        def loaded(live: LiveEvaluation) -> None:
-            self._loaded(live)
-            if then is not None:
-                then()
-
-        self.start_load(lambda: LiveEvaluation.load(ws, eid, evaluator), loaded)
+        self.start_load(lambda: LiveEvaluation.load(ws, eid, evaluator), lambda live: self._loaded(live, then))
 
     def start_load(
         self, fn: Callable[[], LiveEvaluation], on_done: Callable[[LiveEvaluation], None]
@@ -272,7 +269,7 @@ class Page(QWidget):
             return
         self.ctx.say(self.tr("Could not load the evaluation: %1").replace("%1", str(exc)))
 
-    def _loaded(self, live: LiveEvaluation) -> None:
+    def _loaded(self, live: LiveEvaluation, then: Callable[[], None] | None = None) -> None:
         if live.evaluation_id != self.evaluation_id:
             return
         self.live = live
@@ -285,11 +282,30 @@ class Page(QWidget):
             .replace("%3", snap.bank.hash[:12])
         )
         self.answers_tab.fill(live)
-        self.vendors_tab.fill(snap)
-        self.documents.fill([v.name for v in snap.vendors], self.answers_tab.current_vendor())
         self.answers_tab.selection_changed(force=False)
         self.answers_tab.evidence.refresh(force=True)  # citations may have changed elsewhere
-        self.update_results()
+        self.answers_tab.show_vendor_progress(live)
+
+        # The rest in turns of the event loop, so that the window repaints in between: each of
+        # a large evaluation's tables takes a while to fill. Each part draws the evaluation as it
+        # is by its turn (an edit, or another evaluator's view, may have arrived meanwhile).
+        eid = live.evaluation_id
+
+        def now(part: Callable[[LiveEvaluation], object]) -> Callable[[], None]:
+            def run() -> None:
+                if self.live is not None and self.evaluation_id == eid:
+                    part(self.live)
+
+            return run
+
+        self.stages.run([
+            now(self.results_panel.show_results),
+            now(self.show_flags),
+            now(lambda live: self.vendors_tab.fill(live.snapshot)),
+            now(lambda live: self.documents.fill([v.name for v in live.snapshot.vendors],
+                                                 self.answers_tab.current_vendor())),
+            *([now(lambda _live: then())] if then is not None else []),
+        ])
 
     def _tab_shown(self, index: int) -> None:
         if self.tabs.widget(index) is self.documents:
@@ -306,12 +322,15 @@ class Page(QWidget):
         if live is None:
             return
         self.results_panel.show_results(live)
+        self.show_flags(live)
+        self.answers_tab.show_vendor_progress(live)
+
+    def show_flags(self, live: LiveEvaluation) -> None:
         flags: list[RedFlag] = sort_flags([f for fl in live.results.flags.values() for f in fl])
         self.flags.why_not = self.ctx.why_not(team.MANAGE)  # acknowledging is a lead's on a team workspace
         self.flags.set_flags(flags, [v.name for v in live.snapshot.vendors])
         open_count = len(open_flags(flags))
         self.tabs.setTabText(FLAGS_TAB, self.tr("Red &flags (%1)").replace("%1", str(open_count)))
-        self.answers_tab.show_vendor_progress(live)
 
     def acknowledge(self, flag: RedFlag, rationale: str) -> bool:
         session = self.session
