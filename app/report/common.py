@@ -223,13 +223,17 @@ def styles() -> Styles:
 # column heads) hundreds of times. Bounded, as the app may export many reports in one session.
 _PARSED: dict[tuple[str, ParagraphStyle], tuple[Any, ParagraphStyle, list[Any]]] = {}
 _PARSED_MAX = 4096
+# Their line breaking by (text, style, widths): the same cell in the same column breaks into the
+# same lines (half of all line breaking in a 10-vendor report was such repeats). Bounded likewise.
+_BROKEN: dict[tuple[str, ParagraphStyle, tuple[float, ...]], Any] = {}
 
 
 class _Paragraph(Paragraph):  # type: ignore[misc]  # ReportLab ships no type stubs: Paragraph is Any
-    """A Paragraph that parses each distinct markup once and remembers its last line breaking.
+    """A Paragraph that parses each distinct markup once and breaks it into lines once per width.
 
     A Table wraps every cell to measure its rows, and again, at the same width, to draw it:
     breaking the same words into the same lines twice was a third of a long report's layout.
+    Paragraphs of the same markup and style share the broken lines, which drawing only reads.
     """
 
     text: Any
@@ -237,6 +241,7 @@ class _Paragraph(Paragraph):  # type: ignore[misc]  # ReportLab ships no type st
     frags: list[Any]
     bulletText: Any  # noqa: N815 - ReportLab's name
     _wrapped: tuple[float, float, float] | None = None
+    _shared: tuple[str, ParagraphStyle] | None = None  # set while frags are the parse of (text, style)
 
     def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:  # noqa: N803
         if frags is not None or bulletText or not isinstance(text, str):
@@ -251,10 +256,25 @@ class _Paragraph(Paragraph):  # type: ignore[misc]  # ReportLab ships no type st
                     _PARSED.clear()
                 # Copies: line breaking and splitting later change fragments in place.
                 _PARSED[key] = (self.text, self.style, [copy.copy(f) for f in self.frags])
+                self._shared = key
             return
         self.text, self.style, self.bulletText = hit[0], hit[1], None
         self.frags = [copy.copy(f) for f in hit[2]]
         self.debug = 0
+        self._shared = key
+
+    def breakLines(self, width: Any) -> Any:  # noqa: N802 - ReportLab's name
+        shared = self._shared
+        if shared is None or shared[1].wordWrap == "RTL":  # right-to-left drawing reverses lines in place
+            return super().breakLines(width)
+        key = (shared[0], shared[1], tuple(width))
+        lines = _BROKEN.get(key)
+        if lines is None:
+            lines = super().breakLines(width)
+            if len(_BROKEN) >= _PARSED_MAX:
+                _BROKEN.clear()
+            _BROKEN[key] = lines
+        return lines
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - ReportLab's names
         w = self._wrapped
@@ -266,6 +286,11 @@ class _Paragraph(Paragraph):  # type: ignore[misc]  # ReportLab ships no type st
         return width, height
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803 - ReportLab's names
+        shared = self._shared
+        self._shared = None  # splitting can touch the fragments and their lines: never share them again
+        if shared is not None:
+            for key in [k for k in _BROKEN if k[0] == shared[0] and k[1] is shared[1]]:
+                del _BROKEN[key]
         parts: list[Any] = super().split(availWidth, availHeight)
         if len(parts) > 1:
             self._wrapped = None  # splitting can touch the shared fragments: break lines afresh
