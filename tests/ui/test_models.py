@@ -122,6 +122,8 @@ def test_flag_table_sorts_by_the_clicked_column_and_keeps_the_chosen_flag(qtbot,
     vendor = chosen.vendor
     panel.vendor_filter.setCurrentIndex(panel.vendor_filter.findData(vendor))
     assert {f.vendor for f in rows()} == {vendor}
+    panel.set_flags(flags, [r.vendor for r in res.ranking])  # an answer edited: the same vendors
+    assert {f.vendor for f in rows()} == {vendor} and panel.vendor_filter.currentData() == vendor
     panel.vendor_filter.setCurrentIndex(0)
     panel.set_flags(flags[1:], [r.vendor for r in res.ranking])
     assert [f.vendor for f in rows()] == sorted((f.vendor for f in flags[1:]), reverse=True)

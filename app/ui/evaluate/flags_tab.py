@@ -170,21 +170,24 @@ class FlagsPanel(QWidget):
         layout.addWidget(split, 1)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
         self.why_not = ""  # why flags cannot be acknowledged here ("" when they can): set by the page
+        self._vendors: list[str] = []  # in the vendor filter
         self._show_current()
 
     def set_flags(self, flags: list[RedFlag], vendors: list[str]) -> None:
         current = self.current_flag()
         key = current.key if current is not None else None
         self.model.set_flags(flags)
-        chosen = self.vendor_filter.currentData()
-        self.vendor_filter.blockSignals(True)
-        self.vendor_filter.clear()
-        self.vendor_filter.addItem(self.tr("All vendors"), "")
-        for v in vendors:
-            self.vendor_filter.addItem(v, v)
-        self.vendor_filter.setCurrentIndex(max(self.vendor_filter.findData(chosen or ""), 0))
-        self.vendor_filter.blockSignals(False)
-        self._filter()
+        if vendors != self._vendors:  # (an answer edited: the same vendors, the list stays as it is)
+            self._vendors = list(vendors)
+            chosen = self.vendor_filter.currentData()
+            self.vendor_filter.blockSignals(True)
+            self.vendor_filter.clear()
+            self.vendor_filter.addItem(self.tr("All vendors"), "")
+            for v in vendors:
+                self.vendor_filter.addItem(v, v)
+            self.vendor_filter.setCurrentIndex(max(self.vendor_filter.findData(chosen or ""), 0))
+            self.vendor_filter.blockSignals(False)
+            self._filter()
         counts = flag_counts(flags)
         self.summary.setText(
             self.tr("%1 open, %2 acknowledged")
