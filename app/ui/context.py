@@ -13,6 +13,8 @@ from app.services import team
 from app.services.changes import Changes
 from app.store.workspace import Workspace
 
+UNDO_LIMIT = 300  # undo steps kept; older ones are dropped (docs/design-decisions.md)
+
 
 class AppContext(QObject):
     """Pages talk to services through the workspace and announce changes through these signals."""
@@ -27,6 +29,9 @@ class AppContext(QObject):
         super().__init__(parent)
         self.workspace = workspace
         self.undo_stack = QUndoStack(self)
+        # Every edit is saved when made; undo keeps the latest UNDO_LIMIT of them, so a day of
+        # typing answers does not hold every step (and what each captured) until the app quits.
+        self.undo_stack.setUndoLimit(UNDO_LIMIT)
         self.current_evaluation: int | None = None
         self.current_evaluator: str | None = None
 

@@ -13,19 +13,22 @@ import ctypes
 import ctypes.util
 import gc
 import weakref
+from dataclasses import replace
 from typing import Any
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtWidgets import QApplication, QCompleter
 
 from app.services import engagements, organization
 from app.store.workspace import Workspace
 from app.ui.compare.chart import SectionChart
-from app.ui.context import AppContext
+from app.ui.context import UNDO_LIMIT, AppContext
 from app.ui.main_window import MainWindow
 from app.ui.oversee.page import Page as OverseePage
 from app.ui.tasks import Task, wait_for_workers
+from app.ui.undo import push
 
 
 class _MallInfo2(ctypes.Structure):
@@ -179,3 +182,53 @@ def test_finished_background_loads_leave_nothing_behind(qtbot: Any) -> None:
     assert results, "the newest run delivered"
     assert results[-1] == 599
     assert len(alive) == 0, f"{len(alive)} finished runs still hold what their function captured"
+
+
+def test_showing_organization_again_keeps_its_tag_chips(qtbot: Any, demo: Workspace) -> None:
+    # The page sets its tag lists each time it is shown; the same tags used to be rebuilt as
+    # new chips every time (each deleted chip left a reference to None behind in PySide6 6.11).
+    window = MainWindow(AppContext(demo))
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("organization")
+    chips = page.infrastructure.chips
+    assert chips.count() >= 2, "the demo organization lists its infrastructure"
+    first = [chips.item(i) for i in range(chips.count())]
+    for _ in range(10):
+        window.show_page("compare")
+        window.show_page("organization")
+    settle()
+    assert [chips.item(i) for i in range(chips.count())] == first
+    assert all(shiboken6.isValid(item) for item in first)
+    # A change made elsewhere still shows.
+    org = organization.get(demo)
+    organization.save(demo, replace(org, infrastructure=[*org.infrastructure, "Feature store"]))
+    window.show_page("compare")
+    window.show_page("organization")
+    assert [chips.item(i).text() for i in range(chips.count())] == [*org.infrastructure, "Feature store"]
+
+
+def test_undo_keeps_the_latest_steps_and_frees_the_older_ones(qtbot: Any, demo: Workspace) -> None:
+    # Every answer typed pushed an undo step that lived until the app quit, with what its
+    # functions captured (about 2 KiB an answer): a day of scoring only ever grew.
+    ctx = AppContext(demo)
+    alive: weakref.WeakSet[_Payload] = weakref.WeakSet()
+    value = [0]
+    steps = UNDO_LIMIT + 50
+    for i in range(1, steps + 1):
+        payload = _Payload()
+        alive.add(payload)
+        push(
+            ctx,
+            f"Set to {i}",
+            apply=lambda i=i, p=payload: value.__setitem__(0, i),
+            revert=lambda i=i, p=payload: value.__setitem__(0, i - 1),
+        )
+        del payload
+    gc.collect()
+    assert value == [steps]
+    assert ctx.undo_stack.count() == UNDO_LIMIT
+    assert len(alive) == UNDO_LIMIT, "the steps dropped from the bottom were freed"
+    while ctx.undo_stack.canUndo():
+        ctx.undo_stack.undo()
+    assert value == [steps - UNDO_LIMIT], "undo goes back through the latest steps, in order"

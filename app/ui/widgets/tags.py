@@ -164,10 +164,16 @@ class TagEditor(QWidget):
             self.entry.setCompleter(completer)
         model = completer.model()
         assert isinstance(model, QStringListModel)
-        model.setStringList(list(suggestions))
+        if model.stringList() != list(suggestions):
+            model.setStringList(list(suggestions))
 
     def set_tags(self, tags: Sequence[str]) -> None:
-        """Show `tags` without emitting `edited` (used when the data changes underneath)."""
+        """Show `tags` without emitting `edited` (used when the data changes underneath).
+
+        The same tags again change nothing: the Organization page calls this each time it is
+        shown, and rebuilding the same chips was wasted work (tests/reliability/test_leaks.py)."""
+        if list(tags) == self._tags and self.chips.count() == len(self._tags):
+            return
         self._tags = list(tags)
         current = self.chips.currentRow() if self.chips.hasFocus() else -1
         self.chips.clear()
