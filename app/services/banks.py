@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from app.domain.bank import Bank, BankDiff, diff_banks
 from app.domain.merge import merge_keyed
@@ -13,12 +13,11 @@ from app.services.concurrency import conflict, retry_overtaken
 from app.services.errors import NotFound
 from app.store.repo import (
     bank_from_version,
-    bank_from_version_cached,
     claim,
     latest_version,
     save_bank,
 )
-from app.store.tables import BankRow, BankVersionRow, QuestionRow
+from app.store.tables import BankRow, BankVersionRow
 from app.store.workspace import Workspace, current_user
 
 DEFAULT_BANK_FILE = "default_bank.csv"
@@ -47,30 +46,48 @@ class VersionInfo:
 
 
 def list_banks(ws: Workspace) -> list[BankSummary]:
-    out = []
-    with ws.session() as s:
-        for b in s.exec(select(BankRow).order_by(BankRow.name)).all():
-            assert b.id is not None
-            v = latest_version(s, b.id)
-            if v is None:
-                continue
-            n = len(s.exec(select(QuestionRow.id).where(QuestionRow.bank_version_id == v.id)).all())
-            count = len(s.exec(select(BankVersionRow.id).where(BankVersionRow.bank_id == b.id)).all())
-            assert v.id is not None
-            out.append(BankSummary(b.id, b.name, v.version, v.id, v.hash, n, count))
-    return out
+    """Every bank with its latest version, by name: one query (the Question banks page reads it
+    on the GUI thread when it shows)."""
+    from app.store.reader import reading
+
+    with reading(ws) as r:
+        rows = r.rows(
+            "SELECT b.id AS id, b.name AS name, v.version AS version, v.id AS version_id, v.hash AS hash, "
+            "(SELECT COUNT(*) FROM question q WHERE q.bank_version_id = v.id) AS questions, "
+            "(SELECT COUNT(*) FROM bank_version x WHERE x.bank_id = b.id) AS versions "
+            "FROM bank b JOIN bank_version v ON v.bank_id = b.id "
+            "WHERE v.version = (SELECT MAX(y.version) FROM bank_version y WHERE y.bank_id = b.id) "
+            "ORDER BY b.name")
+    return [BankSummary(r.id, r.name, r.version, r.version_id, r.hash, int(r.questions), int(r.versions))
+            for r in rows]
 
 
 def versions(ws: Workspace, ref: str | int) -> list[VersionInfo]:
-    with ws.session() as s:
-        bank = _bank_row(s, ref)
-        rows = s.exec(select(BankVersionRow).where(BankVersionRow.bank_id == bank.id).order_by(col(BankVersionRow.version))).all()
-        out = []
-        for v in rows:
-            assert v.id is not None
-            n = len(s.exec(select(QuestionRow.id).where(QuestionRow.bank_version_id == v.id)).all())
-            out.append(VersionInfo(v.id, v.version, v.hash, v.note, v.created_at.isoformat(timespec="seconds"), n))
-        return out
+    """A bank's versions, oldest first: two queries (plain SQL, read when the bank is shown)."""
+    from app.store.reader import reading, stamp
+
+    with reading(ws) as r:
+        bank = None
+        if isinstance(ref, int) or str(ref).isdigit():
+            bank = r.first("SELECT id FROM bank WHERE id = ?", int(ref))
+        if bank is None:
+            bank = r.first("SELECT id FROM bank WHERE name = ?", str(ref))
+        if bank is None:
+            raise _no_bank(ref)
+        rows = r.rows(
+            "SELECT v.id AS id, v.version AS version, v.hash AS hash, v.note AS note, v.created_at AS created_at, "
+            "(SELECT COUNT(*) FROM question q WHERE q.bank_version_id = v.id) AS questions "
+            "FROM bank_version v WHERE v.bank_id = ? ORDER BY v.version", bank.id)
+    out = []
+    for v in rows:
+        created = stamp(v.created_at)
+        assert created is not None
+        out.append(VersionInfo(v.id, v.version, v.hash, v.note, created.isoformat(timespec="seconds"), int(v.questions)))
+    return out
+
+
+def _no_bank(ref: str | int) -> NotFound:
+    return NotFound(f"there is no question bank named {ref!r} (see 'diligence bank list')")
 
 
 def _bank_row(s: Session, ref: str | int) -> BankRow:
@@ -80,7 +97,7 @@ def _bank_row(s: Session, ref: str | int) -> BankRow:
     if row is None:
         row = s.exec(select(BankRow).where(BankRow.name == str(ref))).first()
     if row is None:
-        raise NotFound(f"there is no question bank named {ref!r} (see 'diligence bank list')")
+        raise _no_bank(ref)
     return row
 
 
@@ -89,11 +106,12 @@ def get_bank(ws: Workspace, ref: str | int, version: int | None = None) -> Bank:
 
 
 def get_bank_version(ws: Workspace, version_id: int) -> Bank:
-    with ws.session() as s:
-        v = s.get(BankVersionRow, version_id)
-        if v is None:
+    from app.store.reader import reading
+
+    with reading(ws) as r:  # plain SQL
+        if r.first("SELECT id FROM bank_version WHERE id = ?", version_id) is None:
             raise NotFound(f"there is no bank version {version_id}")
-        return bank_from_version_cached(s, v)  # versions never change: parsed once per process
+        return r.bank(version_id)  # versions never change: parsed once per process
 
 
 _QUESTION_WORDS = {"questions": "question", "knockout_min": "knockout minimum", "flag_rule": "red-flag rule",
