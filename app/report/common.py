@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -100,9 +101,33 @@ def register_fonts() -> None:
         # Line breaking measures the same words thousands of times in a long report; a width
         # depends only on (text, size, encoding), so remember it.
         font.stringWidth = functools.lru_cache(maxsize=16384)(font.stringWidth)
+        font.splitString = _remembered_splits(font.splitString)
         pdfmetrics.registerFont(font)
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
     _registered = True
+
+
+def _remembered_splits(split: Callable[..., Any]) -> Callable[..., Any]:
+    """TTFont.splitString, remembered per document.
+
+    Drawing a string maps each character to the document's font subset. The first time a
+    character is seen it is given a code, for good; after that the same text always maps to the
+    same bytes in the same document. A report draws the same words again and again (2 of 3
+    strings in a 10-vendor report), so the answer is kept for the document being built.
+    """
+    memos: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], Any]] = weakref.WeakKeyDictionary()
+
+    def split_string(text: str, doc: Any, encoding: str = "utf-8") -> Any:
+        memo = memos.get(doc)
+        if memo is None:
+            memo = memos.setdefault(doc, {})  # one per document: exports may run side by side
+        key = (text, encoding)
+        parts = memo.get(key)
+        if parts is None:
+            parts = memo[key] = split(text, doc, encoding)
+        return parts
+
+    return split_string
 
 
 # ----- text ----------------------------------------------------------------------------------

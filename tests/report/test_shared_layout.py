@@ -43,3 +43,23 @@ def test_a_shared_paragraph_split_across_pages_loses_no_words_nor_changes_its_tw
     text = flat(" ".join(pages))
     for i in (0, 1, 450, 898, 899):
         assert text.count(f"word{i:03d}") == 3, i
+
+
+def test_two_documents_drawn_side_by_side_each_print_their_own_characters(tmp_path: Path) -> None:
+    """Each document numbers the characters of its font subset in the order it meets them; text
+    remembered from one document must never be reused in another (exports may run side by side)."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    styles()  # registers the fonts
+    one, two = tmp_path / "one.pdf", tmp_path / "two.pdf"
+    a, b = Canvas(str(one)), Canvas(str(two))
+    for canvas in (a, b):
+        canvas.setFont(common.FONT, 12)
+    a.drawString(72, 700, "αβγ")  # α, β, γ get the next three codes of this document
+    b.drawString(72, 700, "γβα")  # the other way round in that one
+    a.drawString(72, 680, "γβα")
+    b.drawString(72, 680, "αβγ")
+    a.save()
+    b.save()
+    assert page_texts(one)[0].split("\n") == ["αβγ", "γβα"]
+    assert page_texts(two)[0].split("\n") == ["γβα", "αβγ"]
