@@ -758,6 +758,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # anyway, so the collector's passes over them are pure cost (~60 ms of a report; the
         # process peaks at ~70 MB either way; docs/performance.md).
         gc.disable()
+        from app.report.imaging import defer_pillow
+
+        defer_pillow()  # ReportLab imports Pillow at start-up; the reports draw no raster image
     try:
         code = int(args.func(args))
         if argv is None:

@@ -62,17 +62,33 @@ def test_review_report_unknown_month_exits_2(demo_path: Path, tmp_path: Path) ->
     assert not out.exists()
 
 
-def test_the_report_command_loads_no_web_client_and_no_masked_arrays(demo_path: Path, tmp_path: Path) -> None:
+def test_the_report_command_loads_no_web_client_no_masked_arrays_and_no_image_library(
+    demo_path: Path, tmp_path: Path
+) -> None:
     """Start-up is a third of a report's time: modules the command never uses stay unloaded
     (XML escaping pulled in urllib.request with http.client, email and ssl; np.unique pulled in
-    numpy.ma), and the PDF is still written."""
+    numpy.ma; ReportLab imports Pillow, which now loads only if something reads from it), and
+    the PDF is still written."""
     out = tmp_path / "report.pdf"
-    unwanted = ("urllib.request", "http.client", "email.parser", "ssl", "numpy.ma")
+    unwanted = ("urllib.request", "http.client", "email.parser", "ssl", "numpy.ma", "PIL._imaging", "PIL.ExifTags")
     code = (
-        f"import sys; from app.cli import main; code = main(['report', {DEMO_EVALUATION!r}, '--out', {str(out)!r},"
-        f" '--workspace', {str(demo_path)!r}]);\n"
+        f"import sys; sys.argv = ['diligence', 'report', {DEMO_EVALUATION!r}, '--out', {str(out)!r},"
+        f" '--workspace', {str(demo_path)!r}];\n"
+        "from app.cli import main; code = main();\n"
         f"print('LOADED', [m for m in {unwanted!r} if m in sys.modules], code)"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert "LOADED [] 0" in r.stdout, r.stdout[-500:] + r.stderr
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_pillow_deferred_still_works_when_used() -> None:
+    code = (
+        "import sys; from app.report.imaging import defer_pillow; assert defer_pillow();\n"
+        "import reportlab.platypus; assert 'PIL._imaging' not in sys.modules;\n"
+        "from reportlab.lib.utils import ImageReader; from PIL import Image; import io;\n"
+        "buf = io.BytesIO(); Image.new('RGB', (3, 2), 'red').save(buf, 'PNG'); buf.seek(0);\n"
+        "print('SIZE', ImageReader(buf).getSize())"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "SIZE (3, 2)" in r.stdout, r.stdout[-500:] + r.stderr
