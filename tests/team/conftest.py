@@ -42,6 +42,16 @@ def pg_env(pg_cluster: Cluster, monkeypatch: pytest.MonkeyPatch) -> Cluster:
 @pytest.fixture
 def pg_url(pg_env: Cluster) -> Iterator[str]:
     """The address of a new, empty database (owned by the superuser) for one test."""
+    yield from new_database(pg_env)
+
+
+@pytest.fixture
+def pg_url2(pg_env: Cluster) -> Iterator[str]:
+    """A second one, for a test that copies from one database to another."""
+    yield from new_database(pg_env)
+
+
+def new_database(pg_env: Cluster) -> Iterator[str]:
     name = f"t_{uuid.uuid4().hex[:12]}"
     url = pg_env.create_database(name)
     try:

@@ -9,34 +9,19 @@ new owner, each gives that login its role and person back.
 from __future__ import annotations
 
 import shlex
-import uuid
-from collections.abc import Iterator
 
 import pytest
 
 from app.cli import main
 from app.services import team
-from tests.pgcluster import Cluster
 from tests.team.test_team_roles import DANIEL, MAYA, Team, team_ws  # noqa: F401 - the fixture
 
 
-@pytest.fixture
-def new_server(pg_env: Cluster) -> Iterator[str]:
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    url = pg_env.create_database(name)
-    try:
-        yield url
-    finally:
-        pg_env.drop_database(name)
-
-
 def test_a_copy_to_a_new_server_prints_the_grants_to_run_and_they_restore_every_role(
-        team_ws: Team, new_server: str, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
-    # (the fixture's stand-in document has no bytes: a copy refuses that, rightly)
-    team_ws.cluster.sql("delete from evidence_citation; delete from evidence_document; delete from evidence_blob",
-                        team_ws.dbname)
+        team_ws: Team, pg_url2: str, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+    team_ws.drop_stand_in_document()
     source = team_ws.cluster.url(team_ws.dbname)
-    assert main(["workspace", "copy", source, new_server]) == 0
+    assert main(["workspace", "copy", source, pg_url2]) == 0
     out = capsys.readouterr().out
     assert "people     4: their roles are not granted on this server yet" in out
     commands = [line.strip() for line in out.splitlines() if line.strip().startswith("diligence team grant")]
@@ -55,7 +40,7 @@ def test_a_copy_to_a_new_server_prints_the_grants_to_run_and_they_restore_every_
                                  logins["viewer"]: "viewer", logins["lead"]: "lead"}
     from app.store.server import open_server_workspace
 
-    ws = open_server_workspace(team_ws.cluster.url(new_server.rsplit("/", 1)[1], logins["maya"]))
+    ws = open_server_workspace(team_ws.cluster.url(pg_url2.rsplit("/", 1)[1], logins["maya"]))
     try:
         assert team.me(ws) == team.Member(logins["maya"], MAYA, "evaluator")
         roles = {m.login: (m.person, m.role) for m in team.members(ws)}

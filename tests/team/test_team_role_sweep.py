@@ -186,9 +186,7 @@ def test_the_owner_backs_up_a_team_workspace_to_a_file_of_their_choice(
         qtbot: Any, team_ws: Team, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from app.ui import audit_view
 
-    # (the fixture's stand-in document has no bytes: a copy refuses that, rightly)
-    team_ws.cluster.sql("delete from evidence_citation; delete from evidence_document; delete from evidence_blob",
-                        team_ws.dbname)
+    team_ws.drop_stand_in_document()
     window = MainWindow(AppContext(team_ws.owner_ws))
     qtbot.addWidget(window)
     backup = next(a for a in window.tools_menu.actions() if a.objectName() == "action-backup-now")
