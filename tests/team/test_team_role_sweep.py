@@ -23,7 +23,7 @@ from app.ui.main_window import MainWindow
 from app.ui.tasks import wait_for_workers
 from tests.conftest import DEMO_EVALUATION
 from tests.team import test_team_roles as roles
-from tests.team.test_team_roles import Team
+from tests.team.test_team_roles import DANIEL, MAYA, Team
 
 team_ws = roles.team_ws  # the demo on a server with Maya, Daniel, a viewer and a second lead
 
@@ -115,11 +115,24 @@ def test_evaluate_offers_new_evaluations_evaluators_and_acknowledgements_to_lead
         assert page.flags.ack_button.isEnabled() or page.flags.withdraw_button.isEnabled()
     # Answers: evaluators and leads enter their own; a viewer cannot submit anything.
     submit = page.answers_tab.submit
+    answers = page.answers_tab
     if who == "viewer":
         assert not submit.isEnabled() and submit.toolTip() == NO_ANSWERS
-        assert not page.answers_tab.answers_model._editable
+        assert not answers.answers_model._editable
+        # Erin scores nothing: she picks whose answers to read, and reads only what is submitted.
+        assert answers.evaluator.isEnabled() and "do not score this evaluation" in answers.evaluator.toolTip()
+        assert answers.current_evaluator() == MAYA
+        assert answers.blind.text() == f"Reading the answers of {MAYA}, who has submitted."
+        answers.evaluator.setCurrentIndex(answers.evaluator.findData(DANIEL))
+        answers.evaluator.activated.emit(answers.evaluator.currentIndex())  # as a click picks it
+        qtbot.waitUntil(lambda: not page.busy and page.live is not None and page.live.evaluator == DANIEL, timeout=20000)
+        assert answers.blind.text() == f"{DANIEL} is still scoring: their answers stay hidden until they submit."
+        assert not answers.answers_model._editable
     else:
         assert submit.toolTip() != NO_ANSWERS
+        if who == "maya":
+            assert not answers.evaluator.isEnabled() and answers.current_evaluator() == MAYA
+            assert answers.answers_model._editable
     # Reference checks of a vendor are a lead's too.
     page.tabs.setCurrentWidget(page.documents)
     qtbot.waitUntil(lambda: page.documents.current_vendor() is not None, timeout=20000)

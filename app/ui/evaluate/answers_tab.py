@@ -144,19 +144,30 @@ class AnswersTab(QWidget):
     def set_busy(self, busy: bool) -> None:
         for w in (self.evaluator, self.answer_vendor):
             w.setEnabled(not busy)
-        if self.page.ctx.member is not None:
+        if self._scoring_member():
             self.evaluator.setEnabled(False)  # on a team workspace "I am" is the login's person
+
+    def _scoring_member(self) -> bool:
+        """On a team workspace, whether my login's person is an evaluator of this evaluation (then
+        "I am" is fixed to it); a viewer, or a lead who does not score, picks whose answers to read."""
+        member, live = self.page.ctx.member, self.page.live
+        return member is not None and live is not None and member.person in {e.name for e in live.snapshot.evaluators}
 
     def fill(self, live: LiveEvaluation) -> None:
         """The evaluators and vendors of a freshly loaded evaluation."""
         snap = live.snapshot
         member = self.page.ctx.member
         _fill_combo(self.evaluator, [e.name for e in snap.evaluators], member.person if member else live.evaluator)
-        if member is not None:
+        if member is not None and member.person in {e.name for e in snap.evaluators}:
             self.evaluator.setEnabled(False)
             self.evaluator.setToolTip(
                 self.tr("On a team workspace you are %1, the person of your login %2.")
                 .replace("%1", member.person).replace("%2", member.login))
+        elif member is not None:
+            self.evaluator.setEnabled(True)
+            self.evaluator.setToolTip(self.tr(
+                "You (%1) do not score this evaluation: choose whose answers to read. An evaluator's "
+                "answers show once they have submitted.").replace("%1", member.person))
         self.page.ctx.current_evaluator = self.evaluator.currentData()
         _fill_combo(self.answer_vendor, [v.name for v in snap.vendors])
 
@@ -233,6 +244,13 @@ class AnswersTab(QWidget):
         allow(self.submit, self.page.ctx.why_not(team.ANSWER), not submitted and self._may_answer_as(evaluator))
         self.submit.setText(self.tr("Submitted") if submitted else self.tr("&Submit my scoring"))
         waiting = [w for w in view.submission_status(snap)[1] if w != evaluator]
+        member = self.page.ctx.member
+        if member is not None and evaluator != member.person:  # reading a colleague's answers
+            self.blind.setText(
+                (self.tr("Reading the answers of %1, who has submitted.") if submitted
+                 else self.tr("%1 is still scoring: their answers stay hidden until they submit."))
+                .replace("%1", evaluator))
+            return
         self.blind.setText(
             (
                 self.tr(
