@@ -232,13 +232,18 @@ class ScoreBoard:
         # Only a text question's cells ever hold text; walk just those, in order, so a later
         # empty answer clears an earlier text exactly as one-by-one recording would.
         text_question = np.array([q.type is QuestionType.TEXT for q in self.questions], dtype=bool)
-        for k in np.flatnonzero(text_question[qs]).tolist():
-            reading = readings[int(which[k])]
-            key = (int(vs[k]), int(es[k]), int(qs[k]))
-            if reading.kind == "text":
-                self.text[key] = reading.value
-            else:
-                self.text.pop(key, None)
+        ks = np.flatnonzero(text_question[qs])
+        texts = [r.value if r.kind == "text" else None for r in readings]  # None: clears the cell
+        cells = zip(vs[ks].tolist(), es[ks].tolist(), qs[ks].tolist(), strict=True)
+        values = [texts[w] for w in which[ks].tolist()]
+        if None in values:
+            for key, value in zip(cells, values, strict=True):
+                if value is not None:
+                    self.text[key] = value
+                else:
+                    self.text.pop(key, None)
+        else:  # only texts: one dictionary update (a C loop), in the same order
+            self.text.update(zip(cells, values, strict=True))
         # The vendors touched (np.unique would import numpy.ma, ~10 ms, on first use).
         self._changed(*np.flatnonzero(np.bincount(vs, minlength=len(self.vendors))).tolist())
 
@@ -330,11 +335,8 @@ class ScoreBoard:
     def texts(self, vendor: str, qid: str) -> list[tuple[str, str]]:
         """(evaluator, text) of the text answers to a question for a vendor."""
         v, q = self.vendor_index(vendor), self.question_index(qid)
-        return [
-            (self.evaluators[e], self.text[(v, e, q)])
-            for e in range(len(self.evaluators))
-            if (v, e, q) in self.text
-        ]
+        text = self.text
+        return [(name, found) for e, name in enumerate(self.evaluators) if (found := text.get((v, e, q))) is not None]
 
     def evaluator_score(self, vendor: str, evaluator: str, qid: str) -> float | None:
         x = self.values[self.vendor_index(vendor), self.evaluator_index(evaluator), self.question_index(qid)]

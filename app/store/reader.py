@@ -227,6 +227,9 @@ class Reader:
         self.con = con
         # sqlite3 takes `?`; psycopg and the other PostgreSQL drivers take `%s`.
         self.marker = "?" if isinstance(con, sqlite3.Connection) else "%s"
+        # evaluation id → its latest answer change, when the grouped read found it on the way
+        # (`last_changes` then skips its own pass over every answer; same transaction).
+        self._latest_answer: dict[int, Any] = {}
 
     def _cursor(self, sql: str, params: Sequence[object]) -> Any:
         cursor = self.con.cursor()
@@ -434,7 +437,8 @@ class Reader:
         """
         groups = list(self.tuples(
             "SELECT vendor_id, evaluator_id, COUNT(*), group_concat(id), "
-            "group_concat(qid || char(31) || value, char(30)), COUNT(CASE WHEN note <> '' THEN 1 END) "
+            "group_concat(qid || char(31) || value, char(30)), COUNT(CASE WHEN note <> '' THEN 1 END), "
+            "MAX(updated_at) "
             f"FROM answer WHERE {_OF_EVALUATION} GROUP BY vendor_id, evaluator_id", evaluation_id))
         v_ids = np.array([v[0] for v in vendors], dtype=np.int64)
         e_ids = np.array([e[0] for e in evaluators], dtype=np.int64)
@@ -487,6 +491,7 @@ class Reader:
             by_id = np.argsort(ids)
             rows = by_id[np.searchsorted(ids[by_id], np.array([n[0] for n in noted], dtype=np.int64))]
             notes[rows] = [n[1] for n in noted]
+        self._latest_answer[evaluation_id] = max((g[6] for g in groups), default=None)
         return AnswerColumns([v[1] for v in vendors], [e[1] for e in evaluators], pairs,
                              vendor_code, evaluator_code, pair_code, notes)
 
@@ -570,10 +575,11 @@ class Reader:
         """When the evaluation was made and its latest answer, submission, acknowledgement, reference check,
         document and citation (the report's date, and the day expiry is judged on)."""
         found = []
+        latest_answer = ("SELECT MAX(answer.updated_at) FROM answer JOIN vendor ON answer.vendor_id = vendor.id "
+                         "WHERE vendor.evaluation_id = ?")
         for sql in (
             "SELECT created_at FROM evaluation WHERE id = ?",
-            "SELECT MAX(answer.updated_at) FROM answer JOIN vendor ON answer.vendor_id = vendor.id "
-            "WHERE vendor.evaluation_id = ?",
+            latest_answer,
             "SELECT MAX(submitted_at) FROM evaluator WHERE evaluation_id = ?",
             'SELECT MAX("at") FROM flag_ack WHERE evaluation_id = ?',
             'SELECT MAX(c."at") FROM reference_check c JOIN vendor v ON v.id = c.vendor_id WHERE v.evaluation_id = ?',
@@ -582,7 +588,8 @@ class Reader:
             "SELECT MAX(c.cited_at) FROM evidence_citation c JOIN evidence_document d ON d.id = c.document_id "
             "JOIN vendor v ON v.id = d.vendor_id WHERE v.evaluation_id = ?",
         ):
-            for (value,) in self.tuples(sql, evaluation_id):
+            known = sql is latest_answer and evaluation_id in self._latest_answer
+            for (value,) in [(self._latest_answer[evaluation_id],)] if known else self.tuples(sql, evaluation_id):
                 moment = stamp(value)
                 if moment is not None:
                     found.append(moment)

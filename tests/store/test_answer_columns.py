@@ -138,3 +138,15 @@ def test_evaluators_in_the_same_position_keep_the_answer_order(demo: Workspace) 
     answers = list(evaluations.load_snapshot(demo, DEMO_EVALUATION).answers)
     first_vendor = answers[0].vendor
     assert len({a.evaluator for a in answers if a.vendor == first_vendor}) > 1
+
+
+def test_the_latest_answer_change_read_with_the_answers_is_the_one_queried(demo: Workspace) -> None:
+    """The grouped read notes the latest answer change on the way; the report's date (as_of)
+    then comes from it instead of another pass over every answer, and must be the same."""
+    _generated(demo)
+    with reading(demo) as r:
+        ev = r.evaluation(DEMO_EVALUATION)
+        queried = r.last_changes(ev.id)
+        r.answer_columns(ev.id)
+        assert r._latest_answer, "the grouped read ran"
+        assert r.last_changes(ev.id) == queried
