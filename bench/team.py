@@ -1,8 +1,10 @@
 """Team workspace figures on a loopback PostgreSQL started for the run (tests/pgcluster.py).
 
-- 20 evaluators in parallel processes, each saving 200 answers through `record_answer` (one
-  transaction each, as the app does): every save's time, no error, and no lost update (each
-  evaluator's 200 answers read back exactly as that process last wrote them);
+- 20 evaluators in parallel processes, each connected as their own evaluator login (row-level
+  security applies, as in real use) and saving 200 answers back to back through `record_answer`
+  (one transaction each, as the app does), timed once every process is started and waiting:
+  every save's time, no error, and no lost update (each evaluator's 200 answers read back
+  exactly as that process last wrote them);
 - opening the large workspace (200 evaluations × 30 vendors × 200 questions) from the server:
   the whole `open_workspace` + `list_evaluations` process;
 - `diligence score` on 20 vendors × 200 questions × 5 evaluators, on the server and on SQLite,
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -27,10 +30,11 @@ import json, sys, time
 from pathlib import Path
 from app.services import evaluations
 from app.store.workspace import open_workspace
-url, name, evaluator, go = sys.argv[1], sys.argv[2], sys.argv[3], Path(sys.argv[4])
+url, name, evaluator, go, ready = sys.argv[1], sys.argv[2], sys.argv[3], Path(sys.argv[4]), Path(sys.argv[6])
 plan = json.loads(sys.argv[5])
 ws = open_workspace(url, create=False)
 evaluations.load_snapshot(ws, name)  # connected and warm, as an open window is
+ready.write_text("ready")
 while not go.exists():
     time.sleep(0.005)
 times, errors = [], []
@@ -54,21 +58,31 @@ def _import(where: str | Path, doc: Path, env: dict[str, str]) -> str:
     return json.loads(doc.read_text(encoding="utf-8"))["evaluation"]["name"]  # type: ignore[no-any-return]
 
 
-def parallel_saves(url: str, env: dict[str, str], work: Path) -> dict[str, Any]:
+def parallel_saves(cluster: Any, url: str, env: dict[str, str], work: Path) -> dict[str, Any]:
     from bench import generate
 
     doc = generate.exchange_file(10, ANSWERS, EVALUATORS)
     name = _import(url, doc, env)
-    from app.services import evaluations
+    from app.services import evaluations, team
     from app.store.workspace import open_workspace
 
     ws = open_workspace(url, create=False)
     snap = evaluations.load_snapshot(ws, name)
+    # Each evaluator saves as their own login, as in real use: row-level security applies.
+    dbname = url.rsplit("/", 1)[1]
+    logins: dict[str, str] = {}
+    for k, e in enumerate(snap.evaluators[:EVALUATORS]):
+        logins[e.name] = f"{dbname}_evaluator_{k}"
+        cluster.create_login(logins[e.name], secrets.token_urlsafe(12))
+        team.grant(ws, logins[e.name], "evaluator", e.name)
     ws.close()
     questions = [q for q in snap.bank.questions if q.scored][:ANSWERS]
     vendors = [v.name for v in snap.vendors]
     go = work / "go"
     go.unlink(missing_ok=True)
+    ready = [work / f"ready-{k}" for k in range(EVALUATORS)]
+    for path in ready:
+        path.unlink(missing_ok=True)
     plans: dict[str, list[tuple[str, str, str]]] = {}
     children = []
     for k, e in enumerate(snap.evaluators[:EVALUATORS]):
@@ -78,9 +92,17 @@ def parallel_saves(url: str, env: dict[str, str], work: Path) -> dict[str, Any]:
             values = generate.answer_values(q)
             plan.append((vendors[(i + k) % len(vendors)], q.id, values[(i + k) % len(values)]))
         plans[e.name] = plan
-        children.append(subprocess.Popen([sys.executable, "-c", SAVER, url, name, e.name, str(go), json.dumps(plan)],
-                                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
-    time.sleep(3.0)  # every process connected and waiting
+        args = [cluster.url(dbname, logins[e.name]), name, e.name, str(go), json.dumps(plan), str(ready[k])]
+        children.append(subprocess.Popen([sys.executable, "-c", SAVER, *args], env=env, stdout=subprocess.PIPE,
+                                         stderr=subprocess.PIPE, text=True))
+    # Every process started, connected and waiting, as open windows are: on two cores, twenty
+    # processes importing the app take many seconds, and saves timed meanwhile would time that.
+    deadline = time.monotonic() + 600
+    while not all(path.exists() for path in ready) and time.monotonic() < deadline:
+        if any(child.poll() is not None for child in children):
+            break  # one failed to start: its error is collected below
+        time.sleep(0.05)
+    time.sleep(0.5)
     go.write_text("go")
     times: list[float] = []
     errors: list[str] = []
@@ -115,7 +137,7 @@ def measure(ctx: Any, cluster: Any, env: dict[str, str]) -> dict[str, Any]:
     got: dict[str, Any] = {}
     os.environ["PGPASSFILE"] = str(cluster.pgpass)  # this process reads the server too
     url = cluster.create_database("bench_saves")
-    got["saves"] = parallel_saves(url, env, ctx.work)
+    got["saves"] = parallel_saves(cluster, url, env, ctx.work)
     large = generate.large_workspace()
     from app.store.workspace import open_workspace
 

@@ -26,6 +26,7 @@ from app.services.reading import load_snapshot as load_snapshot
 from app.services.reading import score as score
 from app.store import repo
 from app.store.reader import acknowledgement_of
+from app.store.server_answers import AnswerTarget
 from app.store.tables import (
     AnswerRow,
     BankRow,
@@ -37,7 +38,7 @@ from app.store.tables import (
     VendorRow,
 )
 from app.store.tables import now as utcnow
-from app.store.workspace import Workspace, current_user
+from app.store.workspace import GONE_OR_NOT_ALLOWED, Workspace, WorkspaceError, current_user
 
 
 def _evaluation(s: Session, ref: str | int) -> EvaluationRow:
@@ -288,7 +289,10 @@ def record_answer(
     """Set (or with an empty value, clear) one evaluator's answer, validated by its question type.
 
     `note=None` keeps the existing note. One transaction; the change lands in the audit log.
+    On a team workspace it is one statement on the server (`_record_answer_on_server`).
     """
+    if ws.kind == "server":
+        return _record_answer_on_server(ws, evaluation, vendor, evaluator, qid, value, note, source)
     with ws.session() as s:
         ev = _evaluation(s, evaluation)
         assert ev.id is not None
@@ -318,6 +322,52 @@ def record_answer(
                 before={"value": before, "note": before_note}, after={"value": reading.value or None, "note": after_note},
             )
         return AnswerChange(reading, answer, before, before_note)
+
+
+def _record_answer_on_server(ws: Workspace, evaluation: str | int, vendor: str, evaluator: str, qid: str,
+                             value: object, note: str | None, source: str) -> AnswerChange:
+    """`record_answer` on a team workspace: the value is read by its question here, and the
+    server's `diligence_save_answer` does the rest in one round trip (app/store/server_answers.py)."""
+    from app.store.server import ServerWorkspace
+
+    assert isinstance(ws, ServerWorkspace)
+    saver = ws.answer_saver
+    for _attempt in range(3):
+        target = saver.targets.get(evaluation) or _answer_target(ws, evaluation)
+        saver.targets[evaluation] = target
+        try:
+            question = target.bank.question(qid)
+        except KeyError:
+            raise InputError(f"there is no question {qid!r} in this evaluation's bank") from None
+        try:
+            reading = question.read(value)
+        except AnswerError as exc:
+            raise InputError(exc.detail, f"question {qid}") from None
+        saved = saver.save(target, vendor, evaluator, qid, reading.value, reading.kind == "empty", note, source)
+        if saved.outcome == "stale":  # the evaluation changed since it was looked up: look again
+            saver.targets.pop(evaluation, None)
+            continue
+        if saved.outcome == "no vendor":
+            raise NotFound(f"there is no vendor {vendor!r} in this evaluation")
+        if saved.outcome == "no evaluator":
+            raise InputError(f"{evaluator!r} is not an evaluator of this evaluation")
+        if saved.outcome != "ok":
+            raise WorkspaceError(GONE_OR_NOT_ALLOWED)
+        old = Answer(vendor, evaluator, qid, saved.value or "", saved.note or "") if saved.had_answer else None
+        reading, answer = read_edit(question, old, value, note, vendor=vendor, evaluator=evaluator)
+        return AnswerChange(reading, answer, old.value if old else None, old.note if old else None)
+    raise WorkspaceError("the evaluation kept changing while the answer was being saved; nothing was changed. "
+                         "Try again.")
+
+
+def _answer_target(ws: Workspace, evaluation: str | int) -> AnswerTarget:
+    with ws.session() as s:
+        ev = _evaluation(s, evaluation)
+        assert ev.id is not None
+        version = s.get(BankVersionRow, ev.bank_version_id)
+        assert version is not None
+        by_name = None if isinstance(evaluation, int) or str(ev.id) == str(evaluation) else ev.name
+        return AnswerTarget(ev.id, by_name, ev.bank_version_id, ev.name, repo.bank_from_version_cached(s, version))
 
 
 def set_submitted(ws: Workspace, evaluation: str | int, evaluator: str, submitted: bool = True) -> None:

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import ORMExecuteState
     from sqlmodel import Session
 
+    from app.store.server_answers import AnswerSaver
+
 SCHEMES = SERVER_SCHEMES
 LOCAL_HOSTS = frozenset({"", "localhost", "127.0.0.1", "::1"})
 CONNECT_TIMEOUT_SECONDS = 10
@@ -166,6 +168,21 @@ class ServerWorkspace(Workspace):
         super().__init__(Path(address.display), Path(address.display), engine, False, None)
         self.address = address
         self.client_id = uuid.uuid4().hex  # so a window can skip the notices of its own saves
+        self._answer_saver: AnswerSaver | None = None
+
+    @property
+    def answer_saver(self) -> AnswerSaver:
+        """Answer saves in one statement each, on a connection of their own (app.store.server_answers)."""
+        if self._answer_saver is None:
+            from app.store.server_answers import AnswerSaver
+
+            self._answer_saver = AnswerSaver(self)
+        return self._answer_saver
+
+    def close(self) -> None:
+        if self._answer_saver is not None:
+            self._answer_saver.close()
+        super().close()
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
@@ -357,6 +374,30 @@ class Notice:
     evaluations: tuple[int, ...]
 
 
+def lost(ws: ServerWorkspace, exc: BaseException) -> ServerUnavailable:
+    """The server went away (restarting, the network down): what to tell a person."""
+    error = explain_server(ws.address, exc)
+    return error if isinstance(error, ServerUnavailable) else ServerUnavailable(
+        f"the team server at {ws.address.display} cannot be reached. Nothing was saved; try again when it is back.")
+
+
+def own_connection(ws: ServerWorkspace) -> Any:
+    """A psycopg connection of its own (autocommit), made as the pool makes them, never handed back."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        raw = ws.engine.raw_connection()
+        con = raw.driver_connection
+        raw.detach()
+    except DBAPIError as exc:
+        raise (explain_server(ws.address, exc.orig or exc) or lost(ws, exc)) from None
+    except Exception as exc:  # noqa: BLE001 - the pool gave up on the server (it went away)
+        raise lost(ws, exc) from None
+    assert con is not None
+    con.autocommit = True
+    return con
+
+
 class ChangeListener:
     """A connection of its own that LISTENs on CHANNEL; the app watches its socket.
 
@@ -366,29 +407,15 @@ class ChangeListener:
     """
 
     def __init__(self, ws: ServerWorkspace) -> None:
-        from sqlalchemy.exc import DBAPIError
-
         self.ws = ws
-        try:
-            raw = ws.engine.raw_connection()
-            con = raw.driver_connection
-            raw.detach()  # this connection is the listener's, never handed back to the pool
-        except DBAPIError as exc:
-            raise (explain_server(ws.address, exc.orig or exc) or self._lost(exc)) from None
-        except Exception as exc:  # noqa: BLE001 - the pool gave up on the server (it went away)
-            raise self._lost(exc) from None
-        assert con is not None
-        self.con: Any = con
-        self.con.autocommit = True
+        self.con: Any = own_connection(ws)
         self.con.execute(f"LISTEN {CHANNEL}")
 
     def fileno(self) -> int:
         return int(self.con.fileno())
 
     def _lost(self, exc: BaseException) -> ServerUnavailable:
-        error = explain_server(self.ws.address, exc)
-        return error if isinstance(error, ServerUnavailable) else ServerUnavailable(
-            f"the team server at {self.ws.address.display} cannot be reached. Nothing was saved; try again when it is back.")
+        return lost(self.ws, exc)
 
     def poll(self) -> list[Notice]:
         import psycopg

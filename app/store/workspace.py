@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
 DB_NAME = "diligence.sqlite"
 APPLICATION_ID = 0x44494C49  # "DILI"
-HEAD = "0010"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0005", "0006", "0007", "0008", "0009", "0010")
+HEAD = "0011"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0005", "0006", "0007", "0008", "0009", "0010", "0011")
 ENV_VAR = "DILIGENCE_WORKSPACE"
 # A workspace given as one of these addresses lives on a PostgreSQL server (app.store.server).
 SERVER_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
@@ -37,6 +37,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 # How long a write waits for another process's transaction (a CLI import of a large file, a
 # backup) before giving up; saves that still find the workspace busy say so (docs/reliability.md).
 LOCK_WAIT_SECONDS = 30.0
+# A row read a moment ago that a write then matched nothing of.
+GONE_OR_NOT_ALLOWED = ("that was removed by someone else meanwhile, or your login is not allowed to change it. "
+                       "Nothing was changed.")
 DAMAGED_HINT = "restore a backup (Tools ▸ Restore from backup…, or copy one from the backups folder)"
 
 
@@ -405,9 +408,7 @@ class Workspace:
                 # A row read a moment ago matched nothing when written: removed meanwhile, or
                 # on a team workspace hidden from this login by the server's row-level security.
                 s.rollback()
-                raise WorkspaceError(
-                    "that was removed by someone else meanwhile, or your login is not allowed to change it. "
-                    "Nothing was changed.") from None
+                raise WorkspaceError(GONE_OR_NOT_ALLOWED) from None
             except BaseException:
                 s.rollback()
                 raise
