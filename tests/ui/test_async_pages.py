@@ -146,7 +146,8 @@ def test_switching_evaluations_quickly_keeps_the_last_one(qtbot, demo, demo_ctx,
     page = evaluate_page.Page(demo_ctx)
     qtbot.addWidget(page)
     page.show()
-    page.refresh()  # starts loading the demo evaluation …
+    page.refresh()  # reads the list on the next turn and starts loading the demo evaluation …
+    qtbot.waitUntil(lambda: page.evaluation_id == first and page.loader.busy)
     page.open_evaluation(second)  # … and the person picks another before it arrives
     qtbot.waitUntil(lambda: not page.busy)
     assert [page.vendors_tab.vendor_list.item(i).text() for i in range(page.vendors_tab.vendor_list.count())] == ["Only Vendor"]

@@ -120,3 +120,15 @@ def test_an_evaluation_chosen_on_compare_is_the_one_shown_on_evaluate(
     assert page.evaluation_id == other and page.picker.currentData() == other
     assert page.snapshot is not None and page.snapshot.name == "Second look"
     assert loads[-1] == other
+
+
+def test_shown_for_the_first_time_it_says_loading_at_once_then_shows_the_evaluation(
+        qtbot: Any, window: MainWindow, loads: list[int]) -> None:
+    page = window.show_page("evaluations")
+    assert isinstance(page, Page)
+    # The page paints before anything is read: "Loading…", neither the empty state nor the tabs.
+    assert page.busy and page.loading.isVisible() and loads == []
+    assert not page.empty.isVisible() and not page.body.isVisible()
+    page = show_evaluate(qtbot, window)
+    assert not page.loading.isVisible() and page.body.isVisible() and page.body.isEnabled()
+    assert page.picker.count() >= 1 and loads == [page.evaluation_id]

@@ -347,7 +347,7 @@ def test_procurement_lead_from_profile_to_pdf(
 
     # --- 3. Evaluate: a new evaluation through its dialog, two vendors, keyboard answers ----
     ev = go(qtbot, window, "evaluations")
-    assert ev.empty.isVisible()
+    qtbot.waitUntil(lambda: ev.empty.isVisible())  # the page paints, then reads the (empty) list
 
     def fill_new_evaluation(d: NewEvaluationDialog) -> None:
         create = d.buttons.button(d.buttons.StandardButton.Ok)

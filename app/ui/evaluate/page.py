@@ -137,6 +137,8 @@ class Page(QWidget):
         layout.addWidget(self.empty, 1)
         layout.addWidget(split, 1)
         self.body = split
+        self.empty.hide()  # until the list of evaluations has been read: one or the other
+        self.body.hide()
         ctx.workspace_changed.connect(self._on_workspace_changed)
         ctx.changes.connect(self._on_changes)
 
@@ -174,8 +176,19 @@ class Page(QWidget):
 
         The list of evaluations is read again when one was created, deleted or renamed; the open
         evaluation when it changed elsewhere or another one became current (on Compare, say).
-        Shown again with nothing changed, it reads and redraws nothing.
+        Shown again with nothing changed, it reads and redraws nothing. When the list must be
+        read (the page was just built, say), that happens on the next turn of the event loop,
+        so that the page paints first, saying "Loading…".
         """
+        if self._list_stale:
+            self.set_busy(True)
+            self.stages.run([self.refresh_now])  # (opening another evaluation meanwhile cancels it)
+            return
+        self.refresh_now()
+
+    def refresh_now(self) -> None:
+        """`refresh`, all of it at once."""
+        self.set_busy(self.loader.busy)
         if self._list_stale:
             wanted = self.picker.reload()
             self._list_stale = False
@@ -265,6 +278,7 @@ class Page(QWidget):
         if isinstance(exc, NotFound):
             self.ctx.current_evaluation = None
             self.session = None
+            self._list_stale = True  # it was deleted meanwhile
             self.refresh()
             return
         self.ctx.say(self.tr("Could not load the evaluation: %1").replace("%1", str(exc)))
@@ -414,7 +428,7 @@ class Page(QWidget):
             if not undone:
                 self.ctx.select_evaluation(created["id"])
             self._list_stale = True  # this page's own change: `_on_changes` skips it
-            self.refresh()
+            self.refresh_now()
 
         error = self.push(
             self.tr("Create evaluation %1").replace("%1", name),
