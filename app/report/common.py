@@ -29,6 +29,8 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.paragraph import textTransformFrags
+from reportlab.platypus.paraparser import ParaParser
 
 from app.domain.evaluation import format_total
 from app.domain.wording import share_words
@@ -251,6 +253,8 @@ _PARSED_MAX = 4096
 # Their line breaking by (text, style, widths): the same cell in the same column breaks into the
 # same lines (half of all line breaking in a 10-vendor report was such repeats). Bounded likewise.
 _BROKEN: dict[tuple[str, ParagraphStyle, tuple[float, ...]], Any] = {}
+# Per style, the parser's fragment for plain text (see _Paragraph._setup_plain).
+_PLAIN: dict[tuple[ParagraphStyle, int], tuple[ParagraphStyle, Any]] = {}
 
 
 class _Paragraph(Paragraph):  # type: ignore[misc]  # ReportLab ships no type stubs: Paragraph is Any
@@ -275,7 +279,8 @@ class _Paragraph(Paragraph):  # type: ignore[misc]  # ReportLab ships no type st
         key = (text, style)
         hit = _PARSED.get(key)
         if hit is None:
-            super()._setup(text, style, bulletText, frags, cleaner)
+            if "<" in text or "&" in text or not self._setup_plain(text, style, cleaner):
+                super()._setup(text, style, bulletText, frags, cleaner)
             if self.bulletText is None:
                 if len(_PARSED) >= _PARSED_MAX:
                     _PARSED.clear()
@@ -287,6 +292,27 @@ class _Paragraph(Paragraph):  # type: ignore[misc]  # ReportLab ships no type st
         self.frags = [copy.copy(f) for f in hit[2]]
         self.debug = 0
         self._shared = key
+
+    def _setup_plain(self, text: str, style: ParagraphStyle, cleaner: Any) -> bool:
+        """Text without markup or entities is one fragment in the style's font: the parser's own
+        fragment for the style, holding this text (the markup parser is a tenth of a report's layout)."""
+        cleaned = cleaner(text)
+        if not cleaned:
+            return False
+        template = _PLAIN.get((style, self.caseSensitive))
+        if template is None:
+            parser = ParaParser()
+            parser.caseSensitive = self.caseSensitive
+            parsed_style, parsed, bullets = parser.parse("x", style)
+            if parsed is None or len(parsed) != 1 or bullets:
+                return False
+            template = _PLAIN[(style, self.caseSensitive)] = (parsed_style, parsed[0])
+        frag = copy.copy(template[1])
+        frag.text = cleaned
+        frags = [frag]
+        textTransformFrags(frags, template[0])
+        self.text, self.frags, self.style, self.bulletText, self.debug = cleaned, frags, template[0], None, 0
+        return True
 
     def breakLines(self, width: Any) -> Any:  # noqa: N802 - ReportLab's name
         shared = self._shared
