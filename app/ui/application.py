@@ -97,7 +97,7 @@ def run(workspace: str | None = None, smoke: bool = False, demo_if_empty: bool =
     window.show()
     from app.ui import stats
 
-    stats.start(window.sidebar, window)  # only with DILIGENCE_STATS set (make soak)
+    stats.start(window.sidebar, window, ctx.undo_stack)  # only with DILIGENCE_STATS set (make soak)
     # The first paint happens before any page exists: pages load SQLAlchemy and numpy, which
     # start-up defers so the window is up in a fraction of a second (docs/performance.md).
     window.repaint()

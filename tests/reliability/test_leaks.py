@@ -12,14 +12,17 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gc
+import importlib.util
 import weakref
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject
-from PySide6.QtWidgets import QApplication, QCompleter
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QApplication, QCompleter, QListWidget
 
 from app.services import engagements, organization
 from app.store.workspace import Workspace
@@ -27,6 +30,7 @@ from app.ui.compare.chart import SectionChart
 from app.ui.context import UNDO_LIMIT, AppContext
 from app.ui.main_window import MainWindow
 from app.ui.oversee.page import Page as OverseePage
+from app.ui.stats import StatsWriter
 from app.ui.tasks import Task, wait_for_workers
 from app.ui.undo import push
 
@@ -232,3 +236,45 @@ def test_undo_keeps_the_latest_steps_and_frees_the_older_ones(qtbot: Any, demo: 
     while ctx.undo_stack.canUndo():
         ctx.undo_stack.undo()
     assert value == [steps - UNDO_LIMIT], "undo goes back through the latest steps, in order"
+
+
+def _soak_script() -> Any:
+    path = Path(__file__).resolve().parents[2] / "scripts" / "soak.py"
+    spec = importlib.util.spec_from_file_location("soak_script", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_soak_judges_growth_after_the_warm_up(qtbot: Any, tmp_path: Path) -> None:
+    # The app's own figures (DILIGENCE_STATS): counts by type and the undo steps kept.
+    sidebar = QListWidget()
+    qtbot.addWidget(sidebar)
+    undo = QUndoStack()
+    undo.setUndoLimit(2)
+    writer = StatsWriter(tmp_path / "stats.jsonl", sidebar, undo=undo)
+    writer.timer.stop()
+    soak = _soak_script()
+    line = soak.last_stats(tmp_path / "stats.jsonl")
+    assert line["undo_steps"] == 0 and line["undo_limit"] == 2
+    assert line["types"]["app.ui.stats.StatsWriter"] == 1
+    assert line["objects"] > 1000
+
+    # The soak's verdict from such lines: the warm-up lasts until undo is full, and a type that
+    # keeps growing afterwards is named.
+    def at(seconds: float, steps: int, commands: int, rss_kib: int) -> dict[str, Any]:
+        return {"seconds": seconds, "rss_kib": rss_kib, "none_refs": 70_000, "objects": 150_000 + commands,
+                "page_switches": int(seconds), "undo_steps": steps, "undo_limit": 300,
+                "types": {"app.ui.undo.ServiceCommand": commands}}
+
+    stats = [at(10, 100, 100, 200_000), at(60, 250, 250, 201_000), at(100, 300, 300, 202_000),
+             at(150, 300, 300, 202_500), at(190, 300, 300, 202_600)]
+    since = soak.warmed_up(stats, 60.0)
+    assert since == 100  # not 60: undo was not full yet
+    flat = soak.growth(stats, since)
+    assert soak.over_bounds(flat) == []
+    stats[-1] = at(190, 300, 900, 220_000)  # 600 more steps kept, 18 MiB more: a leak
+    leaking = soak.growth(stats, since)
+    assert leaking["types_grown"] == {"app.ui.undo.ServiceCommand": 600}
+    assert [p.split()[0] for p in soak.over_bounds(leaking)] == ["rss_mib", "per_type"]
