@@ -354,6 +354,8 @@ class RankingModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:  # noqa: N802
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
             return None
+        if role not in (DISPLAY, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.DecorationRole):
+            return None
         titles = (
             self.tr("#"),
             self.tr("Vendor"),
@@ -374,10 +376,15 @@ class RankingModel(QAbstractTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return AnswersModel._READ_ONLY
+
+    # The roles `data` answers: the others (asked for every cell at each repaint) return at once.
+    _ROLES = frozenset({DISPLAY, SORT_ROLE, ROW_ROLE, Qt.ItemDataRole.ToolTipRole,
+                        Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ForegroundRole,
+                        Qt.ItemDataRole.FontRole})
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
-        if not index.isValid():
+        if role not in self._ROLES or not index.isValid():
             return None
         r = self._rows[index.row()]
         col = index.column()
