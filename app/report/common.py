@@ -30,7 +30,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus.paragraph import textTransformFrags
-from reportlab.platypus.paraparser import ParaParser
+from reportlab.platypus.paraparser import ParaFrag, ParaParser
 
 from app.domain.evaluation import format_total
 from app.domain.wording import share_words
@@ -257,6 +257,16 @@ _BROKEN: dict[tuple[str, ParagraphStyle, tuple[float, ...]], Any] = {}
 _PLAIN: dict[tuple[ParagraphStyle, int], tuple[ParagraphStyle, Any]] = {}
 
 
+def _copy(frag: Any) -> Any:
+    """copy.copy of a parsed fragment, without its generic protocol (a tenth of making a report's
+    paragraphs): a ParaFrag is a plain attribute bag, so a new one with the same attributes."""
+    if type(frag) is not ParaFrag:
+        return copy.copy(frag)
+    new: Any = object.__new__(ParaFrag)
+    new.__dict__.update(frag.__dict__)
+    return new
+
+
 class _Paragraph(Paragraph):  # type: ignore[misc]  # ReportLab ships no type stubs: Paragraph is Any
     """A Paragraph that parses each distinct markup once and breaks it into lines once per width.
 
@@ -285,11 +295,11 @@ class _Paragraph(Paragraph):  # type: ignore[misc]  # ReportLab ships no type st
                 if len(_PARSED) >= _PARSED_MAX:
                     _PARSED.clear()
                 # Copies: line breaking and splitting later change fragments in place.
-                _PARSED[key] = (self.text, self.style, [copy.copy(f) for f in self.frags])
+                _PARSED[key] = (self.text, self.style, [_copy(f) for f in self.frags])
                 self._shared = key
             return
         self.text, self.style, self.bulletText = hit[0], hit[1], None
-        self.frags = [copy.copy(f) for f in hit[2]]
+        self.frags = [_copy(f) for f in hit[2]]
         self.debug = 0
         self._shared = key
 
@@ -307,7 +317,7 @@ class _Paragraph(Paragraph):  # type: ignore[misc]  # ReportLab ships no type st
             if parsed is None or len(parsed) != 1 or bullets:
                 return False
             template = _PLAIN[(style, self.caseSensitive)] = (parsed_style, parsed[0])
-        frag = copy.copy(template[1])
+        frag = _copy(template[1])
         frag.text = cleaned
         frags = [frag]
         textTransformFrags(frags, template[0])

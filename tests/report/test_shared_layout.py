@@ -66,17 +66,18 @@ def test_two_documents_drawn_side_by_side_each_print_their_own_characters(tmp_pa
 
 
 def test_plain_text_gets_exactly_the_fragments_the_markup_parser_gives() -> None:
-    """Plain text skips ReportLab's markup parser: it must come out as the parser would make it,
-    in every style (fonts, sizes, colours, alignment) — else the printed text would change."""
+    """Plain text skips ReportLab's markup parser, and parsed markup is reused as copies: either way a
+    paragraph must hold what the parser would make, in every style — else the printed text would change."""
     from reportlab.platypus import Paragraph
 
     st = styles()
     texts = ["MEDIUM", "Vendor answered   with\ta vague timeline", "  leading and trailing  ", "Ωmega 12 % — ok",
              "x" * 300]
     for style in (st.body, st.cell, st.cell_bold, st.cell_right, st.cell_muted, st.head, st.head_right, st.title):
-        for text in texts:
-            ours = para(text, style)
+        for text in texts + [f'<font color="#A4262C">{t}</font> and <b>more</b>' for t in texts]:
             theirs = Paragraph(text, style)
-            assert ours.text == theirs.text
-            assert ours.style is theirs.style
-            assert [vars(f) for f in ours.frags] == [vars(f) for f in theirs.frags], (style.name, text)
+            for ours in (markup(text, style), markup(text, style)):  # made, then from the cache
+                assert ours.text == theirs.text
+                assert ours.style is theirs.style
+                assert [vars(f) for f in ours.frags] == [vars(f) for f in theirs.frags], (style.name, text)
+                assert [type(f) for f in ours.frags] == [type(f) for f in theirs.frags]
