@@ -132,3 +132,18 @@ def test_shown_for_the_first_time_it_says_loading_at_once_then_shows_the_evaluat
     page = show_evaluate(qtbot, window)
     assert not page.loading.isVisible() and page.body.isVisible() and page.body.isEnabled()
     assert page.picker.count() >= 1 and loads == [page.evaluation_id]
+
+
+def test_an_answer_undone_on_another_page_is_undone_on_evaluate_when_shown_again(
+        qtbot: Any, window: MainWindow, loads: list[int]) -> None:
+    page = show_evaluate(qtbot, window)
+    tab = page.answers_tab
+    question = next(q for q in page.live.snapshot.bank.questions if q.type.value == "scale")
+    before = tab.answers_model.index_of(question.id, AnswersModel.ANSWER).data()
+    new = "1" if not str(before).startswith("1") else "3"
+    tab.record(question.id, new, None)
+    assert str(tab.answers_model.index_of(question.id, AnswersModel.ANSWER).data()).startswith(new)
+    window.show_page("compare")
+    window.ctx.undo_stack.undo()  # Ctrl+Z while Compare is on screen
+    page = show_evaluate(qtbot, window)
+    assert tab.answers_model.index_of(question.id, AnswersModel.ANSWER).data() == before
