@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QPoint
 
 from app.services import banks, evaluations, live
 from app.services.changes import Changes
@@ -129,6 +130,8 @@ def test_shown_for_the_first_time_it_says_loading_at_once_then_shows_the_evaluat
     # The page paints before anything is read: "Loading…", neither the empty state nor the tabs.
     assert page.busy and page.loading.isVisible() and loads == []
     assert not page.empty.isVisible() and not page.body.isVisible()
+    page.layout().activate()
+    assert page.picker.mapTo(page, QPoint(0, 0)).y() < page.height() // 4  # the bar stays at the top
     page = show_evaluate(qtbot, window)
     assert not page.loading.isVisible() and page.body.isVisible() and page.body.isEnabled()
     assert page.picker.count() >= 1 and loads == [page.evaluation_id]

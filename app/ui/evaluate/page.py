@@ -136,6 +136,7 @@ class Page(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.empty, 1)
         layout.addWidget(split, 1)
+        layout.addStretch(0)  # keeps the bar at the top while neither is shown (stretch 0: else nothing)
         self.body = split
         self.empty.hide()  # until the list of evaluations has been read: one or the other
         self.body.hide()
