@@ -265,10 +265,10 @@ class CompareView:
                 shown = True
             if not may_see(snapshot, TEAM, sa.evaluator):
                 continue  # hidden until its author submits: only the count shows
-            key = (sa.vendor, sa.evaluator, sa.question)
-            snapshot.answers = [a for a in snapshot.answers if (a.vendor, a.evaluator, a.question) != key]
+            # Out, then in at the end (new columns each time: no object per answer is made).
+            snapshot.answers = with_answer(snapshot.answers, sa.vendor, sa.evaluator, sa.question, None)
             if sa.answer is not None:
-                snapshot.answers.append(sa.answer)
+                snapshot.answers = with_answer(snapshot.answers, sa.vendor, sa.evaluator, sa.question, sa.answer)
             if counts_as_score(Answer(sa.vendor, sa.evaluator, sa.question, sa.reading.value), snapshot.bank):
                 board.set_reading(sa.vendor, sa.evaluator, sa.question, sa.reading)
             shown = True

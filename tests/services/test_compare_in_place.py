@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from app.domain.models import Vendor
+from app.domain.answer_columns import AnswerColumns
+from app.domain.models import Answer, Vendor
 from app.services import evaluation_view as view
 from app.services import evaluations, live
 from app.services.changes import Changes
@@ -23,6 +24,10 @@ def shown(cv: live.CompareView) -> tuple[object, ...]:
     flags = sorted((f.vendor, f.rule, f.acknowledged) for fl in res.flags.values() for f in fl)
     progress = [(e.name, e.submitted, e.answered, e.expected) for e in res.scoring.evaluators]
     return ranking, flags, progress, view.disagreements(res)
+
+
+def _key(a: Answer) -> tuple[str, ...]:
+    return a.vendor, a.evaluator, a.question, a.value, a.note
 
 
 def test_answers_vendors_and_acknowledgements_applied_in_place_match_a_fresh_load(demo) -> None:
@@ -51,6 +56,9 @@ def test_answers_vendors_and_acknowledgements_applied_in_place_match_a_fresh_loa
     after = shown(current)
     fresh = live.load_compare(demo, eid)
     assert after == shown(fresh)  # the same as reading it all again
+    # The answers stayed columns (no object per answer made) and hold what a fresh load holds.
+    assert isinstance(current.snapshot.answers, AnswerColumns) and current.snapshot.answers.columnar
+    assert sorted(current.snapshot.answers, key=_key) == sorted(fresh.snapshot.answers, key=_key)
     assert current.snapshot.acknowledgements == fresh.snapshot.acknowledgements  # who, when, why
     assert after != before
     assert shown(cv) == before  # the loaded view is left as it was (a worker may be reading it)
