@@ -15,6 +15,7 @@ from app.ui.evaluate.models import AnswersModel
 from app.ui.evaluate.page import Page
 from app.ui.main_window import MainWindow
 from app.ui.tasks import wait_for_workers
+from tests.ui.counting import Resets
 
 
 @pytest.fixture
@@ -47,24 +48,12 @@ def show_evaluate(qtbot: Any, window: MainWindow) -> Page:
     return page
 
 
-class Resets:
-    """Counts how often the page's tables are rebuilt (a model reset redraws the whole table)."""
-
-    def __init__(self, page: Page) -> None:
-        self.count = 0
-        for model in (page.answers_tab.answers_model, page.flags.model, page.results_panel.ranking):
-            model.modelReset.connect(self._reset)
-
-    def _reset(self) -> None:
-        self.count += 1
-
-
 def test_shown_again_with_nothing_changed_it_reads_and_rebuilds_nothing(qtbot: Any, window: MainWindow, loads: list[int]) -> None:
     page = show_evaluate(qtbot, window)
     assert len(loads) == 1
     answers = page.answers_tab.answers_model
     live_before = page.live
-    resets = Resets(page)
+    resets = Resets(page.answers_tab.answers_model, page.flags.model, page.results_panel.ranking)
     for other in ("organization", "compare", "oversee"):
         window.show_page(other)
         qtbot.wait(20)

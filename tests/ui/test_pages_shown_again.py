@@ -19,6 +19,7 @@ from app.ui.main_window import MainWindow
 from app.ui.oversee.page import Page as OverseePage
 from app.ui.pages.banks import Page as BanksPage
 from app.ui.pages.usecases import Page as UseCasesPage
+from tests.ui.counting import Resets
 
 SPECIFIC = "Rank inbound leads daily for the two SDRs by likely deal size"
 
@@ -29,17 +30,6 @@ def window(qtbot: Any, demo: Workspace) -> Iterator[MainWindow]:
     qtbot.addWidget(w)
     w.show()
     yield w
-
-
-class Resets:
-    """How often a model was reset (each reset redraws every row of its view)."""
-
-    def __init__(self, model: Any) -> None:
-        self.count = 0
-        model.modelReset.connect(self._reset)
-
-    def _reset(self) -> None:
-        self.count += 1
 
 
 def reads(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[int]:
