@@ -1,8 +1,11 @@
-"""Counters the page tests share: how often a page rebuilt its tables."""
+"""What the page tests share: showing a page until it is ready, and how often it rebuilt its tables."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class Resets:
@@ -15,3 +18,11 @@ class Resets:
 
     def _reset(self) -> None:
         self.count += 1
+
+
+def shown(qtbot: Any, window: Any, key: str, kind: type[T], ready: Callable[[T], bool], timeout: int = 10_000) -> T:
+    """Show the page `key` and wait until `ready(page)`: a page that loads on a worker or in parts."""
+    page = window.show_page(key)
+    assert isinstance(page, kind)
+    qtbot.waitUntil(lambda: ready(page), timeout=timeout)
+    return page

@@ -15,7 +15,7 @@ from app.ui.evaluate.models import AnswersModel
 from app.ui.evaluate.page import Page
 from app.ui.main_window import MainWindow
 from app.ui.tasks import wait_for_workers
-from tests.ui.counting import Resets
+from tests.ui.counting import Resets, shown
 
 
 @pytest.fixture
@@ -42,10 +42,7 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def show_evaluate(qtbot: Any, window: MainWindow) -> Page:
-    page = window.show_page("evaluations")
-    assert isinstance(page, Page)
-    qtbot.waitUntil(lambda: not page.busy and page.live is not None, timeout=20_000)
-    return page
+    return shown(qtbot, window, "evaluations", Page, lambda p: not p.busy and p.live is not None, 20_000)
 
 
 def test_shown_again_with_nothing_changed_it_reads_and_rebuilds_nothing(qtbot: Any, window: MainWindow, loads: list[int]) -> None:

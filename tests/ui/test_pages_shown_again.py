@@ -19,7 +19,7 @@ from app.ui.main_window import MainWindow
 from app.ui.oversee.page import Page as OverseePage
 from app.ui.pages.banks import Page as BanksPage
 from app.ui.pages.usecases import Page as UseCasesPage
-from tests.ui.counting import Resets
+from tests.ui.counting import Resets, shown
 
 SPECIFIC = "Rank inbound leads daily for the two SDRs by likely deal size"
 
@@ -46,17 +46,11 @@ def reads(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[int]:
 
 
 def use_cases_page(qtbot: Any, window: MainWindow) -> UseCasesPage:
-    page = window.show_page("usecases")
-    assert isinstance(page, UseCasesPage)
-    qtbot.waitUntil(lambda: not page.busy)  # every verdict of the list checked
-    return page
+    return shown(qtbot, window, "usecases", UseCasesPage, lambda p: not p.busy)  # every verdict checked
 
 
 def oversee_page(qtbot: Any, window: MainWindow) -> OverseePage:
-    page = window.show_page("oversee")
-    assert isinstance(page, OverseePage)
-    qtbot.waitUntil(lambda: not page.loading and page.oversight is not None, timeout=10000)
-    return page
+    return shown(qtbot, window, "oversee", OverseePage, lambda p: not p.loading and p.oversight is not None)
 
 
 def test_use_cases_shown_again_unchanged_reads_nothing(qtbot: Any, window: MainWindow,
