@@ -14,6 +14,21 @@ if TYPE_CHECKING:
     from app.store.workspace import Workspace
 
 
+def working_evaluation(ws: Workspace, remembered: int | None = None) -> int | None:
+    """The evaluation to work on when none is chosen yet (a workspace was just opened): `remembered`
+    (the last one used here) if it still exists, else the newest, as the evaluation pickers choose;
+    None when the workspace has none. One small query, so the checklist knows it at start-up."""
+    from sqlmodel import col, select
+
+    from app.store.tables import EvaluationRow
+
+    newest = select(EvaluationRow.id).order_by(col(EvaluationRow.created_at).desc(), col(EvaluationRow.id).desc())
+    with ws.session() as s:
+        if remembered is not None and s.exec(select(EvaluationRow.id).where(EvaluationRow.id == remembered)).first():
+            return remembered
+        return s.exec(newest.limit(1)).first()
+
+
 def flow(ws: Workspace, evaluation_id: int | None, compared: bool = False) -> list[FlowStep]:
     """Each step of the flow for the evaluation being worked on (`app.domain.flow.flow_steps`).
 

@@ -6,14 +6,17 @@ announces what it changed, and each page redraws only what it shows of that.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoStack
 
 from app.services import team
 from app.services.changes import Changes
 from app.store.workspace import Workspace
+from app.ui.widgets.qt import setting_list
 
 UNDO_LIMIT = 300  # undo steps kept; older ones are dropped (docs/design-decisions.md)
+# The evaluation last worked on in each workspace, as "location#id" entries (the newest last).
+LAST_EVALUATION_KEY = "evaluation/last"
 
 
 class AppContext(QObject):
@@ -85,7 +88,23 @@ class AppContext(QObject):
 
     def select_evaluation(self, evaluation_id: int) -> None:
         self.current_evaluation = evaluation_id
+        prefix = f"{self.workspace.location}#"
+        others = [e for e in setting_list(LAST_EVALUATION_KEY) if not e.startswith(prefix)]
+        QSettings().setValue(LAST_EVALUATION_KEY, [*others, f"{prefix}{evaluation_id}"][-50:])
         self.evaluation_selected.emit(evaluation_id)
+
+    def working_evaluation(self) -> int | None:
+        """The current evaluation. When none is chosen yet (the workspace was just opened, or the
+        current one was deleted), it becomes the one last used in this workspace, else the newest;
+        None when there is none. The checklist asks at start-up; the evaluation pickers follow."""
+        if self.current_evaluation is None:
+            from app.services import progress
+
+            prefix = f"{self.workspace.location}#"
+            last = [e[len(prefix):] for e in setting_list(LAST_EVALUATION_KEY) if e.startswith(prefix)]
+            remembered = int(last[-1]) if last and last[-1].isdigit() else None
+            self.current_evaluation = progress.working_evaluation(self.workspace, remembered)
+        return self.current_evaluation
 
     def announce(self, changes: Changes) -> None:
         self.changes.emit(changes)

@@ -9,9 +9,11 @@ from PySide6.QtCore import Qt
 from app.services import evaluations
 from app.services.changes import Changes
 from app.ui.context import AppContext
+from app.ui.evaluate.page import Page as EvaluatePage
 from app.ui.main_window import MainWindow
 from app.ui.tasks import wait_for_workers
 from tests.conftest import DEMO_EVALUATION
+from tests.ui.counting import shown
 
 
 def _window(qtbot: Any, ws: Any) -> MainWindow:
@@ -37,19 +39,52 @@ def test_a_new_workspace_starts_with_the_profile(qtbot: Any, workspace: Any) -> 
     wait_for_workers()
 
 
-def test_without_a_chosen_evaluation_its_steps_say_so_instead_of_to_do(qtbot: Any, demo: Any) -> None:
-    win = _window(qtbot, demo)  # the window opens before any evaluation is chosen
+def test_at_start_up_the_demo_shows_every_step_done_before_evaluate_is_opened(qtbot: Any, demo: Any) -> None:
+    win = _window(qtbot, demo)  # no page has chosen an evaluation: the checklist finds it itself
+    qtbot.waitUntil(lambda: bool(win.checklist.steps))
+    assert "evaluations" not in win._pages  # Evaluate was not built for it
+    assert win.ctx.current_evaluation == evaluations.evaluation_id(demo, DEMO_EVALUATION)
+    assert all(_marks(win).values())
+    assert win.checklist.buttons["submitted"].toolTip() == "Done — 2 of 2 evaluators"
+    assert not any(b.font().bold() for b in win.checklist.buttons.values())  # nothing left to do
+    wait_for_workers()
+
+
+def test_a_new_window_works_on_the_evaluation_last_used_in_that_workspace(qtbot: Any, demo: Any) -> None:
+    from app.domain.models import Vendor
+    from app.services import banks
+
+    demo_id = evaluations.evaluation_id(demo, DEMO_EVALUATION)
+    bank = banks.list_banks(demo)[0]
+    newer = evaluations.create_evaluation(demo, "Routing partner", bank.version_id, ["Ana"])
+    evaluations.save_vendor(demo, newer, Vendor(name="Northwind AI"))
+    first = _window(qtbot, demo)
+    qtbot.waitUntil(lambda: bool(first.checklist.steps))
+    assert first.ctx.current_evaluation == newer  # nothing used yet: the newest, as the pickers choose
+    assert first.checklist.buttons["vendors"].toolTip() == "To do — 1 of at least 2"
+    first.ctx.select_evaluation(demo_id)
+    first.close()
+
+    again = _window(qtbot, demo)  # the app opened again on the same workspace
+    qtbot.waitUntil(lambda: bool(again.checklist.steps))
+    assert again.ctx.current_evaluation == demo_id
+    assert all(_marks(again).values())
+    page = shown(qtbot, again, "evaluations", EvaluatePage, lambda p: p.live is not None)
+    assert page.picker.currentData() == page.evaluation_id == demo_id  # Evaluate opens the same one
+    wait_for_workers()
+
+
+def test_without_any_evaluation_its_steps_say_to_create_one_instead_of_to_do(qtbot: Any, workspace: Any) -> None:
+    win = _window(qtbot, workspace)
     qtbot.waitUntil(lambda: bool(win.checklist.steps))
     assert win.ctx.current_evaluation is None
     vendors = win.checklist.buttons["vendors"]
     assert vendors.text() == "–  Vendors"
-    assert vendors.toolTip() == "Not applicable — choose an evaluation first"
-    assert vendors.accessibleName() == "Vendors: Not applicable — choose an evaluation first"
+    assert vendors.toolTip() == "Not applicable — create an evaluation first"
+    assert vendors.accessibleName() == "Vendors: Not applicable — create an evaluation first"
     for key in ("submitted", "compare", "select"):
         assert win.checklist.buttons[key].text().startswith("–")
     assert "0 of 0" not in win.checklist.buttons["submitted"].toolTip()
-    assert _marks(win)["profile"] and _marks(win)["use_case"]  # the demo has both
-    assert vendors.font().bold()  # choosing an evaluation is what comes next, on the page it links to
     qtbot.mouseClick(vendors, Qt.MouseButton.LeftButton)
     assert win.stack.currentWidget() is win.page("evaluations")
     wait_for_workers()

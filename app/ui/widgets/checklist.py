@@ -79,7 +79,9 @@ class FlowChecklist(QWidget):
 
     def refresh(self, *_args: object) -> None:
         try:
-            self.steps = progress.flow(self.ctx.workspace, self.ctx.current_evaluation, self.compared())
+            # At start-up no page has chosen an evaluation yet: the one last used, or the newest.
+            evaluation = self.ctx.working_evaluation()
+            self.steps = progress.flow(self.ctx.workspace, evaluation, self.compared())
         except Exception:  # noqa: BLE001 - a checklist must never break the window (e.g. a closing workspace)
             return
         self._show()

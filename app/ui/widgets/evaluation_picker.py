@@ -43,7 +43,7 @@ class EvaluationPicker(ElidingComboBox):
     def show_current(self) -> int | None:
         """Like `reload` without reading the list again (nothing was added, removed or renamed
         since): select the current evaluation, or the first; its id, or None."""
-        current = self.ctx.current_evaluation
+        current = self.ctx.working_evaluation()  # (the checklist usually chose it at start-up)
         index = self.findData(current) if current is not None else -1
         if index < 0:
             index = 0 if self.count() else -1
