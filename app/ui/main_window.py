@@ -42,6 +42,10 @@ class PageSpec:
     icon: str  # file name in resources/icons
     module: str  # module holding a `Page` class: Page(ctx: AppContext, parent=None)
     hint: str = ""  # what the step is for, shown as the sidebar tooltip
+    # Built hidden during idle time after start-up, so its first show does not also pay for
+    # building it. Only for a page whose constructor is short (one idle slice, well under
+    # 25 ms) and reads nothing: a page reads its data in `refresh`, when it is shown.
+    ahead: bool = False
 
 
 # Modules that add menu actions, drop handling or dialogs to the window, in menu order. Each
@@ -69,6 +73,7 @@ PAGES: tuple[PageSpec, ...] = (
         "usecases.svg",
         "app.ui.pages.usecases",
         "Audit: define specific use cases with data sources and success metrics",
+        ahead=True,
     ),
     PageSpec(
         "evaluations",
@@ -83,6 +88,7 @@ PAGES: tuple[PageSpec, ...] = (
         "compare.svg",
         "app.ui.compare.page",
         "Ranking, section matrix, sensitivity and why one vendor beats another",
+        ahead=True,
     ),
     PageSpec(
         "oversee",
@@ -178,7 +184,9 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._install_extensions()
         # Import the page modules one per idle moment after start-up, so that opening a page
-        # later costs only building it (importing QtCharts-heavy pages took 30–40 ms each).
+        # later costs only building it (importing QtCharts-heavy pages took 30–40 ms each);
+        # then build the pages marked `ahead`, one per idle moment, so that opening one costs
+        # only showing it (see _warm_up).
         self._warm = [spec.module for spec in PAGES]
         self._warm_timer = QTimer(self)
         self._warm_timer.setInterval(150)
@@ -219,13 +227,21 @@ class MainWindow(QMainWindow):
     # ----- pages -------------------------------------------------------------------------
 
     def _warm_up(self) -> None:
-        if not self._warm:
+        """One slice of idle-time work: import a page module, or else build a page marked
+        `ahead` that is not built yet (hidden: it reads its data when it is first shown, so
+        whatever changes meanwhile is read then); stops when there is nothing left."""
+        if self._warm:
+            importlib.import_module(self._warm.pop(0))
+            return
+        ahead = next((spec.key for spec in PAGES if spec.ahead and spec.key not in self._pages), None)
+        if ahead is None:
             self._warm_timer.stop()
             return
-        importlib.import_module(self._warm.pop(0))
+        self.page(ahead)
 
     def page(self, key: str) -> QWidget:
-        """The page for `key`, created on first use so start-up stays fast."""
+        """The page for `key`, created on first use (or ahead, see PageSpec.ahead) so start-up
+        stays fast."""
         if key not in self._pages:
             index = next(i for i, s in enumerate(PAGES) if s.key == key)
             spec = PAGES[index]
@@ -233,12 +249,20 @@ class MainWindow(QMainWindow):
             widget: QWidget = module.Page(self.ctx)
             widget.setObjectName(f"page-{key}")
             old = self.stack.widget(index)
+            current = old is not None and old is self.stack.currentWidget()
             if old is not None:  # the placeholder shown until the page is first opened
                 self.stack.removeWidget(old)
                 old.deleteLater()
             self.stack.insertWidget(index, widget)
+            if current:
+                self.stack.setCurrentWidget(widget)
             self._pages[key] = widget
         return self._pages[key]
+
+    @property
+    def built(self) -> list[str]:
+        """The keys of the pages built so far (on first show, or ahead of it)."""
+        return list(self._pages)
 
     def show_page(self, key: str) -> QWidget:
         index = next(i for i, s in enumerate(PAGES) if s.key == key)
@@ -315,9 +339,12 @@ class MainWindow(QMainWindow):
         self.setWindowModified(not clean)
 
     def refresh_pages(self) -> None:
-        """Redisplay every page already created (after the data changed wholesale)."""
-        for key in list(self._pages):
-            refresh = getattr(self._pages[key], "refresh", None)
+        """Redisplay the page on screen after the data changed wholesale. Every other page
+        reads what it shows when it is next shown (show_page_at refreshes it): a hidden page
+        built ahead never reads a workspace nobody looks at."""
+        current = self.stack.currentWidget()
+        if current in self._pages.values():
+            refresh = getattr(current, "refresh", None)
             if callable(refresh):
                 refresh()
 

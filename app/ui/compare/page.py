@@ -416,8 +416,10 @@ class Page(QWidget):
     def _on_workspace_changed(self) -> None:
         self.loader.cancel()
         self.sensitivity_task.cancel()
+        self.stages.cancel()
         self.evaluation_id = self.loaded = self.results = None
-        self.refresh()
+        if self.isVisible():
+            self.refresh()  # hidden, the page reads the new workspace when it is next shown
 
     def _on_changes(self, changes: Changes) -> None:
         """Apply what another page saved to the evaluation in memory; read it again only when
