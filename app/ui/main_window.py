@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui import theme
 from app.ui.context import AppContext
 from app.ui.icons import icon
 from app.ui.tasks import Task
@@ -141,6 +142,7 @@ class MainWindow(QMainWindow):
         self.role_badge: QLabel  # the role I am in on a team workspace (app/ui/team_role.py)
         self.live_updates: LiveUpdates
         self.setObjectName("MainWindow")
+        theme.fit_tooltips()  # a dark desktop's palette may keep Qt's pale tooltips (and on a change below)
         # The logo in the accent colour; the other icons follow the text colour.
         self.setWindowIcon(icon("diligence.svg", QPalette.ColorRole.Highlight))
         self._pages: dict[str, QWidget] = {}
@@ -372,6 +374,7 @@ class MainWindow(QMainWindow):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.PaletteChange:
+            QTimer.singleShot(0, theme.fit_tooltips)  # a light/dark switch: tooltips follow (not mid-change)
             # Icons read the palette when drawn: a repaint recolours them for the new scheme.
             self.sidebar.viewport().update()
             self.setWindowIcon(icon("diligence.svg", QPalette.ColorRole.Highlight))

@@ -57,6 +57,37 @@ def chip_colors(kind: str, pal: QPalette | None = None) -> tuple[QColor, QColor]
     return mix(base, fg, 0.18), fg
 
 
+_TIP_ROLES = (QPalette.ColorRole.ToolTipBase, QPalette.ColorRole.ToolTipText)
+_dark_tips: list[QColor] = []  # the tooltip colours fit_tooltips set, while they are set
+
+
+def fit_tooltips() -> None:
+    """Tooltips in the scheme's colours. A dark scheme often keeps Qt's default tooltip colours
+    (black on pale yellow; Fusion's dark palette does): the application palette then gets tooltips
+    a little lighter than the window, in the window's text colour. Only those two roles are set,
+    so everything else still follows the desktop; back in a light scheme they are unset again.
+    The main window calls this when it is made and after every palette change."""
+    pal = QGuiApplication.palette()
+    base, text = (pal.color(r) for r in _TIP_ROLES)
+    if is_dark(pal) and base.lightness() >= 128:
+        fixed = QPalette(pal)
+        fixed.setColor(_TIP_ROLES[0], mix(pal.color(QPalette.ColorRole.Window), pal.color(QPalette.ColorRole.WindowText), 0.12))
+        fixed.setColor(_TIP_ROLES[1], pal.color(QPalette.ColorRole.WindowText))
+        _dark_tips[:] = [fixed.color(r) for r in _TIP_ROLES]
+        QGuiApplication.setPalette(fixed)
+    elif not is_dark(pal) and _dark_tips:
+        ours = _dark_tips == [base, text]  # (not when a whole new palette was set meanwhile)
+        _dark_tips.clear()
+        if ours:
+            only_tips = QPalette()  # nothing set: its mask is then exactly the two tooltip roles
+            only_tips.setResolveMask(0)
+            for role in _TIP_ROLES:
+                only_tips.setColor(role, base)
+            light = QPalette(pal)
+            light.setResolveMask(pal.resolveMask() & ~only_tips.resolveMask())
+            QGuiApplication.setPalette(light)  # the light scheme's own tooltip colours again
+
+
 def css(color: QColor) -> str:
     return color.name(QColor.NameFormat.HexRgb)
 
