@@ -102,6 +102,25 @@ def test_organization_and_use_cases_are_a_leads_to_change(qtbot: Any, window: Ma
 
 
 @pytest.mark.parametrize("window", ["lead", "maya", "viewer"], indirect=True)
+def test_question_banks_are_a_leads_to_change(qtbot: Any, window: MainWindow) -> None:
+    who = _who(window)
+    page = _shown(qtbot, window, "banks")
+    qtbot.waitUntil(lambda: page.base is not None, timeout=20000)
+    # Saving and discarding a draft say why too, not only the buttons that start one.
+    _check({"add question": page.add_button, "remove question": page.remove_button, "import": page.import_button,
+            "save": page.save_button, "discard": page.discard_button}, who)
+    assert page.questions.editable == (who == "lead")
+    assert page.diff_button.isEnabled()  # everyone reads and compares the versions
+    if who == "lead":
+        assert page.add_button.isEnabled() and page.import_button.isEnabled()
+        assert not page.save_button.isEnabled()  # nothing to save yet
+        page.add_question()  # a draft: the lead may save or discard it
+        assert page.save_button.isEnabled() and page.discard_button.isEnabled()
+        page.discard_draft()
+        assert not page.save_button.isEnabled()
+
+
+@pytest.mark.parametrize("window", ["lead", "maya", "viewer"], indirect=True)
 def test_evaluate_offers_new_evaluations_evaluators_and_acknowledgements_to_leads_only(
         qtbot: Any, window: MainWindow) -> None:
     who = _who(window)

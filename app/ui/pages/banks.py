@@ -50,6 +50,7 @@ from app.services.errors import EditConflict
 from app.ui.context import AppContext
 from app.ui.icons import icon
 from app.ui.undo import push
+from app.ui.widgets.allowed import allow, allow_all
 from app.ui.widgets.page import PAGE_MARGINS, heading, hint
 from app.ui.widgets.tables import SORT_ROLE
 
@@ -561,15 +562,9 @@ class Page(QWidget):
         """Show the banks: read them again only when something changed since the last read."""
         if self._stale or self._read_from is not self.ctx.workspace:
             self.reload()
-        editable = not self.ctx.read_only and self.ctx.may(team.MANAGE)  # leads manage banks on a team workspace
-        self.questions.editable = editable
-        for button in (
-            self.add_button,
-            self.remove_button,
-            self.import_button,
-        ):
-            button.setEnabled(editable)
-            button.setToolTip(self.ctx.why_not(team.MANAGE))
+        # A read-only window changes nothing; on a team workspace only leads change banks.
+        self.questions.editable = self.ctx.can(team.MANAGE)
+        allow_all((self.add_button, self.remove_button, self.import_button), self.ctx.why_not(team.MANAGE))
         self._update_draft_state()
 
     def reload(self) -> None:
@@ -700,8 +695,9 @@ class Page(QWidget):
                 )
             self.draft_label.setText(text)
         draft = self.is_draft()
-        self.save_button.setEnabled(draft and not self.ctx.read_only and self.ctx.may(team.MANAGE))
-        self.discard_button.setEnabled(draft and not self.ctx.read_only)
+        why = self.ctx.why_not(team.MANAGE)
+        allow(self.save_button, why, draft)
+        allow(self.discard_button, why, draft)
 
     def _base_hash(self) -> str:
         self._base_rows()
