@@ -133,6 +133,8 @@ MAX_AMOUNT = 1e12
 # A vendor's or evaluator's name heads table columns in the app and the PDF; longer names are
 # refused at the door rather than breaking a page later (issue #19: a 3,000-character name).
 MAX_NAME_LENGTH = 200
+# A use case's title heads its row, its check and the review PDF: a sentence, not a document.
+MAX_TITLE_LENGTH = 300
 
 
 def long_name_problem(name: str, what: str) -> str | None:

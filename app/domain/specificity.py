@@ -85,6 +85,11 @@ _NOMINAL_SUFFIXES = (("ification", "ify"), ("isation", "ise"), ("ization", "ize"
                      ("ery", "er"), ("ing", ""), ("ing", "e"))
 
 _LATIN = re.compile(r"[a-z]")
+# Not words: markup ('<script>', '</b>', '&amp;') and runs of letters longer than any real word
+# (the longest words a title might hold, chemical names aside, have about 30 letters).
+_MARKUP = re.compile(r"</?[A-Za-z][^<>]{0,200}>|&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
+_LONGEST_WORD = 45
+_RUN_ON = re.compile(rf"[^\W_]{{{_LONGEST_WORD + 1},}}")
 
 
 @dataclass
@@ -356,9 +361,29 @@ def _reader(lex: Lexicons) -> _Reader:
     return _Reader(lex)
 
 
+def _not_words(title: str) -> tuple[str, list[str]]:
+    """The title without what is not words (markup, run-on letters, invisible format characters),
+    and a reason for each kind removed: a title of markup is not judged as a sentence."""
+    reasons = []
+    markup = _MARKUP.findall(title)
+    if markup:
+        reasons.append(f"It contains markup ({_quote(markup[:2])}): write the title in plain words.")
+        title = _MARKUP.sub(" ", title)
+    runs = _RUN_ON.findall(title)
+    if runs:
+        longest = max(runs, key=len)
+        reasons.append(f"“{longest[:12]}…” is not a word ({len(longest):,} letters without a space).")
+        title = _RUN_ON.sub(" ", title)
+    # bidirectional overrides and zero-width characters: invisible, and they can reorder what shows
+    title = "".join(c for c in title if unicodedata.category(c) not in ("Cf", "Cc"))
+    return title.strip(), reasons
+
+
 def check_title(title: str, lex: Lexicons) -> SpecificityResult:
-    text = title.strip()
+    text, junk = _not_words(title)
     if not text:
+        if junk:
+            return SpecificityResult(Verdict.SLOGAN, 0, (*junk, "Name the decision or process this improves."))
         return SpecificityResult(
             Verdict.SLOGAN, 0, ("The title is empty: name the decision or process this improves.",)
         )
@@ -371,7 +396,7 @@ def check_title(title: str, lex: Lexicons) -> SpecificityResult:
              "with a scope, cadence or threshold?",),
         )
     s = _reader(lex).read(text)
-    reasons: list[str] = []
+    reasons: list[str] = list(junk)
     if s.question:
         reasons.append(
             "It is a question. State the use case as what the system does, for example "
@@ -410,7 +435,7 @@ def check_title(title: str, lex: Lexicons) -> SpecificityResult:
     elif not s.things and s.content and any(_is_cadence(d) for d in s.details):
         s.things = list(s.content)  # repeated on a cadence: 'for the Harwich site every half hour'
     concrete = bool(s.actions or s.things or s.content)
-    if s.actions and s.things and s.details and not s.question:
+    if s.actions and s.things and s.details and not s.question and not junk:
         verdict = Verdict.SPECIFIC
     elif (s.generic and not s.actions) or not concrete or (s.question and not s.content):
         verdict = Verdict.SLOGAN

@@ -10,7 +10,7 @@ from sqlalchemy import update as sql_update
 from sqlmodel import Session, select
 
 from app.domain.merge import merge
-from app.domain.models import UseCase
+from app.domain.models import MAX_TITLE_LENGTH, UseCase
 from app.domain.specificity import SpecificityResult, check_title, check_use_case
 from app.services import knowledge
 from app.services.concurrency import conflict, retry_overtaken
@@ -65,6 +65,9 @@ def _row(s: Session, use_case_id: int) -> UseCaseRow:
 def _validate(uc: UseCase) -> None:
     if not uc.title.strip():
         raise InputError("a use case needs a title: name the decision or process it improves")
+    if len(uc.title) > MAX_TITLE_LENGTH:
+        raise InputError(f"a use case's title has {len(uc.title):,} characters; at most {MAX_TITLE_LENGTH} fit: "
+                         "say the rest in the decision field")
     if uc.impact.amount < 0:
         raise InputError("the estimated annual impact cannot be negative")
     for m in uc.success_metrics:

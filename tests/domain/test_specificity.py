@@ -159,3 +159,34 @@ def test_slogan_use_case_stays_a_slogan() -> None:
 def test_use_case_in_another_language_is_not_judged_even_when_complete() -> None:
     r = check_use_case(full(title="Voorspellen welke facturen te laat worden betaald"), lexicons())
     assert r.verdict is Verdict.NOT_JUDGED
+
+
+@pytest.mark.parametrize(
+    ("title", "reason"),
+    [
+        ("<script>alert(1)</script>", "markup"),
+        ("<b>Flag invoices likely to be paid late, for the collections team</b>", "markup"),
+        ("Rank orders &amp; returns by value every morning", "markup"),
+        ("Flag invoices " + "x" * 300 + " paid late for the collections team", "not a word"),
+    ],
+)
+def test_markup_and_run_on_letters_are_not_read_as_words(title: str, reason: str) -> None:
+    """Pasted markup or a run of letters is named, and never makes a title specific: before this,
+    "<script>alert(1)</script>" scored 95/100, 'script' being both the action and its object."""
+    r = check_title(title, lexicons())
+    assert r.verdict is not Verdict.SPECIFIC
+    assert r.score < 70
+    assert reason in r.reasons[0]
+
+
+def test_a_title_of_only_markup_or_letters_is_a_slogan_and_says_why() -> None:
+    for title in ("<div></div>", "x" * 20_000):
+        r = check_title(title, lexicons())
+        assert r.verdict is Verdict.SLOGAN and r.score == 0
+        assert "20,000 letters" in r.reasons[0] if title.startswith("x") else "markup" in r.reasons[0]
+
+
+def test_invisible_format_characters_do_not_change_the_verdict() -> None:
+    plain = check_title("Flag invoices likely to be paid late", lexicons())
+    hidden = check_title("Flag\u202e inv\u200boices likely to be paid late", lexicons())
+    assert (hidden.verdict, hidden.score) == (plain.verdict, plain.score)

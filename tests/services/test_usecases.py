@@ -78,6 +78,7 @@ def test_update_without_change_is_not_audited(workspace) -> None:  # type: ignor
     "bad",
     [
         UseCase("  "),
+        UseCase("Flag invoices " + "very " * 80 + "late"),
         UseCase("x", data_sources=[DataSource(" ")]),
         UseCase("x", success_metrics=[SuccessMetric("")]),
     ],
