@@ -63,3 +63,10 @@ def last_changes(ws: Workspace, ref: str | int) -> list[datetime]:
         except NoSuchEvaluation:
             raise NotFound(f"there is no evaluation named {ref!r}") from None
         return r.last_changes(ev.id)
+
+
+def vendor_answer_count(ws: Workspace, evaluation_id: int, vendor: str) -> int:
+    """How many answers `vendor` has in the evaluation: one query, no answer read ("Remove vendor"
+    says how many go with it)."""
+    with reading(ws) as r:
+        return r.vendor_answer_count(evaluation_id, vendor)

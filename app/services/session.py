@@ -15,7 +15,7 @@ from pathlib import Path
 from app.domain.evidence import Citation, Document, DocumentKind
 from app.domain.flags import Acknowledgement
 from app.domain.models import ReferenceCheck, Vendor
-from app.services import evaluations, evidence, references
+from app.services import evaluations, evidence, reading, references
 from app.services.changes import Changes, SavedAcknowledgement, SavedAnswer, SavedVendor
 from app.services.evaluations import AnswerChange, DeletedVendor
 from app.services.live import LiveEvaluation
@@ -102,6 +102,10 @@ class EvaluationSession:
             assert self.live is not None
             self.live.replace_vendor(old_name, saved)  # False when renamed: a reload follows
         return Changes(evaluation=self.evaluation_id, vendors=True, saved_vendors=(SavedVendor(saved, old_name),))
+
+    def answer_count(self, vendor: str) -> int:
+        """How many answers `vendor` has, as saved (one query; the answers in memory stay columns)."""
+        return reading.vendor_answer_count(self.ws, self.evaluation_id, vendor)
 
     def remove_vendor(self, name: str) -> tuple[DeletedVendor, Changes]:
         deleted = evaluations.delete_vendor(self.ws, self.evaluation_id, name)

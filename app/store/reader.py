@@ -571,6 +571,13 @@ class Reader:
             as_of=max(m.astimezone().date() for m in self.last_changes(ev.id)),
         )
 
+    def vendor_answer_count(self, evaluation_id: int, vendor: str) -> int:
+        """How many answers (of every evaluator) the vendor named `vendor` has in the evaluation."""
+        found = self.first(
+            "SELECT COUNT(*) AS n FROM answer a JOIN vendor v ON v.id = a.vendor_id "
+            "WHERE v.evaluation_id = ? AND v.name = ?", evaluation_id, vendor)
+        return int(found.n) if found is not None else 0
+
     def last_changes(self, evaluation_id: int) -> list[datetime]:
         """When the evaluation was made and its latest answer, submission, acknowledgement, reference check,
         document and citation (the report's date, and the day expiry is judged on)."""

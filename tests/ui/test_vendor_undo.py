@@ -99,3 +99,26 @@ def test_remove_vendor_then_undo_restores_answers_exactly(page: Page, qtbot, mon
     import_answers(ws, out, DEMO_EVALUATION)
     notes = [r[3] for r in stored(ws) if r[4] == "questionnaire"]
     assert notes == ["evidence 2", "evidence 3"]
+
+
+def test_remove_vendor_counts_its_answers_without_reading_every_answer(page: Page, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    ws = page.ctx.workspace
+    expected = len(stored(ws))
+    assert expected > 1
+    snapshot = page.live.snapshot  # type: ignore[union-attr]
+    assert snapshot.answers.columnar  # type: ignore[attr-defined]
+    asked: list[str] = []
+
+    def question(_parent, _title, text, *_a, **_k):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    tab = page.vendors_tab
+    row = next(i for i in range(tab.vendor_list.count()) if tab.vendor_list.item(i).text() == VENDOR)
+    tab.vendor_list.setCurrentRow(row)
+    assert not tab.remove_vendor()  # declined: nothing removed
+    assert asked == [f"Remove {VENDOR} and its {expected} answers? You can undo this."]
+    assert len(stored(ws)) == expected
+    # The evaluation's answers in memory were not all made into objects to count one vendor's.
+    assert snapshot.answers.columnar  # type: ignore[attr-defined]

@@ -22,6 +22,7 @@ from app.domain.models import Vendor
 from app.services import team
 from app.services.changes import Changes
 from app.services.evaluations import DeletedVendor, load_snapshot
+from app.store.workspace import WorkspaceError
 from app.ui.evaluate.vendor_editor import VendorEditor
 from app.ui.undo import push_edit
 
@@ -145,12 +146,17 @@ class VendorsTab(QWidget):
             return False
         eid = session.evaluation_id
         name = item.text()
-        answers = [a for a in snap.answers if a.vendor == name]
+        # Counted in the database: reading `snap.answers` as a list would make every answer an object.
+        try:
+            answers = session.answer_count(name)
+        except WorkspaceError as exc:  # e.g. the team server is gone: nothing was removed
+            page.ctx.say(self.tr("Could not remove %1: %2").replace("%1", name).replace("%2", str(exc)))
+            return False
         if (
             QMessageBox.question(
                 self,
                 self.tr("Remove vendor"),
-                self.tr("Remove %1 and its %n answer(s)? You can undo this.", "", len(answers))
+                self.tr("Remove %1 and its %n answer(s)? You can undo this.", "", answers)
                 .replace("%1", name),
             )
             != QMessageBox.StandardButton.Yes
