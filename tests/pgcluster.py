@@ -5,6 +5,12 @@ listens on 127.0.0.1 at a free port; `stop()` shuts it down and removes the fold
 passwords (scram-sha-256), found by libpq in the cluster's own pgpass file, which the fixtures
 point PGPASSFILE at: the same path a person's ~/.pgpass takes.
 
+A cluster never outlives the process that started it: `start()` also starts a watchdog (this
+file run as a script, in a session of its own) that waits on a pipe only the starting process
+holds. When that process ends without `remove()` (a test run killed by a timeout, Ctrl+C,
+kill -9), the pipe closes and the watchdog stops the server (`pg_ctl stop -m immediate`) and
+removes its folder.
+
 Binaries are found in DILIGENCE_PG_BINDIR, then `pg_config --bindir`, then
 /usr/lib/postgresql/<newest>/bin. PostgreSQL refuses to run as root, so as root the server runs
 as the `postgres` system user (or `nobody`).
@@ -19,6 +25,7 @@ import pwd
 import secrets
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -73,6 +80,9 @@ class Cluster:
     port: int = 0
     password: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     running: bool = False
+    # The watchdog process and our end of its pipe (see the module docstring).
+    watchdog: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    _lifeline: int | None = field(default=None, repr=False)
 
     @property
     def data(self) -> Path:
@@ -127,9 +137,35 @@ class Cluster:
                              "start", check=False, timeout=90)
             if done.returncode == 0:
                 self.running = True
+                self._watch()
                 return
             time.sleep(0.2)
         raise RuntimeError(f"PostgreSQL did not start: {done.stderr}\n{self.log.read_text(errors='replace')[-2000:]}")
+
+    def _watch(self) -> None:
+        """Start the watchdog, once: it stops the server if this process dies without `remove()`."""
+        if self.watchdog is not None:
+            return
+        read_end, self._lifeline = os.pipe()  # (neither end is inherited by pg_ctl or the server)
+        try:
+            self.watchdog = subprocess.Popen(
+                [sys.executable, __file__, "--watch", str(self.folder), str(self.bindir)],
+                stdin=read_end, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                start_new_session=True)  # a Ctrl+C or a timeout's kill of the test run spares it
+        finally:
+            os.close(read_end)
+
+    def _unwatch(self) -> None:
+        """Tell the watchdog all is well (one byte, then the pipe closes) and let it go."""
+        if self._lifeline is not None:
+            with contextlib.suppress(OSError):
+                os.write(self._lifeline, b"x")
+            os.close(self._lifeline)
+            self._lifeline = None
+        if self.watchdog is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.watchdog.wait(timeout=10)
+            self.watchdog = None
 
     def stop(self, mode: str = "fast") -> None:
         if self.running:
@@ -145,6 +181,7 @@ class Cluster:
 
     def remove(self) -> None:
         self.stop("immediate")
+        self._unwatch()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def sql(self, statement: str, dbname: str = "postgres") -> list[tuple[object, ...]]:
@@ -185,3 +222,18 @@ def start_cluster() -> Cluster | None:
         cluster.remove()
         raise
     return cluster
+
+
+def _watch_parent(folder: Path, bindir: Path) -> None:
+    """The watchdog: wait until the pipe on stdin closes. Nothing came through it: the process
+    that started the cluster died without removing it, so stop the server and remove the folder."""
+    farewell = os.read(0, 1)
+    if farewell:
+        return  # removed properly
+    cluster = Cluster(bindir, folder=folder, running=True)
+    cluster.stop("immediate")
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__" and len(sys.argv) == 4 and sys.argv[1] == "--watch":
+    _watch_parent(Path(sys.argv[2]), Path(sys.argv[3]))
