@@ -86,9 +86,16 @@ def test_the_section_chart_legend_tips_an_elided_vendor_name_and_tells_a_screen_
     chart.set_data([LONG, "Fresh Ridge Labs"], ["Track record", "Data readiness"], [[80.0, 60.0], [50.0, None]])
     for _ in range(5):
         QApplication.processEvents()
-    # Qt sets a legend entry's tooltip only when its label was shortened to fit.
-    tips = {i.toolTip() for i in chart.scene().items()}
-    assert LONG in tips  # too long for the legend at this width: whole on hover
-    assert "Fresh Ridge Labs" not in tips  # a name shown whole needs none
+    # A legend entry has a tooltip only when its name was shortened to fit.
+    entries = {e.vendor: e for e in chart.legend_entries()}
+    assert entries[LONG].shown.endswith("…") and len(entries[LONG].shown) < len(LONG)
+    assert entries["Fresh Ridge Labs"].shown == "Fresh Ridge Labs"
+    assert chart.rect().contains(entries[LONG].rect) and chart.rect().contains(entries["Fresh Ridge Labs"].rect)
+    assert chart.tooltip_at(entries[LONG].rect.center()) == LONG  # whole on hover
+    assert chart.tooltip_at(entries["Fresh Ridge Labs"].rect.center()) == ""  # shown whole: none
+    # A bar names its vendor, section and score on hover; a section without a score has no bar.
+    bar = chart.bar_rect(1, 0)
+    assert bar is not None and chart.tooltip_at(bar.center()) == "Fresh Ridge Labs — Track record: 50.0"
+    assert chart.bar_rect(1, 1) is None and chart.values()[1] == [50.0, 0.0]
     description = chart.accessibleDescription()
     assert LONG in description and "Fresh Ridge Labs" in description
