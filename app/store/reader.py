@@ -378,18 +378,17 @@ class Reader:
         """Every answer, in the order of `answers`, as columns (no object per answer).
 
         Vendors and evaluators become integer codes and each distinct (question, value) pair is
-        kept once. On SQLite the database groups the answers itself (`_grouped_answers`: a few
-        hundred rows of joined text instead of one Python row per answer); other databases, and
-        answers whose text holds the separators that path uses, are read row by row.
+        kept once. The database groups the answers itself (`_grouped_answers`: a few hundred rows
+        of joined text instead of one Python row per answer, on SQLite and on a server alike);
+        answers whose text holds the separators that path uses are read row by row.
         """
         vendors = list(self.tuples("SELECT id, name, position FROM vendor WHERE evaluation_id = ? ORDER BY id",
                                    evaluation_id))
         evaluators = list(self.tuples("SELECT id, name, position FROM evaluator WHERE evaluation_id = ? "
                                       "ORDER BY id", evaluation_id))
-        if isinstance(self.con, sqlite3.Connection):
-            grouped = self._grouped_answers(evaluation_id, vendors, evaluators)
-            if grouped is not None:
-                return grouped
+        grouped = self._grouped_answers(evaluation_id, vendors, evaluators)
+        if grouped is not None:
+            return grouped
         return self._answer_rows(evaluation_id, vendors, evaluators)
 
     def _answer_rows(self, evaluation_id: int, vendors: list[tuple[Any, ...]],
@@ -427,7 +426,7 @@ class Reader:
 
     def _grouped_answers(self, evaluation_id: int, vendors: list[tuple[Any, ...]],
                          evaluators: list[tuple[Any, ...]]) -> AnswerColumns | None:
-        """`answer_columns` with SQLite grouping the answers by vendor and evaluator: per group,
+        """`answer_columns` with the database grouping the answers by vendor and evaluator: per group,
         the answer ids and the "question<US>value" keys as one text each. None when an answer's
         text holds a separator (or names an evaluator of another evaluation): read row by row then.
 
@@ -435,11 +434,19 @@ class Reader:
         (docs/performance.md); a group is one row of two long strings, split in C. The rows come
         back in the answer index's order and are put in `answers`' order with numpy.
         """
+        # Both aggregates of a group read its rows in the same order (one pass over them), so the
+        # n-th id and the n-th key belong to one answer. PostgreSQL spells them string_agg and chr(),
+        # and sends the notes with their group (as arrays: a note may hold any character), which
+        # saves a second pass over the answers on the server.
+        on_sqlite = self.marker == "?"
+        id_list, key_list, noted = (
+            ("group_concat(id)", "group_concat(qid || char(31) || value, char(30))", "") if on_sqlite
+            else ("string_agg(id::text, ',')", "string_agg(qid || chr(31) || value, chr(30))",
+                  ", array_agg(id) FILTER (WHERE note <> ''), array_agg(note) FILTER (WHERE note <> '')"))
         groups = list(self.tuples(
-            "SELECT vendor_id, evaluator_id, COUNT(*), group_concat(id), "
-            "group_concat(qid || char(31) || value, char(30)), COUNT(CASE WHEN note <> '' THEN 1 END), "
-            "MAX(updated_at) "
-            f"FROM answer WHERE {_OF_EVALUATION} GROUP BY vendor_id, evaluator_id", evaluation_id))
+            f"SELECT vendor_id, evaluator_id, COUNT(*), {id_list}, {key_list}, COUNT(CASE WHEN note <> '' THEN 1 END), "
+            f"MAX(updated_at){noted} FROM answer WHERE {_OF_EVALUATION} GROUP BY vendor_id, evaluator_id",
+            evaluation_id))
         v_ids = np.array([v[0] for v in vendors], dtype=np.int64)
         e_ids = np.array([e[0] for e in evaluators], dtype=np.int64)
         g_vendor = np.searchsorted(v_ids, np.array([g[0] for g in groups], dtype=np.int64))
@@ -486,11 +493,16 @@ class Reader:
                 evaluator_code[order]
         notes = np.full(count, "", dtype=object)
         if any(g[5] for g in groups):
-            noted = list(self.tuples(f"SELECT id, note FROM answer WHERE {_OF_EVALUATION} AND note <> ''",
-                                     evaluation_id))
+            if on_sqlite:
+                rows_noted = list(self.tuples(f"SELECT id, note FROM answer WHERE {_OF_EVALUATION} AND note <> ''",
+                                              evaluation_id))
+                noted_ids, noted_notes = [n[0] for n in rows_noted], [n[1] for n in rows_noted]
+            else:
+                noted_ids = list(itertools.chain.from_iterable(g[7] or () for g in groups))
+                noted_notes = list(itertools.chain.from_iterable(g[8] or () for g in groups))
             by_id = np.argsort(ids)
-            rows = by_id[np.searchsorted(ids[by_id], np.array([n[0] for n in noted], dtype=np.int64))]
-            notes[rows] = [n[1] for n in noted]
+            rows = by_id[np.searchsorted(ids[by_id], np.array(noted_ids, dtype=np.int64))]
+            notes[rows] = noted_notes
         self._latest_answer[evaluation_id] = max((g[6] for g in groups), default=None)
         return AnswerColumns([v[1] for v in vendors], [e[1] for e in evaluators], pairs,
                              vendor_code, evaluator_code, pair_code, notes)
@@ -607,16 +619,14 @@ class Reader:
 def reading(ws: Workspace) -> Iterator[Reader]:
     """A Reader on a connection of its own to the workspace, closed afterwards.
 
-    A workspace file is read through the standard sqlite3 module, so SQLAlchemy is not imported;
-    any other workspace (a server) lends a connection of its engine's pool. A damaged file
-    surfaces as the WorkspaceError the ORM path gives.
+    A workspace file is read through the standard sqlite3 module and a team workspace through
+    psycopg (`ServerWorkspace.read_connection`: one repeatable-read snapshot), so SQLAlchemy is
+    not imported. A damaged file surfaces as the WorkspaceError the ORM path gives.
     """
-    if getattr(ws, "kind", "file") != "file":
-        raw = ws.engine.raw_connection()
-        try:
-            yield Reader(raw)
-        finally:
-            raw.close()
+    read_connection = getattr(ws, "read_connection", None)
+    if read_connection is not None:
+        with read_connection() as con:
+            yield Reader(con)
         return
     con = connect(ws.db, read_only=ws.read_only, immutable=ws.immutable_file())
     try:

@@ -1,10 +1,16 @@
 """A team workspace: the same tables and migrations on a PostgreSQL server (docs/team.md).
 
 A workspace given as `postgresql://user@host:port/dbname` lives in that database. The
-driver is psycopg 3 through SQLAlchemy (`postgresql+psycopg`). A password never travels in
-the address: libpq finds it in `~/.pgpass`, `PGPASSFILE` or `PGPASSWORD`, or the app asks for
-it and hands it to the driver directly. Hosts that are not this machine get `sslmode=require`
-unless the address says otherwise.
+driver is psycopg 3; writes go through SQLAlchemy (`postgresql+psycopg`). A password never
+travels in the address: libpq finds it in `~/.pgpass`, `PGPASSFILE` or `PGPASSWORD`, or the app
+asks for it and hands it to the driver directly. Hosts that are not this machine get
+`sslmode=require` unless the address says otherwise.
+
+Every connection is made by `connect()`: the SQLAlchemy engine's pool, the readers, the answer
+saves and the change listener. Opening a workspace and reading it (`diligence score`, `report`,
+an evaluation loaded in the app) use plain psycopg connections; the engine, and with it the
+import of SQLAlchemy (about 0.2 s of CPU), is made only when something first writes through
+the ORM (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -164,11 +171,97 @@ class ServerWorkspace(Workspace):
 
     kind = "server"
 
-    def __init__(self, address: ServerAddress, engine: Engine) -> None:
-        super().__init__(Path(address.display), Path(address.display), engine, False, None)
+    def __init__(self, address: ServerAddress, password: str | None = None) -> None:
+        super().__init__(Path(address.display), Path(address.display), None, False, None)
         self.address = address
         self.client_id = uuid.uuid4().hex  # so a window can skip the notices of its own saves
         self._answer_saver: AnswerSaver | None = None
+        # Read connections not in use; the one that checked the schema at opening is first.
+        self._readers: list[tuple[Any, bool]] = []  # (connection, checked just now)
+        self._readers_lock = threading.Lock()
+
+        # A closure, not an attribute: the password (given when libpq has none) stays in memory
+        # for reconnecting, and no repr() or log of the workspace can show it.
+        def _connect() -> Any:
+            return connect(address, password)
+
+        self._connect = _connect
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine for the ORM's writes, made on first use (its connections come from `connect`)."""
+        if self._engine is None:
+            self._engine = make_server_engine(self.address, connector=self._connect)
+        return self._engine
+
+    def connection(self) -> Any:
+        """A new psycopg connection (not autocommit), or the WorkspaceError saying why there is none."""
+        import psycopg
+
+        try:
+            return self._connect()
+        except psycopg.Error as exc:
+            raise (explain_server(self.address, exc) or lost(self, exc)) from None
+
+    @contextlib.contextmanager
+    def read_connection(self) -> Iterator[Any]:
+        """A psycopg connection for one read: its queries share one snapshot (a repeatable-read,
+        read-only transaction, rolled back afterwards), under this login's row-level security.
+
+        Connections are kept for the next read (two at most, for the app's worker threads). One
+        kept from an earlier read is checked with an empty statement first, as the engine's pool
+        checks its own, so a server that restarted meanwhile costs a new connection, not an error.
+        """
+        import psycopg
+
+        con = self._reader()
+        try:
+            yield con
+        except psycopg.Error as exc:
+            gone = con.closed or con.broken
+            self._drop_reader(con)
+            raise ((lost(self, exc) if gone else explain_server(self.address, exc)) or exc) from None
+        except BaseException:
+            self._drop_reader(con)
+            raise
+        self._keep_reader(con)
+
+    def _reader(self) -> Any:
+        import psycopg
+
+        while True:
+            with self._readers_lock:
+                if not self._readers:
+                    break
+                con, checked = self._readers.pop()
+            if checked:
+                return con
+            try:
+                con.execute(";")  # the pool's ping, as the read's first statement: a restarted server shows here
+                return con
+            except psycopg.Error:
+                self._drop_reader(con)
+        con = self.connection()
+        con.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        con.read_only = True
+        return con
+
+    def _keep_reader(self, con: Any) -> None:
+        try:
+            con.rollback()
+        except Exception:  # noqa: BLE001 - a connection that cannot end its transaction is not kept
+            self._drop_reader(con)
+            return
+        with self._readers_lock:
+            if len(self._readers) < 2:
+                self._readers.append((con, False))
+                return
+        self._drop_reader(con)
+
+    @staticmethod
+    def _drop_reader(con: Any) -> None:
+        with contextlib.suppress(Exception):
+            con.close()
 
     @property
     def answer_saver(self) -> AnswerSaver:
@@ -182,6 +275,10 @@ class ServerWorkspace(Workspace):
     def close(self) -> None:
         if self._answer_saver is not None:
             self._answer_saver.close()
+        with self._readers_lock:
+            readers, self._readers = self._readers, []
+        for con, _checked in readers:
+            self._drop_reader(con)
         super().close()
 
     @contextlib.contextmanager
@@ -246,47 +343,62 @@ class ServerWorkspace(Workspace):
         return explain_server(self.address, exc.orig or exc) or exc
 
 
-def make_server_engine(address: ServerAddress, password: str | None = None) -> Engine:
-    """An engine for the server; connections are checked before use and made again after a drop."""
-    from sqlalchemy import URL, event
+def connect(address: ServerAddress, password: str | None = None) -> Any:
+    """A psycopg connection to the server (not autocommit): the one place this app connects.
+
+    The password, when given, goes to the driver directly; otherwise libpq finds it in
+    ~/.pgpass, PGPASSFILE or PGPASSWORD. Driver errors are the caller's to explain.
+    """
+    import psycopg
+
+    return psycopg.connect(host=address.host or None, port=address.port, user=address.user or None,
+                           dbname=address.dbname, password=password, **address.connect_args())
+
+
+def make_server_engine(address: ServerAddress, password: str | None = None, *,
+                       connector: Callable[[], Any] | None = None) -> Engine:
+    """An engine for the server; connections (made by `connect`, or `connector`) are checked
+    before use and made again after a drop."""
+    from sqlalchemy import URL
     from sqlalchemy import create_engine as sa_create_engine
+
+    if connector is None:
+        def connector() -> Any:
+            return connect(address, password)
 
     url = URL.create("postgresql+psycopg", username=address.user or None,
                      host=address.host or None, port=address.port, database=address.dbname)
-    engine = sa_create_engine(url, connect_args=address.connect_args(), pool_pre_ping=True,
-                              pool_size=5, max_overflow=5, pool_recycle=1800)
-    if password is not None:
-        secret = password
-
-        @event.listens_for(engine, "do_connect")
-        def _with_password(_dialect: object, _record: object, _cargs: object, cparams: dict[str, Any]) -> None:
-            cparams["password"] = secret
-
-    return engine
+    return sa_create_engine(url, creator=connector, pool_pre_ping=True, pool_size=5, max_overflow=5,
+                            pool_recycle=1800)
 
 
 def open_server_workspace(text: str, *, create: bool = True, password: str | None = None) -> ServerWorkspace:
-    """Open (creating the tables and upgrading as needed) the team workspace at the address."""
-    address = parse_address(text)
-    engine = make_server_engine(address, password)
+    """Open (creating the tables and upgrading as needed) the team workspace at the address.
+
+    An up-to-date workspace is opened with one psycopg connection, which checks the schema and
+    is then kept for the first read; SQLAlchemy and Alembic load only to create or upgrade.
+    """
+    ws = ServerWorkspace(parse_address(text), password)
     try:
-        created = _prepare(address, engine, create)
+        ws.created = _prepare(ws, create)
     except BaseException:
-        engine.dispose()
+        ws.close()
         raise
-    ws = ServerWorkspace(address, engine)
-    ws.created = created
     return ws
 
 
-def _prepare(address: ServerAddress, engine: Engine, create: bool) -> bool:
+def _prepare(ws: ServerWorkspace, create: bool) -> bool:
     """Create or upgrade the schema as needed; True when the workspace was created just now."""
-    from sqlalchemy import text
-    from sqlalchemy.exc import DBAPIError
+    import psycopg
 
+    address = ws.address
+    con = ws.connection()
     try:
-        with engine.connect() as con:
+        try:
             revision, tables = _revision(con)
+            con.rollback()
+        except psycopg.Error as exc:
+            raise (explain_server(address, exc) or exc) from None
         if revision is not None and revision not in KNOWN_REVISIONS:
             raise NewerWorkspaceError(
                 f"{address.display} was made by a newer version of Diligence (schema {revision}); "
@@ -295,30 +407,49 @@ def _prepare(address: ServerAddress, engine: Engine, create: bool) -> bool:
             raise WorkspaceError(
                 f"{address.display} holds tables that are not a Diligence workspace; nothing was changed. "
                 "Use an empty database for a team workspace.")
-        if revision == HEAD:
-            return False
         if revision is None and not create:
             raise WorkspaceError(f"there is no workspace at {address.display}")
+    except BaseException:
+        con.close()
+        raise
+    if revision == HEAD:
+        con.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        con.read_only = True
+        ws._readers.append((con, True))  # the first read needs no check: it was just used
+        return False
+    con.close()
+    return _upgrade(ws)
+
+
+def _upgrade(ws: ServerWorkspace) -> bool:
+    """Bring the schema to HEAD under the advisory lock; True when it was created just now."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    try:
         # PostgreSQL runs DDL inside transactions: the upgrade is applied wholly or not at all.
-        with engine.begin() as con:
+        with ws.engine.begin() as con:
             con.execute(text("select pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
-            revision, _ = _revision(con)
+            revision, _ = _revision(con.connection.driver_connection)
             if revision != HEAD:
-                migrate(None, engine, connection=con)
+                migrate(None, ws.engine, connection=con)
             return revision is None
     except DBAPIError as exc:
-        raise (explain_server(address, exc.orig or exc) or exc) from None
+        raise (explain_server(ws.address, exc.orig or exc) or exc) from None
 
 
 def _revision(con: Any) -> tuple[str | None, int]:
-    from sqlalchemy import text
-
-    tables = {r[0] for r in con.execute(text(
-        "select table_name from information_schema.tables where table_schema = current_schema()"))}
-    if "alembic_version" not in tables:
-        return None, len(tables)
-    row = con.execute(text("select version_num from alembic_version")).first()
-    return (row[0] if row else None), len(tables)
+    """(alembic revision or None, number of tables and views), on a psycopg connection in its
+    transaction. The catalog is read directly: information_schema's views cost a new connection
+    several ms more."""
+    tables, versioned = con.execute(
+        "select count(*), coalesce(bool_or(relname = 'alembic_version' and relkind = 'r'), false) "
+        "from pg_catalog.pg_class where relnamespace = current_schema()::regnamespace "
+        "and relkind in ('r', 'v', 'm', 'f', 'p')").fetchone()
+    if not versioned:
+        return None, int(tables)
+    row = con.execute("select version_num from alembic_version").fetchone()
+    return (row[0] if row else None), int(tables)
 
 
 def explain_server(address: ServerAddress, exc: BaseException) -> WorkspaceError | None:
@@ -382,18 +513,8 @@ def lost(ws: ServerWorkspace, exc: BaseException) -> ServerUnavailable:
 
 
 def own_connection(ws: ServerWorkspace) -> Any:
-    """A psycopg connection of its own (autocommit), made as the pool makes them, never handed back."""
-    from sqlalchemy.exc import DBAPIError
-
-    try:
-        raw = ws.engine.raw_connection()
-        con = raw.driver_connection
-        raw.detach()
-    except DBAPIError as exc:
-        raise (explain_server(ws.address, exc.orig or exc) or lost(ws, exc)) from None
-    except Exception as exc:  # noqa: BLE001 - the pool gave up on the server (it went away)
-        raise lost(ws, exc) from None
-    assert con is not None
+    """A psycopg connection of its own (autocommit), made as every other one is (`connect`)."""
+    con = ws.connection()
     con.autocommit = True
     return con
 

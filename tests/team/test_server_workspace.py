@@ -32,6 +32,8 @@ def test_cli_demo_score_and_export_on_a_server_match_a_folder(pg_url: str, tmp_p
     assert "integrity  ok" in r.stdout and parse_address(pg_url).display in r.stdout
     scores = [json.loads(run("score", DEMO_EVALUATION, "--json", workspace=w).stdout) for w in (folder, pg_url)]
     assert scores[0] == scores[1] and scores[0]["ranking"]
+    printed = [run("score", DEMO_EVALUATION, workspace=w).stdout for w in (folder, pg_url)]
+    assert printed[0] == printed[1] and "Red flags" in printed[0]
     exports = []
     for n, where in enumerate((folder, pg_url)):
         out = tmp_path / f"export-{n}.json"
@@ -104,7 +106,7 @@ def test_addresses_are_shown_without_secrets_and_unknown_options_refused() -> No
 def test_the_report_read_from_a_server_prints_what_a_folder_prints(pg_url: str, tmp_path: Path) -> None:
     import pdfplumber
 
-    texts = []
+    texts, pdfs = [], []
     for n, where in enumerate((tmp_path / "ws", pg_url)):
         assert run("demo", workspace=where).returncode == 0
         out = tmp_path / f"report-{n}.pdf"
@@ -112,4 +114,6 @@ def test_the_report_read_from_a_server_prints_what_a_folder_prints(pg_url: str, 
         assert r.returncode == 0, r.stderr
         with pdfplumber.open(out) as pdf:
             texts.append([page.extract_text() for page in pdf.pages])
+        pdfs.append(out.read_bytes())
     assert texts[0] == texts[1] and "Signal & Scale" in texts[0][0]
+    assert pdfs[0] == pdfs[1]  # the same evaluation gives the same file, wherever it is kept
