@@ -253,12 +253,14 @@ class Task(QObject):
 class Stages(QObject):
     """Work shown in parts, one event-loop turn apart, so the window repaints and reacts in
     between (a large evaluation's tables take a while each). `run` drops whatever parts of the
-    previous run are still waiting."""
+    previous run are still waiting. `pause_ms` is how long the window gets between two parts:
+    a frame (16) lets what a part shows be painted before the next part starts."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, pause_ms: int = 1) -> None:
         super().__init__(parent)
         self._parts: list[Callable[[], None]] = []
         self._run = 0
+        self._pause = pause_ms
 
     @property
     def busy(self) -> bool:
@@ -278,7 +280,7 @@ class Stages(QObject):
             run = self._run
             # 1 ms, not 0: a zero timeout is a posted call, run before the window's own overdue
             # timers; a real timer waits its turn behind them (and behind input).
-            QTimer.singleShot(1, self, lambda: self._next(run))
+            QTimer.singleShot(self._pause, self, lambda: self._next(run))
 
     def _next(self, run: int) -> None:
         if run != self._run or not self._parts:

@@ -18,6 +18,7 @@ from app.ui.context import AppContext
 from app.ui.evaluate.page import Page
 from app.ui.evidence import documents_panel
 from app.ui.evidence.answer_evidence import AnswerEvidence
+from app.ui.evidence.window import DocumentWindow
 from app.ui.tasks import wait_for_workers
 from tests.conftest import DEMO_EVALUATION
 from tests.evidence_files import make_encrypted_pdf, make_pdf
@@ -66,6 +67,13 @@ def page(qtbot, demo):  # type: ignore[no-untyped-def]
     if window is not None:
         window.close()
     wait_for_workers()
+
+
+def opened(qtbot, ev: AnswerEvidence) -> DocumentWindow:  # type: ignore[no-untyped-def]
+    """The viewer window, once the document asked for is in it (it opens in steps)."""
+    qtbot.waitUntil(lambda: ev.window is not None and not ev.window.opening and ev.window.isVisible())
+    assert ev.window is not None
+    return ev.window
 
 
 def score(page: Page, evaluator: str, vendor: str, qid: str) -> None:
@@ -154,8 +162,7 @@ def test_citing_selected_text_from_the_viewer(qtbot, page: Page, proposal: Path)
     settle(qtbot, page)
     assert page.documents.select("omni-proposal.pdf")
     qtbot.mouseClick(page.documents.open_button, Qt.MouseButton.LeftButton)
-    window = ev.window
-    assert window is not None and window.isVisible()
+    window = opened(qtbot, ev)
     assert "DT01" in window.citing.text() and MAYA in window.citing.text()
     viewer = window.viewer
     viewer.go_to_page(2)
@@ -188,7 +195,7 @@ def test_citing_selected_text_from_the_viewer(qtbot, page: Page, proposal: Path)
     viewer.go_to_page(0)
     qtbot.waitUntil(lambda: len(ev.citations.citations()) == 1)
     ev.citations.view.activated.emit(ev.citations.model.index(0))
-    assert window.isVisible() and viewer.current_page() == 2
+    assert opened(qtbot, ev) is window and viewer.current_page() == 2
     marked = viewer.pdf.highlighted
     assert marked is not None and marked.page == 2 and marked.text == "We deploy to production in eight weeks."
 
@@ -236,9 +243,14 @@ def test_where_is_this_answered_lists_the_right_page_first(qtbot, page: Page, pr
     assert first.startswith("omni-proposal.pdf, p. 2 — ")
     # Activating it opens the viewer on that page.
     tab.evidence.passages.view.activated.emit(tab.evidence.passages.model.index(0))
-    window = tab.evidence.window
-    assert window is not None and window.viewer.current_page() == 1
+    window = opened(qtbot, tab.evidence)
+    assert window.viewer.current_page() == 1
     assert window.viewer.pdf.highlighted is not None
+    # Another passage opens in the same window; no second window is made.
+    window.viewer.go_to_page(0)
+    tab.evidence.passages.view.activated.emit(tab.evidence.passages.model.index(0))
+    assert opened(qtbot, tab.evidence) is window and window.viewer.current_page() == 1
+    assert [w for w in QApplication.topLevelWidgets() if isinstance(w, DocumentWindow)] == [window]
     # Another question follows the selection; a vendor without documents says so.
     score(page, MAYA, "Fresh Ridge Labs", "SO01")
     settle(qtbot, page)
@@ -277,8 +289,7 @@ def test_cite_names_the_answer_and_is_off_for_another_vendors_document(qtbot, pa
     settle(qtbot, page)
     ev = page.answers_tab.evidence
     assert ev.open_document(doc, 3)
-    window = ev.window
-    assert window is not None
+    window = opened(qtbot, ev)
     assert window.citing.text() == "This document belongs to OmniAI Solutions; you are scoring Fresh Ridge Labs."
     line = window.viewer.pdf.lines(2)[-1]
     window.viewer.pdf.select(2, line.topLeft(), line.bottomRight())
@@ -330,8 +341,7 @@ def test_a_word_document_opens_as_its_text_and_is_cited_the_same_way(qtbot, page
     settle(qtbot, page)
     page.documents.table.selectRow(0)
     page.documents.open_current()
-    window = page.answers_tab.evidence.window
-    assert window is not None
+    window = opened(qtbot, page.answers_tab.evidence)
     viewer = window.viewer
     assert not viewer.is_pdf and viewer.page_total.text() == "of 2"
     qtbot.mouseClick(viewer.next, Qt.MouseButton.LeftButton)

@@ -215,9 +215,10 @@ class PdfPageView(QPdfView):
         if doc is None or self.page_count == 0:
             return
         margins = self.documentMargins()
-        room = self.viewport().width() - margins.left() - margins.right()
-        if self.verticalScrollBar().isHidden():
-            room -= self.verticalScrollBar().sizeHint().width()  # it appears once zoomed
+        # The width with the vertical scroll bar shown (it is, or appears once zoomed), from the
+        # area's own size: the viewport's may not have followed a scroll bar that just appeared.
+        room = self.maximumViewportSize().width() - self.verticalScrollBar().sizeHint().width()
+        room -= margins.left() + margins.right()
         width = doc.pagePointSize(self.current_page()).width() * self.layout_.resolution
         if width > 0 and room > 0:
             self.set_zoom(room / width)

@@ -176,13 +176,25 @@ class DocumentViewer(QWidget):
 
     def open_pdf(self, path: Path | str) -> bool:
         """Show a PDF file; False when Qt cannot read it."""
-        self.pdf.clear_selection()
+        fresh = self.load_pdf(path)
+        if fresh is None:
+            return False
+        self.show_pdf(fresh)
+        return True
+
+    def load_pdf(self, path: Path | str) -> QPdfDocument | None:
+        """A PDF file read into a new document, not shown yet; None when Qt cannot read it."""
         # A new document, loaded before the view sees it: QPdfView lays out every page on each
         # status change of its document (~40 ms for 300 pages), and then only once.
         fresh = QPdfDocument(self)
         if fresh.load(str(path)) != QPdfDocument.Error.None_:
             fresh.deleteLater()
-            return False
+            return None
+        return fresh
+
+    def show_pdf(self, fresh: QPdfDocument) -> None:
+        """Show a document `load_pdf` read, at its first page."""
+        self.pdf.clear_selection()
         # Continuous pages read best; a long document shows a page at a time, because QPdfView
         # lays out every page again on each resize or zoom.
         self.pdf.setPageMode(
@@ -198,7 +210,6 @@ class DocumentViewer(QWidget):
             w.setVisible(True)
         self._pages_changed(self.document.pageCount())
         self.pdf.go_to_page(0)
-        return True
 
     def open_pages(self, pages: list[str]) -> None:
         """Show a document's extracted text, page by page (Office files, images, plain text)."""
@@ -240,13 +251,26 @@ class DocumentViewer(QWidget):
             self.text.show_page(page)
         self._show_page_number()
 
+    def page_text(self, page: int, document: QPdfDocument | None = None) -> str:
+        """The text of `page` (from 0) of the document shown, or of `document` (a PDF `load_pdf`
+        read, shown or not); "" for a page it does not have."""
+        if document is None and not self.is_pdf:
+            return self.text.pages[page] if 0 <= page < len(self.text.pages) else ""
+        pdf = document or self.document
+        return pdf.getAllText(page).text() if 0 <= page < pdf.pageCount() else ""
+
     def show_excerpt(self, page: int, quote: str) -> bool:
         """Go to `page` (from 0) and mark `quote` on it; False when the quote is not found there
         (the page is shown all the same)."""
         if not 0 <= page < self.page_count():
             return False
-        page_text = self.document.getAllText(page).text() if self.is_pdf else self.text.pages[page]
-        span = find_excerpt(page_text, quote)
+        return self.mark(page, find_excerpt(self.page_text(page), quote))
+
+    def mark(self, page: int, span: tuple[int, int] | None) -> bool:
+        """Go to `page` (from 0) and mark the characters `span` (start, length) of its text;
+        with no span, just go there (and answer False)."""
+        if not 0 <= page < self.page_count():
+            return False
         if span is None:
             self.go_to_page(page)
             return False

@@ -1,0 +1,124 @@
+"""The document window opens a long PDF in steps: at the page asked for with the excerpt marked,
+a newer request or a close drops what was still on its way, and no document is left behind."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtPdf import QPdfDocument
+
+from app.domain.evidence import Document, DocumentKind
+from app.ui.evidence.viewer import CONTINUOUS_PAGES
+from app.ui.evidence.window import DocumentWindow
+from tests.evidence_files import make_pdf
+
+COUNT = CONTINUOUS_PAGES + 20  # a page at a time, as the 300-page proposal is shown
+
+
+def document(name: str, pages: int = COUNT) -> Document:
+    return Document(1, "Evaluation", "OmniAI Solutions", name, "0" * 64, "pdf", DocumentKind.PROPOSAL,
+                    1000, pages, None, datetime(2026, 11, 1), "Maya Chen (RevOps)")
+
+
+def long_pdf(path: Path, title: str) -> Path:
+    return make_pdf(path, [[f"{title}, section {n}", f"Finding number {n} of {title} is on this page."]
+                           for n in range(1, COUNT + 1)])
+
+
+@pytest.fixture
+def window(qtbot):  # type: ignore[no-untyped-def]
+    w = DocumentWindow(lambda: None)
+    qtbot.addWidget(w)
+    w.resize(900, 700)
+    yield w
+    w.close()
+
+
+def pdf_documents(window: DocumentWindow) -> list[QPdfDocument]:
+    """The PDFs the window still holds, once the ones it let go of are deleted."""
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return window.viewer.findChildren(QPdfDocument)
+
+
+def test_a_long_pdf_opens_at_its_passage_with_the_excerpt_marked(qtbot, window: DocumentWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    pdf = long_pdf(tmp_path / "proposal.pdf", "the proposal")
+    assert window.show_document(document("proposal.pdf"), pdf, None, 57, "Finding number 57 of the proposal")
+    # Nothing shows before the event loop turns: the window appears, then the page is put in it.
+    assert window.opening and not window.isVisible()
+    with qtbot.waitSignal(window.opened):
+        pass
+    qtbot.waitUntil(lambda: not window.opening)
+    assert window.isVisible() and window.windowTitle() == "proposal.pdf — OmniAI Solutions"
+    viewer = window.viewer
+    assert viewer.current_page() == 56
+    assert (viewer.page_box.value(), viewer.page_total.text()) == (57, f"of {COUNT}")
+    # The page fits the window's width (beside the vertical scroll bar): nothing to scroll sideways.
+    qtbot.waitUntil(lambda: viewer.pdf.verticalScrollBar().isVisible())
+    assert viewer.pdf.horizontalScrollBar().maximum() == 0
+    marked = viewer.pdf.highlighted
+    assert marked is not None and (marked.page, marked.text) == (56, "Finding number 57 of the proposal")
+    # The marker is painted, in view, in the highlighter's yellow.
+    area = viewer.pdf.layout_.to_viewport(56, marked.bounds[0]).boundingRect().toRect()
+    assert viewer.pdf.viewport().rect().contains(area)
+
+    def yellow_painted() -> bool:
+        image = viewer.pdf.viewport().grab().toImage()
+        colours = [image.pixelColor(x, area.top() + 1) for x in range(area.left(), area.right(), 3)]
+        return any(40 <= c.hslHue() <= 70 and c.hslSaturation() > 80 for c in colours)
+
+    qtbot.waitUntil(yellow_painted)
+
+
+def test_opening_again_reuses_the_window_and_lets_the_previous_pdf_go(qtbot, window: DocumentWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    first = long_pdf(tmp_path / "proposal.pdf", "the proposal")
+    second = long_pdf(tmp_path / "security.pdf", "the security annex")
+    assert window.show_document(document("proposal.pdf"), first, None, 3)
+    qtbot.waitUntil(lambda: not window.opening and window.isVisible())
+    assert window.viewer.current_page() == 2 and window.viewer.pdf.highlighted is None
+    assert window.show_document(document("security.pdf"), second, None, 12, "Finding number 12 of the security annex")
+    qtbot.waitUntil(lambda: not window.opening)
+    assert window.windowTitle() == "security.pdf — OmniAI Solutions"
+    assert window.viewer.current_page() == 11
+    assert window.viewer.pdf.highlighted is not None
+    assert window.viewer.pdf.highlighted.text == "Finding number 12 of the security annex"
+    assert pdf_documents(window) == [window.viewer.document]
+
+
+def test_a_newer_request_replaces_one_still_on_its_way(qtbot, window: DocumentWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    first = long_pdf(tmp_path / "proposal.pdf", "the proposal")
+    second = long_pdf(tmp_path / "security.pdf", "the security annex")
+    shown: list[str] = []
+    window.opened.connect(lambda: shown.append(window.windowTitle()))
+    # Two passages activated in quick succession: the second is the one the person wants.
+    assert window.show_document(document("proposal.pdf"), first, None, 10, "Finding number 10 of the proposal")
+    assert window.show_document(document("security.pdf"), second, None, 20, "Finding number 20 of the security annex")
+    qtbot.waitUntil(lambda: not window.opening)
+    qtbot.wait(100)  # (anything of the first request still waiting would have run by now)
+    assert shown == ["security.pdf — OmniAI Solutions"]
+    assert window.viewer.current_page() == 19
+    assert window.viewer.pdf.highlighted is not None
+    assert window.viewer.pdf.highlighted.text == "Finding number 20 of the security annex"
+    assert pdf_documents(window) == [window.viewer.document]
+
+
+def test_closing_the_window_while_it_opens_keeps_it_closed(qtbot, window: DocumentWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # As when the workspace is closed just after a passage was activated.
+    pdf = long_pdf(tmp_path / "proposal.pdf", "the proposal")
+    shown: list[str] = []
+    window.opened.connect(lambda: shown.append(window.windowTitle()))
+    assert window.show_document(document("proposal.pdf"), pdf, None, 10, "Finding number 10")
+    window.close()
+    assert not window.opening
+    qtbot.wait(150)
+    assert not window.isVisible() and shown == []
+    assert pdf_documents(window) == [window.viewer.document]  # the PDF read for it is let go
+
+
+def test_a_file_qt_cannot_read_is_refused_at_once(qtbot, window: DocumentWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 this is not a PDF body")
+    assert not window.show_document(document("broken.pdf"), broken, None, 1)
+    assert not window.opening and not window.isVisible()
