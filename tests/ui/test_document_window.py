@@ -43,6 +43,15 @@ def pdf_documents(window: DocumentWindow) -> list[QPdfDocument]:
     return window.viewer.findChildren(QPdfDocument)
 
 
+def assert_shows(window: DocumentWindow, title: str, page: int, marked: str) -> None:
+    """The window shows `title` at `page` (from 0) with `marked` highlighted on it."""
+    assert window.windowTitle() == title
+    assert window.viewer.current_page() == page
+    highlighted = window.viewer.pdf.highlighted
+    assert highlighted is not None and (highlighted.page, highlighted.text) == (page, marked)
+    assert pdf_documents(window) == [window.viewer.document]  # the PDFs it let go of are gone
+
+
 def test_a_long_pdf_opens_at_its_passage_with_the_excerpt_marked(qtbot, window: DocumentWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     pdf = long_pdf(tmp_path / "proposal.pdf", "the proposal")
     assert window.show_document(document("proposal.pdf"), pdf, None, 57, "Finding number 57 of the proposal")
@@ -80,11 +89,7 @@ def test_opening_again_reuses_the_window_and_lets_the_previous_pdf_go(qtbot, win
     assert window.viewer.current_page() == 2 and window.viewer.pdf.highlighted is None
     assert window.show_document(document("security.pdf"), second, None, 12, "Finding number 12 of the security annex")
     qtbot.waitUntil(lambda: not window.opening)
-    assert window.windowTitle() == "security.pdf — OmniAI Solutions"
-    assert window.viewer.current_page() == 11
-    assert window.viewer.pdf.highlighted is not None
-    assert window.viewer.pdf.highlighted.text == "Finding number 12 of the security annex"
-    assert pdf_documents(window) == [window.viewer.document]
+    assert_shows(window, "security.pdf — OmniAI Solutions", 11, "Finding number 12 of the security annex")
 
 
 def test_a_newer_request_replaces_one_still_on_its_way(qtbot, window: DocumentWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -98,10 +103,7 @@ def test_a_newer_request_replaces_one_still_on_its_way(qtbot, window: DocumentWi
     qtbot.waitUntil(lambda: not window.opening)
     qtbot.wait(100)  # (anything of the first request still waiting would have run by now)
     assert shown == ["security.pdf — OmniAI Solutions"]
-    assert window.viewer.current_page() == 19
-    assert window.viewer.pdf.highlighted is not None
-    assert window.viewer.pdf.highlighted.text == "Finding number 20 of the security annex"
-    assert pdf_documents(window) == [window.viewer.document]
+    assert_shows(window, "security.pdf — OmniAI Solutions", 19, "Finding number 20 of the security annex")
 
 
 def test_closing_the_window_while_it_opens_keeps_it_closed(qtbot, window: DocumentWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
