@@ -702,19 +702,58 @@ def update_document(ws: Workspace, document: DocumentRef, kind: DocumentKind | s
         return replace(doc, kind=_kind(row.kind), valid_until=row.valid_until)
 
 
-def remove_document(ws: Workspace, document: DocumentRef, by: str | None = None) -> None:
-    """Detach a document from its vendor, with its citations; its file is deleted when no other
-    vendor refers to the same bytes."""
+@dataclass(frozen=True)
+class RemovedDocument:
+    """A document as it was removed, with its citations: what `restore_document` puts back."""
+
+    vendor_id: int
+    position: int
+    document: DocumentDoc
+
+
+def remove_document(ws: Workspace, document: DocumentRef, by: str | None = None,
+                    keep_bytes: bool = False) -> RemovedDocument:
+    """Detach a document from its vendor, with its citations. Its file (and its pages and their
+    index) is deleted when no other vendor refers to the same bytes, unless `keep_bytes`: the
+    app keeps them so that undo can bring the document back (`restore_document`), as it does
+    for a removed vendor's documents."""
     folder = documents_folder(ws)
     with ws.session() as s:
         doc = _document_by_id(s, _id(document))
         row = s.get(EvidenceDocumentRow, doc.id)
+        assert row is not None
+        vendor = s.get(VendorRow, row.vendor_id)
+        ev = s.get(EvaluationRow, vendor.evaluation_id) if vendor is not None else None
+        assert ev is not None
+        removed = RemovedDocument(row.vendor_id, row.position, next(
+            d for d in vendor_documents(s, ev, doc.vendor) if d.sha256 == doc.sha256))
         s.delete(row)
         s.flush()
         repo.audit(s, by or current_user(), "document removed", "evidence_document", doc.id,
                    before={"vendor": doc.vendor, "name": doc.name, "sha256": doc.sha256})
-        gone = store.sweep_unreferenced(s, folder, [doc.sha256])
+        gone = [] if keep_bytes else store.sweep_unreferenced(s, folder, [doc.sha256])
     store.remove_blob_files(folder, gone)
+    return removed
+
+
+def restore_document(ws: Workspace, removed: RemovedDocument, by: str | None = None) -> Document:
+    """Put a removed document back in its place with its citations (names and times kept): the
+    undo of removing it in the app, whose bytes stayed. Refused when they are gone meanwhile or
+    the vendor has the same file again."""
+    d = removed.document
+    with ws.session() as s:
+        if s.get(VendorRow, removed.vendor_id) is None:
+            raise NotFound(f"{d.vendor} is no longer in the evaluation, so {d.name} cannot come back")
+        if s.get(EvidenceBlobRow, d.sha256) is None:
+            raise NotFound(f"the file of {d.name} is no longer in the workspace")
+        if s.exec(select(EvidenceDocumentRow.id).where(EvidenceDocumentRow.vendor_id == removed.vendor_id,
+                                                       EvidenceDocumentRow.sha256 == d.sha256)).first():
+            raise InputError(f"{d.vendor} has the same file among its documents again")
+        row = _write_document(s, removed.vendor_id, d, removed.position)
+        assert row.id is not None
+        repo.audit(s, by or current_user(), "document restored", "evidence_document", row.id,
+                   after={"vendor": d.vendor, "name": d.name, "sha256": d.sha256})
+        return _document_by_id(s, row.id)
 
 
 def remove_citation(ws: Workspace, citation: Citation | int, by: str | None = None) -> None:
@@ -731,5 +770,5 @@ def remove_citation(ws: Workspace, citation: Citation | int, by: str | None = No
 __all__ = [
     "SHA_PREFIX", "AddCancelled", "add_document", "citations_for", "cite", "document_file", "documents_folder",
     "evidence_in", "find_document", "get_document", "list_documents", "load_evidence", "page_text", "pages",
-    "remove_citation", "remove_document", "search", "update_document",
+    "RemovedDocument", "remove_citation", "remove_document", "restore_document", "search", "update_document",
 ]

@@ -18,6 +18,7 @@ from app.domain.models import ReferenceCheck, Vendor
 from app.services import evaluations, evidence, reading, references
 from app.services.changes import Changes, SavedAcknowledgement, SavedAnswer, SavedVendor
 from app.services.evaluations import AnswerChange, DeletedVendor
+from app.services.evidence import RemovedDocument
 from app.services.live import LiveEvaluation
 from app.services.references import StoredCheck
 from app.store.workspace import Workspace
@@ -163,9 +164,14 @@ class EvaluationSession:
         saved = evidence.update_document(self.ws, document, kind=kind, valid_until=valid_until, by=by)
         return saved, self._changes(evidence=True)
 
-    def remove_document(self, document: int, by: str | None = None) -> Changes:
-        evidence.remove_document(self.ws, document, by=by)
-        return self._changes(evidence=True)
+    def remove_document(self, document: int, by: str | None = None) -> tuple[RemovedDocument, Changes]:
+        """Remove a document and its citations, keeping its bytes so that undo can restore it."""
+        removed = evidence.remove_document(self.ws, document, by=by, keep_bytes=True)
+        return removed, self._changes(evidence=True)
+
+    def restore_document(self, removed: RemovedDocument, by: str | None = None) -> tuple[Document, Changes]:
+        """The undo of `remove_document`: the document back in its place, with its citations."""
+        return evidence.restore_document(self.ws, removed, by=by), self._changes(evidence=True)
 
     # ----- reference checks ---------------------------------------------------------------
 

@@ -222,3 +222,23 @@ def test_roles_documents_and_blind_citations(pg_env: Cluster, pg_url: str, tmp_p
     dan.close()
     with sql("maya") as con:
         assert con.execute("select count(*) from evidence_citation where id = %s", (secret.id,)).fetchone() == (1,)
+
+
+def test_a_document_removed_in_the_app_comes_back_on_undo_with_its_bytes(pg_url: str, tmp_path: Path) -> None:
+    pdf = make_pdf(tmp_path / "security.pdf", PAGES)
+    ws = _server_demo(pg_url)
+    try:
+        doc = evidence.add_document(ws, DEMO_EVALUATION, VENDOR, pdf, "certification")
+        evidence.cite(ws, DEMO_EVALUATION, VENDOR, QUESTION, doc, 2, "encrypted at rest with AES-256")
+        removed = evidence.remove_document(ws, doc, keep_bytes=True)  # the app's removal, undoable
+        assert evidence.list_documents(ws, DEMO_EVALUATION, VENDOR) == []
+        assert _blob_rows(pg_url) == (1, 1, 3)  # the bytes and pages wait for the undo
+        back = evidence.restore_document(ws, removed)
+        store.blob_path(store.local_folder(), back.sha256).unlink(missing_ok=True)
+        assert evidence.document_file(ws, back).read_bytes() == pdf.read_bytes()
+        assert [(c.page, c.quote) for c in evidence.citations_for(ws, DEMO_EVALUATION, VENDOR)] == [
+            (2, "encrypted at rest with AES-256")]
+        assert [(h.document.name, h.page) for h in evidence.search(ws, DEMO_EVALUATION, VENDOR, "AES-256")] == [
+            ("security.pdf", 2)]
+    finally:
+        ws.close()

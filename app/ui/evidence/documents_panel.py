@@ -40,6 +40,7 @@ from app.domain.evidence import FORMATS, Document, DocumentKind
 from app.services import evidence, team
 from app.services.changes import Changes
 from app.services.errors import InputError
+from app.services.evidence import RemovedDocument
 from app.ui import theme
 from app.ui.evidence.reference_checks import ReferenceChecksPanel
 from app.ui.tasks import Cancelled, Progress, Task, TaskCancelled
@@ -514,23 +515,39 @@ class DocumentsPanel(QWidget):
             self,
             self.tr("Remove document"),
             self.tr(
-                "Remove %1 from the documents of %2? Its citations are removed too. This cannot be undone."
+                "Remove %1 from the documents of %2? Its citations are removed too. You can undo this."
             ).replace("%1", doc.name).replace("%2", doc.vendor),
         ) != QMessageBox.StandardButton.Yes:
             return False
-        try:
-            changes = session.remove_document(doc.id, self.page.answers_tab.current_evaluator())
-        except Exception as exc:  # noqa: BLE001 - the person reads why; nothing was removed
-            from app.ui.undo import failure_message
+        by = self.page.answers_tab.current_evaluator()
+        # Undo puts the document back with a new id: a redo removes that one (and keeps what it removed).
+        current: list[int] = [doc.id]
+        removed: list[RemovedDocument] = []
 
-            QMessageBox.warning(self, self.tr("Remove document"), failure_message(self.page.ctx, exc, undoing=False))
-            return False
-        # An undo step that cites this document now fails with the service's message (and leaves
-        # the stack), as any refused edit does: the rest of the history stays.
-        self.page.ctx.announce(changes.by(self.page))
+        def apply() -> Changes:
+            gone, changes = session.remove_document(current[0], by)
+            removed[:] = [gone]
+            return changes
+
+        def revert() -> Changes:
+            restored, changes = session.restore_document(removed[0], by)
+            current[0] = restored.id
+            return changes
+
+        error = self.page.push(
+            self.tr("Remove %1").replace("%1", doc.name),
+            apply,
+            revert,
+            lambda undone: self._document_changed(doc.name) if undone else self._document_removed(),
+            Changes(evaluation=session.evaluation_id, evidence=True),
+        )
+        if error:
+            QMessageBox.warning(self, self.tr("Remove document"), error)
+        return error is None
+
+    def _document_removed(self) -> None:
         self.reload()
-        self.page.reload()
-        return True
+        self.page.reload()  # its citations and the flags that read it
 
 
 def _local_files(event: QDragEnterEvent | QDropEvent) -> list[Path]:
