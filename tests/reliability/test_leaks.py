@@ -80,9 +80,9 @@ def heap_growth(libc: Any, action: Any, times: int) -> int:
 
 
 def test_redrawing_the_oversee_dashboard_frees_its_charts(qtbot: Any, demo_path: Path) -> None:
-    # Every redraw builds a chart per metric and the spend chart. Each chart view was created
-    # with an empty chart of its own that setChart() then released without deleting: about
-    # 32 KiB per view, three per redraw, every time the page was shown.
+    # Every redraw builds a chart per metric and the spend chart. When they were QtCharts views,
+    # each was created with an empty chart of its own that setChart() then released without
+    # deleting: about 32 KiB per view, three per redraw. The painted charts must not leak either.
     libc = _libc()
     _, page, ws = open_demo(qtbot, demo_path)
     o = page.oversight
