@@ -36,6 +36,7 @@ from app.ui.widgets.allowed import allow_all
 from app.ui.widgets.page import hint
 from app.ui.widgets.qt import py_date, qdate
 from app.ui.widgets.verdict import VerdictChip
+from app.ui.widgets.wrapping import WrapLabel
 
 # (when, who, metric, before, after, reason) as engagements.metric_changes gives them.
 MetricChange = tuple[str, str, str, dict[str, object], dict[str, object], str]
@@ -230,9 +231,8 @@ class Dashboard(QScrollArea):
             if d.due:
                 parts.append(self.tr("due {d}").replace("{d}", d.due.isoformat()))
             parts.append(self.tr("raised in the {m} review").replace("{m}", month))
-            text = QLabel(f"{d.text} — {', '.join(parts)}")
+            text = WrapLabel(f"{d.text} — {', '.join(parts)}")
             text.setObjectName("waitingDecision")
-            text.setWordWrap(True)
             line.addWidget(text, 1)
             button = QPushButton(self.tr("Decided"))
             button.setObjectName("decide")
@@ -270,9 +270,8 @@ class Dashboard(QScrollArea):
         if p.cost_growth_pct is not None:
             lines.append(self.tr("Promised running-cost growth, pilot to production: {g} % at most.")
                          .replace("{g}", f"{p.cost_growth_pct:g}"))
-        summary = QLabel("\n".join(lines))
+        summary = WrapLabel("\n".join(lines))
         summary.setObjectName("spendSummary")
-        summary.setWordWrap(True)
         v.addWidget(summary)
         limit_row = QHBoxLayout()
         limit_row.addWidget(QLabel(self.tr("Raise a cost overrun flag when spend runs more than")))
@@ -292,9 +291,8 @@ class Dashboard(QScrollArea):
             self.spend_chart.show_spend(points, p.cost_threshold, p.quote.currency if p.quote else "")
             v.addWidget(self.spend_chart)
         for question, answer in p.adoption:
-            item = QLabel(f"{question}\n→ {answer}")
+            item = WrapLabel(f"{question}\n→ {answer}")
             item.setObjectName("adoptionPromise")
-            item.setWordWrap(True)
             v.addWidget(item)
         return box
 
@@ -352,9 +350,8 @@ class Dashboard(QScrollArea):
         self.charts[m.name] = chart
         v.addWidget(chart, 1)
         row = QHBoxLayout()
-        lock = QLabel(self.tr("Locked at kickoff: ") + locked_text(m))
+        lock = WrapLabel(self.tr("Locked at kickoff: ") + locked_text(m))
         lock.setObjectName("locked")
-        lock.setWordWrap(True)
         lock.setToolTip(m.method)
         row.addWidget(lock, 1)
         change = QPushButton(self.tr("Change metric…"))
@@ -409,14 +406,12 @@ class Dashboard(QScrollArea):
             if f.acknowledged:
                 top.addWidget(VerdictChip("", self.tr("acknowledged")))
             fv.addLayout(top)
-            msg = QLabel(f.message)
+            msg = WrapLabel(f.message)
             msg.setObjectName("flagMessage")
-            msg.setWordWrap(True)
             msg.setTextFormat(Qt.TextFormat.PlainText)
             fv.addWidget(msg)
-            evidence = QLabel("\n".join(f"• {e}" for e in f.evidence))
+            evidence = WrapLabel("\n".join(f"• {e}" for e in f.evidence))
             evidence.setTextFormat(Qt.TextFormat.PlainText)
-            evidence.setWordWrap(True)
             fv.addWidget(evidence)
             buttons = QHBoxLayout()
             buttons.addStretch(1)
@@ -474,9 +469,8 @@ class Dashboard(QScrollArea):
                 .replace("{n}", f"{tl.elapsed_months:g}")
                 .replace("{k}", kickoff.isoformat())
             )
-        summary = QLabel(f"{promised}\n{actual}")
+        summary = WrapLabel(f"{promised}\n{actual}")
         summary.setObjectName("timelineSummary")
-        summary.setWordWrap(True)
         v.addWidget(summary)
         if tl.late:
             v.addWidget(

@@ -30,6 +30,7 @@ from app.ui.tasks import Task
 from app.ui.undo import push_edit, try_push
 from app.ui.widgets.eliding import ElidingComboBox
 from app.ui.widgets.page import empty_state, heading, page_layout
+from app.ui.widgets.wrapping import WrapLabel
 
 
 def select_partner(parent: QWidget, ctx: AppContext, evaluation_id: int, vendor: str) -> int | None:
@@ -110,9 +111,8 @@ class Page(QWidget):
         self.picker.setMinimumWidth(260)
         self.picker.currentIndexChanged.connect(self._picked)
         top.addWidget(self.picker)
-        self.summary = QLabel()
+        self.summary = WrapLabel()
         self.summary.setObjectName("engagementSummary")
-        self.summary.setWordWrap(True)
         top.addWidget(self.summary, 1)
         self.export_button = QPushButton(self.tr("Export review PDF…"))
         self.export_button.setObjectName("exportReview")

@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette, QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from app.ui import theme
+from app.ui.widgets.wrapping import WrapLabel
 
 
 def heading(title: str, purpose: str = "") -> QWidget:
@@ -67,8 +68,7 @@ def _callout_background(p: QPalette) -> QColor:
 
 def hint(text: str) -> QLabel:
     """Secondary explanatory text: wrapped, selectable, in a muted palette colour."""
-    label = QLabel(text)
-    label.setWordWrap(True)
+    label = WrapLabel(text)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     _Tint(label, QPalette.ColorRole.WindowText, _muted)
     return label
@@ -83,8 +83,7 @@ def callout(text: str) -> QFrame:
     frame.setFrameShape(QFrame.Shape.StyledPanel)
     layout = QVBoxLayout(frame)
     layout.setContentsMargins(12, 8, 12, 8)
-    label = QLabel(text)
-    label.setWordWrap(True)
+    label = WrapLabel(text)
     label.setTextFormat(Qt.TextFormat.RichText)
     layout.addWidget(label)
     return frame
