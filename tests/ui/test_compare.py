@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.services import evaluations
-from app.ui.compare.page import Page
+from app.ui.compare.page import RANKING_FITTED, Page
 from app.ui.context import AppContext
 from app.ui.evaluate.models import RankingModel
 from app.ui.tasks import wait_for_workers
@@ -52,6 +52,12 @@ def test_ranking_matrix_chart_and_explanations(page: Page) -> None:
     assert len(rows) == 4
     last = page.ranking_proxy.index(3, RankingModel.STATUS)
     assert last.data() == "knocked out" and "CL04" in page.knockouts.text()
+    # Every column but the vendor's is as wide as its widest text, as Qt measures it: "knocked
+    # out" is not cut short (the widths are measured when the rows change, not at every resize).
+    header = page.ranking_view.horizontalHeader()
+    for column in RANKING_FITTED:
+        assert header.sectionSize(column) >= page.ranking_view.sizeHintForColumn(column)
+        assert header.sectionSize(column) >= header.sectionSizeHint(column)
     # Vendors × sections: formatted text, raw sort values, the same numbers in the chart.
     assert page.matrix.rowCount() == 4 and page.matrix.index(0, 0).data() == "81.1"
     assert page.matrix.headerData(0, Qt.Orientation.Vertical) == "Signal & Scale Partners"

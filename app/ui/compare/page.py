@@ -45,9 +45,10 @@ from app.ui.widgets.evaluation_picker import EvaluationPicker
 from app.ui.widgets.page import empty_state, heading, page_layout
 from app.ui.widgets.qt import set_bar_value
 from app.ui.widgets.rows import Column, RowsModel
-from app.ui.widgets.tables import ROW_ROLE, compact_rows, sortable_table
+from app.ui.widgets.tables import ROW_ROLE, compact_rows, fit_columns_to_text, sortable_table
 
 SLIDER_MIN, SLIDER_MAX = 0, 200  # percent of each section's weight in what-if mode
+RANKING_FITTED = tuple(c for c in range(RankingModel.MEDIUM + 1) if c != RankingModel.VENDOR)  # sized to their text
 
 
 def _banner(kind: str) -> QLabel:
@@ -131,7 +132,9 @@ class Page(QWidget):
         self.ranking_view.sortByColumn(RankingModel.RANK, Qt.SortOrder.AscendingOrder)
         self.ranking_view.verticalHeader().setVisible(False)
         header = self.ranking_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The vendor takes the room left; the other columns fit their text, measured when the
+        # rows change (fit_columns_to_text), not at every layout pass as ResizeToContents does.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(RankingModel.VENDOR, QHeaderView.ResizeMode.Stretch)
         compact_rows(self.ranking_view)
         self.ranking_view.selectionModel().currentRowChanged.connect(
@@ -494,19 +497,25 @@ class Page(QWidget):
             return
         self.loaded = loaded
         self._set_busy()
-        self._build_sliders()
-        for s, slider in self.sliders.items():
-            slider.blockSignals(True)
-            slider.setValue(round(self.factors.get(s, 1.0) * 100))
-            slider.blockSignals(False)
-            self._label_slider(s)
         self._show_scoring_state(loaded.results)
         self.results = loaded.results
-        # Disagreements do not depend on weights: computed once, on the worker, shown once.
-        self._show_disagreements(loaded.disagreements)
-        # The ranking now; matrix, chart, why and sensitivity on later turns of the event loop,
-        # so the window repaints in between (each part well under 100 ms).
-        self._show_results(sensitivity_fresh=True, staged=True)
+
+        def sliders_and_disagreements() -> None:
+            if self.loaded is not loaded:
+                return  # another evaluation took its place
+            self._build_sliders()
+            for s, slider in self.sliders.items():
+                slider.blockSignals(True)
+                slider.setValue(round(self.factors.get(s, 1.0) * 100))
+                slider.blockSignals(False)
+                self._label_slider(s)
+            # Disagreements do not depend on weights: computed once, on the worker, shown once.
+            self._show_disagreements(loaded.disagreements)
+
+        # The ranking and the headline now; the what-if sliders and the disagreements, matrix,
+        # chart, why and sensitivity on later turns of the event loop, so the window repaints
+        # in between (each part well under the 50 ms stall budget).
+        self._show_results(sensitivity_fresh=True, staged=True, first=[sliders_and_disagreements])
         if self.factors != factors:
             self.recompute()  # a slider moved while this was loading
 
@@ -628,13 +637,17 @@ class Page(QWidget):
         self.results = res
         self._show_results(sensitivity_fresh=True)
 
-    def _show_results(self, sensitivity_fresh: bool, staged: bool = False) -> None:
-        """Show self.results; `staged` spreads the parts over turns of the event loop (after a load)."""
+    def _show_results(
+        self, sensitivity_fresh: bool, staged: bool = False, first: list[Callable[[], None]] | None = None
+    ) -> None:
+        """Show self.results; `staged` spreads the parts over turns of the event loop (after a
+        load), after the parts `first` (run whatever results are current by then)."""
         res = self.results
         assert res is not None
         selected = self.selected_vendor()
         rows = view.ranking_rows(res)
         self.ranking.set_rows(rows)
+        fit_columns_to_text(self.ranking_view, RANKING_FITTED)
         # The leader is selected by default, so "Select this partner…" is ready for it.
         leader = next((r.vendor for r in rows if r.rank is not None and not r.knocked_out), None)
         if selected or leader:
@@ -648,6 +661,10 @@ class Page(QWidget):
         self.knockouts.setText("<br>".join(ko))
         self._update_banner()
         self._update_buttons()
+        if sensitivity_fresh:
+            # What changes the page's layout above the tabs (the headline's lines, the banner)
+            # comes with the ranking, so the tables and chart are laid out once, at their size.
+            self._show_headline()
         vendors, sections, scores = view.section_matrix(res)
         totals = [next(r.total for r in rows if r.vendor == v) for v in vendors]
 
@@ -671,7 +688,7 @@ class Page(QWidget):
             # A newer result (what-if, another evaluation) makes the rest of this one moot.
             return lambda: part() if self.results is res else None
 
-        self.stages.run([current(part) for part in parts])
+        self.stages.run([*(first or []), *(current(part) for part in parts)])
 
     def headline_text(self, res: Results) -> str:
         """The winner, the margin, how robust the lead is and the winner's open critical red flags
@@ -718,10 +735,23 @@ class Page(QWidget):
             text += self.tr("No open critical red flags.")
         return text
 
-    def _show_sensitivity(self) -> None:
+    def _show_headline(self) -> None:
+        """The headline and the too-close-to-call banner, from the current results' sensitivity."""
         res = self.results
         assert res is not None
         self.headline.setText(self.headline_text(res))
+        self.close_banner.setText(
+            self.tr(
+                "Too close to call: the top two are less than %1 points apart. Treat them as equal and decide on "
+                "references, red flags and the demo."
+            ).replace("%1", f"{CLOSE_CALL_POINTS:g}")
+        )
+        self.close_banner.setVisible(res.sensitivity.too_close_to_call)
+
+    def _show_sensitivity(self) -> None:
+        res = self.results
+        assert res is not None
+        self._show_headline()
         sens = res.sensitivity
         leader = res.leader
         if sens.margin is None or leader is None:
@@ -734,13 +764,6 @@ class Page(QWidget):
                 .replace("%1", leader.vendor)
                 .replace("%2", format_points(sens.margin))
             )
-        self.close_banner.setText(
-            self.tr(
-                "Too close to call: the top two are less than %1 points apart. Treat them as equal and decide on "
-                "references, red flags and the demo."
-            ).replace("%1", f"{CLOSE_CALL_POINTS:g}")
-        )
-        self.close_banner.setVisible(sens.too_close_to_call)
         # Rows are reused: creating 30 label + bar pairs at every what-if step costs ~30 ms.
         while len(self._win_rows) < len(res.ranking):
             i = len(self._win_rows)
