@@ -15,6 +15,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The two bundled fonts as ReportLab parses them, stored at build time like bytecode: every PDF
+# then reads them back instead of parsing ~1.5 MB of TrueType (app/report/font_cache.py; the
+# app parses them itself when this file is missing or stale).
+FONT_CACHE := resources/fonts/parsed-fonts.pickle
+$(FONT_CACHE): $(STAMP) resources/fonts/DejaVuSans.ttf resources/fonts/DejaVuSans-Bold.ttf app/report/font_cache.py
+	$(BIN)/python -m app.report.font_cache
+
 # Debian packages the tests and screenshots need (poppler for pdftoppm, xvfb, Qt's xcb libs).
 deps-debian:
 	@missing=""; \
@@ -51,10 +58,10 @@ deps-postgresql:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null \
 	  || echo "PostgreSQL could not be installed: the team workspace tests will be skipped"; }
 
-run: $(STAMP) deps-debian
+run: $(STAMP) deps-debian $(FONT_CACHE)
 	$(BIN)/python -m app gui --demo-if-empty $(if $(WORKSPACE),--workspace $(WORKSPACE),)
 
-test: $(STAMP) deps-debian
+test: $(STAMP) deps-debian $(FONT_CACHE)
 	$(BIN)/lint-imports
 	$(BIN)/ruff check app tests bench scripts packaging
 	$(BIN)/mypy app/domain app/store app/exchange app/report app/services app/cli.py app/ui
@@ -68,7 +75,7 @@ deps-bench:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null \
 	  || echo "LibreOffice could not be installed: the report is judged on its absolute fallback budget"; }
 
-bench: $(STAMP) deps-debian deps-bench
+bench: $(STAMP) deps-debian deps-bench $(FONT_CACHE)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench
 
 fuzz: $(STAMP)
@@ -80,7 +87,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check app tests
 	$(BIN)/mypy app/domain app/store app/exchange app/report app/services app/cli.py app/ui
 
-package: $(STAMP) deps-debian
+package: $(STAMP) deps-debian $(FONT_CACHE)
 	command -v strip >/dev/null || apt-get install -y -qq binutils >/dev/null
 	$(BIN)/pip install --quiet pyinstaller
 	$(BIN)/pyinstaller --noconfirm --clean packaging/diligence.spec

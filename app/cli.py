@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from app import __version__
-from app.domain.wording import plural, share_words
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
@@ -44,6 +41,8 @@ def _open(args: argparse.Namespace, create: bool = True, read_only: bool = False
 
 
 def _print_json(obj: object) -> None:
+    import json
+
     print(json.dumps(obj, ensure_ascii=False, indent=2))
 
 
@@ -57,6 +56,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from app.domain.wording import plural
     from app.services import transfer
 
     ws = _open(args)
@@ -77,6 +77,7 @@ def _quote(text: str) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from app.domain.wording import plural
     from app.services import transfer
 
     path = Path(args.file)
@@ -99,6 +100,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from app.domain.wording import plural
+
     ws = _open(args, create=False)
     out = Path(args.file)
     if out.suffix.lower() == ".xlsx":
@@ -130,6 +133,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_score(args: argparse.Namespace) -> int:
     from app.domain.evaluation import format_points, format_total
     from app.domain.sensitivity import CLOSE_CALL_POINTS, STABILITY_RANGE
+    from app.domain.wording import share_words
     from app.services import reading  # reads without SQLAlchemy, as `report` does
 
     ws = _open(args, create=False)
@@ -365,6 +369,7 @@ def cmd_bank_list(args: argparse.Namespace) -> int:
 
 
 def cmd_bank_export(args: argparse.Namespace) -> int:
+    from app.domain.wording import plural
     from app.services import banks
 
     ws = _open(args)  # a new workspace already holds the default bank, so export works at once
@@ -542,7 +547,25 @@ def _cost_threshold(text: str) -> float:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Skipped:
+    """Stands in for the parsers of the commands `build_parser(only=…)` leaves out: every call is a no-op."""
+
+    def __getattr__(self, name: str) -> Callable[..., _Skipped]:
+        return lambda *args, **kwargs: self
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with `only`, just that command's parsers (the whole one when `only`
+    names no command). Building all 40-odd parsers costs ~10 ms of CPU before any command starts
+    its work, `diligence gui` included (docs/performance.md)."""
+    if only is not None:
+        parser, built = _build_parser(only)
+        if built:
+            return parser
+    return _build_parser(None)[0]
+
+
+def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, bool]:
     help_ = ("workspace folder, or a team workspace's server address postgresql://user@host:port/database "
              "(default: DILIGENCE_WORKSPACE or your user data folder)")
     top = argparse.ArgumentParser(add_help=False)
@@ -555,6 +578,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     def add(name: str, fn: Callable[[argparse.Namespace], int], help_: str, parent: Any = sub) -> argparse.ArgumentParser:
+        if isinstance(parent, _Skipped) or (parent is sub and only not in (None, name)):
+            return cast(argparse.ArgumentParser, _Skipped())
         sp: argparse.ArgumentParser = parent.add_parser(name, parents=[common], help=help_, description=help_)
         sp.set_defaults(func=fn)
         return sp
@@ -676,10 +701,11 @@ def build_parser() -> argparse.ArgumentParser:
     add("check", cmd_check, "workspace integrity and schema version")
     bk = add("backup", cmd_backup, "write a backup copy of the workspace")
     bk.add_argument("--out")
-    from app import cli_evidence  # the `evidence` group lives in its own module
+    if only in (None, "evidence"):
+        from app import cli_evidence  # the `evidence` group lives in its own module
 
-    cli_evidence.add_parsers(add, _open)
-    return p
+        cli_evidence.add_parsers(add, _open)
+    return p, only is None or only in sub.choices
 
 
 class _VisibleControls:
@@ -740,8 +766,10 @@ def _sub_help(parser: argparse.ArgumentParser) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
     given = list(sys.argv[1:] if argv is None else argv)
+    # Only the command asked for is built (`diligence gui`, `diligence report`): the others'
+    # parsers would cost ~10 ms of every start. No command, or an unknown one: the whole parser.
+    parser = build_parser(only=given[0] if given and not given[0].startswith("-") else None)
     known, extra = parser.parse_known_args(given)
     if getattr(known, "command", None) is None:
         # No command: the desktop app, with whatever options were given (`diligence --smoke`).
@@ -788,6 +816,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         detail = getattr(exc, "orig", None) or exc
         print(f"diligence: internal error: {exc.__class__.__name__}: {detail}", file=sys.stderr)
         if __import__("os").environ.get("DILIGENCE_DEBUG"):
+            import traceback
+
             traceback.print_exc()
         return EXIT_INTERNAL
     finally:

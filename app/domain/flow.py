@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.domain.wording import plural
-
 # (key, label, the page where the step is done)
 STEPS: tuple[tuple[str, str, str], ...] = (
     ("profile", "Organization profile", "organization"),
@@ -62,6 +60,9 @@ def flow_steps(facts: FlowFacts) -> list[FlowStep]:
     Use case counts as done without a chosen evaluation when the workspace has one. Compare counts
     as done once everyone has submitted and the comparison was looked at, or a partner was selected.
     """
+    # Here: wording loads the bank model, which the first window (the flow checklist) does not need.
+    from app.domain.wording import plural
+
     f = facts
     all_in = f.evaluators > 0 and f.submitted == f.evaluators
     use_case = f.linked_use_case if f.chosen else f.use_cases > 0

@@ -9,6 +9,7 @@ import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from reportlab import rl_config
@@ -92,14 +93,25 @@ class Cancelled(Exception):
 _registered = False
 
 
+FONT_FILES: tuple[tuple[str, str], ...] = ((FONT, "DejaVuSans.ttf"), (FONT_BOLD, "DejaVuSans-Bold.ttf"))
+
+
+def font_folder() -> Path:
+    return resources_dir() / "fonts"
+
+
 def register_fonts() -> None:
-    """Register the bundled DejaVu Sans once per process (parsing a TTF costs tens of ms)."""
+    """Register the bundled DejaVu Sans once per process: parsed when the app was built
+    (app/report/font_cache.py), or here when that copy is missing or stale (~22 ms)."""
     global _registered
     if _registered:
         return
-    folder = resources_dir() / "fonts"
-    for name, file in ((FONT, "DejaVuSans.ttf"), (FONT_BOLD, "DejaVuSans-Bold.ttf")):
-        font = TTFont(name, str(folder / file))
+    from app.report import font_cache
+
+    folder = font_folder()
+    parsed = font_cache.load(folder, FONT_FILES)
+    for name, file in FONT_FILES:
+        font = parsed.get(name) or TTFont(name, str(folder / file))
         # Line breaking measures the same words thousands of times in a long report; a width
         # depends only on (text, size, encoding), so remember it.
         font.stringWidth = functools.lru_cache(maxsize=16384)(font.stringWidth)

@@ -92,6 +92,9 @@ def evaluation_report(
     if cancel is not None and cancel():
         raise ExportCancelled()
     _say(progress, 0.25, "Laying out pages")
+    from app.report.startup import defer_uri_pattern
+
+    defer_uri_pattern()  # before ReportLab first loads (docs/performance.md)
     from app.report.evaluation_pdf import EvaluationReport, build_evaluation_pdf
 
     data = EvaluationReport(results, as_of, knowledge.synonyms())
@@ -127,6 +130,9 @@ def review_report(
     if cancel is not None and cancel():
         raise ExportCancelled()
     _say(progress, 0.3, "Laying out the page")
+    from app.report.startup import defer_uri_pattern
+
+    defer_uri_pattern()
     from app.report.review_pdf import ReviewReport, build_review_pdf
 
     data = ReviewReport(

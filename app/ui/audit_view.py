@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import backups, team
+from app.services import team
 from app.services.errors import InputError
 from app.store.workspace import Workspace, WorkspaceError
 from app.ui.save_dialog import ask_save_path
@@ -48,6 +48,7 @@ from app.ui.widgets.allowed import allow
 from app.ui.widgets.tables import ROW_ROLE, SORT_ROLE
 
 if TYPE_CHECKING:
+    from app.services import backups
     from app.services.audit import AuditEntry, AuditFilter
     from app.ui.main_window import MainWindow
 
@@ -327,6 +328,8 @@ def restore_into(window: MainWindow, backup_path: Path) -> bool:
     """Close the workspace, restore `backup_path` over it and reopen it in the window."""
     ctx = window.ctx
     location = ctx.workspace.location
+    from app.services import backups  # on use, as every backup action: not at start-up
+
     ctx.workspace.close()  # releases our lock: restore takes it to keep other windows out
     try:
         backups.restore(location, backup_path)
@@ -348,6 +351,8 @@ class Backups(QObject):
 
     @Slot()
     def on_quit(self) -> None:
+        from app.services import backups
+
         try:
             backups.automatic_backup(self.window.ctx.workspace)
         except (WorkspaceError, InputError, OSError):
@@ -355,6 +360,8 @@ class Backups(QObject):
 
     @Slot()
     def back_up_now(self) -> Path | None:
+        from app.services import backups
+
         w = self.window
         out = None
         if team.is_team(w.ctx.workspace):  # no backups folder on a server: a copy to a file of my choice
@@ -375,6 +382,8 @@ class Backups(QObject):
 
     @Slot()
     def restore(self) -> None:
+        from app.services import backups
+
         w = self.window
         dialog = RestoreDialog(backups.list_backups(w.ctx.workspace), w)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen() is None:

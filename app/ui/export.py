@@ -10,8 +10,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -48,6 +46,10 @@ class PdfPreview(QDialog):
         self.setWindowTitle(title)
         self.setObjectName("pdf-preview")
         self.resize(820, 900)
+        # Qt PDF is loaded when a preview opens, not with the File menu at start-up.
+        from PySide6.QtPdf import QPdfDocument
+        from PySide6.QtPdfWidgets import QPdfView
+
         self.document = QPdfDocument(self)
         self.document.load(str(path))
         self.view = QPdfView(self)

@@ -3,7 +3,6 @@ shortcuts, and About (version, workspace, question-bank hashes)."""
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -73,6 +72,8 @@ class _TextDialog(QDialog):
         self.setWindowTitle(title)
         self.setObjectName("help-dialog")
         self.setMinimumWidth(480)
+        import html  # here, not at start-up
+
         layout = QVBoxLayout(self)
         self.text = QLabel("".join(f"<p>{html.escape(p)}</p>" for p in paragraphs))
         self.text.setObjectName("helpText")

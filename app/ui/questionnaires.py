@@ -33,8 +33,6 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.domain.bank import FIELDS
-from app.services import spreadsheets as sheets
 from app.services import team
 from app.services.changes import Changes
 from app.services.errors import InputError
@@ -43,6 +41,7 @@ from app.ui.save_dialog import ask_save_path
 from app.ui.widgets.allowed import allow_all
 
 if TYPE_CHECKING:
+    from app.services import spreadsheets as sheets
     from app.ui.context import AppContext
     from app.ui.main_window import MainWindow
 
@@ -299,6 +298,8 @@ class _MappingPage(QWizardPage):
             self.tr("Only the question text is required; the rest has sensible defaults.")
         )
         form = QFormLayout()
+        from app.domain.bank import FIELDS
+
         self.combos: dict[str, QComboBox] = {}
         for f in FIELDS:
             combo = QComboBox()
@@ -668,6 +669,9 @@ class BankImportWizard(QWizard):
 
     def import_options(self) -> sheets.BankImportOptions:
         """The choices made so far, as the import reads them (type values VALUE=type, points ANSWER=points)."""
+        # On use, here and below: the spreadsheet service and the bank model stay out of start-up.
+        from app.services import spreadsheets as sheets
+
         return sheets.BankImportOptions(
             sheets=tuple(self.sheets),
             header_row=self.header_row,
@@ -680,6 +684,8 @@ class BankImportWizard(QWizard):
         )
 
     def refresh(self) -> None:
+        from app.services import spreadsheets as sheets
+
         if self.path is None:
             return
         try:
@@ -695,6 +701,8 @@ class BankImportWizard(QWizard):
             self.mapping_page.show_preview()
 
     def do_import(self, name: str) -> bool:
+        from app.services import spreadsheets as sheets
+
         assert self.path is not None
         try:
             self.summary = sheets.import_bank_file(self.ctx.workspace, self.path, name=name, options=self.import_options())
@@ -779,6 +787,8 @@ class ExportQuestionnaireDialog(QDialog):
             self.accept()
 
     def export_to(self, path: Path) -> bool:
+        from app.services import spreadsheets as sheets
+
         ev = self.evaluation.currentData()
         try:
             sheets.export_questionnaire(
@@ -795,6 +805,8 @@ def import_filled_questionnaire(
     window: QWidget, ctx: AppContext, path: Path
 ) -> sheets.AnswersImportSummary | None:
     """Import a returned questionnaire into the evaluation it was made for; report the outcome."""
+    from app.services import spreadsheets as sheets
+
     title = window.tr("Import filled questionnaire")
     try:
         target = sheets.questionnaire_target(path)
@@ -861,6 +873,8 @@ class _DropFilter(QObject):
 
 def handle_dropped_files(window: MainWindow, paths: list[Path]) -> None:
     """Filled questionnaires are imported; any other spreadsheet opens the bank import wizard."""
+    from app.services import spreadsheets as sheets
+
     for path in paths:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             try:
