@@ -436,16 +436,16 @@ class Reader:
         """
         # Both aggregates of a group read its rows in the same order (one pass over them), so the
         # n-th id and the n-th key belong to one answer. PostgreSQL spells them string_agg and chr(),
-        # and sends the notes with their group (as arrays: a note may hold any character), which
-        # saves a second pass over the answers on the server.
+        # and sends the notes with their group the same way (column 7), which saves the server a
+        # second pass over the answers; a note holding RS is then read by that second pass.
         on_sqlite = self.marker == "?"
-        id_list, key_list, noted = (
+        id_list, key_list, note_list = (
             ("group_concat(id)", "group_concat(qid || char(31) || value, char(30))", "") if on_sqlite
             else ("string_agg(id::text, ',')", "string_agg(qid || chr(31) || value, chr(30))",
-                  ", array_agg(id) FILTER (WHERE note <> ''), array_agg(note) FILTER (WHERE note <> '')"))
+                  ", string_agg(note, chr(30))"))
         groups = list(self.tuples(
             f"SELECT vendor_id, evaluator_id, COUNT(*), {id_list}, {key_list}, COUNT(CASE WHEN note <> '' THEN 1 END), "
-            f"MAX(updated_at){noted} FROM answer WHERE {_OF_EVALUATION} GROUP BY vendor_id, evaluator_id",
+            f"MAX(updated_at){note_list} FROM answer WHERE {_OF_EVALUATION} GROUP BY vendor_id, evaluator_id",
             evaluation_id))
         v_ids = np.array([v[0] for v in vendors], dtype=np.int64)
         e_ids = np.array([e[0] for e in evaluators], dtype=np.int64)
@@ -465,6 +465,7 @@ class Reader:
 
         index: dict[str, int] = {}
         ids_parts, code_parts = [], []
+        note_parts: list[list[str]] | None = None if on_sqlite or not any(g[5] for g in groups) else []
         # In slices of about 20,000 answers: no single C call holds the GIL for long while the
         # app reads on a worker thread.
         for start in range(0, len(ordered), _GROUPS_PER_SLICE):
@@ -478,6 +479,12 @@ class Reader:
                     index[key] = len(index)
             code_parts.append(np.fromiter(map(index.__getitem__, keys), dtype=np.intp, count=len(keys)))
             ids_parts.append(ids)
+            if note_parts is not None:
+                texts = _ROW.join([g[7] or "" for g in part]).split(_ROW)
+                if len(texts) == len(ids):
+                    note_parts.append(texts)
+                else:
+                    note_parts = None  # a note holding RS: the notes are read by themselves below
         split = [key.split(_PAIR) for key in index]
         if any(len(p) != 2 for p in split):
             return None  # a separator inside a question id or a value
@@ -487,22 +494,19 @@ class Reader:
         vendor_code = np.repeat(g_vendor[ordered], sizes)
         evaluator_code = np.repeat(g_evaluator[ordered], sizes)
         row_rank = np.repeat(rank, sizes)
+        notes = np.full(count, "", dtype=object)
+        if note_parts is not None:
+            notes[:] = list(itertools.chain.from_iterable(note_parts))
         if count > 1 and not np.all((np.diff(row_rank) > 0) | (np.diff(ids) > 0)):
             order = np.lexsort((ids, row_rank))
-            ids, pair_code, vendor_code, evaluator_code = ids[order], pair_code[order], vendor_code[order], \
-                evaluator_code[order]
-        notes = np.full(count, "", dtype=object)
-        if any(g[5] for g in groups):
-            if on_sqlite:
-                rows_noted = list(self.tuples(f"SELECT id, note FROM answer WHERE {_OF_EVALUATION} AND note <> ''",
-                                              evaluation_id))
-                noted_ids, noted_notes = [n[0] for n in rows_noted], [n[1] for n in rows_noted]
-            else:
-                noted_ids = list(itertools.chain.from_iterable(g[7] or () for g in groups))
-                noted_notes = list(itertools.chain.from_iterable(g[8] or () for g in groups))
+            ids, pair_code, vendor_code, evaluator_code, notes = ids[order], pair_code[order], vendor_code[order], \
+                evaluator_code[order], notes[order]
+        if note_parts is None and any(g[5] for g in groups):
+            noted = list(self.tuples(f"SELECT id, note FROM answer WHERE {_OF_EVALUATION} AND note <> ''",
+                                     evaluation_id))
             by_id = np.argsort(ids)
-            rows = by_id[np.searchsorted(ids[by_id], np.array(noted_ids, dtype=np.int64))]
-            notes[rows] = noted_notes
+            rows = by_id[np.searchsorted(ids[by_id], np.array([n[0] for n in noted], dtype=np.int64))]
+            notes[rows] = [n[1] for n in noted]
         self._latest_answer[evaluation_id] = max((g[6] for g in groups), default=None)
         return AnswerColumns([v[1] for v in vendors], [e[1] for e in evaluators], pairs,
                              vendor_code, evaluator_code, pair_code, notes)

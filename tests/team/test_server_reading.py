@@ -68,14 +68,19 @@ def test_answers_grouped_by_the_server_score_as_one_object_per_answer(server_dem
         assert r._latest_answer, "the server grouped the answers"
 
 
-@pytest.mark.parametrize("text", ["one\x1etwo", "question\x1fvalue", "a,b\x1ec"])
+@pytest.mark.parametrize(("text", "note"), [
+    ("one\x1etwo", "RS\x1e in the value"),  # the answers are read row by row
+    ("question\x1fvalue", "US in the value"),
+    ("a,b\x1ec", ""),
+    ("plain", "RS\x1e in the note"),  # grouped; the notes read by themselves
+    ("plain", 'US\x1f, "quotes", {braces}, a \\ and a\nnew line'),  # grouped, notes with their group
+])
 def test_an_answer_holding_the_separators_reads_as_typed_from_a_server(server_demo: ServerWorkspace,
-                                                                       text: str) -> None:
+                                                                       text: str, note: str) -> None:
     _generated(server_demo)
     snap = evaluations.load_snapshot(server_demo, DEMO_EVALUATION)
     question = next(q for q in snap.bank.questions if q.type is QuestionType.TEXT)
     vendor, evaluator = snap.vendors[1].name, snap.evaluators[0].name
-    note = 'a note, with "quotes", {braces}, a \\ and RS\x1e'
     evaluations.record_answer(server_demo, DEMO_EVALUATION, vendor, evaluator, question.id, text, note)
     _same_as_per_answer(server_demo)
     answers = evaluations.load_snapshot(server_demo, DEMO_EVALUATION).answers
