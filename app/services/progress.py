@@ -68,3 +68,21 @@ def flow(ws: Workspace, evaluation_id: int | None, compared: bool = False) -> li
                 compared=compared,
             )
     return flow_steps(facts)
+
+
+def workspace_is_empty(ws: Workspace) -> bool:
+    """No evaluation, no use case and no organization name yet: the first run's welcome applies.
+
+    Here rather than with the demo (`app.services.transfer`, which re-exports it): opening a
+    workspace asks this on the GUI thread, and importing the exchange formats took ~20 ms of it.
+    """
+    from sqlmodel import select
+
+    from app.store.tables import EvaluationRow, OrganizationRow, UseCaseRow
+
+    with ws.session() as s:
+        return (
+            s.exec(select(EvaluationRow.id)).first() is None
+            and s.exec(select(UseCaseRow.id)).first() is None
+            and not ((org := s.get(OrganizationRow, 1)) and org.name)
+        )

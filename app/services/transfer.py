@@ -29,12 +29,12 @@ from app.services.errors import InputError
 # Where they used to live (callers import them from here too):
 from app.services.files import write_atomically as write_atomically
 from app.services.files import write_atomically_with as write_atomically_with
+from app.services.progress import workspace_is_empty as workspace_is_empty
 from app.store import repo
 from app.store.tables import (
     EngagementMetricRow,
     EngagementRow,
     EvaluationRow,
-    OrganizationRow,
     UseCaseRow,
 )
 from app.store.workspace import Workspace, current_user
@@ -245,15 +245,6 @@ def add_demo_documents(ws: Workspace, evaluation: str) -> None:
     vendors = {name: vendor for name, vendor, _, _ in PROPOSALS}
     for name, qid, page, quote in CITATIONS:
         evidence.cite(ws, evaluation, vendors[name], qid, name, page, quote, by="diligence demo")
-
-
-def workspace_is_empty(ws: Workspace) -> bool:
-    with ws.session() as s:
-        return (
-            s.exec(select(EvaluationRow.id)).first() is None
-            and s.exec(select(UseCaseRow.id)).first() is None
-            and not ((org := s.get(OrganizationRow, 1)) and org.name)
-        )
 
 
 __all__ = ["import_file", "export_file", "load_demo", "parse_document", "write_atomically", "ImportSummary"]

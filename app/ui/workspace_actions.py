@@ -198,7 +198,7 @@ class WelcomeDialog(QDialog):
 
 def offer_first_run(window: MainWindow) -> str:
     """Show the welcome on an empty, writable workspace; returns "demo", "fresh" or ""."""
-    from app.services.transfer import workspace_is_empty
+    from app.services.progress import workspace_is_empty
 
     ctx = window.ctx
     if not ctx.can(team.MANAGE) or not workspace_is_empty(ctx.workspace):
