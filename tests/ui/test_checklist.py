@@ -123,8 +123,32 @@ def test_compare_ticks_once_everyone_submitted_and_the_comparison_was_seen(qtbot
     evaluations.set_submitted(workspace, eid, "Ana")
     win.ctx.announce(Changes(evaluation=eid, evaluators=True))
     win.show_page("organization")
-    assert _marks(win)["submitted"] and not _marks(win)["compare"]
+    qtbot.waitUntil(lambda: _marks(win)["submitted"])  # read on the next turn of the event loop
+    assert not _marks(win)["compare"]
     assert win.checklist.buttons["use_case"].font().bold()
     win.show_page("compare")
     assert _marks(win)["compare"] and not _marks(win)["select"]
+    wait_for_workers()
+
+
+def test_a_burst_of_changes_is_read_once_after_the_slots_that_announced_them(
+        qtbot: Any, demo: Any, monkeypatch: Any) -> None:
+    from app.services import progress
+
+    win = _window(qtbot, demo)
+    qtbot.waitUntil(lambda: bool(win.checklist.steps))
+    reads: list[int | None] = []
+    real = progress.flow
+    monkeypatch.setattr(progress, "flow", lambda ws, eid, compared=False: reads.append(eid) or real(ws, eid, compared))
+    eid = evaluations.evaluation_id(demo, DEMO_EVALUATION)
+    # Choosing an evaluation and the edits that follow in the same turn: none of their slots
+    # reads the workspace; the checklist reads it once, after them.
+    win.ctx.select_evaluation(eid)
+    win.ctx.announce(Changes(evaluation=eid, vendors=True))
+    win.ctx.announce(Changes(evaluation=eid, evaluators=True))
+    assert reads == []
+    qtbot.waitUntil(lambda: reads == [eid])
+    qtbot.wait(30)
+    assert reads == [eid]
+    assert all(_marks(win).values())  # the demo's evaluation: every step done
     wait_for_workers()

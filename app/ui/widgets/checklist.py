@@ -40,9 +40,16 @@ class FlowChecklist(QWidget):
             layout.addWidget(button)
             self.buttons[key] = button
         self.steps: list[progress.FlowStep] = []
+        # What the signals ask for is read on a turn of its own (a few SQL queries, 5-10 ms),
+        # not inside the slot that opened a workspace or chose an evaluation, and once for a
+        # burst of them. 1 ms, not 0: it waits behind the window's own overdue timers (painting).
+        self._later = QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.setInterval(1)
+        self._later.timeout.connect(self.refresh)
         ctx.changes.connect(self._on_changes)
-        ctx.evaluation_selected.connect(self.refresh)
-        ctx.workspace_changed.connect(self.refresh)
+        ctx.evaluation_selected.connect(self.refresh_soon)
+        ctx.workspace_changed.connect(self.refresh_soon)
         # After the first paint: the window shows before the database is read (start-up time).
         QTimer.singleShot(0, self.refresh)
 
@@ -57,7 +64,11 @@ class FlowChecklist(QWidget):
             or changes.evaluators
             or changes.engagements
         ):
-            self.refresh()
+            self.refresh_soon()
+
+    def refresh_soon(self, *_args: object) -> None:
+        """`refresh` on a coming turn of the event loop (see `__init__`)."""
+        self._later.start()
 
     def _compared_key(self) -> str:
         return f"{self.ctx.workspace.location}#{self.ctx.current_evaluation}"
@@ -78,6 +89,7 @@ class FlowChecklist(QWidget):
         self.refresh()
 
     def refresh(self, *_args: object) -> None:
+        self._later.stop()  # (read now: a pending one would read the same again)
         try:
             # At start-up no page has chosen an evaluation yet: the one last used, or the newest.
             evaluation = self.ctx.working_evaluation()
