@@ -6,6 +6,7 @@ import html
 from collections.abc import Callable
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -134,12 +135,11 @@ class FlagsPanel(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(FlagsModel.SEVERITY, QHeaderView.ResizeMode.ResizeToContents)
+        # Severity and Acknowledged fit their contents while shown (`_fit_columns`).
         # A long vendor name ends in "…" (the tooltip names it whole) rather than squeezing the message.
         header.setSectionResizeMode(FlagsModel.VENDOR, QHeaderView.ResizeMode.Interactive)
         self.table.setColumnWidth(FlagsModel.VENDOR, 190)
         header.setSectionResizeMode(FlagsModel.MESSAGE, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(FlagsModel.STATUS, QHeaderView.ResizeMode.ResizeToContents)
         # Widths from the first rows: measuring every flag of a large evaluation would stall.
         header.setResizeContentsPrecision(200)
         self.details = QTextBrowser()
@@ -168,9 +168,12 @@ class FlagsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._current_changed())
         self.why_not = ""  # why flags cannot be acknowledged here ("" when they can): set by the page
         self._vendors: list[str] = []  # in the vendor filter
+        # Set while hidden: select the flag with this key once shown (None: the first flag).
+        self._select_when_shown = False
+        self._kept: tuple[str, str] | None = None
         self._show_current()
 
     def set_flags(self, flags: list[RedFlag], vendors: list[str]) -> None:
@@ -194,10 +197,42 @@ class FlagsPanel(QWidget):
             .replace("%1", str(counts.total_open))
             .replace("%2", str(counts.acknowledged))
         )
+        if self.table.isVisible():
+            self._keep_selection(key)
+        else:
+            # Chosen when shown: a current row makes a hidden table measure its rows' widths
+            # (Severity and Acknowledged fit their contents), ~15 ms for a large evaluation.
+            self._kept, self._select_when_shown = key, True
+        self._show_current()
+
+    def _keep_selection(self, key: tuple[str, str] | None) -> None:
+        """Select the flag with `key` again (the first flag when it is gone or there was none)."""
         if key is None or not self.select(*key):
             if self.proxy.rowCount():
                 self.table.setCurrentIndex(self.proxy.index(0, 0))
-        self._show_current()
+
+    def _fit_columns(self, fit: bool) -> None:
+        """Severity and Acknowledged fit their contents, measured on the first 200 rows (~10 ms
+        for a large evaluation): only while shown. A hidden table measured them again at every
+        load, though nobody saw it; hidden, they keep their widths."""
+        header = self.table.horizontalHeader()
+        mode = QHeaderView.ResizeMode.ResizeToContents if fit else QHeaderView.ResizeMode.Interactive
+        for column in (FlagsModel.SEVERITY, FlagsModel.STATUS):
+            header.setSectionResizeMode(column, mode)
+        if fit:
+            header.resizeSections()  # now, before the first paint
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
+        self._fit_columns(False)
+        super().hideEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        self._fit_columns(True)
+        super().showEvent(event)
+        if self._select_when_shown:
+            self._select_when_shown = False
+            self._keep_selection(self._kept)
+            self._show_current()
 
     def _filter(self) -> None:
         vendor = self.vendor_filter.currentData() or ""
@@ -219,6 +254,10 @@ class FlagsPanel(QWidget):
             return None
         flag = index.data(ROW_ROLE)
         return flag if isinstance(flag, RedFlag) else None
+
+    def _current_changed(self) -> None:
+        self._select_when_shown = False  # chosen (by a click, or `select`): kept when shown
+        self._show_current()
 
     def _show_current(self) -> None:
         flag = self.current_flag()

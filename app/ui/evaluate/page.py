@@ -8,7 +8,7 @@ the undo push; each tab (answers_tab, vendors_tab, flags_tab) owns its widgets a
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -45,7 +46,21 @@ from app.ui.widgets.allowed import allow
 from app.ui.widgets.evaluation_picker import EvaluationPicker
 from app.ui.widgets.page import ElidedLabel, empty_state, heading, page_layout
 
-FLAGS_TAB = 2
+VENDORS_TAB, FLAGS_TAB, DOCUMENTS_TAB = 1, 2, 3
+_Panel = TypeVar("_Panel", bound=QWidget)
+
+
+class _Tabs(QTabWidget):
+    """The page's tabs. A tab's page may be a stand-in holding its panel, which is built when
+    first needed (`Page._place`): `indexOf` and `setCurrentWidget` take the panel too."""
+
+    def indexOf(self, widget: QWidget) -> int:  # noqa: N802 - QTabWidget's name
+        index = super().indexOf(widget)
+        holder = widget.parentWidget()
+        return super().indexOf(holder) if index < 0 and holder is not None else index
+
+    def setCurrentWidget(self, widget: QWidget) -> None:  # noqa: N802 - QTabWidget's name
+        self.setCurrentIndex(self.indexOf(widget))
 
 
 class Page(QWidget):
@@ -84,19 +99,18 @@ class Page(QWidget):
         top.addWidget(self.info, 1)
 
         self.answers_tab = AnswersTab(self)
-        self.vendors_tab = VendorsTab(self)
-        self.flags = FlagsPanel()
-        self.flags.acknowledge_requested.connect(self.acknowledge)
-        self.flags.withdraw_requested.connect(self.withdraw)
-        self.tabs = QTabWidget()
+        # The other tabs are hidden at first: each panel is built (and filled) when first
+        # needed, shown or asked for, not with the page (see `_place`).
+        self._vendors_tab: VendorsTab | None = None
+        self._flags: FlagsPanel | None = None
+        self._documents: DocumentsPanel | None = None
+        self.tabs = _Tabs()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.answers_tab, self.tr("&Answers"))
-        self.tabs.addTab(self.vendors_tab, self.tr("&Vendors"))
-        self.tabs.addTab(self.flags, self.tr("Red &flags"))
-        self.documents = DocumentsPanel(self)
-        self.documents.open_requested.connect(lambda d: self.answers_tab.evidence.open_document(d))
-        self.documents.documents_added.connect(lambda _docs: self.reload())
-        self.tabs.addTab(self.documents, self.tr("Ev&idence"))
+        for text in (self.tr("&Vendors"), self.tr("Red &flags"), self.tr("Ev&idence")):
+            stand_in = QWidget()
+            QVBoxLayout(stand_in).setContentsMargins(0, 0, 0, 0)
+            self.tabs.addTab(stand_in, text)
         self.tabs.currentChanged.connect(self._tab_shown)
 
         split = QSplitter()
@@ -143,6 +157,53 @@ class Page(QWidget):
         ctx.workspace_changed.connect(self._on_workspace_changed)
         ctx.changes.connect(self._on_changes)
 
+    # ----- tabs built on first use ---------------------------------------------------------
+
+    @property
+    def vendors_tab(self) -> VendorsTab:
+        if self._vendors_tab is None:
+            self._vendors_tab = self._place(VENDORS_TAB, VendorsTab(self))
+            if self.live is not None:
+                self._vendors_tab.fill(self.live.snapshot)
+        return self._vendors_tab
+
+    @property
+    def flags(self) -> FlagsPanel:
+        if self._flags is None:
+            flags = FlagsPanel()
+            flags.acknowledge_requested.connect(self.acknowledge)
+            flags.withdraw_requested.connect(self.withdraw)
+            self._flags = self._place(FLAGS_TAB, flags)
+            if self.live is not None:
+                self.show_flags(self.live)
+        return self._flags
+
+    @property
+    def documents(self) -> DocumentsPanel:
+        if self._documents is None:
+            documents = DocumentsPanel(self)
+            documents.open_requested.connect(lambda d: self.answers_tab.evidence.open_document(d))
+            documents.documents_added.connect(lambda _docs: self.reload())
+            self._documents = self._place(DOCUMENTS_TAB, documents)
+            if self.live is not None:
+                self._fill_documents(self.live)
+        return self._documents
+
+    def _place(self, index: int, panel: _Panel) -> _Panel:
+        """Put `panel` in the stand-in page of the tab at `index`.
+
+        Into the stand-in, not in its place: inserting a tab relays out and repaints the whole
+        tab widget, the Answers tab on screen included (5–10 ms on a large evaluation).
+        """
+        stand_in = self.tabs.widget(index)
+        layout = stand_in.layout() if stand_in is not None else None
+        assert layout is not None
+        layout.addWidget(panel)
+        if stand_in is not None and stand_in.isVisible():
+            panel.show()  # (the layout would show it a turn later: an empty tab for a frame)
+        return panel
+
+    # ----- loading ----------------------------------------------------------------------
     # ----- loading ----------------------------------------------------------------------
 
     @property
@@ -316,14 +377,26 @@ class Page(QWidget):
         self.stages.run([
             now(self.results_panel.show_results),
             now(self.show_flags),
-            now(lambda live: self.vendors_tab.fill(live.snapshot)),
-            now(lambda live: self.documents.fill([v.name for v in live.snapshot.vendors],
-                                                 self.answers_tab.current_vendor())),
+            now(self._fill_vendors),
+            now(self._fill_documents),
             *([now(lambda _live: then())] if then is not None else []),
         ])
 
+    def _fill_vendors(self, live: LiveEvaluation) -> None:
+        if self._vendors_tab is not None:  # (else filled when built)
+            self._vendors_tab.fill(live.snapshot)
+
+    def _fill_documents(self, live: LiveEvaluation) -> None:
+        if self._documents is not None:  # (else filled when built)
+            self._documents.fill([v.name for v in live.snapshot.vendors], self.answers_tab.current_vendor())
+
     def _tab_shown(self, index: int) -> None:
-        if self.tabs.widget(index) is self.documents:
+        # A tab shown for the first time builds its panel (filled with what is loaded).
+        if index == VENDORS_TAB:
+            self.vendors_tab  # noqa: B018 - built on first use
+        elif index == FLAGS_TAB:
+            self.flags  # noqa: B018 - built on first use
+        elif index == DOCUMENTS_TAB:
             # The documents of the vendor being scored on the Answers tab.
             self.documents.show_vendor(self.answers_tab.current_vendor())
 
@@ -341,11 +414,14 @@ class Page(QWidget):
         self.answers_tab.show_vendor_progress(live)
 
     def show_flags(self, live: LiveEvaluation) -> None:
+        """The Red flags tab's count, and its panel once it was built."""
         flags: list[RedFlag] = sort_flags([f for fl in live.results.flags.values() for f in fl])
-        self.flags.why_not = self.ctx.why_not(team.MANAGE)  # acknowledging is a lead's on a team workspace
-        self.flags.set_flags(flags, [v.name for v in live.snapshot.vendors])
-        open_count = len(open_flags(flags))
-        self.tabs.setTabText(FLAGS_TAB, self.tr("Red &flags (%1)").replace("%1", str(open_count)))
+        if self._flags is not None:
+            self._flags.why_not = self.ctx.why_not(team.MANAGE)  # acknowledging is a lead's on a team workspace
+            self._flags.set_flags(flags, [v.name for v in live.snapshot.vendors])
+        text = self.tr("Red &flags (%1)").replace("%1", str(len(open_flags(flags))))
+        if self.tabs.tabText(FLAGS_TAB) != text:  # (a new text lays the tab bar out again)
+            self.tabs.setTabText(FLAGS_TAB, text)
 
     def acknowledge(self, flag: RedFlag, rationale: str) -> bool:
         session = self.session
