@@ -173,9 +173,9 @@ class ServerWorkspace(Workspace):
     def __init__(self, address: ServerAddress, password: str | None = None) -> None:
         super().__init__(Path(address.display), Path(address.display), None, False, None)
         self.address = address
-        import uuid  # only for a server; it imports `platform`, ~3 ms of every start-up
-
-        self.client_id = uuid.uuid4().hex  # so a window can skip the notices of its own saves
+        # Random, as uuid4 is (without importing uuid, which imports `platform`): so a window can
+        # skip the notices of its own saves.
+        self.client_id = os.urandom(16).hex()
         self._answer_saver: AnswerSaver | None = None
         # Read connections not in use; the one that checked the schema at opening is first.
         self._readers: list[tuple[Any, bool]] = []  # (connection, checked just now)
