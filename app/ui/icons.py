@@ -15,7 +15,8 @@ from app.paths import resources_dir
 # never shown as such.
 SOURCE_COLOR = re.compile(r"#808080", re.IGNORECASE)
 
-_CACHE_LIMIT = 64
+_CACHE_LIMIT = 256  # pixmaps: every icon of the app in two or three sizes and colours
+_PIXMAPS: dict[tuple[str, int, int, float, int], QPixmap] = {}
 
 
 @lru_cache(maxsize=64)
@@ -40,14 +41,14 @@ class PaletteIconEngine(QIconEngine):
 
     The colour is read when the pixmap is drawn, so a palette or colour-scheme change only
     needs a repaint (which Qt does for every widget on PaletteChange); pixmaps are cached
-    per size, scale and colour.
+    per icon, size, scale and colour, shared by every engine (six "add" and "remove" buttons
+    on one page render two SVGs, not six).
     """
 
     def __init__(self, name: str, role: QPalette.ColorRole = QPalette.ColorRole.WindowText) -> None:
         super().__init__()
         self._name = name
         self._role = role
-        self._cache: dict[tuple[int, int, float, int], QPixmap] = {}
 
     def clone(self) -> QIconEngine:
         return PaletteIconEngine(self._name, self._role)
@@ -60,8 +61,8 @@ class PaletteIconEngine(QIconEngine):
 
     def _render(self, size: QSize, mode: QIcon.Mode, scale: float) -> QPixmap:
         color = icon_color(mode, self._role)
-        cache_key = (size.width(), size.height(), scale, color.rgba())
-        cached = self._cache.get(cache_key)
+        cache_key = (self._name, size.width(), size.height(), scale, color.rgba())
+        cached = _PIXMAPS.get(cache_key)
         if cached is not None:
             return cached
         svg = SOURCE_COLOR.sub(color.name(QColor.NameFormat.HexRgb), _svg_text(self._name))
@@ -77,9 +78,9 @@ class PaletteIconEngine(QIconEngine):
             painter.fillRect(pixmap.rect(), QColor(0, 0, 0, color.alpha()))
         painter.end()
         pixmap.setDevicePixelRatio(scale)
-        if len(self._cache) >= _CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[cache_key] = pixmap
+        if len(_PIXMAPS) >= _CACHE_LIMIT:
+            _PIXMAPS.clear()
+        _PIXMAPS[cache_key] = pixmap
         return pixmap
 
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:

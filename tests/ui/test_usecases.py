@@ -67,6 +67,10 @@ def test_slogan_to_specific_with_undo_and_redo(qtbot, window, workspace) -> None
 
     _retype(qtbot, page.title, "Prioritizing which inbound leads our SDRs should call first")
     assert page.feedback.chip.text() == "needs work"  # a good title, but no data and no metric yet
+    # The list's verdict column fits the new verdict (measured as it changes), not cut short.
+    assert page.list_model.index(0, 1).data() == "needs work"
+    header = page.list_view.horizontalHeader()
+    assert header.sectionSize(1) == max(header.sectionSizeHint(1), page.list_view.sizeHintForColumn(1))
     assert any("data sources" in r for r in usecases.check(usecases.get(workspace, uid)).reasons)
 
     qtbot.mouseClick(page.add_source_button, Qt.MouseButton.LeftButton)

@@ -56,6 +56,7 @@ from app.ui.widgets.allowed import allow_all, allow_typing
 from app.ui.widgets.page import heading, hint, page_layout
 from app.ui.widgets.qt import set_bar_value
 from app.ui.widgets.rows import ChoiceDelegate, Column, RowsModel
+from app.ui.widgets.tables import fit_columns_to_text
 from app.ui.widgets.verdict import VerdictChip
 
 Index = QModelIndex | QPersistentModelIndex
@@ -275,7 +276,8 @@ class Page(QWidget):
         self.list_view.setWordWrap(False)
         header = self.list_view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # The verdicts fit their text, measured when they change (not at every layout pass).
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         self.list_view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.add_button = QPushButton(icon("add.svg"), self.tr("&New use case"))
         self.add_button.clicked.connect(self.add_use_case)
@@ -502,6 +504,7 @@ class Page(QWidget):
                 rows.append(UseCaseSummary(use_case_id, uc.title, "", 0))
                 unknown.append((use_case_id, uc))
         self.list_model.set_rows(rows)
+        fit_columns_to_text(self.list_view, (UseCaseListModel.VERDICT,))
         if unknown:
             self._checks.run(lambda: [(uc, service.summary(i, uc)) for i, uc in unknown], self._know)
         else:
@@ -513,6 +516,7 @@ class Page(QWidget):
         for uc, summary in current:
             self._checked[summary.id] = (uc, summary)
         self.list_model.set_summaries([s for _uc, s in current])
+        fit_columns_to_text(self.list_view, (UseCaseListModel.VERDICT,))
 
     def select(self, use_case_id: int) -> None:
         row = self.list_model.row_of(use_case_id)
