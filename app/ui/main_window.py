@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -115,6 +116,10 @@ def _prepare_specificity() -> None:
 
     prepare()
 
+WARM_INTERVAL_MS = 150  # between two slices of idle-time work (MainWindow._warm_up)
+WARM_LATE_S = 0.02  # a slice's timer this late means the window was busy: wait a turn
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -191,8 +196,11 @@ class MainWindow(QMainWindow):
         # only showing it (see _warm_up).
         self._warm = [spec.module for spec in PAGES]
         self._warm_timer = QTimer(self)
-        self._warm_timer.setInterval(150)
+        self._warm_timer.setTimerType(Qt.TimerType.PreciseTimer)  # its lateness says the window was busy
+        self._warm_timer.setInterval(WARM_INTERVAL_MS)
         self._warm_timer.timeout.connect(self._warm_up)
+        self._warm_due = time.monotonic() + WARM_INTERVAL_MS / 1000
+        self._warm_skipped = 0
         self._warm_timer.start()
         # The specificity check's word list takes about half a second to read: read it on a
         # worker once the event loop runs (not before the first paint, which start-up time is
@@ -231,7 +239,18 @@ class MainWindow(QMainWindow):
     def _warm_up(self) -> None:
         """One slice of idle-time work: import a page module, or else build a page marked
         `ahead` that is not built yet (hidden: it reads its data when it is first shown, so
-        whatever changes meanwhile is read then); stops when there is nothing left."""
+        whatever changes meanwhile is read then); stops when there is nothing left.
+
+        A slice waits for a quiet turn: when this timer fires late, something else just kept the
+        window busy (opening a workspace, a page's first show), and a slice now would lengthen
+        that stall; it runs at the next tick instead (at the latest after a few, on a machine too
+        busy to be on time)."""
+        now = time.monotonic()
+        late, self._warm_due = now - self._warm_due, now + WARM_INTERVAL_MS / 1000
+        if late > WARM_LATE_S and self._warm_skipped < 3:
+            self._warm_skipped += 1
+            return
+        self._warm_skipped = 0
         if self._warm:
             importlib.import_module(self._warm.pop(0))
             return

@@ -4,6 +4,7 @@ they are first shown they show what is saved then (another workspace, a use case
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -62,3 +63,25 @@ def test_pages_built_ahead_stay_hidden_read_nothing_and_show_what_is_saved_when_
     assert compare.ranking.rowCount() == 4  # the demo evaluation's four vendors
     assert compare.ranking_view.currentIndex().isValid()  # the leader, ready to be selected
     wait_for_workers()
+
+
+def test_a_page_is_built_ahead_only_in_a_quiet_turn(qtbot: Any, workspace: Workspace) -> None:
+    # The idle-time timer came late: the window was busy with something else (opening a
+    # workspace, say), so building a page now would lengthen that stall: it waits (three turns
+    # at most, on a machine too busy to be on time).
+    window = MainWindow(AppContext(workspace))
+    qtbot.addWidget(window)
+    window._warm_timer.stop()
+    window._warm = []  # the page modules are imported (the first kind of slice)
+    first = next(spec.key for spec in PAGES if spec.ahead)
+    for _ in range(3):
+        window._warm_due = time.monotonic() - 0.1  # 100 ms late
+        window._warm_up()
+        assert first not in window.built
+    window._warm_due = time.monotonic() - 0.1
+    window._warm_up()
+    assert first in window.built
+    built = set(window.built)
+    window._warm_due = time.monotonic() + 0.1  # on time: the next one is built at once
+    window._warm_up()
+    assert len(set(window.built) - built) == 1
