@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,6 +32,7 @@ from app.domain.oversight import MilestoneState, add_months
 from app.services.engagements import Oversight
 from app.ui.i18n import rule_title
 from app.ui.oversee.charts import MetricChart, SpendChart
+from app.ui.tasks import Stages
 from app.ui.widgets.allowed import allow_all
 from app.ui.widgets.page import hint
 from app.ui.widgets.qt import py_date, qdate
@@ -120,8 +121,7 @@ class Dashboard(QScrollArea):
         self.changes: list[MetricChange] = []
         self.why_not = ""  # why its controls may not change anything ("" when they may): set by the page
         # A staged build (show_oversight(staged=True)) adds one part per turn of the event loop.
-        self._stages: list[Callable[[], None]] = []
-        self._build = 0  # the build the pending stages belong to
+        self.stages = Stages(self)
 
     def set_why_not(self, why: str) -> None:
         self.why_not = why
@@ -135,11 +135,10 @@ class Dashboard(QScrollArea):
     @property
     def building(self) -> bool:
         """Whether parts of a staged build are still to come."""
-        return bool(self._stages)
+        return self.stages.busy
 
     def _clear(self) -> None:
-        self._stages = []
-        self._build += 1
+        self.stages.cancel()
         while self.layout_.count():
             item = self.layout_.takeAt(0)
             w = item.widget() if item is not None else None
@@ -151,10 +150,10 @@ class Dashboard(QScrollArea):
         self.milestone_dates.clear()
 
     def show_oversight(self, o: Oversight, changes: list[MetricChange] | None = None,
-                       staged: bool = False) -> None:
-        """Build the dashboard of `o`. `staged` adds it part by part, one turn of the event loop
-        apart, top first, so the window repaints and reacts in between (a first show built it in
-        one go in 50–90 ms); without, it is all there on return (after an edit)."""
+                       staged: bool = False, then: Callable[[], None] | None = None) -> None:
+        """Build the dashboard of `o`, then call `then`. `staged` adds it part by part, one turn
+        of the event loop apart, top first, so the window repaints and reacts in between (a first
+        show built it in one go in 50–90 ms); without, it is all there on return (after an edit)."""
         self.oversight = o
         self.changes = changes or []
         self._clear()
@@ -187,21 +186,21 @@ class Dashboard(QScrollArea):
             lambda: self.layout_.addWidget(self._costs(o)),
             lambda: self.layout_.addStretch(1),
         ]
+        if then is not None:
+            parts.append(then)
         if not staged:
             for part in parts:
                 part()
             self._allow_edits()
             return
-        self._stages = parts
-        QTimer.singleShot(0, self, lambda build=self._build: self._next_stage(build))
 
-    def _next_stage(self, build: int) -> None:
-        if build != self._build or not self._stages:
-            return  # cleared, or rebuilt since: that build's own stages follow
-        self._stages.pop(0)()
-        self._allow_edits()  # the controls just added say whether they may be used
-        if self._stages:
-            QTimer.singleShot(0, self, lambda: self._next_stage(build))
+        def step(part: Callable[[], None]) -> Callable[[], None]:
+            def run() -> None:
+                part()
+                self._allow_edits()  # the controls just added say whether they may be used
+            return run
+
+        self.stages.run([step(part) for part in parts])
 
     # ----- the conversation and decisions waiting on us ----------------------------------
 

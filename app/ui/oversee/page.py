@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -84,7 +83,6 @@ class Page(QWidget):
         self.engagement_id: int | None = None
         self.oversight: Oversight | None = None
         self._loading = False
-        self._forms_pending = False  # the review form and retrospective of a staged show are still to come
         # The engagements were read from `_read_from` and none changed since unless `_stale` (a
         # change announced): showing the page again then reads and rebuilds nothing (refresh).
         self._read_from: object | None = None
@@ -208,7 +206,7 @@ class Page(QWidget):
     @property
     def loading(self) -> bool:
         """Whether the engagement is still being read, or its dashboard still being built."""
-        return self._load_task.busy or self.dashboard.building or self._forms_pending
+        return self._load_task.busy or self.dashboard.building
 
     @property
     def busy(self) -> bool:
@@ -263,17 +261,12 @@ class Page(QWidget):
             .replace("{uc}", e.use_case_title or self.tr("no use case"))
             .replace("{k}", e.kickoff.isoformat())
         )
-        self.dashboard.show_oversight(o, changes, staged=staged)
-        self._forms_pending = staged
-        if staged:
-            QTimer.singleShot(0, self, lambda: self._show_forms(o))
-        else:
-            self._show_forms(o)
+        # The review form and the retrospective (tabs not on screen) come after the dashboard.
+        self.dashboard.show_oversight(o, changes, staged=staged, then=lambda: self._show_forms(o))
 
     def _show_forms(self, o: Oversight) -> None:
         if self.oversight is not o:
             return  # another engagement (or a reload) came since: it shows its own
-        self._forms_pending = False
         self.review_form.set_engagement(o.engagement)
         self.retrospective.show_retrospective(o.retrospective)
 
