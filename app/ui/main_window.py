@@ -98,6 +98,7 @@ PAGES: tuple[PageSpec, ...] = (
         "oversee.svg",
         "app.ui.oversee.page",
         "Monthly reviews of the chosen partner against the agreed metrics",
+        ahead=True,
     ),
     PageSpec(
         "banks",
@@ -105,6 +106,7 @@ PAGES: tuple[PageSpec, ...] = (
         "banks.svg",
         "app.ui.pages.banks",
         "Versioned question banks: sections, weights, scoring rules and red-flag rules",
+        ahead=True,
     ),
 )
 

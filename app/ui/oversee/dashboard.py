@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.conversations import COST_THRESHOLD_MAX_PERCENT, Conversation, spend_series
+from app.domain.flags import RedFlag
 from app.domain.models import SuccessMetric
 from app.domain.oversight import MilestoneState, add_months
 from app.services.engagements import Oversight
@@ -38,6 +39,9 @@ from app.ui.widgets.page import hint
 from app.ui.widgets.qt import py_date, qdate
 from app.ui.widgets.verdict import VerdictChip
 from app.ui.widgets.wrapping import WrapLabel
+
+# A staged build adds the open red flags a few at a time (an engagement a year in may have 15).
+FLAGS_PER_PART = 4
 
 # (when, who, metric, before, after, reason) as engagements.metric_changes gives them.
 MetricChange = tuple[str, str, str, dict[str, object], dict[str, object], str]
@@ -178,9 +182,18 @@ class Dashboard(QScrollArea):
         def card(i: int, metric: SuccessMetric) -> Callable[[], None]:
             return lambda: grid.addWidget(self._metric_card(o, metric), i // 2, i % 2)
 
+        flags_box, flags_column = self._flags(o)
+
+        def flags(start: int) -> Callable[[], None]:
+            def add() -> None:
+                for f in o.flags[start:start + FLAGS_PER_PART]:
+                    flags_column.addWidget(self._flag(f))
+            return add
+
         parts: list[Callable[[], None]] = [
             top,
-            lambda: beside.addWidget(self._flags(o), 1),
+            lambda: beside.addWidget(flags_box, 1),
+            *(flags(start) for start in range(0, len(o.flags), FLAGS_PER_PART)),
             *(card(i, t.metric) for i, t in enumerate(o.tracks)),
             lambda: self.layout_.addWidget(self._timeline(o)),
             lambda: self.layout_.addWidget(self._costs(o)),
@@ -376,7 +389,8 @@ class Dashboard(QScrollArea):
 
     # ----- flags -----------------------------------------------------------------------
 
-    def _flags(self, o: Oversight) -> QGroupBox:
+    def _flags(self, o: Oversight) -> tuple[QGroupBox, QVBoxLayout]:
+        """The open red flags' box and its column; `_flag` makes each flag's frame."""
         box = QGroupBox(self.tr("Open red flags"))
         v = QVBoxLayout(box)
         if not o.flags:
@@ -387,60 +401,61 @@ class Dashboard(QScrollArea):
                     )
                 )
             )
-        for f in o.flags:
-            frame = QFrame()
-            frame.setObjectName("flag")
-            frame.setFrameShape(QFrame.Shape.StyledPanel)
-            fv = QVBoxLayout(frame)
-            top = QHBoxLayout()
-            chip = VerdictChip(f.severity.value, self.tr(f.severity.value))
-            top.addWidget(chip)
-            rule = QLabel(rule_title(f.rule))
-            rule.setObjectName("flagTitle")
-            font = QFont(rule.font())
-            font.setBold(True)
-            rule.setFont(font)
-            top.addWidget(rule)
-            top.addStretch(1)
-            if f.acknowledged:
-                top.addWidget(VerdictChip("", self.tr("acknowledged")))
-            fv.addLayout(top)
-            msg = WrapLabel(f.message)
-            msg.setObjectName("flagMessage")
-            msg.setTextFormat(Qt.TextFormat.PlainText)
-            fv.addWidget(msg)
-            evidence = WrapLabel("\n".join(f"• {e}" for e in f.evidence))
-            evidence.setTextFormat(Qt.TextFormat.PlainText)
-            fv.addWidget(evidence)
-            buttons = QHBoxLayout()
-            buttons.addStretch(1)
-            if f.acknowledgement is not None:
-                a = f.acknowledgement
-                fv.addWidget(
-                    hint(
-                        self.tr("Acknowledged by {by} on {at}: {why}")
-                        .replace("{by}", a.by)
-                        .replace("{at}", a.at[:10])
-                        .replace("{why}", a.rationale)
-                    )
+        return box, v
+
+    def _flag(self, f: RedFlag) -> QFrame:
+        frame = QFrame()
+        frame.setObjectName("flag")
+        frame.setFrameShape(QFrame.Shape.StyledPanel)
+        fv = QVBoxLayout(frame)
+        top = QHBoxLayout()
+        chip = VerdictChip(f.severity.value, self.tr(f.severity.value))
+        top.addWidget(chip)
+        rule = QLabel(rule_title(f.rule))
+        rule.setObjectName("flagTitle")
+        font = QFont(rule.font())
+        font.setBold(True)
+        rule.setFont(font)
+        top.addWidget(rule)
+        top.addStretch(1)
+        if f.acknowledged:
+            top.addWidget(VerdictChip("", self.tr("acknowledged")))
+        fv.addLayout(top)
+        msg = WrapLabel(f.message)
+        msg.setObjectName("flagMessage")
+        msg.setTextFormat(Qt.TextFormat.PlainText)
+        fv.addWidget(msg)
+        evidence = WrapLabel("\n".join(f"• {e}" for e in f.evidence))
+        evidence.setTextFormat(Qt.TextFormat.PlainText)
+        fv.addWidget(evidence)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        if f.acknowledgement is not None:
+            a = f.acknowledgement
+            fv.addWidget(
+                hint(
+                    self.tr("Acknowledged by {by} on {at}: {why}")
+                    .replace("{by}", a.by)
+                    .replace("{at}", a.at[:10])
+                    .replace("{why}", a.rationale)
                 )
-                withdraw = QPushButton(self.tr("Withdraw acknowledgement"))
-                withdraw.clicked.connect(
-                    lambda _=False, r=f.ack_id: self.withdraw_requested.emit(r)
-                )
-                buttons.addWidget(withdraw)
-            else:
-                ack = QPushButton(self.tr("Acknowledge…"))
-                ack.setObjectName("acknowledge")
-                ack.setAccessibleName(self.tr("Acknowledge flag"))
-                ack.clicked.connect(
-                    lambda _=False, r=f.ack_id, m=f.message: self.acknowledge_requested.emit(r, m)
-                )
-                buttons.addWidget(ack)
-            fv.addLayout(buttons)
-            self.flag_boxes.append(frame)
-            v.addWidget(frame)
-        return box
+            )
+            withdraw = QPushButton(self.tr("Withdraw acknowledgement"))
+            withdraw.clicked.connect(
+                lambda _=False, r=f.ack_id: self.withdraw_requested.emit(r)
+            )
+            buttons.addWidget(withdraw)
+        else:
+            ack = QPushButton(self.tr("Acknowledge…"))
+            ack.setObjectName("acknowledge")
+            ack.setAccessibleName(self.tr("Acknowledge flag"))
+            ack.clicked.connect(
+                lambda _=False, r=f.ack_id, m=f.message: self.acknowledge_requested.emit(r, m)
+            )
+            buttons.addWidget(ack)
+        fv.addLayout(buttons)
+        self.flag_boxes.append(frame)
+        return frame
 
     # ----- timeline --------------------------------------------------------------------
 

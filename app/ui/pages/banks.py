@@ -148,10 +148,12 @@ class QuestionsModel(QAbstractTableModel):
     def rows(self) -> list[dict[str, str]]:
         return [dict(r) for r in self._rows]
 
-    def set_rows(self, rows: list[dict[str, str]]) -> None:
+    def set_rows(self, rows: list[dict[str, str]], questions: tuple[Question, ...] = ()) -> None:
+        """Show `rows`; `questions` are those rows already parsed (a saved version's), so the
+        rules in words are not parsed again for every row shown."""
         self.beginResetModel()
         self._rows = [dict(r) for r in rows]
-        self._parsed.clear()
+        self._parsed = dict(enumerate(questions)) if len(questions) == len(rows) else {}
         self.endResetModel()
 
     def _question(self, row: int) -> Question | None:
@@ -644,7 +646,7 @@ class Page(QWidget):
         # of an older version (going back to it on purpose) is saved as it is.
         newest = max((self.versions.info(i).version for i in range(self.versions.rowCount())), default=version)
         self.base_is_newest = version >= newest
-        self.questions.set_rows(self._base_rows())
+        self.questions.set_rows(self._base_rows(), self.base.questions)
         self._update_draft_state()
 
     def _on_changes(self, changes: Changes) -> None:
