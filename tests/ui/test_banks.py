@@ -12,6 +12,7 @@ from app.services.banks import DEFAULT_BANK_NAME
 from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
 from app.ui.pages.banks import DiffDialog, Page, QuestionsModel, VersionsModel
+from tests.ui.counting import shown
 
 
 @pytest.fixture
@@ -19,9 +20,7 @@ def page(qtbot, workspace):  # type: ignore[no-untyped-def]
     win = MainWindow(AppContext(workspace))
     qtbot.addWidget(win)
     win.show()
-    p = win.show_page("banks")
-    assert isinstance(p, Page)
-    return p
+    return shown(qtbot, win, "banks", Page, lambda p: not p.busy)
 
 
 def _cell(p: Page, qid: str, field: str):  # type: ignore[no-untyped-def]

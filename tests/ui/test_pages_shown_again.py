@@ -32,6 +32,11 @@ def window(qtbot: Any, demo: Workspace) -> Iterator[MainWindow]:
     yield w
 
 
+def banks_page(qtbot: Any, window: MainWindow) -> BanksPage:
+    """The Question banks page shown, once it has read the version it shows (on a worker)."""
+    return shown(qtbot, window, "banks", BanksPage, lambda p: not p.busy)
+
+
 def reads(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[int]:
     """Count calls of the service function `module.name` (what a page reads from the workspace)."""
     calls: list[int] = []
@@ -131,8 +136,8 @@ def test_a_milestone_reached_elsewhere_shows_when_oversee_is_shown_again(qtbot: 
 
 def test_question_banks_shown_again_unchanged_keep_their_table(qtbot: Any, window: MainWindow,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    page = window.show_page("banks")
-    assert isinstance(page, BanksPage) and page.base is not None
+    page = banks_page(qtbot, window)
+    assert page.base is not None
     base, rows = page.base, page.questions.rowCount()
     resets = Resets(page.questions), Resets(page.versions)
     listed = reads(monkeypatch, banks, "list_banks")
@@ -140,6 +145,7 @@ def test_question_banks_shown_again_unchanged_keep_their_table(qtbot: Any, windo
         window.show_page(other)
         window.ctx.announce(Changes(use_cases=True))  # nothing the bank shows
         window.show_page("banks")
+        assert not page.busy  # nothing to read, not even on a worker
     assert listed == [] and [r.count for r in resets] == [0, 0]
     assert page.base is base and page.questions.rowCount() == rows
 
@@ -147,8 +153,8 @@ def test_question_banks_shown_again_unchanged_keep_their_table(qtbot: Any, windo
 def test_a_bank_version_saved_elsewhere_is_listed_when_the_page_is_shown_again(
     qtbot: Any, window: MainWindow
 ) -> None:
-    page = window.show_page("banks")
-    assert isinstance(page, BanksPage) and page.base is not None and page.bank_name is not None
+    page = banks_page(qtbot, window)
+    assert page.base is not None and page.bank_name is not None
     newest = page.versions.info(0).version
     window.show_page("evaluations")
     rows = page.base.rows()
@@ -156,7 +162,7 @@ def test_a_bank_version_saved_elsewhere_is_listed_when_the_page_is_shown_again(
     _vid, number, created = banks.save(window.ctx.workspace, Bank.from_rows(page.bank_name, rows), note="revised")
     assert created and number == newest + 1
     window.ctx.announce(Changes(banks=True))
-    window.show_page("banks")
+    banks_page(qtbot, window)
     assert page.versions.info(0).version == number
     assert page.versions.index(0, 4).data() == "revised"
 
@@ -166,11 +172,11 @@ def test_pages_shown_after_another_workspace_is_opened_show_that_workspace(
 ) -> None:
     page = use_cases_page(qtbot, window)
     assert page.list_model.rowCount() > 0
-    bank_page = window.show_page("banks")
-    assert isinstance(bank_page, BanksPage) and bank_page.bank_name is not None
+    bank_page = banks_page(qtbot, window)
+    assert bank_page.bank_name is not None
     window.show_page("organization")
     window.ctx.set_workspace(open_workspace(workspace_path))  # empty: no use case, no bank
     window.show_page("usecases")
     assert page.list_model.rowCount() == 0 and page.editor_stack.currentIndex() == 0
-    window.show_page("banks")
+    banks_page(qtbot, window)
     assert bank_page.bank_list.count() == 0 and bank_page.base is None
