@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -112,14 +113,44 @@ PAGES: tuple[PageSpec, ...] = (
 
 
 
+def _warm_steps(
+    pages: list[tuple[str, str, bool]], loaded: set[str], plan: bool = True
+) -> list[tuple[str, str]]:
+    """On a worker: the idle-time steps for `pages` (key, module, built ahead), page by page:
+    ("import", module) for each of the app's and Qt's modules the page needs that is not `loaded`
+    yet, dependencies first, then ("build", key) for a page built ahead. Other packages the
+    pages need (numpy, SQLAlchemy …) are imported here, on the worker."""
+    from app.ui.import_plan import import_plan
+
+    steps: list[tuple[str, str]] = []
+    done = set(loaded)
+    for key, module, ahead in pages:
+        modules = import_plan([module], done) if plan else [module]
+        done.update(modules)
+        for name in modules:
+            if name.split(".")[0] in ("app", "PySide6", "shiboken6"):
+                steps.append(("import", name))  # on the GUI thread, a slice at a time
+                continue
+            # numpy, SQLAlchemy …: a package imports whole (its __init__ runs first), ~50–150 ms
+            # that would be one long slice; they define no Qt objects, so they load here.
+            try:
+                importlib.import_module(name)
+            except ImportError:
+                pass  # not installed: opening the page that needs it says so
+        if ahead:
+            steps.append(("build", key))
+    return steps
+
+
 def _prepare_specificity() -> None:
     """On a worker: load the specificity check's word list (imports the services lazily)."""
     from app.services.usecases import prepare
 
     prepare()
 
-WARM_INTERVAL_MS = 150  # between two slices of idle-time work (MainWindow._warm_up)
-WARM_LATE_S = 0.02  # a slice's timer this late means the window was busy: wait a turn
+WARM_INTERVAL_MS = 15  # between two slices of idle-time work (MainWindow._warm_up), each a few ms
+WARM_BUSY_S = 0.015  # the GUI thread's CPU on other work since the last tick that means busy
+WARM_SLICE_S = 0.008  # a slice imports modules until it has taken this long (each is atomic)
 
 
 class MainWindow(QMainWindow):
@@ -192,16 +223,17 @@ class MainWindow(QMainWindow):
         self.sidebar.currentRowChanged.connect(self.show_page_at)
         self._build_menus()
         self._install_extensions()
-        # Import the page modules one per idle moment after start-up, so that opening a page
-        # later costs only building it (importing QtCharts-heavy pages took 30–40 ms each);
-        # then build the pages marked `ahead`, one per idle moment, so that opening one costs
-        # only showing it (see _warm_up).
-        self._warm = [spec.module for spec in PAGES]
+        # During idle time after start-up, page by page: import the page's modules one per
+        # idle moment (in the order of an import plan read from the sources on a worker), then
+        # build it if it is marked `ahead`, so that opening a page costs only showing it (see
+        # _warm_up). None until the plan arrives.
+        self._warm: list[tuple[str, str]] | None = None
+        self._planner = Task(self)
+        QTimer.singleShot(0, self._plan_warm_up)
         self._warm_timer = QTimer(self)
-        self._warm_timer.setTimerType(Qt.TimerType.PreciseTimer)  # its lateness says the window was busy
         self._warm_timer.setInterval(WARM_INTERVAL_MS)
         self._warm_timer.timeout.connect(self._warm_up)
-        self._warm_due = time.monotonic() + WARM_INTERVAL_MS / 1000
+        self._warm_cpu = time.thread_time()  # the GUI thread's CPU time at the last tick
         self._warm_skipped = 0
         self._warm_timer.start()
         # The specificity check's word list takes about half a second to read: read it on a
@@ -239,28 +271,60 @@ class MainWindow(QMainWindow):
     # ----- pages -------------------------------------------------------------------------
 
     def _warm_up(self) -> None:
-        """One slice of idle-time work: import a page module, or else build a page marked
-        `ahead` that is not built yet (hidden: it reads its data when it is first shown, so
-        whatever changes meanwhile is read then); stops when there is nothing left.
+        """One slice of idle-time work, following the plan page by page: import the page's
+        next modules (for up to WARM_SLICE_S), or build the page if it is marked `ahead` (hidden:
+        it reads its data when it is first shown, so whatever changes meanwhile is read then);
+        stops when there is nothing left.
 
-        A slice waits for a quiet turn: when this timer fires late, something else just kept the
-        window busy (opening a workspace, a page's first show), and a slice now would lengthen
-        that stall; it runs at the next tick instead (at the latest after a few, on a machine too
-        busy to be on time)."""
-        now = time.monotonic()
-        late, self._warm_due = now - self._warm_due, now + WARM_INTERVAL_MS / 1000
-        if late > WARM_LATE_S and self._warm_skipped < 3:
+        A slice waits for a quiet turn: when the GUI thread spent more than WARM_BUSY_S of CPU
+        on something else since the last tick (opening a workspace, a page's first show, its
+        staged parts), a slice now could lengthen that stall; it runs at a later tick instead
+        (after three skips at the latest). CPU time, not lateness: on a busy machine every timer
+        is late."""
+        cpu = time.thread_time()
+        busy, self._warm_cpu = cpu - self._warm_cpu, cpu
+        if self._warm is None:
+            return  # the plan is still being read on a worker
+        if busy > WARM_BUSY_S and self._warm_skipped < 3:
             self._warm_skipped += 1
             return
         self._warm_skipped = 0
-        if self._warm:
-            importlib.import_module(self._warm.pop(0))
-            return
-        ahead = next((spec.key for spec in PAGES if spec.ahead and spec.key not in self._pages), None)
-        if ahead is None:
+        start, imported = time.perf_counter(), False
+        while self._warm:
+            kind, name = self._warm[0]
+            if kind == "build":
+                if imported:
+                    break  # a page is built in a slice of its own
+                self._warm.pop(0)
+                if name not in self._pages:
+                    self.page(name)
+                    break
+                continue
+            self._warm.pop(0)
+            if name in sys.modules:
+                continue
+            try:
+                importlib.import_module(name)
+            except ImportError:
+                pass  # not installed: opening the page that needs it says so
+            imported = True
+            if time.perf_counter() - start > WARM_SLICE_S:
+                break  # more in the next slice
+        else:
             self._warm_timer.stop()
-            return
-        self.page(ahead)
+        self._warm_cpu = time.thread_time()  # the slice's own CPU is not someone else's work
+
+    def _plan_warm_up(self) -> None:
+        pages = [(spec.key, spec.module, spec.ahead) for spec in PAGES]
+        loaded = set(sys.modules)
+
+        def fallback(_exc: Exception) -> None:  # no plan: each page module in one step
+            self._set_warm_steps(_warm_steps(pages, loaded, plan=False))
+
+        self._planner.run(lambda: _warm_steps(pages, loaded), self._set_warm_steps, fallback)
+
+    def _set_warm_steps(self, steps: list[tuple[str, str]]) -> None:
+        self._warm = steps
 
     def page(self, key: str) -> QWidget:
         """The page for `key`, created on first use (or ahead, see PageSpec.ahead) so start-up

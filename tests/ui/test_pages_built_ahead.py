@@ -4,6 +4,9 @@ they are first shown they show what is saved then (another workspace, a use case
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -66,22 +69,46 @@ def test_pages_built_ahead_stay_hidden_read_nothing_and_show_what_is_saved_when_
 
 
 def test_a_page_is_built_ahead_only_in_a_quiet_turn(qtbot: Any, workspace: Workspace) -> None:
-    # The idle-time timer came late: the window was busy with something else (opening a
-    # workspace, say), so building a page now would lengthen that stall: it waits (three turns
-    # at most, on a machine too busy to be on time).
+    # The window was busy with something else since the last idle tick (opening a workspace,
+    # say: 100 ms of the GUI thread's CPU), so building a page now could lengthen that stall: it
+    # waits (three turns at most, on a machine too busy ever to be quiet).
     window = MainWindow(AppContext(workspace))
     qtbot.addWidget(window)
     window._warm_timer.stop()
-    window._warm = []  # the page modules are imported (the first kind of slice)
-    first = next(spec.key for spec in PAGES if spec.ahead)
+    first, second = [spec.key for spec in PAGES if spec.ahead][:2]
+    window._warm = [("build", first), ("build", second)]
     for _ in range(3):
-        window._warm_due = time.monotonic() - 0.1  # 100 ms late
+        window._warm_cpu = time.thread_time() - 0.1
         window._warm_up()
         assert first not in window.built
-    window._warm_due = time.monotonic() - 0.1
+    window._warm_cpu = time.thread_time() - 0.1
     window._warm_up()
     assert first in window.built
     built = set(window.built)
-    window._warm_due = time.monotonic() + 0.1  # on time: the next one is built at once
-    window._warm_up()
-    assert len(set(window.built) - built) == 1
+    window._warm_up()  # a quiet turn: the next one is built at once
+    assert set(window.built) - built == {second}
+
+
+def test_the_import_plan_lists_a_pages_modules_dependencies_first_without_importing_them() -> None:
+    # In a fresh interpreter: reading the plan imports nothing; following it, one module at a
+    # time, imports the page (each step short: no page module comes before what it imports).
+    code = """
+import sys
+from app.ui.import_plan import import_plan
+before = set(sys.modules)
+plan = import_plan(["app.ui.compare.page"], before)
+assert set(sys.modules) == before, sorted(set(sys.modules) - before)
+assert plan[-1] == "app.ui.compare.page", plan[-5:]
+assert plan.index("app.ui.compare.models") < plan.index("app.ui.compare.chart") < plan.index("app.ui.compare.page")
+assert plan.index("app.ui.evaluate.models") < plan.index("app.ui.compare.page")
+assert plan.index("PySide6.QtWidgets") < plan.index("app.ui.compare.chart")
+assert len(plan) == len(set(plan)) and not set(plan) & before
+import importlib
+for name in plan:
+    importlib.import_module(name)
+print(len(plan))
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert r.returncode == 0, r.stderr[-1500:]
+    assert int(r.stdout) > 20  # the page's own modules and what they import, one step each
