@@ -257,6 +257,11 @@ def bench_report(ctx: Context) -> list[Result]:
     """The executive PDF, as a ratio to LibreOffice printing the same scorecard as a workbook."""
     measure = "`diligence report`, whole process, 10 vendors × 100 questions × 3 evaluators"
     ws, name = report_workspace(ctx.env)
+    from app.report import common, font_cache
+
+    if not font_cache.load(common.font_folder(), common.FONT_FILES):
+        ctx.notes.append("the fonts were not parsed at build time (run `make`, or `python -m app.report.font_cache`): "
+                         "each report parses them, ~10 ms more (docs/performance.md)")
     pdf = ctx.work / "report.pdf"
     args = [PY, "-m", "app", "report", name, "--out", str(pdf), "--workspace", str(ws)]
     office = soffice()
