@@ -84,6 +84,7 @@ PAGES: tuple[PageSpec, ...] = (
         "evaluate.svg",
         "app.ui.evaluate.page",
         "Score candidate partners against the question bank, with red-flag checks",
+        ahead=True,
     ),
     PageSpec(
         "compare",

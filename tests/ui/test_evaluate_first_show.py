@@ -8,6 +8,7 @@ columns wide enough), and what was built or read (counts), never how long anythi
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -144,3 +145,37 @@ def test_a_hidden_flags_table_reads_none_of_its_rows(qtbot: Any, demo: Any, monk
     assert panel.table.horizontalHeader().sectionSize(FlagsModel.SEVERITY) >= panel.table.sizeHintForColumn(
         FlagsModel.SEVERITY)
     assert reads  # (now it reads them)
+
+
+def test_built_ahead_while_hidden_it_reads_nothing_and_shows_the_workspace_opened_meanwhile(
+        qtbot: Any, workspace: Any, demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.services import evaluations, live
+    from app.ui import workspace_actions
+    from app.ui.main_window import PAGES
+
+    monkeypatch.setattr(workspace_actions, "offer_first_run", lambda _window: None)
+    reads: list[str] = []
+    real_list, real_load = evaluations.list_evaluations, live.LiveEvaluation.load
+    monkeypatch.setattr(evaluations, "list_evaluations", lambda ws: reads.append("list") or real_list(ws))
+    monkeypatch.setattr(live.LiveEvaluation, "load",
+                        staticmethod(lambda ws, eid, who: reads.append("load") or real_load(ws, eid, who)))
+    assert next(spec for spec in PAGES if spec.key == "evaluations").ahead
+    window = MainWindow(AppContext(workspace))
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("organization")
+    # Nobody opens it: the window builds it on its own once idle; hidden, it reads nothing ...
+    qtbot.waitUntil(lambda: "evaluations" in window.built, timeout=10_000)
+    page = window.page("evaluations")
+    assert isinstance(page, Page) and not page.isVisible()
+    # ... not even when another workspace opens.
+    assert workspace_actions.switch_workspace(window, demo_path)
+    qtbot.wait(50)
+    assert reads == [] and page.live is None
+    # First shown, it shows the evaluation of the workspace open now.
+    assert show_evaluate(qtbot, window) is page
+    assert reads == ["list", "load"]
+    live_ = page.live
+    assert live_ is not None and [v.name for v in live_.snapshot.vendors] == [
+        "Signal & Scale Partners", "OmniAI Solutions", "Vectorworks Platform", "Fresh Ridge Labs"]
+    assert page.answers_tab.answers_model.rowCount() > 0

@@ -277,9 +277,11 @@ class Page(QWidget):
 
     def _on_workspace_changed(self) -> None:
         self.loader.cancel()
+        self.stages.cancel()
         self.session = None  # nothing of the closed workspace stays editable
         self._list_stale = True
-        self.refresh()
+        if self.isVisible():  # (hidden, built ahead or left: it reads the new workspace when shown)
+            self.refresh()
 
     def open_evaluation(self, evaluation_id: int) -> None:
         if evaluation_id != self.evaluation_id:
