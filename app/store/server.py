@@ -222,8 +222,11 @@ class ServerWorkspace(Workspace):
             gone = con.closed or con.broken
             self._drop_reader(con)
             raise ((lost(self, exc) if gone else explain_server(self.address, exc)) or exc) from None
+        except Exception:
+            self._keep_reader(con)  # the caller's own error (nothing found, say): the connection is fine
+            raise
         except BaseException:
-            self._drop_reader(con)
+            self._drop_reader(con)  # interrupted, perhaps mid-query
             raise
         self._keep_reader(con)
 

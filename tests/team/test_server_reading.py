@@ -14,6 +14,7 @@ import pytest
 from app.domain.bank import QuestionType
 from app.services import evaluations, reading, transfer
 from app.services.banks import ensure_default_bank
+from app.services.errors import NotFound
 from app.store.reader import reading as reader_on
 from app.store.server import ServerUnavailable, ServerWorkspace
 from app.store.workspace import open_workspace
@@ -146,3 +147,18 @@ def test_a_database_of_something_else_or_an_empty_one_is_refused_and_left_alone(
     r = run("evaluation", "list", workspace=pg_url)  # a command that would create a workspace
     assert r.returncode == 2 and "holds tables that are not a Diligence workspace" in r.stderr, r.stderr
     assert pg_env.sql("select tablename from pg_tables where schemaname = 'public'", dbname) == [("customers",)]
+
+
+def test_a_read_that_finds_nothing_keeps_its_connection(server_demo: ServerWorkspace) -> None:
+    """Asking for an evaluation that is not there is the caller's error, not the connection's:
+    the next read goes on the same server backend instead of logging in again."""
+    def backend() -> int:
+        with reader_on(server_demo) as r:
+            row = r.first("SELECT pg_backend_pid() AS pid")
+            assert row is not None
+            return int(row.pid)
+
+    before = backend()
+    with pytest.raises(NotFound):
+        reading.load_snapshot(server_demo, "No such evaluation")
+    assert backend() == before
