@@ -1,9 +1,12 @@
-"""What the page tests share: showing a page until it is ready, and how often it rebuilt its tables."""
+"""What the page tests share: showing a page until it is ready, how often it rebuilt its tables,
+and how often it read from the workspace."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar
+
+import pytest
 
 T = TypeVar("T")
 
@@ -26,3 +29,16 @@ def shown(qtbot: Any, window: Any, key: str, kind: type[T], ready: Callable[[T],
     assert isinstance(page, kind)
     qtbot.waitUntil(lambda: ready(page), timeout=timeout)
     return page
+
+
+def reads(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[int]:
+    """Count calls of the service function `module.name` (what a page reads from the workspace)."""
+    calls: list[int] = []
+    real = getattr(module, name)
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls

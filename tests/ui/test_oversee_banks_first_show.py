@@ -19,19 +19,7 @@ from app.ui.oversee import dashboard
 from app.ui.oversee.page import Page as OverseePage
 from app.ui.pages.banks import Page as BanksPage
 from app.ui.tasks import wait_for_workers
-from tests.ui.counting import shown
-
-
-def counted(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[int]:
-    calls: list[int] = []
-    real = getattr(module, name)
-
-    def count(*args: Any, **kwargs: Any) -> Any:
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(module, name, count)
-    return calls
+from tests.ui.counting import reads, shown
 
 
 def test_oversee_and_banks_are_built_ahead_read_nothing_hidden_and_show_the_saved_state(
@@ -39,8 +27,8 @@ def test_oversee_and_banks_are_built_ahead_read_nothing_hidden_and_show_the_save
 ) -> None:
     monkeypatch.setattr(workspace_actions, "offer_first_run", lambda _window: None)
     ws = open_workspace(demo_path)
-    listed_engagements = counted(monkeypatch, engagements, "list_engagements")
-    listed_banks = counted(monkeypatch, banks, "list_banks")
+    listed_engagements = reads(monkeypatch, engagements, "list_engagements")
+    listed_banks = reads(monkeypatch, banks, "list_banks")
     window = MainWindow(AppContext(ws))
     qtbot.addWidget(window)
     window.show()

@@ -19,7 +19,7 @@ from app.ui.main_window import MainWindow
 from app.ui.oversee.page import Page as OverseePage
 from app.ui.pages.banks import Page as BanksPage
 from app.ui.pages.usecases import Page as UseCasesPage
-from tests.ui.counting import Resets, shown
+from tests.ui.counting import Resets, reads, shown
 
 SPECIFIC = "Rank inbound leads daily for the two SDRs by likely deal size"
 
@@ -35,19 +35,6 @@ def window(qtbot: Any, demo: Workspace) -> Iterator[MainWindow]:
 def banks_page(qtbot: Any, window: MainWindow) -> BanksPage:
     """The Question banks page shown, once it has read the version it shows (on a worker)."""
     return shown(qtbot, window, "banks", BanksPage, lambda p: not p.busy)
-
-
-def reads(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[int]:
-    """Count calls of the service function `module.name` (what a page reads from the workspace)."""
-    calls: list[int] = []
-    real = getattr(module, name)
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(module, name, counted)
-    return calls
 
 
 def use_cases_page(qtbot: Any, window: MainWindow) -> UseCasesPage:
