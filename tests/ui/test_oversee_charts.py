@@ -104,7 +104,7 @@ def test_spend_chart_shows_spent_quote_and_limit(qtbot: Any) -> None:
     qtbot.addWidget(c)
     c.show_spend([("2026-08", 30000.0, 60000.0), ("2026-09", 60000.0, 90000.0)], 0.25, "USD")
     assert c.series_names() == ["Spent", "Quote, pro rata", "Limit (+25 %)"]
-    assert c.title == "Spend to date against the quote (USD)"
+    assert c.title == c.accessibleName() == "Spend to date against the quote (USD)"
     limit = c.series[2].points
     assert [v for _, v in limit] == [75000.0, 112500.0]
     assert c.y_range[0] == 0.0 and c.y_range[1] >= 112500.0

@@ -95,6 +95,8 @@ class LineChart(QWidget):
         self.title, self.series, self.x_ticks = title, series, x_ticks
         self.x_range = (float(first.toordinal()), float(last.toordinal()) + 23 / 24)
         self.y_range = nice_range(y_lo, y_hi)
+        if not self.accessibleName():  # the page may name it better ("Chart of …")
+            self.setAccessibleName(title)
         self.setAccessibleDescription(self.describe())
         self.update()
 
