@@ -381,6 +381,9 @@ class Page(QWidget):
             now(self.show_flags),
             now(self._fill_vendors),
             now(self._fill_documents),
+            # Idle, once: the Evidence panel (hidden) is built ahead, so adding a document to a
+            # vendor does not also build it; the other tabs wait until they are opened.
+            now(lambda _live: self.documents),
             *([now(lambda _live: then())] if then is not None else []),
         ])
 
