@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -262,6 +263,8 @@ class Page(QWidget):
         # the verdicts not known yet come from a worker (21 checks took 10–40 ms).
         self._checked: dict[int, tuple[UseCase, UseCaseSummary]] = {}
         self._checks = Task(self)
+        # The use cases whose verdicts the worker is to check, once the page has painted.
+        self._to_check: list[tuple[int, UseCase]] | None = None
 
         # ----- the list -------------------------------------------------------------------
         self.list_model = UseCaseListModel(self)
@@ -486,7 +489,7 @@ class Page(QWidget):
     @property
     def busy(self) -> bool:
         """Whether verdicts of the list are still being checked on a worker."""
-        return self._checks.busy
+        return self._checks.busy or self._to_check is not None
 
     def _read_list(self) -> None:
         ws = self.ctx.workspace
@@ -505,10 +508,20 @@ class Page(QWidget):
                 unknown.append((use_case_id, uc))
         self.list_model.set_rows(rows)
         fit_columns_to_text(self.list_view, (UseCaseListModel.VERDICT,))
+        self._checks.cancel(quiet=True)
+        if unknown:
+            # The checks are Python and hold the GIL on their worker; the GUI thread needs it back
+            # for each call into Python while it lays out and paints the page (up to the switch
+            # interval each, ~50 ms in all on a first show), so the worker starts after the paint
+            # (a 1 ms timer runs after the posted paint).
+            if self._to_check is None:
+                QTimer.singleShot(1, self, self._start_checks)
+        self._to_check = unknown or None
+
+    def _start_checks(self) -> None:
+        unknown, self._to_check = self._to_check, None
         if unknown:
             self._checks.run(lambda: [(uc, service.summary(i, uc)) for i, uc in unknown], self._know)
-        else:
-            self._checks.cancel(quiet=True)
 
     def _know(self, results: list[tuple[UseCase, UseCaseSummary]]) -> None:
         """Verdicts, for the list, of the use cases as read last."""
