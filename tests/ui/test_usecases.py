@@ -187,3 +187,19 @@ def test_the_specificity_bar_shows_each_use_cases_score_and_stays_repaintable(wi
         page.select(row.id)
         assert page.feedback.bar.value() == row.score
         assert page.feedback.bar.updatesEnabled()
+
+
+def test_the_lists_verdicts_are_checked_after_the_page_has_painted(qtbot, window, workspace) -> None:  # type: ignore[no-untyped-def]
+    # The checks run on a worker and hold the GIL: started in the click's turn they slowed the
+    # page's first paint; they start on the next turn, and the verdicts follow.
+    from app.domain.models import UseCase
+
+    for title in ("Prioritizing which inbound leads our SDRs should call first", "Implementing AI everywhere"):
+        usecases.create(workspace, UseCase(title))
+    window.ctx.announce(Changes(use_cases=True))
+    page = _page(window)
+    rows = [page.list_model.summary(r) for r in range(page.list_model.rowCount())]
+    assert len(rows) == 2 and page.busy and not page._checks.busy  # listed; no worker yet
+    assert [r.verdict for r in rows].count("") == 1  # the selected one is checked for its editor
+    qtbot.waitUntil(lambda: not page.busy)
+    assert all(page.list_model.summary(r).verdict for r in range(2))
