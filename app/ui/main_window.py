@@ -348,6 +348,12 @@ class MainWindow(QMainWindow):
         return self._pages[key]
 
     @property
+    def warming(self) -> bool:
+        """True while idle-time work (page imports, pages built ahead) is still to come: it
+        allocates, so anything that measures memory waits for it to end."""
+        return self._warm is None or self._warm_timer.isActive()
+
+    @property
     def built(self) -> list[str]:
         """The keys of the pages built so far (on first show, or ahead of it)."""
         return list(self._pages)

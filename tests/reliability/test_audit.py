@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from app.services import audit, banks, engagements, evaluations
@@ -101,10 +101,14 @@ def test_filters_combine(demo: Workspace) -> None:
     assert [e.after["note"] for e in audit.query(demo, AuditFilter(text="zebra-NOTE"))] == ["Zebra-note"]
     assert audit.query(demo, AuditFilter(text="zebra", actor="someone else")) == []
     assert audit.query(demo, AuditFilter(text="100%_no_such")) == []  # LIKE wildcards are literal
-    today = date.today()
-    assert len(audit.query(demo, AuditFilter(since=today, until=today))) == len(audit.query(demo))
-    assert audit.query(demo, AuditFilter(since=today + timedelta(days=1))) == []
-    assert audit.query(demo, AuditFilter(until=today - timedelta(days=1))) == []
+    # The local days the trail spans (the demo may have been built before midnight, the answer
+    # after it): those days hold every entry, the day after and the day before none.
+    days = sorted({e.local_time.date() for e in audit.query(demo)})
+    first, last = days[0], days[-1]
+    assert len(audit.query(demo, AuditFilter(since=first, until=last))) == len(audit.query(demo))
+    assert audit.query(demo, AuditFilter(since=last, until=last))[0].after["note"] == "Zebra-note"
+    assert audit.query(demo, AuditFilter(since=last + timedelta(days=1))) == []
+    assert audit.query(demo, AuditFilter(until=first - timedelta(days=1))) == []
     assert {e.entity for e in audit.query(demo, AuditFilter(entity="answer"))} == {"answer"}
     assert "answer changed" in audit.distinct_values(demo, "action")
     assert who in audit.distinct_values(demo, "actor")
