@@ -6,7 +6,7 @@ import html
 from collections.abc import Callable
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -179,6 +179,8 @@ class FlagsPanel(QWidget):
     def set_flags(self, flags: list[RedFlag], vendors: list[str]) -> None:
         current = self.current_flag()
         key = current.key if current is not None else None
+        if not self.table.isVisible():
+            self._fit_columns(False)  # (before the rows change: they are measured when shown)
         self.model.set_flags(flags)
         if vendors != self._vendors:  # (an answer edited: the same vendors, the list stays as it is)
             self._vendors = list(vendors)
@@ -213,18 +215,17 @@ class FlagsPanel(QWidget):
 
     def _fit_columns(self, fit: bool) -> None:
         """Severity and Acknowledged fit their contents, measured on the first 200 rows (~10 ms
-        for a large evaluation): only while shown. A hidden table measured them again at every
-        load, though nobody saw it; hidden, they keep their widths."""
+        for a large evaluation), while shown. A hidden table measured them again at every load,
+        though nobody saw it: flags that arrive while hidden leave the widths as they are, and
+        they are measured when shown."""
         header = self.table.horizontalHeader()
         mode = QHeaderView.ResizeMode.ResizeToContents if fit else QHeaderView.ResizeMode.Interactive
+        if header.sectionResizeMode(FlagsModel.SEVERITY) == mode:
+            return
         for column in (FlagsModel.SEVERITY, FlagsModel.STATUS):
             header.setSectionResizeMode(column, mode)
         if fit:
             header.resizeSections()  # now, before the first paint
-
-    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
-        self._fit_columns(False)
-        super().hideEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         self._fit_columns(True)
