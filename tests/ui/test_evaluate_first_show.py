@@ -183,3 +183,18 @@ def test_built_ahead_while_hidden_it_reads_nothing_and_shows_the_workspace_opene
     assert live_ is not None and [v.name for v in live_.snapshot.vendors] == [
         "Signal & Scale Partners", "OmniAI Solutions", "Vectorworks Platform", "Fresh Ridge Labs"]
     assert page.answers_tab.answers_model.rowCount() > 0
+
+
+def test_the_progress_table_fits_each_evaluators_column_to_its_text(qtbot: Any, window: MainWindow) -> None:
+    # Measured once when the rows change, not at each layout pass: still wide enough for every cell.
+    page = show_evaluate(qtbot, window)
+    view = page.results_panel.progress_view
+    header = view.horizontalHeader()
+    columns = page.results_panel.progress_model.columnCount()
+    assert columns == 1 + len(page.live.snapshot.evaluators) if page.live is not None else False
+    for column in range(1, columns):
+        assert header.sectionSize(column) >= max(view.sizeHintForColumn(column), header.sectionSizeHint(column))
+    window.resize(1100, 700)  # a layout pass of the page: the fitted widths stay
+    qtbot.wait(20)
+    for column in range(1, columns):
+        assert header.sectionSize(column) >= view.sizeHintForColumn(column)

@@ -17,7 +17,7 @@ from app.services import evaluation_view as view
 from app.services.live import LiveEvaluation
 from app.ui.evaluate.models import RankingModel
 from app.ui.widgets.rows import Column, RowsModel
-from app.ui.widgets.tables import SORT_ROLE, compact_rows, fit_rows
+from app.ui.widgets.tables import SORT_ROLE, compact_rows, fit_columns_to_text, fit_rows
 
 
 def short_name(name: str, everyone: list[str]) -> str:
@@ -89,8 +89,10 @@ class ResultsPanel(QGroupBox):
         # Evaluator columns as wide as "50/50" or their (short) name; the vendor takes the rest
         # and is elided, with the full name in the tooltip.
         ph = self.progress_view.horizontalHeader()
+        # Measured once when the rows change (`fit_columns_to_text`): ResizeToContents measured
+        # every row again at each layout pass of the page (the results stage repainted it ~3 times).
         ph.setMinimumSectionSize(36)
-        ph.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        ph.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         ph.setStretchLastSection(False)
         # In the middle: vendors often differ only at the end ("… Partners #12").
         self.progress_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
@@ -176,5 +178,6 @@ class ResultsPanel(QGroupBox):
                 ]
             )
         self.progress_model.set_rows(rows)
+        fit_columns_to_text(self.progress_view, range(1, len(columns)))
         fit_rows(self.progress_view, 8)
         fit_rows(self.ranking_view, 8)
