@@ -4,10 +4,23 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pdfplumber
 import pypdf
+
+
+def report_then(workspace: Path, evaluation: str, out: Path, then: str) -> subprocess.CompletedProcess[str]:
+    """`diligence report EVALUATION --out OUT` run by `app.cli.main()` in a fresh interpreter, as
+    the console script runs it, then `then`: code that prints what the test checks (`code` holds
+    the command's exit code), so a test can see which modules the whole command loaded."""
+    code = (
+        f"import sys; sys.argv = ['diligence', 'report', {evaluation!r}, '--out', {str(out)!r},"
+        f" '--workspace', {str(workspace)!r}];\n"
+        "from app.cli import main; code = main();\n" + then
+    )
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
 
 
 def page_texts(path: Path) -> list[str]:

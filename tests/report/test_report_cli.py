@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import DEMO_ENGAGEMENT, DEMO_EVALUATION
-from tests.report.helpers import page_texts
+from tests.report.helpers import page_texts, report_then
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -71,13 +71,8 @@ def test_the_report_command_loads_no_web_client_no_masked_arrays_and_no_image_li
     the PDF is still written."""
     out = tmp_path / "report.pdf"
     unwanted = ("urllib.request", "http.client", "email.parser", "ssl", "numpy.ma", "PIL._imaging", "PIL.ExifTags")
-    code = (
-        f"import sys; sys.argv = ['diligence', 'report', {DEMO_EVALUATION!r}, '--out', {str(out)!r},"
-        f" '--workspace', {str(demo_path)!r}];\n"
-        "from app.cli import main; code = main();\n"
-        f"print('LOADED', [m for m in {unwanted!r} if m in sys.modules], code)"
-    )
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    r = report_then(demo_path, DEMO_EVALUATION, out,
+                    f"print('LOADED', [m for m in {unwanted!r} if m in sys.modules], code)")
     assert "LOADED [] 0" in r.stdout, r.stdout[-500:] + r.stderr
     assert out.read_bytes().startswith(b"%PDF")
 

@@ -9,18 +9,14 @@ import sys
 from pathlib import Path
 
 from tests.conftest import DEMO_EVALUATION
+from tests.report.helpers import report_then
 
 
 def test_a_report_never_compiles_the_web_address_pattern(demo_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.pdf"
-    code = (
-        f"import sys; sys.argv = ['diligence', 'report', {DEMO_EVALUATION!r}, '--out', {str(out)!r},"
-        f" '--workspace', {str(demo_path)!r}];\n"
-        "from app.cli import main; code = main();\n"
-        "from reportlab.platypus import paragraph; from app.report.startup import LazyPattern\n"
-        "p = paragraph.uri_pat; print('LAZY', isinstance(p, LazyPattern) and p._compiled is None, code)"
-    )
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    r = report_then(demo_path, DEMO_EVALUATION, out,
+                    "from reportlab.platypus import paragraph; from app.report.startup import LazyPattern\n"
+                    "p = paragraph.uri_pat; print('LAZY', isinstance(p, LazyPattern) and p._compiled is None, code)")
     assert "LAZY True 0" in r.stdout, r.stdout[-500:] + r.stderr[-1500:]
     assert out.read_bytes().startswith(b"%PDF")
 

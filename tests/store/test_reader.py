@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from app.store import repo
 from app.store.tables import EvaluationRow, UseCaseRow, VendorRow
 from app.store.workspace import Workspace, open_workspace
 from tests.conftest import DEMO_EVALUATION
+from tests.report.helpers import report_then
 
 
 def test_every_vendor_use_case_and_acknowledgement_reads_as_through_the_orm(demo: Workspace) -> None:
@@ -78,13 +77,8 @@ def test_a_read_only_workspace_is_read_the_same(demo_path: Path, demo: Workspace
 
 def test_the_report_command_loads_neither_sqlalchemy_nor_sqlmodel(demo_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.pdf"
-    code = (
-        f"import sys; sys.argv=['diligence','report',{DEMO_EVALUATION!r},'--out',{str(out)!r},"
-        f"'--workspace',{str(demo_path)!r}];\n"
-        "from app.cli import main; main(sys.argv[1:]);\n"
-        "print('LOADED', [m for m in ('sqlalchemy','sqlmodel','pandas','PySide6') if m in sys.modules])"
-    )
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    r = report_then(demo_path, DEMO_EVALUATION, out, "print('LOADED', [m for m in "
+                    "('sqlalchemy','sqlmodel','pandas','PySide6') if m in sys.modules])")
     assert "LOADED []" in r.stdout, r.stdout[-500:] + r.stderr
     assert out.read_bytes().startswith(b"%PDF")
 
