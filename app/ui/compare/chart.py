@@ -23,10 +23,11 @@ from PySide6.QtGui import (
     QPalette,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.ui import theme
 from app.ui.compare.models import fit_lines, wrap
+from app.ui.widgets.painted import show_tip, wrap_rows
 
 TICKS = (0, 20, 40, 60, 80, 100)
 MARGIN = 4  # around the rounded background
@@ -160,15 +161,8 @@ class SectionChart(QWidget):
         cap = max(natural)
         if sum(natural) > width * LEGEND_ROWS:  # too many to fit whole: equal, narrower cells
             cap = max(extra + fm.horizontalAdvance("M…"), width // math.ceil(n / LEGEND_ROWS))
-        rows: list[list[tuple[str, int]]] = [[]]
-        used = 0
-        for vendor, w in zip(self.vendors, natural, strict=True):
-            w = min(w, cap, width)  # a name wider than the chart is elided
-            if rows[-1] and used + w > width:
-                rows.append([])
-                used = 0
-            rows[-1].append((vendor, w))
-            used += w
+        cells = [min(w, cap, width) for w in natural]  # a name wider than the chart is elided
+        rows = [[(self.vendors[i], cells[i]) for i in row] for row in wrap_rows(cells, width)]
         entries: list[LegendEntry] = []
         line = fm.height() + 2
         for r, row in enumerate(rows):
@@ -284,11 +278,5 @@ class SectionChart(QWidget):
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            tip = self.tooltip_at(event.pos())
-            if tip:
-                QToolTip.showText(event.globalPos(), tip, self)
-            else:
-                QToolTip.hideText()
-                event.ignore()
-            return True
+            return show_tip(self, event, self.tooltip_at(event.pos()))
         return super().event(event)

@@ -25,10 +25,11 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
 )
-from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.domain.oversight import MetricTrack, Status, month_end, trajectory
 from app.ui import theme
+from app.ui.widgets.painted import show_tip, wrap_rows
 from app.ui.widgets.qt import qdate
 
 DOT = 10.0  # the diameter of a measured point
@@ -120,16 +121,8 @@ class LineChart(QWidget):
         return self._plot.bottom() - (value - lo) / ((hi - lo) or 1.0) * self._plot.height()
 
     def _legend_rows(self, fm: QFontMetricsF, width: float) -> list[list[tuple[Series, float]]]:
-        rows: list[list[tuple[Series, float]]] = [[]]
-        used = 0.0
-        for s in self.series:
-            w = 14 + fm.horizontalAdvance(s.name) + 14
-            if rows[-1] and used + w > width:
-                rows.append([])
-                used = 0.0
-            rows[-1].append((s, w))
-            used += w
-        return rows
+        widths = [14 + fm.horizontalAdvance(s.name) + 14 for s in self.series]
+        return [[(self.series[i], widths[i]) for i in row] for row in wrap_rows(widths, width)]
 
     def _date_ticks(self) -> list[float]:
         lo, hi = self.x_range
@@ -243,14 +236,12 @@ class LineChart(QWidget):
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             found = self.point_at(QPointF(event.pos()))
-            if found is None:
-                QToolTip.hideText()
-                event.ignore()
-                return True
-            s, (x, y) = found
-            when = self.locale().toString(qdate(date.fromordinal(int(x))), "d MMM yyyy")
-            QToolTip.showText(event.globalPos(), f"{s.name} · {when}: {y:g}", self)
-            return True
+            tip = ""
+            if found is not None:
+                s, (x, y) = found
+                when = self.locale().toString(qdate(date.fromordinal(int(x))), "d MMM yyyy")
+                tip = f"{s.name} · {when}: {y:g}"
+            return show_tip(self, event, tip)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             self.update()
         return super().event(event)
