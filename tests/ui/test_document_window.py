@@ -3,11 +3,12 @@ a newer request or a close drops what was still on its way, and no document is l
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtPdf import QPdfDocument
 
 from app.domain.evidence import Document, DocumentKind
@@ -124,3 +125,72 @@ def test_a_file_qt_cannot_read_is_refused_at_once(qtbot, window: DocumentWindow,
     broken.write_bytes(b"%PDF-1.4 this is not a PDF body")
     assert not window.show_document(document("broken.pdf"), broken, None, 1)
     assert not window.opening and not window.isVisible()
+
+
+class ToolbarWatch(QObject):
+    """What the viewer's page and zoom controls show each time one of them is painted, and after
+    each turn of the event loop while the window is on screen."""
+
+    def __init__(self, window: DocumentWindow) -> None:
+        super().__init__()
+        self.window = window
+        viewer = window.viewer
+        self.widgets = (viewer.page_box, viewer.page_total, viewer.zoom_label)
+        self.seen: list[tuple[str, str, str]] = []
+        for w in self.widgets:
+            w.installEventFilter(self)
+
+    def shown(self) -> tuple[str, str, str]:
+        viewer = self.window.viewer
+        return viewer.page_box.text(), viewer.page_total.text(), viewer.zoom_label.text()
+
+    def look(self) -> None:
+        if self.window.isVisible():
+            self.seen.append(self.shown())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Paint:
+            self.seen.append(self.shown())
+        return False
+
+
+def numbers(text: str) -> list[str]:
+    return re.findall(r"\d+", text)
+
+
+def assert_only_known(watch: ToolbarWatch, final: tuple[str, str, str]) -> None:
+    """Each frame showed the page, the count and the zoom the document ends up at, or none."""
+    for box, total, zoom in watch.seen:
+        assert numbers(box) in ([], numbers(final[0])), watch.seen
+        assert numbers(total) in ([], numbers(final[1])), watch.seen
+        assert numbers(zoom) in ([], numbers(final[2])), watch.seen
+
+
+def open_turn_by_turn(qtbot, window: DocumentWindow, pdf: Path, page: int, quote: str) -> ToolbarWatch:  # type: ignore[no-untyped-def]
+    watch = ToolbarWatch(window)
+    assert window.show_document(document(pdf.name), pdf, None, page, quote)
+    while window.opening:
+        qtbot.wait(1)  # one turn (the steps are a frame apart)
+        watch.look()
+    qtbot.wait(50)  # paints still due after the last step
+    watch.look()
+    return watch
+
+
+def test_the_toolbar_never_shows_a_page_count_or_zoom_it_does_not_know_yet(qtbot, window: DocumentWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """While a PDF opens, the window may show no page number and no zoom for a moment, but never
+    "Page 0 of 0" or a zoom other than the one the page is finally shown at."""
+    proposal = long_pdf(tmp_path / "proposal.pdf", "the proposal")
+    watch = open_turn_by_turn(qtbot, window, proposal, 57, "Finding number 57 of the proposal")
+    final = watch.shown()
+    assert final[:2] == ("57", f"of {COUNT}")
+    assert final[2] == f"{round(window.viewer.pdf.zoomFactor() * 100)} %" and final[2] != "100 %"
+    assert watch.seen and watch.seen[-1] == final
+    assert_only_known(watch, final)
+    # Closed and opened on another document: its first frame shows nothing of the previous one.
+    window.close()
+    annex = make_pdf(tmp_path / "annex.pdf", [[f"Annex page {n}"] for n in range(1, 6)])
+    watch = open_turn_by_turn(qtbot, window, annex, 2, "")
+    final = watch.shown()
+    assert final[:2] == ("2", "of 5")
+    assert_only_known(watch, final)

@@ -143,7 +143,8 @@ class DocumentViewer(QWidget):
 
         bar = QHBoxLayout()
         bar.addWidget(self.previous)
-        bar.addWidget(QLabel(self.tr("Page")))
+        self.page_label = QLabel(self.tr("Page"))
+        bar.addWidget(self.page_label)
         bar.addWidget(self.page_box)
         bar.addWidget(self.page_total)
         bar.addWidget(self.next)
@@ -170,7 +171,7 @@ class DocumentViewer(QWidget):
             (QKeySequence(Qt.Key.Key_PageDown), lambda: self.go_to_page(self.current_page() + 1)),
         ):
             QShortcut(QKeySequence(keys), self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self._show_zoom()
+        self._pages_changed(0)
 
     # ----- opening ----------------------------------------------------------------------
 
@@ -227,10 +228,17 @@ class DocumentViewer(QWidget):
         self._pages_changed(0)
 
     def _pages_changed(self, count: int) -> None:
+        # With no document the page controls are blank and off: a window on its way to showing
+        # a document never says "Page 0 of 0" (nor the zoom of the previous one) for a frame.
         with QSignalBlocker(self.page_box):
             self.page_box.setRange(1 if count else 0, max(count, 0))
-        self.page_total.setText(self.tr("of %1").replace("%1", str(count)))
+            # Shown instead of the value at the minimum: only when that is no page at all.
+            self.page_box.setSpecialValueText("" if count else " ")
+        self.page_total.setText(self.tr("of %1").replace("%1", str(count)) if count else "")
+        for w in (self.page_box, self.page_total, self.page_label):
+            w.setEnabled(count > 0)
         self._show_page_number()
+        self._show_zoom()
         self._selection_changed(None)
 
     # ----- pages ------------------------------------------------------------------------
@@ -291,7 +299,12 @@ class DocumentViewer(QWidget):
         self.next.setEnabled(page + 1 < count)
 
     def _show_zoom(self) -> None:
-        self.zoom_label.setText(self.tr("%1 %").replace("%1", str(round(self.pdf.zoomFactor() * 100))))
+        shown = self.is_pdf and self.page_count() > 0  # else no zoom applies (yet)
+        self.zoom_label.setText(
+            self.tr("%1 %").replace("%1", str(round(self.pdf.zoomFactor() * 100))) if shown else ""
+        )
+        for w in self.zoom_widgets:
+            w.setEnabled(shown)
 
     # ----- citing -----------------------------------------------------------------------
 
