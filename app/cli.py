@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -777,8 +778,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         args = parser.parse_args(given)
     from app.services.errors import InputError
-    from app.store.workspace import WorkspaceError
+    from app.store.workspace import ENV_VAR, WorkspaceError, is_server_location
 
+    location = getattr(args, "workspace", None) or os.environ.get(ENV_VAR)
+    ahead = argv is None and args.command != "gui" and is_server_location(location)
+    if ahead:
+        # A team workspace: a helper process imports the driver and connects while this one
+        # loads the command's code (app/store/server_ahead.py; docs/performance.md).
+        from app.store import server_ahead
+
+        server_ahead.start(location)
     stdout = sys.stdout
     sys.stdout = _VisibleControls(stdout)
     if argv is None and getattr(args, "one_pass", False):
@@ -822,3 +831,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
     finally:
         sys.stdout = stdout
+        if ahead:
+            server_ahead.discard()

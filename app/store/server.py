@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -176,6 +177,7 @@ class ServerWorkspace(Workspace):
         # Random, as uuid4 is (without importing uuid, which imports `platform`): so a window can
         # skip the notices of its own saves.
         self.client_id = os.urandom(16).hex()
+        self.password_given = password is not None  # whether it is, never what it is
         self._answer_saver: AnswerSaver | None = None
         # Read connections not in use; the one that checked the schema at opening is first.
         self._readers: list[tuple[Any, bool]] = []  # (connection, checked just now)
@@ -202,7 +204,7 @@ class ServerWorkspace(Workspace):
         try:
             return self._connect()
         except psycopg.Error as exc:
-            raise (explain_server(self.address, exc) or lost(self, exc)) from None
+            raise cannot_connect(self.address, exc) from None
 
     @contextlib.contextmanager
     def read_connection(self) -> Iterator[Any]:
@@ -213,26 +215,22 @@ class ServerWorkspace(Workspace):
         kept from an earlier read is checked with an empty statement first, as the engine's pool
         checks its own, so a server that restarted meanwhile costs a new connection, not an error.
         """
-        import psycopg
-
         con = self._reader()
         try:
             yield con
-        except psycopg.Error as exc:
-            gone = con.closed or con.broken
+        except Exception as exc:
+            failure = self._read_failure(con, exc)
+            if failure is None:
+                self._keep_reader(con)  # the caller's own error (nothing found, say): the connection is fine
+                raise
             self._drop_reader(con)
-            raise ((lost(self, exc) if gone else explain_server(self.address, exc)) or exc) from None
-        except Exception:
-            self._keep_reader(con)  # the caller's own error (nothing found, say): the connection is fine
-            raise
+            raise failure from None
         except BaseException:
             self._drop_reader(con)  # interrupted, perhaps mid-query
             raise
         self._keep_reader(con)
 
     def _reader(self) -> Any:
-        import psycopg
-
         while True:
             with self._readers_lock:
                 if not self._readers:
@@ -243,12 +241,27 @@ class ServerWorkspace(Workspace):
             try:
                 con.execute(";")  # the pool's ping, as the read's first statement: a restarted server shows here
                 return con
-            except psycopg.Error:
+            except Exception as exc:
+                if self._read_failure(con, exc) is None:
+                    raise
                 self._drop_reader(con)
-        con = self.connection()
-        con.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-        con.read_only = True
-        return con
+        return _for_reads(self.connection())
+
+    def _read_failure(self, con: Any, exc: Exception) -> BaseException | None:
+        """What to raise for `exc`, an error on a read connection: what to tell a person when the
+        driver failed (the connection is then dropped), or None when the error is the caller's own
+        (nothing found, say) and the connection is fine.
+
+        psycopg is looked up, not imported: a read through the helper process
+        (app.store.server_ahead) never loads it, and then no psycopg error can reach here."""
+        from app.store.server_ahead import AheadFailure
+
+        if isinstance(exc, AheadFailure):
+            return exc.explained or exc
+        psycopg = sys.modules.get("psycopg")
+        if psycopg is None or not isinstance(exc, psycopg.Error):
+            return None
+        return driver_failure(self.address, con, exc)
 
     def _keep_reader(self, con: Any) -> None:
         try:
@@ -393,16 +406,9 @@ def open_server_workspace(text: str, *, create: bool = True, password: str | Non
 
 def _prepare(ws: ServerWorkspace, create: bool) -> bool:
     """Create or upgrade the schema as needed; True when the workspace was created just now."""
-    import psycopg
-
     address = ws.address
-    con = ws.connection()
+    con, revision, tables = _first_connection(ws)
     try:
-        try:
-            revision, tables = _revision(con)
-            con.rollback()
-        except psycopg.Error as exc:
-            raise (explain_server(address, exc) or exc) from None
         if revision is not None and revision not in KNOWN_REVISIONS:
             raise NewerWorkspaceError(
                 f"{address.display} was made by a newer version of Diligence (schema {revision}); "
@@ -417,12 +423,48 @@ def _prepare(ws: ServerWorkspace, create: bool) -> bool:
         con.close()
         raise
     if revision == HEAD:
-        con.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-        con.read_only = True
-        ws._readers.append((con, True))  # the first read needs no check: it was just used
+        ws._readers.append((_for_reads(con), True))  # the first read needs no check: it was just used
         return False
     con.close()
     return _upgrade(ws)
+
+
+def _first_connection(ws: ServerWorkspace) -> tuple[Any, str | None, int]:
+    """A connection to the workspace with its schema revision and number of tables: the one the
+    helper process made while the command loaded (app.store.server_ahead), or a new one."""
+    from app.store import server_ahead
+
+    ahead = server_ahead.take(ws.address) if not ws.password_given else None
+    if ahead is not None:
+        opened = ahead.opened()  # raises what `connection` would have (no such database, say)
+        if opened is not None:
+            return server_ahead.AheadConnection(ahead), *opened
+    import psycopg
+
+    con = ws.connection()
+    try:
+        revision, tables = _revision(con)
+        con.rollback()
+    except psycopg.Error as exc:
+        con.close()
+        raise (explain_server(ws.address, exc) or exc) from None
+    except BaseException:
+        con.close()
+        raise
+    return con, revision, tables
+
+
+def _for_reads(con: Any) -> Any:
+    """`con`, each of its transactions now one repeatable-read, read-only snapshot (a helper's
+    connection is made so in the helper)."""
+    from app.store.server_ahead import AheadConnection
+
+    if not isinstance(con, AheadConnection):
+        import psycopg
+
+        con.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        con.read_only = True
+    return con
 
 
 def _upgrade(ws: ServerWorkspace) -> bool:
@@ -511,9 +553,25 @@ class Notice:
 
 def lost(ws: ServerWorkspace, exc: BaseException) -> ServerUnavailable:
     """The server went away (restarting, the network down): what to tell a person."""
-    error = explain_server(ws.address, exc)
+    return lost_at(ws.address, exc)
+
+
+def lost_at(address: ServerAddress, exc: BaseException) -> ServerUnavailable:
+    error = explain_server(address, exc)
     return error if isinstance(error, ServerUnavailable) else ServerUnavailable(
-        f"the team server at {ws.address.display} cannot be reached. Nothing was saved; try again when it is back.")
+        f"the team server at {address.display} cannot be reached. Nothing was saved; try again when it is back.")
+
+
+def cannot_connect(address: ServerAddress, exc: BaseException) -> WorkspaceError:
+    """What to tell a person when connecting failed with `exc`."""
+    return explain_server(address, exc) or lost_at(address, exc)
+
+
+def driver_failure(address: ServerAddress, con: Any, exc: BaseException) -> BaseException:
+    """What to raise for `exc`, a psycopg error on `con`: the connection lost, or what else the
+    server said, in words for a person; `exc` itself when there is nothing to add."""
+    gone = con.closed or con.broken
+    return (lost_at(address, exc) if gone else explain_server(address, exc)) or exc
 
 
 def own_connection(ws: ServerWorkspace) -> Any:

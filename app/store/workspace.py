@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeGuard
 
 if TYPE_CHECKING:
     # SQLAlchemy takes about 0.3 s to import: it loads with the first query, not at start-up,
@@ -446,6 +446,11 @@ class Workspace:
             self.lock.release()
 
 
+def is_server_location(target: object) -> TypeGuard[str]:
+    """Whether `target` (an option's value, or DILIGENCE_WORKSPACE's) names a team workspace on a server."""
+    return isinstance(target, str) and target.strip().lower().startswith(SERVER_SCHEMES)
+
+
 def open_workspace(
     location: str | Path | None = None,
     *,
@@ -461,7 +466,7 @@ def open_workspace(
     workspace on that server (app.store.server).
     """
     target = location if location else os.environ.get(ENV_VAR)
-    if isinstance(target, str) and target.strip().lower().startswith(SERVER_SCHEMES):
+    if is_server_location(target):
         from app.store.server import open_server_workspace
 
         if read_only:
