@@ -643,7 +643,7 @@ def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, bool]:
     ec.add_argument("--use-case", metavar="TITLE")
     ec.add_argument("--vendor", action="append", metavar="V", help="repeat for each vendor")
     ec.add_argument("--evaluator", action="append", metavar="E", help="repeat for each evaluator")
-    add("list", cmd_evaluation_list, "list evaluations", evsub)
+    el = add("list", cmd_evaluation_list, "list evaluations", evsub)
     er = add("rebase", cmd_evaluation_rebase, "move an evaluation to another version of its bank", evsub)
     er.add_argument("evaluation")
     er.add_argument("--version", type=int, required=True)
@@ -706,6 +706,9 @@ def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, bool]:
         from app import cli_evidence  # the `evidence` group lives in its own module
 
         cli_evidence.add_parsers(add, _open)
+    # Commands that read a workspace that must exist: on a server, they connect ahead (main).
+    for reads in (s, r, rr, o, e, q, el):
+        reads.set_defaults(connect_ahead=True)
     return p, only is None or only in sub.choices
 
 
@@ -781,7 +784,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from app.store.workspace import ENV_VAR, WorkspaceError, is_server_location
 
     location = getattr(args, "workspace", None) or os.environ.get(ENV_VAR)
-    ahead = argv is None and args.command != "gui" and is_server_location(location)
+    ahead = argv is None and getattr(args, "connect_ahead", False) and is_server_location(location)
     if ahead:
         # A team workspace: a helper process imports the driver and connects while this one
         # loads the command's code (app/store/server_ahead.py; docs/performance.md).

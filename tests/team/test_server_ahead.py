@@ -24,7 +24,7 @@ from tests.pgcluster import Cluster
 # is used. `main(args)` (a caller inside Python, such as a test) never forks.
 CONSOLE = ("import sys; from app.cli import main; sys.argv = ['diligence', *sys.argv[1:]]; code = main(); "
            "sys.stdout.flush(); print('LOADED', sorted(m for m in ('psycopg', 'sqlalchemy') if m in sys.modules), "
-           "file=sys.stderr); sys.exit(code)")
+           "'AHEAD', 'app.store.server_ahead' in sys.modules, file=sys.stderr); sys.exit(code)")
 IN_PROCESS = "import sys; from app.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
@@ -66,10 +66,15 @@ def test_a_reading_command_prints_the_same_through_the_helper_without_loading_th
         outs.append(runner(*args, "--workspace", demo_url))
     helper, own = outs
     assert helper.returncode == own.returncode == 0, helper.stderr + own.stderr
-    assert "LOADED []" in helper.stderr  # neither psycopg nor SQLAlchemy in the command's process
+    assert "LOADED [] AHEAD True" in helper.stderr  # neither psycopg nor SQLAlchemy in the command's process
     assert helper.stdout.replace("helper.pdf", "own.pdf") == own.stdout and helper.stdout.strip()
     if command[0] == "report":
         assert (tmp_path / "helper.pdf").read_bytes() == (tmp_path / "own.pdf").read_bytes()
+
+
+def test_a_command_that_reads_no_workspace_connects_nowhere(demo_url: str) -> None:
+    r = console("usecase", "check", "Cut invoice matching time from 3 days to 4 hours", "--workspace", demo_url)
+    assert r.returncode == 0 and "LOADED [] AHEAD False" in r.stderr, r.stderr
 
 
 def _processes_naming(marker: str) -> list[int]:
