@@ -706,8 +706,9 @@ def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, bool]:
         from app import cli_evidence  # the `evidence` group lives in its own module
 
         cli_evidence.add_parsers(add, _open)
-    # Commands that read a workspace that must exist: on a server, they connect ahead (main).
-    for reads in (s, r, rr, o, e, q, el):
+    # The commands that read through app.store.reader alone: on a server they connect ahead
+    # (main). The others read through the ORM, which connects in their own process anyway.
+    for reads in (s, r, el):
         reads.set_defaults(connect_ahead=True)
     return p, only is None or only in sub.choices
 
