@@ -287,13 +287,24 @@ def _migrated_copy(backup_file: Path, scratch: Path) -> Path:
 
 
 def _copy_rows(dst: sqlite3.Connection) -> None:
-    """Replace every table of `main` with the rows of the attached `restored` database."""
-    tables = [r[0] for r in dst.execute("select name from main.sqlite_master where type='table' and name not like 'sqlite_%'")]
-    for table in tables:
+    """Replace every table of `main` with the rows of the attached `restored` database.
+
+    A full-text index (the FTS5 table over the documents' pages, and its own tables) is not
+    copied row by row but rebuilt from the restored pages: deleting from it looks up each row's
+    current text, which the restore has already replaced (the index would then be damaged
+    whenever a page changed since the backup)."""
+    found = dst.execute("select name, sql from main.sqlite_master where type='table' and name not like 'sqlite_%'").fetchall()
+    indexes = [name for name, sql in found if "USING FTS5" in (sql or "").upper()]
+    for table, _sql in found:
+        if any(table == index or table.startswith(f"{index}_") for index in indexes):
+            continue
         q = '"' + table.replace('"', '""') + '"'
         cols = ", ".join('"' + r[1].replace('"', '""') + '"' for r in dst.execute(f"PRAGMA main.table_info({q})"))
         dst.execute(f"DELETE FROM main.{q}")
         dst.execute(f"INSERT INTO main.{q} ({cols}) SELECT {cols} FROM restored.{q}")
+    for index in indexes:
+        q = '"' + index.replace('"', '""') + '"'
+        dst.execute(f"INSERT INTO main.{q}({q}) VALUES ('rebuild')")
 
 
 def _move_aside(db: Path) -> Path:

@@ -258,6 +258,8 @@ def add_document(
                 s.flush()
                 if in_db:  # the bytes in the same transaction as the rows: both or neither
                     store.keep_blob_bytes(s, staged.sha256, staged.tmp)
+                else:  # a clean-up may have taken the file meanwhile: never a row without its file
+                    _file_still_there(folder, staged.sha256, staged.size, name)
                 s.execute(insert(EvidencePageRow), [
                     {"sha256": staged.sha256, "number": i, "text": t} for i, t in enumerate(pages, start=1)])
                 store.index_pages(s, staged.sha256)
@@ -286,6 +288,14 @@ def add_document(
     if progress is not None:
         progress(1.0, f"Added {name}")
     return document
+
+
+def _file_still_there(folder: Path, sha256: str, size: int, name: str) -> None:
+    try:
+        store.check_blob_file(folder, sha256, size)
+    except FileNotFoundError:
+        raise InputError(f"{name}: its stored copy was deleted while it was being added (the same file "
+                         "had been removed); nothing was stored, add it again") from None
 
 
 def _drop_file_if_unreferenced(ws: Workspace, sha256: str) -> None:
@@ -607,6 +617,8 @@ class PreparedDocuments:
                 s.flush()
                 if self.in_database:
                     store.keep_blob_bytes(s, d.sha256, self.staged[d.sha256].tmp)
+                else:
+                    _file_still_there(self.folder, d.sha256, d.size, d.name)
                 s.execute(insert(EvidencePageRow), [
                     {"sha256": d.sha256, "number": i, "text": t} for i, t in enumerate(pages, start=1)])
                 store.index_pages(s, d.sha256)
@@ -714,10 +726,12 @@ class RemovedDocument:
 def remove_document(ws: Workspace, document: DocumentRef, by: str | None = None,
                     keep_bytes: bool = False) -> RemovedDocument:
     """Detach a document from its vendor, with its citations. Its file (and its pages and their
-    index) is deleted when no other vendor refers to the same bytes, unless `keep_bytes`: the
-    app keeps them so that undo can bring the document back (`restore_document`), as it does
-    for a removed vendor's documents."""
+    index) is deleted when nothing needs the same bytes any more (`evidence_cleanup.clean_up`:
+    another vendor's document, a backup, another window's undo), unless `keep_bytes`: the app
+    keeps them so that undo can bring the document back (`restore_document`), as it does for a
+    removed vendor's documents, and deletes them when its undo history goes."""
     folder = documents_folder(ws)
+    in_db = _in_database(ws)
     with ws.session() as s:
         doc = _document_by_id(s, _id(document))
         row = s.get(EvidenceDocumentRow, doc.id)
@@ -731,8 +745,12 @@ def remove_document(ws: Workspace, document: DocumentRef, by: str | None = None,
         s.flush()
         repo.audit(s, by or current_user(), "document removed", "evidence_document", doc.id,
                    before={"vendor": doc.vendor, "name": doc.name, "sha256": doc.sha256})
-        gone = [] if keep_bytes else store.sweep_unreferenced(s, folder, [doc.sha256])
+        gone = store.sweep_unreferenced(s, folder, [doc.sha256]) if in_db and not keep_bytes else []
     store.remove_blob_files(folder, gone)
+    if not keep_bytes and not in_db:
+        from app.services.evidence_cleanup import clean_up
+
+        clean_up(ws, only=[doc.sha256])
     return removed
 
 

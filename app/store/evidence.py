@@ -35,14 +35,15 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from app.domain.evidence import ELLIPSIS, HIGHLIGHT
-
-_HEX = re.compile(r"[0-9a-f]{64}")
-
-
-def blob_path(folder: Path, sha256: str) -> Path:
-    if not _HEX.fullmatch(sha256):
-        raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
-    return folder / sha256[:2] / sha256
+from app.store.blob_files import (
+    STRAY_AGE_SECONDS as STRAY_AGE_SECONDS,  # where blob files are, named here as before
+)
+from app.store.blob_files import UNINDEX_PAGES, UNREFERENCED_BLOB
+from app.store.blob_files import blob_path as blob_path
+from app.store.blob_files import remove_blob_files as remove_blob_files
+from app.store.blob_files import stale as stale
+from app.store.blob_files import stored_digests as stored_digests
+from app.store.blob_files import stray_digests as stray_digests
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -75,7 +76,7 @@ def _incoming(folder: Path) -> Path:
     incoming = folder / ".incoming"
     incoming.mkdir(parents=True, exist_ok=True)
     for part in incoming.glob("*.part"):
-        if _stale(part):
+        if stale(part):
             with contextlib.suppress(OSError):
                 part.unlink()
     return incoming
@@ -170,38 +171,31 @@ def write_blob(folder: Path, sha256: str, data: bytes) -> bool:
     return commit_blob(StagedBlob(folder, tmp, sha256, len(data)))
 
 
-def remove_blob_files(folder: Path, digests: Iterable[str]) -> None:
-    """Delete blob files (after the transaction that dropped their rows has committed)."""
-    for sha in digests:
-        with contextlib.suppress(OSError):
-            path = blob_path(folder, sha)
-            path.unlink(missing_ok=True)
-            with contextlib.suppress(OSError):
-                path.parent.rmdir()  # only when empty
-
-
-def stored_digests(folder: Path) -> set[str]:
-    """The digests of every blob file in the folder."""
-    if not folder.is_dir():
-        return set()
-    return {p.name for p in folder.glob("??/*") if _HEX.fullmatch(p.name)}
-
-
 def sweep_unreferenced(s: Session, folder: Path, candidates: Iterable[str]) -> list[str]:
     """Drop the blob rows among `candidates` that no document refers to any more (with their
     pages and index entries); return the digests whose files may be deleted once the caller's
     transaction commits, together with files no row refers to that are over an hour old (left
-    by a kill between a file and its row). Blobs of removed vendors and evaluations are not
-    candidates: undoing the removal brings their documents back."""
-    orphans = [sha for sha in dict.fromkeys(candidates) if s.execute(text(
-        "SELECT 1 FROM evidence_blob b WHERE b.sha256 = :sha AND NOT EXISTS "
-        "(SELECT 1 FROM evidence_document d WHERE d.sha256 = b.sha256)"), {"sha": sha}).first()]
+    by a kill between a file and its row). For a team workspace, whose `folder` is this
+    computer's local copies; a folder workspace's files are deleted by
+    app.services.evidence_cleanup, which also keeps those a backup needs."""
+    orphans = [sha for sha in dict.fromkeys(candidates) if s.execute(text(UNREFERENCED_BLOB), {"sha": sha}).first()]
     for sha in orphans:
         unindex_pages(s, sha)
         s.execute(text("DELETE FROM evidence_page WHERE sha256 = :sha"), {"sha": sha})
         s.execute(text("DELETE FROM evidence_blob WHERE sha256 = :sha"), {"sha": sha})
     known = {r[0] for r in s.execute(text("SELECT sha256 FROM evidence_blob")).all()}
-    return sorted(set(orphans) | {sha for sha in stored_digests(folder) - known if _stale(blob_path(folder, sha))})
+    return sorted(set(orphans) | set(stray_digests(folder, known)))
+
+
+def check_blob_file(folder: Path, sha256: str, size: int) -> None:
+    """Inside the transaction writing a blob's row (after its first write, so holding the write
+    lock): FileNotFoundError when its file is not there whole (a clean-up took it meanwhile)."""
+    try:
+        if blob_path(folder, sha256).stat().st_size == size:
+            return
+    except OSError:
+        pass
+    raise FileNotFoundError(f"the file {sha256} is no longer in {folder}")
 
 
 def missing_blob_files(s: Session, folder: Path) -> list[tuple[str, str]]:
@@ -226,19 +220,6 @@ def missing_blob_bytes(s: Session) -> list[tuple[str, str]]:
         "LEFT JOIN evidence_blob_data d ON d.sha256 = b.sha256 ORDER BY b.sha256")).all()
     return [(sha, "missing" if found is None else f"{found:,} bytes instead of {size:,}")
             for sha, size, found in rows if found != size]
-
-
-STRAY_AGE_SECONDS = 3600.0
-
-
-def _stale(path: Path) -> bool:
-    """A file without a row, old enough not to be another process's add about to write its row."""
-    import time
-
-    try:
-        return time.time() - path.stat().st_mtime > STRAY_AGE_SECONDS
-    except OSError:
-        return False
 
 
 # ----- blobs kept in the database (a team workspace) ---------------------------------------------
@@ -312,8 +293,7 @@ def unindex_pages(s: Session, sha256: str) -> None:
     """Remove a blob's pages from the index (before their rows are deleted)."""
     if in_database(s):
         return
-    s.execute(text("INSERT INTO evidence_fts(evidence_fts, rowid, text) SELECT 'delete', id, text "
-                   "FROM evidence_page WHERE sha256 = :sha"), {"sha": sha256})
+    s.execute(text(UNINDEX_PAGES), {"sha": sha256})
 
 
 def rebuild_index(s: Session) -> None:

@@ -117,6 +117,9 @@ def _run(workspace: str | None, smoke: bool, demo_if_empty: bool) -> int:
     if smoke:
         ws.close()
         return 0
+    from app.ui.evidence import leftovers
+
+    leftovers.clean_up(ws)  # what removed documents left, before anything can be undone in it
     QTimer.singleShot(0, lambda: window.sidebar.setCurrentRow(0))
     if read_only_notice:
         QTimer.singleShot(0, window.show_read_only_notice)

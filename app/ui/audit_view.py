@@ -352,7 +352,9 @@ class Backups(QObject):
     @Slot()
     def on_quit(self) -> None:
         from app.services import backups
+        from app.ui.evidence import leftovers
 
+        leftovers.clean_up(self.window.ctx.workspace)  # undo goes with the app: so do the files kept for it
         try:
             backups.automatic_backup(self.window.ctx.workspace)
         except (WorkspaceError, InputError, OSError):

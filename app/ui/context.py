@@ -79,11 +79,15 @@ class AppContext(QObject):
         return text.replace("%1", role[member.role])
 
     def set_workspace(self, workspace: Workspace) -> None:
+        from app.ui.evidence import leftovers
+
         old = self.workspace
         self.workspace = workspace
         self.current_evaluation = None
         self.undo_stack.clear()
+        leftovers.clean_up(old)  # its undo history is gone: so are the files it kept for undo
         old.close()
+        leftovers.clean_up(workspace)  # nothing can be undone in it yet
         self.workspace_changed.emit()
 
     def select_evaluation(self, evaluation_id: int) -> None:

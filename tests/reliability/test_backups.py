@@ -240,3 +240,29 @@ def test_restoring_a_backup_from_an_older_schema_brings_its_rows(demo_path: Path
         assert _count(ws.db, "answer") == expected
     finally:
         ws.close()
+
+
+def test_restore_after_documents_changed_brings_back_their_search(demo_path: Path, tmp_path: Path) -> None:
+    """The documents' full-text index is rebuilt from the restored pages: copying it row by row
+    over pages that changed since the backup left it damaged ("database disk image is malformed")."""
+    from app.services import evidence
+    from tests.evidence_files import make_pdf
+
+    ws = open_workspace(demo_path)
+    try:
+        kept = evidence.add_document(ws, DEMO_EVALUATION, VENDOR, make_pdf(tmp_path / "a.pdf", [["Uptime SLA 99.9"]]))
+        saved = backups.backup(ws)
+        evidence.remove_document(ws, kept)
+        evidence.add_document(ws, DEMO_EVALUATION, VENDOR, make_pdf(tmp_path / "b.pdf", [["Pricing per seat"]]))
+    finally:
+        ws.close()
+    backups.restore(demo_path, saved)
+    ws = open_workspace(demo_path)
+    try:
+        assert [d.name for d in evidence.list_documents(ws, DEMO_EVALUATION, VENDOR)] == ["a.pdf"]
+        assert [p.document.name for p in evidence.search(ws, DEMO_EVALUATION, VENDOR, "uptime")] == ["a.pdf"]
+        assert evidence.search(ws, DEMO_EVALUATION, VENDOR, "pricing") == []
+        with ws.engine.connect() as con:
+            con.exec_driver_sql("INSERT INTO evidence_fts(evidence_fts) VALUES ('integrity-check')")
+    finally:
+        ws.close()

@@ -81,3 +81,69 @@ def test_removing_a_document_from_the_command_line_still_deletes_its_file(demo, 
     evidence.remove_document(demo, doc)
     assert not path.exists()
     assert sql(demo, "SELECT count(*) FROM evidence_blob") == [(0,)]
+
+
+def _remove_on_the_tab(qtbot, page: Page, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.reload()
+    page.tabs.setCurrentWidget(page.documents)
+    page.documents.show_vendor(OMNI)
+    settle(qtbot, page)
+    assert page.documents.select(name)
+    assert page.documents.remove_current(confirm=False)
+    settle(qtbot, page)
+
+
+def test_a_removed_document_s_file_goes_when_the_window_opens_another_workspace(  # type: ignore[no-untyped-def]
+        qtbot, page: Page, proposal: Path, tmp_path: Path) -> None:
+    import sqlite3
+
+    from app.store.workspace import open_workspace
+
+    ws = page.ctx.workspace
+    doc = evidence.add_document(ws, DEMO_EVALUATION, OMNI, proposal)
+    stored = evidence.document_file(ws, doc)
+    _remove_on_the_tab(qtbot, page, "omni-proposal.pdf")
+    assert stored.exists()  # kept while undo can bring it back
+    page.ctx.set_workspace(open_workspace(tmp_path / "another"))  # File ▸ Open: the undo history goes
+    qtbot.waitUntil(lambda: not page.busy)
+    assert not stored.exists() and not stored.parent.exists()
+    con = sqlite3.connect(ws.db)
+    try:
+        assert con.execute("SELECT count(*) FROM evidence_blob").fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM evidence_page").fetchone() == (0,)
+    finally:
+        con.close()
+
+
+def test_a_removed_document_s_file_goes_when_the_app_quits_before_the_closing_backup(  # type: ignore[no-untyped-def]
+        qtbot, page: Page, proposal: Path, tmp_path: Path) -> None:
+    import sqlite3
+
+    from PySide6.QtWidgets import QWidget
+
+    from app.services import backups
+    from app.ui.audit_view import Backups
+
+    ws = page.ctx.workspace
+    kept = evidence.add_document(ws, DEMO_EVALUATION, OMNI, make_pdf(tmp_path / "kept.pdf", [["Still attached"]]))
+    doc = evidence.add_document(ws, DEMO_EVALUATION, OMNI, proposal)
+    stored = evidence.document_file(ws, doc)
+    _remove_on_the_tab(qtbot, page, "omni-proposal.pdf")
+    page.ctx.undo_stack.undo()  # undo before the app quits still brings everything back
+    settle(qtbot, page)
+    assert stored.exists() and [d.name for d in evidence.list_documents(ws, DEMO_EVALUATION, OMNI)] == [
+        "kept.pdf", "omni-proposal.pdf"]
+    page.ctx.undo_stack.redo()
+    settle(qtbot, page)
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.ctx = page.ctx  # type: ignore[attr-defined]
+    Backups(window).on_quit()  # type: ignore[arg-type]  # what the app does at aboutToQuit
+    assert not stored.exists() and evidence.document_file(ws, kept).exists()
+    (closing,) = [b for b in backups.list_backups(ws) if b.kind == backups.AUTO]
+    con = sqlite3.connect(closing.path)
+    try:  # the closing backup holds nothing of the removed document, not even its text
+        assert con.execute("SELECT sha256 FROM evidence_blob").fetchall() == [(kept.sha256,)]
+        assert con.execute("SELECT count(*) FROM evidence_page WHERE text LIKE '%SOC 2%'").fetchone() == (0,)
+    finally:
+        con.close()
