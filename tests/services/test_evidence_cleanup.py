@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sqlite3
 import time
 from pathlib import Path
 
@@ -17,17 +16,7 @@ from app.services.evidence_cleanup import clean_up
 from app.store.workspace import acquire_lock, open_workspace
 from tests.conftest import DEMO_EVALUATION
 from tests.evidence_files import make_pdf
-
-SIGNAL = "Signal & Scale Partners"
-FRESH = "Fresh Ridge Labs"
-
-
-def rows(ws, sql: str, *params: object) -> list[tuple]:  # type: ignore[no-untyped-def]
-    con = sqlite3.connect(ws.db)
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
+from tests.services.test_evidence import FRESH, SIGNAL, rows
 
 
 def files(ws) -> list[str]:  # type: ignore[no-untyped-def]
