@@ -147,3 +147,38 @@ def test_a_removed_document_s_file_goes_when_the_app_quits_before_the_closing_ba
         assert con.execute("SELECT count(*) FROM evidence_page WHERE text LIKE '%SOC 2%'").fetchone() == (0,)
     finally:
         con.close()
+
+
+def test_the_app_deletes_what_a_session_that_died_left_as_soon_as_it_opens_the_workspace(  # type: ignore[no-untyped-def]
+        demo_path: Path, proposal: Path, tmp_path: Path) -> None:
+    """A window killed before quitting leaves the file of a document it removed: the next app to
+    open the workspace for writing deletes it while it starts (not only when it quits)."""
+    import signal
+    import subprocess
+    import time
+
+    from app.store.workspace import open_workspace
+    from tests.reliability.crash import _env, cli
+
+    ws = open_workspace(demo_path)
+    try:
+        doc = evidence.add_document(ws, DEMO_EVALUATION, OMNI, proposal)
+        stored = evidence.document_file(ws, doc)
+        evidence.remove_document(ws, doc, keep_bytes=True)  # the dead window's removal
+    finally:
+        ws.close()
+    assert stored.exists()
+    env = {**_env(), "HOME": str(tmp_path / "home"), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    app = subprocess.Popen(cli("gui", "--workspace", str(demo_path)), env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60  # a limit for a slow machine, not a measured time
+        while stored.exists() and app.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        running = app.poll() is None  # the clean-up came while the app runs, not from its quit
+        gone = not stored.exists()
+    finally:
+        app.send_signal(signal.SIGTERM)  # quits normally
+        _out, err = app.communicate(timeout=120)
+    assert running and gone, err[-800:]
+    assert app.returncode == 0 and "Traceback" not in err, err[-800:]
