@@ -85,9 +85,12 @@ def _clean(ws: Workspace, con: sqlite3.Connection, only: set[str] | None) -> Cle
     needed = _needed_by_backups(ws)
     dropped = blob_files.drop_rows(con, candidates)
     files = [sha for sha in dropped if blob_files.blob_path(folder, sha).exists()]
-    files += [sha for sha in strays if sha not in files and blob_files.holds_its_digest(folder, sha)]
+    files += [sha for sha in strays if sha not in files]
     kept = sorted(files if needed is None else set(files) & needed)
-    deleted = blob_files.delete_files(con, folder, [sha for sha in files if sha not in kept])
+    # A file no row refers to is read whole before it goes (is it one the app stored?): only
+    # when it is to go, not at every clean-up while a backup keeps it.
+    doomed = [sha for sha in files if sha not in kept and (sha in dropped or blob_files.holds_its_digest(folder, sha))]
+    deleted = blob_files.delete_files(con, folder, doomed)
     return CleanUp(tuple(dropped), tuple(deleted), tuple(kept))
 
 
