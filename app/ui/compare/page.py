@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSlider,
     QSplitter,
     QStyle,
@@ -42,7 +43,7 @@ from app.ui.evaluate.models import RankingModel
 from app.ui.tasks import Stages, Task
 from app.ui.widgets.eliding import ElidingComboBox
 from app.ui.widgets.evaluation_picker import EvaluationPicker
-from app.ui.widgets.page import empty_state, heading, page_layout
+from app.ui.widgets.page import empty_state, heading, hint, page_layout
 from app.ui.widgets.qt import set_bar_value
 from app.ui.widgets.rows import Column, RowsModel
 from app.ui.widgets.tables import ROW_ROLE, compact_rows, fit_columns_to_text, sortable_table
@@ -78,10 +79,18 @@ class Page(QWidget):
         # evaluation is read again when shown; `_unshown`: applied but not drawn yet.
         self._stale = False
         self._unshown = False
+        # The picker's list of evaluations must be read again (an evaluation was created,
+        # renamed or deleted, or the workspace changed): `_list_pending` while that waits for
+        # the page's paint, `_load_pending` while the evaluation's read does (see `refresh`).
+        self._list_stale = True
+        self._list_pending = False
+        self._load_pending = False
         self.loader = Task(self)  # snapshot + full results of the evaluation
         self.sensitivity_task = Task(self)  # 10,000 draws after a what-if change
         # After a load, parts are shown one event-loop turn apart so the window repaints in between.
         self.stages = Stages(self)
+        # What the page reads (the list, the evaluation) waits a turn: the page paints first.
+        self.reads = Stages(self)
         self._win_rows: list[tuple[QLabel, QProgressBar]] = []
         self.factors: dict[str, float] = {}
         self.sliders: dict[str, QSlider] = {}
@@ -108,6 +117,12 @@ class Page(QWidget):
         self.loading = QLabel(self.tr("Loading…"))
         self.loading.setAccessibleName(self.tr("Loading the evaluation"))
         self.loading.hide()
+        # In place of the results while those of the evaluation chosen are read: no empty
+        # tables, nor another evaluation's results, in the meantime.
+        self.waiting = hint(self.tr("Loading the evaluation…"))
+        self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.waiting.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.waiting.hide()
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Evaluation:")))
         top.addWidget(self.picker)
@@ -205,6 +220,7 @@ class Page(QWidget):
         layout.addWidget(self.close_banner)
         layout.addWidget(self.open_banner)
         layout.addWidget(self.empty, 1)
+        layout.addWidget(self.waiting, 1)
         self.body = QWidget()
         self.body.setLayout(body)
         body.setContentsMargins(0, 0, 0, 0)
@@ -392,27 +408,48 @@ class Page(QWidget):
     @property
     def busy(self) -> bool:
         """Whether the evaluation or its sensitivity is still being computed on a worker."""
-        return self.loader.busy or self.sensitivity_task.busy or self.stages.busy
+        return self.loader.busy or self.sensitivity_task.busy or self.stages.busy or self.reads.busy
 
     def refresh(self) -> None:
-        wanted = self.picker.reload()
-        self.empty.setVisible(wanted is None)
-        self.body.setVisible(wanted is not None)
-        self.headline.setVisible(wanted is not None)
-        for button in (self.whatif_button, self.export_button, self.select_button):
-            button.setEnabled(wanted is not None)
+        """The page was shown (or must redraw): read again only what changed since it was drawn.
+
+        The list of evaluations is read when one was created, renamed or deleted since (or the
+        page is new to the workspace); the evaluation when another one is current or it changed
+        in a way that cannot be applied in place. Both are read once the page has painted (as
+        Evaluate does): until then it shows its results if they are still the right ones, else
+        a calm "Loading the evaluation…", never empty tables nor another evaluation's results.
+        """
+        if self._list_stale:
+            self._list_pending = True
+            self._load_pending = False  # (a load still waiting to start waits for the list now)
+            self._set_busy()
+            self.reads.run([self.refresh_now])
+            return
+        self.refresh_now()
+
+    def refresh_now(self) -> None:
+        """`refresh`, without waiting for the page's paint to read the list of evaluations."""
+        if self._list_stale:
+            wanted = self.picker.reload()
+            self._list_stale = False
+        else:
+            wanted = self.picker.show_current()
+        self._list_pending = False
         if wanted is None:
             self.loader.cancel()
             self.sensitivity_task.cancel()
+            self.stages.cancel()
+            self._load_pending = False
             self.evaluation_id = self.loaded = self.results = None
             self._set_busy()
-            for b in (self.close_banner, self.open_banner, self.whatif_banner):
-                b.hide()
             return
-        if wanted == self.evaluation_id and self.loaded is not None and not self._stale:
+        if wanted == self.evaluation_id and not self._stale and (
+            self.loaded is not None or self.loader.busy or self._load_pending
+        ):
             # Every saved edit since the load is in `loaded` already: nothing to read again.
-            if self._unshown:
+            if self._unshown and self.loaded is not None:
                 self._show_applied()
+            self._set_busy()
             return
         self.open_evaluation(wanted)
 
@@ -420,20 +457,26 @@ class Page(QWidget):
         self.loader.cancel()
         self.sensitivity_task.cancel()
         self.stages.cancel()
+        self.reads.cancel()
         self.evaluation_id = self.loaded = self.results = None
+        self._list_stale, self._load_pending = True, False
+        self.picker.clear()  # nothing of the closed workspace, even for the frame before the read
         if self.isVisible():
             self.refresh()  # hidden, the page reads the new workspace when it is next shown
 
     def _on_changes(self, changes: Changes) -> None:
         """Apply what another page saved to the evaluation in memory; read it again only when
         the change cannot be applied (a vendor removed, a submission, a new bank …)."""
-        if changes.touches_evaluation_list() and self.isVisible():
-            self.picker.reload()
+        if changes.touches_evaluation_list():
+            self._list_stale = True  # read again when the page is next shown …
+            if self.isVisible() and not self._list_pending:
+                self.picker.reload()  # … or now, when it is on screen
+                self._list_stale = False
         if self.evaluation_id is None or not changes.touches_evaluation(self.evaluation_id):
             return
         applied = (
             self.loaded.with_changes(changes)
-            if self.loaded is not None and not self.loader.busy and not self._stale
+            if self.loaded is not None and not self.loader.busy and not self._load_pending and not self._stale
             else None
         )
         if applied is None:
@@ -459,15 +502,49 @@ class Page(QWidget):
         self._show_disagreements(view.disagreements(self.results))
 
     def open_evaluation(self, evaluation_id: int, keep_factors: bool = False) -> None:
-        """Load the evaluation and its full results on a worker; a newer request drops this one."""
+        """Load the evaluation and its full results on a worker, started once the page has
+        painted that it is loading; a newer request drops this one."""
         if evaluation_id != self.evaluation_id or not keep_factors:
             self.factors = {}
-        if evaluation_id != self.evaluation_id:
+        forget = evaluation_id != self.evaluation_id
+        if forget:
             self.loaded = self.results = None  # nothing of the previous evaluation stays usable
+            self.stages.cancel()  # (nor the parts of it still to be drawn)
         self.evaluation_id = evaluation_id
         self._stale = self._unshown = False  # what the load reads has every edit saved so far
-        ws, factors = self.ctx.workspace, dict(self.factors)
+        factors = dict(self.factors)
         self.sensitivity_task.cancel()
+        self.loader.cancel(quiet=True)  # a result on its way was read before this request
+        # The worker holds the GIL while it reads, and the GUI thread needs it for each call into
+        # Python while it lays the page out and paints it: it starts after that paint (a part of
+        # `reads` runs on a 1 ms timer, after the paint Qt has posted).
+        self._load_pending = True
+        self.reads.run([lambda: self._start_load(evaluation_id, factors)])
+        self._set_busy()
+        if forget:
+            self._forget_results()
+
+    def _forget_results(self) -> None:
+        """Empty what the page shows of an evaluation (hidden while another one loads), so that
+        none of it shows with the next one: the tabs it draws a turn or two after its ranking
+        show nothing until then, never the previous evaluation's numbers."""
+        self.ranking.set_rows([])
+        self.knockouts.setText("")
+        self.headline.setText("")
+        self.matrix.set_matrix([], [], [], [])
+        self.chart.set_data([], [], [])
+        self._fill_why_combos([])
+        self._update_why()
+        self.margin_label.setText("")
+        for name, bar in self._win_rows:
+            name.hide()
+            bar.hide()
+        self.stability.set_rows([])
+        self._show_disagreements([])
+
+    def _start_load(self, evaluation_id: int, factors: dict[str, float]) -> None:
+        self._load_pending = False
+        ws = self.ctx.workspace
         self.loader.run(
             lambda: live.load_compare(ws, evaluation_id, factors or None),
             lambda cv: self._loaded(cv, factors),
@@ -476,27 +553,53 @@ class Page(QWidget):
         self._set_busy()
 
     def _set_busy(self) -> None:
-        self.loading.setVisible(self.loader.busy)
-        # Until the first result arrives there is nothing to move or pick. (Not the whole body:
-        # re-enabling a tree of widgets restyles every one of them, itself a visible pause.)
-        ready = self.loaded is not None
+        """Show the results, "Loading the evaluation…" in their place, or the empty state, and
+        "Loading…" beside the picker while results still shown are read again."""
+        reading = self.loader.busy or self._load_pending or self._list_pending
+        # Nothing right to show yet: results of the evaluation chosen are not read, or the list
+        # is, and the results shown may not be those of the evaluation that will be chosen.
+        waiting = (self.evaluation_id is not None and self.loaded is None) or (
+            self._list_pending and (self.loaded is None or self.evaluation_id != self.ctx.current_evaluation)
+        )
+        chosen = self.evaluation_id is not None
+        if reading:
+            self.waiting.setText(self.tr("Loading the evaluation…"))  # (not why the last read failed)
+        self.waiting.setVisible(waiting)
+        self.empty.setVisible(not waiting and not chosen)
+        self.body.setVisible(not waiting and chosen)
+        self.headline.setVisible(not waiting and chosen)
+        if waiting or not chosen:
+            for banner in (self.close_banner, self.open_banner, self.whatif_banner):
+                banner.hide()  # (each is shown again with the results it is about)
+        self.loading.setVisible(reading and not waiting)
+        # Until the first result arrives there is nothing to move, pick, export or select. (Not
+        # the whole body: re-enabling a tree of widgets restyles every one of them, itself a
+        # visible pause.)
+        ready = self.loaded is not None and not waiting
         for w in (self.whatif_button, self.whatif_panel, self.vendor_a, self.vendor_b):
             w.setEnabled(ready)
+        if ready:
+            self._update_buttons()
+        else:
+            self.export_button.setEnabled(False)
+            self.select_button.setEnabled(False)
 
     def _load_failed(self, exc: Exception) -> None:
-        self._set_busy()
-        if isinstance(exc, NotFound):
+        if isinstance(exc, NotFound):  # deleted meanwhile: the list is read again
             self.ctx.current_evaluation = None
             self.loaded = None
+            self._list_stale = True
             self.refresh()
             return
-        self.ctx.say(self.tr("Could not load the evaluation: %1").replace("%1", str(exc)))
+        message = self.tr("Could not load the evaluation: %1").replace("%1", str(exc))
+        self._set_busy()
+        self.waiting.setText(message)  # in place of the results, if nothing of them is shown
+        self.ctx.say(message)
 
     def _loaded(self, loaded: live.CompareView, factors: dict[str, float]) -> None:
         if loaded.evaluation_id != self.evaluation_id:
             return
         self.loaded = loaded
-        self._set_busy()
         self._show_scoring_state(loaded.results)
         self.results = loaded.results
 
@@ -512,10 +615,11 @@ class Page(QWidget):
             # Disagreements do not depend on weights: computed once, on the worker, shown once.
             self._show_disagreements(loaded.disagreements)
 
-        # The ranking and the headline now; the what-if sliders and the disagreements, matrix,
-        # chart, why and sensitivity on later turns of the event loop, so the window repaints
-        # in between (each part well under the 50 ms stall budget).
-        self._show_results(sensitivity_fresh=True, staged=True, first=[sliders_and_disagreements])
+        # The ranking and the headline now; on later turns of the event loop, so that the window
+        # repaints in between (each part well under the 50 ms stall budget): the results shown
+        # in place of "Loading the evaluation…" (a first show lays out and paints the whole
+        # body), the what-if sliders and the disagreements, matrix, chart, why and sensitivity.
+        self._show_results(sensitivity_fresh=True, staged=True, first=[self._set_busy, sliders_and_disagreements])
         if self.factors != factors:
             self.recompute()  # a slider moved while this was loading
 
