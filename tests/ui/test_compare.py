@@ -130,6 +130,25 @@ def test_select_partner_only_for_a_vendor_still_in_the_race(page: Page, monkeypa
     assert calls == [(page.evaluation_id, "Signal & Scale Partners")]
 
 
+def test_the_matrix_total_column_fits_its_numbers_after_a_load_a_what_if_and_a_resize(qtbot, page: Page) -> None:
+    """The Total column is as wide as its header (with the sort arrow) and its widest number, as
+    Qt measures them: measured when the numbers change, not at every layout pass of the page."""
+    view = page.matrix_view
+    header = view.horizontalHeader()
+
+    def fits() -> bool:
+        return header.sectionSize(0) >= max(view.sizeHintForColumn(0), header.sectionSizeHint(0))
+
+    assert fits()
+    page.set_whatif(True)
+    for section in ("Track record", "Delivery & timeline", "Commercials"):
+        page.sliders[section].setValue(0)
+    assert page.matrix.index(0, 0).data() != "81.1" and fits()
+    page.resize(900, 700)
+    qtbot.waitUntil(lambda: header.sectionSize(1) < 120)  # (the sections share a narrower width)
+    assert fits()
+
+
 def test_matrix_sorts_on_raw_values(page: Page) -> None:
     view = page.matrix_view
     view.sortByColumn(0, Qt.SortOrder.AscendingOrder)

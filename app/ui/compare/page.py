@@ -245,7 +245,7 @@ class Page(QWidget):
         header = self.matrix_view.horizontalHeader()
         header.setMinimumSectionSize(56)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)  # (fitted to its text: _show_results)
         # The model wraps and elides each label to its column (Qt would elide the whole
         # two-line label); the header draws it as given.
         header.setTextElideMode(Qt.TextElideMode.ElideNone)
@@ -772,12 +772,18 @@ class Page(QWidget):
         vendors, sections, scores = view.section_matrix(res)
         totals = [next(r.total for r in rows if r.vendor == v) for v in vendors]
 
+        def matrix() -> None:
+            self.matrix.set_matrix(vendors, sections, totals, scores)
+            # The total's column fits its numbers when they change, not at every layout pass as
+            # ResizeToContents does (it measured every row again each time the page was laid out).
+            fit_columns_to_text(self.matrix_view, (0,))
+
         def why() -> None:
             self._fill_why_combos(vendors)
             self._update_why()
 
         parts: list[Callable[[], None]] = [
-            lambda: self.matrix.set_matrix(vendors, sections, totals, scores),
+            matrix,
             lambda: self.chart.set_data(vendors, sections, scores),
             why,
         ]
