@@ -643,7 +643,7 @@ def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, bool]:
     ec.add_argument("--use-case", metavar="TITLE")
     ec.add_argument("--vendor", action="append", metavar="V", help="repeat for each vendor")
     ec.add_argument("--evaluator", action="append", metavar="E", help="repeat for each evaluator")
-    el = add("list", cmd_evaluation_list, "list evaluations", evsub)
+    add("list", cmd_evaluation_list, "list evaluations", evsub)
     er = add("rebase", cmd_evaluation_rebase, "move an evaluation to another version of its bank", evsub)
     er.add_argument("evaluation")
     er.add_argument("--version", type=int, required=True)
@@ -706,10 +706,6 @@ def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, bool]:
         from app import cli_evidence  # the `evidence` group lives in its own module
 
         cli_evidence.add_parsers(add, _open)
-    # The commands that read through app.store.reader alone: on a server they connect ahead
-    # (main). The others read through the ORM, which connects in their own process anyway.
-    for reads in (s, r, el):
-        reads.set_defaults(connect_ahead=True)
     return p, only is None or only in sub.choices
 
 
@@ -770,8 +766,46 @@ def _sub_help(parser: argparse.ArgumentParser) -> int:
     return EXIT_INPUT
 
 
+# The commands that read only through app.store.reader: on a team server, the console script
+# connects ahead for them (`_connect_ahead`). The others read through the ORM, which imports the
+# driver and connects in the command's own process anyway.
+CONNECT_AHEAD = (("score",), ("report",), ("evaluation", "list"))
+
+
+def _connect_ahead(given: Sequence[str]) -> bool:
+    """Start the helper that connects to a team server while the command loads
+    (app/store/server_ahead.py), when `given` asks a CONNECT_AHEAD command of one.
+
+    This runs before the arguments are parsed (parsing and the imports after it are ~20 ms the
+    helper can use), so it reads them the simple way: the words that are not options, and
+    `--workspace X` or `--workspace=X`. A guess that parsing then contradicts costs nothing but
+    the helper's work: the workspace takes the helper only if it is for the same address."""
+    from app.store.location import ENV_VAR, is_server_location
+
+    words: list[str] = []
+    location: str | None = None
+    tokens = iter(given)
+    for token in tokens:
+        if token == "--workspace":
+            location = next(tokens, None)
+        elif token.startswith("--workspace="):
+            location = token.partition("=")[2]
+        elif not token.startswith("-"):
+            words.append(token)
+    location = location or os.environ.get(ENV_VAR)
+    if not any(tuple(words[:len(command)]) == command for command in CONNECT_AHEAD) or not is_server_location(location):
+        return False
+    from app.store import server_ahead
+
+    server_ahead.start(location)
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     given = list(sys.argv[1:] if argv is None else argv)
+    # A team workspace: a helper process imports the driver and connects while this one parses
+    # the arguments and loads the command's code (docs/performance.md).
+    ahead = argv is None and _connect_ahead(given)
     # Only the command asked for is built (`diligence gui`, `diligence report`): the others'
     # parsers would cost ~10 ms of every start. No command, or an unknown one: the whole parser.
     parser = build_parser(only=given[0] if given and not given[0].startswith("-") else None)
@@ -782,16 +816,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         args = parser.parse_args(given)
     from app.services.errors import InputError
-    from app.store.workspace import ENV_VAR, WorkspaceError, is_server_location
+    from app.store.workspace import WorkspaceError
 
-    location = getattr(args, "workspace", None) or os.environ.get(ENV_VAR)
-    ahead = argv is None and getattr(args, "connect_ahead", False) and is_server_location(location)
-    if ahead:
-        # A team workspace: a helper process imports the driver and connects while this one
-        # loads the command's code (app/store/server_ahead.py; docs/performance.md).
-        from app.store import server_ahead
-
-        server_ahead.start(location)
     stdout = sys.stdout
     sys.stdout = _VisibleControls(stdout)
     if argv is None and getattr(args, "one_pass", False):
@@ -836,4 +862,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         sys.stdout = stdout
         if ahead:
+            from app.store import server_ahead
+
             server_ahead.discard()

@@ -34,11 +34,11 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
 
 from app.store import tables as _tables  # noqa: F401 - registers every table
+from app.store.location import is_server_location
 from app.store.server import (
     ServerAddress,
     ServerWorkspace,
     explain_server,
-    is_server_address,
     make_server_engine,
     parse_address,
 )
@@ -131,7 +131,7 @@ def _content_tables(names: set[str]) -> set[str]:
 def _open_source(where: str | Path | ServerWorkspace) -> _End:
     if isinstance(where, ServerWorkspace):  # already open (with the password the app asked for)
         end = _End(where.label, where.engine, address=where.address, owned=False)
-    elif is_server_address(where):
+    elif is_server_location(where):
         address = parse_address(str(where))
         end = _End(address.display, make_server_engine(address), address=address)
     else:
@@ -295,7 +295,7 @@ def copy_workspace(source: str | Path | ServerWorkspace, target: str | Path,
     """Copy the whole workspace at `source` into the empty `target` (a folder or a server address)."""
     src = _open_source(source)
     try:
-        if is_server_address(target):
+        if is_server_location(target):
             return _to_server(src, parse_address(str(target)), progress)
         return _to_folder(src, Path(target).expanduser(), progress)
     finally:

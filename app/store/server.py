@@ -29,7 +29,6 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from app.store.workspace import (
     HEAD,
     KNOWN_REVISIONS,
-    SERVER_SCHEMES,
     NewerWorkspaceError,
     Workspace,
     WorkspaceError,
@@ -44,7 +43,6 @@ if TYPE_CHECKING:
 
     from app.store.server_answers import AnswerSaver
 
-SCHEMES = SERVER_SCHEMES
 LOCAL_HOSTS = frozenset({"", "localhost", "127.0.0.1", "::1"})
 CONNECT_TIMEOUT_SECONDS = 10
 # The channel on which a team workspace's clients announce what they saved (LISTEN/NOTIFY).
@@ -58,10 +56,6 @@ ALLOWED_OPTIONS = frozenset({
     "connect_timeout", "application_name", "target_session_attrs", "passfile", "service",
     "gssencmode", "krbsrvname", "channel_binding", "options",
 })
-
-
-def is_server_address(location: object) -> bool:
-    return isinstance(location, str) and location.strip().lower().startswith(SCHEMES)
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@ importing psycopg and then waits for the server to accept a connection and answe
 check, while the same command on a folder goes straight to numpy and the domain code (another
 0.1–0.15 s). On a machine with two cores or more the two can run side by side:
 
-- `start(location)`, called by the console script right after it has read its arguments, forks
-  a helper process (before any thread exists) when `location` is a team workspace address. The
+- `start(location)`, called by the console script before anything else (it finds the command and
+  the address in its arguments, app.cli `_connect_ahead`), forks a helper process (before any
+  thread exists) when `location` is a team workspace address. The
   helper imports psycopg, connects exactly as `server.connect` does, reads the schema revision
   (`server._revision`) and then holds one repeatable-read, read-only connection;
 - `open_server_workspace` takes that connection (`take`) instead of making its own, and the
@@ -33,9 +34,12 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from app.store.workspace import WorkspaceError, is_server_location
+from app.store.location import is_server_location
+
+if TYPE_CHECKING:
+    from app.store.workspace import WorkspaceError
 
 GRACE_STEPS, GRACE_STEP_S = 200, 0.001  # how long a closed helper has to leave before it is ended
 
@@ -90,6 +94,7 @@ def take(address: Any) -> Ahead | None:
     if ahead is None:
         return None
     from app.store.server import parse_address
+    from app.store.workspace import WorkspaceError
 
     try:
         if parse_address(ahead.location) == address:
@@ -242,6 +247,7 @@ def _serve(location: str, requests: BinaryIO, replies: BinaryIO) -> None:
         replies.flush()
 
     from app.store import server
+    from app.store.workspace import WorkspaceError
 
     address = server.parse_address(location)
     import psycopg

@@ -17,7 +17,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypeGuard
+from typing import IO, TYPE_CHECKING, Any
+
+from app.store.location import ENV_VAR, is_server_location
 
 if TYPE_CHECKING:
     # SQLAlchemy takes about 0.3 s to import: it loads with the first query, not at start-up,
@@ -30,9 +32,6 @@ DB_NAME = "diligence.sqlite"
 APPLICATION_ID = 0x44494C49  # "DILI"
 HEAD = "0011"
 KNOWN_REVISIONS = ("0001", "0002", "0003", "0005", "0006", "0007", "0008", "0009", "0010", "0011")
-ENV_VAR = "DILIGENCE_WORKSPACE"
-# A workspace given as one of these addresses lives on a PostgreSQL server (app.store.server).
-SERVER_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 MIGRATIONS = Path(__file__).parent / "migrations"
 # How long a write waits for another process's transaction (a CLI import of a large file, a
 # backup) before giving up; saves that still find the workspace busy say so (docs/reliability.md).
@@ -444,11 +443,6 @@ class Workspace:
             self._engine.dispose()
         if self.lock is not None:
             self.lock.release()
-
-
-def is_server_location(target: object) -> TypeGuard[str]:
-    """Whether `target` (an option's value, or DILIGENCE_WORKSPACE's) names a team workspace on a server."""
-    return isinstance(target, str) and target.strip().lower().startswith(SERVER_SCHEMES)
 
 
 def open_workspace(

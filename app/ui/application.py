@@ -164,8 +164,7 @@ def default_target() -> str | Path:
     """DILIGENCE_WORKSPACE when it is a team server's address, else the default folder."""
     import os
 
-    from app.store.server import is_server_address
-    from app.store.workspace import ENV_VAR
+    from app.store.location import ENV_VAR, is_server_location
 
     env = os.environ.get(ENV_VAR, "")
-    return env if is_server_address(env) else default_location()
+    return env if is_server_location(env) else default_location()

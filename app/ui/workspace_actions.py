@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from app.services import team
 from app.services.changes import EVERYTHING
-from app.store.server import is_server_address, parse_address
+from app.store.location import is_server_location
+from app.store.server import parse_address
 from app.store.workspace import Workspace, WorkspaceError, open_workspace
 from app.ui.widgets.allowed import allow
 
@@ -60,7 +61,7 @@ def open_for_window(location: str | Path, create: bool = True) -> tuple[Workspac
 
     Returns (workspace, opened read-only because it is in use).
     """
-    if is_server_address(location):
+    if is_server_location(location):
         # A team workspace: no lock and no read-only second window (the server serves everyone);
         # the password is asked for when libpq finds none.
         from app.ui.team import open_server
@@ -89,7 +90,7 @@ def open_for_window(location: str | Path, create: bool = True) -> tuple[Workspac
 def switch_workspace(window: MainWindow, location: str | Path, create: bool = True) -> bool:
     """Make `location` the window's workspace; False (with a message) if it cannot be opened."""
     ctx = window.ctx
-    if is_server_address(location):
+    if is_server_location(location):
         from app.ui.team import open_team_workspace
 
         return open_team_workspace(window, str(location))
@@ -241,7 +242,7 @@ def _fill_recent(window: MainWindow, menu: QMenu) -> None:
         act = menu.addAction(path)
         from app.store.workspace import database_path
 
-        act.setEnabled(is_server_address(path) or database_path(Path(path)).exists())
+        act.setEnabled(is_server_location(path) or database_path(Path(path)).exists())
         act.triggered.connect(lambda _=False, p=path: switch_workspace(window, p, create=False))
     if not paths:
         empty = menu.addAction(window.tr("No recent workspaces"))

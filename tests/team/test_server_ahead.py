@@ -72,6 +72,18 @@ def test_a_reading_command_prints_the_same_through_the_helper_without_loading_th
         assert (tmp_path / "helper.pdf").read_bytes() == (tmp_path / "own.pdf").read_bytes()
 
 
+@pytest.mark.parametrize("form", ["option after", "option first", "option with =", "variable"])
+def test_the_address_is_found_however_it_is_given(demo_url: str, form: str) -> None:
+    env = {"DILIGENCE_WORKSPACE": demo_url} if form == "variable" else {}
+    args = {"option after": ["evaluation", "list", "--workspace", demo_url],
+            "option first": ["--workspace", demo_url, "evaluation", "list"],
+            "option with =": ["evaluation", "list", f"--workspace={demo_url}"],
+            "variable": ["evaluation", "list"]}[form]
+    r = console(*args, env=env)
+    assert r.returncode == 0 and DEMO_EVALUATION in r.stdout, r.stderr
+    assert "LOADED [] AHEAD True" in r.stderr
+
+
 def test_a_command_that_reads_no_workspace_connects_nowhere(demo_url: str) -> None:
     r = console("usecase", "check", "Cut invoice matching time from 3 days to 4 hours", "--workspace", demo_url)
     assert r.returncode == 0 and "LOADED [] AHEAD False" in r.stderr, r.stderr
