@@ -60,3 +60,19 @@ def new_database(pg_env: Cluster) -> Iterator[str]:
         if not pg_env.running:
             pg_env.restart()
         pg_env.drop_database(name)
+
+
+@pytest.fixture
+def demo_url(pg_url: str) -> str:
+    """The address of a new database holding the demo (a team workspace nobody has open)."""
+    from app.services import transfer
+    from app.services.banks import ensure_default_bank
+    from app.store.workspace import open_workspace
+
+    ws = open_workspace(pg_url)
+    try:
+        ensure_default_bank(ws)
+        transfer.load_demo(ws)
+    finally:
+        ws.close()
+    return pg_url

@@ -8,15 +8,10 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from app.services import transfer
-from app.services.banks import ensure_default_bank
-from app.store.server import ServerWorkspace
-from app.store.workspace import open_workspace
 from tests.conftest import DEMO_EVALUATION
 from tests.pgcluster import Cluster
 
@@ -40,16 +35,6 @@ def in_process(*args: str, env: dict[str, str] | None = None) -> subprocess.Comp
 
 def without_loaded(stderr: str) -> str:
     return "".join(line for line in stderr.splitlines(keepends=True) if not line.startswith("LOADED"))
-
-
-@pytest.fixture
-def demo_url(pg_url: str) -> Iterator[str]:
-    ws = open_workspace(pg_url)
-    assert isinstance(ws, ServerWorkspace)
-    ensure_default_bank(ws)
-    transfer.load_demo(ws)
-    ws.close()
-    yield pg_url
 
 
 @pytest.mark.parametrize("command", [

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.domain.bank import QuestionType
-from app.services import evaluations, reading, transfer
-from app.services.banks import ensure_default_bank
+from app.services import evaluations, reading
 from app.services.errors import NotFound
 from app.store.reader import reading as reader_on
 from app.store.server import ServerUnavailable, ServerWorkspace
@@ -25,11 +24,9 @@ from tests.team.test_server_workspace import run
 
 
 @pytest.fixture
-def server_demo(pg_url: str) -> Iterator[ServerWorkspace]:
-    ws = open_workspace(pg_url)
+def server_demo(demo_url: str) -> Iterator[ServerWorkspace]:
+    ws = open_workspace(demo_url)
     assert isinstance(ws, ServerWorkspace)
-    ensure_default_bank(ws)
-    transfer.load_demo(ws)
     yield ws
     ws.close()
 

@@ -13,7 +13,6 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QInputDialog
 
 from app.services import audit, evaluations, transfer
-from app.services.banks import ensure_default_bank
 from app.services.changes import Changes
 from app.store.server import ServerWorkspace, open_server_workspace, parse_address
 from app.store.workspace import open_workspace
@@ -32,15 +31,6 @@ def _translations(qapp: Any) -> None:
 
     assert install_translations(qapp)
     QSettings().clear()
-
-
-@pytest.fixture
-def team_demo(pg_url: str) -> str:
-    ws = open_workspace(pg_url)
-    ensure_default_bank(ws)
-    transfer.load_demo(ws)
-    ws.close()
-    return pg_url
 
 
 @pytest.fixture
@@ -70,20 +60,20 @@ def _first(ws: Any) -> tuple[str, str, str, str]:
     return a.vendor, a.evaluator, a.question, a.value
 
 
-def test_the_window_says_it_is_a_team_workspace_and_where(qtbot: Any, team_demo: str, new_window: Any) -> None:
-    window = new_window(team_demo)
-    where = parse_address(team_demo).display
+def test_the_window_says_it_is_a_team_workspace_and_where(qtbot: Any, demo_url: str, new_window: Any) -> None:
+    window = new_window(demo_url)
+    where = parse_address(demo_url).display
     assert where in window.windowTitle()
     assert window.workspace_label.text() == f"Team server: {where}"
     assert window.open_team_action in window.file_menu.actions()
     assert not window.server_banner.isVisible()
 
 
-def test_another_session_s_save_reaches_an_open_window_within_two_seconds(qtbot: Any, team_demo: str, new_window: Any) -> None:
-    window = new_window(team_demo)
+def test_another_session_s_save_reaches_an_open_window_within_two_seconds(qtbot: Any, demo_url: str, new_window: Any) -> None:
+    window = new_window(demo_url)
     seen: list[Changes] = []
     window.ctx.changes.connect(seen.append)
-    other = open_workspace(team_demo)  # a second session (another person, another machine)
+    other = open_workspace(demo_url)  # a second session (another person, another machine)
     try:
         vendor, evaluator, qid, value = _first(other)
         evaluation_id = evaluations.evaluation_id(other, DEMO_EVALUATION)
@@ -101,8 +91,8 @@ def test_another_session_s_save_reaches_an_open_window_within_two_seconds(qtbot:
 
 
 def test_server_stopping_mid_session_shows_a_banner_saves_nothing_and_reconnects(
-        qtbot: Any, team_demo: str, pg_env: Cluster, new_window: Any) -> None:
-    window = new_window(team_demo)
+        qtbot: Any, demo_url: str, pg_env: Cluster, new_window: Any) -> None:
+    window = new_window(demo_url)
     ctx = window.ctx
     ws = ctx.workspace
     vendor, evaluator, qid, value = _first(ws)
