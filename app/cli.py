@@ -769,7 +769,7 @@ def _sub_help(parser: argparse.ArgumentParser) -> int:
 # The commands that read only through app.store.reader: on a team server, the console script
 # connects ahead for them (`_connect_ahead`). The others read through the ORM, which imports the
 # driver and connects in the command's own process anyway.
-CONNECT_AHEAD = (("score",), ("report",), ("evaluation", "list"))
+CONNECT_AHEAD = (("score",), ("report",), ("evaluation", "list"), ("oversight",), ("review-report",))
 
 
 def _connect_ahead(given: Sequence[str]) -> bool:

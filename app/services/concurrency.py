@@ -17,7 +17,6 @@ from typing import ParamSpec, TypeVar
 
 from app.domain.merge import Conflict
 from app.services.errors import EditConflict
-from app.store.repo import Overtaken
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -69,6 +68,10 @@ def retry_overtaken(subject: Callable[..., str]) -> Callable[[Callable[P, R]], C
     def wrap(fn: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(fn)
         def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            # Here, not at the top: a module that decorates its saves is imported by commands
+            # that only read, which never load the ORM (app/services/engagements.py).
+            from app.store.repo import Overtaken
+
             for _ in range(ATTEMPTS - 1):
                 try:
                     return fn(*args, **kwargs)

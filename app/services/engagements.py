@@ -1,12 +1,17 @@
-"""Oversee: engagements with locked metrics, monthly reviews, status and off-track flags."""
+"""Oversee: engagements with locked metrics, monthly reviews, status and off-track flags.
+
+Reading an engagement (`load`, `oversight`, `list_engagements`) goes through app.store.reader,
+without SQLAlchemy: `diligence oversight` and `diligence review-report` only read, on a folder and
+on a team server alike (docs/performance.md). The functions that write import the ORM where they
+run, so importing this module costs none of it.
+"""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING, Any
 
 from app.domain.conversations import (
     COST_THRESHOLD_MAX_PERCENT,
@@ -20,14 +25,12 @@ from app.domain.conversations import (
 )
 from app.domain.errors import DomainError
 from app.domain.evaluation import Results
-from app.domain.flags import RedFlag
+from app.domain.flags import Acknowledgement, RedFlag
 from app.domain.merge import Conflict
 from app.domain.models import Direction, Milestone, Severity, SuccessMetric
 from app.domain.oversight import (
-    Decision,
     MetricTrack,
     MilestoneProgress,
-    Money,
     Review,
     Status,
     TimelineComparison,
@@ -45,17 +48,13 @@ from app.domain.oversight import (
 from app.domain.wording import plural
 from app.services.concurrency import conflict, retry_overtaken
 from app.services.errors import InputError, NotFound
-from app.store import repo
-from app.store.tables import (
-    EngagementMetricRow,
-    EngagementMilestoneRow,
-    EngagementRow,
-    FlagAckRow,
-    MonthlyReviewRow,
-    ReviewActualRow,
-    ReviewDecisionRow,
-)
+from app.store.reader import NoSuchEngagement, Reader, promises_of, reading
 from app.store.workspace import Workspace, current_user
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from app.store.tables import EngagementRow, MonthlyReviewRow
 
 
 @dataclass
@@ -122,6 +121,10 @@ class Oversight:
 
 
 def _row(s: Session, ref: str | int) -> EngagementRow:
+    from sqlmodel import select
+
+    from app.store.tables import EngagementRow
+
     row = None
     if isinstance(ref, int) or str(ref).isdigit():
         row = s.get(EngagementRow, int(ref))
@@ -133,8 +136,8 @@ def _row(s: Session, ref: str | int) -> EngagementRow:
 
 
 def list_engagements(ws: Workspace) -> list[tuple[int, str, str]]:
-    with ws.session() as s:
-        return [(e.id or 0, e.name, e.vendor) for e in s.exec(select(EngagementRow).order_by(col(EngagementRow.id))).all()]
+    with reading(ws) as r:
+        return r.engagements()
 
 
 def create_engagement(
@@ -153,6 +156,11 @@ def create_engagement(
     reached: list[date | None] | None = None,
 ) -> int:
     """Lock the metrics at kickoff; they change later only with a reason (audit log)."""
+    from sqlmodel import select
+
+    from app.store import repo
+    from app.store.tables import EngagementMetricRow, EngagementMilestoneRow, EngagementRow
+
     if not name.strip():
         raise InputError("an engagement needs a name")
     if not metrics:
@@ -194,53 +202,57 @@ def create_engagement(
         return work(s)
 
 
-def snapshot_in(s: Session, row: EngagementRow) -> EngagementSnapshot:
-    metrics = s.exec(select(EngagementMetricRow).where(EngagementMetricRow.engagement_id == row.id).order_by(col(EngagementMetricRow.position))).all()
-    by_id = {m.id: m.name for m in metrics}
-    ms = s.exec(select(EngagementMilestoneRow).where(EngagementMilestoneRow.engagement_id == row.id).order_by(col(EngagementMilestoneRow.position))).all()
-    reviews = []
-    for r in s.exec(select(MonthlyReviewRow).where(MonthlyReviewRow.engagement_id == row.id).order_by(MonthlyReviewRow.month)).all():
-        actuals: dict[str, float | None] = {
-            by_id[a.metric_id]: a.value for a in s.exec(select(ReviewActualRow).where(ReviewActualRow.review_id == r.id)).all()
-        }
-        decisions = tuple(
-            Decision(d.text, d.owner, d.due, d.decided_on)
-            for d in s.exec(select(ReviewDecisionRow).where(ReviewDecisionRow.review_id == r.id).order_by(col(ReviewDecisionRow.position))).all()
-        )
-        spend = None if r.spend_amount is None else Money(r.spend_amount, r.spend_currency or "USD")
-        reviews.append(Review(r.month, actuals, r.blockers, r.decisions_needed, r.recovery_plan,
-                              r.minutes, bool(r.explained), spend, decisions))
-    quote = None if row.quote_amount is None else Money(row.quote_amount, row.quote_currency or "USD")
-    promises = Promises(quote, row.cost_growth_pct, tuple((str(a), str(b)) for a, b in (row.adoption_promises or [])),
-                        row.cost_threshold)
+def _snapshot(r: Reader, row: Any) -> EngagementSnapshot:
+    """The engagement `row` (a Reader's row, or an ORM row) with its metrics, milestones and reviews."""
+    metrics = r.engagement_metrics(row.id)
     return EngagementSnapshot(
-        id=row.id or 0,
+        id=row.id,
         name=row.name,
         vendor=row.vendor,
         use_case_title=row.use_case_title,
         kickoff=row.kickoff,
         promised_months=row.promised_months,
         production_date=row.production_date,
-        metrics=[SuccessMetric(m.name, m.unit, m.baseline, m.target, Direction(m.direction), m.target_date, m.method, m.owner) for m in metrics],
-        milestones=[(Milestone(m.name, m.month), m.reached_on) for m in ms],
-        reviews=reviews,
+        metrics=list(metrics.values()),
+        milestones=r.engagement_milestones(row.id),
+        reviews=r.monthly_reviews(row.id, {i: m.name for i, m in metrics.items()}),
         evaluation_id=row.evaluation_id,
-        promises=promises,
+        promises=promises_of(row),
     )
 
 
+def _read(r: Reader, ref: str | int) -> EngagementSnapshot:
+    try:
+        return _snapshot(r, r.engagement(ref))
+    except NoSuchEngagement:
+        raise NotFound(f"there is no engagement named {ref!r}") from None
+
+
+def snapshot_in(s: Session, row: EngagementRow) -> EngagementSnapshot:
+    """The engagement as the write transaction `s` sees it (the same queries as `load`)."""
+    from app.store import repo
+
+    return _snapshot(repo.session_reader(s), row)
+
+
 def load(ws: Workspace, ref: str | int) -> EngagementSnapshot:
-    with ws.session() as s:
-        return snapshot_in(s, _row(s, ref))
+    with reading(ws) as r:
+        return _read(r, ref)
 
 
 def oversight(ws: Workspace, ref: str | int, today: date | None = None, month: str | None = None) -> Oversight:
     """Status, flags and promises of an engagement as of `today`, or, given `month`, as of that
     month's last day with only the reviews up to it (how the month's review read at the time)."""
-    with ws.session() as s:
-        row = _row(s, ref)
-        snap = snapshot_in(s, row)
-        acks = repo.acknowledgements(s, engagement_id=row.id)
+    with reading(ws) as r:
+        snap = _read(r, ref)
+        acks = r.acknowledgements(engagement_id=snap.id)
+    return oversight_of(ws, snap, acks, today, month)
+
+
+def oversight_of(ws: Workspace, snap: EngagementSnapshot, acks: dict[tuple[str, str], Acknowledgement],
+                 today: date | None = None, month: str | None = None) -> Oversight:
+    """`oversight` of an engagement already read, `acks` its acknowledged flags ((vendor, rule) →
+    acknowledgement); `ws` is read only for the section scores of the evaluation it came from."""
     if month is not None:
         try:
             today = month_end(month)
@@ -269,7 +281,7 @@ def _section_scores(ws: Workspace, snap: EngagementSnapshot) -> list[tuple[str, 
     """The chosen vendor's section scores in the evaluation it was selected from (none if gone)."""
     if snap.evaluation_id is None:
         return []
-    from app.services.evaluations import score
+    from app.services.reading import score  # without the ORM, as the rest of `oversight` reads
 
     try:
         results = score(ws, snap.evaluation_id, with_sensitivity=False)
@@ -283,6 +295,11 @@ def save_review(ws: Workspace, ref: str | int, review: Review, replace: bool = F
     """Record a monthly review; a month before kickoff, a second review of a month, an unknown
     metric or a missing value are refused and nothing is saved."""
     import dataclasses  # `replace` is this function's flag here
+
+    from sqlmodel import select
+
+    from app.store import repo
+    from app.store.tables import EngagementMetricRow, MonthlyReviewRow
 
     review = dataclasses.replace(review, month=review.month.strip())  # validated stripped, so stored stripped
     with ws.session() as s:
@@ -308,6 +325,8 @@ def save_review(ws: Workspace, ref: str | int, review: Review, replace: bool = F
 
 def write_review(s: Session, engagement_id: int, review: Review, metric_ids: dict[str, int | None]) -> MonthlyReviewRow:
     """The rows of one review: the review, its actuals and its decisions (save and import share this)."""
+    from app.store.tables import MonthlyReviewRow, ReviewActualRow, ReviewDecisionRow
+
     r = MonthlyReviewRow(
         engagement_id=engagement_id, month=review.month, blockers=review.blockers,
         decisions_needed=review.decisions_needed, recovery_plan=review.recovery_plan,
@@ -327,6 +346,11 @@ def write_review(s: Session, engagement_id: int, review: Review, metric_ids: dic
 
 def set_decided(ws: Workspace, ref: str | int, month: str, index: int, decided_on: date | None, actor: str | None = None) -> None:
     """Record that a decision raised in `month`'s review was taken (or, with None, that it is open again)."""
+    from sqlmodel import col, select
+
+    from app.store import repo
+    from app.store.tables import MonthlyReviewRow, ReviewDecisionRow
+
     with ws.session() as s:
         row = _row(s, ref)
         review = s.exec(select(MonthlyReviewRow).where(MonthlyReviewRow.engagement_id == row.id, MonthlyReviewRow.month == month)).first()
@@ -361,6 +385,8 @@ def set_cost_threshold(ws: Workspace, ref: str | int, threshold: float, actor: s
     Returns the threshold it replaced.
 
     `base`: the threshold as the person saw it; one changed meanwhile elsewhere is an EditConflict."""
+    from app.store import repo
+
     if not math.isfinite(threshold) or not 0 <= threshold <= COST_THRESHOLD_MAX_PERCENT / 100:
         raise InputError(f"the cost threshold must be a share from 0 to {COST_THRESHOLD_MAX_PERCENT / 100:g}, "
                          "e.g. 0.25 for 25 %")
@@ -420,6 +446,11 @@ def change_metric(ws: Workspace, ref: str | int, metric: str, changes: dict[str,
     With `base` (each changed field as the person saw it) a field saved meanwhile by someone
     else with another value is refused with an EditConflict showing both values.
     """
+    from sqlmodel import select
+
+    from app.store import repo
+    from app.store.tables import EngagementMetricRow
+
     if not reason.strip():
         raise InputError("changing a metric after kickoff needs a reason")
     for k in changes:
@@ -448,7 +479,10 @@ def change_metric(ws: Workspace, ref: str | int, metric: str, changes: dict[str,
 
 def metric_changes(ws: Workspace, ref: str | int) -> list[tuple[str, str, str, dict[str, object], dict[str, object], str]]:
     """The audit trail of locked-metric changes: (when, who, metric, before, after, reason)."""
-    from app.store.tables import AuditRow
+    from sqlmodel import col, select
+
+    from app.store import repo
+    from app.store.tables import AuditRow, EngagementMetricRow
 
     with ws.session() as s:
         row = _row(s, ref)
@@ -468,6 +502,11 @@ def metric_changes(ws: Workspace, ref: str | int) -> list[tuple[str, str, str, d
 
 
 def set_milestone_reached(ws: Workspace, ref: str | int, milestone: str, reached_on: date | None) -> None:
+    from sqlmodel import select
+
+    from app.store import repo
+    from app.store.tables import EngagementMilestoneRow
+
     with ws.session() as s:
         row = _row(s, ref)
         m = s.exec(select(EngagementMilestoneRow).where(EngagementMilestoneRow.engagement_id == row.id, EngagementMilestoneRow.name == milestone)).first()
@@ -490,6 +529,8 @@ def set_production_date(ws: Workspace, ref: str | int, production_date: date | N
     """The day the solution went live, compared with the vendor's promised kickoff-to-production months.
 
     `base`: the date as the person saw it; one changed meanwhile elsewhere is an EditConflict."""
+    from app.store import repo
+
     with ws.session() as s:
         row = _row(s, ref)
         repo.claim(s, row)
@@ -593,6 +634,11 @@ def check_review(ws: Workspace, ref: str | int, review: Review, replace: bool = 
 
 def delete_review(ws: Workspace, ref: str | int, month: str, actor: str | None = None) -> Review | None:
     """Remove one month's review (undoing a save); returns what was removed."""
+    from sqlmodel import select
+
+    from app.store import repo
+    from app.store.tables import MonthlyReviewRow
+
     with ws.session() as s:
         row = _row(s, ref)
         existing = s.exec(select(MonthlyReviewRow).where(MonthlyReviewRow.engagement_id == row.id, MonthlyReviewRow.month == month)).first()
@@ -610,6 +656,11 @@ def delete_review(ws: Workspace, ref: str | int, month: str, actor: str | None =
 
 def acknowledge_flag(ws: Workspace, engagement: str | int, rule: str, rationale: str, by: str | None = None) -> None:
     """Keep an oversight flag visible as acknowledged, with the written rationale, who and when."""
+    from sqlmodel import select
+
+    from app.store import repo
+    from app.store.tables import FlagAckRow
+
     if not rationale.strip():
         raise InputError("an acknowledgement needs a written rationale")
     with ws.session() as s:
@@ -623,6 +674,11 @@ def acknowledge_flag(ws: Workspace, engagement: str | int, rule: str, rationale:
 
 
 def withdraw_acknowledgement(ws: Workspace, engagement: str | int, rule: str, by: str | None = None) -> None:
+    from sqlmodel import select
+
+    from app.store import repo
+    from app.store.tables import FlagAckRow
+
     with ws.session() as s:
         row = _row(s, engagement)
         old = s.exec(select(FlagAckRow).where(FlagAckRow.engagement_id == row.id, FlagAckRow.vendor == row.vendor, FlagAckRow.rule == rule)).first()
@@ -749,6 +805,8 @@ def select_partner(
     reason: str = "",
 ) -> int:
     """Create the engagement from the evaluation's vendor and use case; the metrics are copied and locked."""
+    from app.store import repo
+
     p = partner_proposal(ws, evaluation_ref, vendor)
     if p.problems:
         raise InputError("; ".join(p.problems))
@@ -778,6 +836,8 @@ def select_partner(
 
 def delete_engagement(ws: Workspace, ref: str | int, actor: str | None = None) -> None:
     """Remove an engagement (undoing "Select this partner")."""
+    from app.store import repo
+
     with ws.session() as s:
         row = _row(s, ref)
         repo.audit(s, actor or current_user(), "engagement deleted", "engagement", row.id, before={"name": row.name, "vendor": row.vendor})

@@ -29,6 +29,7 @@ import numpy.typing as npt
 
 from app.domain.answer_columns import AnswerColumns
 from app.domain.bank import Bank, make_question
+from app.domain.conversations import Promises
 from app.domain.evaluation import EvaluationSnapshot, EvaluatorInfo
 from app.domain.evidence import Citation, Document, DocumentKind, Evidence, Page
 from app.domain.flags import Acknowledgement
@@ -50,6 +51,7 @@ from app.domain.models import (
     UseCase,
     Vendor,
 )
+from app.domain.oversight import Decision, Money, Review
 from app.store.workspace import Workspace, connect, explain
 
 # Rows are fetched in slices: one fetch of every row of a large evaluation holds the GIL for
@@ -78,6 +80,10 @@ class Connection(Protocol):
 
 class NoSuchEvaluation(LookupError):
     """No evaluation has that name or id (the services turn it into NotFound)."""
+
+
+class NoSuchEngagement(LookupError):
+    """No engagement has that name or id (the services turn it into NotFound)."""
 
 
 # ----- values as the drivers return them -----------------------------------------------------
@@ -138,13 +144,14 @@ def use_case_of(row: Any, sources: Sequence[Any], metrics: Sequence[Any]) -> Use
         actors=row.actors,
         impact=Impact(kind, row.impact_amount, row.impact_unit),
         data_sources=[DataSource(d.system, Access(d.access)) for d in sources],
-        success_metrics=[
-            SuccessMetric(
-                m.name, m.unit, m.baseline, m.target, Direction(m.direction), day(m.target_date), m.method, m.owner
-            )
-            for m in metrics
-        ],
+        success_metrics=[success_metric_of(m) for m in metrics],
     )
+
+
+def success_metric_of(m: Any) -> SuccessMetric:
+    """A use case's success metric, or an engagement's locked copy of one (the same columns)."""
+    return SuccessMetric(m.name, m.unit, m.baseline, m.target, Direction(m.direction), day(m.target_date), m.method,
+                         m.owner)
 
 
 def vendor_of(row: Any, references: Sequence[Any], milestones: Sequence[Any]) -> Vendor:
@@ -197,6 +204,19 @@ def _document_kind(value: str) -> DocumentKind:
 def reference_check_of(row: Any) -> ReferenceCheck:
     return ReferenceCheck(row.company, bool(row.confirmed_production), row.stage, row.industry, row.by,
                           iso(row.at) or "", row.note)
+
+
+def promises_of(row: Any) -> Promises:
+    """An engagement's promises, as copied from the evaluation at selection."""
+    quote = None if row.quote_amount is None else Money(row.quote_amount, row.quote_currency or "USD")
+    adoption = tuple((str(a), str(b)) for a, b in json_list(row.adoption_promises))
+    return Promises(quote, row.cost_growth_pct, adoption, row.cost_threshold)
+
+
+def review_of(row: Any, actuals: dict[str, float | None], decisions: Sequence[Decision]) -> Review:
+    spend = None if row.spend_amount is None else Money(row.spend_amount, row.spend_currency or "USD")
+    return Review(row.month, actuals, row.blockers, row.decisions_needed, row.recovery_plan, row.minutes,
+                  bool(row.explained), spend, tuple(decisions))
 
 
 # ----- parsed bank versions ------------------------------------------------------------------
@@ -586,6 +606,62 @@ class Reader:
             evidence=self.evidence(ev.id, ev.name),
             as_of=max(m.astimezone().date() for m in self.last_changes(ev.id)),
         )
+
+    # --- an engagement (Oversee, `diligence oversight` and the monthly review PDF) ---
+
+    def engagement(self, ref: str | int) -> SimpleNamespace:
+        """The engagement row by id (an int or digits) or by name, its days as dates and its
+        promises (`promises`) as the domain's."""
+        columns = ("SELECT id, name, vendor, use_case_title, kickoff, promised_months, production_date, "
+                   "evaluation_id, quote_amount, quote_currency, cost_growth_pct, cost_threshold, adoption_promises "
+                   "FROM engagement")
+        row = None
+        if isinstance(ref, int) or ref.isdigit():
+            row = self.first(f"{columns} WHERE id = ?", int(ref))
+        if row is None:
+            row = self.first(f"{columns} WHERE name = ?", str(ref))
+        if row is None:
+            raise NoSuchEngagement(ref)
+        row.kickoff, row.production_date = day(row.kickoff), day(row.production_date)
+        row.promises = promises_of(row)
+        return row
+
+    def engagements(self) -> list[tuple[int, str, str]]:
+        """(id, name, vendor) of every engagement, oldest first."""
+        return [(int(i), n, v) for i, n, v in self.tuples("SELECT id, name, vendor FROM engagement ORDER BY id")]
+
+    def engagement_metrics(self, engagement_id: int) -> dict[int, SuccessMetric]:
+        """The metrics locked at kickoff by their row id, in their order."""
+        return {m.id: success_metric_of(m) for m in self.rows(
+            "SELECT id, name, unit, baseline, target, direction, target_date, method, owner FROM engagement_metric "
+            "WHERE engagement_id = ? ORDER BY position, id", engagement_id)}
+
+    def engagement_milestones(self, engagement_id: int) -> list[tuple[Milestone, date | None]]:
+        """The promised milestones, each with the day it was reached (or None)."""
+        return [(Milestone(name, month), day(reached)) for name, month, reached in self.tuples(
+            "SELECT name, month, reached_on FROM engagement_milestone WHERE engagement_id = ? ORDER BY position, id",
+            engagement_id)]
+
+    def monthly_reviews(self, engagement_id: int, metric_names: dict[int, str]) -> list[Review]:
+        """Every monthly review, by month, with its actuals (by metric name, from `metric_names`:
+        metric row id → name) and its decisions: three queries, whatever the count."""
+        reviews = self.rows(
+            "SELECT id, month, blockers, decisions_needed, recovery_plan, minutes, explained, spend_amount, "
+            "spend_currency FROM monthly_review WHERE engagement_id = ? ORDER BY month", engagement_id)
+        actuals: dict[int, dict[str, float | None]] = defaultdict(dict)
+        for review_id, metric_id, value in self.tuples(
+            "SELECT a.review_id, a.metric_id, a.value FROM review_actual a JOIN monthly_review r ON r.id = a.review_id "
+            "WHERE r.engagement_id = ? ORDER BY a.review_id, a.metric_id", engagement_id,
+        ):
+            actuals[review_id][metric_names[metric_id]] = value
+        decisions: dict[int, list[Decision]] = defaultdict(list)
+        for review_id, text, owner, due, decided_on in self.tuples(
+            "SELECT d.review_id, d.text, d.owner, d.due, d.decided_on FROM review_decision d "
+            "JOIN monthly_review r ON r.id = d.review_id WHERE r.engagement_id = ? ORDER BY d.position, d.id",
+            engagement_id,
+        ):
+            decisions[review_id].append(Decision(text, owner, day(due), day(decided_on)))
+        return [review_of(r, actuals.get(r.id, {}), decisions.get(r.id, [])) for r in reviews]
 
     def vendor_answer_count(self, evaluation_id: int, vendor: str) -> int:
         """How many answers (of every evaluator) the vendor named `vendor` has in the evaluation."""

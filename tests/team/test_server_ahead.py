@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEMO_EVALUATION
+from tests.conftest import DEMO_ENGAGEMENT, DEMO_EVALUATION
 from tests.pgcluster import Cluster
 
 # `main()` with no arguments reads sys.argv, as the console script does: that is when the helper
@@ -42,6 +42,9 @@ def without_loaded(stderr: str) -> str:
     ["score", DEMO_EVALUATION, "--json"],
     ["report", DEMO_EVALUATION, "--out", "{out}"],
     ["evaluation", "list"],
+    ["oversight", DEMO_ENGAGEMENT],
+    ["oversight", DEMO_ENGAGEMENT, "--json", "--month", "2026-09"],
+    ["review-report", DEMO_ENGAGEMENT, "--out", "{out}"],
 ])
 def test_a_reading_command_prints_the_same_through_the_helper_without_loading_the_driver(
         demo_url: str, tmp_path: Path, command: list[str]) -> None:
@@ -53,7 +56,7 @@ def test_a_reading_command_prints_the_same_through_the_helper_without_loading_th
     assert helper.returncode == own.returncode == 0, helper.stderr + own.stderr
     assert "LOADED [] AHEAD True" in helper.stderr  # neither psycopg nor SQLAlchemy in the command's process
     assert helper.stdout.replace("helper.pdf", "own.pdf") == own.stdout and helper.stdout.strip()
-    if command[0] == "report":
+    if command[0] in ("report", "review-report"):
         assert (tmp_path / "helper.pdf").read_bytes() == (tmp_path / "own.pdf").read_bytes()
 
 

@@ -17,7 +17,7 @@ from app.services.errors import NotFound
 from app.store.reader import reading as reader_on
 from app.store.server import ServerUnavailable, ServerWorkspace
 from app.store.workspace import open_workspace
-from tests.conftest import DEMO_EVALUATION
+from tests.conftest import DEMO_ENGAGEMENT, DEMO_EVALUATION
 from tests.pgcluster import Cluster
 from tests.store.test_answer_columns import _generated, _same_as_per_answer
 from tests.team.test_server_workspace import run
@@ -44,6 +44,8 @@ def _sql(ws: ServerWorkspace, statement: str) -> None:
     ["score", DEMO_EVALUATION],
     ["report", DEMO_EVALUATION, "--out", "{out}"],
     ["evaluation", "list"],
+    ["oversight", DEMO_ENGAGEMENT, "--json"],
+    ["review-report", DEMO_ENGAGEMENT, "--out", "{out}"],
 ])
 def test_reading_commands_on_a_server_load_neither_sqlalchemy_nor_alembic(server_demo: ServerWorkspace,
                                                                          tmp_path: Path, command: list[str]) -> None:
