@@ -208,8 +208,9 @@ def test_the_edge_engagement_reads_as_recorded(edge_demo: Workspace) -> None:
                                      0.05)
     assert snap.metrics[1] == SuccessMetric(DOWN, "hours", 8.5, 2, Direction.DOWN, None, "", "")
     flags = engagements.oversight(edge_demo, EDGE, today=date(2026, 4, 30)).flags
-    assert flags[0].acknowledged and flags[0].acknowledgement == engagements.oversight(
-        edge_demo, EDGE, today=date(2026, 4, 30)).flags[0].acknowledgement
+    ack = flags[0].acknowledgement
+    assert ack is not None and (ack.rationale, ack.by) == ("Known; the partner has a plan", "Dana") and ack.at
+    assert not any(f.acknowledged for f in flags[1:])
     assert [e.name for e in [engagements.load(edge_demo, i) for i, *_ in engagements.list_engagements(edge_demo)]] \
         == [DEMO_ENGAGEMENT, EDGE, UNREVIEWED]
 
@@ -230,12 +231,12 @@ def test_an_engagement_is_found_by_its_number_or_its_name_and_a_missing_one_is_n
 def test_oversight_and_the_review_pdf_load_neither_sqlalchemy_nor_alembic(demo_path: Path, tmp_path: Path,
                                                                           command: list[str]) -> None:
     args = [a.replace("{out}", str(tmp_path / "review.pdf")) for a in command]
-    code = (
-        f"import sys; from app.cli import main; code = main({[*args, '--workspace', str(demo_path)]!r});\n"
-        "print('EXIT', code, 'LOADED', [m for m in ('sqlalchemy', 'sqlmodel', 'alembic') if m in sys.modules])"
-    )
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
-    assert "EXIT 0 LOADED []" in r.stdout, r.stdout[-500:] + r.stderr
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "app", *args, "--workspace", str(demo_path)],
+                       capture_output=True, text=True, timeout=180)
+    assert r.returncode == 0 and r.stdout.strip(), r.stderr[-800:]
+    modules = {line.rsplit("|", 1)[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
+    assert {"app.domain.oversight", "app.store.reader", "app.domain.sensitivity"} <= modules  # read and scored
+    assert not {"sqlalchemy", "sqlmodel", "alembic", "app.store.tables", "app.store.repo"} & modules
 
 
 def test_setting_the_cost_threshold_writes_first_and_the_report_that_follows_reads_it(demo_path: Path) -> None:

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from app.services import transfer
-from app.services.banks import ensure_default_bank
 from app.store.server import ServerWorkspace
-from app.store.workspace import Workspace, open_workspace
+from app.store.workspace import Workspace
 from tests.conftest import DEMO_ENGAGEMENT
 from tests.services.test_oversight_reading import (
     EDGE,
@@ -24,17 +21,13 @@ from tests.services.test_oversight_reading import (
     command_outputs,
 )
 from tests.team.test_server_ahead import CONSOLE
+from tests.team.test_server_reading import server_demo  # noqa: F401 - the fixture, used here too
 
 
 @pytest.fixture
-def server_edge(pg_url: str) -> Iterator[ServerWorkspace]:
-    ws = open_workspace(pg_url)
-    assert isinstance(ws, ServerWorkspace)
-    ensure_default_bank(ws)
-    transfer.load_demo(ws)
-    add_edge_engagements(ws)
-    yield ws
-    ws.close()
+def server_edge(server_demo: ServerWorkspace) -> ServerWorkspace:  # noqa: F811 - the imported fixture
+    add_edge_engagements(server_demo)
+    return server_demo
 
 
 @pytest.mark.parametrize("engagement", [DEMO_ENGAGEMENT, EDGE, UNREVIEWED])
