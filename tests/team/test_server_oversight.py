@@ -32,9 +32,9 @@ def server_edge(server_demo: ServerWorkspace) -> ServerWorkspace:  # noqa: F811 
 
 @pytest.mark.parametrize("engagement", [DEMO_ENGAGEMENT, EDGE, UNREVIEWED])
 def test_oversight_on_a_server_reads_the_same_as_through_the_orm_and_as_a_folder(
-        server_edge: ServerWorkspace, pg_url: str, demo: Workspace, demo_path: Path, engagement: str, tmp_path: Path,
+        server_edge: ServerWorkspace, demo_url: str, demo: Workspace, demo_path: Path, engagement: str, tmp_path: Path,
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    on_server = assert_same_both_ways(pg_url, engagement, tmp_path, capsys, monkeypatch, server_edge)
+    on_server = assert_same_both_ways(demo_url, engagement, tmp_path, capsys, monkeypatch, server_edge)
     add_edge_engagements(demo)
     in_folder = command_outputs(str(demo_path), engagement, tmp_path / "review.pdf", capsys)
     for server, folder in zip(on_server, in_folder, strict=True):
@@ -42,12 +42,12 @@ def test_oversight_on_a_server_reads_the_same_as_through_the_orm_and_as_a_folder
 
 
 def test_a_cost_threshold_set_through_the_helper_is_what_the_read_after_it_sees(server_edge: ServerWorkspace,
-                                                                               pg_url: str) -> None:
+                                                                               demo_url: str) -> None:
     """The helper connects before the command writes; its read is a snapshot taken after the write."""
     runs = {}
     for percent in ("5", "200"):
         r = subprocess.run([sys.executable, "-c", CONSOLE, "oversight", EDGE, "--month", "2026-02", "--json",
-                            "--cost-threshold", percent, "--workspace", pg_url],
+                            "--cost-threshold", percent, "--workspace", demo_url],
                            capture_output=True, text=True, timeout=180)
         assert r.returncode == 0 and "AHEAD True" in r.stderr, r.stderr
         runs[percent] = r.stdout
