@@ -11,6 +11,7 @@ from app.domain.merge import merge_keyed
 from app.paths import data_dir
 from app.services.concurrency import conflict, retry_overtaken
 from app.services.errors import NotFound
+from app.store.reader import row_id
 from app.store.repo import (
     bank_from_version,
     claim,
@@ -68,8 +69,8 @@ def versions(ws: Workspace, ref: str | int) -> list[VersionInfo]:
 
     with reading(ws) as r:
         bank = None
-        if isinstance(ref, int) or str(ref).isdigit():
-            bank = r.first("SELECT id FROM bank WHERE id = ?", int(ref))
+        if (number := row_id(ref)) is not None:
+            bank = r.first("SELECT id FROM bank WHERE id = ?", number)
         if bank is None:
             bank = r.first("SELECT id FROM bank WHERE name = ?", str(ref))
         if bank is None:
@@ -92,8 +93,8 @@ def _no_bank(ref: str | int) -> NotFound:
 
 def _bank_row(s: Session, ref: str | int) -> BankRow:
     row = None
-    if isinstance(ref, int) or str(ref).isdigit():
-        row = s.get(BankRow, int(ref))
+    if (number := row_id(ref)) is not None:
+        row = s.get(BankRow, number)
     if row is None:
         row = s.exec(select(BankRow).where(BankRow.name == str(ref))).first()
     if row is None:

@@ -48,7 +48,7 @@ from app.domain.oversight import (
 from app.domain.wording import plural
 from app.services.concurrency import conflict, retry_overtaken
 from app.services.errors import InputError, NotFound
-from app.store.reader import NoSuchEngagement, Reader, promises_of, reading
+from app.store.reader import NoSuchEngagement, Reader, promises_of, reading, row_id
 from app.store.workspace import Workspace, current_user
 
 if TYPE_CHECKING:
@@ -125,9 +125,8 @@ def _row(s: Session, ref: str | int) -> EngagementRow:
 
     from app.store.tables import EngagementRow
 
-    row = None
-    if isinstance(ref, int) or str(ref).isdigit():
-        row = s.get(EngagementRow, int(ref))
+    number = row_id(ref)
+    row = None if number is None else s.get(EngagementRow, number)
     if row is None:
         row = s.exec(select(EngagementRow).where(EngagementRow.name == str(ref))).first()
     if row is None:

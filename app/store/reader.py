@@ -114,6 +114,13 @@ def day(value: object) -> date | None:
     return value if isinstance(value, date) else None
 
 
+def row_id(ref: str | int) -> int | None:
+    """`ref` as a row id when it can be one (an int, or decimal digits a database integer holds),
+    else None: a name such as "²" or twenty digits is then looked up as a name, not a crash."""
+    number = ref if isinstance(ref, int) else int(ref) if ref.isdecimal() else None
+    return number if number is not None and 0 <= number < 2**63 else None
+
+
 def iso(value: object) -> str | None:
     moment = stamp(value)
     return None if moment is None else moment.isoformat(timespec="seconds")
@@ -288,8 +295,8 @@ class Reader:
     def evaluation(self, ref: str | int) -> SimpleNamespace:
         """The evaluation row by id (an int or digits) or by name, like `repo.evaluation_by_ref`."""
         columns = "SELECT id, name, use_case_id, bank_version_id, created_at FROM evaluation"
-        if isinstance(ref, int) or ref.isdigit():
-            row = self.first(f"{columns} WHERE id = ?", int(ref))
+        if (number := row_id(ref)) is not None:
+            row = self.first(f"{columns} WHERE id = ?", number)
             if row is not None:
                 return row
         row = self.first(f"{columns} WHERE name = ?", str(ref))
@@ -615,9 +622,8 @@ class Reader:
         columns = ("SELECT id, name, vendor, use_case_title, kickoff, promised_months, production_date, "
                    "evaluation_id, quote_amount, quote_currency, cost_growth_pct, cost_threshold, adoption_promises "
                    "FROM engagement")
-        row = None
-        if isinstance(ref, int) or ref.isdigit():
-            row = self.first(f"{columns} WHERE id = ?", int(ref))
+        number = row_id(ref)
+        row = None if number is None else self.first(f"{columns} WHERE id = ?", number)
         if row is None:
             row = self.first(f"{columns} WHERE name = ?", str(ref))
         if row is None:

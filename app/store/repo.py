@@ -378,8 +378,8 @@ def iso(value: dt.datetime | None) -> str | None:
 
 
 def evaluation_by_ref(s: Session, ref: str | int) -> EvaluationRow | None:
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        row = s.get(EvaluationRow, int(ref))
+    if (number := reader.row_id(ref)) is not None:
+        row = s.get(EvaluationRow, number)
         if row is not None:
             return row
     return s.exec(select(EvaluationRow).where(EvaluationRow.name == str(ref))).first()
