@@ -22,14 +22,13 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from operator import itemgetter
 from types import SimpleNamespace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from app.domain.answer_columns import AnswerColumns
 from app.domain.bank import Bank, make_question
-from app.domain.conversations import Promises
 from app.domain.evaluation import EvaluationSnapshot, EvaluatorInfo
 from app.domain.evidence import Citation, Document, DocumentKind, Evidence, Page
 from app.domain.flags import Acknowledgement
@@ -51,8 +50,13 @@ from app.domain.models import (
     UseCase,
     Vendor,
 )
-from app.domain.oversight import Decision, Money, Review
 from app.store.workspace import Workspace, connect, explain
+
+if TYPE_CHECKING:
+    # An engagement's oversight types load with the first engagement read (calendar and the
+    # oversight rules, ~8 ms): `score` and `report` read none.
+    from app.domain.conversations import Promises
+    from app.domain.oversight import Decision, Review
 
 # Rows are fetched in slices: one fetch of every row of a large evaluation holds the GIL for
 # tens of ms, stalling the GUI thread while the app loads an evaluation on a worker.
@@ -215,12 +219,17 @@ def reference_check_of(row: Any) -> ReferenceCheck:
 
 def promises_of(row: Any) -> Promises:
     """An engagement's promises, as copied from the evaluation at selection."""
+    from app.domain.conversations import Promises
+    from app.domain.oversight import Money
+
     quote = None if row.quote_amount is None else Money(row.quote_amount, row.quote_currency or "USD")
     adoption = tuple((str(a), str(b)) for a, b in json_list(row.adoption_promises))
     return Promises(quote, row.cost_growth_pct, adoption, row.cost_threshold)
 
 
 def review_of(row: Any, actuals: dict[str, float | None], decisions: Sequence[Decision]) -> Review:
+    from app.domain.oversight import Money, Review
+
     spend = None if row.spend_amount is None else Money(row.spend_amount, row.spend_currency or "USD")
     return Review(row.month, actuals, row.blockers, row.decisions_needed, row.recovery_plan, row.minutes,
                   bool(row.explained), spend, tuple(decisions))
@@ -651,6 +660,8 @@ class Reader:
     def monthly_reviews(self, engagement_id: int, metric_names: dict[int, str]) -> list[Review]:
         """Every monthly review, by month, with its actuals (by metric name, from `metric_names`:
         metric row id → name) and its decisions: three queries, whatever the count."""
+        from app.domain.oversight import Decision
+
         reviews = self.rows(
             "SELECT id, month, blockers, decisions_needed, recovery_plan, minutes, explained, spend_amount, "
             "spend_currency FROM monthly_review WHERE engagement_id = ? ORDER BY month", engagement_id)

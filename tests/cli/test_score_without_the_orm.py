@@ -28,6 +28,8 @@ def test_score_prints_the_ranking_without_loading_the_orm(demo_path: Path) -> No
     loaded = {line.rsplit("|", 1)[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
     assert "app.domain.sensitivity" in loaded  # it really scored
     assert not {"sqlalchemy", "sqlmodel", "app.store.tables"} & loaded
+    # An evaluation has no engagement: the oversight rules (and calendar, ~8 ms) stay unloaded.
+    assert not {"app.domain.oversight", "app.domain.conversations"} & loaded
 
 
 def _blas_threads(**env: str) -> str:
