@@ -41,10 +41,7 @@ def _freeze_heap() -> None:
     global _running
     with _freeze_lock:
         if _running == 0:
-            # No collection first: this runs on the worker, and a collection there destroys the
-            # Qt objects the freed cycles hold off their thread. That deadlocked once: the worker
-            # inside Qt's disconnect, under a Qt mutex, waiting for the GIL, which the GUI thread
-            # held while waiting for that mutex. Young garbage frozen now is collected at the thaw.
+            gc.collect(1)  # young garbage first (cheap), so little of it is frozen meanwhile
             gc.freeze()
         _running += 1
 
